@@ -1,0 +1,16 @@
+//! Queuescope's pure core: the REST contract (SPEC §2), the job model and
+//! the analysis behind every number the dashboard shows (SPEC §3), plus the
+//! seeded demo-data generator.
+//!
+//! Nothing in this crate knows about a browser: no leptos, web-sys, plotly or
+//! gloo. Every function is plain Rust over slices of jobs, so it is tested
+//! natively and benchmarked with criterion. Times are [`Ms`]: milliseconds
+//! since the Unix epoch, UTC.
+
+pub mod contract;
+pub mod model;
+pub mod parse;
+pub mod time;
+
+pub use model::{Dataset, Job, JobError, JobState, Ms, StateSpan, Transition};
+pub use parse::{parse_jobs_page, parse_metrics, parse_queues, ParseError, SkipReport};

@@ -1,0 +1,492 @@
+//! Turning untrusted backend bodies into the checked model (SPEC §2,
+//! "Errors and bad data").
+//!
+//! A body that is not JSON, or not the expected envelope, is a
+//! [`ParseError`]: the caller shows it with a retry and keeps its last good
+//! data. A single record that breaks a rule is skipped and counted in a
+//! [`SkipReport`]; the rest is used. Nothing here panics on any input.
+
+use crate::contract::{QueueInfo, RawJob, RawSeries};
+use crate::model::{Job, JobError, JobState, Ms, Transition};
+use crate::time::parse_rfc3339;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+/// A whole response could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The body is not JSON at all.
+    #[error("the server's answer is not JSON ({0})")]
+    NotJson(String),
+    /// JSON, but not the envelope the contract describes.
+    #[error("the server's answer does not match the API ({0})")]
+    Shape(String),
+}
+
+/// What was skipped and why, so the UI can say "3 jobs skipped: ...".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SkipReport {
+    /// Count per reason ("missing field `job`", "transitions out of order", ...).
+    pub reasons: BTreeMap<String, usize>,
+    /// A few concrete examples (record id + reason), for the details view.
+    pub examples: Vec<String>,
+}
+
+/// At most this many examples are kept per report.
+const MAX_EXAMPLES: usize = 20;
+
+impl SkipReport {
+    /// Records one skipped record.
+    pub fn add(&mut self, reason: &str, example: String) {
+        *self.reasons.entry(reason.to_string()).or_insert(0) += 1;
+        if self.examples.len() < MAX_EXAMPLES {
+            self.examples.push(example);
+        }
+    }
+
+    /// Total number of skipped records.
+    pub fn total(&self) -> usize {
+        self.reasons.values().sum()
+    }
+
+    /// True when nothing was skipped.
+    pub fn is_empty(&self) -> bool {
+        self.reasons.is_empty()
+    }
+
+    /// Folds another report into this one.
+    pub fn merge(&mut self, other: SkipReport) {
+        for (k, v) in other.reasons {
+            *self.reasons.entry(k).or_insert(0) += v;
+        }
+        for e in other.examples {
+            if self.examples.len() < MAX_EXAMPLES {
+                self.examples.push(e);
+            }
+        }
+    }
+
+    /// One line for the UI: `3 jobs skipped: 2 × missing field `job`, 1 × ...`.
+    pub fn summary(&self, noun: &str) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let n = self.total();
+        let parts: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(r, c)| format!("{c} × {r}"))
+            .collect();
+        let plural = if n == 1 { "" } else { "s" };
+        Some(format!("{n} {noun}{plural} skipped: {}", parts.join(", ")))
+    }
+}
+
+impl fmt::Display for SkipReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary("record").unwrap_or_default())
+    }
+}
+
+/// A checked page of jobs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParsedJobsPage {
+    /// Jobs that passed every rule.
+    pub jobs: Vec<Job>,
+    /// Jobs that did not.
+    pub skipped: SkipReport,
+    /// Cursor for the next page, if any.
+    pub next_cursor: Option<String>,
+    /// "Now" for unfinished jobs.
+    pub generated_at: Ms,
+}
+
+#[derive(Deserialize)]
+struct JobsEnvelope {
+    jobs: Vec<Value>,
+    #[serde(default)]
+    next_cursor: Option<String>,
+    generated_at: String,
+}
+
+fn from_body<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, ParseError> {
+    let value: Value =
+        serde_json::from_str(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    serde_json::from_value(value).map_err(|e| ParseError::Shape(e.to_string()))
+}
+
+/// Short reason for a serde error, without line/column noise (records are values).
+fn serde_reason(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// The id of a raw record, for examples in reports.
+fn record_id(v: &Value) -> String {
+    v.get("id")
+        .and_then(Value::as_str)
+        .map(|s| format!("job {s:?}"))
+        .unwrap_or_else(|| "a job without an id".to_string())
+}
+
+/// Checks one raw job against SPEC §2. The error is the reason to report.
+pub fn check_job(raw: RawJob) -> Result<Job, String> {
+    if raw.id.is_empty() {
+        return Err("empty id".into());
+    }
+    if raw.transitions.is_empty() {
+        return Err("no transitions".into());
+    }
+    let mut transitions = Vec::with_capacity(raw.transitions.len());
+    let mut last = Ms::MIN;
+    for t in &raw.transitions {
+        let at = parse_rfc3339(&t.at).map_err(|_| "unparsable time".to_string())?;
+        if at < last {
+            return Err("transitions out of order".into());
+        }
+        last = at;
+        transitions.push(Transition {
+            state: JobState::parse(&t.state),
+            at,
+        });
+    }
+    let mut errors = Vec::with_capacity(raw.errors.len());
+    for e in raw.errors {
+        let at = parse_rfc3339(&e.at).map_err(|_| "unparsable time".to_string())?;
+        errors.push(JobError {
+            at,
+            message: e.message,
+        });
+    }
+    Ok(Job {
+        id: raw.id,
+        job: raw.job,
+        run_id: raw.run_id,
+        run_name: raw.run_name,
+        project: raw.project,
+        entity: raw.entity,
+        user: raw.user,
+        labels: raw.labels,
+        transitions,
+        errors,
+    })
+}
+
+/// Parses one page of `GET /queues/{id}/jobs`. Bad records are skipped and
+/// counted; ids already in `seen` (from earlier pages) are skipped as
+/// duplicates, and the new ids are added to it.
+pub fn parse_jobs_page(
+    body: &str,
+    seen: &mut HashSet<String>,
+) -> Result<ParsedJobsPage, ParseError> {
+    let env: JobsEnvelope = from_body(body)?;
+    let generated_at = parse_rfc3339(&env.generated_at)
+        .map_err(|e| ParseError::Shape(format!("generated_at: {e}")))?;
+    let mut page = ParsedJobsPage {
+        jobs: Vec::with_capacity(env.jobs.len()),
+        skipped: SkipReport::default(),
+        next_cursor: env.next_cursor,
+        generated_at,
+    };
+    for v in env.jobs {
+        let id = record_id(&v);
+        let checked = serde_json::from_value::<RawJob>(v)
+            .map_err(|e| serde_reason(&e))
+            .and_then(check_job);
+        match checked {
+            Ok(job) => {
+                if seen.insert(job.id.clone()) {
+                    page.jobs.push(job);
+                } else {
+                    page.skipped
+                        .add("duplicate id", format!("{id}: duplicate id"));
+                }
+            }
+            Err(reason) => {
+                let example = format!("{id}: {reason}");
+                page.skipped.add(&reason, example);
+            }
+        }
+    }
+    Ok(page)
+}
+
+/// Parses `GET /queues`. Queues without a usable id, or with a repeated
+/// one, are skipped and counted.
+pub fn parse_queues(body: &str) -> Result<(Vec<QueueInfo>, SkipReport), ParseError> {
+    #[derive(Deserialize)]
+    struct Env {
+        queues: Vec<Value>,
+    }
+    let env: Env = from_body(body)?;
+    let mut out = Vec::new();
+    let mut skipped = SkipReport::default();
+    let mut seen = HashSet::new();
+    for v in env.queues {
+        match serde_json::from_value::<QueueInfo>(v) {
+            Ok(q) if q.id.is_empty() => skipped.add("empty id", "a queue with an empty id".into()),
+            Ok(q) if !seen.insert(q.id.clone()) => {
+                skipped.add("duplicate id", format!("queue {:?}: duplicate id", q.id))
+            }
+            Ok(q) => out.push(q),
+            Err(e) => {
+                let r = serde_reason(&e);
+                skipped.add(&r, format!("a queue: {r}"));
+            }
+        }
+    }
+    Ok((out, skipped))
+}
+
+/// Usage metrics the dashboard plots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    /// GPU utilisation, percent.
+    GpuUtil,
+    /// CPU utilisation, percent.
+    CpuUtil,
+    /// GPU memory, percent.
+    GpuMem,
+    /// System memory, percent.
+    SysMem,
+}
+
+impl Metric {
+    /// All metrics, in panel order.
+    pub const ALL: [Metric; 4] = [
+        Metric::GpuUtil,
+        Metric::CpuUtil,
+        Metric::GpuMem,
+        Metric::SysMem,
+    ];
+
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::GpuUtil => "gpu_util",
+            Metric::CpuUtil => "cpu_util",
+            Metric::GpuMem => "gpu_mem",
+            Metric::SysMem => "sys_mem",
+        }
+    }
+
+    /// From the wire name.
+    pub fn parse(s: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// A checked usage series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The run.
+    pub run_id: String,
+    /// Which metric.
+    pub metric: Metric,
+    /// Seconds since the run started, ascending.
+    pub t: Vec<f64>,
+    /// Percent; `None` is a gap.
+    pub v: Vec<Option<f64>>,
+}
+
+fn check_series(raw: RawSeries) -> Result<Series, String> {
+    let metric = Metric::parse(&raw.metric).ok_or_else(|| "unknown metric".to_string())?;
+    if raw.t.len() != raw.v.len() {
+        return Err("t and v of different lengths".into());
+    }
+    if raw.t.windows(2).any(|w| w[1] < w[0]) || raw.t.iter().any(|t| !t.is_finite()) {
+        return Err("t not ascending".into());
+    }
+    if raw.v.iter().flatten().any(|v| !v.is_finite()) {
+        return Err("a value that is not a number".into());
+    }
+    Ok(Series {
+        run_id: raw.run_id,
+        metric,
+        t: raw.t,
+        v: raw.v,
+    })
+}
+
+/// Parses `GET /queues/{id}/metrics`. Bad series are skipped and counted.
+pub fn parse_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), ParseError> {
+    #[derive(Deserialize)]
+    struct Env {
+        series: Vec<Value>,
+    }
+    let env: Env = from_body(body)?;
+    let mut out = Vec::with_capacity(env.series.len());
+    let mut skipped = SkipReport::default();
+    for v in env.series {
+        let run = v
+            .get("run_id")
+            .and_then(Value::as_str)
+            .map(|s| format!("series of run {s:?}"))
+            .unwrap_or_else(|| "a series".into());
+        let checked = serde_json::from_value::<RawSeries>(v)
+            .map_err(|e| {
+                let r = serde_reason(&e);
+                if r.contains("invalid type") {
+                    "a value that is not a number".to_string()
+                } else {
+                    r
+                }
+            })
+            .and_then(check_series);
+        match checked {
+            Ok(s) => out.push(s),
+            Err(r) => skipped.add(&r, format!("{run}: {r}")),
+        }
+    }
+    Ok((out, skipped))
+}
+
+impl crate::model::Dataset {
+    /// Starts an empty dataset for a queue.
+    pub fn new(queue_id: impl Into<String>) -> Self {
+        crate::model::Dataset {
+            queue_id: queue_id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a parsed page (pages of one load arrive in order).
+    pub fn push_page(&mut self, page: ParsedJobsPage) {
+        self.generated_at = self.generated_at.max(page.generated_at);
+        self.jobs.extend(page.jobs);
+        self.skipped.merge(page.skipped);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(jobs: &str) -> String {
+        format!(
+            r#"{{"jobs": [{jobs}], "next_cursor": null, "generated_at": "2026-11-28T09:00:00Z"}}"#
+        )
+    }
+
+    const GOOD: &str = r#"{"id": "a", "job": "train", "transitions": [
+        {"state": "queued", "at": "2026-11-21T08:00:00Z"},
+        {"state": "running", "at": "2026-11-21T08:05:00+00:00"},
+        {"state": "finished", "at": "2026-11-21T10:00:00.5Z"}]}"#;
+
+    #[test]
+    fn good_job_parses() {
+        let p = parse_jobs_page(&page(GOOD), &mut HashSet::new()).unwrap();
+        assert_eq!(p.jobs.len(), 1);
+        assert!(p.skipped.is_empty());
+        let j = &p.jobs[0];
+        assert_eq!(j.transitions.len(), 3);
+        assert_eq!(j.transitions[2].state, JobState::Finished);
+        assert_eq!(j.transitions[2].at - j.transitions[1].at, 6_900_500);
+        assert_eq!(
+            p.generated_at,
+            parse_rfc3339("2026-11-28T09:00:00Z").unwrap()
+        );
+        assert_eq!(p.next_cursor, None);
+    }
+
+    #[test]
+    fn bad_records_are_skipped_and_counted() {
+        let bad = [
+            r#"{"id": "m1", "transitions": [{"state": "queued", "at": "2026-11-21T08:00:00Z"}]}"#,
+            r#"{"id": "m2", "job": "x", "transitions": []}"#,
+            r#"{"id": "m3", "job": "x", "transitions": [{"state": "queued", "at": "yesterday"}]}"#,
+            r#"{"id": "m4", "job": "x", "transitions": [
+                {"state": "queued", "at": "2026-11-21T09:00:00Z"},
+                {"state": "running", "at": "2026-11-21T08:00:00Z"}]}"#,
+            r#"{"job": "x", "transitions": [{"state": "queued", "at": "2026-11-21T08:00:00Z"}]}"#,
+            r#"{"id": 7, "job": "x", "transitions": [{"state": "queued", "at": "2026-11-21T08:00:00Z"}]}"#,
+            r#""not an object""#,
+            r#"{"id": "m5", "job": "x", "labels": {"a": 1}, "transitions": [{"state": "queued", "at": "2026-11-21T08:00:00Z"}]}"#,
+            GOOD, // duplicate of the first good one below
+        ];
+        let body = page(&format!("{GOOD},{}", bad.join(",")));
+        let p = parse_jobs_page(&body, &mut HashSet::new()).unwrap();
+        assert_eq!(p.jobs.len(), 1);
+        assert_eq!(p.skipped.total(), bad.len());
+        assert_eq!(p.skipped.reasons["missing field `job`"], 1);
+        assert_eq!(p.skipped.reasons["no transitions"], 1);
+        assert_eq!(p.skipped.reasons["unparsable time"], 1);
+        assert_eq!(p.skipped.reasons["transitions out of order"], 1);
+        assert_eq!(p.skipped.reasons["duplicate id"], 1);
+        let s = p.skipped.summary("job").unwrap();
+        assert!(s.starts_with("9 jobs skipped: "), "{s}");
+    }
+
+    #[test]
+    fn duplicates_across_pages_are_skipped() {
+        let mut seen = HashSet::new();
+        let a = parse_jobs_page(&page(GOOD), &mut seen).unwrap();
+        let b = parse_jobs_page(&page(GOOD), &mut seen).unwrap();
+        assert_eq!(a.jobs.len(), 1);
+        assert_eq!(b.jobs.len(), 0);
+        assert_eq!(b.skipped.reasons["duplicate id"], 1);
+    }
+
+    #[test]
+    fn whole_body_errors() {
+        let mut seen = HashSet::new();
+        assert!(matches!(
+            parse_jobs_page("<html>", &mut seen),
+            Err(ParseError::NotJson(_))
+        ));
+        assert!(matches!(
+            parse_jobs_page("{}", &mut seen),
+            Err(ParseError::Shape(_))
+        ));
+        assert!(matches!(
+            parse_jobs_page(r#"{"jobs": [], "generated_at": "now"}"#, &mut seen),
+            Err(ParseError::Shape(_))
+        ));
+        assert!(matches!(parse_queues("[1,2]"), Err(ParseError::Shape(_))));
+    }
+
+    #[test]
+    fn unknown_states_are_kept() {
+        let body = page(
+            r#"{"id": "u", "job": "x", "transitions": [{"state": "preempted", "at": "2026-11-21T08:00:00Z"}]}"#,
+        );
+        let p = parse_jobs_page(&body, &mut HashSet::new()).unwrap();
+        assert_eq!(
+            p.jobs[0].transitions[0].state,
+            JobState::Other("preempted".into())
+        );
+        assert!(!p.jobs[0].transitions[0].state.is_terminal());
+    }
+
+    #[test]
+    fn queues_default_name_and_skip_bad() {
+        let (q, s) = parse_queues(r#"{"queues": [{"id": "a"}, {"name": "no id"}, {"id": "a"}, {"id": "b", "name": "B"}]}"#).unwrap();
+        assert_eq!(q.len(), 2);
+        assert_eq!(q[0].display_name(), "a");
+        assert_eq!(q[1].display_name(), "B");
+        assert_eq!(s.total(), 2);
+    }
+
+    #[test]
+    fn metrics_checks() {
+        let body = r#"{"series": [
+            {"run_id": "r1", "metric": "gpu_util", "t": [0, 30, 60], "v": [90.5, null, 80]},
+            {"run_id": "r2", "metric": "gpu_util", "t": [0, 30], "v": [1]},
+            {"run_id": "r3", "metric": "cpu_util", "t": [0, 30], "v": [1, "x"]},
+            {"run_id": "r4", "metric": "cpu_util", "t": [30, 0], "v": [1, 2]},
+            {"run_id": "r5", "metric": "disk", "t": [0], "v": [1]}
+        ]}"#;
+        let (s, skipped) = parse_metrics(body).unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].v, vec![Some(90.5), None, Some(80.0)]);
+        assert_eq!(skipped.reasons["t and v of different lengths"], 1);
+        assert_eq!(skipped.reasons["a value that is not a number"], 1);
+        assert_eq!(skipped.reasons["t not ascending"], 1);
+        assert_eq!(skipped.reasons["unknown metric"], 1);
+    }
+}

@@ -1,0 +1,1 @@
+//! Queuescope app
