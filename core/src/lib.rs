@@ -10,7 +10,9 @@
 pub mod contract;
 pub mod model;
 pub mod parse;
+pub mod prefs;
 pub mod time;
+pub mod url;
 
 pub use model::{Dataset, Job, JobError, JobState, Ms, StateSpan, Transition};
 pub use parse::{parse_jobs_page, parse_metrics, parse_queues, ParseError, SkipReport};

@@ -1,0 +1,1 @@
+//! Local-storage schema of links, saved views and custom groupings.

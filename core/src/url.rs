@@ -1,0 +1,1 @@
+//! The view in the URL (SPEC §5).
