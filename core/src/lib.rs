@@ -8,6 +8,7 @@
 //! since the Unix epoch, UTC.
 
 pub mod contract;
+pub mod demo;
 pub mod model;
 pub mod parse;
 pub mod prefs;
