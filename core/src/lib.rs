@@ -7,6 +7,7 @@
 //! natively and benchmarked with criterion. Times are [`Ms`]: milliseconds
 //! since the Unix epoch, UTC.
 
+pub mod analysis;
 pub mod contract;
 pub mod demo;
 pub mod model;

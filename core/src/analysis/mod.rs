@@ -1,0 +1,28 @@
+//! The analysis behind every number of SPEC §3, as plain functions.
+//!
+//! The split follows what a view change invalidates, so the app can memoise
+//! each step and recompute only what depends on the control that moved:
+//!
+//! ```text
+//! Dataset ──Prepared::new──▶ Prepared            (once per data load)
+//! Prepared + Filters + range ──select──▶ Selection
+//! Selection + GroupBy ──group──▶ Groups
+//! Selection (+ Groups) + BucketGrid ──▶ job_status, queued_time
+//! Selection + Groups + range ──run_layout──▶ RunLayout ──brush_select──▶ jobs
+//! ```
+//!
+//! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
+//! of string work; sums are kept in integer ms and turned into seconds last.
+
+pub mod filter;
+pub mod prepared;
+pub mod status;
+pub mod time;
+
+pub use filter::{select, Field, Filters, Selection};
+pub use prepared::{Prepared, NONE_NAME};
+pub use status::{job_status, StatusCounts};
+pub use time::{
+    auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,
+    AUTO_LADDER, AUTO_MAX_BUCKETS, MAX_BUCKETS,
+};

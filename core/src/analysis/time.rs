@@ -1,0 +1,481 @@
+//! Ranges, time zones and bucket grids (SPEC §3 "range", "Buckets", "Auto
+//! bucket width").
+//!
+//! Core has no time-zone database: the app probes the browser for the local
+//! offset (through a closure) and [`LocalZone`] keeps the offset changes as
+//! plain data, so a grid is a pure function of (range, width, zone).
+
+use crate::model::{Ms, DAY, HOUR, MINUTE, SECOND};
+
+/// A half-open time interval `[from, to)`: the range of a view, a bucket, a brush.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TimeRange {
+    /// First instant inside.
+    pub from: Ms,
+    /// First instant after (not inside).
+    pub to: Ms,
+}
+
+impl TimeRange {
+    /// Builds a range; a reversed pair becomes the empty range at `from`, so
+    /// callers never see a negative length.
+    pub fn new(from: Ms, to: Ms) -> TimeRange {
+        TimeRange {
+            from,
+            to: to.max(from),
+        }
+    }
+
+    /// Length in ms (0 for an empty or reversed range).
+    pub fn len(&self) -> Ms {
+        (self.to - self.from).max(0)
+    }
+
+    /// True when no instant lies inside.
+    pub fn is_empty(&self) -> bool {
+        self.to <= self.from
+    }
+
+    /// Whether the instant `t` lies inside `[from, to)`.
+    pub fn contains(&self, t: Ms) -> bool {
+        self.from <= t && t < self.to
+    }
+
+    /// Length of the overlap with `[start, end)`, 0 when they only touch:
+    /// the "overlap of positive length" of SPEC §3 is `overlap(..) > 0`.
+    pub fn overlap(&self, start: Ms, end: Ms) -> Ms {
+        (end.min(self.to) - start.max(self.from)).max(0)
+    }
+}
+
+/// The range control of the view: relative (`7d`, ending now) or absolute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RangeSpec {
+    /// The last `span` ms up to now (SPEC §5 `range`).
+    Relative {
+        /// Length of the range.
+        span: Ms,
+    },
+    /// A fixed `[from, to)` (SPEC §5 `from`/`to`).
+    Absolute {
+        /// Start.
+        from: Ms,
+        /// End (exclusive).
+        to: Ms,
+    },
+}
+
+impl Default for RangeSpec {
+    /// SPEC §5: the default view shows the last 7 days.
+    fn default() -> Self {
+        RangeSpec::Relative { span: 7 * DAY }
+    }
+}
+
+impl RangeSpec {
+    /// The concrete range at `now` (the app passes the data's `generated_at`
+    /// or the clock). A reversed absolute range resolves to an empty one.
+    pub fn resolve(&self, now: Ms) -> TimeRange {
+        match *self {
+            RangeSpec::Relative { span } => TimeRange::new(now.saturating_sub(span.max(0)), now),
+            RangeSpec::Absolute { from, to } => TimeRange::new(from, to),
+        }
+    }
+
+    /// Parses the URL `range` value (`30m`, `24h`, `7d`, `1h`); see [`parse_width`].
+    pub fn parse(s: &str) -> Option<RangeSpec> {
+        parse_width(s).map(|span| RangeSpec::Relative { span })
+    }
+
+    /// The URL `range` value of a relative range (`None` for absolute ones,
+    /// which travel as `from`/`to`).
+    pub fn as_param(&self) -> Option<String> {
+        match *self {
+            RangeSpec::Relative { span } => Some(format_width(span)),
+            RangeSpec::Absolute { .. } => None,
+        }
+    }
+}
+
+/// The local time zone as data: the UTC offset (local = UTC + offset, in ms)
+/// and the instants where it changes, sorted. Built by probing the browser,
+/// because core carries no tz database. Note the sign: JavaScript's
+/// `Date.getTimezoneOffset()` is UTC − local in minutes, so the app passes
+/// `-getTimezoneOffset() * 60_000`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LocalZone {
+    /// `(utc_from, offset)`: the offset in force from `utc_from` on. The first
+    /// entry also holds for every instant before it. Never empty.
+    changes: Vec<(Ms, Ms)>,
+}
+
+/// How far before and after a probed range the offsets are sampled: grids
+/// start at the boundary at or before `from`, up to one (multi-day) bucket
+/// earlier.
+const PROBE_MARGIN: Ms = 8 * DAY;
+/// The sampling step of [`LocalZone::probe`]: offsets change at most a few
+/// times a year and never twice within an hour.
+const PROBE_STEP: Ms = HOUR;
+/// Keeps probing cheap for year-long ranges: the step grows past this many samples.
+const PROBE_MAX_SAMPLES: Ms = 20_000;
+
+impl LocalZone {
+    /// A zone with one offset for all time (also how tests pin a zone).
+    pub fn fixed(offset_ms: Ms) -> Self {
+        LocalZone {
+            changes: vec![(Ms::MIN, offset_ms)],
+        }
+    }
+
+    /// Samples `offset_at` (local − UTC in ms at a UTC instant) across the
+    /// range plus a margin, and finds each change to the millisecond by
+    /// bisection. About one call per hour of range, plus ~22 per change.
+    pub fn probe(range: TimeRange, offset_at: impl Fn(Ms) -> Ms) -> Self {
+        let start = range.from.saturating_sub(PROBE_MARGIN);
+        let end = range.to.max(range.from).saturating_add(PROBE_MARGIN);
+        let step = PROBE_STEP.max((end - start) / PROBE_MAX_SAMPLES);
+        let mut prev_t = start;
+        let mut prev_off = offset_at(start);
+        let mut changes = vec![(Ms::MIN, prev_off)];
+        while prev_t < end {
+            let t = prev_t.saturating_add(step).min(end);
+            let off = offset_at(t);
+            if off != prev_off {
+                // Invariant: offset_at(lo) == prev_off, offset_at(hi) != prev_off.
+                let (mut lo, mut hi) = (prev_t, t);
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if offset_at(mid) == prev_off {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let new_off = offset_at(hi);
+                changes.push((hi, new_off));
+                prev_off = new_off;
+                // Re-check from `hi`: a second change inside one step is caught on the next sample.
+                prev_t = hi;
+                continue;
+            }
+            prev_t = t;
+        }
+        LocalZone { changes }
+    }
+
+    /// The offset (local − UTC, ms) in force at a UTC instant.
+    pub fn offset_at(&self, utc: Ms) -> Ms {
+        let i = self.changes.partition_point(|&(from, _)| from <= utc);
+        self.changes
+            .get(i.saturating_sub(1))
+            .map(|&(_, off)| off)
+            .unwrap_or(0)
+    }
+
+    /// The offset segments overlapping `[from, to)`: `(seg_from, seg_to, offset)`.
+    fn segments(&self, from: Ms, to: Ms) -> impl Iterator<Item = (Ms, Ms, Ms)> + '_ {
+        self.changes
+            .iter()
+            .enumerate()
+            .map(move |(i, &(s, off))| {
+                let e = self.changes.get(i + 1).map(|c| c.0).unwrap_or(Ms::MAX);
+                (s, e, off)
+            })
+            .filter(move |&(s, e, _)| s < to && e > from)
+    }
+
+    /// True when the offset never changes (the grid is then regular).
+    fn is_fixed(&self) -> bool {
+        self.changes.len() <= 1
+    }
+}
+
+/// The time zone buckets are aligned to (SPEC §5 `tz`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Zone {
+    /// Boundaries are multiples of the width since the epoch.
+    #[default]
+    Utc,
+    /// Boundaries at local multiples of the width (local midnight for days).
+    Local(LocalZone),
+}
+
+/// The widths [`auto_width`] chooses from (SPEC §3), smallest first.
+pub const AUTO_LADDER: [Ms; 9] = [
+    MINUTE,
+    5 * MINUTE,
+    15 * MINUTE,
+    30 * MINUTE,
+    HOUR,
+    3 * HOUR,
+    6 * HOUR,
+    12 * HOUR,
+    DAY,
+];
+
+/// The most buckets [`auto_width`] aims for.
+pub const AUTO_MAX_BUCKETS: Ms = 200;
+
+/// The hard cap on buckets of one grid: a fixed width that would exceed it
+/// (1m over a year) is widened, so a URL cannot make the browser allocate
+/// millions of bars.
+pub const MAX_BUCKETS: Ms = 20_000;
+
+/// SPEC §3: the smallest ladder width that yields at most 200 buckets over
+/// the range (7d → 1h, 24h → 15m); 1d when even that gives more.
+pub fn auto_width(range: TimeRange) -> Ms {
+    let len = range.len();
+    AUTO_LADDER
+        .iter()
+        .copied()
+        .find(|&w| ceil_div(len, w) <= AUTO_MAX_BUCKETS)
+        .unwrap_or(DAY)
+}
+
+fn ceil_div(a: Ms, b: Ms) -> Ms {
+    a.div_euclid(b) + Ms::from(a.rem_euclid(b) != 0)
+}
+
+/// The buckets of a view: boundaries per SPEC §3, the first bucket holding
+/// `from`, the last holding the instant just before `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketGrid {
+    /// Unclipped bucket starts (the first may lie before `range.from`): the x
+    /// values of the bar charts. Sorted, strictly increasing.
+    pub starts: Vec<Ms>,
+    /// The view range; sums are clipped to it.
+    pub range: TimeRange,
+    /// The nominal width (after the [`MAX_BUCKETS`] cap). Local grids may
+    /// have shorter or longer buckets around offset changes (23h/25h days).
+    pub width: Ms,
+    /// All buckets but the clipped ends are exactly `width` long, so
+    /// [`BucketGrid::index_of`] is a division instead of a search.
+    regular: bool,
+}
+
+impl BucketGrid {
+    /// Builds the grid. A non-positive width is taken as 1 ms, and a width
+    /// that would give more than [`MAX_BUCKETS`] buckets is widened to fit.
+    /// Widths of a day or more in local time are whole local days (rounded down).
+    pub fn new(range: TimeRange, width: Ms, zone: &Zone) -> BucketGrid {
+        let range = TimeRange::new(range.from, range.to);
+        let mut width = width.max(1);
+        if ceil_div(range.len(), width) > MAX_BUCKETS {
+            width = ceil_div(range.len(), MAX_BUCKETS);
+        }
+        if range.is_empty() {
+            return BucketGrid {
+                starts: Vec::new(),
+                range,
+                width,
+                regular: true,
+            };
+        }
+        match zone {
+            Zone::Local(z) if !z.is_fixed() => {
+                let period = local_period(width);
+                let starts = local_starts(range, period, z);
+                BucketGrid {
+                    starts,
+                    range,
+                    width: period,
+                    regular: false,
+                }
+            }
+            Zone::Local(z) => {
+                let off = z.offset_at(range.from);
+                let period = local_period(width);
+                BucketGrid {
+                    starts: regular_starts(range, period, off),
+                    range,
+                    width: period,
+                    regular: true,
+                }
+            }
+            Zone::Utc => BucketGrid {
+                starts: regular_starts(range, width, 0),
+                range,
+                width,
+                regular: true,
+            },
+        }
+    }
+
+    /// Number of buckets.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// True for the grid of an empty range.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Bucket `i` as `[start, end)` clipped to the range; an out-of-bounds
+    /// index gives the empty interval at `range.to` instead of panicking.
+    pub fn bucket(&self, i: usize) -> (Ms, Ms) {
+        match self.starts.get(i) {
+            Some(&s) => {
+                let e = self.starts.get(i + 1).copied().unwrap_or(self.range.to);
+                (s.max(self.range.from), e.min(self.range.to))
+            }
+            None => (self.range.to, self.range.to),
+        }
+    }
+
+    /// Length of bucket `i` inside the range, in ms.
+    pub fn bucket_len(&self, i: usize) -> Ms {
+        let (s, e) = self.bucket(i);
+        e - s
+    }
+
+    /// The bucket holding instant `t`, or `None` outside the range.
+    pub fn index_of(&self, t: Ms) -> Option<usize> {
+        if !self.range.contains(t) {
+            return None;
+        }
+        Some(self.index_in_range(t))
+    }
+
+    /// [`BucketGrid::index_of`] for an instant already known to lie in the
+    /// range (the hot loops clip first).
+    pub(crate) fn index_in_range(&self, t: Ms) -> usize {
+        let first = self.starts.first().copied().unwrap_or(self.range.from);
+        let i = if self.regular {
+            usize::try_from((t - first).div_euclid(self.width)).unwrap_or(0)
+        } else {
+            self.starts.partition_point(|&s| s <= t).saturating_sub(1)
+        };
+        i.min(self.starts.len().saturating_sub(1))
+    }
+}
+
+/// The period a local grid repeats with: widths of a day or more are whole days.
+fn local_period(width: Ms) -> Ms {
+    if width >= DAY {
+        (width / DAY) * DAY
+    } else {
+        width
+    }
+}
+
+/// Starts of a grid whose boundaries are the instants `t` with
+/// `(t + offset) % width == 0`, from the one at or before `from` up to `to`.
+fn regular_starts(range: TimeRange, width: Ms, offset: Ms) -> Vec<Ms> {
+    let first = (range.from + offset).div_euclid(width) * width - offset;
+    let n = usize::try_from(ceil_div(range.to - first, width)).unwrap_or(0);
+    (0..n)
+        .map(|k| first + width * Ms::try_from(k).unwrap_or(0))
+        .collect()
+}
+
+/// Starts of a local grid with offset changes. Within each offset segment
+/// the boundaries are the instants whose local time is a multiple of the
+/// period (local midnights for day widths); a change of offset adds a
+/// boundary where it skips over one (a spring-forward gap holding a local
+/// midnight). So a DST day is a 23 h or 25 h bucket and hourly buckets stay
+/// hourly in UTC across the change.
+fn local_starts(range: TimeRange, period: Ms, zone: &LocalZone) -> Vec<Ms> {
+    // Look back far enough to find the boundary at or before `from`.
+    let lookback = period + 2 * DAY;
+    let win_from = range.from.saturating_sub(lookback);
+    let k = |t: Ms, off: Ms| (t + off).div_euclid(period);
+    let mut out = Vec::new();
+    let mut prev_off: Option<Ms> = None;
+    for (s, e, off) in zone.segments(win_from, range.to) {
+        let lo = s.max(win_from);
+        let hi = e.min(range.to);
+        if let Some(p) = prev_off {
+            // The local time jumps at `lo`: a boundary when the bucket index does.
+            if k(lo - 1, p) != k(lo, off) {
+                out.push(lo);
+            }
+        }
+        let mut t = (lo + off).div_euclid(period) * period - off;
+        if t < lo {
+            t += period;
+        }
+        while t < hi {
+            out.push(t);
+            t += period;
+        }
+        prev_off = Some(off);
+    }
+    out.sort_unstable();
+    out.dedup();
+    let first = out.partition_point(|&t| t <= range.from).saturating_sub(1);
+    let mut starts = out.split_off(first.min(out.len()));
+    if starts.first().is_none_or(|&s| s > range.from) {
+        starts.insert(0, range.from);
+    }
+    starts
+}
+
+/// Parses a width or span: a positive integer and a unit, `ms`, `s`, `m`,
+/// `h`, `d` or `w` (`5m`, `1h`, `7d`). Anything else, zero or an overflow is `None`.
+pub fn parse_width(s: &str) -> Option<Ms> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (num, unit) = s.split_at(split);
+    let n: Ms = num.parse().ok()?;
+    let unit_ms = match unit {
+        "ms" => 1,
+        "s" => SECOND,
+        "m" => MINUTE,
+        "h" => HOUR,
+        "d" => DAY,
+        "w" => 7 * DAY,
+        _ => return None,
+    };
+    n.checked_mul(unit_ms).filter(|&w| w > 0)
+}
+
+/// Formats a width with the largest unit of `d`, `h`, `m`, `s` that divides
+/// it (`5m`, `1h`, `7d`), else in `ms`; [`parse_width`] reads it back.
+pub fn format_width(w: Ms) -> String {
+    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s")] {
+        if w != 0 && w % unit == 0 {
+            return format!("{}{}", w / unit, name);
+        }
+    }
+    format!("{w}ms")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_round_trip() {
+        for (s, w) in [
+            ("5m", 5 * MINUTE),
+            ("1h", HOUR),
+            ("1d", DAY),
+            ("7d", 7 * DAY),
+        ] {
+            assert_eq!(parse_width(s), Some(w));
+            assert_eq!(format_width(w), s);
+        }
+        assert_eq!(parse_width("2w"), Some(14 * DAY));
+        assert_eq!(format_width(1500), "1500ms");
+        for bad in ["", "h", "0m", "-5m", "5", "5x", "99999999999999999999d"] {
+            assert_eq!(parse_width(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn probe_finds_changes_to_the_ms() {
+        let change = 10 * DAY + 1234;
+        let z = LocalZone::probe(TimeRange::new(0, 20 * DAY), |t| {
+            if t < change {
+                HOUR
+            } else {
+                2 * HOUR
+            }
+        });
+        assert_eq!(z.offset_at(change - 1), HOUR);
+        assert_eq!(z.offset_at(change), 2 * HOUR);
+        assert_eq!(z.offset_at(-100 * DAY), HOUR);
+        assert_eq!(z.changes.len(), 2);
+    }
+}
