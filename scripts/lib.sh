@@ -1,0 +1,64 @@
+# Shared by scripts/setup.sh, run.sh and test.sh: sourced, never run.
+#
+# Sets the environment every build step needs, so the three scripts (and a
+# person who sources this file) see the same tools:
+#   - REPO: the repository root, whatever the caller's working directory;
+#   - PATH: node_modules/.bin first (wasm-opt from the npm package
+#     `binaryen`, never Debian's), then ~/.cargo/bin (trunk, wasm-bindgen);
+#   - TRUNK_SKIP_VERSION_CHECK: trunk must never reach the internet;
+#   - CHROMEDRIVER / CHROMIUM: the Debian browser used by every browser test.
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPO
+export PATH="$REPO/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+# Where cargo puts binaries (demo-backend, the e2e helper example).
+TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+export TARGET_DIR
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# Tools that ask questions must not wait for a terminal that CI lacks.
+export DEBIAN_FRONTEND=noninteractive
+export CARGO_TERM_PROGRESS_WHEN=never
+
+# The trunk version this project is proven with (TOOLCHAIN.md): newer ones
+# need a newer rustc than the machines have.
+TRUNK_VERSION="0.21.14"
+
+# log MESSAGE: one line on stderr, prefixed so it stands out among cargo's.
+log() { printf '==> %s\n' "$*" >&2; }
+
+# die MESSAGE: log and stop.
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# lock_version NAME: the version of crate NAME in Cargo.lock (first match).
+# The wasm-bindgen CLI must equal the library exactly, so it is read from
+# the lock file rather than written down a second time.
+lock_version() {
+  awk -v name="$1" '
+    $0 == "name = \"" name "\"" { found = 1; next }
+    found && /^version = / { gsub(/^version = "|"$/, ""); print; exit }
+  ' "$REPO/Cargo.lock"
+}
+
+# trunk_tool_pin KEY: the value of KEY in Trunk.toml's [tools] table.
+trunk_tool_pin() {
+  awk -v key="$1" '
+    /^\[/ { in_tools = ($0 == "[tools]"); next }
+    in_tools && $1 == key { sub(/^[^=]*= *"/, ""); sub(/".*$/, ""); print; exit }
+  ' "$REPO/Trunk.toml"
+}
+
+# as_root CMD...: runs CMD as root (directly when we are root, as CI is).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@"
+  else
+    die "need root for: $* (run as root, or install it by hand)"
+  fi
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Runs every test layer of Queuescope, cheapest first, and prints one
+# summary line per layer. Exits non-zero when any layer fails.
+#
+#   scripts/test.sh               every layer
+#   scripts/test.sh fmt e2e       only the named layers (setup always runs)
+#
+# Layers:
+#   setup        scripts/setup.sh (installs what is missing)
+#   fmt          cargo fmt --all --check
+#   clippy       clippy -D warnings, native, whole workspace, all targets
+#   clippy-wasm  clippy -D warnings, the app for wasm32, all targets
+#   test         cargo test --workspace (native: core, app logic, backend)
+#   test-wasm    wasm-bindgen-test in headless Chromium (chromedriver)
+#   build        trunk build --release (dist/), demo-backend and the e2e
+#                helper (core/examples/expected.rs), release
+#   e2e          node --test tests/e2e/*.test.mjs (Playwright, Chromium)
+#
+# Criterion benches are not run here (too slow): `cargo bench -p queuescope-core`.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO" || exit 1
+
+all_layers=(fmt clippy clippy-wasm test test-wasm build e2e)
+if [ $# -gt 0 ]; then
+  wanted=("$@")
+else
+  wanted=("${all_layers[@]}")
+fi
+for w in "${wanted[@]}"; do
+  case " ${all_layers[*]} " in
+    *" $w "*) ;;
+    *) die "unknown layer $w (layers: ${all_layers[*]})" ;;
+  esac
+done
+
+summary=()
+declare -A status=()
+passed=0
+failed=0
+skipped=0
+
+# layer NAME NEEDS CMD...: runs CMD as layer NAME, unless a layer it needs
+# (comma-separated, "-" for none) failed or was skipped in this run.
+layer() {
+  local name="$1" needs="$2"
+  shift 2
+  local need
+  for need in ${needs//,/ }; do
+    [ "$need" = "-" ] && continue
+    if [ -n "${status[$need]:-}" ] && [ "${status[$need]}" != PASS ]; then
+      status[$name]=SKIP
+      summary+=("$(printf 'SKIP  %-12s (needs %s)' "$name" "$need")")
+      skipped=$((skipped + 1))
+      return
+    fi
+  done
+  log "layer $name: $*"
+  local start=$SECONDS rc=0
+  "$@" || rc=$?
+  local took=$((SECONDS - start))
+  if [ $rc -eq 0 ]; then
+    status[$name]=PASS
+    passed=$((passed + 1))
+  else
+    status[$name]=FAIL
+    failed=$((failed + 1))
+  fi
+  summary+=("$(printf '%s  %-12s %4ds  %s' "${status[$name]}" "$name" "$took" "$*")")
+}
+
+# wants NAME: true when NAME is among the layers to run.
+wants() { case " ${wanted[*]} " in *" $1 "*) return 0 ;; *) return 1 ;; esac }
+
+# test_wasm: the browser unit tests. Chromium (via chromedriver) leaves a
+# ~56 MB org.chromium.Chromium.scoped_dir.* behind per session in TMPDIR,
+# so it gets a private TMPDIR that is removed afterwards.
+test_wasm() {
+  local tmp rc=0
+  tmp="$(mktemp -d -t queuescope-wasm-test.XXXXXX)"
+  TMPDIR="$tmp" cargo test --locked -p queuescope --target wasm32-unknown-unknown || rc=$?
+  rm -rf "$tmp"
+  return $rc
+}
+
+# build: what the e2e tests load: dist/, the demo backend, the helper that
+# prints the native core's expected numbers.
+build() {
+  trunk build --release &&
+    cargo build --locked --release -p demo-backend &&
+    cargo build --locked --release -p queuescope-core --example expected &&
+    report_sizes
+}
+
+# report_sizes: the release wasm and plotly.js sizes (raw and gzip), which
+# the project tracks (CONVENTIONS.md, size-conscious builds).
+report_sizes() {
+  local f
+  for f in dist/*.wasm dist/plotly.min.js; do
+    [ -f "$f" ] || continue
+    printf '    %-40s %8d bytes raw, %8d bytes gzip\n' "$f" \
+      "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)" >&2
+  done
+}
+
+# e2e: the Playwright tests against dist/ and demo-backend in Chromium.
+e2e() {
+  local files=(tests/e2e/*.test.mjs)
+  [ -e "${files[0]}" ] || die "no e2e tests found in tests/e2e/"
+  node --test --test-reporter=spec "${files[@]}"
+}
+
+start_all=$SECONDS
+layer setup - bash scripts/setup.sh
+wants fmt && layer fmt setup cargo fmt --all --check
+wants clippy && layer clippy setup cargo clippy --locked --workspace --all-targets -- -D warnings
+wants clippy-wasm && layer clippy-wasm setup \
+  cargo clippy --locked -p queuescope --target wasm32-unknown-unknown --all-targets -- -D warnings
+wants test && layer test setup cargo test --locked --workspace
+wants test-wasm && layer test-wasm setup test_wasm
+wants build && layer build setup build
+wants e2e && layer e2e setup,build e2e
+
+printf '\n==> test layers (%ds in all):\n' $((SECONDS - start_all))
+printf '    %s\n' "${summary[@]}"
+printf 'layers: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+[ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]
