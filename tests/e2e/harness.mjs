@@ -1,0 +1,372 @@
+// Harness of the Queuescope browser tests (run by `node --test`, see
+// scripts/test.sh). Everything a test needs, and everything it starts is
+// stopped again when the test ends (`t.after`):
+//
+//   - the reference backend (`target/release/demo-backend`) on a free port,
+//     or a fake one answering garbage, or the address of one that is down;
+//   - a tiny static server for `dist/` on 127.0.0.1 that answers
+//     `/config.json` with the test's own config (or 404: demo mode);
+//   - Debian's Chromium through playwright-core, with a fresh profile and
+//     temp dir, in UTC (so "local time" in the app is UTC too);
+//   - waiting on `html[data-app-state=...]` (SPEC §6), never on a timer;
+//   - reading a Plotly graph's traces from `[data-panel="X"] .js-plotly-plot`;
+//   - page errors (an uncaught exception or a wasm panic) fail the test.
+//
+// Only 127.0.0.1 is ever contacted.
+
+import { spawn, execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+/** Repository root (this file is tests/e2e/harness.mjs). */
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET = process.env.CARGO_TARGET_DIR
+  ? path.resolve(process.env.CARGO_TARGET_DIR)
+  : path.join(REPO, 'target');
+/** The built app (`trunk build --release`). */
+export const DIST = process.env.QUEUESCOPE_DIST ?? path.join(REPO, 'dist');
+/** The reference backend, built with `cargo build --release -p demo-backend`. */
+export const DEMO_BACKEND = path.join(TARGET, 'release', 'demo-backend');
+/** Prints what the native core computes (core/examples/expected.rs). */
+export const EXPECTED_BIN = path.join(TARGET, 'release', 'examples', 'expected');
+/** Test fixtures. */
+export const FIXTURES = path.join(REPO, 'tests', 'fixtures');
+/** Screenshots of failed waits go here (git-ignored). */
+const OUT = path.join(REPO, 'tests', 'e2e', 'out');
+
+/** Long enough for a cold page on a busy 2-core machine; only hit on failure. */
+export const TIMEOUT_MS = Number(process.env.QUEUESCOPE_E2E_TIMEOUT_MS ?? 60_000);
+
+/** Headless flags that keep Chromium off the (closed) network (TOOLCHAIN.md). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** One hour, one day in milliseconds (the app's `Ms`). */
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * Starts an HTTP server on 127.0.0.1 with a free port and registers its
+ * closing with `t.after`. Resolves to its base URL (no trailing slash).
+ */
+async function listen(t, handler) {
+  const server = http.createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => closeServer(server));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+function closeServer(server) {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Serves `dist/` the way a plain static host would, except `/config.json`:
+ * `config` is an object (sent as JSON), a string (sent as is) or null (404,
+ * so the app runs in demo mode). Unknown paths fall back to index.html.
+ */
+export async function serveDist(t, config) {
+  if (!existsSync(path.join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: run \`trunk build --release\` first`);
+  }
+  return listen(t, async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname === '/config.json') {
+      if (config === null || config === undefined) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no config.json: demo mode');
+      } else {
+        const body = typeof config === 'string' ? config : JSON.stringify(config);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      }
+      return;
+    }
+    try {
+      // normalize() of an absolute path cannot climb above "/": stays in dist/.
+      let file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
+      if (url.pathname.endsWith('/') || !existsSync(file)) {
+        file = path.join(DIST, 'index.html');
+      }
+      const body = await readFile(file);
+      const type = MIME[path.extname(file)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
+    }
+  });
+}
+
+/**
+ * Starts `demo-backend --port 0` with `args` (e.g. `['--seed', '7',
+ * '--jobs', '3000']` or `['--fixture', file]`) and resolves to the base URL
+ * it prints as its first line. Stopped by `t.after`.
+ */
+export async function startDemoBackend(t, args) {
+  if (!existsSync(DEMO_BACKEND)) {
+    throw new Error(`${DEMO_BACKEND} is missing: run \`cargo build --release -p demo-backend\` first`);
+  }
+  const proc = spawn(DEMO_BACKEND, ['--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr = [];
+  proc.stderr.on('data', (d) => stderr.push(d));
+  const exited = once(proc, 'exit');
+  t.after(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      await exited;
+    }
+  });
+  const lines = readline.createInterface({ input: proc.stdout });
+  const first = await withTimeout(
+    Promise.race([
+      once(lines, 'line').then(([line]) => line),
+      exited.then(([code]) => {
+        throw new Error(`demo-backend exited (${code}) before printing its URL: ${Buffer.concat(stderr)}`);
+      }),
+    ]),
+    TIMEOUT_MS,
+    'demo-backend did not print its URL',
+  );
+  // Keep draining stdout so the backend never blocks on a full pipe.
+  lines.on('line', () => {});
+  const url = first.match(/https?:\/\/\S+/)?.[0];
+  if (!url) throw new Error(`demo-backend's first line has no URL: ${first}`);
+  return url.replace(/\/$/, '');
+}
+
+/** Answers with CORS headers, so the app sees the body, not a CORS failure. */
+function answer(res, status, body, contentType) {
+  res.writeHead(status, { 'content-type': contentType, 'access-control-allow-origin': '*' }).end(body);
+}
+
+/** A backend that answers every request with `status` and `body`. */
+export async function startFakeBackend(t, status, body, contentType = 'text/html') {
+  return listen(t, (req, res) => answer(res, status, body, contentType));
+}
+
+/**
+ * A backend in front of `target` (e.g. a demo-backend URL) that can be
+ * broken: while `control.broken` is true it answers every request with an
+ * HTML page (not JSON), else it passes requests through. Resolves to
+ * `{ url, control }`; `control.requests` counts what it received.
+ */
+export async function startSwitchableBackend(t, target) {
+  const to = new URL(target);
+  const control = { broken: true, requests: 0 };
+  const base = await listen(t, (req, res) => {
+    control.requests += 1;
+    if (control.broken) {
+      answer(res, 200, '<html><body>Down for maintenance</body></html>', 'text/html');
+      return;
+    }
+    const upstream = http.request(
+      { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', (e) => answer(res, 502, JSON.stringify({ error: String(e) }), 'application/json'));
+    req.pipe(upstream);
+  });
+  return { url: base + to.pathname.replace(/\/$/, ''), control };
+}
+
+/** The URL of a backend that is down: a port that was free a moment ago. */
+export async function downBackendUrl() {
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await closeServer(server);
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * Opens the app: serves dist/ with `config` (null: demo mode), launches
+ * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
+ * `?queue=q1&tz=utc`). Does not wait: use `app.waitForState(...)`.
+ *
+ * The returned `app` has `page`, `consoleErrors` (strings), `pageErrors`
+ * (uncaught exceptions) and `url`. Every page error fails the test when it
+ * ends, even if the test did not look.
+ */
+export async function openApp(t, { config = null, query = '' } = {}) {
+  const base = await serveDist(t, config);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-e2e-'));
+  // A launch that fails still leaves the temp dir to remove.
+  const context = await chromium
+    .launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Chromium's own scratch folders land in the test's temp dir.
+    env: { ...process.env, TMPDIR: tmp },
+    timezoneId: 'UTC',
+    locale: 'en-US',
+    viewport: { width: 1400, height: 1000 },
+  })
+    .catch(async (e) => {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(TIMEOUT_MS);
+  const app = { page, context, url: `${base}/${query}`, consoleErrors: [], pageErrors: [] };
+  let crash;
+  app.crashed = new Promise((_, reject) => {
+    crash = reject;
+  });
+  app.crashed.catch(() => {});
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    app.consoleErrors.push(msg.text());
+    // console_error_panic_hook logs Rust panics as console errors.
+    if (msg.text().includes('panicked at')) crash(new Error(`the app panicked: ${msg.text()}`));
+  });
+  page.on('pageerror', (err) => {
+    app.pageErrors.push(err);
+    crash(new Error(`the page threw: ${err.stack ?? err}`));
+  });
+  // Hooks run in the order they were registered: this one comes after the
+  // servers' and the backend's, and throws (failing the test) only last.
+  t.after(async () => {
+    await context.close();
+    await rm(tmp, { recursive: true, force: true });
+    const panics = app.consoleErrors.filter((m) => m.includes('panicked at'));
+    if (app.pageErrors.length > 0 || panics.length > 0) {
+      throw new Error(
+        `the page threw ${app.pageErrors.length} error(s):\n` +
+          [...app.pageErrors.map((e) => e.stack ?? String(e)), ...panics].join('\n'),
+      );
+    }
+  });
+  app.waitForState = (state) => waitForState(t, app, state);
+  app.traces = (panel) => plotTraces(page, panel);
+  await page.goto(app.url);
+  return app;
+}
+
+/**
+ * Waits until `<html data-app-state="STATE">`, failing at once if the page
+ * throws, and with a screenshot and the page's errors if it never comes.
+ */
+async function waitForState(t, app, state) {
+  try {
+    await Promise.race([
+      app.page.waitForSelector(`html[data-app-state="${state}"]`, { state: 'attached', timeout: TIMEOUT_MS }),
+      app.crashed,
+    ]);
+  } catch (e) {
+    const now = await app.page
+      .evaluate(() => document.documentElement.getAttribute('data-app-state'))
+      .catch(() => '(page gone)');
+    let shot = '';
+    try {
+      await mkdir(OUT, { recursive: true });
+      shot = path.join(OUT, `${t.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+      await app.page.screenshot({ path: shot, fullPage: true });
+    } catch {
+      shot = '(no screenshot)';
+    }
+    throw new Error(
+      `waiting for data-app-state="${state}" (it is "${now}"): ${e.message}\n` +
+        `console errors: ${JSON.stringify(app.consoleErrors)}\nscreenshot: ${shot}`,
+    );
+  }
+}
+
+/**
+ * The traces of the Plotly graph in `[data-panel="PANEL"]`: `{name, x, y}`
+ * with plain arrays, as Plotly holds them (`el.data`).
+ */
+export async function plotTraces(page, panel) {
+  return page.$eval(`[data-panel="${panel}"] .js-plotly-plot`, (el) =>
+    (el.data ?? []).map((tr) => ({
+      name: tr.name,
+      x: Array.from(tr.x ?? []),
+      y: Array.from(tr.y ?? []),
+    })),
+  );
+}
+
+/**
+ * A Plotly x value as milliseconds since the epoch. Plotly dates are
+ * numbers (ms) or strings; strings without an offset are wall-clock time,
+ * which is UTC here (the browser runs in UTC and the tests use tz=utc).
+ */
+export function xToMs(x) {
+  if (typeof x === 'number') return x;
+  const s = String(x).trim();
+  const hasZone = /(Z|[+-]\d\d:?\d\d)$/.test(s);
+  const iso = s.replace(' ', 'T');
+  const ms = Date.parse(hasZone ? iso : `${iso}Z`);
+  if (Number.isNaN(ms)) throw new Error(`not a date: ${JSON.stringify(x)}`);
+  return ms;
+}
+
+/**
+ * Runs `target/release/examples/expected ARGS...` (the native core's
+ * numbers for a view) and parses the JSON it prints.
+ */
+export async function expectedFromCore(args) {
+  if (!existsSync(EXPECTED_BIN)) {
+    throw new Error(
+      `${EXPECTED_BIN} is missing: run \`cargo build --release -p queuescope-core --example expected\` first`,
+    );
+  }
+  const { stdout } = await promisify(execFile)(EXPECTED_BIN, args, { maxBuffer: 64 << 20 });
+  return JSON.parse(stdout);
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The job states in display order, as the job-status traces are named. */
+export const STATE_TRACES = [
+  'Idle',
+  'Queued',
+  'Pending',
+  'Starting',
+  'Running',
+  'Finished',
+  'Failed',
+  'Crashed',
+  'Killed',
+];
