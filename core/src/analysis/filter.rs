@@ -182,7 +182,7 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
     let mut tests: Vec<ColumnTest> = Field::ALL
         .iter()
         .filter_map(|&f| {
-            let col = f.column().and_then(|c| prep.columns.get(c))?;
+            let col = prep.field_column(f)?;
             ColumnTest::new(col, filters.values(f))
         })
         .collect();

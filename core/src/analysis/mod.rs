@@ -15,12 +15,20 @@
 //! of string work; sums are kept in integer ms and turned into seconds last.
 
 pub mod filter;
+pub mod group;
 pub mod prepared;
+pub mod queued;
+pub mod runs;
 pub mod status;
 pub mod time;
 
 pub use filter::{select, Field, Filters, Selection};
+pub use group::{
+    group, validate, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME,
+};
 pub use prepared::{Prepared, NONE_NAME};
+pub use queued::{queued_time, GroupedSeries};
+pub use runs::{brush_select, run_layout, Brush, RunBar, RunLayout};
 pub use status::{job_status, StatusCounts};
 pub use time::{
     auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,

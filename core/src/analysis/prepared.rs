@@ -225,8 +225,8 @@ impl Prepared {
     /// the subset have each, most frequent first (ties by name). Jobs without
     /// the field count under [`NONE_NAME`], which is also a valid filter value.
     pub fn facet_values(&self, field: Field, subset: &Selection) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = match field.column() {
-            Some(c) => count_column(&self.columns[c], subset),
+        let mut counts: Vec<(String, usize)> = match self.field_column(field) {
+            Some(col) => count_column(col, subset),
             None => {
                 let mut n = vec![0usize; self.states.len()];
                 for &i in &subset.0 {
@@ -262,6 +262,11 @@ impl Prepared {
     /// Every label key that occurs in the data, sorted (for `label:KEY` grouping).
     pub fn label_keys(&self) -> Vec<String> {
         self.labels.keys().cloned().collect()
+    }
+
+    /// The interned column of a field (`None` for state, which is interned in `states`).
+    pub(crate) fn field_column(&self, f: Field) -> Option<&Column> {
+        f.column().and_then(|c| self.columns.get(c))
     }
 
     /// Job `i`'s events (spans and terminal instants) in time order.

@@ -1,0 +1,135 @@
+//! The "Queued time" panel (SPEC §3 "Queued time"): per bucket and group,
+//! the seconds jobs spent `idle` or `queued` inside the bucket and the range.
+
+use super::filter::Selection;
+use super::group::{Groups, OTHER_NAME};
+use super::prepared::Prepared;
+use super::status::span_buckets;
+use super::time::BucketGrid;
+use crate::model::{Ms, SECOND};
+
+/// One value per group and bucket: a stacked-bar trace per group.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupedSeries {
+    /// Trace names, heaviest first, `(other)` last when groups were folded.
+    pub groups: Vec<String>,
+    /// `values[group][bucket]` in seconds (exact to the ms).
+    pub values: Vec<Vec<f64>>,
+}
+
+/// SPEC §3 queued time. Groups are ordered by their queued seconds in the
+/// range (desc, ties by name); when there are more than `max_groups`, the
+/// top `max_groups - 1` stay and the rest fold into `(other)` (so at most
+/// `max_groups` traces; 0 is taken as 1). Sums are kept in integer ms, and a
+/// span's whole buckets go through a difference array, so a job idle for a
+/// week costs O(1), not O(buckets).
+pub fn queued_time(
+    prep: &Prepared,
+    sel: &Selection,
+    groups: &Groups,
+    grid: &BucketGrid,
+    max_groups: usize,
+) -> GroupedSeries {
+    let waiting: Vec<bool> = prep.states.iter().map(|s| s.is_waiting()).collect();
+    let is_waiting = |s: u16| waiting.get(s as usize).copied().unwrap_or(false);
+    // The waiting spans of the selection inside the range, with their group.
+    let spans = || {
+        sel.0.iter().zip(&groups.of_job).flat_map(move |(&j, &g)| {
+            prep.events_of(j as usize)
+                .iter()
+                .filter(move |e| !e.terminal && is_waiting(e.state))
+                .map(move |e| (g as usize, e.start, e.end))
+        })
+    };
+
+    // Pass 1: weights decide which groups get a trace.
+    let ng = groups.names.len();
+    let mut weight = vec![0 as Ms; ng];
+    for (g, s, e) in spans() {
+        if let Some(w) = weight.get_mut(g) {
+            *w += grid.range.overlap(s, e);
+        }
+    }
+    let (names, trace_of) = fold_groups(&groups.names, &weight, max_groups.max(1));
+
+    // Pass 2: partial end buckets directly, whole buckets as a count.
+    let nb = grid.len();
+    let nt = names.len();
+    let mut ms = vec![0 as Ms; nt * nb];
+    let mut whole = vec![0i64; nt * (nb + 1)];
+    let add = |v: &mut [i64], i: usize, x: i64| {
+        if let Some(slot) = v.get_mut(i) {
+            *slot += x;
+        }
+    };
+    for (g, s, e) in spans() {
+        let Some((f, l)) = span_buckets(grid, s, e) else {
+            continue;
+        };
+        let t = trace_of.get(g).copied().unwrap_or(0);
+        let (a, b) = (s.max(grid.range.from), e.min(grid.range.to));
+        if f == l {
+            add(&mut ms, t * nb + f, b - a);
+            continue;
+        }
+        add(&mut ms, t * nb + f, grid.bucket(f).1 - a);
+        add(&mut ms, t * nb + l, b - grid.bucket(l).0);
+        if l > f + 1 {
+            add(&mut whole, t * (nb + 1) + f + 1, 1);
+            add(&mut whole, t * (nb + 1) + l, -1);
+        }
+    }
+    let lens: Vec<Ms> = (0..nb).map(|i| grid.bucket_len(i)).collect();
+    let values = (0..nt)
+        .map(|t| {
+            let mut n = 0i64;
+            (0..nb)
+                .map(|i| {
+                    n += whole.get(t * (nb + 1) + i).copied().unwrap_or(0);
+                    let total = ms.get(t * nb + i).copied().unwrap_or(0)
+                        + n * lens.get(i).copied().unwrap_or(0);
+                    total as f64 / SECOND as f64
+                })
+                .collect()
+        })
+        .collect();
+    GroupedSeries {
+        groups: names,
+        values,
+    }
+}
+
+/// Orders groups by weight (desc, ties by name) and folds all but the top
+/// `max - 1` into `(other)` when there are more than `max`. Returns the
+/// trace names and each group's trace index.
+pub(crate) fn fold_groups(
+    names: &[String],
+    weight: &[Ms],
+    max: usize,
+) -> (Vec<String>, Vec<usize>) {
+    let w = |g: usize| weight.get(g).copied().unwrap_or(0);
+    let name = |g: usize| names.get(g).map_or("", String::as_str);
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| w(b).cmp(&w(a)).then_with(|| name(a).cmp(name(b))));
+    let fold = names.len() > max;
+    let keep = if fold { max - 1 } else { names.len() };
+    let mut out: Vec<String> = Vec::new();
+    let mut trace_of = vec![usize::MAX; names.len()];
+    for &g in &order {
+        // An existing "(other)" group is always the last trace.
+        if out.len() < keep && name(g) != OTHER_NAME {
+            trace_of[g] = out.len();
+            out.push(name(g).to_string());
+        }
+    }
+    if trace_of.contains(&usize::MAX) {
+        let other = out.len();
+        out.push(OTHER_NAME.to_string());
+        for t in &mut trace_of {
+            if *t == usize::MAX {
+                *t = other;
+            }
+        }
+    }
+    (out, trace_of)
+}
