@@ -211,8 +211,15 @@ impl Draft {
                 .map(|_| value.to_string())
                 .ok_or_else(|| format!("not a {what}"))
         };
+        // A hand-typed `+09:00` arrives as ` 09:00` (`+` means space in a
+        // query), so a failed time gets a second try with that space undone.
         let time = || {
             parse_rfc3339(value)
+                .or_else(|e| {
+                    value
+                        .rsplit_once(' ')
+                        .map_or(Err(e), |(t, off)| parse_rfc3339(&format!("{t}+{off}")))
+                })
                 .map(|ms| (ms, value.to_string()))
                 .map_err(|_| String::from("not a time like 2026-11-21T08:00:00Z"))
         };
@@ -445,6 +452,12 @@ mod tests {
         assert_eq!(
             to_query(&v),
             "from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z"
+        );
+
+        let typed = parsed("from=2026-11-21T09:00:00+09:00&to=2026-11-22T00:00:00Z");
+        assert_eq!(
+            typed.from, v.from,
+            "an unencoded + in an offset still reads"
         );
 
         let (v, notices) =
