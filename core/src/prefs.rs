@@ -8,8 +8,9 @@
 //! older shapes are migrated, and a stored `javascript:` link can never reach
 //! an `href`.
 
+use crate::analysis::group::{CustomGrouping, Matcher, Rule, RuleField};
 use crate::model::Ms;
-use crate::url::{is_field_key, parse_query, to_query, UrlView, GROUP_FIELDS};
+use crate::url::{parse_query, to_query, UrlView};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -373,12 +374,14 @@ impl ViewStore {
     }
 }
 
-/// One rule of a custom grouping, as stored. Evaluation (in `analysis`) is
-/// another module's job; this is the serde-friendly definition it reads.
-/// First matching rule wins (SPEC §1).
+/// One rule of a custom grouping, as stored: flat strings that a form edits
+/// and a person reads in an export. A job matches when its field equals one
+/// of `values` or matches `regex`. [`CustomGroupingDef::to_grouping`] turns
+/// it into the evaluator's [`Rule`]s. First matching rule wins (SPEC §1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleDef {
-    /// The job field tested: `user|job|project|entity|state|run_name|label:KEY`.
+    /// The job field tested: `user|job|project|entity|state|run_name|label:KEY`
+    /// (and `run_id`, `job_id`): whatever [`RuleField::parse`] reads.
     pub field: String,
     /// Exact values that match.
     #[serde(default)]
@@ -412,12 +415,11 @@ impl CustomGroupingDef {
         if self.rules.is_empty() {
             return fail("add at least one rule".into());
         }
-        let fields: Vec<&str> = GROUP_FIELDS.iter().copied().chain(["run_name"]).collect();
         for (i, rule) in self.rules.iter().enumerate() {
             let n = i + 1;
-            if !is_field_key(&rule.field, &fields, &["label"]) {
+            if RuleField::parse(&rule.field).is_none() {
                 return fail(format!(
-                    "rule {n}: unknown field {:?}; use user, job, project, entity, state, run_name or label:KEY",
+                    "rule {n}: unknown field {:?}; use user, job, project, entity, state, run_name, run_id, job_id or label:KEY",
                     rule.field
                 ));
             }
@@ -435,6 +437,31 @@ impl CustomGroupingDef {
             }
         }
         Ok(())
+    }
+}
+
+impl CustomGroupingDef {
+    /// The evaluator's form ([`crate::analysis::group`]), after
+    /// [`CustomGroupingDef::validate`]. A rule with both values and a pattern
+    /// becomes two rules with the same group (values first), which under
+    /// first-match-wins is the same "either" test.
+    pub fn to_grouping(&self) -> Result<CustomGrouping, String> {
+        self.validate()?;
+        let mut rules = Vec::new();
+        for def in &self.rules {
+            let field = RuleField::parse(&def.field).ok_or("checked by validate")?;
+            let by_values = (!def.values.is_empty()).then(|| Matcher::Values(def.values.clone()));
+            let by_regex = def.regex.clone().map(Matcher::Regex);
+            rules.extend(by_values.into_iter().chain(by_regex).map(|matcher| Rule {
+                field: field.clone(),
+                matcher,
+                group: def.group.clone(),
+            }));
+        }
+        Ok(CustomGrouping {
+            name: self.name.clone(),
+            rules,
+        })
     }
 }
 
@@ -1247,11 +1274,11 @@ mod tests {
             (&|d| d.rules.clear(), Err("grouping \"teams\": add at least one rule")),
             (
                 &|d| d.rules[1].field = "colour".into(),
-                Err("grouping \"teams\": rule 2: unknown field \"colour\"; use user, job, project, entity, state, run_name or label:KEY"),
+                Err("grouping \"teams\": rule 2: unknown field \"colour\"; use user, job, project, entity, state, run_name, run_id, job_id or label:KEY"),
             ),
             (
                 &|d| d.rules[0].field = "label:".into(),
-                Err("grouping \"teams\": rule 1: unknown field \"label:\"; use user, job, project, entity, state, run_name or label:KEY"),
+                Err("grouping \"teams\": rule 1: unknown field \"label:\"; use user, job, project, entity, state, run_name, run_id, job_id or label:KEY"),
             ),
             (&|d| d.rules[0].group = " ".into(), Err("grouping \"teams\": rule 1: give the group a name")),
             (
@@ -1267,6 +1294,31 @@ mod tests {
             bad.starts_with("grouping \"teams\": rule 2: the pattern \"^sweep-(\" is not a valid regular expression ("),
             "{bad}"
         );
+    }
+
+    #[test]
+    fn grouping_converts_for_the_evaluator() {
+        let mut def = vision();
+        def.rules[0].regex = Some("^a".into());
+        let got = def.to_grouping().unwrap();
+        let fields: Vec<(String, &Matcher, &str)> = got
+            .rules
+            .iter()
+            .map(|r| (r.field.as_string(), &r.matcher, r.group.as_str()))
+            .collect();
+        let values = Matcher::Values(vec!["alice".into(), "bob".into()]);
+        let a = Matcher::Regex("^a".into());
+        let sweep = Matcher::Regex("^sweep-".into());
+        assert_eq!(
+            fields,
+            [
+                ("user".to_string(), &values, "vision team"),
+                ("user".to_string(), &a, "vision team"),
+                ("job".to_string(), &sweep, "sweeps"),
+            ]
+        );
+        def.rules[1].field = "nope".into();
+        assert!(def.to_grouping().is_err());
     }
 
     #[test]

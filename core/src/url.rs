@@ -149,24 +149,17 @@ pub fn width_ms(s: &str) -> Option<Ms> {
     digits.parse::<Ms>().ok()?.checked_mul(unit)
 }
 
-/// True when `key` is one of `plain` or `PREFIX:REST` with a non-empty REST
-/// for one of `prefixes`. Shared by grouping keys here and the rule fields of
-/// [`crate::prefs::RuleDef`].
-pub(crate) fn is_field_key(key: &str, plain: &[&str], prefixes: &[&str]) -> bool {
-    plain.contains(&key)
-        || prefixes.iter().any(|p| {
-            key.strip_prefix(p)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .is_some_and(|rest| !rest.is_empty())
-        })
-}
-
 /// Plain grouping keys of SPEC §3 (besides `label:KEY` and `custom:NAME`).
-pub(crate) const GROUP_FIELDS: [&str; 5] = ["user", "job", "project", "entity", "state"];
+const GROUP_FIELDS: [&str; 5] = ["user", "job", "project", "entity", "state"];
 
-/// True for a grouping key SPEC §5 allows in `group=`.
+/// True for a grouping key SPEC §5 allows in `group=`. Only the form is
+/// checked: whether `custom:NAME` exists is the app's business, since the
+/// groupings live in local storage, not in the link.
 pub fn is_group_key(key: &str) -> bool {
-    is_field_key(key, &GROUP_FIELDS, &["label", "custom"])
+    GROUP_FIELDS.contains(&key)
+        || ["label:", "custom:"]
+            .iter()
+            .any(|p| key.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }
 
 /// Shortens a user-typed value for a notice, so a pasted novel does not
