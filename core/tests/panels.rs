@@ -385,3 +385,19 @@ fn brush_selects_overlapping_runs_in_lanes() {
     );
     assert_eq!(ids(brush(100, 100, None)), Vec::<String>::new());
 }
+
+#[test]
+fn stored_groupings_convert() {
+    let def: queuescope_core::prefs::CustomGroupingDef = serde_json::from_str(
+        r#"{"name": "t", "rules": [
+            {"field": "user", "values": ["alice"], "regex": "^b", "group": "ab"},
+            {"field": "label:team", "values": ["b"], "group": "team b"}]}"#,
+    )
+    .expect("stored grouping");
+    let c = CustomGrouping::from(&def);
+    assert_eq!(c.rules.len(), 3);
+    let p = people();
+    let sel = all(&p, range(0, 60));
+    let g = group(&p, &sel, &GroupBy::Custom(c));
+    assert_eq!(g.names, ["ab", "(other)", "team b"]);
+}

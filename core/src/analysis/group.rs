@@ -422,3 +422,36 @@ static EMPTY_COLUMN: Column = Column {
     names: Vec::new(),
     of_job: Vec::new(),
 };
+
+impl From<&crate::prefs::CustomGroupingDef> for CustomGrouping {
+    /// The stored form (see [`crate::prefs`]) holds values and a pattern in
+    /// one rule; here each becomes its own rule, values first, so "first
+    /// match wins" still means "either matches". Rules with a field this
+    /// module does not know are dropped (`CustomGroupingDef::validate`
+    /// rejects them before saving).
+    fn from(def: &crate::prefs::CustomGroupingDef) -> Self {
+        let mut rules = Vec::new();
+        for r in &def.rules {
+            let Some(field) = RuleField::parse(&r.field) else {
+                continue;
+            };
+            let mut push = |matcher| {
+                rules.push(Rule {
+                    field: field.clone(),
+                    matcher,
+                    group: r.group.clone(),
+                })
+            };
+            if !r.values.is_empty() {
+                push(Matcher::Values(r.values.clone()));
+            }
+            if let Some(re) = &r.regex {
+                push(Matcher::Regex(re.clone()));
+            }
+        }
+        CustomGrouping {
+            name: def.name.clone(),
+            rules,
+        }
+    }
+}

@@ -14,14 +14,18 @@
 //! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
 //! of string work; sums are kept in integer ms and turned into seconds last.
 
+pub mod downsample;
 pub mod filter;
 pub mod group;
 pub mod prepared;
 pub mod queued;
 pub mod runs;
 pub mod status;
+pub mod summary;
+pub mod table;
 pub mod time;
 
+pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use group::{
     group, validate, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME,
@@ -30,6 +34,8 @@ pub use prepared::{Prepared, NONE_NAME};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{brush_select, run_layout, Brush, RunBar, RunLayout};
 pub use status::{job_status, StatusCounts};
+pub use summary::{summary, Summary};
+pub use table::{errors, rows_to_csv, table_rows, Column, ErrorRow, TableRow};
 pub use time::{
     auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,
     AUTO_LADDER, AUTO_MAX_BUCKETS, MAX_BUCKETS,

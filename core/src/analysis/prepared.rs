@@ -269,6 +269,20 @@ impl Prepared {
         f.column().and_then(|c| self.columns.get(c))
     }
 
+    /// Job `i`'s `idle` and `queued` spans (the waiting of SPEC §3 "Queued time").
+    pub(crate) fn waiting_spans(&self, i: usize) -> impl Iterator<Item = (Ms, Ms)> + '_ {
+        self.events_of(i)
+            .iter()
+            .filter(|e| {
+                !e.terminal
+                    && self
+                        .states
+                        .get(e.state as usize)
+                        .is_some_and(JobState::is_waiting)
+            })
+            .map(|e| (e.start, e.end))
+    }
+
     /// Job `i`'s events (spans and terminal instants) in time order.
     pub(crate) fn events_of(&self, i: usize) -> &[Event] {
         let a = self.event_start.get(i).copied().unwrap_or(0) as usize;

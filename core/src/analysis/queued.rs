@@ -30,15 +30,11 @@ pub fn queued_time(
     grid: &BucketGrid,
     max_groups: usize,
 ) -> GroupedSeries {
-    let waiting: Vec<bool> = prep.states.iter().map(|s| s.is_waiting()).collect();
-    let is_waiting = |s: u16| waiting.get(s as usize).copied().unwrap_or(false);
-    // The waiting spans of the selection inside the range, with their group.
+    // The waiting spans of the selection, with their group.
     let spans = || {
         sel.0.iter().zip(&groups.of_job).flat_map(move |(&j, &g)| {
-            prep.events_of(j as usize)
-                .iter()
-                .filter(move |e| !e.terminal && is_waiting(e.state))
-                .map(move |e| (g as usize, e.start, e.end))
+            prep.waiting_spans(j as usize)
+                .map(move |(s, e)| (g as usize, s, e))
         })
     };
 

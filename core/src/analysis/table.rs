@@ -1,0 +1,291 @@
+//! The selection table (brushed runs), its CSV export, and the errors table.
+
+use std::cmp::Ordering;
+
+use super::filter::Selection;
+use super::prepared::Prepared;
+use super::time::TimeRange;
+use crate::model::{JobState, Ms, SECOND};
+use crate::time::format_rfc3339;
+
+/// A sortable column of the selection table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Column {
+    /// Queue item id.
+    JobId,
+    /// Run name (then run id).
+    Run,
+    /// Launch job name.
+    Job,
+    /// Project.
+    Project,
+    /// User.
+    User,
+    /// Current state, in display order.
+    State,
+    /// First transition.
+    Enqueued,
+    /// Run start (the default: the brush lists runs in start order).
+    #[default]
+    Started,
+    /// Terminal transition.
+    Ended,
+    /// Total idle + queued seconds.
+    QueuedSecs,
+    /// Run length in seconds.
+    RunSecs,
+}
+
+impl Column {
+    /// All columns, in table order.
+    pub const ALL: [Column; 11] = [
+        Column::JobId,
+        Column::Run,
+        Column::Job,
+        Column::Project,
+        Column::User,
+        Column::State,
+        Column::Enqueued,
+        Column::Started,
+        Column::Ended,
+        Column::QueuedSecs,
+        Column::RunSecs,
+    ];
+
+    /// Header text (also the CSV header, lowercase there).
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::JobId => "Job id",
+            Column::Run => "Run",
+            Column::Job => "Launch job",
+            Column::Project => "Project",
+            Column::User => "User",
+            Column::State => "State",
+            Column::Enqueued => "Enqueued",
+            Column::Started => "Started",
+            Column::Ended => "Ended",
+            Column::QueuedSecs => "Queued (s)",
+            Column::RunSecs => "Run (s)",
+        }
+    }
+}
+
+/// One row of the selection table: what a user wants to know about a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// Job index into [`Prepared`].
+    pub job: u32,
+    /// Queue item id (`data-job-id`).
+    pub job_id: String,
+    /// Run id.
+    pub run_id: Option<String>,
+    /// Run name.
+    pub run_name: Option<String>,
+    /// Launch job name.
+    pub launch_job: String,
+    /// Project.
+    pub project: Option<String>,
+    /// User.
+    pub user: Option<String>,
+    /// Current state.
+    pub state: JobState,
+    /// First transition.
+    pub enqueued: Option<Ms>,
+    /// First transition into `running`.
+    pub started: Option<Ms>,
+    /// Terminal transition, if it ended.
+    pub ended: Option<Ms>,
+    /// Total idle + queued seconds of the job (not clipped to the range).
+    pub queued_secs: f64,
+    /// Run length in seconds (until `generated_at` while running); `None` if it never ran.
+    pub run_secs: Option<f64>,
+}
+
+fn secs(ms: Ms) -> f64 {
+    ms as f64 / SECOND as f64
+}
+
+/// Rows for `jobs` (e.g. the brush result), sorted by `sort`. Ties, and
+/// empty cells (which go last in either direction), order by job id.
+/// Indices not in `prep` are skipped.
+pub fn table_rows(prep: &Prepared, jobs: &[u32], sort: Column, ascending: bool) -> Vec<TableRow> {
+    let mut rows: Vec<(u32, TableRow)> = jobs
+        .iter()
+        .filter_map(|&j| {
+            let i = j as usize;
+            let job = prep.get(i)?;
+            let run = prep.run_span(i);
+            let rank = prep.id_rank.get(i).copied().unwrap_or(0);
+            Some((
+                rank,
+                TableRow {
+                    job: j,
+                    job_id: job.id.clone(),
+                    run_id: job.run_id.clone(),
+                    run_name: job.run_name.clone(),
+                    launch_job: job.job.clone(),
+                    project: job.project.clone(),
+                    user: job.user.clone(),
+                    state: job.current_state().clone(),
+                    enqueued: job.enqueued_at(),
+                    started: run.map(|r| r.0),
+                    ended: prep.ended.get(i).copied().flatten(),
+                    queued_secs: secs(prep.waiting.get(i).copied().unwrap_or(0)),
+                    run_secs: run.map(|(s, e)| secs(e - s)),
+                },
+            ))
+        })
+        .collect();
+    rows.sort_by(|(ra, a), (rb, b)| {
+        let primary = compare(a, b, sort);
+        let primary = if ascending {
+            primary
+        } else {
+            primary.map(Ordering::reverse)
+        };
+        primary
+            .unwrap_or_else(|| none_last(a, b, sort))
+            .then(ra.cmp(rb))
+    });
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The cell compared for a column, `None` when either side is empty.
+fn compare(a: &TableRow, b: &TableRow, c: Column) -> Option<Ordering> {
+    fn opt<T: PartialOrd>(x: &Option<T>, y: &Option<T>) -> Option<Ordering> {
+        x.as_ref()?.partial_cmp(y.as_ref()?)
+    }
+    match c {
+        Column::JobId => Some(a.job_id.cmp(&b.job_id)),
+        Column::Run => {
+            opt(&a.run_name, &b.run_name).map(|o| o.then_with(|| a.run_id.cmp(&b.run_id)))
+        }
+        Column::Job => Some(a.launch_job.cmp(&b.launch_job)),
+        Column::Project => opt(&a.project, &b.project),
+        Column::User => opt(&a.user, &b.user),
+        Column::State => Some(state_order(&a.state).cmp(&state_order(&b.state))),
+        Column::Enqueued => opt(&a.enqueued, &b.enqueued),
+        Column::Started => opt(&a.started, &b.started),
+        Column::Ended => opt(&a.ended, &b.ended),
+        Column::QueuedSecs => a.queued_secs.partial_cmp(&b.queued_secs),
+        Column::RunSecs => opt(&a.run_secs, &b.run_secs),
+    }
+}
+
+/// With an empty cell on one side: the filled one first; both empty: equal.
+fn none_last(a: &TableRow, b: &TableRow, c: Column) -> Ordering {
+    let empty = |r: &TableRow| match c {
+        Column::Run => r.run_name.is_none(),
+        Column::Project => r.project.is_none(),
+        Column::User => r.user.is_none(),
+        Column::Enqueued => r.enqueued.is_none(),
+        Column::Started => r.started.is_none(),
+        Column::Ended => r.ended.is_none(),
+        Column::RunSecs => r.run_secs.is_none(),
+        _ => false,
+    };
+    empty(a).cmp(&empty(b))
+}
+
+/// Display order of states: known ones as in [`JobState::KNOWN`], unknown after, by name.
+fn state_order(s: &JobState) -> (usize, &str) {
+    let known = JobState::KNOWN.iter().position(|k| k == s);
+    (known.unwrap_or(JobState::KNOWN.len()), s.as_str())
+}
+
+/// The rows as CSV (RFC 4180: CRLF line ends, fields with a comma, quote
+/// or line break quoted, quotes doubled). Times are RFC 3339 UTC, seconds
+/// plain decimals, empty cells empty.
+pub fn rows_to_csv(rows: &[TableRow]) -> String {
+    let mut out = String::from(
+        "job_id,run_id,run_name,job,project,user,state,enqueued,started,ended,queued_secs,run_secs\r\n",
+    );
+    let time = |t: Option<Ms>| t.map(format_rfc3339).unwrap_or_default();
+    for r in rows {
+        let cells = [
+            r.job_id.clone(),
+            r.run_id.clone().unwrap_or_default(),
+            r.run_name.clone().unwrap_or_default(),
+            r.launch_job.clone(),
+            r.project.clone().unwrap_or_default(),
+            r.user.clone().unwrap_or_default(),
+            r.state.as_str().to_string(),
+            time(r.enqueued),
+            time(r.started),
+            time(r.ended),
+            r.queued_secs.to_string(),
+            r.run_secs.map(|s| s.to_string()).unwrap_or_default(),
+        ];
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_csv_field(&mut out, c);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn push_csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// One error in the errors panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRow {
+    /// Job index into [`Prepared`].
+    pub job: u32,
+    /// When it was reported.
+    pub at: Ms,
+    /// Launch job name.
+    pub launch_job: String,
+    /// Run id.
+    pub run_id: Option<String>,
+    /// User.
+    pub user: Option<String>,
+    /// The message (plain text; the app must not render it as HTML).
+    pub message: String,
+    /// Queue item id (`data-job-id`).
+    pub job_id: String,
+}
+
+/// Every error of the selected jobs reported inside the range, newest first;
+/// ties by job id, then in the order the job listed them.
+pub fn errors(prep: &Prepared, sel: &Selection, range: TimeRange) -> Vec<ErrorRow> {
+    let mut found: Vec<(Ms, u32, usize, u32)> = Vec::new();
+    for &j in &sel.0 {
+        let Some(job) = prep.get(j as usize) else {
+            continue;
+        };
+        let rank = prep.id_rank.get(j as usize).copied().unwrap_or(0);
+        for (k, e) in job.errors.iter().enumerate() {
+            if range.contains(e.at) {
+                found.push((e.at, rank, k, j));
+            }
+        }
+    }
+    found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    found
+        .into_iter()
+        .filter_map(|(at, _, k, j)| {
+            let job = prep.get(j as usize)?;
+            let e = job.errors.get(k)?;
+            Some(ErrorRow {
+                job: j,
+                at,
+                launch_job: job.job.clone(),
+                run_id: job.run_id.clone(),
+                user: job.user.clone(),
+                message: e.message.clone(),
+                job_id: job.id.clone(),
+            })
+        })
+        .collect()
+}

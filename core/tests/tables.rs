@@ -1,0 +1,221 @@
+//! Selection table, CSV, errors, summary and downsampling, by hand.
+
+mod common;
+use common::*;
+use queuescope_core::analysis::*;
+
+/// Range [00:00, 03:00), generated_at 03:20.
+fn fixture() -> Prepared {
+    prep(
+        vec![
+            job("a", &[("queued", 0), ("running", 10), ("finished", 70)])
+                .user("alice")
+                .project("p1")
+                .run("ra", "alpha, \"one\"")
+                .error(70, "OOM"),
+            job(
+                "b",
+                &[
+                    ("queued", 20),
+                    ("pending", 30),
+                    ("running", 50),
+                    ("failed", 100),
+                ],
+            )
+            .user("bob")
+            .error(100, "boom")
+            .error(100, "second"),
+            job("c", &[("queued", 30), ("running", 90), ("crashed", 150)]).error(250, "late"),
+            job("d", &[("queued", 100), ("killed", 120)]).error(100, "d-err"),
+            job("e", &[("queued", -50), ("running", 170)]),
+        ],
+        200,
+    )
+}
+
+fn sel(p: &Prepared) -> Selection {
+    select(p, &Filters::default(), range(0, 180))
+}
+
+fn ids(rows: &[TableRow]) -> Vec<&str> {
+    rows.iter().map(|r| r.job_id.as_str()).collect()
+}
+
+#[test]
+fn table_rows_sort_with_empty_cells_last() {
+    let p = fixture();
+    let jobs = sel(&p).0;
+    assert_eq!(
+        ids(&table_rows(&p, &jobs, Column::Started, true)),
+        ["a", "b", "c", "e", "d"]
+    );
+    assert_eq!(
+        ids(&table_rows(&p, &jobs, Column::Started, false)),
+        ["e", "c", "b", "a", "d"]
+    );
+    assert_eq!(
+        ids(&table_rows(&p, &jobs, Column::User, true)),
+        ["a", "b", "c", "d", "e"]
+    );
+    assert_eq!(
+        ids(&table_rows(&p, &jobs, Column::User, false)),
+        ["b", "a", "c", "d", "e"]
+    );
+    assert_eq!(
+        ids(&table_rows(&p, &jobs, Column::QueuedSecs, false)),
+        ["e", "c", "d", "a", "b"]
+    );
+    assert_eq!(
+        ids(&table_rows(&p, &jobs, Column::State, true)),
+        ["e", "a", "b", "c", "d"]
+    );
+    let rows = table_rows(&p, &jobs, Column::JobId, true);
+    let a = &rows[0];
+    assert_eq!(a.enqueued, Some(m(0)));
+    assert_eq!(a.started, Some(m(10)));
+    assert_eq!(a.ended, Some(m(70)));
+    assert_eq!(a.queued_secs, 600.0);
+    assert_eq!(a.run_secs, Some(3600.0));
+    let e = &rows[4];
+    assert_eq!(
+        (e.ended, e.run_secs, e.queued_secs),
+        (None, Some(1800.0), 13200.0)
+    );
+    let d = &rows[3];
+    assert_eq!((d.started, d.run_secs), (None, None));
+    // Unknown indices are skipped, not a panic.
+    assert_eq!(table_rows(&p, &[99], Column::JobId, true), vec![]);
+}
+
+#[test]
+fn csv_follows_rfc_4180() {
+    let p = fixture();
+    let rows = table_rows(&p, &[0, 3], Column::JobId, true);
+    assert_eq!(
+        rows_to_csv(&rows),
+        "job_id,run_id,run_name,job,project,user,state,enqueued,started,ended,queued_secs,run_secs\r\n\
+         a,ra,\"alpha, \"\"one\"\"\",launch-a,p1,alice,finished,2026-11-21T00:00:00Z,2026-11-21T00:10:00Z,2026-11-21T01:10:00Z,600,3600\r\n\
+         d,,,launch-d,,,killed,2026-11-21T01:40:00Z,,2026-11-21T02:00:00Z,1200,\r\n"
+    );
+}
+
+#[test]
+fn errors_newest_first_ties_by_job_id() {
+    let p = fixture();
+    let e = errors(&p, &sel(&p), range(0, 180));
+    let got: Vec<(&str, i64, &str)> = e
+        .iter()
+        .map(|r| {
+            (
+                r.job_id.as_str(),
+                (r.at - m(0)) / 60_000,
+                r.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("b", 100, "boom"),
+            ("b", 100, "second"),
+            ("d", 100, "d-err"),
+            ("a", 70, "OOM")
+        ]
+    );
+    assert_eq!(e[0].user.as_deref(), Some("bob"));
+    assert_eq!(e[3].run_id.as_deref(), Some("ra"));
+    assert_eq!(e[3].launch_job, "launch-a");
+    // The range end is exclusive.
+    assert_eq!(errors(&p, &sel(&p), range(0, 100)).len(), 1);
+}
+
+#[test]
+fn summary_by_hand() {
+    let p = fixture();
+    let s = summary(&p, &sel(&p), range(0, 180));
+    assert_eq!(s.jobs, 5);
+    assert_eq!(s.runs, 4);
+    // 10 + 10 + 60 + 20 + 170 minutes waiting inside the range.
+    assert_eq!(s.queued_hours, 4.5);
+    // Waits of runs starting in range: 10, 30, 60, 220 min.
+    assert_eq!(s.median_wait_secs, Some(2700.0));
+    assert_eq!(s.p95_wait_secs, Some(13200.0));
+    // finished, failed, crashed, killed ended in range: 2 of 4 failed.
+    assert_eq!(s.failure_rate, Some(0.5));
+    // Runs cover [10, 150) and [170, 180): 150 of 180 minutes.
+    assert!((s.idle_share - 1.0 / 6.0).abs() < 1e-12, "{}", s.idle_share);
+
+    let empty = summary(&p, &Selection::default(), range(0, 180));
+    assert_eq!(
+        (
+            empty.jobs,
+            empty.median_wait_secs,
+            empty.failure_rate,
+            empty.idle_share
+        ),
+        (0, None, None, 1.0)
+    );
+    assert_eq!(summary(&p, &sel(&p), range(5, 5)).idle_share, 0.0);
+}
+
+#[test]
+fn downsample_keeps_short_series_and_peaks() {
+    let t: Vec<f64> = (0..5).map(f64::from).collect();
+    let v = vec![Some(1.0), None, Some(3.0), Some(4.0), Some(5.0)];
+    assert_eq!(downsample(&t, &v, 10), (t.clone(), v.clone()));
+
+    let t: Vec<f64> = (0..2000).map(|i| f64::from(i) * 30.0).collect();
+    let mut v: Vec<Option<f64>> = (0..2000)
+        .map(|i| Some(50.0 + 10.0 * (f64::from(i) / 50.0).sin()))
+        .collect();
+    v[1234] = Some(100.0);
+    v[777] = Some(0.5);
+    let (dt, dv) = downsample(&t, &v, 300);
+    assert!(dt.len() <= 300 && dt.len() >= 250, "{}", dt.len());
+    assert_eq!(dt.len(), dv.len());
+    assert!(
+        dv.contains(&Some(100.0)) && dv.contains(&Some(0.5)),
+        "peaks kept"
+    );
+    assert_eq!((dt[0], *dt.last().unwrap()), (0.0, 1999.0 * 30.0));
+    assert!(dt.windows(2).all(|w| w[0] < w[1]), "time order");
+}
+
+#[test]
+fn downsample_keeps_gaps() {
+    let t: Vec<f64> = (0..1000).map(f64::from).collect();
+    let v: Vec<Option<f64>> = (0..1000)
+        .map(|i| {
+            if (400..450).contains(&i) || i >= 990 {
+                None
+            } else {
+                Some(f64::from(i % 7))
+            }
+        })
+        .collect();
+    let (dt, dv) = downsample(&t, &v, 100);
+    assert!(dt.len() <= 100);
+    assert_eq!(
+        dv.iter().filter(|x| x.is_none()).count(),
+        1,
+        "one gap marker"
+    );
+    let gap = dv.iter().position(Option::is_none).unwrap();
+    assert_eq!(dt[gap], 400.0);
+    assert!(dt[gap - 1] < 400.0 && dt[gap + 1] >= 450.0);
+
+    // Alternating values and gaps: too many gaps for 11 points, the series
+    // still fits and keeps the widest gaps.
+    let t: Vec<f64> = (0..200)
+        .map(|i| f64::from(i) + if i > 150 { 100.0 } else { 0.0 })
+        .collect();
+    let v: Vec<Option<f64>> = (0..200).map(|i| (i % 2 == 0).then_some(1.0)).collect();
+    let (dt, dv) = downsample(&t, &v, 11);
+    assert!(dt.len() <= 11, "{}", dt.len());
+    assert!(dv.iter().filter(|x| x.is_none()).count() <= 5);
+    assert!(dv.iter().any(Option::is_none));
+
+    // Length mismatch and all-missing series do not panic.
+    assert_eq!(downsample(&[1.0, 2.0, 3.0], &[Some(1.0)], 2).0, vec![1.0]);
+    assert_eq!(downsample(&t, &vec![None; 200], 10).0.len(), 0);
+}
