@@ -1,1 +1,32 @@
-//! Queuescope app
+//! Queuescope, the browser app: a thin Leptos shell over `queuescope-core`.
+//!
+//! Data flows one way: REST (or the built-in demo) → `core` model →
+//! `core` analysis for the current view → chart specs ([`charts`]) →
+//! Plotly, through exactly one glue component. Interactions write the view
+//! state; everything visible derives from it.
+//!
+//! The pure parts (config, formatting, chart specs) compile natively and are
+//! tested with `cargo test`; the browser parts exist only on wasm32.
+
+pub mod charts;
+pub mod config;
+pub mod format;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod dom;
+#[cfg(target_arch = "wasm32")]
+mod plotly_glue;
+#[cfg(target_arch = "wasm32")]
+mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::start;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod wasm_tests;

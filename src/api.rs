@@ -1,0 +1,228 @@
+//! Where the data comes from: the REST backend of SPEC §2, or the built-in
+//! demo generated in the browser. Both yield the same checked core model.
+
+use crate::config::{encode_component, Config, Credentials};
+use gloo_net::http::Request;
+use queuescope_core::contract::{QueueInfo, MAX_RUN_IDS_PER_REQUEST};
+use queuescope_core::demo::{self, DemoConfig, DemoData};
+use queuescope_core::parse::{self, Metric, ParseError, Series};
+use queuescope_core::time::format_rfc3339;
+use queuescope_core::{Dataset, Job, Ms, SkipReport};
+use std::collections::HashSet;
+use std::rc::Rc;
+use web_sys::AbortSignal;
+use web_sys::RequestCredentials;
+
+/// Why a load failed, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    /// The request never got an answer (offline, CORS, DNS, aborted).
+    #[error("could not reach the queue API at {url}: {detail}")]
+    Network { url: String, detail: String },
+    /// A non-2xx answer.
+    #[error("the queue API answered {status} for {url}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Http {
+        url: String,
+        status: u16,
+        message: Option<String>,
+    },
+    /// The body could not be used.
+    #[error("{source} (from {url})")]
+    Parse { url: String, source: ParseError },
+    /// Pagination that never ends.
+    #[error("the queue API kept sending pages for {url} (more than {MAX_PAGES}); stopped")]
+    TooManyPages { url: String },
+}
+
+/// A safety net against a backend whose cursor loops.
+const MAX_PAGES: usize = 10_000;
+
+/// The backend of this deployment.
+#[derive(Clone)]
+pub enum Source {
+    /// Built-in demo data, generated once in the browser.
+    Demo(Rc<DemoData>),
+    /// The REST API of SPEC §2.
+    Rest(Rest),
+}
+
+/// REST client settings.
+#[derive(Clone)]
+pub struct Rest {
+    base: String,
+    credentials: Credentials,
+    token: Option<String>,
+}
+
+impl Source {
+    /// Builds the source for a config; demo data is generated here (once).
+    pub fn from_config(config: &Config, now: Ms) -> Source {
+        match &config.api_base {
+            Some(base) => Source::Rest(Rest {
+                base: base.clone(),
+                credentials: config.credentials,
+                token: config.bearer_token.clone(),
+            }),
+            None => {
+                let cfg = DemoConfig {
+                    now,
+                    jobs: config
+                        .demo_jobs
+                        .unwrap_or(DemoConfig::default().jobs)
+                        .min(200_000),
+                    ..DemoConfig::default()
+                };
+                Source::Demo(Rc::new(demo::generate(&cfg)))
+            }
+        }
+    }
+
+    /// The queues to pick from.
+    pub async fn queues(&self) -> Result<(Vec<QueueInfo>, SkipReport), LoadError> {
+        match self {
+            Source::Demo(d) => Ok((d.queues.clone(), SkipReport::default())),
+            Source::Rest(r) => {
+                let url = format!("{}/queues", r.base);
+                let body = r.get_text(&url, None).await?;
+                parse::parse_queues(&body).map_err(|source| LoadError::Parse { url, source })
+            }
+        }
+    }
+
+    /// Every job of `queue` whose lifetime overlaps [from, to), all pages.
+    pub async fn jobs(
+        &self,
+        queue: &str,
+        from: Ms,
+        to: Ms,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Dataset, LoadError> {
+        match self {
+            Source::Demo(d) => Ok(d
+                .queues
+                .iter()
+                .position(|q| q.id == queue)
+                .and_then(|i| d.datasets.get(i).cloned())
+                .unwrap_or_else(|| Dataset::new(queue))),
+            Source::Rest(r) => {
+                let mut data = Dataset::new(queue);
+                let mut seen = HashSet::new();
+                let mut cursor: Option<String> = None;
+                for _ in 0..MAX_PAGES {
+                    let mut url = format!(
+                        "{}/queues/{}/jobs?from={}&to={}",
+                        r.base,
+                        encode_component(queue),
+                        encode_component(&format_rfc3339(from)),
+                        encode_component(&format_rfc3339(to)),
+                    );
+                    if let Some(c) = &cursor {
+                        url.push_str("&cursor=");
+                        url.push_str(&encode_component(c));
+                    }
+                    let body = r.get_text(&url, abort).await?;
+                    let page = parse::parse_jobs_page(&body, &mut seen).map_err(|source| {
+                        LoadError::Parse {
+                            url: url.clone(),
+                            source,
+                        }
+                    })?;
+                    cursor = page.next_cursor.clone();
+                    data.push_page(page);
+                    if cursor.is_none() {
+                        return Ok(data);
+                    }
+                }
+                Err(LoadError::TooManyPages {
+                    url: format!("{}/queues/{queue}/jobs", r.base),
+                })
+            }
+        }
+    }
+
+    /// Usage series of the given runs (each a job that ran), batched by at
+    /// most 100 run ids a request.
+    pub async fn metrics(
+        &self,
+        queue: &str,
+        runs: &[Job],
+        abort: Option<&AbortSignal>,
+    ) -> Result<(Vec<Series>, SkipReport), LoadError> {
+        match self {
+            Source::Demo(d) => {
+                let now = d
+                    .queues
+                    .iter()
+                    .position(|q| q.id == queue)
+                    .and_then(|i| d.datasets.get(i))
+                    .map(|data| data.generated_at)
+                    .unwrap_or_default();
+                let seed = DemoConfig::default().seed;
+                let out = runs
+                    .iter()
+                    .flat_map(|job| {
+                        Metric::ALL
+                            .into_iter()
+                            .filter_map(move |m| demo::run_metrics(seed, job, now, m))
+                    })
+                    .collect();
+                Ok((out, SkipReport::default()))
+            }
+            Source::Rest(r) => {
+                let mut series = Vec::new();
+                let mut skipped = SkipReport::default();
+                let ids: Vec<&str> = runs.iter().filter_map(|j| j.run_id.as_deref()).collect();
+                for chunk in ids.chunks(MAX_RUN_IDS_PER_REQUEST) {
+                    let list: Vec<String> = chunk.iter().map(|s| encode_component(s)).collect();
+                    let url = format!(
+                        "{}/queues/{}/metrics?run_ids={}",
+                        r.base,
+                        encode_component(queue),
+                        list.join(",")
+                    );
+                    let body = r.get_text(&url, abort).await?;
+                    let (s, k) = parse::parse_metrics(&body)
+                        .map_err(|source| LoadError::Parse { url, source })?;
+                    series.extend(s);
+                    skipped.merge(k);
+                }
+                Ok((series, skipped))
+            }
+        }
+    }
+}
+
+impl Rest {
+    async fn get_text(&self, url: &str, abort: Option<&AbortSignal>) -> Result<String, LoadError> {
+        let credentials = match self.credentials {
+            Credentials::Omit => RequestCredentials::Omit,
+            Credentials::SameOrigin => RequestCredentials::SameOrigin,
+            Credentials::Include => RequestCredentials::Include,
+        };
+        let mut req = Request::get(url)
+            .credentials(credentials)
+            .abort_signal(abort);
+        req = req.header("Accept", "application/json");
+        if let Some(token) = &self.token {
+            req = req.header("Authorization", &format!("Bearer {token}"));
+        }
+        let network = |e: gloo_net::Error| LoadError::Network {
+            url: url.to_string(),
+            detail: e.to_string(),
+        };
+        let resp = req.send().await.map_err(network)?;
+        let status = resp.status();
+        let body = resp.text().await.map_err(network)?;
+        if !(200..300).contains(&status) {
+            let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(&body)
+                .ok()
+                .map(|b| b.error);
+            return Err(LoadError::Http {
+                url: url.to_string(),
+                status,
+                message,
+            });
+        }
+        Ok(body)
+    }
+}

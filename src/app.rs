@@ -1,0 +1,124 @@
+//! Start-up: read the runtime config (SPEC §4), then mount the dashboard.
+
+use crate::api::Source;
+use crate::components::Dashboard;
+use crate::config::Config;
+use crate::dom;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::prelude::*;
+
+/// Where the config came from, or why it could not be read.
+#[derive(Clone)]
+enum ConfigLoad {
+    Ready(Config),
+    Failed(String),
+}
+
+/// Reads `window.queuescopeConfig` if a host page set it, else
+/// `config.json` beside `index.html`. A missing file means demo mode.
+async fn load_config(host: Option<JsValue>) -> ConfigLoad {
+    let host = host.or_else(|| {
+        let w = web_sys::window()?;
+        let v = js_sys::Reflect::get(&w, &JsValue::from_str("queuescopeConfig")).ok()?;
+        (!v.is_undefined() && !v.is_null()).then_some(v)
+    });
+    if let Some(obj) = host {
+        let text = js_sys::JSON::stringify(&obj)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        return match Config::from_json(&text) {
+            Ok(mut c) => {
+                // A host may hand over a bearer token at runtime; it never
+                // travels in config.json.
+                c.bearer_token = js_sys::Reflect::get(&obj, &JsValue::from_str("bearer_token"))
+                    .ok()
+                    .and_then(|v| v.as_string());
+                ConfigLoad::Ready(c)
+            }
+            Err(e) => ConfigLoad::Failed(e),
+        };
+    }
+    let resp = match gloo_net::http::Request::get("config.json").send().await {
+        Ok(r) => r,
+        Err(e) => return ConfigLoad::Failed(format!("could not read config.json: {e}")),
+    };
+    match resp.status() {
+        404 => ConfigLoad::Ready(Config::default()),
+        200..=299 => match resp.text().await {
+            Ok(body) => match Config::from_json(&body) {
+                Ok(c) => ConfigLoad::Ready(c),
+                Err(e) => ConfigLoad::Failed(e),
+            },
+            Err(e) => ConfigLoad::Failed(format!("could not read config.json: {e}")),
+        },
+        s => ConfigLoad::Failed(format!("config.json answered HTTP {s}")),
+    }
+}
+
+/// The root: config first, then the dashboard.
+#[component]
+fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    let host = host_config.map(|h| h.take());
+    let config = LocalResource::new(move || {
+        attempt.track();
+        load_config(host.clone())
+    });
+    move || match config.get() {
+        None => {
+            view! { <div class="qs-splash" role="status">"Loading configuration…"</div> }.into_any()
+        }
+        Some(ConfigLoad::Failed(msg)) => {
+            dom::set_app_state("error");
+            view! {
+                <div class="qs-splash qs-error" role="alert">
+                    <p>{msg}</p>
+                    <button class="qs-btn" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
+                </div>
+            }
+            .into_any()
+        }
+        Some(ConfigLoad::Ready(cfg)) => {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                doc.set_title(cfg.title());
+            }
+            dom::mark("qs-config");
+            let source = Source::from_config(&cfg, dom::now_ms());
+            dom::mark("qs-source");
+            view! { <Dashboard config=cfg source=source/> }.into_any()
+        }
+    }
+}
+
+/// Trunk's entry: mounts into `#queuescope` if the page has one, else the
+/// body, unless the host page set `window.queuescopeManualMount = true` and
+/// calls [`mount_queuescope`] itself.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let manual = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("queuescopeManualMount")).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if manual {
+        return;
+    }
+    let target = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("queuescope"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    match target {
+        Some(el) => leptos::mount::mount_to(el, || view! { <App host_config=None/> }).forget(),
+        None => leptos::mount::mount_to_body(|| view! { <App host_config=None/> }),
+    }
+}
+
+/// Embedding: a host page mounts the dashboard into `element` and hands it
+/// the config object (SPEC §4 fields, plus an optional `bearer_token`).
+#[wasm_bindgen]
+pub fn mount_queuescope(element: web_sys::HtmlElement, config: JsValue) {
+    console_error_panic_hook::set_once();
+    let host = (!config.is_undefined() && !config.is_null()).then(|| SendWrapper::new(config));
+    leptos::mount::mount_to(element, move || view! { <App host_config=host.clone()/> }).forget();
+}

@@ -1,0 +1,421 @@
+//! Chart specs: pure functions from core's analysis output to a Plotly
+//! figure. Tested natively through the JSON they produce; the browser side
+//! ([`crate::plotly_glue`]) only hands the JSON to Plotly.js.
+//!
+//! Plotly renders trace names, hover text and axis titles as pseudo-HTML,
+//! so every string that came from the backend goes through [`escape`].
+
+use crate::format::{duration, short_time, wall_clock};
+use plotly::common::{Line, Marker, Mode, Orientation, Title};
+use plotly::layout::{Axis, AxisType, BarMode, DragMode, HoverMode, Legend, Margin};
+use plotly::{Bar, Configuration, Layout, Plot, Scatter};
+use queuescope_core::analysis::{
+    BucketGrid, GroupedSeries, Groups, Prepared, RunLayout, StatusCounts, Zone,
+};
+use queuescope_core::Ms;
+use std::sync::Arc;
+
+/// A figure ready for Plotly: `{"data", "layout", "config"}` as JSON.
+/// Compared by value, so an unchanged figure is never redrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// The figure.
+    pub json: Arc<str>,
+}
+
+/// A box drawn with Plotly's select tool on a date x axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectBox {
+    /// Left edge, as Plotly reports it (wall-clock date string).
+    pub x0: String,
+    /// Right edge.
+    pub x1: String,
+    /// Bottom and top on the y axis (lanes), if the box limits y.
+    pub y: Option<(f64, f64)>,
+}
+
+/// Colours for groups, in group order; the same group gets the same colour
+/// in every panel because every panel reads the same [`Groups`].
+pub const GROUP_PALETTE: [&str; 11] = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#5b8ff9", "#61ddaa",
+];
+/// The colour of the folded "other" group and of `(none)`.
+pub const OTHER_COLOR: &str = "#a0a4ab";
+
+/// Colour of group `i` named `name`.
+pub fn group_color(i: usize, name: &str) -> &'static str {
+    if name == "other" || name == "(other)" || name == "(none)" {
+        OTHER_COLOR
+    } else {
+        GROUP_PALETTE[i % GROUP_PALETTE.len()]
+    }
+}
+
+/// Escapes text for Plotly's pseudo-HTML labels.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The zone's offset at `t` (0 for UTC).
+pub fn offset_at(zone: &Zone, t: Ms) -> Ms {
+    match zone {
+        Zone::Utc => 0,
+        Zone::Local(z) => z.offset_at(t),
+    }
+}
+
+/// x values of a grid: bucket starts as wall-clock strings in the zone.
+pub fn bucket_x(grid: &BucketGrid, zone: &Zone) -> Vec<String> {
+    grid.starts
+        .iter()
+        .map(|&s| wall_clock(s, offset_at(zone, s)))
+        .collect()
+}
+
+/// Shared look: fonts, margins, legend on the right, date x axis.
+fn base_layout(y_title: &str) -> Layout {
+    Layout::new()
+        .margin(Margin::new().left(56).right(8).top(8).bottom(36))
+        .auto_size(true)
+        .font(
+            plotly::common::Font::new()
+                .family("Inter, system-ui, sans-serif")
+                .size(12)
+                .color("#2b2f36"),
+        )
+        .paper_background_color("rgba(0,0,0,0)")
+        .plot_background_color("rgba(0,0,0,0)")
+        .legend(
+            Legend::new()
+                .orientation(Orientation::Vertical)
+                .x(1.02)
+                .y(1.0)
+                .trace_order(plotly::layout::TraceOrder::Normal),
+        )
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Date)
+                .show_grid(false)
+                .line_color("#c9ced6"),
+        )
+        .y_axis(
+            Axis::new()
+                .title(Title::with_text(y_title))
+                .grid_color("#eceff3")
+                .zero_line_color("#c9ced6")
+                .range_mode(plotly::layout::RangeMode::ToZero),
+        )
+        .hover_mode(HoverMode::XUnified)
+}
+
+fn config() -> Configuration {
+    Configuration::new().responsive(true).display_logo(false)
+}
+
+/// Serialises a plot and sets `layout.uirevision`, which plotly.rs's
+/// `Layout` lacks: zoom and selection survive updates with the same revision.
+fn finish(plot: Plot, uirevision: &str) -> Chart {
+    let mut v: serde_json::Value = serde_json::from_str(&plot.to_json()).unwrap_or_default();
+    if let Some(layout) = v.get_mut("layout").and_then(|l| l.as_object_mut()) {
+        layout.insert(
+            "uirevision".into(),
+            serde_json::Value::String(uirevision.into()),
+        );
+    }
+    Chart {
+        json: Arc::from(v.to_string()),
+    }
+}
+
+/// Job status: stacked bars, one trace per state (named `Queued`, ...), a
+/// fixed colour per state, x = bucket starts.
+pub fn job_status(
+    counts: &StatusCounts,
+    grid: &BucketGrid,
+    zone: &Zone,
+    uirevision: &str,
+) -> Chart {
+    let x = bucket_x(grid, zone);
+    let mut plot = Plot::new();
+    for (state, ys) in counts.states.iter().zip(&counts.counts) {
+        let name = escape(&state.label());
+        let trace = Bar::new(x.clone(), ys.clone())
+            .name(&name)
+            .marker(Marker::new().color(state.color()))
+            .hover_template(format!("{name}: %{{y}}<extra></extra>"));
+        plot.add_trace(trace);
+    }
+    plot.set_layout(base_layout("jobs").bar_mode(BarMode::Stack).bar_gap(0.08));
+    plot.set_configuration(config());
+    finish(plot, uirevision)
+}
+
+/// Queued time: stacked bars of waiting seconds per bucket, one trace per group.
+pub fn queued_time(
+    series: &GroupedSeries,
+    grid: &BucketGrid,
+    zone: &Zone,
+    uirevision: &str,
+) -> Chart {
+    let x = bucket_x(grid, zone);
+    let mut plot = Plot::new();
+    for (i, (group, ys)) in series.groups.iter().zip(&series.values).enumerate() {
+        let name = escape(group);
+        let trace = Bar::new(x.clone(), ys.clone())
+            .name(&name)
+            .marker(Marker::new().color(group_color(i, group)))
+            .hover_template(format!("{name}: %{{y:,.0f}} s<extra></extra>"));
+        plot.add_trace(trace);
+    }
+    plot.set_layout(
+        base_layout("seconds waiting")
+            .bar_mode(BarMode::Stack)
+            .bar_gap(0.08),
+    );
+    plot.set_configuration(config());
+    finish(plot, uirevision)
+}
+
+/// Above this many points a trace is drawn with WebGL.
+pub const WEBGL_POINTS: usize = 4_000;
+
+/// Job runs: one horizontal segment per run in its lane, one trace per group
+/// (never one per job), drag-to-select as the default tool.
+pub fn job_runs(
+    prep: &Prepared,
+    layout: &RunLayout,
+    groups: &Groups,
+    zone: &Zone,
+    uirevision: &str,
+) -> Chart {
+    let n = groups.names.len();
+    let mut xs: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
+    let mut ys: Vec<Vec<Option<f64>>> = vec![Vec::new(); n];
+    let mut texts: Vec<Vec<String>> = vec![Vec::new(); n];
+    for bar in &layout.bars {
+        let g = bar.group as usize;
+        if g >= n {
+            continue;
+        }
+        let job = prep.job(bar.job as usize);
+        let text = escape(&format!(
+            "{} · {}<br>launch job: {}<br>user: {}<br>{} → {} ({})",
+            job.run_name.as_deref().unwrap_or("(unnamed run)"),
+            job.run_id.as_deref().unwrap_or(&job.id),
+            job.job,
+            job.user.as_deref().unwrap_or("(none)"),
+            short_time(bar.start, offset_at(zone, bar.start)),
+            short_time(bar.end, offset_at(zone, bar.end)),
+            duration((bar.end - bar.start) as f64 / 1000.0),
+        ))
+        .replace("&lt;br&gt;", "<br>");
+        let mid = bar.start + (bar.end - bar.start) / 2;
+        for t in [bar.start, mid, bar.end] {
+            xs[g].push(Some(wall_clock(t, offset_at(zone, t))));
+            ys[g].push(Some(bar.lane as f64));
+            texts[g].push(text.clone());
+        }
+        xs[g].push(None);
+        ys[g].push(None);
+        texts[g].push(String::new());
+    }
+    let total: usize = xs.iter().map(Vec::len).sum();
+    let webgl = total > WEBGL_POINTS;
+    let width = (360.0 / (layout.lanes.max(1) as f64)).clamp(1.5, 12.0);
+    let mut plot = Plot::new();
+    for (i, name) in groups.names.iter().enumerate() {
+        let trace = Scatter::new(std::mem::take(&mut xs[i]), std::mem::take(&mut ys[i]))
+            .name(escape(name))
+            .mode(Mode::Lines)
+            .line(Line::new().color(group_color(i, name)).width(width))
+            .text_array(std::mem::take(&mut texts[i]))
+            .hover_template("%{text}<extra></extra>")
+            .connect_gaps(false)
+            .web_gl_mode(webgl);
+        plot.add_trace(trace);
+    }
+    let lanes = layout.lanes.max(1) as f64;
+    plot.set_layout(
+        base_layout("lanes")
+            .hover_mode(HoverMode::Closest)
+            .drag_mode(DragMode::Select)
+            .y_axis(
+                Axis::new()
+                    .title(Title::with_text("lanes"))
+                    .range(vec![lanes - 0.5, -0.5])
+                    .show_tick_labels(false)
+                    .show_grid(false)
+                    .zero_line(false),
+            ),
+    );
+    plot.set_configuration(config());
+    finish(plot, uirevision)
+}
+
+/// One usage line: a run's series, already downsampled.
+pub struct UsageLine<'a> {
+    /// Run id (trace name).
+    pub run_id: &'a str,
+    /// Project, for the hover.
+    pub project: &'a str,
+    /// Launch job, for the hover.
+    pub launch_job: &'a str,
+    /// Colour (the run's group colour).
+    pub color: &'static str,
+    /// Seconds since the run started.
+    pub t: &'a [f64],
+    /// Percent; `None` is a gap.
+    pub v: &'a [Option<f64>],
+}
+
+/// A usage chart (GPU/CPU/memory): one line per run, x = seconds since the
+/// run started, y = percent.
+pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> Chart {
+    let mut plot = Plot::new();
+    for l in lines {
+        let hover = format!(
+            "run {}<br>project: {}<br>launch job: {}<br>%{{x:,.0f}} s: %{{y:.1f}}%<extra></extra>",
+            escape(l.run_id),
+            escape(l.project),
+            escape(l.launch_job)
+        );
+        let trace = Scatter::new(l.t.to_vec(), l.v.to_vec())
+            .name(escape(l.run_id))
+            .mode(Mode::Lines)
+            .line(Line::new().color(l.color).width(1.2))
+            .hover_template(hover)
+            .connect_gaps(false)
+            .show_legend(false);
+        plot.add_trace(trace);
+    }
+    let layout = Layout::new()
+        .margin(Margin::new().left(44).right(8).top(8).bottom(36))
+        .auto_size(true)
+        .font(
+            plotly::common::Font::new()
+                .family("Inter, system-ui, sans-serif")
+                .size(11)
+                .color("#2b2f36"),
+        )
+        .paper_background_color("rgba(0,0,0,0)")
+        .plot_background_color("rgba(0,0,0,0)")
+        .show_legend(false)
+        .hover_mode(HoverMode::Closest)
+        .x_axis(
+            Axis::new()
+                .title(Title::with_text("seconds since run start"))
+                .show_grid(false)
+                .line_color("#c9ced6"),
+        )
+        .y_axis(
+            Axis::new()
+                .title(Title::with_text("%"))
+                .range(vec![0.0, 100.0])
+                .grid_color("#eceff3"),
+        );
+    plot.set_layout(layout);
+    plot.set_configuration(config());
+    finish(plot, uirevision)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use queuescope_core::analysis::TimeRange;
+    use queuescope_core::JobState;
+    use serde_json::Value;
+
+    const H: Ms = 3_600_000;
+
+    fn json(c: &Chart) -> Value {
+        serde_json::from_str(&c.json).unwrap()
+    }
+
+    #[test]
+    fn job_status_has_one_named_trace_per_state_with_bucket_starts() {
+        let grid = BucketGrid::new(TimeRange::new(0, 3 * H), H, &Zone::Utc);
+        let counts = StatusCounts {
+            states: vec![
+                JobState::Queued,
+                JobState::Running,
+                JobState::Other("pre<empted>".into()),
+            ],
+            counts: vec![vec![1, 0, 2], vec![0, 3, 0], vec![0, 0, 1]],
+        };
+        let v = json(&job_status(&counts, &grid, &Zone::Utc, "rev-1"));
+        let data = v["data"].as_array().unwrap();
+        let names: Vec<&str> = data.iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Queued", "Running", "pre&lt;empted&gt;"]);
+        assert_eq!(
+            data[0]["x"],
+            serde_json::json!([
+                "1970-01-01 00:00:00",
+                "1970-01-01 01:00:00",
+                "1970-01-01 02:00:00"
+            ])
+        );
+        assert_eq!(data[1]["y"], serde_json::json!([0, 3, 0]));
+        assert_eq!(data[0]["marker"]["color"], JobState::Queued.color());
+        assert_eq!(data[0]["type"], "bar");
+        assert_eq!(v["layout"]["barmode"], "stack");
+        assert_eq!(v["layout"]["uirevision"], "rev-1");
+        assert_eq!(v["config"]["responsive"], true);
+    }
+
+    #[test]
+    fn local_zone_shifts_the_x_labels() {
+        let zone = Zone::Local(queuescope_core::analysis::LocalZone::fixed(9 * H));
+        let grid = BucketGrid::new(TimeRange::new(0, 2 * H), H, &zone);
+        let x = bucket_x(&grid, &zone);
+        assert_eq!(x.len(), grid.len());
+        // Bucket starts are local multiples of the width, shown as local wall clock.
+        assert!(x[0].ends_with(":00:00"), "{x:?}");
+        assert_eq!(x[0], wall_clock(grid.starts[0], 9 * H));
+    }
+
+    #[test]
+    fn escape_keeps_text_text() {
+        assert_eq!(
+            escape("<b>x</b> & \"y\""),
+            "&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;"
+        );
+        assert_eq!(escape("alice"), "alice");
+    }
+
+    #[test]
+    fn group_colours_are_stable_and_other_is_grey() {
+        assert_eq!(group_color(0, "alice"), GROUP_PALETTE[0]);
+        assert_eq!(group_color(11, "bob"), GROUP_PALETTE[0]);
+        assert_eq!(group_color(3, "other"), OTHER_COLOR);
+        assert_eq!(group_color(3, "(none)"), OTHER_COLOR);
+    }
+
+    #[test]
+    fn usage_lines_keep_gaps() {
+        let t = [0.0, 30.0, 60.0];
+        let v = [Some(90.0), None, Some(80.5)];
+        let lines = [UsageLine {
+            run_id: "r1",
+            project: "p",
+            launch_job: "j",
+            color: "#000",
+            t: &t,
+            v: &v,
+        }];
+        let j = json(&usage(&lines, "u"));
+        assert_eq!(j["data"][0]["y"], serde_json::json!([90.0, null, 80.5]));
+        assert_eq!(j["data"][0]["name"], "r1");
+        assert_eq!(j["data"][0]["connectgaps"], false);
+    }
+}

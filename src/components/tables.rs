@@ -1,0 +1,277 @@
+//! The selection table (runs picked by the brush) and the errors list.
+//! Rows carry `data-job-id` (SPEC §6); both are paginated so the DOM stays
+//! small with thousands of rows.
+
+use super::panels::{data_status, Panel, PanelStatus};
+use crate::charts::offset_at;
+use crate::config::Config;
+use crate::format;
+use crate::state::{Analysis, Shared, ViewState};
+use leptos::prelude::*;
+use queuescope_core::analysis::{self, Column, ErrorRow, TableRow};
+
+/// Rows per page of the selection table.
+const PAGE_ROWS: usize = 50;
+/// Rows per page of the errors list.
+const ERROR_ROWS: usize = 25;
+/// Messages longer than this are folded behind "more".
+const LONG_MESSAGE: usize = 140;
+
+/// Columns of the selection table: (column, header, numeric).
+const COLUMNS: [(Column, &str, bool); 11] = [
+    (Column::JobId, "Job id", false),
+    (Column::Run, "Run", false),
+    (Column::Job, "Launch job", false),
+    (Column::Project, "Project", false),
+    (Column::User, "User", false),
+    (Column::State, "State", false),
+    (Column::Enqueued, "Enqueued", false),
+    (Column::Started, "Started", false),
+    (Column::Ended, "Ended", false),
+    (Column::QueuedSecs, "Queued", true),
+    (Column::RunSecs, "Run time", true),
+];
+
+/// Pager: "1–50 of 312" with previous/next.
+#[component]
+fn Pager(page: RwSignal<usize>, total: Signal<usize>, per_page: usize) -> impl IntoView {
+    let pages = move || total.get().div_ceil(per_page).max(1);
+    let range = move || {
+        let t = total.get();
+        if t == 0 {
+            return "0 rows".to_string();
+        }
+        let start = page.get() * per_page + 1;
+        let end = ((page.get() + 1) * per_page).min(t);
+        format!(
+            "{}–{} of {}",
+            format::count(start),
+            format::count(end),
+            format::count(t)
+        )
+    };
+    view! {
+        <div class="qs-pager">
+            <span>{range}</span>
+            <button class="qs-btn qs-btn-quiet" aria-label="Previous page" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹"</button>
+            <span class="qs-muted">{move || format!("page {} of {}", page.get() + 1, pages())}</span>
+            <button class="qs-btn qs-btn-quiet" aria-label="Next page" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"›"</button>
+        </div>
+    }
+}
+
+/// The selection table under Job runs.
+#[component]
+pub fn SelectionPanel() -> impl IntoView {
+    let a = expect_context::<Analysis>();
+    let view = expect_context::<ViewState>();
+    let config = expect_context::<Config>();
+    let sort = RwSignal::new((Column::Started, true));
+    let page = RwSignal::new(0usize);
+    let rows = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let jobs = a.brushed.get()?;
+        let (col, asc) = sort.get();
+        Some(Shared::new(analysis::table_rows(
+            &l.prepared,
+            &jobs,
+            col,
+            asc,
+        )))
+    });
+    // A new selection or order starts at the first page.
+    Effect::new(move |_| {
+        rows.track();
+        page.set(0);
+    });
+    let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.len()).unwrap_or(0)));
+    let base = data_status("No jobs in this range");
+    let status = Signal::derive(move || match base.get() {
+        PanelStatus::Ready if view.brush.with(|b| b.is_none()) => {
+            PanelStatus::Empty("Drag across Job runs to select runs; they are listed here.".into())
+        }
+        PanelStatus::Ready if total.get() == 0 => {
+            PanelStatus::Empty("No run in the selected span.".into())
+        }
+        s => s,
+    });
+    let download = move |_| {
+        if let Some(r) = rows.get_untracked() {
+            crate::dom::download(
+                "queuescope-selection.csv",
+                "text/csv",
+                &analysis::rows_to_csv(&r),
+            );
+        }
+    };
+    let actions = ViewFn::from(move || {
+        view! { <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>"Download CSV"</button> }
+    });
+    let header = move || {
+        COLUMNS
+            .into_iter()
+            .map(|(col, name, numeric)| {
+                let arrow = move || match sort.get() {
+                    (c, true) if c == col => " ▲",
+                    (c, false) if c == col => " ▼",
+                    _ => "",
+                };
+                let aria = move || match sort.get() {
+                    (c, true) if c == col => "ascending",
+                    (c, false) if c == col => "descending",
+                    _ => "none",
+                };
+                view! {
+                    <th class:qs-num=numeric aria-sort=aria>
+                        <button class="qs-th-btn" data-sort=name on:click=move |_| sort.update(|s| *s = if s.0 == col { (col, !s.1) } else { (col, true) })>{name}{arrow}</button>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    let body = move || {
+        let zone = a.zone.get();
+        let p = page.get();
+        let loaded = a.prepared.get();
+        rows.with(|r| {
+            let Some(r) = r else { return Vec::new() };
+            r.iter()
+                .skip(p * PAGE_ROWS)
+                .take(PAGE_ROWS)
+                .map(|row| {
+                    let entity = loaded
+                        .as_ref()
+                        .and_then(|l| l.prepared.get(row.job as usize))
+                        .and_then(|j| j.entity.as_deref());
+                    row_view(row, &zone, &config, entity)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Panel name="selection" title="Selected runs" status=status class="qs-wide" actions=actions
+            subtitle=Signal::derive(move || format!("{} runs selected", format::count(total.get())))>
+            <div class="qs-table-wrap">
+                <table class="qs-table">
+                    <thead><tr>{header}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            <Pager page=page total=total per_page=PAGE_ROWS/>
+        </Panel>
+    }
+}
+
+fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
+    t.map(|t| format::short_time(t, offset_at(zone, t)))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn row_view(
+    row: &TableRow,
+    zone: &analysis::Zone,
+    config: &Config,
+    entity: Option<&str>,
+) -> AnyView {
+    let run_label = row
+        .run_name
+        .clone()
+        .or_else(|| row.run_id.clone())
+        .unwrap_or_else(|| "—".into());
+    let link = row
+        .run_id
+        .as_deref()
+        .and_then(|id| config.run_link(entity, row.project.as_deref(), id));
+    let run = match link {
+        Some(href) => {
+            view! { <a href=href target="_blank" rel="noopener noreferrer">{run_label}</a> }
+                .into_any()
+        }
+        None => view! { <span>{run_label}</span> }.into_any(),
+    };
+    let state = row.state.clone();
+    view! {
+        <tr data-job-id=row.job_id.clone()>
+            <td class="qs-mono">{row.job_id.clone()}</td>
+            <td title=row.run_id.clone().unwrap_or_default()>{run}</td>
+            <td>{row.launch_job.clone()}</td>
+            <td>{row.project.clone().unwrap_or_else(|| "(none)".into())}</td>
+            <td>{row.user.clone().unwrap_or_else(|| "(none)".into())}</td>
+            <td><span class="qs-state" style=format!("--qs-state-color: {}", state.color())>{state.as_str().to_string()}</span></td>
+            <td>{time_cell(row.enqueued, zone)}</td>
+            <td>{time_cell(row.started, zone)}</td>
+            <td>{time_cell(row.ended, zone)}</td>
+            <td class="qs-num">{format::duration(row.queued_secs)}</td>
+            <td class="qs-num">{row.run_secs.map(format::duration).unwrap_or_else(|| "—".into())}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// The errors panel: every error in the range, newest first.
+pub fn errors_panel() -> impl IntoView {
+    let a = expect_context::<Analysis>();
+    let page = RwSignal::new(0usize);
+    let rows = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        Some(Shared::new(
+            a.selection
+                .with(|s| analysis::errors(&l.prepared, s, a.range.get())),
+        ))
+    });
+    Effect::new(move |_| {
+        rows.track();
+        page.set(0);
+    });
+    let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.len()).unwrap_or(0)));
+    let base = data_status("No jobs in this range");
+    let status = Signal::derive(move || match base.get() {
+        PanelStatus::Ready if total.get() == 0 => {
+            PanelStatus::Empty("No errors in this range.".into())
+        }
+        s => s,
+    });
+    let body = move || {
+        let zone = a.zone.get();
+        let p = page.get();
+        rows.with(|r| {
+            let Some(r) = r else { return Vec::new() };
+            r.iter()
+                .skip(p * ERROR_ROWS)
+                .take(ERROR_ROWS)
+                .map(|e| error_row(e, &zone))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Panel name="errors" title="Errors" status=status class="qs-wide"
+            subtitle=Signal::derive(move || format!("{} errors in the range, newest first", format::count(total.get())))>
+            <div class="qs-table-wrap">
+                <table class="qs-table">
+                    <thead><tr><th>"Time"</th><th>"Launch job"</th><th>"Run"</th><th>"User"</th><th>"Message"</th></tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            <Pager page=page total=total per_page=ERROR_ROWS/>
+        </Panel>
+    }
+}
+
+fn error_row(e: &ErrorRow, zone: &analysis::Zone) -> AnyView {
+    let message = if e.message.chars().count() > LONG_MESSAGE {
+        let head: String = e.message.chars().take(LONG_MESSAGE).collect();
+        view! { <details class="qs-long"><summary>{head}"…"</summary><pre>{e.message.clone()}</pre></details> }.into_any()
+    } else {
+        view! { <span>{e.message.clone()}</span> }.into_any()
+    };
+    view! {
+        <tr data-job-id=e.job_id.clone() data-at=e.at.to_string()>
+            <td class="qs-nowrap">{format::short_time(e.at, offset_at(zone, e.at))}</td>
+            <td>{e.launch_job.clone()}</td>
+            <td class="qs-mono">{e.run_id.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{e.user.clone().unwrap_or_else(|| "(none)".into())}</td>
+            <td class="qs-msg">{message}</td>
+        </tr>
+    }
+    .into_any()
+}

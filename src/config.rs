@@ -1,0 +1,163 @@
+//! Runtime configuration (SPEC §4): the same build runs anywhere; at start
+//! the app reads `config.json` beside `index.html`, or takes the config a
+//! host page hands over when it embeds the app.
+
+use serde::Deserialize;
+
+/// A link every user of this deployment sees (marked, not deletable).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DefaultLink {
+    /// Shown text.
+    pub label: String,
+    /// Target (http or https; others are dropped when the config loads).
+    pub url: String,
+}
+
+/// How `fetch` sends cookies: SPEC §4 `credentials`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Credentials {
+    /// Never send cookies.
+    Omit,
+    /// Only to the page's own origin (the browser default).
+    #[default]
+    SameOrigin,
+    /// Also to another origin (the backend must allow credentials in CORS).
+    Include,
+}
+
+/// The runtime configuration. No field is required.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Base URL of the REST API; absent means built-in demo data.
+    pub api_base: Option<String>,
+    /// Page title.
+    pub title: Option<String>,
+    /// Cookie policy for API requests.
+    pub credentials: Credentials,
+    /// Link template for run ids: `{entity}`, `{project}`, `{run_id}` are filled in.
+    pub run_url: Option<String>,
+    /// Reload the data every this many seconds (absent or 0: never).
+    pub refresh_seconds: Option<u32>,
+    /// Links every user sees.
+    pub default_links: Vec<DefaultLink>,
+    /// A bearer token, only ever handed over at runtime by a host page
+    /// (never put secrets in `config.json`).
+    #[serde(skip)]
+    pub bearer_token: Option<String>,
+    /// Number of demo jobs to generate (demo mode only; for trying larger sizes).
+    pub demo_jobs: Option<usize>,
+}
+
+/// The title shown when the config names none.
+pub const DEFAULT_TITLE: &str = "Queuescope";
+
+impl Config {
+    /// Parses `config.json`. An empty `api_base` counts as absent.
+    pub fn from_json(body: &str) -> Result<Config, String> {
+        let mut c: Config =
+            serde_json::from_str(body).map_err(|e| format!("config.json is not valid: {e}"))?;
+        if c.api_base.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            c.api_base = None;
+        }
+        c.api_base = c.api_base.map(|s| s.trim_end_matches('/').to_string());
+        c.default_links.retain(|l| {
+            let u = l.url.trim_start().to_ascii_lowercase();
+            u.starts_with("https://") || u.starts_with("http://")
+        });
+        if c.refresh_seconds == Some(0) {
+            c.refresh_seconds = None;
+        }
+        Ok(c)
+    }
+
+    /// True when the app runs on built-in demo data.
+    pub fn is_demo(&self) -> bool {
+        self.api_base.is_none()
+    }
+
+    /// The title to show.
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(DEFAULT_TITLE)
+    }
+
+    /// The link for a run, from `run_url`, or `None` when not configured or
+    /// when a placeholder it needs is missing. Values are URL-encoded.
+    pub fn run_link(
+        &self,
+        entity: Option<&str>,
+        project: Option<&str>,
+        run_id: &str,
+    ) -> Option<String> {
+        let template = self.run_url.as_deref()?;
+        let mut out = template.to_string();
+        for (key, value) in [
+            ("{entity}", entity),
+            ("{project}", project),
+            ("{run_id}", Some(run_id)),
+        ] {
+            if out.contains(key) {
+                out = out.replace(key, &encode_component(value?));
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Percent-encodes a URL path component (RFC 3986 unreserved characters stay).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_demo() {
+        let c = Config::from_json("{}").unwrap();
+        assert!(c.is_demo());
+        assert_eq!(c.title(), "Queuescope");
+        assert_eq!(c.credentials, Credentials::SameOrigin);
+    }
+
+    #[test]
+    fn full_config() {
+        let c = Config::from_json(
+            r#"{"api_base": "https://portal.example.com/api/v1/", "title": "GPU queues",
+                "credentials": "include", "run_url": "https://wandb.ai/{entity}/{project}/runs/{run_id}",
+                "refresh_seconds": 60,
+                "default_links": [{"label": "Datadog", "url": "https://app.datadoghq.com/x"},
+                                  {"label": "bad", "url": "javascript:alert(1)"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.api_base.as_deref(),
+            Some("https://portal.example.com/api/v1")
+        );
+        assert_eq!(c.credentials, Credentials::Include);
+        assert_eq!(c.default_links.len(), 1, "non-http links are dropped");
+        assert_eq!(
+            c.run_link(Some("ml team"), Some("vision"), "8f2k1x")
+                .as_deref(),
+            Some("https://wandb.ai/ml%20team/vision/runs/8f2k1x")
+        );
+        assert_eq!(c.run_link(None, Some("vision"), "8f2k1x"), None);
+        assert!(!c.is_demo());
+    }
+
+    #[test]
+    fn bad_config_is_an_error_not_a_panic() {
+        assert!(Config::from_json("{").is_err());
+        assert!(Config::from_json(r#"{"refresh_seconds": "soon"}"#).is_err());
+    }
+}

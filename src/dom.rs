@@ -1,0 +1,126 @@
+//! Small, total wrappers over the browser APIs the app needs. Every function
+//! here tolerates a missing window/document (embedding, tests) instead of
+//! panicking.
+
+use queuescope_core::Ms;
+use wasm_bindgen::JsValue;
+
+/// The `<html>` element.
+fn html() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// Sets `data-app-state` on `<html>` (SPEC §6) and, on `ready`, bumps
+/// `data-render-seq` so a test can wait for the *next* ready after an action.
+pub fn set_app_state(state: &str) {
+    if let Some(el) = html() {
+        let previous = el.get_attribute("data-app-state");
+        let _ = el.set_attribute("data-app-state", state);
+        if state == "ready" && previous.as_deref() != Some("ready") {
+            let seq = el
+                .get_attribute("data-render-seq")
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0);
+            let _ = el.set_attribute("data-render-seq", &(seq + 1).to_string());
+        }
+    }
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> Ms {
+    js_sys::Date::now() as Ms
+}
+
+/// The browser's local offset from UTC at instant `utc`, in ms (positive east).
+pub fn local_offset_ms(utc: Ms) -> Ms {
+    let d = js_sys::Date::new(&JsValue::from_f64(utc as f64));
+    // getTimezoneOffset is UTC minus local, in minutes.
+    -(d.get_timezone_offset() as Ms) * 60_000
+}
+
+/// A performance mark (read by the browser timing script).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// The page's query string (with its `?`), or empty.
+pub fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Writes the query string into the address bar: a new history entry when
+/// `push`, else a replacement (no entry per keystroke).
+pub fn set_location_search(query: &str, push: bool) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let path = w.location().pathname().unwrap_or_default();
+    let url = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    };
+    let _ = if push {
+        history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+    } else {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+    };
+}
+
+/// Local storage, if the browser allows it (it may not, in private modes or
+/// sandboxed frames).
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a local-storage value.
+pub fn storage_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes a local-storage value; the error says why it failed (quota).
+pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
+    let s =
+        storage().ok_or_else(|| "local storage is not available in this browser".to_string())?;
+    s.set_item(key, value).map_err(|e| {
+        let detail = e.as_string().or_else(|| {
+            js_sys::Reflect::get(&e, &JsValue::from_str("name"))
+                .ok()
+                .and_then(|n| n.as_string())
+        });
+        match detail.as_deref() {
+            Some("QuotaExceededError") => {
+                "local storage is full: the change was not saved".to_string()
+            }
+            Some(d) => format!("could not save to local storage ({d})"),
+            None => "could not save to local storage".to_string(),
+        }
+    })
+}
+
+/// Offers `text` as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = anchor {
+        a.set_href(&url);
+        a.set_download(filename);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
