@@ -211,24 +211,27 @@ impl Kind {
         }
     }
 
-    /// Guesses the kind from a launch job's name, so that [`run_metrics`]
-    /// also gives sensible curves for jobs it did not generate (fixtures).
-    #[allow(dead_code)] // used by run_metrics, next step
+    /// The kind of a launch job: from the catalogue for generated jobs,
+    /// guessed from the name otherwise, so that [`run_metrics`] also gives
+    /// sensible curves for jobs it did not generate (fixtures).
     fn of_name(name: &str) -> Kind {
+        if let Some(l) = LAUNCHES.iter().find(|l| l.name == name) {
+            return l.kind;
+        }
         let checks: [(&str, Kind); 9] = [
-            ("sweep-", Kind::Sweep),
-            ("eval-", Kind::Eval),
-            ("preprocess-", Kind::Preprocess),
-            ("tokenize-", Kind::Preprocess),
-            ("feature-", Kind::Preprocess),
-            ("augment-", Kind::Preprocess),
-            ("finetune-", Kind::Finetune),
+            ("sweep", Kind::Sweep),
+            ("eval", Kind::Eval),
+            ("preprocess", Kind::Preprocess),
+            ("tokenize", Kind::Preprocess),
+            ("feature", Kind::Preprocess),
+            ("augment", Kind::Preprocess),
+            ("finetune", Kind::Finetune),
             ("bench", Kind::Bench),
-            ("smoke-", Kind::Bench),
+            ("smoke", Kind::Bench),
         ];
         checks
             .iter()
-            .find(|(p, _)| name.starts_with(p) || name.contains(&format!("-{p}")))
+            .find(|(p, _)| name.split(['-', ':', '_', '/']).any(|w| w == *p))
             .map(|(_, k)| *k)
             .unwrap_or(Kind::Train)
     }
@@ -337,7 +340,6 @@ fn mix(seed: u64, stream: u64) -> u64 {
 
 /// A stable 64-bit hash of a string (FNV-1a): run ids feed the seed of
 /// their curves, and std's hasher is not stable across releases.
-#[allow(dead_code)] // used by run_metrics, next step
 fn hash_str(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
@@ -1104,11 +1106,215 @@ pub fn generate(cfg: &DemoConfig) -> DemoData {
     DemoData { queues, datasets }
 }
 
+// ---------------------------------------------------------------------------
+// Usage curves.
+
+/// Most points of one series: long runs are sampled more sparsely.
+const MAX_POINTS: i64 = 2_000;
+
+/// The shape of one run's usage, drawn once from (seed, run id) so that the
+/// four metrics of a run tell one consistent story.
+struct Profile {
+    /// Whether the run has a GPU at all (`gpu_type` label not `none`).
+    gpu: bool,
+    /// GPU utilisation on the plateau, and its noise.
+    gpu_level: f64,
+    gpu_noise: f64,
+    /// CPU utilisation and its noise.
+    cpu_level: f64,
+    cpu_noise: f64,
+    /// Seconds of warm-up (model load, first batches) before the plateau.
+    warmup: f64,
+    /// Evaluation every `eval_every` seconds for `eval_len` seconds, with
+    /// the GPU at `eval_gpu` meanwhile.
+    eval_every: f64,
+    eval_len: f64,
+    eval_gpu: f64,
+    /// Checkpoint every `ckpt_every` seconds for `ckpt_len` seconds (GPU idle).
+    ckpt_every: f64,
+    ckpt_len: f64,
+    /// GPU memory after loading the model, then on the plateau.
+    gpu_mem_load: f64,
+    gpu_mem_level: f64,
+    /// System memory: `base + rise * (1 - e^(-t / tau))`, a slow climb.
+    sys_base: f64,
+    sys_rise: f64,
+    sys_tau: f64,
+    /// Stretches (start second, length) where the metrics agent sent nothing.
+    gaps: Vec<(f64, f64)>,
+}
+
+impl Profile {
+    fn draw(seed: u64, job: &Job) -> Profile {
+        let run = job.run_id.as_deref().unwrap_or(&job.id);
+        let mut rng = Rng::with_seed(mix(seed, hash_str(run)));
+        let kind = Kind::of_name(&job.job);
+        let gpu = job.label("gpu_type") != Some("none");
+        // Healthy, data-loader bound (GPU starved, CPU pegged) or wasteful
+        // (a GPU reserved and left idle).
+        let style = rng.f64();
+        let (gpu_level, gpu_noise, cpu_level) = match kind {
+            _ if !gpu => (0.0, 0.0, uniform(&mut rng, 55.0, 95.0)),
+            Kind::Bench => (
+                uniform(&mut rng, 97.0, 99.5),
+                0.5,
+                uniform(&mut rng, 8.0, 20.0),
+            ),
+            _ if style < 0.10 => (
+                uniform(&mut rng, 0.0, 6.0),
+                1.5,
+                uniform(&mut rng, 2.0, 10.0),
+            ),
+            _ if style < 0.26 => (
+                uniform(&mut rng, 25.0, 50.0),
+                9.0,
+                uniform(&mut rng, 85.0, 97.0),
+            ),
+            Kind::Eval => (
+                uniform(&mut rng, 55.0, 78.0),
+                5.0,
+                uniform(&mut rng, 25.0, 45.0),
+            ),
+            _ => (
+                uniform(&mut rng, 85.0, 97.0),
+                2.0,
+                uniform(&mut rng, 15.0, 35.0),
+            ),
+        };
+        let median = kind.duration().0;
+        let mut gaps = Vec::new();
+        for _ in 0..rng.usize(0..=2) {
+            if rng.f64() < 0.3 {
+                gaps.push((
+                    uniform(&mut rng, 0.0, median),
+                    uniform(&mut rng, 90.0, 450.0),
+                ));
+            }
+        }
+        Profile {
+            gpu,
+            gpu_level,
+            gpu_noise,
+            cpu_level,
+            cpu_noise: if cpu_level > 80.0 { 4.0 } else { 3.0 },
+            warmup: uniform(&mut rng, 60.0, 240.0),
+            eval_every: uniform(&mut rng, 15.0, 45.0) * 60.0,
+            eval_len: uniform(&mut rng, 60.0, 180.0),
+            eval_gpu: uniform(&mut rng, 20.0, 45.0).min(gpu_level),
+            ckpt_every: uniform(&mut rng, 30.0, 90.0) * 60.0,
+            ckpt_len: uniform(&mut rng, 30.0, 90.0),
+            gpu_mem_load: uniform(&mut rng, 8.0, 25.0),
+            gpu_mem_level: if gpu_level < 10.0 {
+                uniform(&mut rng, 30.0, 80.0)
+            } else {
+                uniform(&mut rng, 55.0, 94.0)
+            },
+            sys_base: uniform(&mut rng, 8.0, 25.0),
+            sys_rise: uniform(&mut rng, 5.0, 40.0),
+            sys_tau: uniform(&mut rng, 2.0, 12.0) * 3600.0,
+            gaps,
+        }
+    }
+
+    /// Whether `t` falls in a periodic window (`every`, `len`), after the first period.
+    fn periodic(t: f64, every: f64, len: f64) -> bool {
+        every > 0.0 && t >= every && t % every < len
+    }
+
+    /// The metric's value at `t` seconds into the run, before noise.
+    /// `end` is the run length when it ended badly on memory (`oom`).
+    fn value(&self, metric: Metric, t: f64, oom: Option<(Metric, f64)>) -> f64 {
+        let warm = (t / self.warmup.max(1.0)).min(1.0);
+        let eval = Self::periodic(t, self.eval_every, self.eval_len);
+        let ckpt = Self::periodic(t, self.ckpt_every, self.ckpt_len);
+        let base = match metric {
+            Metric::GpuUtil if eval => self.eval_gpu,
+            Metric::GpuUtil if ckpt => self.gpu_level.min(8.0),
+            Metric::GpuUtil => self.gpu_level * warm,
+            Metric::CpuUtil if ckpt => self.cpu_level.max(40.0),
+            Metric::CpuUtil => self.cpu_level * (0.5 + 0.5 * warm),
+            Metric::GpuMem if t < self.warmup / 2.0 => {
+                self.gpu_mem_load * (2.0 * t / self.warmup.max(1.0))
+            }
+            Metric::GpuMem if t < self.warmup => self.gpu_mem_load,
+            Metric::GpuMem if eval => self.gpu_mem_level + 3.0,
+            Metric::GpuMem => self.gpu_mem_level,
+            Metric::SysMem => self.sys_base + self.sys_rise * (1.0 - (-t / self.sys_tau).exp()),
+        };
+        match oom {
+            // The last ten minutes before an out-of-memory end climb to the ceiling.
+            Some((m, end)) if m == metric && end - t < 600.0 => {
+                let k = 1.0 - (end - t) / 600.0;
+                base + (99.5 - base) * k
+            }
+            _ => base,
+        }
+    }
+}
+
 /// Usage series for one run, deterministic from (seed, run_id): the same
-/// run always gets the same curves, whichever batch asks for it.
+/// run always gets the same curves, whichever batch asks for it. `None` for
+/// jobs that never ran, and for GPU metrics of CPU-only runs.
+///
+/// Sampled every 30 s (coarser for runs long enough to exceed 2 000 points);
+/// `null` where the run was not running (requeued after a preemption) and in
+/// occasional short stretches where the metrics agent was silent.
 pub fn run_metrics(seed: u64, job: &Job, generated_at: Ms, metric: Metric) -> Option<Series> {
-    let _ = (seed, job, generated_at, metric);
-    None
+    let run_id = job.run_id.clone()?;
+    let (start, end) = job.run_span(generated_at)?;
+    let p = Profile::draw(seed, job);
+    if !p.gpu && matches!(metric, Metric::GpuUtil | Metric::GpuMem) {
+        return None;
+    }
+    let length = (end - start) / SECOND;
+    let per_point = (length.max(0) / MAX_POINTS + 1).max(1);
+    let step = per_point.saturating_add(29) / 30 * 30;
+    // Seconds (relative to the run start) in which the job was running.
+    let running: Vec<(i64, i64)> = job
+        .state_spans(generated_at)
+        .filter(|s| *s.state == JobState::Running)
+        .map(|s| ((s.start - start) / SECOND, (s.end - start) / SECOND))
+        .collect();
+    let oom_metric = job.errors.iter().find_map(|e| {
+        if e.message.contains("OOMKilled") {
+            Some(Metric::SysMem)
+        } else if e.message.contains("CUDA out of memory") {
+            Some(Metric::GpuMem)
+        } else {
+            None
+        }
+    });
+    let oom = oom_metric
+        .filter(|_| job.current_state().is_terminal())
+        .map(|m| (m, length as f64));
+    let noise = match metric {
+        Metric::GpuUtil => p.gpu_noise,
+        Metric::CpuUtil => p.cpu_noise,
+        Metric::GpuMem | Metric::SysMem => 0.3,
+    };
+    let mut rng = Rng::with_seed(mix(seed ^ hash_str(&run_id), metric as u64 + 11));
+    let points = length / step + 1;
+    let mut t = Vec::with_capacity(points as usize);
+    let mut v = Vec::with_capacity(points as usize);
+    for i in 0..points {
+        let at = i * step;
+        let sec = at as f64;
+        // Drawn for every point, so a gap does not shift the noise after it.
+        let jitter = (rng.f64() + rng.f64() + rng.f64() - 1.5) * 2.0 * noise;
+        let live = running.iter().any(|&(a, b)| a <= at && at <= b)
+            && !p.gaps.iter().any(|&(g, len)| g <= sec && sec < g + len);
+        t.push(sec);
+        v.push(live.then(|| {
+            let x = (p.value(metric, sec, oom) + jitter).clamp(0.0, 100.0);
+            (x * 10.0).round() / 10.0
+        }));
+    }
+    Some(Series {
+        run_id,
+        metric,
+        t,
+        v,
+    })
 }
 
 /// Wire form of a job, used by the backend and the browser demo alike.
@@ -1381,6 +1587,162 @@ mod tests {
             .run_name
             .as_deref()
             .is_some_and(|n| n.split('-').count() == 3)));
+    }
+
+    fn mean(v: &[Option<f64>]) -> f64 {
+        let xs: Vec<f64> = v.iter().flatten().copied().collect();
+        xs.iter().sum::<f64>() / xs.len().max(1) as f64
+    }
+
+    #[test]
+    fn run_metrics_are_deterministic_and_well_formed() {
+        let c = cfg(1500);
+        let d = generate(&c);
+        let mut checked = 0;
+        for j in all_jobs(&d).filter(|j| j.run_id.is_some()).take(300) {
+            let cpu_only = j.label("gpu_type") == Some("none");
+            for m in Metric::ALL {
+                let s = run_metrics(c.seed, j, c.now, m);
+                if cpu_only && matches!(m, Metric::GpuUtil | Metric::GpuMem) {
+                    assert!(s.is_none());
+                    continue;
+                }
+                let s = s.expect("a run has series");
+                assert_eq!(Some(&s), run_metrics(c.seed, j, c.now, m).as_ref());
+                assert_eq!(s.run_id, j.run_id.clone().unwrap());
+                assert_eq!(s.t.len(), s.v.len());
+                assert!(s.t.len() <= 2_001 && !s.t.is_empty());
+                assert_eq!(s.t[0], 0.0);
+                assert!(s.t.windows(2).all(|w| w[1] > w[0]));
+                let (a, b) = j.run_span(c.now).unwrap();
+                assert!(*s.t.last().unwrap() <= ((b - a) / SECOND) as f64);
+                assert!(s.v.iter().flatten().all(|x| (0.0..=100.0).contains(x)));
+                if s.t.len() > 1 && b - a < 2_000 * 30 * SECOND {
+                    assert_eq!(s.t[1], 30.0, "30 s sampling");
+                }
+                // The client accepts it.
+                let raw = crate::contract::RawSeries {
+                    run_id: s.run_id.clone(),
+                    metric: m.as_str().into(),
+                    t: s.t.clone(),
+                    v: s.v.clone(),
+                };
+                let body = serde_json::json!({ "series": [raw] }).to_string();
+                let (ok, skipped) = crate::parse::parse_metrics(&body).unwrap();
+                assert!(skipped.is_empty() && ok.len() == 1);
+                checked += 1;
+            }
+        }
+        assert!(checked > 500);
+        let j = all_jobs(&d).find(|j| j.run_id.is_some()).unwrap();
+        assert_ne!(
+            run_metrics(1, j, c.now, Metric::CpuUtil),
+            run_metrics(2, j, c.now, Metric::CpuUtil)
+        );
+        let never_ran = all_jobs(&d).find(|j| j.run_id.is_none()).unwrap();
+        assert_eq!(run_metrics(c.seed, never_ran, c.now, Metric::CpuUtil), None);
+    }
+
+    #[test]
+    fn usage_curves_tell_believable_stories() {
+        let c = cfg(3000);
+        let d = generate(&c);
+        let gpu_runs: Vec<&Job> = all_jobs(&d)
+            .filter(|j| j.run_id.is_some() && j.label("gpu_type") != Some("none"))
+            .filter(|j| j.run_span(c.now).is_some_and(|(a, b)| b - a > 2 * HOUR))
+            .collect();
+        assert!(gpu_runs.len() > 100);
+        let (mut busy, mut wasteful, mut starved, mut growing, mut gaps) = (0, 0, 0, 0, 0);
+        for j in &gpu_runs {
+            let get = |m| run_metrics(c.seed, j, c.now, m).unwrap().v;
+            let (gpu, cpu, gmem, smem) = (
+                get(Metric::GpuUtil),
+                get(Metric::CpuUtil),
+                get(Metric::GpuMem),
+                get(Metric::SysMem),
+            );
+            let (g, u) = (mean(&gpu), mean(&cpu));
+            busy += usize::from(g > 80.0);
+            wasteful += usize::from(g < 10.0);
+            starved += usize::from((20.0..55.0).contains(&g) && u > 80.0);
+            let tenth = smem.len() / 10;
+            growing += usize::from(mean(&smem[smem.len() - tenth..]) > mean(&smem[..tenth]) + 2.0);
+            gaps += usize::from(gpu.iter().any(Option::is_none));
+            // GPU memory steps up from nothing, then holds.
+            let first = gmem.iter().flatten().next().copied().unwrap_or(0.0);
+            assert!(first < 30.0, "{first}");
+            assert!(mean(&gmem[gmem.len() / 2..]) > 25.0);
+        }
+        let n = gpu_runs.len();
+        assert!(busy * 2 > n, "most runs keep their GPU busy: {busy}/{n}");
+        assert!(
+            wasteful > 0 && wasteful * 5 < n,
+            "some waste: {wasteful}/{n}"
+        );
+        assert!(
+            starved > 0 && starved * 4 < n,
+            "some are data-loader bound: {starved}/{n}"
+        );
+        assert!(growing * 2 > n, "system memory creeps up: {growing}/{n}");
+        assert!(gaps > 0, "occasional gaps");
+        // A preempted run has no samples while it waited to run again.
+        let requeued = all_jobs(&d)
+            .find(|j| {
+                j.transitions
+                    .iter()
+                    .filter(|t| t.state == JobState::Running)
+                    .count()
+                    > 1
+                    && j.label("gpu_type") != Some("none")
+            })
+            .expect("a preempted run");
+        let s = run_metrics(c.seed, requeued, c.now, Metric::GpuUtil).unwrap();
+        let (run_start, _) = requeued.run_span(c.now).unwrap();
+        let back = requeued
+            .transitions
+            .iter()
+            .rposition(|t| t.state == JobState::Queued)
+            .unwrap();
+        let waited_from = (requeued.transitions[back].at - run_start) / SECOND;
+        let waited_to = (requeued.transitions[back + 3].at - run_start) / SECOND;
+        for (t, v) in s.t.iter().zip(&s.v) {
+            if *t > waited_from as f64 + 1.0 && *t < waited_to as f64 - 1.0 {
+                assert_eq!(*v, None, "no usage at {t} s while requeued");
+            }
+        }
+    }
+
+    #[test]
+    fn very_long_runs_are_sampled_sparser() {
+        let job = Job {
+            id: "long".into(),
+            job: "train-forever".into(),
+            run_id: Some("longrun1".into()),
+            transitions: vec![
+                Transition {
+                    state: JobState::Queued,
+                    at: 0,
+                },
+                Transition {
+                    state: JobState::Running,
+                    at: 0,
+                },
+            ],
+            ..Default::default()
+        };
+        let s = run_metrics(1, &job, 20 * DAY, Metric::SysMem).unwrap();
+        assert!(s.t.len() <= 2_001, "{}", s.t.len());
+        assert!(s.t.len() > 1_000);
+        assert_eq!((s.t[1] as i64) % 30, 0);
+        // Nonsense spans do not panic.
+        let odd = Job {
+            transitions: vec![Transition {
+                state: JobState::Running,
+                at: Ms::MAX / 2,
+            }],
+            ..job
+        };
+        assert!(run_metrics(1, &odd, 0, Metric::CpuUtil).is_some_and(|s| s.t.len() == 1));
     }
 
     #[test]

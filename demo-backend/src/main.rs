@@ -1,1 +1,197 @@
-fn main() {}
+//! `demo-backend`: the reference implementation of the Queuescope REST
+//! contract (SPEC §2), serving seeded demo data or a fixture file.
+//!
+//! It exists for end-to-end tests (start it on `--port 0`, read the first
+//! line of stdout for the URL) and as a worked example for people who build
+//! their own backend: every rule of the contract (overlap query, opaque
+//! cursor, batch limit, JSON errors, CORS) is implemented here in a few
+//! hundred lines.
+
+mod api;
+mod store;
+
+use clap::Parser;
+use queuescope_core::demo::DemoConfig;
+use queuescope_core::time::parse_rfc3339;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use store::Store;
+use tiny_http::{Header, Request, Response, Server};
+
+/// The generator's fixed "now" as text, for clap's default (checked by a test).
+const DEFAULT_NOW_TEXT: &str = "2026-11-28T09:00:00Z";
+
+const ABOUT: &str = "Reference implementation of the Queuescope REST contract (SPEC §2)";
+
+const LONG_ABOUT: &str = "\
+Reference implementation of the Queuescope REST contract (SPEC §2), for
+end-to-end tests and for people building their own backend: it serves seeded,
+believable demo data (or a fixture file) exactly as the dashboard expects.
+
+It binds 127.0.0.1 only. The first line on stdout is `listening on URL`;
+point the app's config.json at `\"api_base\": \"URL/api/v1\"`.
+
+Endpoints (all GET, JSON, CORS open to any origin, OPTIONS preflights answered):
+  /api/v1/queues
+      the queues
+  /api/v1/queues/{id}/jobs?from=T&to=T[&cursor=C]
+      every job whose lifetime overlaps [from, to), sorted by (enqueue time,
+      id), in pages of --page-size; follow next_cursor until it is null
+  /api/v1/queues/{id}/metrics?run_ids=a,b,...
+      usage series (gpu_util, cpu_util, gpu_mem, sys_mem) of at most 100 runs
+  /healthz
+      200 `ok`
+Bad parameters get a 400 and unknown queues or paths a 404, each with a
+JSON body {\"error\": \"...\"}. Times are RFC 3339 with an offset.";
+
+/// Command line.
+#[derive(Parser, Debug)]
+#[command(name = "demo-backend", version, about = ABOUT, long_about = LONG_ABOUT)]
+struct Cli {
+    /// Port on 127.0.0.1; 0 picks a free one (read it from the first line of stdout).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Seed of the generated data and of the usage curves.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of generated jobs, over all queues.
+    #[arg(long, default_value_t = 6000)]
+    jobs: usize,
+    /// Days of history before --now.
+    #[arg(long, default_value_t = 8)]
+    days: u32,
+    /// "Now" of the data (RFC 3339); fixed by default so answers are reproducible.
+    #[arg(long, default_value = DEFAULT_NOW_TEXT, value_parser = parse_rfc3339)]
+    now: i64,
+    /// Jobs per page of the jobs endpoint.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    page_size: u64,
+    /// Serve this JSON file instead of generated data:
+    /// {"queues": [...], "jobs": {"QUEUE": [job, ...]}, "generated_at": "T",
+    /// "metrics": {"QUEUE": [series, ...]} (optional)}. Records are served as
+    /// they are, bad ones included.
+    #[arg(long, value_name = "FILE")]
+    fixture: Option<std::path::PathBuf>,
+    /// Wait this long before every answer (to see loading states).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    delay_ms: u64,
+    /// Worker threads.
+    #[arg(long, default_value_t = 4)]
+    threads: usize,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("demo-backend: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let t0 = Instant::now();
+    let store = match &cli.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Store::fixture(&text, cli.seed).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => Store::generated(&DemoConfig {
+            seed: cli.seed,
+            jobs: cli.jobs,
+            now: cli.now,
+            days: cli.days,
+        }),
+    };
+    let server = Server::http(("127.0.0.1", cli.port))
+        .map_err(|e| format!("cannot bind 127.0.0.1:{}: {e}", cli.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server is not on an IP address")?;
+    // The first stdout line is the contract with tests: keep it first.
+    println!("listening on http://{addr}");
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "api_base http://{addr}{}  ({} jobs in {} queues, generated_at {}, ready in {:?})",
+        api::BASE,
+        store.job_count(),
+        store.queues.len(),
+        store.generated_at_text(),
+        t0.elapsed()
+    );
+    let server = Arc::new(server);
+    let store = Arc::new(store);
+    let page_size = usize::try_from(cli.page_size).unwrap_or(500);
+    let delay = Duration::from_millis(cli.delay_ms);
+    let workers: Vec<_> = (0..cli.threads.max(1))
+        .map(|_| {
+            let (server, store) = (Arc::clone(&server), Arc::clone(&store));
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    serve(&store, request, page_size, delay);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+/// Answers one request; errors writing to a client that went away are ignored.
+fn serve(store: &Store, request: Request, page_size: usize, delay: Duration) {
+    if !delay.is_zero() {
+        std::thread::sleep(delay);
+    }
+    let method = request.method().as_str().to_ascii_uppercase();
+    let reply = api::handle(store, &method, request.url(), page_size);
+    let asked_headers = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Access-Control-Request-Headers"))
+        .map(|h| h.value.as_str().to_string());
+    let mut headers = vec![
+        ("Content-Type", reply.content_type.to_string()),
+        ("Access-Control-Allow-Origin", "*".to_string()),
+        ("Cache-Control", "no-store".to_string()),
+    ];
+    if method == "OPTIONS" {
+        headers.push(("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS".into()));
+        headers.push((
+            "Access-Control-Allow-Headers",
+            asked_headers.unwrap_or_else(|| "Authorization, Content-Type".into()),
+        ));
+        headers.push(("Access-Control-Max-Age", "86400".into()));
+    }
+    let mut response = Response::from_string(reply.body).with_status_code(reply.status);
+    for (name, value) in headers {
+        if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use queuescope_core::demo::DEFAULT_NOW;
+
+    #[test]
+    fn cli_is_consistent_and_defaults_to_the_generators_now() {
+        Cli::command().debug_assert();
+        assert_eq!(parse_rfc3339(DEFAULT_NOW_TEXT), Ok(DEFAULT_NOW));
+        let cli = Cli::parse_from(["demo-backend"]);
+        assert_eq!(
+            (cli.port, cli.seed, cli.jobs, cli.page_size),
+            (8787, 42, 6000, 500)
+        );
+        assert_eq!(cli.now, DEFAULT_NOW);
+        assert!(Cli::try_parse_from(["demo-backend", "--now", "soon"]).is_err());
+        assert!(Cli::try_parse_from(["demo-backend", "--page-size", "0"]).is_err());
+    }
+}
