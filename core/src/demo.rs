@@ -39,8 +39,13 @@ pub struct DemoConfig {
     pub now: Ms,
     /// How many days before `now` the data covers; 8 so that a 7 d view is
     /// full from its first hour (day one is the warm-up of the simulation).
+    /// Taken as 1 to [`MAX_DAYS`].
     pub days: u32,
 }
+
+/// Longest history [`generate`] makes; longer requests are cut to it (the
+/// hourly rhythm is a vector, and nobody demos more than a year).
+pub const MAX_DAYS: u32 = 400;
 
 /// 2026-11-28T09:00:00Z, a Saturday morning: a fixed "now" so tests,
 /// screenshots and the backend's default answers are reproducible.
@@ -705,6 +710,13 @@ fn plan_queue(
         })
         .collect();
     let max_burst = (n / 12).clamp(1, 60);
+    let members: Vec<Vec<usize>> = (0..TEAMS.len())
+        .map(|team| {
+            (0..USERS.len())
+                .filter(|&u| USERS.get(u).is_some_and(|x| x.1 == team))
+                .collect()
+        })
+        .collect();
     let mut plans = Vec::with_capacity(n);
     let mut first = true;
     while plans.len() < n {
@@ -722,13 +734,11 @@ fn plan_queue(
         };
         let launch_idx = pick(rng, table).copied().unwrap_or(0);
         let team = LAUNCHES.get(launch_idx).map(|l| l.team).unwrap_or(0);
-        let members: Vec<usize> = USERS
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.1 == team)
-            .map(|(i, _)| i)
-            .collect();
-        let user = pick(rng, &members).copied().unwrap_or(0);
+        let user = members
+            .get(team)
+            .and_then(|m| pick(rng, m))
+            .copied()
+            .unwrap_or(0);
         let size = if is_burst {
             rng.usize(20..=60).min(max_burst)
         } else {
@@ -747,8 +757,19 @@ fn plan_queue(
             t += secs(rng, 0, 3);
         }
     }
-    plans.sort_by_key(|p| p.arrival);
-    plans
+    // Sort by arrival (ties keep launch order) through an index: plans are
+    // big, and moving them around in a sort costs more than the rest.
+    let mut order: Vec<(Ms, usize)> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.arrival, i))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Plan>> = plans.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
 }
 
 /// Agent outages of a queue: `[start, end)` windows in which new jobs wait
@@ -1043,7 +1064,7 @@ fn build_job(id: String, spec: &QueueSpec, plan: &Plan, track: Track) -> Job {
 /// browser (100 000 jobs in a fraction of a second natively).
 pub fn generate(cfg: &DemoConfig) -> DemoData {
     let now = cfg.now;
-    let start = now - Ms::from(cfg.days.max(1)) * DAY;
+    let start = now - Ms::from(cfg.days.clamp(1, MAX_DAYS)) * DAY;
     let mut used = HashSet::with_capacity(cfg.jobs);
     let mut remaining = cfg.jobs;
     let mut per_queue = Vec::with_capacity(QUEUES.len());
