@@ -16,6 +16,7 @@
 
 pub mod downsample;
 pub mod filter;
+pub mod fold;
 pub mod group;
 pub mod prepared;
 pub mod queued;
@@ -27,6 +28,7 @@ pub mod time;
 
 pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
+pub use fold::fold_groups;
 pub use group::{
     group, validate, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME,
 };
@@ -35,7 +37,7 @@ pub use queued::{queued_time, GroupedSeries};
 pub use runs::{brush_select, run_layout, Brush, RunBar, RunLayout};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
-pub use table::{errors, rows_to_csv, table_rows, Column, ErrorRow, TableRow};
+pub use table::{errors, errors_page, rows_to_csv, table_rows, Column, ErrorRow, TableRow};
 pub use time::{
     auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,
     AUTO_LADDER, AUTO_MAX_BUCKETS, MAX_BUCKETS,
