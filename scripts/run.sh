@@ -60,7 +60,8 @@ if [ "$backend" = 1 ]; then
   : >"$run_dir/backend.out"
   "$TARGET_DIR/release/demo-backend" --port 0 "${backend_args[@]}" >"$run_dir/backend.out" &
   backend_pid=$!
-  # The backend prints its base URL as the first line once it listens.
+  # The backend prints `listening on URL` as its first line once it
+  # listens; the API lives under URL/api/v1.
   api_base=""
   for _ in $(seq 1 300); do
     api_base="$(head -n 1 "$run_dir/backend.out" | grep -o 'http://[^[:space:]]*' || true)"
@@ -69,6 +70,7 @@ if [ "$backend" = 1 ]; then
     sleep 0.1
   done
   [ -n "$api_base" ] || die "demo-backend printed no URL within 30 s"
+  api_base="$api_base/api/v1"
   printf '{"api_base": "%s", "title": "Queuescope (demo-backend)"}\n' "$api_base" >"$run_dir/config.json"
   export QUEUESCOPE_CONFIG="$run_dir/config.json"
   log "demo-backend serves $api_base (pid $backend_pid)"

@@ -108,7 +108,9 @@ report_sizes() {
 e2e() {
   local files=(tests/e2e/*.test.mjs)
   [ -e "${files[0]}" ] || die "no e2e tests found in tests/e2e/"
-  node --test --test-reporter=spec "${files[@]}"
+  # One file at a time (2-core machines, one Chromium each); a test that
+  # hangs fails after 5 minutes instead of holding CI.
+  node --test --test-reporter=spec --test-concurrency=1 --test-timeout=300000 "${files[@]}"
 }
 
 start_all=$SECONDS

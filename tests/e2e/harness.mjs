@@ -126,10 +126,14 @@ export async function serveDist(t, config) {
   });
 }
 
+/** Where demo-backend serves the API below the URL it prints (`api::BASE`). */
+const DEMO_API_PATH = '/api/v1';
+
 /**
  * Starts `demo-backend --port 0` with `args` (e.g. `['--seed', '7',
- * '--jobs', '3000']` or `['--fixture', file]`) and resolves to the base URL
- * it prints as its first line. Stopped by `t.after`.
+ * '--jobs', '3000']` or `['--fixture', file]`) and resolves to its
+ * `api_base`: the URL of its first stdout line (`listening on URL`) plus
+ * `/api/v1`. Stopped by `t.after`.
  */
 export async function startDemoBackend(t, args) {
   if (!existsSync(DEMO_BACKEND)) {
@@ -162,7 +166,7 @@ export async function startDemoBackend(t, args) {
   lines.on('line', () => {});
   const url = first.match(/https?:\/\/\S+/)?.[0];
   if (!url) throw new Error(`demo-backend's first line has no URL: ${first}`);
-  return url.replace(/\/$/, '');
+  return url.replace(/\/$/, '') + DEMO_API_PATH;
 }
 
 /** Answers with CORS headers, so the app sees the body, not a CORS failure. */
