@@ -219,3 +219,13 @@ fn downsample_keeps_gaps() {
     assert_eq!(downsample(&[1.0, 2.0, 3.0], &[Some(1.0)], 2).0, vec![1.0]);
     assert_eq!(downsample(&t, &vec![None; 200], 10).0.len(), 0);
 }
+
+#[test]
+fn errors_come_in_pages() {
+    let p = fixture();
+    let all = errors(&p, &sel(&p), range(0, 180));
+    let (total, page) = errors_page(&p, &sel(&p), range(0, 180), 1, 2);
+    assert_eq!(total, 4);
+    assert_eq!(page, all[1..3].to_vec());
+    assert_eq!(errors_page(&p, &sel(&p), range(0, 180), 9, 2), (4, vec![]));
+}

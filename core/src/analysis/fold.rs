@@ -17,9 +17,20 @@ pub fn fold_groups(groups: &Groups, max_groups: usize) -> Groups {
         }
     }
     let mut order: Vec<usize> = (0..groups.names.len()).filter(|&i| counts[i] > 0).collect();
-    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then_with(|| groups.names[a].cmp(&groups.names[b])));
-    let keep = if order.len() > max_groups { max_groups - 1 } else { order.len() };
-    let mut names: Vec<String> = order[..keep].iter().map(|&i| groups.names[i].clone()).collect();
+    order.sort_by(|&a, &b| {
+        counts[b]
+            .cmp(&counts[a])
+            .then_with(|| groups.names[a].cmp(&groups.names[b]))
+    });
+    let keep = if order.len() > max_groups {
+        max_groups - 1
+    } else {
+        order.len()
+    };
+    let mut names: Vec<String> = order[..keep]
+        .iter()
+        .map(|&i| groups.names[i].clone())
+        .collect();
     let mut new_id = vec![u16::MAX; groups.names.len()];
     for (new, &old) in order[..keep].iter().enumerate() {
         new_id[old] = new as u16;
@@ -50,7 +61,10 @@ mod tests {
     use super::*;
 
     fn groups(names: &[&str], of_job: &[u16]) -> Groups {
-        Groups { names: names.iter().map(|s| s.to_string()).collect(), of_job: of_job.to_vec() }
+        Groups {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            of_job: of_job.to_vec(),
+        }
     }
 
     #[test]
@@ -70,7 +84,10 @@ mod tests {
 
     #[test]
     fn a_custom_other_merges_with_the_folded_rest() {
-        let g = fold_groups(&groups(&[OTHER_NAME, "x", "y", "z"], &[0, 0, 0, 1, 1, 2, 3]), 3);
+        let g = fold_groups(
+            &groups(&[OTHER_NAME, "x", "y", "z"], &[0, 0, 0, 1, 1, 2, 3]),
+            3,
+        );
         assert_eq!(g.names, [OTHER_NAME, "x"]);
         assert_eq!(g.of_job, [0, 0, 0, 1, 1, 0, 0]);
     }

@@ -37,27 +37,91 @@ pub(crate) struct Column {
     pub of_job: Vec<u32>,
 }
 
-impl Column {
-    /// Interns one value per job.
-    fn build<'a>(values: impl Iterator<Item = Option<&'a str>> + Clone) -> Column {
-        let mut names: Vec<String> = values
-            .clone()
-            .flatten()
-            .map(str::to_string)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        names.shrink_to_fit();
-        let index: HashMap<&str, u32> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), u32::try_from(i).unwrap_or(NO_VALUE)))
-            .collect();
-        let of_job = values
-            .map(|v| v.and_then(|v| index.get(v).copied()).unwrap_or(NO_VALUE))
-            .collect();
-        Column { names, of_job }
+/// Interns the values of one column in a single pass, in first-seen order;
+/// [`ColumnBuilder::finish`] then sorts the names and renumbers.
+struct ColumnBuilder<'a> {
+    ids: HashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+    of_job: Vec<u32>,
+}
+
+impl<'a> ColumnBuilder<'a> {
+    /// A column of `n` jobs, all without a value yet.
+    fn new(n: usize) -> Self {
+        ColumnBuilder {
+            ids: HashMap::new(),
+            names: Vec::new(),
+            of_job: vec![NO_VALUE; n],
+        }
     }
+
+    /// Sets job `i`'s value.
+    fn set(&mut self, i: usize, v: &'a str) {
+        let next = u32::try_from(self.names.len()).unwrap_or(NO_VALUE);
+        let id = *self.ids.entry(v).or_insert(next);
+        if id == next {
+            self.names.push(v);
+        }
+        if let Some(slot) = self.of_job.get_mut(i) {
+            *slot = id;
+        }
+    }
+
+    fn finish(self) -> Column {
+        let mut order: Vec<u32> = (0..self.names.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        let name = |i: u32| self.names.get(i as usize).copied().unwrap_or("");
+        order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+        let mut remap = vec![NO_VALUE; self.names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(r) = remap.get_mut(old as usize) {
+                *r = u32::try_from(new).unwrap_or(NO_VALUE);
+            }
+        }
+        let of_job = self
+            .of_job
+            .iter()
+            .map(|&id| remap.get(id as usize).copied().unwrap_or(NO_VALUE))
+            .collect();
+        Column {
+            names: order.into_iter().map(|i| name(i).to_string()).collect(),
+            of_job,
+        }
+    }
+}
+
+/// Builds the four field columns and every label column in one pass over the jobs.
+fn build_columns(jobs: &[Job]) -> ([Column; 4], BTreeMap<String, Column>) {
+    let n = jobs.len();
+    let mut fields: [ColumnBuilder; 4] = std::array::from_fn(|_| ColumnBuilder::new(n));
+    let mut labels: HashMap<&str, ColumnBuilder> = HashMap::new();
+    for (i, j) in jobs.iter().enumerate() {
+        let values = [
+            j.user.as_deref(),
+            Some(j.job.as_str()),
+            j.project.as_deref(),
+            j.entity.as_deref(),
+        ];
+        for (col, v) in fields.iter_mut().zip(values) {
+            if let Some(v) = v {
+                col.set(i, v);
+            }
+        }
+        for (k, v) in &j.labels {
+            labels
+                .entry(k.as_str())
+                .or_insert_with(|| ColumnBuilder::new(n))
+                .set(i, v);
+        }
+    }
+    (
+        fields.map(ColumnBuilder::finish),
+        labels
+            .into_iter()
+            .map(|(k, b)| (k.to_string(), b.finish()))
+            .collect(),
+    )
 }
 
 /// The view-independent derivations of one [`Dataset`]. Built once per load
@@ -87,6 +151,17 @@ pub struct Prepared {
     pub(crate) id_rank: Vec<u32>,
     /// Per job: lowercase `job \0 id \0 run_id \0 run_name`, the text search haystack.
     pub(crate) haystack: Vec<String>,
+    /// Per job: `wait_spans[wait_start[i]..wait_start[i + 1]]` are its
+    /// positive-length idle and queued spans (len = jobs + 1).
+    pub(crate) wait_start: Vec<u32>,
+    /// All jobs' waiting spans `[start, end)`, job after job.
+    pub(crate) wait_spans: Vec<(Ms, Ms)>,
+    /// Jobs with a positive-length run, sorted by (run start, job id): the
+    /// lane order of SPEC §3, so layouts never sort.
+    pub(crate) run_order: Vec<u32>,
+    /// Every error as `(at, job, index in job.errors)`, newest first, ties
+    /// by job id then list order: the errors panel's order, sorted once.
+    pub(crate) error_order: Vec<(Ms, u32, u32)>,
     /// Interned user, launch job, project and entity (indexed by [`Field::column`]).
     pub(crate) columns: [Column; 4],
     /// Interned label values per label key.
@@ -96,21 +171,34 @@ pub struct Prepared {
 impl Prepared {
     /// Derives everything once. Jobs keep their dataset order; their index
     /// here is the `u32` job index used by every other type.
+    ///
+    /// Clones the jobs; prefer [`Prepared::from_dataset`] when the dataset
+    /// is not needed afterwards (cloning 100k jobs costs about as much as
+    /// the derivations themselves).
     pub fn new(data: &Dataset) -> Prepared {
+        Prepared::from_dataset(data.clone())
+    }
+
+    /// [`Prepared::new`], taking the dataset's jobs without copying them.
+    pub fn from_dataset(data: Dataset) -> Prepared {
         let g = data.generated_at;
-        let jobs: Vec<Job> = data
-            .jobs
-            .iter()
-            .take(u32::MAX as usize - 1)
-            .cloned()
-            .collect();
+        let mut jobs = data.jobs;
+        jobs.truncate(u32::MAX as usize - 1);
         let states = intern_states(&jobs);
-        let state_id: HashMap<&JobState, u16> = states
+        let unknown_id: HashMap<&str, u16> = states
             .iter()
             .enumerate()
-            .map(|(i, s)| (s, u16::try_from(i).unwrap_or(u16::MAX)))
+            .skip(JobState::KNOWN.len())
+            .map(|(i, s)| (s.as_str(), u16::try_from(i).unwrap_or(u16::MAX)))
             .collect();
-        let sid = |s: &JobState| state_id.get(s).copied().unwrap_or(0);
+        let sid = |s: &JobState| match s {
+            JobState::Other(name) => unknown_id.get(name.as_str()).copied().unwrap_or(0),
+            known => JobState::KNOWN
+                .iter()
+                .position(|k| k == known)
+                .and_then(|i| u16::try_from(i).ok())
+                .unwrap_or(0),
+        };
 
         let n = jobs.len();
         let mut p = Prepared {
@@ -153,24 +241,24 @@ impl Prepared {
             });
             p.run.push(job.run_span(g));
             p.waiting.push(job.waiting_ms(g));
+            p.wait_start
+                .push(u32::try_from(p.wait_spans.len()).unwrap_or(u32::MAX));
+            p.wait_spans.extend(
+                job.state_spans(g)
+                    .filter(|s| s.state.is_waiting() && s.end > s.start)
+                    .map(|s| (s.start, s.end)),
+            );
             p.current.push(sid(job.current_state()));
             p.haystack.push(haystack(job));
         }
         p.event_start
             .push(u32::try_from(p.events.len()).unwrap_or(u32::MAX));
+        p.wait_start
+            .push(u32::try_from(p.wait_spans.len()).unwrap_or(u32::MAX));
         p.id_rank = rank_ids(&jobs);
-        p.columns = [
-            Column::build(jobs.iter().map(|j| j.user.as_deref())),
-            Column::build(jobs.iter().map(|j| Some(j.job.as_str()))),
-            Column::build(jobs.iter().map(|j| j.project.as_deref())),
-            Column::build(jobs.iter().map(|j| j.entity.as_deref())),
-        ];
-        let keys: std::collections::BTreeSet<&String> =
-            jobs.iter().flat_map(|j| j.labels.keys()).collect();
-        p.labels = keys
-            .into_iter()
-            .map(|k| (k.clone(), Column::build(jobs.iter().map(|j| j.label(k)))))
-            .collect();
+        p.run_order = run_order(&p.run, &p.id_rank);
+        p.error_order = error_order(&jobs, &p.id_rank);
+        (p.columns, p.labels) = build_columns(&jobs);
         p.states = states;
         p.jobs = jobs;
         p
@@ -269,18 +357,24 @@ impl Prepared {
         f.column().and_then(|c| self.columns.get(c))
     }
 
-    /// Job `i`'s `idle` and `queued` spans (the waiting of SPEC §3 "Queued time").
-    pub(crate) fn waiting_spans(&self, i: usize) -> impl Iterator<Item = (Ms, Ms)> + '_ {
-        self.events_of(i)
-            .iter()
-            .filter(|e| {
-                !e.terminal
-                    && self
-                        .states
-                        .get(e.state as usize)
-                        .is_some_and(JobState::is_waiting)
-            })
-            .map(|e| (e.start, e.end))
+    /// Job `i`'s positive-length `idle` and `queued` spans (the waiting of
+    /// SPEC §3 "Queued time").
+    pub(crate) fn waiting_spans(&self, i: usize) -> &[(Ms, Ms)] {
+        let a = self.wait_start.get(i).copied().unwrap_or(0) as usize;
+        let b = self.wait_start.get(i + 1).copied().unwrap_or(0) as usize;
+        self.wait_spans.get(a..b).unwrap_or(&[])
+    }
+
+    /// Position of each job in `sel` (`u32::MAX` when not selected), so
+    /// panels walking a precomputed order can test membership in O(1).
+    pub(crate) fn positions(&self, sel: &Selection) -> Vec<u32> {
+        let mut pos = vec![u32::MAX; self.len()];
+        for (k, &j) in sel.0.iter().enumerate() {
+            if let Some(p) = pos.get_mut(j as usize) {
+                *p = u32::try_from(k).unwrap_or(u32::MAX);
+            }
+        }
+        pos
     }
 
     /// Job `i`'s events (spans and terminal instants) in time order.
@@ -370,7 +464,43 @@ fn haystack(job: &Job) -> String {
         if !s.is_empty() {
             s.push('\0');
         }
-        s.push_str(&part.to_lowercase());
+        if part.is_ascii() {
+            s.extend(part.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            s.push_str(&part.to_lowercase());
+        }
     }
     s
+}
+
+/// Jobs with a positive-length run, by (run start, id rank).
+fn run_order(run: &[Option<(Ms, Ms)>], id_rank: &[u32]) -> Vec<u32> {
+    let mut order: Vec<(Ms, u32, u32)> = run
+        .iter()
+        .zip(id_rank)
+        .enumerate()
+        .filter_map(|(i, (r, &rank))| {
+            let (s, e) = (*r)?;
+            (e > s).then_some((s, rank, u32::try_from(i).ok()?))
+        })
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// All errors, newest first, ties by job id rank then list position.
+fn error_order(jobs: &[Job], id_rank: &[u32]) -> Vec<(Ms, u32, u32)> {
+    let mut all: Vec<(Ms, u32, u32, u32)> = jobs
+        .iter()
+        .zip(id_rank)
+        .enumerate()
+        .flat_map(|(i, (j, &rank))| {
+            j.errors.iter().enumerate().map(move |(k, e)| {
+                let k = u32::try_from(k).unwrap_or(u32::MAX);
+                (e.at, rank, k, u32::try_from(i).unwrap_or(u32::MAX))
+            })
+        })
+        .collect();
+    all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    all.into_iter().map(|(at, _, k, i)| (at, i, k)).collect()
 }

@@ -34,7 +34,8 @@ pub fn queued_time(
     let spans = || {
         sel.0.iter().zip(&groups.of_job).flat_map(move |(&j, &g)| {
             prep.waiting_spans(j as usize)
-                .map(move |(s, e)| (g as usize, s, e))
+                .iter()
+                .map(move |&(s, e)| (g as usize, s, e))
         })
     };
 

@@ -1,9 +1,6 @@
 //! The "Job runs" timeline (SPEC §3 "Job runs", "Brush"): one bar per run,
 //! packed into lanes, and the runs a brush selects.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::filter::Selection;
 use super::group::Groups;
 use super::prepared::Prepared;
@@ -38,63 +35,109 @@ pub struct RunLayout {
 /// overlaps the range with positive length (a zero-length run has no
 /// visible bar and is left out). Sorted by (start, job id), each run takes
 /// the lowest lane whose previous run ended at or before its start; this
-/// greedy packing is optimal, so `lanes` is the peak concurrency.
-/// O(n log n) with two heaps.
+/// greedy packing is optimal, so `lanes` is the peak concurrency. The run
+/// order is sorted once in [`Prepared`] and lanes live in a min-tree, so
+/// this is O(runs × log lanes).
 pub fn run_layout(
     prep: &Prepared,
     sel: &Selection,
     groups: &Groups,
     range: TimeRange,
 ) -> RunLayout {
-    let mut runs: Vec<(Ms, u32, RunBar)> = sel
-        .0
+    let pos = prep.positions(sel);
+    let runs = prep
+        .run_order
         .iter()
-        .enumerate()
-        .filter_map(|(k, &j)| {
+        .map_while(|&j| {
             let (start, end) = prep.run_span(j as usize)?;
-            (range.overlap(start, end) > 0).then(|| {
-                let rank = prep.id_rank.get(j as usize).copied().unwrap_or(0);
-                let group = groups.of_job.get(k).copied().unwrap_or(0);
-                (
-                    start,
-                    rank,
-                    RunBar {
-                        job: j,
-                        start,
-                        end,
-                        lane: 0,
-                        group,
-                    },
-                )
-            })
+            // Sorted by start: nothing after this can overlap the range.
+            (start < range.to).then_some((j, start, end))
         })
-        .collect();
-    runs.sort_unstable_by_key(|r| (r.0, r.1));
-    let mut free: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
-    let mut busy: BinaryHeap<Reverse<(Ms, u32)>> = BinaryHeap::new();
-    let mut lanes = 0u32;
-    let bars = runs
-        .into_iter()
-        .map(|(_, _, mut bar)| {
-            while let Some(&Reverse((end, lane))) = busy.peek() {
-                if end > bar.start {
-                    break;
-                }
-                busy.pop();
-                free.push(Reverse(lane));
+        .filter(|&(j, start, end)| {
+            range.overlap(start, end) > 0 && pos.get(j as usize).is_some_and(|&k| k != u32::MAX)
+        })
+        .map(|(j, start, end)| {
+            let k = pos.get(j as usize).copied().unwrap_or(0) as usize;
+            RunBar {
+                job: j,
+                start,
+                end,
+                lane: 0,
+                group: groups.of_job.get(k).copied().unwrap_or(0),
             }
-            bar.lane = match free.pop() {
-                Some(Reverse(l)) => l,
-                None => {
-                    lanes += 1;
-                    lanes - 1
-                }
-            };
-            busy.push(Reverse((bar.end, bar.lane)));
+        });
+    let mut lanes = LaneTree::new(64);
+    let bars = runs
+        .map(|mut bar| {
+            bar.lane = lanes.take(bar.start, bar.end);
             bar
         })
         .collect();
-    RunLayout { bars, lanes }
+    RunLayout {
+        bars,
+        lanes: lanes.used,
+    }
+}
+
+/// The lowest lane whose last run ended at or before a time, in O(log
+/// lanes): a min-tree over each lane's end time (never-used lanes hold
+/// `Ms::MIN`, so they are free and the lowest free lane is found first).
+struct LaneTree {
+    /// Leaves (lanes) in the tree; a power of two.
+    size: usize,
+    /// `tree[1]` is the root; leaves at `size..2 * size`; each node the min of its children.
+    tree: Vec<Ms>,
+    /// Lanes taken so far (highest lane index + 1).
+    used: u32,
+}
+
+impl LaneTree {
+    fn new(size: usize) -> Self {
+        let size = size.next_power_of_two().max(1);
+        LaneTree {
+            size,
+            tree: vec![Ms::MIN; 2 * size],
+            used: 0,
+        }
+    }
+
+    /// Puts a run `[start, end)` in the lowest lane free at `start`; returns the lane.
+    fn take(&mut self, start: Ms, end: Ms) -> u32 {
+        if self.tree.get(1).is_some_and(|&m| m > start) {
+            self.grow();
+        }
+        // Indices stay inside `1..2 * size` by construction.
+        let mut i = 1;
+        while i < self.size {
+            i = if self.tree[2 * i] <= start {
+                2 * i
+            } else {
+                2 * i + 1
+            };
+        }
+        self.tree[i] = end;
+        let lane = u32::try_from(i - self.size).unwrap_or(u32::MAX);
+        while i > 1 {
+            i /= 2;
+            self.tree[i] = self.tree[2 * i].min(self.tree[2 * i + 1]);
+        }
+        self.used = self.used.max(lane.saturating_add(1));
+        lane
+    }
+
+    /// Doubles the lanes, keeping the ends of the used ones.
+    fn grow(&mut self) {
+        let mut bigger = LaneTree::new(self.size * 2);
+        let leaves = self.tree.get(self.size..).unwrap_or(&[]);
+        for (k, &end) in leaves.iter().enumerate() {
+            bigger.tree[bigger.size + k] = end;
+        }
+        for i in (1..bigger.size).rev() {
+            bigger.tree[i] = bigger.tree[2 * i].min(bigger.tree[2 * i + 1]);
+        }
+        bigger.used = self.used;
+        *self = bigger;
+    }
 }
 
 /// A brush on the timeline: the time span `[from, to)` and, when the user

@@ -32,18 +32,15 @@ pub struct Summary {
     pub idle_share: f64,
 }
 
-/// Computes the [`Summary`] of a view. O(selection log selection).
+/// Computes the [`Summary`] of a view: O(selection + runs), no sorting
+/// (runs come in start order from [`Prepared`], percentiles by selection).
 pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
-    let mut runs: Vec<(Ms, Ms)> = Vec::new();
     let mut waits: Vec<Ms> = Vec::new();
     let mut queued: Ms = 0;
     let (mut ended, mut failed) = (0usize, 0usize);
     for &j in &sel.0 {
         let i = j as usize;
-        if let Some((s, e)) = prep.run_span(i) {
-            if range.overlap(s, e) > 0 {
-                runs.push((s.max(range.from), e.min(range.to)));
-            }
+        if let Some((s, _)) = prep.run_span(i) {
             if range.contains(s) {
                 let enq = prep.lifetime.get(i).map_or(s, |l| l.0);
                 waits.push(s - enq);
@@ -51,33 +48,35 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
         }
         queued += prep
             .waiting_spans(i)
-            .map(|(s, e)| range.overlap(s, e))
+            .iter()
+            .map(|&(s, e)| range.overlap(s, e))
             .sum::<Ms>();
         if let Some(at) = prep.ended.get(i).copied().flatten() {
             if range.contains(at) {
                 ended += 1;
-                let state = prep.get(i).map(|j| j.current_state());
+                let state = prep
+                    .current
+                    .get(i)
+                    .and_then(|&s| prep.states.get(s as usize));
                 if matches!(state, Some(JobState::Failed | JobState::Crashed)) {
                     failed += 1;
                 }
             }
         }
     }
-    waits.sort_unstable();
     let n = waits.len();
-    let at = |k: usize| waits.get(k).map(|&w| w as f64 / SECOND as f64);
     let median = match n {
         0 => None,
-        _ if n % 2 == 1 => at(n / 2),
-        _ => at(n / 2 - 1).zip(at(n / 2)).map(|(a, b)| (a + b) / 2.0),
+        _ if n % 2 == 1 => nth(&mut waits, n / 2),
+        _ => nth(&mut waits, n / 2)
+            .zip(nth(&mut waits, n / 2 - 1))
+            .map(|(a, b)| (a + b) / 2.0),
     };
-    let p95 = (n > 0)
-        .then(|| at((n * 95).div_ceil(100).saturating_sub(1)))
-        .flatten();
-    let busy = union_len(&mut runs);
+    let p95 = nth(&mut waits, (n * 95).div_ceil(100).saturating_sub(1));
+    let (runs, busy) = runs_and_busy(prep, sel, range);
     Summary {
         jobs: sel.len(),
-        runs: runs.len(),
+        runs,
         queued_hours: queued as f64 / HOUR as f64,
         median_wait_secs: median,
         p95_wait_secs: p95,
@@ -90,21 +89,42 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
     }
 }
 
-/// Total length covered by the union of intervals (sorts them in place;
-/// the count of intervals is unchanged).
-fn union_len(spans: &mut [(Ms, Ms)]) -> Ms {
-    spans.sort_unstable();
-    let mut total = 0;
+/// The k-th smallest wait in seconds (reorders `v`; O(n)).
+fn nth(v: &mut [Ms], k: usize) -> Option<f64> {
+    if k >= v.len() {
+        return None;
+    }
+    let (_, x, _) = v.select_nth_unstable(k);
+    Some(*x as f64 / SECOND as f64)
+}
+
+/// The number of shown runs (selected, positive overlap with the range)
+/// and the length of the union of their spans inside the range.
+fn runs_and_busy(prep: &Prepared, sel: &Selection, range: TimeRange) -> (usize, Ms) {
+    let pos = prep.positions(sel);
+    let (mut count, mut busy) = (0usize, 0 as Ms);
     let mut cur: Option<(Ms, Ms)> = None;
-    for &(s, e) in spans.iter() {
+    for &j in &prep.run_order {
+        let Some((s, e)) = prep.run_span(j as usize) else {
+            continue;
+        };
+        if s >= range.to {
+            break;
+        }
+        if range.overlap(s, e) <= 0 || pos.get(j as usize).is_none_or(|&k| k == u32::MAX) {
+            continue;
+        }
+        count += 1;
+        // Clipped starts keep the start order, so the union merges in one pass.
+        let (s, e) = (s.max(range.from), e.min(range.to));
         cur = match cur {
             Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
             Some((cs, ce)) => {
-                total += ce - cs;
+                busy += ce - cs;
                 Some((s, e))
             }
             None => Some((s, e)),
         };
     }
-    total + cur.map_or(0, |(s, e)| e - s)
+    (count, busy + cur.map_or(0, |(s, e)| e - s))
 }

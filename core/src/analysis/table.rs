@@ -257,26 +257,42 @@ pub struct ErrorRow {
 }
 
 /// Every error of the selected jobs reported inside the range, newest first;
-/// ties by job id, then in the order the job listed them.
+/// ties by job id, then in the order the job listed them. Building a row
+/// copies five strings; for a paginated table [`errors_page`] builds only
+/// the rows shown.
 pub fn errors(prep: &Prepared, sel: &Selection, range: TimeRange) -> Vec<ErrorRow> {
-    let mut found: Vec<(Ms, u32, usize, u32)> = Vec::new();
-    for &j in &sel.0 {
-        let Some(job) = prep.get(j as usize) else {
-            continue;
-        };
-        let rank = prep.id_rank.get(j as usize).copied().unwrap_or(0);
-        for (k, e) in job.errors.iter().enumerate() {
-            if range.contains(e.at) {
-                found.push((e.at, rank, k, j));
-            }
-        }
-    }
-    found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    found
-        .into_iter()
-        .filter_map(|(at, _, k, j)| {
+    errors_page(prep, sel, range, 0, usize::MAX).1
+}
+
+/// One page of [`errors`]: the total number of errors in the view, and the
+/// rows `offset..offset + limit`. Finding them is O(errors in the range)
+/// (the order is sorted once in [`Prepared`]); only the page is copied.
+pub fn errors_page(
+    prep: &Prepared,
+    sel: &Selection,
+    range: TimeRange,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<ErrorRow>) {
+    let pos = prep.positions(sel);
+    // `error_order` is newest first: the range is one contiguous window.
+    let lo = prep.error_order.partition_point(|e| e.0 >= range.to);
+    let hi = prep.error_order.partition_point(|e| e.0 >= range.from);
+    let hits: Vec<(Ms, u32, u32)> = prep
+        .error_order
+        .get(lo..hi.max(lo))
+        .unwrap_or(&[])
+        .iter()
+        .filter(|&&(_, j, _)| pos.get(j as usize).is_some_and(|&k| k != u32::MAX))
+        .copied()
+        .collect();
+    let rows = hits
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .filter_map(|&(at, j, k)| {
             let job = prep.get(j as usize)?;
-            let e = job.errors.get(k)?;
+            let e = job.errors.get(k as usize)?;
             Some(ErrorRow {
                 job: j,
                 at,
@@ -287,5 +303,6 @@ pub fn errors(prep: &Prepared, sel: &Selection, range: TimeRange) -> Vec<ErrorRo
                 job_id: job.id.clone(),
             })
         })
-        .collect()
+        .collect();
+    (hits.len(), rows)
 }

@@ -238,7 +238,7 @@ fn ceil_div(a: Ms, b: Ms) -> Ms {
 
 /// The buckets of a view: boundaries per SPEC §3, the first bucket holding
 /// `from`, the last holding the instant just before `to`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BucketGrid {
     /// Unclipped bucket starts (the first may lie before `range.from`): the x
     /// values of the bar charts. Sorted, strictly increasing.
@@ -251,7 +251,13 @@ pub struct BucketGrid {
     /// All buckets but the clipped ends are exactly `width` long, so
     /// [`BucketGrid::index_of`] is a division instead of a search.
     regular: bool,
+    /// `1 / width`: a multiplication (corrected below) is much cheaper than
+    /// the integer division the hot loops would otherwise do per span end.
+    inv_width: f64,
 }
+
+/// `inv_width` is `1 / width` with `width >= 1`: never NaN, so equality is total.
+impl Eq for BucketGrid {}
 
 impl BucketGrid {
     /// Builds the grid. A non-positive width is taken as 1 ms, and a width
@@ -263,41 +269,25 @@ impl BucketGrid {
         if ceil_div(range.len(), width) > MAX_BUCKETS {
             width = ceil_div(range.len(), MAX_BUCKETS);
         }
-        if range.is_empty() {
-            return BucketGrid {
-                starts: Vec::new(),
-                range,
-                width,
-                regular: true,
-            };
-        }
-        match zone {
+        let (starts, width, regular) = match zone {
+            _ if range.is_empty() => (Vec::new(), width, true),
             Zone::Local(z) if !z.is_fixed() => {
                 let period = local_period(width);
-                let starts = local_starts(range, period, z);
-                BucketGrid {
-                    starts,
-                    range,
-                    width: period,
-                    regular: false,
-                }
+                (local_starts(range, period, z), period, false)
             }
             Zone::Local(z) => {
-                let off = z.offset_at(range.from);
                 let period = local_period(width);
-                BucketGrid {
-                    starts: regular_starts(range, period, off),
-                    range,
-                    width: period,
-                    regular: true,
-                }
+                let off = z.offset_at(range.from);
+                (regular_starts(range, period, off), period, true)
             }
-            Zone::Utc => BucketGrid {
-                starts: regular_starts(range, width, 0),
-                range,
-                width,
-                regular: true,
-            },
+            Zone::Utc => (regular_starts(range, width, 0), width, true),
+        };
+        BucketGrid {
+            starts,
+            range,
+            width,
+            regular,
+            inv_width: 1.0 / width as f64,
         }
     }
 
@@ -342,7 +332,15 @@ impl BucketGrid {
     pub(crate) fn index_in_range(&self, t: Ms) -> usize {
         let first = self.starts.first().copied().unwrap_or(self.range.from);
         let i = if self.regular {
-            usize::try_from((t - first).div_euclid(self.width)).unwrap_or(0)
+            let d = t - first;
+            let mut i = (d as f64 * self.inv_width) as Ms;
+            // The float estimate may be one off either way near a boundary.
+            if i * self.width > d {
+                i -= 1;
+            } else if (i + 1) * self.width <= d {
+                i += 1;
+            }
+            usize::try_from(i).unwrap_or(0)
         } else {
             self.starts.partition_point(|&s| s <= t).saturating_sub(1)
         };

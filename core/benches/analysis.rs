@@ -1,0 +1,210 @@
+//! Criterion benchmarks of the analysis core at 10k and 100k jobs: the
+//! full view (every panel's numbers, 7 d range, 1 h buckets), and the
+//! partial recomputations a control change causes. Figures and the command
+//! are in docs/benchmarks.md.
+//!
+//! Run: `cargo bench -p queuescope-core --bench analysis`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use queuescope_core::analysis::*;
+use queuescope_core::demo::{generate, DemoConfig, DEFAULT_NOW};
+use queuescope_core::model::{Dataset, Job, JobState, Ms, Transition, DAY, HOUR, MINUTE};
+
+/// `n` demo jobs of all queues merged into one dataset (the heaviest case:
+/// every job in one view). Falls back to synthetic jobs if the demo
+/// generator yields fewer.
+fn dataset(n: usize) -> Dataset {
+    let demo = generate(&DemoConfig {
+        jobs: n,
+        ..DemoConfig::default()
+    });
+    let mut data = Dataset::new("all");
+    data.generated_at = DEFAULT_NOW;
+    for d in demo.datasets {
+        data.jobs.extend(d.jobs);
+    }
+    if data.jobs.len() < n {
+        eprintln!(
+            "demo generator gave {} jobs; using synthetic jobs",
+            data.jobs.len()
+        );
+        data.jobs = synthetic(n, DEFAULT_NOW);
+    }
+    data
+}
+
+/// Deterministic stand-in jobs over 8 days: queue, start, run, end.
+fn synthetic(n: usize, now: Ms) -> Vec<Job> {
+    let mut rng = fastrand::Rng::with_seed(7);
+    (0..n)
+        .map(|i| {
+            let enq = now - 8 * DAY + rng.i64(0..8 * DAY);
+            let run = enq + rng.i64(0..2 * HOUR);
+            let end = run + rng.i64(MINUTE..6 * HOUR);
+            let mut t = vec![
+                Transition {
+                    state: JobState::Queued,
+                    at: enq,
+                },
+                Transition {
+                    state: JobState::Pending,
+                    at: run - MINUTE.min(run - enq),
+                },
+                Transition {
+                    state: JobState::Running,
+                    at: run,
+                },
+            ];
+            if end < now {
+                t.push(Transition {
+                    state: JobState::Finished,
+                    at: end,
+                });
+            }
+            Job {
+                id: format!("item-{i:06}"),
+                job: format!("train-{}", i % 300),
+                user: Some(format!("user{}", i % 40)),
+                project: Some(format!("p{}", i % 12)),
+                transitions: t,
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// Everything the Monitor view computes for one view state.
+struct View {
+    sel: Selection,
+    groups: Groups,
+    layout: RunLayout,
+}
+
+fn full_view(p: &Prepared, r: TimeRange, grid: &BucketGrid) -> View {
+    let sel = select(p, &Filters::default(), r);
+    let groups = group(p, &sel, &GroupBy::User);
+    black_box(job_status(p, &sel, grid));
+    black_box(queued_time(p, &sel, &groups, grid, 10));
+    let layout = run_layout(p, &sel, &groups, r);
+    // The errors table is paginated: count all, copy the first page.
+    black_box(errors_page(p, &sel, r, 0, 100));
+    black_box(summary(p, &sel, r));
+    View {
+        sel,
+        groups,
+        layout,
+    }
+}
+
+fn bench_views(c: &mut Criterion) {
+    let mut g = c.benchmark_group("core");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for n in [10_000usize, 100_000] {
+        let data = dataset(n);
+        let p = Prepared::new(&data);
+        let r = RangeSpec::Relative { span: 7 * DAY }.resolve(p.generated_at());
+        let grid = BucketGrid::new(r, auto_width(r), &Zone::Utc);
+        let view = full_view(&p, r, &grid);
+        eprintln!(
+            "n={n}: {} selected, {} groups, {} runs in {} lanes, {} buckets",
+            view.sel.len(),
+            view.groups.names.len(),
+            view.layout.bars.len(),
+            view.layout.lanes,
+            grid.len()
+        );
+
+        g.bench_function(BenchmarkId::new("prepare_owned", n), |b| {
+            b.iter_batched(
+                || data.clone(),
+                Prepared::from_dataset,
+                criterion::BatchSize::LargeInput,
+            )
+        });
+        g.bench_function(BenchmarkId::new("full_view_7d_1h", n), |b| {
+            b.iter(|| full_view(&p, black_box(r), &grid))
+        });
+        // A DST change in mid-range makes the grid irregular (binary-search bucket lookup).
+        let change = r.from + 3 * DAY + HOUR / 2;
+        let berlin = Zone::Local(LocalZone::probe(r, |t| {
+            if t < change {
+                2 * HOUR
+            } else {
+                HOUR
+            }
+        }));
+        let local_grid = BucketGrid::new(r, HOUR, &berlin);
+        g.bench_function(BenchmarkId::new("job_status_local_tz", n), |b| {
+            b.iter(|| job_status(&p, &view.sel, black_box(&local_grid)))
+        });
+        g.bench_function(BenchmarkId::new("errors_all_rows", n), |b| {
+            b.iter(|| errors(&p, &view.sel, black_box(r)))
+        });
+        // Refilter: a new selection (the panels then recompute as in full_view).
+        let f = Filters {
+            text: "sweep".into(),
+            state: ["finished".to_string(), "failed".to_string()].into(),
+            ..Filters::default()
+        };
+        g.bench_function(BenchmarkId::new("refilter_select", n), |b| {
+            b.iter(|| select(&p, black_box(&f), r))
+        });
+        // Regroup: grouping plus the panels that depend on it.
+        g.bench_function(BenchmarkId::new("regroup", n), |b| {
+            b.iter(|| {
+                let groups = group(&p, &view.sel, black_box(&GroupBy::Project));
+                black_box(queued_time(&p, &view.sel, &groups, &grid, 10));
+                run_layout(&p, &view.sel, &groups, r)
+            })
+        });
+        // Brush: only the layout is read; then the selection table of the hits.
+        let brush = Brush {
+            from: r.to - 2 * DAY,
+            to: r.to - DAY,
+            lanes: None,
+        };
+        g.bench_function(BenchmarkId::new("brush", n), |b| {
+            b.iter(|| brush_select(&view.layout, black_box(&brush)))
+        });
+        let hits = brush_select(&view.layout, &brush);
+        eprintln!("n={n}: brush selects {} runs", hits.len());
+        g.bench_function(BenchmarkId::new("brush_table_rows", n), |b| {
+            b.iter(|| table_rows(&p, black_box(&hits), Column::Started, true))
+        });
+    }
+    g.finish();
+}
+
+fn bench_downsample(c: &mut Criterion) {
+    let mut g = c.benchmark_group("core");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    let mut rng = fastrand::Rng::with_seed(3);
+    let series: Vec<(Vec<f64>, Vec<Option<f64>>)> = (0..1000)
+        .map(|_| {
+            let t: Vec<f64> = (0..2000).map(|i| f64::from(i) * 30.0).collect();
+            let v = (0..2000)
+                .map(|_| (rng.u8(..) > 3).then(|| rng.f64() * 100.0))
+                .collect();
+            (t, v)
+        })
+        .collect();
+    g.bench_function("downsample_1000x2000_to_300", |b| {
+        b.iter(|| {
+            series
+                .iter()
+                .map(|(t, v)| downsample(t, v, black_box(300)).0.len())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_views, bench_downsample);
+criterion_main!(benches);
