@@ -549,7 +549,7 @@ fn outcome(rng: &mut Rng, gpu: bool, user: &str) -> (Outcome, Option<String>) {
 const START_FAILURES: [&str; 4] = [
     "ImagePullBackOff: Back-off pulling image \"registry.internal/ml/train:3f9c2e1\": not found",
     "CreateContainerConfigError: secret \"wandb-api-key\" not found",
-    "ErrImagePull: manifest for registry.internal/ml/eval:latest unknown",
+    "ErrImagePull: manifest for registry.internal/ml/jobs:nightly unknown",
     "FailedMount: MountVolume.SetUp failed for volume \"datasets\": nfs server not responding",
 ];
 
