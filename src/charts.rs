@@ -45,7 +45,7 @@ pub const OTHER_COLOR: &str = "#a0a4ab";
 
 /// Colour of group `i` named `name`.
 pub fn group_color(i: usize, name: &str) -> &'static str {
-    if name == "other" || name == "(other)" || name == "(none)" {
+    if i == usize::MAX || name == "(other)" || name == "(none)" {
         OTHER_COLOR
     } else {
         GROUP_PALETTE[i % GROUP_PALETTE.len()]
@@ -397,7 +397,7 @@ mod tests {
     fn group_colours_are_stable_and_other_is_grey() {
         assert_eq!(group_color(0, "alice"), GROUP_PALETTE[0]);
         assert_eq!(group_color(11, "bob"), GROUP_PALETTE[0]);
-        assert_eq!(group_color(3, "other"), OTHER_COLOR);
+        assert_eq!(group_color(3, "(other)"), OTHER_COLOR);
         assert_eq!(group_color(3, "(none)"), OTHER_COLOR);
     }
 

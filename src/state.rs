@@ -20,6 +20,9 @@ use queuescope_core::{Ms, SkipReport};
 use std::ops::Deref;
 use std::sync::Arc;
 
+/// Most groups a panel shows: the 11 with most jobs, plus "(other)".
+pub const MAX_GROUPS: usize = 12;
+
 /// An `Arc` compared by identity: memos holding large derived values stay
 /// cheap to compare and to clone.
 #[derive(Debug, Default)]
@@ -181,9 +184,15 @@ impl Analysis {
             Shared::new(sel)
         });
         let group_by = Memo::new(move |_| view.url.with(|v| custom.with(|c| group_of(v, c))));
+        // One folded set of groups for every panel: same groups, same colours.
         let groups = Memo::new(move |_| {
             let g = prepared.with(|p| match p {
-                Some(l) => selection.with(|s| analysis::group(&l.prepared, s, &group_by.get())),
+                Some(l) => selection.with(|s| {
+                    analysis::fold_groups(
+                        &analysis::group(&l.prepared, s, &group_by.get()),
+                        MAX_GROUPS,
+                    )
+                }),
                 None => Groups::default(),
             });
             Shared::new(g)

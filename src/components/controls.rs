@@ -457,7 +457,7 @@ fn MultiSelect(
         <details class="qs-multi" data-filter=name>
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
             <div class="qs-multi-body">
-                <Show when=move || options.with(|o| o.len() > 8)>
+                <Show when=move || { options.with(|o| o.len() > 8) }>
                     <input type="search" class="qs-multi-find" placeholder="Find…" prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
                 </Show>
                 <ul>

@@ -38,6 +38,9 @@ pub struct Queues {
 #[derive(Clone, Copy)]
 pub struct NoticeList(pub RwSignal<Vec<String>>);
 
+/// What a load is for: the queue and the range parameters.
+type LoadKey = (Option<String>, (Option<String>, Option<i64>, Option<i64>));
+
 /// The whole Monitor page.
 #[component]
 pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
@@ -126,52 +129,50 @@ pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
     });
     let generation = StoredValue::new(0u64);
     let abort = StoredValue::new_local(None::<web_sys::AbortController>);
-    Effect::new(
-        move |prev: Option<(Option<String>, (Option<String>, Option<i64>, Option<i64>))>| {
-            let (queue, range, _) = request.get();
-            let key = (queue.clone(), range);
-            // A new queue or range drops the brush; a refresh keeps it.
-            if prev.as_ref().is_some_and(|p| *p != key) {
-                view.brush.set(None);
+    Effect::new(move |prev: Option<LoadKey>| {
+        let (queue, range, _) = request.get();
+        let key = (queue.clone(), range);
+        // A new queue or range drops the brush; a refresh keeps it.
+        if prev.as_ref().is_some_and(|p| *p != key) {
+            view.brush.set(None);
+        }
+        let Some(queue) = queue else { return key };
+        if let Some(c) = abort.get_value() {
+            c.abort();
+        }
+        let ctrl = web_sys::AbortController::new().ok();
+        abort.set_value(ctrl.clone());
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let now = dom::now_ms();
+        let (from, to) = view.url.with_untracked(|v| v.time_range(now));
+        data.loading.set(true);
+        let s = source.0.get_value();
+        leptos::task::spawn_local(async move {
+            dom::mark("qs-fetch-start");
+            let signal = ctrl.as_ref().map(|c| c.signal());
+            let res = s.jobs(&queue, from, to.max(from), signal.as_ref()).await;
+            if generation.get_value() != mine {
+                return; // superseded
             }
-            let Some(queue) = queue else { return key };
-            if let Some(c) = abort.get_value() {
-                c.abort();
+            match res {
+                Ok(dataset) => {
+                    dom::mark("qs-data");
+                    let prepared = Prepared::new(&dataset);
+                    let skipped = dataset.skipped;
+                    data.loaded.set(Some(Shared::new(Loaded {
+                        skipped,
+                        prepared,
+                        now,
+                    })));
+                    data.error.set(None);
+                }
+                Err(e) => data.error.set(Some(e)),
             }
-            let ctrl = web_sys::AbortController::new().ok();
-            abort.set_value(ctrl.clone());
-            generation.update_value(|g| *g += 1);
-            let mine = generation.get_value();
-            let now = dom::now_ms();
-            let (from, to) = view.url.with_untracked(|v| v.time_range(now));
-            data.loading.set(true);
-            let s = source.0.get_value();
-            leptos::task::spawn_local(async move {
-                dom::mark("qs-fetch-start");
-                let signal = ctrl.as_ref().map(|c| c.signal());
-                let res = s.jobs(&queue, from, to.max(from), signal.as_ref()).await;
-                if generation.get_value() != mine {
-                    return; // superseded
-                }
-                match res {
-                    Ok(dataset) => {
-                        dom::mark("qs-data");
-                        let prepared = Prepared::new(&dataset);
-                        let skipped = dataset.skipped;
-                        data.loaded.set(Some(Shared::new(Loaded {
-                            skipped,
-                            prepared,
-                            now,
-                        })));
-                        data.error.set(None);
-                    }
-                    Err(e) => data.error.set(Some(e)),
-                }
-                data.loading.set(false);
-            });
-            key
-        },
-    );
+            data.loading.set(false);
+        });
+        key
+    });
 
     // Periodic refresh (config `refresh_seconds`).
     if let Some(secs) = refresh {

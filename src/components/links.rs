@@ -104,6 +104,9 @@ impl Prefs {
     }
 }
 
+/// An edit of one queue's links.
+type LinkAction = Box<dyn FnOnce(&mut LinkStore, &str) -> Result<(), prefs::LinkError>>;
+
 /// The *External links* section with its *Manage links* editor.
 #[component]
 pub fn ExternalLinks() -> impl IntoView {
@@ -139,7 +142,7 @@ pub fn ExternalLinks() -> impl IntoView {
             Err(e) => error.set(Some(e.to_string())),
         }
     };
-    let act = move |f: Box<dyn FnOnce(&mut LinkStore, &str) -> Result<(), prefs::LinkError>>| {
+    let act = move |f: LinkAction| {
         let q = queue();
         if let Err(e) = p.update_links(|s| f(s, &q)) {
             error.set(Some(e.to_string()));

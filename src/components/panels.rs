@@ -5,13 +5,10 @@ use crate::charts::{self, SelectBox};
 use crate::config::Config;
 use crate::format;
 use crate::plotly_glue::PlotlyChart;
-use crate::state::{Analysis, DataState, ViewState};
+use crate::state::{Analysis, DataState, ViewState, MAX_GROUPS};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Brush, Zone};
 use queuescope_core::Ms;
-
-/// Most groups a stacked chart shows: the top 11 plus "other".
-pub const MAX_GROUPS: usize = 12;
 
 /// What a panel shows besides its content.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +111,7 @@ pub fn Header(is_demo: bool) -> impl IntoView {
               value: Box<dyn Fn(&analysis::Summary) -> String + Send + Sync>| {
             view! {
                 <div class="qs-figure">
-                    <span class="qs-figure-value">{move || summary.with(|s| s.as_ref().map(|s| value(s)).unwrap_or_else(|| "—".into()))}</span>
+                    <span class="qs-figure-value">{move || summary.with(|s| s.as_ref().map(&value).unwrap_or_else(|| "—".into()))}</span>
                     <span class="qs-figure-label">{label}</span>
                 </div>
             }

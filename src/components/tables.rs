@@ -55,7 +55,7 @@ fn Pager(page: RwSignal<usize>, total: Signal<usize>, per_page: usize) -> impl I
             <span>{range}</span>
             <button class="qs-btn qs-btn-quiet" aria-label="Previous page" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹"</button>
             <span class="qs-muted">{move || format!("page {} of {}", page.get() + 1, pages())}</span>
-            <button class="qs-btn qs-btn-quiet" aria-label="Next page" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"›"</button>
+            <button class="qs-btn qs-btn-quiet" aria-label="Next page" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"›"</button>
         </div>
     }
 }

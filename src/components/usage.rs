@@ -22,6 +22,9 @@ pub const MAX_POINTS: usize = 300;
 /// Cached series: run id → its series (all metrics).
 type Cache = HashMap<String, Vec<Series>>;
 
+/// A run's series after downsampling: (job, group, t, v).
+type Downsampled = (usize, u16, Vec<f64>, Vec<Option<f64>>);
+
 /// The four usage panels.
 #[component]
 pub fn UsagePanels() -> impl IntoView {
@@ -127,7 +130,7 @@ pub fn UsagePanels() -> impl IntoView {
             let rev = format!("{name}|{}", queues.current.get().unwrap_or_default());
             let c = cache.with(|cache| {
                 in_view.with(|v| {
-                    let mut down: Vec<(usize, u16, Vec<f64>, Vec<Option<f64>>)> = Vec::new();
+                    let mut down: Vec<Downsampled> = Vec::new();
                     for (j, g) in v.iter() {
                         let Some(job) = l.prepared.get(*j as usize) else {
                             continue;
