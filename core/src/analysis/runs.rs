@@ -119,7 +119,11 @@ impl LaneTree {
         let lane = u32::try_from(i - self.size).unwrap_or(u32::MAX);
         while i > 1 {
             i /= 2;
-            self.tree[i] = self.tree[2 * i].min(self.tree[2 * i + 1]);
+            let m = self.tree[2 * i].min(self.tree[2 * i + 1]);
+            if self.tree[i] == m {
+                break; // the minima above cannot change either
+            }
+            self.tree[i] = m;
         }
         self.used = self.used.max(lane.saturating_add(1));
         lane

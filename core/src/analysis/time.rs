@@ -248,11 +248,8 @@ pub struct BucketGrid {
     /// The nominal width (after the [`MAX_BUCKETS`] cap). Local grids may
     /// have shorter or longer buckets around offset changes (23h/25h days).
     pub width: Ms,
-    /// All buckets but the clipped ends are exactly `width` long, so
-    /// [`BucketGrid::index_of`] is a division instead of a search.
-    regular: bool,
-    /// `1 / width`: a multiplication (corrected below) is much cheaper than
-    /// the integer division the hot loops would otherwise do per span end.
+    /// `1 / width`: [`BucketGrid::index_of`] guesses with a multiplication
+    /// and corrects by a step or two, instead of dividing or searching.
     inv_width: f64,
 }
 
@@ -269,24 +266,23 @@ impl BucketGrid {
         if ceil_div(range.len(), width) > MAX_BUCKETS {
             width = ceil_div(range.len(), MAX_BUCKETS);
         }
-        let (starts, width, regular) = match zone {
-            _ if range.is_empty() => (Vec::new(), width, true),
+        let (starts, width) = match zone {
+            _ if range.is_empty() => (Vec::new(), width),
             Zone::Local(z) if !z.is_fixed() => {
                 let period = local_period(width);
-                (local_starts(range, period, z), period, false)
+                (local_starts(range, period, z), period)
             }
             Zone::Local(z) => {
                 let period = local_period(width);
                 let off = z.offset_at(range.from);
-                (regular_starts(range, period, off), period, true)
+                (regular_starts(range, period, off), period)
             }
-            Zone::Utc => (regular_starts(range, width, 0), width, true),
+            Zone::Utc => (regular_starts(range, width, 0), width),
         };
         BucketGrid {
             starts,
             range,
             width,
-            regular,
             inv_width: 1.0 / width as f64,
         }
     }
@@ -330,21 +326,25 @@ impl BucketGrid {
     /// [`BucketGrid::index_of`] for an instant already known to lie in the
     /// range (the hot loops clip first).
     pub(crate) fn index_in_range(&self, t: Ms) -> usize {
+        let n = self.starts.len();
         let first = self.starts.first().copied().unwrap_or(self.range.from);
-        let i = if self.regular {
-            let d = t - first;
-            let mut i = (d as f64 * self.inv_width) as Ms;
-            // The float estimate may be one off either way near a boundary.
-            if i * self.width > d {
-                i -= 1;
-            } else if (i + 1) * self.width <= d {
+        // Guess as if the grid were regular: exact for UTC and fixed offsets
+        // up to float rounding, off by a bucket or so around offset changes.
+        let guess = ((t - first) as f64 * self.inv_width) as i64;
+        let mut i = usize::try_from(guess.max(0))
+            .unwrap_or(0)
+            .min(n.saturating_sub(1));
+        for _ in 0..4 {
+            if self.starts.get(i).is_some_and(|&s| s > t) {
+                i = i.saturating_sub(1);
+            } else if self.starts.get(i + 1).is_some_and(|&s| s <= t) {
                 i += 1;
+            } else {
+                return i;
             }
-            usize::try_from(i).unwrap_or(0)
-        } else {
-            self.starts.partition_point(|&s| s <= t).saturating_sub(1)
-        };
-        i.min(self.starts.len().saturating_sub(1))
+        }
+        // Far off (an odd zone): search.
+        self.starts.partition_point(|&s| s <= t).saturating_sub(1)
     }
 }
 
