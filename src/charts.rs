@@ -208,7 +208,9 @@ pub fn job_runs(
         if g >= n {
             continue;
         }
-        let job = prep.job(bar.job as usize);
+        let Some(job) = prep.get(bar.job as usize) else {
+            continue;
+        };
         let text = escape(&format!(
             "{} · {}<br>launch job: {}<br>user: {}<br>{} → {} ({})",
             job.run_name.as_deref().unwrap_or("(unnamed run)"),

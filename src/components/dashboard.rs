@@ -215,6 +215,7 @@ pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
         data.loading.track();
         data.error.track();
         data.loaded.track();
+        queues_error.track();
         view.url.track();
         view.brush.track();
         renders.pending();
