@@ -219,6 +219,9 @@ pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
         view.url.track();
         view.brush.track();
         renders.pending();
+        // Every change goes through `loading`, so each settled view is a new
+        // `ready` (and a new data-render-seq) even when no chart redraws.
+        dom::set_app_state("loading");
         set_timeout(
             move || {
                 let state = if data.loading.get_untracked() || renders.pending.get_untracked() > 0 {
