@@ -88,6 +88,25 @@ fn table_rows_sort_with_empty_cells_last() {
 }
 
 #[test]
+fn table_page_is_a_window_of_table_rows() {
+    let p = fixture();
+    let jobs = sel(&p).0;
+    for col in Column::ALL {
+        for asc in [true, false] {
+            let all = table_rows(&p, &jobs, col, asc);
+            for (offset, limit) in [(0, 2), (2, 2), (4, 10), (9, 3)] {
+                let (total, page) = table_page(&p, &jobs, col, asc, offset, limit);
+                assert_eq!(total, all.len(), "{col:?}");
+                let want: Vec<TableRow> = all.iter().skip(offset).take(limit).cloned().collect();
+                assert_eq!(page, want, "{col:?} asc={asc} {offset}+{limit}");
+            }
+        }
+    }
+    // Unknown indices are not counted.
+    assert_eq!(table_page(&p, &[0, 99], Column::JobId, true, 0, 10).0, 1);
+}
+
+#[test]
 fn csv_follows_rfc_4180() {
     let p = fixture();
     let rows = table_rows(&p, &[0, 3], Column::JobId, true);

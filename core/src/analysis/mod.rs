@@ -37,7 +37,9 @@ pub use queued::{queued_time, GroupedSeries};
 pub use runs::{brush_select, run_layout, Brush, RunBar, RunLayout};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
-pub use table::{errors, errors_page, rows_to_csv, table_rows, Column, ErrorRow, TableRow};
+pub use table::{
+    errors, errors_page, rows_to_csv, table_page, table_rows, Column, ErrorRow, TableRow,
+};
 pub use time::{
     auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,
     AUTO_LADDER, AUTO_MAX_BUCKETS, MAX_BUCKETS,
