@@ -1,0 +1,148 @@
+// Page helpers for the Monitor interaction tests (monitor.test.mjs): wait
+// for the result of an action through `data-render-seq`, read the
+// paginated tables, drag a real box on Job runs, and turn Plotly's
+// wall-clock dates into milliseconds the way the app does.
+//
+// Everything waits on the app's hooks or on the DOM, never on a timer.
+
+import { TIMEOUT_MS } from './harness.mjs';
+
+/** `<html data-render-seq>`: bumped each time the app becomes ready. */
+export async function renderSeq(page) {
+  return page.evaluate(() => Number(document.documentElement.getAttribute('data-render-seq') ?? 0));
+}
+
+/**
+ * Runs `action` and waits for its result: `data-app-state="ready"` with a
+ * `data-render-seq` above the one before the action. Fails at once if the
+ * page throws or panics (`app.crashed`).
+ */
+export async function afterAction(app, action) {
+  const before = await renderSeq(app.page);
+  await action();
+  await Promise.race([
+    app.page.waitForFunction(
+      (old) => {
+        const html = document.documentElement;
+        return (
+          html.getAttribute('data-app-state') === 'ready' &&
+          Number(html.getAttribute('data-render-seq') ?? 0) > old
+        );
+      },
+      before,
+      { timeout: TIMEOUT_MS },
+    ),
+    app.crashed,
+  ]);
+}
+
+/** Loads `query` in the same page (a fresh app) and waits until it is ready. */
+export async function reload(app, query) {
+  await app.page.goto(new URL(query, app.url).href);
+  await app.waitForState('ready');
+}
+
+/**
+ * The rows of the table in `[data-panel=PANEL]` on the page shown: every
+ * `tr[data-job-id]` as `{ id, at, cells, title }` (`at`: `data-at` as a
+ * number or null; `title`: the `title` attribute of each cell).
+ */
+export async function tableRows(page, panel) {
+  return page.$$eval(`[data-panel="${panel}"] tbody tr[data-job-id]`, (trs) =>
+    trs.map((tr) => ({
+      id: tr.getAttribute('data-job-id'),
+      at: tr.hasAttribute('data-at') ? Number(tr.getAttribute('data-at')) : null,
+      cells: Array.from(tr.cells, (td) => td.innerText.trim()),
+      titles: Array.from(tr.cells, (td) => td.getAttribute('title')),
+    })),
+  );
+}
+
+/**
+ * Every row of a paginated table: reads the page shown, clicks "Next page"
+ * while it is enabled (waiting for the first row to change), and comes back
+ * with "Previous page" to the first page. Resolves to `{ rows, pages }`.
+ */
+export async function allRows(page, panel) {
+  const next = page.locator(`[data-panel="${panel}"] button[aria-label="Next page"]`);
+  const prev = page.locator(`[data-panel="${panel}"] button[aria-label="Previous page"]`);
+  const firstId = `[data-panel="${panel}"] tbody tr[data-job-id]`;
+  const turn = async (button) => {
+    const before = await page.$$eval(firstId, (trs) => trs.map((tr) => tr.outerHTML).join(''));
+    await button.click();
+    await page.waitForFunction(
+      ([sel, old]) => Array.from(document.querySelectorAll(sel), (tr) => tr.outerHTML).join('') !== old,
+      [firstId, before],
+      { timeout: TIMEOUT_MS },
+    );
+  };
+  const rows = [];
+  let pages = 1;
+  rows.push(...(await tableRows(page, panel)));
+  while (await next.isEnabled()) {
+    await turn(next);
+    pages += 1;
+    rows.push(...(await tableRows(page, panel)));
+  }
+  while (await prev.isEnabled()) await turn(prev);
+  return { rows, pages };
+}
+
+/**
+ * Milliseconds of a Plotly wall-clock date (`2026-11-27 10:23:45.1234`),
+ * read as UTC and cut to whole milliseconds as the app's
+ * `parse_wall_clock` does (chrono's `timestamp_millis`).
+ */
+export function wallClockMs(s) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?$/.exec(String(s).trim());
+  if (!m) throw new Error(`not a wall-clock date: ${JSON.stringify(s)}`);
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = ''] = m;
+  const ms = Number((frac + '000').slice(0, 3));
+  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) + ms;
+}
+
+/**
+ * Drags a box with the real mouse across the plot area of the graph in
+ * `[data-panel=PANEL]`, from fractions `(fx0, fy0)` to `(fx1, fy1)` of the
+ * plot area, and resolves to the box Plotly reported in its
+ * `plotly_selected` event: `{ x: [a, b], y: [c, d] | undefined }`.
+ */
+export async function dragBox(app, panel, [fx0, fy0], [fx1, fy1]) {
+  const { page } = app;
+  const graph = page.locator(`[data-panel="${panel}"] .js-plotly-plot`);
+  await graph.scrollIntoViewIfNeeded();
+  // Listen next to the app's own handler (Plotly's graph is an event
+  // emitter); the latest box lands in `window.__qsSelected`.
+  await graph.evaluate((el) => {
+    window.__qsSelected = undefined;
+    if (!el.__qsListening) {
+      el.__qsListening = true;
+      el.on('plotly_selected', (ev) => {
+        window.__qsSelected =
+          ev && ev.range ? { x: Array.from(ev.range.x), y: ev.range.y && Array.from(ev.range.y) } : null;
+      });
+    }
+  });
+  const box = await graph.locator('.nsewdrag').first().boundingBox();
+  if (!box) throw new Error(`no plot area in [data-panel=${panel}]`);
+  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+  await page.mouse.move(...at(fx0, fy0));
+  await page.mouse.down();
+  await page.mouse.move(...at(fx1, fy1), { steps: 12 });
+  await page.mouse.up();
+  const selected = await page
+    .waitForFunction(() => window.__qsSelected !== undefined && (window.__qsSelected ?? 'no box'), null, {
+      timeout: TIMEOUT_MS,
+    })
+    .then((h) => h.jsonValue());
+  if (selected === 'no box') throw new Error('Plotly reported a selection without a box (range)');
+  return selected;
+}
+
+/** Seconds of a duration as the tables show it (`59s`, `12m 05s`, `3h 07m`, `2d 4h`). */
+export function durationSecs(text) {
+  const units = { d: 86_400, h: 3_600, m: 60, s: 1 };
+  const parts = [...String(text).matchAll(/(\d+)([dhms])/g)];
+  if (parts.length === 0) return null;
+  return parts.reduce((sum, [, n, u]) => sum + Number(n) * units[u], 0);
+}

@@ -1,0 +1,302 @@
+// The Monitor page's interactions in real Chromium against demo-backend
+// (seed 7, 3000 jobs), each checked against what the native core computes
+// for the same data and view (core/examples/expected.rs):
+//
+//   - usage charts without a brush: the 50 most recent runs;
+//   - errors: newest first, every page equal to the core's list;
+//   - grouping: queued-time traces per project and per label:team;
+//   - a real mouse box on Job runs: the selection table lists exactly the
+//     runs the core's brush selects (time span and lanes as Plotly reports);
+//   - sorting by Run time and the CSV download;
+//   - usage charts after a brush: only the selected runs;
+//   - a filter from the URL and the same filter set with the checkboxes.
+//
+// One backend and one browser page serve every step (a step that needs a
+// fresh app loads a new URL in the same page), so the file runs in well
+// under the per-file budget.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openApp, startDemoBackend, expectedFromCore, xToMs } from './harness.mjs';
+import { afterAction, allRows, dragBox, durationSecs, reload, tableRows, wallClockMs } from './monitor-helpers.mjs';
+
+const SEED = '7';
+const JOBS = '3000';
+const QUEUE = 'a100-pool';
+// Two days before the demo data's fixed "now" (2026-11-28T09:00:00Z).
+const FROM = '2026-11-26T00:00:00Z';
+const TO = '2026-11-28T00:00:00Z';
+const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&bucket=1h&tz=utc`;
+/** The two users of the filter step (checked to be in the data). */
+const USERS = ['alice', 'bob'];
+/** The usage panels and the metric each one plots. */
+const USAGE = { 'gpu-util': 'gpu_util', 'cpu-util': 'cpu_util', 'gpu-mem': 'gpu_mem', 'sys-mem': 'sys_mem' };
+
+/** The core's report `name` for this file's data and view, plus `extra` options. */
+function core(name, ...extra) {
+  return expectedFromCore([
+    name,
+    ...['--seed', SEED, '--jobs', JOBS, '--queue', QUEUE, '--from', FROM, '--to', TO, '--bucket', '1h'],
+    ...extra,
+  ]);
+}
+
+/** The chart's traces equal the core's `{x, traces: [{name, y}]}`, names, x and y. */
+function assertTraces(actual, expected, what) {
+  assert.deepEqual(
+    actual.map((tr) => tr.name),
+    expected.traces.map((tr) => tr.name),
+    `${what}: trace names`,
+  );
+  for (const [i, tr] of actual.entries()) {
+    assert.deepEqual(tr.x.map(xToMs), expected.x, `${what}, ${tr.name}: bucket starts`);
+    assert.deepEqual(tr.y, expected.traces[i].y, `${what}, ${tr.name}: values per bucket`);
+  }
+}
+
+/** Trace names of every usage panel: `{ 'gpu-util': [...], ... }`. */
+async function usageNames(app) {
+  const out = {};
+  for (const panel of Object.keys(USAGE)) {
+    out[panel] = (await app.traces(panel)).map((tr) => tr.name);
+  }
+  return out;
+}
+
+/** Run ids of `runs` (core rows) that have `metric`, sorted. */
+function withMetric(runs, metric) {
+  return runs
+    .filter((r) => r.metrics.includes(metric))
+    .map((r) => r.run_id)
+    .sort();
+}
+
+const sorted = (xs) => [...xs].sort();
+
+test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t) => {
+  const [api, facets] = await Promise.all([
+    startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]),
+    core('facets'),
+  ]);
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY });
+  await app.waitForState('ready');
+  const { page } = app;
+
+  await t.test('without a brush the usage charts show the 50 most recent runs', async () => {
+    const { runs } = await core('recent-runs');
+    assert.equal(runs.length, 50, 'the view has more than 50 runs (else this proves little)');
+    const names = await usageNames(app);
+    for (const [panel, metric] of Object.entries(USAGE)) {
+      assert.ok(names[panel].length <= 50, `${panel}: at most 50 lines, got ${names[panel].length}`);
+      assert.deepEqual(sorted(names[panel]), withMetric(runs, metric), `${panel}: the most recent runs`);
+    }
+    assert.equal(names['cpu-util'].length, 50, 'every run has a CPU series');
+    const subtitle = await page.locator('[data-panel="cpu-util"] .qs-sub').innerText();
+    assert.match(subtitle, /the 50 most recent runs/);
+  });
+
+  await t.test('errors are newest first and equal the core, page by page', async () => {
+    const expected = await core('errors');
+    assert.ok(expected.total > 25, `more than one page of errors (${expected.total})`);
+    const first = await tableRows(page, 'errors');
+    assert.equal(first.length, 25, 'a full first page');
+    const { rows, pages } = await allRows(page, 'errors');
+    assert.equal(pages, Math.ceil(expected.total / 25));
+    for (let i = 1; i < rows.length; i++) {
+      assert.ok(rows[i].at <= rows[i - 1].at, `row ${i} (${rows[i].at}) is not newer than row ${i - 1}`);
+    }
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.at]),
+      expected.rows.map((r) => [r.job_id, r.at]),
+      'job ids and times of every error',
+    );
+    assert.deepEqual(
+      first.map((r) => r.cells[4]),
+      expected.rows.slice(0, 25).map((r) => r.message.slice(0, 140) + (r.message.length > 140 ? '…' : '')),
+      'messages of the first page',
+    );
+    const subtitle = await page.locator('[data-panel="errors"] .qs-sub').innerText();
+    assert.match(subtitle, new RegExp(`^${expected.total} errors in the range, newest first`));
+  });
+
+  await t.test('grouping by project, then by label:team, regroups queued time as the core does', async () => {
+    const before = await app.traces('queued-time');
+    const byUser = await core('queued-time', '--group', 'user');
+    assertTraces(before, byUser, 'group=user (default)');
+    for (const key of ['project', 'label:team']) {
+      const expected = await core('queued-time', '--group', key);
+      assert.ok(expected.traces.length > 1, `${key}: several groups`);
+      await afterAction(app, () => page.selectOption('select[name="group"]', key));
+      assertTraces(await app.traces('queued-time'), expected, `group=${key}`);
+      assert.equal(new URL(page.url()).searchParams.get('group'), key, 'the URL follows');
+    }
+    const teams = facets.labels.team.map(([v]) => v);
+    assert.deepEqual(
+      sorted((await app.traces('queued-time')).map((tr) => tr.name)),
+      sorted(teams),
+      'one trace per team',
+    );
+  });
+
+  // Filled by the brush step, read by the sort, CSV and usage steps.
+  let brush;
+  let table;
+
+  await t.test('a mouse box on Job runs lists exactly the runs the core selects', async () => {
+    let box;
+    await afterAction(app, async () => {
+      box = await dragBox(app, 'job-runs', [0.45, 0.15], [0.62, 0.7]);
+    });
+    assert.ok(Array.isArray(box.y), 'the box limits the lanes too');
+    const [a, b] = box.x.map(wallClockMs);
+    brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', box.y.join(',')];
+    const expected = await core('brush', ...brush);
+    assert.ok(expected.rows.length > 0, 'the box selects runs');
+    assert.ok(expected.rows.length < expected.runs, 'the box does not select every run');
+
+    const subtitle = await page.locator('[data-panel="selection"] .qs-sub').innerText();
+    assert.equal(subtitle, `${expected.rows.length} runs selected`);
+    const runsSub = await page.locator('[data-panel="job-runs"] .qs-sub').innerText();
+    assert.equal(
+      runsSub,
+      `${expected.runs} runs in ${expected.lanes} lanes · ${expected.rows.length} selected by the brush`,
+    );
+    table = (await allRows(page, 'selection')).rows;
+    // Default order: by start time, ascending.
+    assert.deepEqual(
+      table.map((r) => r.id),
+      expected.rows.map((r) => r.job_id),
+      'the selected runs, in start order',
+    );
+    assert.deepEqual(
+      table.map((r) => r.titles[1]),
+      expected.rows.map((r) => r.run_id),
+      'their run ids',
+    );
+  });
+
+  await t.test('Run time sorts the rows (twice: descending) and the CSV holds the same rows', async () => {
+    assert.ok(brush, 'needs the brush step');
+    const runTime = page.locator('[data-panel="selection"] button[data-sort="Run time"]');
+    const th = (dir) => `[data-panel="selection"] th[aria-sort="${dir}"] button[data-sort="Run time"]`;
+    await runTime.click();
+    await page.waitForSelector(th('ascending'));
+    const asc = (await allRows(page, 'selection')).rows;
+    await runTime.click();
+    await page.waitForSelector(th('descending'));
+    const { rows: desc } = await allRows(page, 'selection');
+
+    const col = 10; // "Run time"
+    const secs = (rows) => rows.map((r) => durationSecs(r.cells[col]));
+    const shown = secs(desc);
+    assert.ok(
+      shown.every((s) => s !== null),
+      'every selected run has a run time',
+    );
+    for (let i = 1; i < shown.length; i++) {
+      assert.ok(shown[i] <= shown[i - 1], `row ${i}: ${desc[i].cells[col]} after ${desc[i - 1].cells[col]}`);
+    }
+    const ascShown = secs(asc);
+    for (let i = 1; i < ascShown.length; i++) {
+      assert.ok(ascShown[i] >= ascShown[i - 1], `ascending row ${i}: ${asc[i].cells[col]}`);
+    }
+    assert.ok(shown[0] > shown.at(-1), 'the run times differ (else the order proves little)');
+
+    const expected = await core('brush', ...brush, '--sort', 'run-time', '--order', 'desc');
+    assert.deepEqual(
+      desc.map((r) => r.id),
+      expected.rows.map((r) => r.job_id),
+      'the core order by run time, descending',
+    );
+    assert.deepEqual(sorted(desc.map((r) => r.id)), sorted(table.map((r) => r.id)), 'the same runs');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-panel="selection"] button[data-download-csv]').click(),
+    ]);
+    const text = await readFile(await download.path(), 'utf8');
+    const lines = text.split('\r\n');
+    assert.equal(lines.at(-1), '', 'CRLF after the last line');
+    lines.pop();
+    assert.equal(lines[0].split(',')[0], 'job_id', 'a header line');
+    assert.equal(lines.length, desc.length + 1, 'header + one line per selected run');
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(',')[0]),
+      desc.map((r) => r.id),
+      'the table rows, in the table order',
+    );
+    assert.equal(text, expected.csv, 'the core CSV, byte for byte');
+  });
+
+  await t.test('after the brush the usage charts show only the selected runs', async () => {
+    assert.ok(table, 'needs the brush step');
+    const expected = await core('brush', ...brush);
+    const names = await usageNames(app);
+    const tableRuns = sorted(table.map((r) => r.titles[1]));
+    assert.deepEqual(sorted(names['cpu-util']), tableRuns, 'cpu-util: the runs of the selection table');
+    for (const [panel, metric] of Object.entries(USAGE)) {
+      assert.deepEqual(sorted(names[panel]), withMetric(expected.rows, metric), `${panel}: selected runs with ${metric}`);
+      assert.ok(names[panel].every((n) => tableRuns.includes(n)), `${panel}: no run outside the selection`);
+    }
+    const subtitle = await page.locator('[data-panel="gpu-util"] .qs-sub').innerText();
+    assert.equal(subtitle, `the ${table.length} runs selected on Job runs`);
+
+    // Clearing the brush brings back the most recent runs.
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
+    const recent = await core('recent-runs', '--group', 'label:team');
+    const after = await usageNames(app);
+    assert.deepEqual(sorted(after['cpu-util']), withMetric(recent.runs, 'cpu_util'), 'the 50 most recent again');
+    assert.equal(await tableRows(page, 'selection').then((r) => r.length), 0, 'the selection table is empty');
+  });
+
+  await t.test('a user filter from the checkboxes and from the URL gives the same charts', async () => {
+    const users = new Map(facets.user);
+    for (const u of USERS) assert.ok(users.get(u) > 0, `${u} has jobs in the range`);
+    const userArgs = USERS.flatMap((u) => ['--user', u]);
+    const [status, queued, statusAll, queuedAll] = await Promise.all([
+      core('job-status', ...userArgs),
+      core('queued-time', ...userArgs),
+      core('job-status'),
+      core('queued-time'),
+    ]);
+
+    // Unfiltered, grouped by user again.
+    await afterAction(app, () => page.selectOption('select[name="group"]', 'user'));
+    const plainStatus = await app.traces('job-status');
+    const plainQueued = await app.traces('queued-time');
+    assertTraces(plainStatus, statusAll, 'unfiltered job status');
+    assertTraces(plainQueued, queuedAll, 'unfiltered queued time');
+
+    // The filter through the control.
+    await page.locator('details[data-filter="user"] > summary').click();
+    for (const u of USERS) {
+      const box = page.locator(`details[data-filter="user"] input[type="checkbox"][name="user"][value="${u}"]`);
+      await afterAction(app, () => box.check());
+      assert.ok(await box.isChecked(), `${u} is checked`);
+    }
+    assert.deepEqual(sorted(new URL(page.url()).searchParams.getAll('user')), sorted(USERS), 'the URL holds the filter');
+    const ctlStatus = await app.traces('job-status');
+    const ctlQueued = await app.traces('queued-time');
+    assertTraces(ctlStatus, status, 'job status, filter from the checkboxes');
+    assertTraces(ctlQueued, queued, 'queued time, filter from the checkboxes');
+    assert.deepEqual(
+      sorted(ctlQueued.map((tr) => tr.name)),
+      sorted(USERS),
+      'grouped by user: one trace per filtered user',
+    );
+
+    // The same filter given in the URL, in a fresh app.
+    await reload(app, QUERY + USERS.map((u) => `&user=${u}`).join(''));
+    const urlStatus = await app.traces('job-status');
+    const urlQueued = await app.traces('queued-time');
+    assert.deepEqual(urlStatus, ctlStatus, 'job status: URL = control');
+    assert.deepEqual(urlQueued, ctlQueued, 'queued time: URL = control');
+    const checked = await page.$$eval('details[data-filter="user"] input[name="user"]:checked', (els) =>
+      els.map((e) => e.value),
+    );
+    assert.deepEqual(sorted(checked), sorted(USERS), 'the checkboxes show the filter from the URL');
+    assert.notDeepEqual(urlStatus, plainStatus, 'the filter changes job status');
+    assert.notDeepEqual(urlQueued, plainQueued, 'the filter changes queued time');
+  });
+});
