@@ -59,38 +59,42 @@ impl Prefs {
         p
     }
 
-    fn persist(&self, key: &str, value: String) {
-        match dom::storage_set(key, &value) {
-            Ok(()) => self.problem.set(None),
-            Err(e) => self.problem.set(Some(e)),
+    /// Runs `f` on a copy of one store and, only when that changed it,
+    /// saves and publishes the copy. A refused edit (a `javascript:` link, a
+    /// taken name) or a no-op (moving the first link up) writes nothing, so
+    /// it neither touches storage nor wakes the other tabs.
+    fn update<T: Clone + PartialEq + Send + Sync + 'static, R>(
+        &self,
+        signal: RwSignal<T>,
+        key: &str,
+        save: fn(&T) -> String,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> R {
+        let mut store = signal.get_untracked();
+        let r = f(&mut store);
+        if signal.with_untracked(|old| *old != store) {
+            match dom::storage_set(key, &save(&store)) {
+                Ok(()) => self.problem.set(None),
+                Err(e) => self.problem.set(Some(e)),
+            }
+            signal.set(store);
         }
+        r
     }
 
     /// Changes the links and saves them.
     pub fn update_links<R>(&self, f: impl FnOnce(&mut LinkStore) -> R) -> R {
-        let mut store = self.links.get_untracked();
-        let r = f(&mut store);
-        self.persist(LINKS_KEY, prefs::save_links(&store));
-        self.links.set(store);
-        r
+        self.update(self.links, LINKS_KEY, prefs::save_links, f)
     }
 
     /// Changes the saved views and saves them.
     pub fn update_views<R>(&self, f: impl FnOnce(&mut ViewStore) -> R) -> R {
-        let mut store = self.views.get_untracked();
-        let r = f(&mut store);
-        self.persist(VIEWS_KEY, prefs::save_views(&store));
-        self.views.set(store);
-        r
+        self.update(self.views, VIEWS_KEY, prefs::save_views, f)
     }
 
     /// Changes the custom groupings and saves them.
     pub fn update_groupings<R>(&self, f: impl FnOnce(&mut GroupingStore) -> R) -> R {
-        let mut store = self.groupings.get_untracked();
-        let r = f(&mut store);
-        self.persist(GROUPINGS_KEY, prefs::save_groupings(&store));
-        self.groupings.set(store);
-        r
+        self.update(self.groupings, GROUPINGS_KEY, prefs::save_groupings, f)
     }
 
     /// The custom groupings, ready for analysis.
