@@ -145,15 +145,21 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
   await t.test('a mouse box on Job runs lists exactly the runs the core selects', async () => {
     let box;
+    // A box over the first afternoon and the upper lanes: 81 runs, more
+    // than one page of the table (50 rows) and fewer than the runs of one
+    // metrics request (100), and fewer than the same span without the lane
+    // limit selects.
     await afterAction(app, async () => {
-      box = await dragBox(app, 'job-runs', [0.45, 0.15], [0.62, 0.7]);
+      box = await dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]);
     });
     assert.ok(Array.isArray(box.y), 'the box limits the lanes too');
     const [a, b] = box.x.map(wallClockMs);
     brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', box.y.join(',')];
     const expected = await core('brush', ...brush);
     assert.ok(expected.rows.length > 0, 'the box selects runs');
-    assert.ok(expected.rows.length < expected.runs, 'the box does not select every run');
+    assert.ok(expected.rows.length > 50, 'more than one page of the table');
+    const timeOnly = await core('brush', '--brush', `${a},${b}`);
+    assert.ok(timeOnly.rows.length > expected.rows.length, 'the lanes limit the selection');
 
     const subtitle = await page.locator('[data-panel="selection"] .qs-sub').innerText();
     assert.equal(subtitle, `${expected.rows.length} runs selected`);
@@ -249,6 +255,18 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     assert.deepEqual(sorted(after['cpu-util']), withMetric(recent.runs, 'cpu_util'), 'the 50 most recent again');
     assert.equal(await tableRows(page, 'selection').then((r) => r.length), 0, 'the selection table is empty');
   });
+
+  await t.test(
+    '"Clear selection" also removes the box drawn on Job runs',
+    { todo: 'app bug: the button clears the brush state but the dotted box stays on the chart' },
+    async () => {
+      const boxes = await page.$eval(
+        '[data-panel="job-runs"] .js-plotly-plot',
+        (el) => (el._fullLayout.selections ?? []).length,
+      );
+      assert.equal(boxes, 0, 'no selection box left on the chart');
+    },
+  );
 
   await t.test('a user filter from the checkboxes and from the URL gives the same charts', async () => {
     const users = new Map(facets.user);
