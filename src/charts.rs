@@ -125,16 +125,34 @@ fn config() -> Configuration {
 
 /// Serialises a plot and sets `layout.uirevision`, which plotly.rs's
 /// `Layout` lacks: zoom and selection survive updates with the same revision.
+///
+/// The key is spliced into the serialised text rather than going through a
+/// `serde_json::Value`: with 100k runs the figure is tens of MB, and a
+/// parse + re-serialise round trip cost as much as building it. The first
+/// `"layout":{` is the plot's own key: inside a JSON string a quote is
+/// always escaped, and no trace has a `layout` key.
 fn finish(plot: Plot, uirevision: &str) -> Chart {
-    let mut v: serde_json::Value = serde_json::from_str(&plot.to_json()).unwrap_or_default();
-    if let Some(layout) = v.get_mut("layout").and_then(|l| l.as_object_mut()) {
-        layout.insert(
-            "uirevision".into(),
-            serde_json::Value::String(uirevision.into()),
-        );
-    }
+    let json = plot.to_json();
+    let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
+    const KEY: &str = "\"layout\":{";
+    let json = match json.find(KEY) {
+        Some(i) => {
+            let at = i + KEY.len();
+            let empty = json[at..].starts_with('}');
+            let mut out = String::with_capacity(json.len() + rev.len() + 16);
+            out.push_str(&json[..at]);
+            out.push_str("\"uirevision\":");
+            out.push_str(&rev);
+            if !empty {
+                out.push(',');
+            }
+            out.push_str(&json[at..]);
+            out
+        }
+        None => json,
+    };
     Chart {
-        json: Arc::from(v.to_string()),
+        json: Arc::from(json),
     }
 }
 
@@ -200,8 +218,12 @@ pub fn job_runs(
     uirevision: &str,
 ) -> Chart {
     let n = groups.names.len();
-    let mut xs: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
-    let mut ys: Vec<Vec<Option<f64>>> = vec![Vec::new(); n];
+    // x values are wall-clock milliseconds (the instant shifted by the
+    // zone's offset): Plotly reads numbers on a date axis as UTC wall clock,
+    // so they show the same times as the strings of the other charts, and
+    // Plotly need not parse 300k date strings.
+    let mut xs: Vec<Vec<Option<Ms>>> = vec![Vec::new(); n];
+    let mut ys: Vec<Vec<Option<u32>>> = vec![Vec::new(); n];
     let mut texts: Vec<Vec<String>> = vec![Vec::new(); n];
     for bar in &layout.bars {
         let g = bar.group as usize;
@@ -211,21 +233,20 @@ pub fn job_runs(
         let Some(job) = prep.get(bar.job as usize) else {
             continue;
         };
-        let text = escape(&format!(
+        let text = format!(
             "{} · {}<br>launch job: {}<br>user: {}<br>{} → {} ({})",
-            job.run_name.as_deref().unwrap_or("(unnamed run)"),
-            job.run_id.as_deref().unwrap_or(&job.id),
-            job.job,
-            job.user.as_deref().unwrap_or("(none)"),
+            escape(job.run_name.as_deref().unwrap_or("(unnamed run)")),
+            escape(job.run_id.as_deref().unwrap_or(&job.id)),
+            escape(&job.job),
+            escape(job.user.as_deref().unwrap_or("(none)")),
             short_time(bar.start, offset_at(zone, bar.start)),
             short_time(bar.end, offset_at(zone, bar.end)),
             duration((bar.end - bar.start) as f64 / 1000.0),
-        ))
-        .replace("&lt;br&gt;", "<br>");
+        );
         let mid = bar.start + (bar.end - bar.start) / 2;
         for t in [bar.start, mid, bar.end] {
-            xs[g].push(Some(wall_clock(t, offset_at(zone, t))));
-            ys[g].push(Some(bar.lane as f64));
+            xs[g].push(Some(t + offset_at(zone, t)));
+            ys[g].push(Some(bar.lane));
             texts[g].push(text.clone());
         }
         xs[g].push(None);
@@ -401,6 +422,42 @@ mod tests {
         assert_eq!(group_color(11, "bob"), GROUP_PALETTE[0]);
         assert_eq!(group_color(3, "(other)"), OTHER_COLOR);
         assert_eq!(group_color(3, "(none)"), OTHER_COLOR);
+    }
+
+    #[test]
+    fn job_runs_x_are_wall_clock_ms_and_uirevision_is_spliced_in() {
+        use queuescope_core::analysis::{
+            fold_groups, group, run_layout, select, Filters, GroupBy, LocalZone, Prepared,
+        };
+        use queuescope_core::time::parse_rfc3339;
+        let body = r#"{"jobs": [{"id": "j1", "job": "train", "run_id": "r1", "user": "a<b",
+            "transitions": [{"state": "queued", "at": "2026-11-21T08:00:00Z"},
+                            {"state": "running", "at": "2026-11-21T09:00:00Z"},
+                            {"state": "finished", "at": "2026-11-21T11:00:00Z"}]}],
+            "next_cursor": null, "generated_at": "2026-11-28T09:00:00Z"}"#;
+        let page = queuescope_core::parse::parse_jobs_page(body, &mut Default::default()).unwrap();
+        let mut data = queuescope_core::Dataset::new("q");
+        data.push_page(page);
+        let p = Prepared::from_dataset(data);
+        let t = |s: &str| parse_rfc3339(s).unwrap();
+        let range = TimeRange::new(t("2026-11-21T00:00:00Z"), t("2026-11-22T00:00:00Z"));
+        let sel = select(&p, &Filters::default(), range);
+        let groups = fold_groups(&group(&p, &sel, &GroupBy::User), 12);
+        let layout = run_layout(&p, &sel, &groups, range);
+        let zone = Zone::Local(LocalZone::fixed(9 * H));
+        let v = json(&job_runs(&p, &layout, &groups, &zone, "q|\"rev\""));
+        let (start, end) = (t("2026-11-21T09:00:00Z"), t("2026-11-21T11:00:00Z"));
+        let x: Vec<Value> = [start, (start + end) / 2, end]
+            .iter()
+            .map(|&ms| Value::from(ms + 9 * H))
+            .chain([Value::Null])
+            .collect();
+        assert_eq!(v["data"][0]["x"], Value::Array(x));
+        assert_eq!(v["data"][0]["y"], serde_json::json!([0, 0, 0, null]));
+        let text = v["data"][0]["text"][0].as_str().unwrap();
+        assert!(text.contains("user: a&lt;b<br>"), "{text}");
+        assert_eq!(v["layout"]["uirevision"], "q|\"rev\"");
+        assert_eq!(v["layout"]["dragmode"], "select");
     }
 
     #[test]

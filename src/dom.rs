@@ -45,6 +45,33 @@ pub fn mark(name: &str) {
     }
 }
 
+thread_local! {
+    /// Measures recorded so far (see [`timed`]).
+    static MEASURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// At most this many [`timed`] measures per page: a page left open for days
+/// with a refresh timer must not grow the performance timeline forever.
+const MAX_MEASURES: u32 = 20_000;
+
+/// Runs `f` and records its duration as a performance measure `name`
+/// (`performance.getEntriesByName(name)`), for the browser timing script
+/// (tests/perf/browser.mjs). Costs a few microseconds.
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let n = MEASURES.with(|m| m.get());
+    let perf = (n < MAX_MEASURES)
+        .then(|| web_sys::window().and_then(|w| w.performance()))
+        .flatten();
+    let Some(p) = perf else { return f() };
+    let start = format!("{name}:start");
+    let _ = p.mark(&start);
+    let out = f();
+    let _ = p.measure_with_start_mark(name, &start);
+    p.clear_marks_with_mark_name(&start);
+    MEASURES.with(|m| m.set(n + 1));
+    out
+}
+
 /// The page's query string (with its `?`), or empty.
 pub fn location_search() -> String {
     web_sys::window()

@@ -98,7 +98,17 @@ pub fn PlotlyChart(
         let Some(spec) = chart.get() else { return };
         let Some(el) = node.get() else { return };
         let el: HtmlElement = el.into();
-        let (data, layout, config) = match js_sys::JSON::parse(&spec.json) {
+        // "qs:plotly:job-runs": JSON.parse + the synchronous part of the draw.
+        let panel = el
+            .closest("[data-panel]")
+            .ok()
+            .flatten()
+            .and_then(|p| p.get_attribute("data-panel"))
+            .unwrap_or_default();
+        let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
+            js_sys::JSON::parse(&spec.json)
+        });
+        let (data, layout, config) = match parsed {
             Ok(v) => (get(&v, "data"), get(&v, "layout"), get(&v, "config")),
             Err(_) => {
                 error.set(Some("chart data could not be encoded".into()));
@@ -106,11 +116,13 @@ pub fn PlotlyChart(
             }
         };
         let first = !*drawn2.borrow();
-        let result = if first {
-            plotly_new_plot(&el, &data, &layout, &config)
-        } else {
-            plotly_react(&el, &data, &layout, &config)
-        };
+        let result = crate::dom::timed(&format!("qs:plotly:{panel}"), || {
+            if first {
+                plotly_new_plot(&el, &data, &layout, &config)
+            } else {
+                plotly_react(&el, &data, &layout, &config)
+            }
+        });
         match result {
             Ok(promise) => {
                 *drawn2.borrow_mut() = true;

@@ -178,7 +178,12 @@ impl Analysis {
         let filters = Memo::new(move |_| view.url.with(filters_of));
         let selection = Memo::new(move |_| {
             let sel = prepared.with(|p| match p {
-                Some(l) => analysis::select(&l.prepared, &filters.get(), range.get()),
+                Some(l) => {
+                    let f = filters.get();
+                    crate::dom::timed("qs:select", || {
+                        analysis::select(&l.prepared, &f, range.get())
+                    })
+                }
                 None => Selection::default(),
             });
             Shared::new(sel)
@@ -188,10 +193,10 @@ impl Analysis {
         let groups = Memo::new(move |_| {
             let g = prepared.with(|p| match p {
                 Some(l) => selection.with(|s| {
-                    analysis::fold_groups(
-                        &analysis::group(&l.prepared, s, &group_by.get()),
-                        MAX_GROUPS,
-                    )
+                    let by = group_by.get();
+                    crate::dom::timed("qs:group", || {
+                        analysis::fold_groups(&analysis::group(&l.prepared, s, &by), MAX_GROUPS)
+                    })
                 }),
                 None => Groups::default(),
             });
@@ -200,7 +205,12 @@ impl Analysis {
         let runs = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
                 Some(l) => selection.with(|s| {
-                    groups.with(|g| analysis::run_layout(&l.prepared, s, g, range.get()))
+                    let range = range.get();
+                    groups.with(|g| {
+                        crate::dom::timed("qs:run-layout", || {
+                            analysis::run_layout(&l.prepared, s, g, range)
+                        })
+                    })
                 }),
                 None => RunLayout::default(),
             });
@@ -208,7 +218,9 @@ impl Analysis {
         });
         let brushed = Memo::new(move |_| {
             let b = view.brush.get()?;
-            Some(Shared::new(runs.with(|r| analysis::brush_select(r, &b))))
+            Some(Shared::new(runs.with(|r| {
+                crate::dom::timed("qs:brush", || analysis::brush_select(r, &b))
+            })))
         });
         Analysis {
             range,

@@ -322,7 +322,10 @@ fn FilterControls() -> impl IntoView {
             v.q = None;
         })
     };
-    let label_options = Signal::derive(move || {
+    // Memos, not derived signals: each list is computed once per range
+    // and redrawn only when its own values or selection change, not on
+    // every change of the view (a regroup, another field's filter).
+    let label_options = Memo::new(move |_| {
         population.with(|p| {
             let Some((l, sel)) = p else { return Vec::new() };
             let mut out = Vec::new();
@@ -334,7 +337,7 @@ fn FilterControls() -> impl IntoView {
             out
         })
     });
-    let label_selected = Signal::derive(move || {
+    let label_selected = Memo::new(move |_| {
         view.url.with(|v| {
             v.label
                 .iter()
@@ -363,12 +366,12 @@ fn FilterControls() -> impl IntoView {
             </div>
             <SearchBox/>
             {FIELDS.into_iter().map(|(field, label)| {
-                let options = Signal::derive(move || population.with(|p| p.as_ref().map(|(l, sel)| l.prepared.facet_values(field, sel)).unwrap_or_default()));
-                let selected = Signal::derive(move || view.url.with(|v| values_of(v, field).to_vec()));
+                let options = Memo::new(move |_| population.with(|p| p.as_ref().map(|(l, sel)| crate::dom::timed("qs:facets", || l.prepared.facet_values(field, sel))).unwrap_or_default()));
+                let selected = Memo::new(move |_| view.url.with(|v| values_of(v, field).to_vec()));
                 let on_toggle = Callback::new(move |value: String| view.url.update(|v| toggle(values_mut(v, field), &value)));
-                view! { <MultiSelect name=field.as_str() label=label options=options selected=selected on_toggle=on_toggle/> }
+                view! { <MultiSelect name=field.as_str() label=label options=options.into() selected=selected.into() on_toggle=on_toggle/> }
             }).collect_view()}
-            <MultiSelect name="label" label="Label" options=label_options selected=label_selected on_toggle=label_toggle/>
+            <MultiSelect name="label" label="Label" options=label_options.into() selected=label_selected.into() on_toggle=label_toggle/>
         </div>
     }
 }

@@ -220,15 +220,15 @@ pub fn JobStatusPanel() -> impl IntoView {
     let chart = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let grid = a.grid.get();
-        let counts = a
-            .selection
-            .with(|s| analysis::job_status(&l.prepared, s, &grid));
-        Some(charts::job_status(
-            &counts,
-            &grid,
-            &a.zone.get(),
-            &rev.get(),
-        ))
+        let counts = a.selection.with(|s| {
+            crate::dom::timed("qs:job-status", || {
+                analysis::job_status(&l.prepared, s, &grid)
+            })
+        });
+        let (zone, rev) = (a.zone.get(), rev.get());
+        Some(crate::dom::timed("qs:chart:job-status", || {
+            charts::job_status(&counts, &grid, &zone, &rev)
+        }))
     });
     let subtitle = bucket_subtitle("jobs per bucket and state");
     view! {
@@ -260,15 +260,16 @@ pub fn QueuedTimePanel() -> impl IntoView {
         let l = a.prepared.get()?;
         let grid = a.grid.get();
         let series = a.selection.with(|s| {
-            a.groups
-                .with(|g| analysis::queued_time(&l.prepared, s, g, &grid, MAX_GROUPS))
+            a.groups.with(|g| {
+                crate::dom::timed("qs:queued-time", || {
+                    analysis::queued_time(&l.prepared, s, g, &grid, MAX_GROUPS)
+                })
+            })
         });
-        Some(charts::queued_time(
-            &series,
-            &grid,
-            &a.zone.get(),
-            &rev.get(),
-        ))
+        let (zone, rev) = (a.zone.get(), rev.get());
+        Some(crate::dom::timed("qs:chart:queued-time", || {
+            charts::queued_time(&series, &grid, &zone, &rev)
+        }))
     });
     let subtitle = bucket_subtitle("seconds spent waiting (idle + queued), by group");
     view! {
@@ -311,9 +312,13 @@ pub fn JobRunsPanel() -> impl IntoView {
     let rev = ui_revision();
     let chart = Memo::new(move |_| {
         let l = a.prepared.get()?;
+        let (zone, rev) = (a.zone.get(), rev.get());
         let c = a.runs.with(|r| {
-            a.groups
-                .with(|g| charts::job_runs(&l.prepared, r, g, &a.zone.get(), &rev.get()))
+            a.groups.with(|g| {
+                crate::dom::timed("qs:chart:job-runs", || {
+                    charts::job_runs(&l.prepared, r, g, &zone, &rev)
+                })
+            })
         });
         Some(c)
     });

@@ -68,23 +68,27 @@ pub fn SelectionPanel() -> impl IntoView {
     let config = expect_context::<Config>();
     let sort = RwSignal::new((Column::Started, true));
     let page = RwSignal::new(0usize);
+    // A new selection or order starts at the first page.
+    Effect::new(move |_| {
+        a.brushed.track();
+        sort.track();
+        // Setting a signal notifies even when the value is equal.
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
+    });
+    // Only the rows of the visible page are built (a brush may hit 20k
+    // runs); the CSV builds them all, on demand.
     let rows = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let jobs = a.brushed.get()?;
         let (col, asc) = sort.get();
-        Some(Shared::new(analysis::table_rows(
-            &l.prepared,
-            &jobs,
-            col,
-            asc,
-        )))
+        let offset = page.get() * PAGE_ROWS;
+        Some(Shared::new(crate::dom::timed("qs:selection-table", || {
+            analysis::table_page(&l.prepared, &jobs, col, asc, offset, PAGE_ROWS)
+        })))
     });
-    // A new selection or order starts at the first page.
-    Effect::new(move |_| {
-        rows.track();
-        page.set(0);
-    });
-    let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.len()).unwrap_or(0)));
+    let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.0 .0).unwrap_or(0)));
     let base = data_status("No jobs in this range");
     let status = Signal::derive(move || match base.get() {
         PanelStatus::Ready if view.brush.with(|b| b.is_none()) => {
@@ -96,13 +100,16 @@ pub fn SelectionPanel() -> impl IntoView {
         s => s,
     });
     let download = move |_| {
-        if let Some(r) = rows.get_untracked() {
-            crate::dom::download(
-                "queuescope-selection.csv",
-                "text/csv",
-                &analysis::rows_to_csv(&r),
-            );
-        }
+        let (Some(l), Some(jobs)) = (a.prepared.get_untracked(), a.brushed.get_untracked()) else {
+            return;
+        };
+        let (col, asc) = sort.get_untracked();
+        let all = analysis::table_rows(&l.prepared, &jobs, col, asc);
+        crate::dom::download(
+            "queuescope-selection.csv",
+            "text/csv",
+            &analysis::rows_to_csv(&all),
+        );
     };
     let actions = ViewFn::from(move || {
         view! { <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>"Download CSV"</button> }
@@ -131,13 +138,11 @@ pub fn SelectionPanel() -> impl IntoView {
     };
     let body = move || {
         let zone = a.zone.get();
-        let p = page.get();
         let loaded = a.prepared.get();
         rows.with(|r| {
             let Some(r) = r else { return Vec::new() };
+            let (_, r) = &**r;
             r.iter()
-                .skip(p * PAGE_ROWS)
-                .take(PAGE_ROWS)
                 .map(|row| {
                     let entity = loaded
                         .as_ref()
@@ -212,18 +217,26 @@ fn row_view(
 pub fn errors_panel() -> impl IntoView {
     let a = expect_context::<Analysis>();
     let page = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        a.selection.track();
+        a.range.track();
+        // Setting a signal notifies even when the value is equal.
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
+    });
+    // Counts every error of the view but copies only the visible page.
     let rows = Memo::new(move |_| {
         let l = a.prepared.get()?;
-        Some(Shared::new(
-            a.selection
-                .with(|s| analysis::errors(&l.prepared, s, a.range.get())),
-        ))
+        let offset = page.get() * ERROR_ROWS;
+        let range = a.range.get();
+        Some(Shared::new(a.selection.with(|s| {
+            crate::dom::timed("qs:errors", || {
+                analysis::errors_page(&l.prepared, s, range, offset, ERROR_ROWS)
+            })
+        })))
     });
-    Effect::new(move |_| {
-        rows.track();
-        page.set(0);
-    });
-    let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.len()).unwrap_or(0)));
+    let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.0 .0).unwrap_or(0)));
     let base = data_status("No jobs in this range");
     let status = Signal::derive(move || match base.get() {
         PanelStatus::Ready if total.get() == 0 => {
@@ -233,14 +246,10 @@ pub fn errors_panel() -> impl IntoView {
     });
     let body = move || {
         let zone = a.zone.get();
-        let p = page.get();
         rows.with(|r| {
             let Some(r) = r else { return Vec::new() };
-            r.iter()
-                .skip(p * ERROR_ROWS)
-                .take(ERROR_ROWS)
-                .map(|e| error_row(e, &zone))
-                .collect::<Vec<_>>()
+            let (_, r) = &**r;
+            r.iter().map(|e| error_row(e, &zone)).collect::<Vec<_>>()
         })
     };
     view! {

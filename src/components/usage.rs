@@ -7,7 +7,7 @@ use super::panels::{data_status, Panel, PanelStatus};
 use crate::charts::{self, group_color, UsageLine};
 use crate::format;
 use crate::plotly_glue::PlotlyChart;
-use crate::state::{Analysis, Renders, Shared};
+use crate::state::{Analysis, Renders};
 use leptos::prelude::*;
 use queuescope_core::analysis;
 use queuescope_core::parse::{Metric, Series};
@@ -16,6 +16,8 @@ use std::collections::HashMap;
 
 /// Runs shown when no brush is active.
 pub const RECENT_RUNS: usize = 50;
+/// Most brushed runs shown (one metrics request's worth).
+pub const MAX_BRUSHED_RUNS: usize = queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
 /// Points per run and chart after downsampling.
 pub const MAX_POINTS: usize = 300;
 
@@ -41,31 +43,43 @@ pub fn UsagePanels() -> impl IntoView {
         cache.set(Cache::new());
     });
 
-    // The runs in view: (job index, group), most recent first unless brushed.
+    // The runs in view: (job index, group). Without a brush the
+    // RECENT_RUNS most recent runs; with one, the brushed runs in run-start
+    // order, at most MAX_BRUSHED_RUNS of them (the most recent ones): a
+    // brush over a busy day hits 20k runs, whose metrics would be 200
+    // requests and 80k lines. Compared by value, so a change that leaves
+    // the same runs in view (a filter on another user's jobs) redraws
+    // nothing here.
     let in_view = Memo::new(move |_| {
         let runs = a.runs.get();
-        match a.brushed.get() {
+        let brushed = a.brushed.get();
+        let (bars, limit): (Vec<_>, usize) = match &brushed {
             Some(sel) => {
                 let wanted: std::collections::HashSet<u32> = sel.iter().copied().collect();
-                let v: Vec<(u32, u16)> = runs
-                    .bars
-                    .iter()
-                    .filter(|b| wanted.contains(&b.job))
-                    .map(|b| (b.job, b.group))
-                    .collect();
-                Shared::new(v)
+                let hit = runs.bars.iter().filter(|b| wanted.contains(&b.job));
+                (hit.collect(), MAX_BRUSHED_RUNS)
             }
-            None => {
-                let mut bars: Vec<_> = runs.bars.iter().collect();
-                bars.sort_by(|x, y| y.start.cmp(&x.start).then(x.job.cmp(&y.job)));
-                Shared::new(
-                    bars.into_iter()
-                        .take(RECENT_RUNS)
-                        .map(|b| (b.job, b.group))
-                        .collect(),
-                )
-            }
+            None => (runs.bars.iter().collect(), RECENT_RUNS),
+        };
+        // Bars are in start order: the most recent are at the end. Runs
+        // that start with the cut-off one join in, so ties on the start
+        // time are decided by job index as before.
+        let mut bars = bars;
+        let mut cut = bars.len().saturating_sub(limit);
+        while cut > 0 && cut < bars.len() && bars[cut - 1].start == bars[cut].start {
+            cut -= 1;
         }
+        let mut recent = bars.split_off(cut);
+        recent.sort_by(|x, y| y.start.cmp(&x.start).then(x.job.cmp(&y.job)));
+        recent.truncate(limit);
+        if brushed.is_some() {
+            // The brushed runs in start order.
+            recent.reverse();
+        }
+        recent
+            .into_iter()
+            .map(|b| (b.job, b.group))
+            .collect::<Vec<(u32, u16)>>()
     });
 
     // Fetch what the cache lacks.
@@ -113,7 +127,14 @@ pub fn UsagePanels() -> impl IntoView {
 
     let note = Signal::derive(move || {
         let n = in_view.with(|v| v.len());
-        if a.brushed.with(|b| b.is_some()) {
+        let brushed = a.brushed.with(|b| b.as_ref().map(|b| b.len()));
+        if let Some(total) = brushed.filter(|&t| t > n) {
+            format!(
+                "the {} most recent of the {} runs selected on Job runs",
+                format::count(n),
+                format::count(total)
+            )
+        } else if brushed.is_some() {
             format!("the {} runs selected on Job runs", format::count(n))
         } else {
             format!(
@@ -128,41 +149,45 @@ pub fn UsagePanels() -> impl IntoView {
             let l = a.prepared.get()?;
             let groups = a.groups.get();
             let rev = format!("{name}|{}", queues.current.get().unwrap_or_default());
-            let c = cache.with(|cache| {
-                in_view.with(|v| {
-                    let mut down: Vec<Downsampled> = Vec::new();
-                    for (j, g) in v.iter() {
-                        let Some(job) = l.prepared.get(*j as usize) else {
-                            continue;
-                        };
-                        let Some(series) = job.run_id.as_ref().and_then(|id| cache.get(id)) else {
-                            continue;
-                        };
-                        if let Some(s) = series.iter().find(|s| s.metric == metric) {
-                            let (t, y) = analysis::downsample(&s.t, &s.v, MAX_POINTS);
-                            down.push((*j as usize, *g, t, y));
+            let span = format!("qs:chart:{name}");
+            let c = crate::dom::timed(&span, || {
+                cache.with(|cache| {
+                    in_view.with(|v| {
+                        let mut down: Vec<Downsampled> = Vec::new();
+                        for (j, g) in v.iter() {
+                            let Some(job) = l.prepared.get(*j as usize) else {
+                                continue;
+                            };
+                            let Some(series) = job.run_id.as_ref().and_then(|id| cache.get(id))
+                            else {
+                                continue;
+                            };
+                            if let Some(s) = series.iter().find(|s| s.metric == metric) {
+                                let (t, y) = analysis::downsample(&s.t, &s.v, MAX_POINTS);
+                                down.push((*j as usize, *g, t, y));
+                            }
                         }
-                    }
-                    let lines: Vec<UsageLine<'_>> = down
-                        .iter()
-                        .filter_map(|(j, g, t, y)| {
-                            let job = l.prepared.get(*j)?;
-                            let gname = groups
-                                .names
-                                .get(*g as usize)
-                                .map(String::as_str)
-                                .unwrap_or("");
-                            Some(UsageLine {
-                                run_id: job.run_id.as_deref().unwrap_or(&job.id),
-                                project: job.project.as_deref().unwrap_or("(none)"),
-                                launch_job: &job.job,
-                                color: group_color(*g as usize, gname),
-                                t,
-                                v: y,
+                        let lines: Vec<UsageLine<'_>> = down
+                            .iter()
+                            .filter_map(|(j, g, t, y)| {
+                                let job = l.prepared.get(*j)?;
+                                let gname = groups
+                                    .names
+                                    .get(*g as usize)
+                                    .map(String::as_str)
+                                    .unwrap_or("");
+                                Some(UsageLine {
+                                    run_id: job.run_id.as_deref().unwrap_or(&job.id),
+                                    project: job.project.as_deref().unwrap_or("(none)"),
+                                    launch_job: &job.job,
+                                    color: group_color(*g as usize, gname),
+                                    t,
+                                    v: y,
+                                })
                             })
-                        })
-                        .collect();
-                    charts::usage(&lines, &rev)
+                            .collect();
+                        charts::usage(&lines, &rev)
+                    })
                 })
             });
             Some(c)
