@@ -1,0 +1,409 @@
+// Browser timings of Queuescope in headless Chromium (issue 4, item 7).
+// Not a test (scripts/test.sh does not run it): it prints figures for
+// docs/benchmarks.md ("## Browser (headless Chromium)").
+//
+//   node tests/perf/browser.mjs [--jobs 25000,250000] [--reps 5] [--profile]
+//                               [--cap SECONDS] [--json OUT.json]
+//
+// Needs a RELEASE build of the app (debug wasm is 10-50x slower):
+//   PATH=$PWD/node_modules/.bin:$PATH TRUNK_SKIP_VERSION_CHECK=true \
+//     trunk build --release --dist /tmp/dist-perf
+//   QUEUESCOPE_DIST=/tmp/dist-perf node tests/perf/browser.mjs
+// and `cargo build --release -p demo-backend`.
+//
+// For each `--jobs N` it starts `demo-backend --seed 7 --jobs N
+// --page-size 5000` (N jobs over its three queues), opens the a100-pool
+// queue on the 7 days before the data's fixed "now" (absolute from/to, UTC,
+// auto buckets = 1 h) and measures:
+//
+//   load      navigation start -> first ready, split by the app's
+//             performance marks (qs-config, qs-source, qs-fetch-start,
+//             qs-data, qs-prepared, qs-ready) and the resource timings of
+//             the jobs pages (network vs. parse between pages) and of the
+//             usage metrics requests;
+//   regroup   select[name=group] change (project <-> user);
+//   filter    one user checkbox on, then off again;
+//   brush     a real mouse drag (Plotly select) over ~1 day of Job runs,
+//             then "Clear selection".
+//
+// Each interaction is timed inside the page with performance.now(): from
+// the input event (the mouseup of a drag) to the next data-app-state=ready
+// with a higher data-render-seq, i.e. every panel updated. Medians of
+// --reps repetitions. With --profile, a second page load and one
+// repetition of each interaction run under Chrome's sampling profiler (CDP
+// Profiler.start/stop) and the self time is summed by where it ran
+// (wasm, plotly.js, wasm-bindgen glue, GC, layout/paint "(program)").
+
+import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { openApp, startDemoBackend, DIST } from '../e2e/harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
+const REPS = Number(opt('--reps', '5'));
+const PROFILE = args.includes('--profile');
+const JSON_OUT = opt('--json', null);
+const CAP_S = Number(opt('--cap', '120'));
+const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+const SEED = '7';
+const QUEUE = 'a100-pool';
+// The demo data's fixed "now" is 2026-11-28T09:00:00Z: the 7 days before it.
+const FROM = '2026-11-21T09:00:00Z';
+const TO = '2026-11-28T09:00:00Z';
+const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&tz=utc`;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => (x === undefined || x === null ? '—' : `${Math.round(x)} ms`);
+
+/** A stand-in for node:test's `t`: cleanups run in reverse at the end. */
+function scope(name) {
+  const cleanups = [];
+  return {
+    name,
+    after: (fn) => cleanups.push(fn),
+    close: async () => {
+      for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(String(e)));
+    },
+  };
+}
+
+/**
+ * Installs, inside the page, a promise for the next ready after the current
+ * data-render-seq (window.__qsNext resolves to performance.now() then), and
+ * a one-shot capture listener that stamps the time of the next `event`
+ * (window.__qsT0), so the clock starts at the input event itself.
+ */
+async function armNextReady(page, event) {
+  await page.evaluate(([event, capMs]) => {
+    const html = document.documentElement;
+    const old = Number(html.getAttribute('data-render-seq') ?? 0);
+    window.__qsT0 = undefined;
+    if (event) {
+      window.addEventListener(event, () => (window.__qsT0 = performance.now()), {
+        capture: true,
+        once: true,
+      });
+    }
+    window.__qsNext = new Promise((resolve, reject) => {
+      const check = () => {
+        if (html.getAttribute('data-app-state') === 'ready' && Number(html.getAttribute('data-render-seq')) > old) {
+          obs.disconnect();
+          clearTimeout(timer);
+          resolve(performance.now());
+        }
+      };
+      const obs = new MutationObserver(check);
+      obs.observe(html, { attributes: true });
+      const timer = setTimeout(() => {
+        obs.disconnect();
+        reject(new Error(`no ready after seq ${old} within ${capMs / 1000} s`));
+      }, capMs);
+    });
+    // Awaited by elapsed(); this keeps a timeout from counting as a page error too.
+    window.__qsNext.catch(() => {});
+  }, [event, CAP_S * 1000]);
+}
+
+/**
+ * Milliseconds from the armed input event to the next ready; also files
+ * the app's `qs:*` measures (dom::timed spans) taken in between under
+ * `spans[name]`, summed per span name.
+ */
+async function elapsed(page) {
+  const { dt, spans } = await page.evaluate(async () => {
+    const t1 = await window.__qsNext;
+    const t0 = window.__qsT0;
+    const spans = {};
+    for (const m of performance.getEntriesByType('measure')) {
+      if (m.name.startsWith('qs:') && m.startTime >= t0 && m.startTime <= t1) {
+        spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+      }
+    }
+    return { dt: t1 - t0, spans };
+  });
+  lastSpans = spans;
+  return dt;
+}
+/** The spans of the last timed interaction. */
+let lastSpans = {};
+
+/** Runs `act` (which fires `event` in the page) and times it to the next ready. */
+async function timed(page, event, act) {
+  await armNextReady(page, event);
+  await act();
+  return elapsed(page);
+}
+
+/** Changes select[name=group] to `value` (a real `change` event). */
+function regroup(page, value) {
+  return timed(page, 'change', () =>
+    page.evaluate((value) => {
+      const sel = document.querySelector('select[name=group]');
+      sel.value = value;
+      sel.dispatchEvent(new Event('change', { bubbles: true }));
+    }, value),
+  );
+}
+
+/** Toggles the user checkbox `value` (click → change). */
+function toggleUser(page, value) {
+  return timed(page, 'change', () =>
+    page.evaluate((value) => {
+      document.querySelector(`input[type=checkbox][name=user][value="${CSS.escape(value)}"]`).click();
+    }, value),
+  );
+}
+
+/**
+ * Drags a select box over Job runs from fraction f0 to f1 of the plot width,
+ * over the full lane height (Plotly's select drag: down, moves, up).
+ */
+async function brush(page, f0, f1) {
+  const box = await page.locator('[data-panel="job-runs"] .nsewdrag').first().boundingBox();
+  const y0 = box.y + 2;
+  const y1 = box.y + box.height - 2;
+  const x0 = box.x + box.width * f0;
+  const x1 = box.x + box.width * f1;
+  return timed(page, 'mouseup', async () => {
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+    await page.mouse.move(x1, y1, { steps: 4 });
+    await page.mouse.up();
+  });
+}
+
+function clearBrush(page) {
+  return timed(page, 'click', () => page.click('button[data-clear-brush]'));
+}
+
+/** The load's marks and resource timings, as numbers since navigation start. */
+async function loadTimings(page) {
+  return page.evaluate(() => {
+    const marks = {};
+    for (const m of performance.getEntriesByType('mark')) {
+      (marks[m.name] ??= []).push(m.startTime);
+    }
+    const res = performance
+      .getEntriesByType('resource')
+      .map((r) => ({
+        name: r.name,
+        start: r.startTime,
+        requestStart: r.requestStart,
+        responseStart: r.responseStart,
+        end: r.responseEnd,
+        bytes: r.encodedBodySize,
+      }));
+    const nav = performance.getEntriesByType('navigation')[0];
+    return { marks, res, domContentLoaded: nav?.domContentLoadedEventEnd };
+  });
+}
+
+function summariseLoad(t) {
+  const first = (name) => t.marks[name]?.[0];
+  const data = first('qs-data');
+  const ready = (t.marks['qs-ready'] ?? []).find((x) => x >= (data ?? 0));
+  const pages = t.res.filter((r) => r.name.includes('/jobs?')).sort((a, b) => a.start - b.start);
+  let network = 0;
+  let between = 0;
+  pages.forEach((p, i) => {
+    network += p.end - p.start;
+    between += (pages[i + 1]?.start ?? data) - p.end;
+  });
+  const metrics = t.res.filter((r) => r.name.includes('/metrics?'));
+  const wasm = t.res.find((r) => r.name.endsWith('.wasm'));
+  const plotly = t.res.find((r) => r.name.includes('plotly'));
+  const lastPage = pages.at(-1)?.end;
+  return {
+    total: ready,
+    wasmLoaded: wasm?.end,
+    plotlyLoaded: plotly?.end,
+    config: first('qs-config'),
+    fetchStart: first('qs-fetch-start'),
+    pages: pages.length,
+    network,
+    parse: between,
+    data,
+    prepared: first('qs-prepared'),
+    lastPage,
+    metricsRequests: metrics.length,
+    metricsTime: metrics.reduce((s, m) => s + (m.end - m.start), 0),
+    dataToReady: ready - data,
+    lastPageToReady: ready - lastPage,
+    preparedToReady: first('qs-prepared') ? ready - first('qs-prepared') : undefined,
+  };
+}
+
+/** Self time of a CDP CPU profile by where it ran, plus the top functions. */
+function summariseProfile(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const cats = {};
+  const fns = new Map();
+  for (const [id, t] of self) {
+    const { functionName: fn, url } = byId.get(id).callFrame;
+    let cat;
+    if (fn === '(idle)') cat = 'idle';
+    else if (fn === '(garbage collector)') cat = 'GC';
+    else if (fn === '(program)') cat = '(program): layout, paint, native';
+    else if (url.includes('plotly')) cat = 'plotly.js';
+    else if (url.startsWith('wasm://') || url.endsWith('.wasm') || /^\$?(wasm-function|func)/.test(fn)) cat = 'wasm (Rust)';
+    else if (url.includes('queuescope') || url.endsWith('.js')) cat = 'wasm-bindgen glue + other JS';
+    else cat = `native: ${fn || '(anonymous)'}`;
+    cats[cat] = (cats[cat] ?? 0) + t;
+    const key = `${fn || '(anonymous)'} ${url ? url.split('/').pop().split('?')[0] : ''}`.trim();
+    fns.set(key, (fns.get(key) ?? 0) + t);
+  }
+  const top = [...fns].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  return { categories: Object.fromEntries(Object.entries(cats).sort((a, b) => b[1] - a[1])), top };
+}
+
+async function withProfile(page, fn) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await fn();
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.detach();
+  return summariseProfile(profile);
+}
+
+async function scenario(jobs) {
+  const t = scope(`perf-${jobs}`);
+  const out = { jobs };
+  try {
+    const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', String(jobs), '--page-size', '5000']);
+    const app = await openApp(t, { config: { api_base: api }, query: QUERY });
+    await app.waitForState('ready');
+    log(`${jobs}: loaded`);
+    const { page } = app;
+    out.load = summariseLoad(await loadTimings(page));
+    out.loadSpans = await page.evaluate(() => {
+      const spans = {};
+      for (const m of performance.getEntriesByType('measure')) {
+        if (m.name.startsWith('qs:')) spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+      }
+      return spans;
+    });
+    out.view = await page.evaluate(() => ({
+      summary: [...document.querySelectorAll('[data-summary] .qs-figure')].map((f) => f.innerText.replace(/\s+/g, ' ')),
+      runs: document.querySelector('[data-panel="job-runs"] .qs-sub')?.innerText,
+      users: [...document.querySelectorAll('input[type=checkbox][name=user]')].map((c) => c.value),
+    }));
+    const user = out.view.users[0];
+
+    // One kind of interaction after the other, the brush last: an action
+    // that does not settle within --cap seconds ends the scenario (the page
+    // is still busy with it, so later figures would be wrong).
+    const rep = { regroup: [], ungroup: [], filterOn: [], filterOff: [], brush: [], clearBrush: [] };
+    out.reps = rep;
+    out.spans = {};
+    const steps = [
+      [['regroup', () => regroup(page, 'project')], ['ungroup', () => regroup(page, 'user')]],
+      [['filterOn', () => toggleUser(page, user)], ['filterOff', () => toggleUser(page, user)]],
+      // Brushes move a little each time, so no two draws are identical.
+      [['brush', (i) => brush(page, 0.4 + 0.02 * i, 0.4 + 0.02 * i + 1 / 7)], ['clearBrush', () => clearBrush(page)]],
+    ];
+    let stopped = false;
+    for (const pair of steps) {
+      for (let i = 0; i < REPS && !stopped; i++) {
+        for (const [name, act] of pair) {
+          try {
+            rep[name].push(await act(i));
+          } catch (e) {
+            out.stopped = `${name} #${i + 1}: ${e.message}`;
+            stopped = true;
+            break;
+          }
+          (out.spans[name] ??= []).push(lastSpans);
+          log(`${jobs}: ${name} #${i + 1} ${Math.round(rep[name].at(-1))} ms`);
+          if (name === 'brush' && i === 0) {
+            out.brushed = await page.evaluate(() => document.querySelector('[data-panel="job-runs"] .qs-sub')?.innerText);
+          }
+        }
+      }
+    }
+    out.median = Object.fromEntries(Object.entries(rep).filter(([, v]) => v.length).map(([k, v]) => [k, median(v)]));
+
+    if (PROFILE && !stopped) {
+      out.profile = {};
+      out.profile.load = await withProfile(page, async () => {
+        await armNextReady(page, null);
+        await page.reload();
+        await app.waitForState('ready');
+      });
+      out.profile.regroup = await withProfile(page, () => regroup(page, 'project'));
+      out.profile.filter = await withProfile(page, () => toggleUser(page, user));
+      await toggleUser(page, user);
+      out.profile.brush = await withProfile(page, () => brush(page, 0.4, 0.4 + 1 / 7));
+    }
+  } finally {
+    await t.close();
+  }
+  return out;
+}
+
+function report(r) {
+  const l = r.load;
+  console.log(`\n=== demo-backend --seed ${SEED} --jobs ${r.jobs}: ${QUEUE} ${FROM} .. ${TO}`);
+  console.log(`view: ${r.view.summary.join(' | ')}`);
+  console.log(`runs: ${r.view.runs}`);
+  console.log(
+    `load: total ${ms(l.total)} from navigation start; wasm loaded ${ms(l.wasmLoaded)}, config ${ms(l.config)}, ` +
+      `fetch start ${ms(l.fetchStart)}`,
+  );
+  console.log(
+    `      ${l.pages} job pages: network ${ms(l.network)}, parse between/after pages ${ms(l.parse)}; ` +
+      `qs-data ${ms(l.data)}, qs-prepared ${ms(l.prepared)}`,
+  );
+  console.log(
+    `      data -> ready ${ms(l.dataToReady)} (last page -> ready ${ms(l.lastPageToReady)}, prepared -> ready ${ms(l.preparedToReady)}); ` +
+      `${l.metricsRequests} metrics requests (${ms(l.metricsTime)} summed)`,
+  );
+  console.log(`brush selects: ${r.brushed}`);
+  if (r.stopped) console.log(`STOPPED at ${r.stopped}`);
+  const spanText = (spans) =>
+    Object.entries(spans)
+      .filter(([, t]) => t >= 1)
+      .sort((a, b) => b[1] - a[1])
+      .map(([n, t]) => `${n.slice(3)} ${Math.round(t)}`)
+      .join(', ');
+  console.log(`  app spans of the load (ms): ${spanText(r.loadSpans ?? {})}`);
+  for (const [k, v] of Object.entries(r.median)) {
+    console.log(`  ${k.padEnd(10)} median ${ms(v)}   [${r.reps[k].map((x) => Math.round(x)).join(', ')}]`);
+    // Span medians over the repetitions.
+    const names = new Set((r.spans[k] ?? []).flatMap((s) => Object.keys(s)));
+    const med = Object.fromEntries([...names].map((n) => [n, median(r.spans[k].map((s) => s[n] ?? 0))]));
+    if (names.size) console.log(`             app spans, median ms: ${spanText(med)}`);
+  }
+  if (r.profile) {
+    for (const [what, p] of Object.entries(r.profile)) {
+      console.log(`  profile ${what}: ` + Object.entries(p.categories).map(([c, t]) => `${c} ${Math.round(t)}`).join(', '));
+      for (const [f, t] of p.top.slice(0, 12)) console.log(`      ${Math.round(t).toString().padStart(6)} ms  ${f}`);
+    }
+  }
+}
+
+const results = [];
+const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`dist ${DIST}; ${os.cpus().length} cores, load average before: ${load}`);
+for (const jobs of JOBS) {
+  const r = await scenario(jobs);
+  report(r);
+  results.push(r);
+}
+console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify({ load, results }, null, 2));
