@@ -189,7 +189,11 @@ fn BucketControl() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-label">"Bucket"</span>
-            <select name="bucket" on:change=on_change>
+            // `prop:value` as well as `selected`: the attribute alone does not
+            // reselect an option the user picked before (its "dirtiness"),
+            // so a saved view or Back left the select on the old width.
+            <select name="bucket" on:change=on_change
+                prop:value=move || view.url.with(|v| v.bucket.clone().unwrap_or_else(|| "auto".into()))>
                 <option value="auto" selected=move || view.url.with(|v| v.bucket.is_none())>{auto_label}</option>
                 {WIDTHS.into_iter().map(|w| view! {
                     <option value=w selected=move || view.url.with(|v| v.bucket.as_deref() == Some(w))>{w}</option>
@@ -209,7 +213,7 @@ fn ZoneControl() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-label">"Time zone"</span>
-            <select name="tz" on:change=on_change>
+            <select name="tz" on:change=on_change prop:value=move || view.url.with(|v| v.tz.as_str())>
                 <option value="local" selected=move || view.url.with(|v| v.tz == Tz::Local)>"Local"</option>
                 <option value="utc" selected=move || view.url.with(|v| v.tz == Tz::Utc)>"UTC"</option>
             </select>
@@ -269,7 +273,7 @@ fn GroupingControl() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-label">"Group by"</span>
-            <select name="group" on:change=on_change>
+            <select name="group" on:change=on_change prop:value=current>
                 {move || options().into_iter().map(|(value, label)| {
                     let selected = current() == value;
                     view! { <option value=value selected=selected>{label}</option> }
