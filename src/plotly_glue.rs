@@ -34,6 +34,8 @@ extern "C" {
         layout: &JsValue,
         config: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Plotly, js_name = relayout)]
+    fn plotly_relayout(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
     fn plotly_purge(el: &HtmlElement) -> Result<JsValue, JsValue>;
 }
@@ -85,9 +87,41 @@ pub fn PlotlyChart(
     /// Called with a box selection, or `None` when the selection is cleared.
     #[prop(optional)]
     on_select: Option<Callback<Option<SelectBox>>>,
+    /// Whether the view holds a selection: when it turns false (a Clear
+    /// button, a new queue or range), the box drawn on the graph goes too.
+    #[prop(optional, into)]
+    selection_active: Option<Signal<bool>>,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     let renders = use_context::<Renders>();
+    if let Some(active) = selection_active {
+        Effect::new(move |was: Option<bool>| {
+            let now = active.get();
+            if was == Some(true) && !now {
+                if let Some(el) = node.get_untracked() {
+                    let el: HtmlElement = el.into();
+                    let update = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(
+                        &update,
+                        &JsValue::from_str("selections"),
+                        &js_sys::Array::new(),
+                    );
+                    if let Ok(promise) = plotly_relayout(&el, &update) {
+                        if let Some(r) = renders {
+                            r.start();
+                        }
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                            if let Some(r) = renders {
+                                r.finish();
+                            }
+                        });
+                    }
+                }
+            }
+            now
+        });
+    }
     let drawn = Rc::new(RefCell::new(false));
     let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
     let error = RwSignal::new(None::<String>);

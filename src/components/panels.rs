@@ -363,7 +363,7 @@ pub fn JobRunsPanel() -> impl IntoView {
     });
     view! {
         <Panel name="job-runs" title="Job runs" subtitle=subtitle status=status class="qs-wide qs-tall" actions=actions>
-            <PlotlyChart chart=chart on_select=on_select/>
+            <PlotlyChart chart=chart on_select=on_select selection_active=Signal::derive(move || view.brush.with(|b| b.is_some()))/>
         </Panel>
     }
 }

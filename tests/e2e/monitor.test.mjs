@@ -258,7 +258,6 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
   await t.test(
     '"Clear selection" also removes the box drawn on Job runs',
-    { todo: 'app bug: the button clears the brush state but the dotted box stays on the chart' },
     async () => {
       const boxes = await page.$eval(
         '[data-panel="job-runs"] .js-plotly-plot',
