@@ -88,8 +88,8 @@ test_wasm() {
 # prints the native core's expected numbers.
 build() {
   trunk build --release &&
-    cargo build --locked --release -p demo-backend &&
-    cargo build --locked --release -p queuescope-core --example expected &&
+    cargo build --locked --release -p demo-backend -p queuescope-core \
+      --bin demo-backend --example expected &&
     report_sizes
 }
 
