@@ -84,18 +84,24 @@ pub fn bucket_x(grid: &BucketGrid, zone: &Zone) -> Vec<String> {
 }
 
 /// Shared look: fonts, margins, legend on the right, date x axis.
-fn base_layout(y_title: &str) -> Layout {
+/// The frame every figure shares: transparent background, the app's font,
+/// tight margins (`left` leaves room for the y tick labels).
+fn frame(left: usize, font_size: usize) -> Layout {
     Layout::new()
-        .margin(Margin::new().left(56).right(8).top(8).bottom(36))
+        .margin(Margin::new().left(left).right(8).top(8).bottom(36))
         .auto_size(true)
         .font(
             plotly::common::Font::new()
                 .family("Inter, system-ui, sans-serif")
-                .size(12)
+                .size(font_size)
                 .color("#2b2f36"),
         )
         .paper_background_color("rgba(0,0,0,0)")
         .plot_background_color("rgba(0,0,0,0)")
+}
+
+fn base_layout(y_title: &str) -> Layout {
+    frame(56, 12)
         .legend(
             Legend::new()
                 .orientation(Orientation::Vertical)
@@ -322,17 +328,7 @@ pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> Chart {
             .show_legend(false);
         plot.add_trace(trace);
     }
-    let layout = Layout::new()
-        .margin(Margin::new().left(44).right(8).top(8).bottom(36))
-        .auto_size(true)
-        .font(
-            plotly::common::Font::new()
-                .family("Inter, system-ui, sans-serif")
-                .size(11)
-                .color("#2b2f36"),
-        )
-        .paper_background_color("rgba(0,0,0,0)")
-        .plot_background_color("rgba(0,0,0,0)")
+    let layout = frame(44, 11)
         .show_legend(false)
         .hover_mode(HoverMode::Closest)
         .x_axis(

@@ -88,7 +88,7 @@ const FILTERS: [&str; 5] = ["user", "job", "project", "entity", "state"];
 impl UrlView {
     /// The values of one filter parameter by its wire name; lets parsing and
     /// serialising walk [`FILTERS`] instead of repeating five fields.
-    fn filter_mut(&mut self, key: &str) -> Option<&mut Vec<String>> {
+    pub fn filter_mut(&mut self, key: &str) -> Option<&mut Vec<String>> {
         match key {
             "user" => Some(&mut self.user),
             "job" => Some(&mut self.job),
@@ -99,8 +99,8 @@ impl UrlView {
         }
     }
 
-    /// Read-only twin of `filter_mut`, for serialising.
-    fn filter(&self, key: &str) -> &[String] {
+    /// Read-only twin of `filter_mut`, for serialising and for controls.
+    pub fn filter(&self, key: &str) -> &[String] {
         match key {
             "user" => &self.user,
             "job" => &self.job,

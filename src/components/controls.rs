@@ -7,7 +7,7 @@ use crate::format;
 use crate::state::{Analysis, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field, Selection};
-use queuescope_core::url::{Tz, UrlView};
+use queuescope_core::url::Tz;
 use std::time::Duration;
 
 /// Range presets (SPEC §1).
@@ -25,26 +25,6 @@ const FIELDS: [(Field, &str); 5] = [
     (Field::Entity, "Entity"),
     (Field::State, "State"),
 ];
-
-fn values_mut(v: &mut UrlView, field: Field) -> &mut Vec<String> {
-    match field {
-        Field::User => &mut v.user,
-        Field::Job => &mut v.job,
-        Field::Project => &mut v.project,
-        Field::Entity => &mut v.entity,
-        Field::State => &mut v.state,
-    }
-}
-
-fn values_of(v: &UrlView, field: Field) -> &[String] {
-    match field {
-        Field::User => &v.user,
-        Field::Job => &v.job,
-        Field::Project => &v.project,
-        Field::Entity => &v.entity,
-        Field::State => &v.state,
-    }
-}
 
 fn toggle(list: &mut Vec<String>, value: &str) {
     if let Some(i) = list.iter().position(|x| x == value) {
@@ -371,8 +351,12 @@ fn FilterControls() -> impl IntoView {
             <SearchBox/>
             {FIELDS.into_iter().map(|(field, label)| {
                 let options = Memo::new(move |_| population.with(|p| p.as_ref().map(|(l, sel)| crate::dom::timed("qs:facets", || l.prepared.facet_values(field, sel))).unwrap_or_default()));
-                let selected = Memo::new(move |_| view.url.with(|v| values_of(v, field).to_vec()));
-                let on_toggle = Callback::new(move |value: String| view.url.update(|v| toggle(values_mut(v, field), &value)));
+                let selected = Memo::new(move |_| view.url.with(|v| v.filter(field.as_str()).to_vec()));
+                let on_toggle = Callback::new(move |value: String| view.url.update(|v| {
+                    if let Some(list) = v.filter_mut(field.as_str()) {
+                        toggle(list, &value);
+                    }
+                }));
                 view! { <MultiSelect name=field.as_str() label=label options=options.into() selected=selected.into() on_toggle=on_toggle/> }
             }).collect_view()}
             <MultiSelect name="label" label="Label" options=label_options.into() selected=label_selected.into() on_toggle=label_toggle/>
