@@ -79,7 +79,7 @@ else
   command -v apt-get >/dev/null || die "no $CHROMIUM or $CHROMEDRIVER, and no apt-get to install them"
   log "installing chromium and chromium-driver from Debian"
   as_root apt-get update -q
-  as_root apt-get install -y -q --no-install-recommends chromium chromium-driver
+  as_root apt-get install -y -q chromium chromium-driver
   did "chromium + chromium-driver: installed"
 fi
 
