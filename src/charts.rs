@@ -162,6 +162,31 @@ fn finish(plot: Plot, uirevision: &str) -> Chart {
     }
 }
 
+/// Stacked bars over the bucket grid: one trace per `(name, y, colour)`,
+/// with `hover` the value format of the hover label (`%{y}`, ...).
+fn stacked_bars<'a, Y: serde::Serialize + Clone + 'static>(
+    traces: impl Iterator<Item = (String, &'a Vec<Y>, &'static str)>,
+    grid: &BucketGrid,
+    zone: &Zone,
+    y_title: &str,
+    hover: &str,
+    uirevision: &str,
+) -> Chart {
+    let x = bucket_x(grid, zone);
+    let mut plot = Plot::new();
+    for (name, ys, color) in traces {
+        let name = escape(&name);
+        let trace = Bar::new(x.clone(), ys.clone())
+            .name(&name)
+            .marker(Marker::new().color(color))
+            .hover_template(format!("{name}: {hover}<extra></extra>"));
+        plot.add_trace(trace);
+    }
+    plot.set_layout(base_layout(y_title).bar_mode(BarMode::Stack).bar_gap(0.08));
+    plot.set_configuration(config());
+    finish(plot, uirevision)
+}
+
 /// Job status: stacked bars, one trace per state (named `Queued`, ...), a
 /// fixed colour per state, x = bucket starts.
 pub fn job_status(
@@ -170,45 +195,45 @@ pub fn job_status(
     zone: &Zone,
     uirevision: &str,
 ) -> Chart {
-    let x = bucket_x(grid, zone);
-    let mut plot = Plot::new();
-    for (state, ys) in counts.states.iter().zip(&counts.counts) {
-        let name = escape(&state.label());
-        let trace = Bar::new(x.clone(), ys.clone())
-            .name(&name)
-            .marker(Marker::new().color(state.color()))
-            .hover_template(format!("{name}: %{{y}}<extra></extra>"));
-        plot.add_trace(trace);
-    }
-    plot.set_layout(base_layout("jobs").bar_mode(BarMode::Stack).bar_gap(0.08));
-    plot.set_configuration(config());
-    finish(plot, uirevision)
+    let traces = counts
+        .states
+        .iter()
+        .zip(&counts.counts)
+        .map(|(s, ys)| (s.label(), ys, s.color()));
+    stacked_bars(traces, grid, zone, "jobs", "%{y}", uirevision)
 }
 
-/// Queued time: stacked bars of waiting seconds per bucket, one trace per group.
+/// The colour of a group by name: its index in the shared, folded
+/// [`Groups`], so a group has one colour in every panel.
+pub fn color_of(groups: &Groups, name: &str) -> &'static str {
+    match groups.names.iter().position(|n| n == name) {
+        Some(i) => group_color(i, name),
+        None => OTHER_COLOR,
+    }
+}
+
+/// Queued time: stacked bars of waiting seconds per bucket, one trace per
+/// group, coloured as the group is in every other panel.
 pub fn queued_time(
     series: &GroupedSeries,
+    groups: &Groups,
     grid: &BucketGrid,
     zone: &Zone,
     uirevision: &str,
 ) -> Chart {
-    let x = bucket_x(grid, zone);
-    let mut plot = Plot::new();
-    for (i, (group, ys)) in series.groups.iter().zip(&series.values).enumerate() {
-        let name = escape(group);
-        let trace = Bar::new(x.clone(), ys.clone())
-            .name(&name)
-            .marker(Marker::new().color(group_color(i, group)))
-            .hover_template(format!("{name}: %{{y:,.0f}} s<extra></extra>"));
-        plot.add_trace(trace);
-    }
-    plot.set_layout(
-        base_layout("seconds waiting")
-            .bar_mode(BarMode::Stack)
-            .bar_gap(0.08),
-    );
-    plot.set_configuration(config());
-    finish(plot, uirevision)
+    let traces = series
+        .groups
+        .iter()
+        .zip(&series.values)
+        .map(|(g, ys)| (g.clone(), ys, color_of(groups, g)));
+    stacked_bars(
+        traces,
+        grid,
+        zone,
+        "seconds waiting",
+        "%{y:,.0f} s",
+        uirevision,
+    )
 }
 
 /// Above this many points a trace is drawn with WebGL.
@@ -479,5 +504,32 @@ mod tests {
         assert_eq!(j["data"][0]["y"], serde_json::json!([90.0, null, 80.5]));
         assert_eq!(j["data"][0]["name"], "r1");
         assert_eq!(j["data"][0]["connectgaps"], false);
+    }
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+    use queuescope_core::analysis::TimeRange;
+
+    #[test]
+    fn queued_time_colours_follow_the_shared_groups_not_the_trace_order() {
+        let grid = BucketGrid::new(TimeRange::new(0, 3_600_000), 3_600_000, &Zone::Utc);
+        let groups = Groups {
+            names: vec!["alice".into(), "bob".into()],
+            of_job: vec![0, 1],
+        };
+        // Queued time orders traces by waiting seconds: bob first here.
+        let series = GroupedSeries {
+            groups: vec!["bob".into(), "alice".into()],
+            values: vec![vec![60.0], vec![5.0]],
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&queued_time(&series, &groups, &grid, &Zone::Utc, "r").json)
+                .unwrap();
+        assert_eq!(v["data"][0]["name"], "bob");
+        assert_eq!(v["data"][0]["marker"]["color"], GROUP_PALETTE[1]);
+        assert_eq!(v["data"][1]["marker"]["color"], GROUP_PALETTE[0]);
+        assert_eq!(v["data"][0]["y"], serde_json::json!([60.0]));
     }
 }

@@ -268,7 +268,8 @@ pub fn QueuedTimePanel() -> impl IntoView {
         });
         let (zone, rev) = (a.zone.get(), rev.get());
         Some(crate::dom::timed("qs:chart:queued-time", || {
-            charts::queued_time(&series, &grid, &zone, &rev)
+            a.groups
+                .with(|g| charts::queued_time(&series, g, &grid, &zone, &rev))
         }))
     });
     let subtitle = bucket_subtitle("seconds spent waiting (idle + queued), by group");
