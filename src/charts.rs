@@ -10,9 +10,9 @@ use plotly::common::{Line, Marker, Mode, Orientation, Title};
 use plotly::layout::{Axis, AxisType, BarMode, DragMode, HoverMode, Legend, Margin};
 use plotly::{Bar, Configuration, Layout, Plot, Scatter};
 use queuescope_core::analysis::{
-    BucketGrid, GroupedSeries, Groups, Prepared, RunLayout, StatusCounts, Zone,
+    BucketGrid, GroupedSeries, Groups, RasterWindow, RunBar, RunLayout, StatusCounts, Zone,
 };
-use queuescope_core::Ms;
+use queuescope_core::{Job, Ms};
 use std::sync::Arc;
 
 /// A figure ready for Plotly: `{"data", "layout", "config"}` as JSON.
@@ -73,6 +73,14 @@ pub fn offset_at(zone: &Zone, t: Ms) -> Ms {
         Zone::Utc => 0,
         Zone::Local(z) => z.offset_at(t),
     }
+}
+
+/// The instant shown as wall-clock `wall` in the zone (the inverse of
+/// `t + offset_at(zone, t)`): the offset at the guessed instant, then once
+/// more for DST edges.
+pub fn instant_of_wall(wall: Ms, zone: &Zone) -> Ms {
+    let guess = wall - offset_at(zone, wall);
+    wall - offset_at(zone, guess)
 }
 
 /// x values of a grid: bucket starts as wall-clock strings in the zone.
@@ -138,8 +146,16 @@ fn config() -> Configuration {
 /// `"layout":{` is the plot's own key: inside a JSON string a quote is
 /// always escaped, and no trace has a `layout` key.
 fn finish(plot: Plot, uirevision: &str) -> Chart {
+    finish_with(plot, uirevision, &[])
+}
+
+/// [`finish`], splicing more layout keys that plotly.rs lacks (`images`).
+fn finish_with(plot: Plot, uirevision: &str, extra: &[(&str, serde_json::Value)]) -> Chart {
     let json = plot.to_json();
-    let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
+    let mut rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
+    for (key, value) in extra {
+        rev.push_str(&format!(",{}:{value}", serde_json::Value::from(*key)));
+    }
     const KEY: &str = "\"layout\":{";
     let json = match json.find(KEY) {
         Some(i) => {
@@ -236,81 +252,90 @@ pub fn queued_time(
     )
 }
 
-/// Above this many points a trace is drawn with WebGL.
-pub const WEBGL_POINTS: usize = 4_000;
+/// The picture of the runs for one window of the Job runs axes
+/// ([`queuescope_core::analysis::raster_runs`], encoded by the page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunsImage {
+    /// Image URL (a `data:image/png` URL).
+    pub source: String,
+    /// The axes window it was drawn for (x in wall-clock ms, y in lanes).
+    pub window: RasterWindow,
+}
 
-/// Job runs: one horizontal segment per run in its lane, one trace per group
-/// (never one per job), drag-to-select as the default tool.
+/// Parses a `#rrggbb` colour to RGBA with alpha `a` (grey if malformed).
+pub fn rgba(hex: &str, a: u8) -> [u8; 4] {
+    let c = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0x80)
+    };
+    [c(1), c(3), c(5), a]
+}
+
+/// A colour washed out toward white, for runs outside the brush.
+pub fn faded(c: [u8; 4]) -> [u8; 4] {
+    let f = |v: u8| ((u16::from(v) * 30 + 255 * 70) / 100) as u8;
+    [f(c[0]), f(c[1]), f(c[2]), c[3]]
+}
+
+/// Job runs: the axes, a legend of the groups (one colour each, the same
+/// as in the other panels) and the runs as one image laid on the axes.
+///
+/// The runs are pixels, not points: at 100k runs a line segment per run
+/// was ~400k WebGL points that Plotly had to parse, index for hover and
+/// hit-test on every brush (seconds to a minute). The image is drawn for
+/// the window on screen and redrawn when it changes (zoom, pan, resize);
+/// hover is the app's own lookup ([`queuescope_core::analysis::LaneIndex`]).
+/// One invisible trace spans the axes, so double-click autoscale returns
+/// to the whole range and Plotly's select tool (the default drag mode)
+/// has a trace to select on: it reports the box, and core does the rest.
 pub fn job_runs(
-    prep: &Prepared,
     layout: &RunLayout,
     groups: &Groups,
-    zone: &Zone,
+    x_range: (Ms, Ms),
+    image: Option<&RunsImage>,
     uirevision: &str,
 ) -> Chart {
-    let n = groups.names.len();
-    // x values are wall-clock milliseconds (the instant shifted by the
-    // zone's offset): Plotly reads numbers on a date axis as UTC wall clock,
-    // so they show the same times as the strings of the other charts, and
-    // Plotly need not parse 300k date strings.
-    let mut xs: Vec<Vec<Option<Ms>>> = vec![Vec::new(); n];
-    let mut ys: Vec<Vec<Option<u32>>> = vec![Vec::new(); n];
-    let mut texts: Vec<Vec<String>> = vec![Vec::new(); n];
-    // Four points a run (start, middle, end, gap). Past the WebGL threshold
-    // only the middle point carries the hover text: at 100k runs the figure
-    // shrinks from 42.6 MB to 19.3 MB (and its build from 1.24 s to 0.89 s
-    // natively), which JSON.parse and Plotly also pay for on every regroup.
-    let webgl = layout.bars.len() * 4 > WEBGL_POINTS;
-    for bar in &layout.bars {
-        let g = bar.group as usize;
-        if g >= n {
-            continue;
-        }
-        let Some(job) = prep.get(bar.job as usize) else {
-            continue;
-        };
-        let text = format!(
-            "{} · {}<br>launch job: {}<br>user: {}<br>{} → {} ({})",
-            escape(job.run_name.as_deref().unwrap_or("(unnamed run)")),
-            escape(job.run_id.as_deref().unwrap_or(&job.id)),
-            escape(&job.job),
-            escape(job.user.as_deref().unwrap_or("(none)")),
-            short_time(bar.start, offset_at(zone, bar.start)),
-            short_time(bar.end, offset_at(zone, bar.end)),
-            duration((bar.end - bar.start) as f64 / 1000.0),
-        );
-        let mid = bar.start + (bar.end - bar.start) / 2;
-        for t in [bar.start, mid, bar.end] {
-            xs[g].push(Some(t + offset_at(zone, t)));
-            ys[g].push(Some(bar.lane));
-            texts[g].push(if webgl && t != mid {
-                String::new()
-            } else {
-                text.clone()
-            });
-        }
-        xs[g].push(None);
-        ys[g].push(None);
-        texts[g].push(String::new());
-    }
-    let width = (360.0 / (layout.lanes.max(1) as f64)).clamp(1.5, 12.0);
-    let mut plot = Plot::new();
-    for (i, name) in groups.names.iter().enumerate() {
-        let trace = Scatter::new(std::mem::take(&mut xs[i]), std::mem::take(&mut ys[i]))
-            .name(escape(name))
-            .mode(Mode::Lines)
-            .line(Line::new().color(group_color(i, name)).width(width))
-            .text_array(std::mem::take(&mut texts[i]))
-            .hover_template("%{text}<extra></extra>")
-            .connect_gaps(false)
-            .web_gl_mode(webgl);
-        plot.add_trace(trace);
-    }
     let lanes = layout.lanes.max(1) as f64;
+    let (x0, x1) = x_range;
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(vec![x0, x1], vec![-0.5, lanes - 0.5])
+            .name("runs")
+            .mode(Mode::Lines)
+            .line(Line::new().width(0.0))
+            .hover_info(plotly::common::HoverInfo::Skip)
+            .show_legend(false),
+    );
+    for (i, name) in groups.names.iter().enumerate() {
+        plot.add_trace(
+            Scatter::new(vec![None::<Ms>], vec![None::<f64>])
+                .name(escape(name))
+                .mode(Mode::Lines)
+                .line(Line::new().color(group_color(i, name)).width(10.0))
+                .hover_info(plotly::common::HoverInfo::Skip),
+        );
+    }
     plot.set_layout(
         base_layout("lanes")
-            .hover_mode(HoverMode::Closest)
+            .hover_mode(HoverMode::False)
             .drag_mode(DragMode::Select)
+            .legend(
+                Legend::new()
+                    .orientation(Orientation::Vertical)
+                    .x(1.02)
+                    .y(1.0)
+                    .trace_order(plotly::layout::TraceOrder::Normal)
+                    .item_click(plotly::layout::ItemClick::False)
+                    .item_double_click(plotly::layout::ItemClick::False),
+            )
+            .x_axis(
+                Axis::new()
+                    .type_(AxisType::Date)
+                    .show_grid(false)
+                    .line_color("#c9ced6")
+                    .range(vec![x0, x1]),
+            )
             .y_axis(
                 Axis::new()
                     .title(Title::with_text("lanes"))
@@ -321,7 +346,43 @@ pub fn job_runs(
             ),
     );
     plot.set_configuration(config());
-    finish(plot, uirevision)
+    let images = match image {
+        Some(img) => serde_json::json!([{
+            "source": img.source,
+            "xref": "x",
+            "yref": "y",
+            "x": img.window.x0,
+            "y": img.window.y0,
+            "sizex": img.window.x1 - img.window.x0,
+            "sizey": img.window.y1 - img.window.y0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "sizing": "stretch",
+            "layer": "below",
+        }]),
+        None => serde_json::json!([]),
+    };
+    finish_with(plot, uirevision, &[("images", images)])
+}
+
+/// The hover card of a run on Job runs: plain text lines (the page shows
+/// them as text, so nothing needs escaping).
+pub fn run_tip(job: &Job, bar: &RunBar, zone: &Zone) -> Vec<String> {
+    vec![
+        format!(
+            "{} · {}",
+            job.run_name.as_deref().unwrap_or("(unnamed run)"),
+            job.run_id.as_deref().unwrap_or(&job.id)
+        ),
+        format!("launch job: {}", job.job),
+        format!("user: {}", job.user.as_deref().unwrap_or("(none)")),
+        format!(
+            "{} → {} ({})",
+            short_time(bar.start, offset_at(zone, bar.start)),
+            short_time(bar.end, offset_at(zone, bar.end)),
+            duration((bar.end - bar.start) as f64 / 1000.0)
+        ),
+    ]
 }
 
 /// One usage line: a run's series, already downsampled.
@@ -453,9 +514,9 @@ mod tests {
     }
 
     #[test]
-    fn job_runs_x_are_wall_clock_ms_and_uirevision_is_spliced_in() {
+    fn job_runs_is_axes_a_legend_and_the_image_with_uirevision_spliced_in() {
         use queuescope_core::analysis::{
-            fold_groups, group, run_layout, select, Filters, GroupBy, LocalZone, Prepared,
+            fold_groups, group, run_layout, select, Filters, GroupBy, Prepared,
         };
         use queuescope_core::time::parse_rfc3339;
         let body = r#"{"jobs": [{"id": "j1", "job": "train", "run_id": "r1", "user": "a<b",
@@ -472,20 +533,70 @@ mod tests {
         let sel = select(&p, &Filters::default(), range);
         let groups = fold_groups(&group(&p, &sel, &GroupBy::User), 12);
         let layout = run_layout(&p, &sel, &groups, range);
-        let zone = Zone::Local(LocalZone::fixed(9 * H));
-        let v = json(&job_runs(&p, &layout, &groups, &zone, "q|\"rev\""));
-        let (start, end) = (t("2026-11-21T09:00:00Z"), t("2026-11-21T11:00:00Z"));
-        let x: Vec<Value> = [start, (start + end) / 2, end]
-            .iter()
-            .map(|&ms| Value::from(ms + 9 * H))
-            .chain([Value::Null])
-            .collect();
-        assert_eq!(v["data"][0]["x"], Value::Array(x));
-        assert_eq!(v["data"][0]["y"], serde_json::json!([0, 0, 0, null]));
-        let text = v["data"][0]["text"][0].as_str().unwrap();
-        assert!(text.contains("user: a&lt;b<br>"), "{text}");
+        let (x0, x1) = (range.from + 9 * H, range.to + 9 * H);
+        let window = RasterWindow {
+            x0: x0 as f64,
+            x1: x1 as f64,
+            y0: -0.5,
+            y1: 0.5,
+            width: 800,
+            height: 300,
+        };
+        let image = RunsImage {
+            source: "data:image/png;base64,AAAA".into(),
+            window,
+        };
+        let v = json(&job_runs(
+            &layout,
+            &groups,
+            (x0, x1),
+            Some(&image),
+            "q|\"rev\"",
+        ));
+        // The axes trace spans the range and the lanes; one legend entry a group.
+        assert_eq!(v["data"][0]["x"], serde_json::json!([x0, x1]));
+        assert_eq!(v["data"][0]["y"], serde_json::json!([-0.5, 0.5]));
+        assert_eq!(v["data"][0]["showlegend"], false);
+        assert_eq!(v["data"].as_array().unwrap().len(), 1 + groups.names.len());
+        assert_eq!(v["data"][1]["name"], "a&lt;b");
+        assert_eq!(v["data"][1]["line"]["color"], GROUP_PALETTE[0]);
         assert_eq!(v["layout"]["uirevision"], "q|\"rev\"");
         assert_eq!(v["layout"]["dragmode"], "select");
+        assert_eq!(v["layout"]["hovermode"], false);
+        assert_eq!(v["layout"]["xaxis"]["range"], serde_json::json!([x0, x1]));
+        assert_eq!(
+            v["layout"]["yaxis"]["range"],
+            serde_json::json!([0.5, -0.5])
+        );
+        let img = &v["layout"]["images"][0];
+        assert_eq!(img["source"], "data:image/png;base64,AAAA");
+        assert_eq!(
+            (img["x"].as_f64(), img["sizex"].as_f64()),
+            (Some(x0 as f64), Some((x1 - x0) as f64))
+        );
+        assert_eq!(
+            (img["y"].as_f64(), img["sizey"].as_f64()),
+            (Some(-0.5), Some(1.0))
+        );
+        assert_eq!(
+            (&img["xref"], &img["yref"], &img["sizing"]),
+            (
+                &Value::from("x"),
+                &Value::from("y"),
+                &Value::from("stretch")
+            )
+        );
+        // Without an image yet: no images.
+        let v = json(&job_runs(&layout, &groups, (x0, x1), None, "r"));
+        assert_eq!(v["layout"]["images"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn run_colours_parse_and_fade() {
+        assert_eq!(rgba("#4e79a7", 255), [0x4e, 0x79, 0xa7, 255]);
+        assert_eq!(rgba("oops", 9), [0x80, 0x80, 0x80, 9]);
+        // 30 % colour, 70 % white.
+        assert_eq!(faded([0, 100, 255, 255]), [178, 208, 255, 255]);
     }
 
     #[test]

@@ -40,10 +40,91 @@ extern "C" {
     fn plotly_purge(el: &HtmlElement) -> Result<JsValue, JsValue>;
 }
 
+type MouseListener = Closure<dyn FnMut(web_sys::MouseEvent)>;
+
 /// Closures bound to the graph's events; dropped (unbound) with the panel.
+#[derive(Default)]
 struct Bound {
-    _selected: Closure<dyn FnMut(JsValue)>,
-    _deselect: Closure<dyn FnMut(JsValue)>,
+    _plotly: Vec<Closure<dyn FnMut(JsValue)>>,
+    /// DOM listeners, removed from the element on drop of the panel.
+    dom: Vec<(&'static str, MouseListener)>,
+}
+
+/// Where a graph's axes are on screen: the plot area (CSS pixels from the
+/// graph element's top left) and the axis ranges it shows. On a date axis
+/// x is wall-clock milliseconds (what Plotly shows); y is in axis units,
+/// `y.0` at the top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotView {
+    /// Plot area left edge.
+    pub left: f64,
+    /// Plot area top edge.
+    pub top: f64,
+    /// Plot area width.
+    pub width: f64,
+    /// Plot area height.
+    pub height: f64,
+    /// x at the left and right edges.
+    pub x: (f64, f64),
+    /// y at the top and bottom edges.
+    pub y: (f64, f64),
+}
+
+impl PlotView {
+    /// Axis coordinates of a point of the plot area (CSS px).
+    pub fn to_axes(self, px: f64, py: f64) -> (f64, f64) {
+        (
+            self.x.0 + px / self.width * (self.x.1 - self.x.0),
+            self.y.0 + py / self.height * (self.y.1 - self.y.0),
+        )
+    }
+}
+
+/// The mouse over a graph's plot area.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pointer {
+    /// The axes when it moved.
+    pub view: PlotView,
+    /// Position in the plot area (CSS px).
+    pub px: f64,
+    /// Position in the plot area (CSS px).
+    pub py: f64,
+    /// Position in the viewport, to place a tooltip.
+    pub client_x: f64,
+    /// Position in the viewport.
+    pub client_y: f64,
+}
+
+/// An axis end as Plotly keeps it: a number, or a date string on a date axis.
+fn axis_value(v: &JsValue) -> Option<f64> {
+    v.as_f64().or_else(|| {
+        let s = v.as_string()?;
+        crate::format::parse_wall(&s).map(|ms| ms as f64)
+    })
+}
+
+/// Reads the graph's plot area and ranges (Plotly's `_fullLayout`, the
+/// only place they are kept once the user zooms or the page resizes).
+fn read_view(el: &HtmlElement) -> Option<PlotView> {
+    let full = get(el, "_fullLayout");
+    let size = get(&full, "_size");
+    // Plotly's `range` is [start, end] of the axis: left to right for x,
+    // bottom to top for y (so a reversed y axis starts at its largest value).
+    let range = |axis: &str| {
+        let r = js_sys::Array::from(&get(&get(&full, axis), "range"));
+        Some((axis_value(&r.get(0))?, axis_value(&r.get(1))?))
+    };
+    let (bottom, top) = range("yaxis")?;
+    let n = |k: &str| get(&size, k).as_f64();
+    let view = PlotView {
+        left: n("l")?,
+        top: n("t")?,
+        width: n("w")?,
+        height: n("h")?,
+        x: range("xaxis")?,
+        y: (top, bottom),
+    };
+    (view.width > 0.0 && view.height > 0.0).then_some(view)
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -77,6 +158,65 @@ fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
     }
 }
 
+/// Binds the graph's events once, after its first draw.
+fn bind(
+    el: &HtmlElement,
+    on_select: Option<Callback<Option<SelectBox>>>,
+    on_view: Option<Callback<PlotView>>,
+    on_pointer: Option<Callback<Option<Pointer>>>,
+) -> Bound {
+    let mut bound = Bound::default();
+    let mut plotly = |event: &str, f: Closure<dyn FnMut(JsValue)>| {
+        call_on(el, event, &f);
+        bound._plotly.push(f);
+    };
+    if let Some(cb) = on_select {
+        plotly(
+            "plotly_selected",
+            Closure::new(move |ev: JsValue| cb.run(select_box(&ev))),
+        );
+        plotly("plotly_deselect", Closure::new(move |_| cb.run(None)));
+    }
+    if let Some(cb) = on_view {
+        // Zoom, pan, autoscale and resize all come as relayouts.
+        let graph = el.clone();
+        plotly(
+            "plotly_relayout",
+            Closure::new(move |_| {
+                if let Some(view) = read_view(&graph) {
+                    cb.run(view);
+                }
+            }),
+        );
+    }
+    if let Some(cb) = on_pointer {
+        let graph = el.clone();
+        let moved = MouseListener::new(move |ev: web_sys::MouseEvent| {
+            let rect = graph.get_bounding_client_rect();
+            let at = read_view(&graph).and_then(|view| {
+                let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+                let px = cx - rect.left() - view.left;
+                let py = cy - rect.top() - view.top;
+                let inside = (0.0..=view.width).contains(&px) && (0.0..=view.height).contains(&py);
+                (inside && ev.buttons() == 0).then_some(Pointer {
+                    view,
+                    px,
+                    py,
+                    client_x: cx,
+                    client_y: cy,
+                })
+            });
+            cb.run(at);
+        });
+        let left = MouseListener::new(move |_| cb.run(None));
+        for (event, f) in [("mousemove", moved), ("mouseleave", left)] {
+            let _ = el.add_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+            bound.dom.push((event, f));
+        }
+    }
+    bound
+}
+
 /// A Plotly graph. `chart` is the spec to draw (`None`: keep the last one);
 /// `on_select` receives box selections (and `None` when cleared).
 #[component]
@@ -91,6 +231,15 @@ pub fn PlotlyChart(
     /// button, a new queue or range), the box drawn on the graph goes too.
     #[prop(optional, into)]
     selection_active: Option<Signal<bool>>,
+    /// Called with the axes after every draw, zoom, pan and resize (the
+    /// caller dedupes). A redraw it causes is part of the same render:
+    /// `data-app-state` stays busy until it is done.
+    #[prop(optional)]
+    on_view: Option<Callback<PlotView>>,
+    /// Called as the mouse moves over the plot area (`None`: it left, or a
+    /// button is down).
+    #[prop(optional)]
+    on_pointer: Option<Callback<Option<Pointer>>>,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     let renders = use_context::<Renders>();
@@ -164,18 +313,7 @@ pub fn PlotlyChart(
                     r.start();
                 }
                 if first {
-                    if let Some(cb) = on_select {
-                        let selected = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
-                            cb.run(select_box(&ev));
-                        });
-                        let deselect = Closure::<dyn FnMut(JsValue)>::new(move |_| cb.run(None));
-                        call_on(&el, "plotly_selected", &selected);
-                        call_on(&el, "plotly_deselect", &deselect);
-                        *bound2.borrow_mut() = Some(Bound {
-                            _selected: selected,
-                            _deselect: deselect,
-                        });
-                    }
+                    *bound2.borrow_mut() = Some(bind(&el, on_select, on_view, on_pointer));
                 }
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
@@ -183,6 +321,12 @@ pub fn PlotlyChart(
                         error.set(Some("the chart could not be drawn".into()));
                     } else {
                         error.set(None);
+                    }
+                    if let (Some(cb), Some(view)) = (on_view, read_view(&el)) {
+                        cb.run(view);
+                        // A redraw for the new view is queued as a reactive
+                        // effect (a microtask); finish after it has started.
+                        gloo_timers::future::TimeoutFuture::new(0).await;
                     }
                     if let Some(r) = renders {
                         r.finish();
@@ -205,8 +349,13 @@ pub fn PlotlyChart(
                 let el: HtmlElement = el.into();
                 let _ = plotly_purge(&el);
             }
-            // The graph no longer calls the closures: drop them.
-            bound.borrow_mut().take();
+            // The graph no longer calls the closures: unbind and drop them.
+            if let (Some(b), Some(el)) = (bound.borrow_mut().take(), node.get_untracked()) {
+                for (event, f) in &b.dom {
+                    let _ =
+                        el.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+                }
+            }
         }
     });
 

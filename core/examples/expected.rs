@@ -23,6 +23,8 @@
 //!   table downloads.
 //! - `recent-runs`: the runs the usage charts show without a brush (the 50
 //!   most recent), with their metrics.
+//! - `runs`: the Job runs bars (job, run, user, start, end, lane, group),
+//!   the `--limit` longest first.
 //! - `errors`: the errors in the view, newest first (`--limit` rows).
 //! - `facets`: the filter values (with job counts) of the unfiltered range.
 //!
@@ -34,13 +36,14 @@
 use queuescope_core::analysis::{
     auto_width, brush_select, errors_page, fold_groups, group, job_status, parse_width,
     queued_time, rows_to_csv, run_layout, select, table_rows, Brush, BucketGrid, Column, Field,
-    Filters, GroupBy, Prepared, RunLayout, Selection, TableRow, TimeRange, Zone,
+    Filters, GroupBy, Prepared, RunBar, RunLayout, Selection, TableRow, TimeRange, Zone,
 };
 use queuescope_core::demo::{generate, run_metrics, DemoConfig};
 use queuescope_core::parse::Metric;
 use queuescope_core::time::parse_rfc3339;
-use queuescope_core::{Dataset, Ms};
+use queuescope_core::{Dataset, Job, Ms};
 use serde_json::json;
+use std::cmp::Reverse;
 use std::process::ExitCode;
 
 /// Groups a panel shows (`src/state.rs`: `MAX_GROUPS`).
@@ -237,6 +240,21 @@ fn row_json(args: &Args, v: &View, r: &TableRow) -> serde_json::Value {
     })
 }
 
+/// The first `n` Job runs bars by `key` (ties by job index), each as `row(job, bar)`.
+fn bars_json<K: Ord>(
+    v: &View,
+    n: usize,
+    key: impl Fn(&RunBar) -> K,
+    row: impl Fn(&Job, &RunBar) -> serde_json::Value,
+) -> Vec<serde_json::Value> {
+    let mut bars: Vec<_> = v.runs.bars.iter().collect();
+    bars.sort_by(|x, y| key(x).cmp(&key(y)).then(x.job.cmp(&y.job)));
+    bars.into_iter()
+        .take(n)
+        .filter_map(|b| Some(row(v.prep.get(b.job as usize)?, b)))
+        .collect()
+}
+
 fn run(args: &Args) -> Result<serde_json::Value, String> {
     let v = view(args)?;
     let x = &v.grid.starts;
@@ -280,22 +298,32 @@ fn run(args: &Args) -> Result<serde_json::Value, String> {
         }
         "recent-runs" => {
             // As `in_view` in src/components/usage.rs: latest start first, ties by job index.
-            let mut bars: Vec<_> = v.runs.bars.iter().collect();
-            bars.sort_by(|x, y| y.start.cmp(&x.start).then(x.job.cmp(&y.job)));
-            let runs: Vec<_> = bars
-                .into_iter()
-                .take(RECENT_RUNS)
-                .filter_map(|b| {
-                    let job = v.prep.get(b.job as usize)?;
-                    Some(json!({
-                        "job_id": job.id,
-                        "run_id": job.run_id.as_deref().unwrap_or(&job.id),
-                        "started": b.start,
-                        "metrics": metrics_of(args, &v, b.job),
-                    }))
+            let runs = bars_json(&v, RECENT_RUNS, |b| Reverse(b.start), |job, b| {
+                json!({
+                    "job_id": job.id,
+                    "run_id": job.run_id.as_deref().unwrap_or(&job.id),
+                    "started": b.start,
+                    "metrics": metrics_of(args, &v, b.job),
                 })
-                .collect();
+            });
             Ok(json!({ "runs": runs }))
+        }
+        "runs" => {
+            // The Job runs bars, longest first (easy to point at).
+            let runs = bars_json(&v, args.limit, |b| Reverse(b.end - b.start), |job, b| {
+                json!({
+                    "job_id": job.id,
+                    "run_id": job.run_id.as_deref().unwrap_or(&job.id),
+                    "run_name": job.run_name,
+                    "job": job.job,
+                    "user": job.user,
+                    "start": b.start,
+                    "end": b.end,
+                    "lane": b.lane,
+                    "group": v.groups.names.get(usize::from(b.group)),
+                })
+            });
+            Ok(json!({ "lanes": v.runs.lanes, "runs": runs }))
         }
         "errors" => {
             let (total, rows) = errors_page(&v.prep, &v.sel, args.range, 0, args.limit);
@@ -324,7 +352,7 @@ fn run(args: &Args) -> Result<serde_json::Value, String> {
             Ok(out.into())
         }
         other => Err(format!(
-            "unknown report {other:?} (known: job-status, queued-time, brush, recent-runs, errors, facets)"
+            "unknown report {other:?} (known: job-status, queued-time, brush, recent-runs, runs, errors, facets)"
         )),
     }
 }

@@ -3,7 +3,8 @@
 
 use super::controls::ControlPanel;
 use super::links::{ExternalLinks, Prefs};
-use super::panels::{ErrorsPanel, Header, JobRunsPanel, JobStatusPanel, Notices, QueuedTimePanel};
+use super::panels::{ErrorsPanel, Header, JobStatusPanel, Notices, QueuedTimePanel};
+use super::runs::JobRunsPanel;
 use super::tables::SelectionPanel;
 use super::usage::UsagePanels;
 use crate::api::{LoadError, Source};

@@ -6,6 +6,7 @@ mod controls;
 mod dashboard;
 mod links;
 mod panels;
+mod runs;
 mod tables;
 mod usage;
 

@@ -1,13 +1,13 @@
 //! The header, notices, the panel frame and the chart panels.
 
 use super::dashboard::{NoticeList, Queues};
-use crate::charts::{self, SelectBox};
+use crate::charts;
 use crate::config::Config;
 use crate::format;
 use crate::plotly_glue::PlotlyChart;
 use crate::state::{Analysis, DataState, ViewState, MAX_GROUPS};
 use leptos::prelude::*;
-use queuescope_core::analysis::{self, Brush, Zone};
+use queuescope_core::analysis::{self, Zone};
 use queuescope_core::Ms;
 
 /// What a panel shows besides its content.
@@ -283,90 +283,7 @@ pub fn QueuedTimePanel() -> impl IntoView {
 /// Parses Plotly's wall-clock date string (`2026-11-21 08:30:12.5`) back
 /// to UTC in the given zone.
 pub fn parse_wall_clock(s: &str, zone: &Zone) -> Option<Ms> {
-    let s = s.trim();
-    let fmts = [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d",
-    ];
-    let naive = fmts.iter().find_map(|f| {
-        chrono::NaiveDateTime::parse_from_str(s, f)
-            .ok()
-            .or_else(|| {
-                chrono::NaiveDate::parse_from_str(s, f)
-                    .ok()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-            })
-    })?;
-    let wall = naive.and_utc().timestamp_millis();
-    // Offset at the guessed instant, then once more (DST edges).
-    let guess = wall - charts::offset_at(zone, wall);
-    Some(wall - charts::offset_at(zone, guess))
-}
-
-/// Job runs: lanes, colour per group, brush selects runs.
-#[component]
-pub fn JobRunsPanel() -> impl IntoView {
-    let a = expect_context::<Analysis>();
-    let view = expect_context::<ViewState>();
-    let rev = ui_revision();
-    let chart = Memo::new(move |_| {
-        let l = a.prepared.get()?;
-        let (zone, rev) = (a.zone.get(), rev.get());
-        let c = a.runs.with(|r| {
-            a.groups.with(|g| {
-                crate::dom::timed("qs:chart:job-runs", || {
-                    charts::job_runs(&l.prepared, r, g, &zone, &rev)
-                })
-            })
-        });
-        Some(c)
-    });
-    let on_select = Callback::new(move |b: Option<SelectBox>| {
-        let brush = b.and_then(|b| {
-            let zone = a.zone.get_untracked();
-            let x0 = parse_wall_clock(&b.x0, &zone)?;
-            let x1 = parse_wall_clock(&b.x1, &zone)?;
-            let (from, to) = (x0.min(x1), x0.max(x1));
-            Some(Brush {
-                from,
-                to,
-                lanes: b.y.map(|(y0, y1)| (y0.min(y1), y0.max(y1))),
-            })
-        });
-        view.brush.set(brush);
-    });
-    let subtitle = Signal::derive(move || {
-        let runs = a.runs.with(|r| r.bars.len());
-        let lanes = a.runs.with(|r| r.lanes);
-        match a.brushed.get() {
-            Some(sel) => format!(
-                "{} runs in {} lanes · {} selected by the brush",
-                format::count(runs),
-                lanes,
-                format::count(sel.len())
-            ),
-            None => format!(
-                "{} runs in {} lanes · drag to select a time span",
-                format::count(runs),
-                lanes
-            ),
-        }
-    });
-    let status = data_status("No jobs in this range");
-    let actions = ViewFn::from(move || {
-        view! {
-            <button class="qs-btn qs-btn-quiet" data-clear-brush
-                disabled=move || view.brush.with(|b| b.is_none())
-                on:click=move |_| view.brush.set(None)>"Clear selection"</button>
-        }
-    });
-    view! {
-        <Panel name="job-runs" title="Job runs" subtitle=subtitle status=status class="qs-wide qs-tall" actions=actions>
-            <PlotlyChart chart=chart on_select=on_select selection_active=Signal::derive(move || view.brush.with(|b| b.is_some()))/>
-        </Panel>
-    }
+    Some(charts::instant_of_wall(crate::format::parse_wall(s)?, zone))
 }
 
 /// Errors in the range, newest first, following the filters.

@@ -146,3 +146,64 @@ export function durationSecs(text) {
   if (parts.length === 0) return null;
   return parts.reduce((sum, [, n, u]) => sum + Number(n) * units[u], 0);
 }
+
+/**
+ * The Job runs chart as the user sees it: the plot area on the page
+ * (`box`, CSS px), the axis ranges shown (`x` in wall-clock ms, `y` as
+ * [top, bottom] in lanes), the legend colour of each group, and
+ * `pixel(xMs, lane)`, the RGBA of the runs image at that point (read back
+ * through a canvas from the image Plotly shows).
+ */
+export async function runsChart(page) {
+  const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
+  await graph.scrollIntoViewIfNeeded();
+  const box = await graph.locator('.nsewdrag').first().boundingBox();
+  const info = await graph.evaluate((el) => {
+    const fl = el._fullLayout;
+    return {
+      x: fl.xaxis.range,
+      y: [fl.yaxis.range[1], fl.yaxis.range[0]],
+      colors: Object.fromEntries(el.data.filter((d) => d.showlegend !== false).map((d) => [d.name, d.line.color])),
+      images: (fl.images ?? []).length,
+    };
+  });
+  const x = info.x.map((v) => (typeof v === 'number' ? v : wallClockMs(v)));
+  const pixel = (xMs, lane) =>
+    graph.evaluate(
+      async (el, [xMs, lane]) => {
+        const im = el._fullLayout.images[0];
+        const img = new Image();
+        img.src = im.source;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const x0 = typeof im.x === 'number' ? im.x : Date.parse(im.x.replace(' ', 'T') + 'Z');
+        const col = Math.floor(((xMs - x0) / im.sizex) * c.width);
+        const row = Math.floor(((lane - im.y) / im.sizey) * c.height);
+        return Array.from(ctx.getImageData(col, row, 1, 1).data);
+      },
+      [xMs, lane],
+    );
+  /** Page coordinates of (xMs, lane). */
+  const at = (xMs, lane) => [
+    box.x + ((xMs - x[0]) / (x[1] - x[0])) * box.width,
+    box.y + ((lane - info.y[0]) / (info.y[1] - info.y[0])) * box.height,
+  ];
+  return { box, x, y: info.y, colors: info.colors, images: info.images, pixel, at };
+}
+
+/** `#4e79a7` as `[r, g, b, 255]`. */
+export function hexRgba(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).concat(255);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** `Nov 26 17:45` of UTC milliseconds, as the app's `short_time` in UTC. */
+export function shortTime(ms) {
+  const d = new Date(ms);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}

@@ -3,6 +3,8 @@
 // for the same data and view (core/examples/expected.rs):
 //
 //   - usage charts without a brush: the 50 most recent runs;
+//   - Job runs: the longest runs are drawn in their lanes in their group's
+//     colour, and hovering one shows its card;
 //   - errors: newest first, every page equal to the core's list;
 //   - grouping: queued-time traces per project and per label:team;
 //   - a real mouse box on Job runs: the selection table lists exactly the
@@ -19,7 +21,18 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openApp, startDemoBackend, expectedFromCore, xToMs } from './harness.mjs';
-import { afterAction, allRows, dragBox, durationSecs, reload, tableRows, wallClockMs } from './monitor-helpers.mjs';
+import {
+  afterAction,
+  allRows,
+  dragBox,
+  durationSecs,
+  hexRgba,
+  reload,
+  runsChart,
+  shortTime,
+  tableRows,
+  wallClockMs,
+} from './monitor-helpers.mjs';
 
 const SEED = '7';
 const JOBS = '3000';
@@ -94,6 +107,36 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     assert.equal(names['cpu-util'].length, 50, 'every run has a CPU series');
     const subtitle = await page.locator('[data-panel="cpu-util"] .qs-sub').innerText();
     assert.match(subtitle, /the 50 most recent runs/);
+  });
+
+  await t.test('Job runs draws each run where the core lays it out, and hovering shows it', async () => {
+    const { runs, lanes } = await core('runs', '--limit', '6');
+    const chart = await runsChart(page);
+    assert.equal(chart.images, 1, 'the runs are one image on the axes');
+    assert.deepEqual(chart.y, [-0.5, lanes - 0.5], 'one lane a row, lane 0 at the top');
+    assert.deepEqual(chart.x, [Date.parse(FROM), Date.parse(TO)], 'the whole range');
+    // The middle of what the range shows of a run.
+    const mid = (r) => (Math.max(r.start, Date.parse(FROM)) + Math.min(r.end, Date.parse(TO))) / 2;
+    // The middle of each of the longest runs has its group's legend colour.
+    for (const r of runs) {
+      assert.ok(chart.colors[r.group], `a legend entry for ${r.group}`);
+      assert.deepEqual(await chart.pixel(mid(r), r.lane), hexRgba(chart.colors[r.group]), `${r.job_id} in lane ${r.lane}`);
+    }
+    // Hovering the longest run shows its card.
+    const r = runs[0];
+    await page.mouse.move(...chart.at(mid(r), r.lane));
+    const card = page.locator(`[data-panel="job-runs"] .qs-tip[data-run-tip="${r.job_id}"]`);
+    await card.waitFor();
+    const lines = (await card.innerText()).split('\n');
+    assert.deepEqual(lines.slice(0, 3), [
+      `${r.run_name ?? '(unnamed run)'} · ${r.run_id}`,
+      `launch job: ${r.job}`,
+      `user: ${r.user ?? '(none)'}`,
+    ]);
+    assert.ok(lines[3].startsWith(`${shortTime(r.start)} → ${shortTime(r.end)} (`), lines[3]);
+    // Off the plot, the card goes.
+    await page.mouse.move(chart.box.x - 30, chart.box.y - 30);
+    await page.locator('[data-panel="job-runs"] .qs-tip').waitFor({ state: 'detached' });
   });
 
   await t.test('errors are newest first and equal the core, page by page', async () => {

@@ -34,7 +34,10 @@ pub use group::{
 };
 pub use prepared::{Prepared, NONE_NAME};
 pub use queued::{queued_time, GroupedSeries};
-pub use runs::{brush_select, run_layout, Brush, RunBar, RunLayout};
+pub use runs::{
+    brush_select, raster_runs, run_layout, Brush, LaneIndex, RasterWindow, RunBar, RunLayout,
+    MAX_RASTER_SIDE,
+};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
 pub use table::{

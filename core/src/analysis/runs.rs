@@ -177,3 +177,172 @@ pub fn brush_select(layout: &RunLayout, brush: &Brush) -> Vec<u32> {
         .map(|b| b.job)
         .collect()
 }
+
+/// The part of the timeline a raster covers, and its size in pixels.
+/// `x` is in the units of the caller's `x_of` (the chart's x axis); `y` in
+/// lanes, `y0` at the top row (lane 0 is drawn at the top), so a bar of
+/// lane `k` is centred on `y = k`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RasterWindow {
+    /// x at the left edge of the first column.
+    pub x0: f64,
+    /// x at the right edge of the last column.
+    pub x1: f64,
+    /// Lane coordinate at the top edge.
+    pub y0: f64,
+    /// Lane coordinate at the bottom edge.
+    pub y1: f64,
+    /// Columns.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+}
+
+/// Largest raster side: a bigger window is refused (an empty raster), so a
+/// bad size from the page can never allocate gigabytes.
+pub const MAX_RASTER_SIDE: u32 = 8192;
+
+/// Draws the bars of `layout` into an RGBA image of `win` (rows from the
+/// top, 4 bytes a pixel, transparent where no bar is): the Job runs chart
+/// as pixels, so 100k runs cost one image instead of 400k plotted points.
+///
+/// A bar spans the columns from `floor` of its start to `ceil` of its end
+/// (at least one column, so a run shorter than a pixel stays visible) and,
+/// when a lane is at least 4 rows tall, the middle 70 % of its lane (a gap
+/// between lanes), else the whole lane (at least one row). Bars are drawn
+/// in start order, so where lanes share a row the later run shows.
+/// `x_of` maps a time to the x axis (e.g. the zone's wall clock) and must
+/// be monotonic; `color` gives each bar its RGBA colour.
+pub fn raster_runs(
+    layout: &RunLayout,
+    win: &RasterWindow,
+    x_of: impl Fn(Ms) -> f64,
+    color: impl Fn(&RunBar) -> [u8; 4],
+) -> Vec<u8> {
+    let (w, h) = (win.width, win.height);
+    if w == 0 || h == 0 || w > MAX_RASTER_SIDE || h > MAX_RASTER_SIDE {
+        return Vec::new();
+    }
+    let mut px = vec![0u8; w as usize * h as usize * 4];
+    let (dx, dy) = (win.x1 - win.x0, win.y1 - win.y0);
+    if !(dx > 0.0 && dy > 0.0 && dx.is_finite() && dy.is_finite()) {
+        return px;
+    }
+    let (sx, sy) = (f64::from(w) / dx, f64::from(h) / dy);
+    let half = if sy >= 4.0 { 0.35 } else { 0.5 };
+    // A pixel span [a, b) in 0..n from fractional edges; at least one pixel.
+    let span = |a: f64, b: f64, n: u32| -> Option<(usize, usize)> {
+        let (n, a, b) = (f64::from(n), a.floor(), b.ceil());
+        if b <= 0.0 || a >= n {
+            return None;
+        }
+        let (a, b) = (a.max(0.0), b.min(n).max(a + 1.0).min(n));
+        Some((a as usize, b as usize))
+    };
+    for bar in &layout.bars {
+        let left = (x_of(bar.start) - win.x0) * sx;
+        let right = (x_of(bar.end) - win.x0) * sx;
+        let lane = f64::from(bar.lane);
+        let top = (lane - half - win.y0) * sy;
+        let bottom = (lane + half - win.y0) * sy;
+        let (Some((c0, c1)), Some((r0, r1))) = (span(left, right, w), span(top, bottom, h)) else {
+            continue;
+        };
+        let rgba = color(bar);
+        for r in r0..r1 {
+            let row = r * w as usize * 4;
+            if let Some(cells) = px.get_mut(row + c0 * 4..row + c1 * 4) {
+                for cell in cells.chunks_exact_mut(4) {
+                    cell.copy_from_slice(&rgba);
+                }
+            }
+        }
+    }
+    px
+}
+
+/// The bars of each lane in start order, to find the run under a pointer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaneIndex {
+    /// Bar indices grouped by lane; lane `k` is `order[first[k]..first[k + 1]]`.
+    order: Vec<u32>,
+    /// Where each lane starts in `order` (`lanes + 1` entries).
+    first: Vec<u32>,
+}
+
+impl LaneIndex {
+    /// Indexes a layout, O(bars).
+    pub fn new(layout: &RunLayout) -> Self {
+        let lanes = layout.lanes as usize;
+        let mut first = vec![0u32; lanes + 1];
+        for bar in &layout.bars {
+            if let Some(n) = first.get_mut(bar.lane as usize + 1) {
+                *n += 1;
+            }
+        }
+        for k in 1..first.len() {
+            first[k] += first[k - 1];
+        }
+        let mut next = first.clone();
+        let mut order = vec![0u32; layout.bars.len()];
+        for (i, bar) in layout.bars.iter().enumerate() {
+            if let Some(slot) = next.get_mut(bar.lane as usize) {
+                if let Some(o) = order.get_mut(*slot as usize) {
+                    *o = i as u32;
+                }
+                *slot += 1;
+            }
+        }
+        LaneIndex { order, first }
+    }
+
+    /// The bar (index into `layout.bars`) under a pointer at time `t` and
+    /// lanes `lanes` (inclusive, the lanes the pointer's pixel covers),
+    /// within `slack` ms of `t`: the nearest in time, ties to the later start
+    /// (the one drawn on top). Bars of a lane never overlap, so each lane
+    /// is one binary search.
+    pub fn bar_at(&self, layout: &RunLayout, t: Ms, lanes: (f64, f64), slack: Ms) -> Option<usize> {
+        let top = self.first.len().saturating_sub(2) as f64;
+        let lo = lanes.0.min(lanes.1).round().clamp(0.0, top) as usize;
+        let hi = lanes.0.max(lanes.1).round().clamp(0.0, top) as usize;
+        if self.first.len() < 2 || lanes.0.max(lanes.1) < -0.5 || lanes.0.min(lanes.1) > top + 0.5 {
+            return None;
+        }
+        let mut best: Option<(Ms, Ms, usize)> = None; // (distance, -start, bar)
+        for lane in lo..=hi {
+            let (a, b) = (self.first[lane] as usize, self.first[lane + 1] as usize);
+            let bars = self.order.get(a..b).unwrap_or(&[]);
+            // Bars start after each other: the last one starting at or
+            // before t, and the first one after it, are the only candidates.
+            let k = bars.partition_point(|&i| {
+                layout
+                    .bars
+                    .get(i as usize)
+                    .is_some_and(|bar| bar.start <= t)
+            });
+            for &i in bars
+                .get(k.saturating_sub(1)..(k + 1).min(bars.len()))
+                .unwrap_or(&[])
+            {
+                let Some(bar) = layout.bars.get(i as usize) else {
+                    continue;
+                };
+                let d = if t < bar.start {
+                    bar.start - t
+                } else if t >= bar.end {
+                    t - bar.end + 1 // to its last millisecond (the end is exclusive)
+                } else {
+                    0
+                };
+                if d > slack {
+                    continue;
+                }
+                let key = (d, -bar.start, i as usize);
+                if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map(|(_, _, i)| i)
+    }
+}
