@@ -206,5 +206,34 @@ fn bench_downsample(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_views, bench_downsample);
+/// One 5,000-job page of `GET /queues/{id}/jobs` (demo-backend's page size
+/// in the browser timings) read into checked jobs.
+fn bench_parse(c: &mut Criterion) {
+    let mut g = c.benchmark_group("core");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let data = dataset(5_000);
+    let page = queuescope_core::contract::JobsPage {
+        jobs: data
+            .jobs
+            .iter()
+            .take(5_000)
+            .map(queuescope_core::demo::to_raw_job)
+            .collect(),
+        next_cursor: Some("5000".into()),
+        generated_at: "2026-11-28T09:00:00Z".into(),
+    };
+    let body = serde_json::to_string(&page).unwrap_or_default();
+    eprintln!("jobs page: {} jobs, {} bytes", page.jobs.len(), body.len());
+    g.bench_function("parse_jobs_page_5000", |b| {
+        b.iter(|| {
+            let mut seen = std::collections::HashSet::new();
+            queuescope_core::parse_jobs_page(black_box(&body), &mut seen).map(|p| p.jobs.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_views, bench_downsample, bench_parse);
 criterion_main!(benches);

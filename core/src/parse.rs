@@ -10,6 +10,8 @@ use crate::contract::{QueueInfo, RawJob, RawSeries};
 use crate::model::{Job, JobError, JobState, Ms, Transition};
 use crate::time::parse_rfc3339;
 use serde::Deserialize;
+use serde_json::error::Category;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -104,17 +106,32 @@ pub struct ParsedJobsPage {
 }
 
 #[derive(Deserialize)]
-struct JobsEnvelope {
-    jobs: Vec<Value>,
+struct JobsEnvelope<'a> {
+    #[serde(borrow)]
+    jobs: Vec<&'a RawValue>,
     #[serde(default)]
     next_cursor: Option<String>,
     generated_at: String,
 }
 
-fn from_body<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, ParseError> {
-    let value: Value =
-        serde_json::from_str(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
-    serde_json::from_value(value).map_err(|e| ParseError::Shape(e.to_string()))
+/// Reads a response envelope. Its records stay raw text (`&RawValue`,
+/// borrowed from the body) and are read one by one into their own types,
+/// so a bad record is skipped alone and no `Value` tree of the whole body
+/// is ever built (at 100k jobs that tree cost more than the records).
+fn from_body<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, ParseError> {
+    serde_json::from_str(body).map_err(|e| match e.classify() {
+        Category::Data => ParseError::Shape(e.to_string()),
+        Category::Io | Category::Syntax | Category::Eof => ParseError::NotJson(e.to_string()),
+    })
+}
+
+/// A string field of a raw record, if it has one (for examples in reports).
+fn raw_field(raw: &RawValue, field: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Map<String, Value>>(raw.get())
+        .ok()?
+        .get(field)?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// Short reason for a serde error, without line/column noise (records are values).
@@ -126,11 +143,9 @@ fn serde_reason(e: &serde_json::Error) -> String {
     }
 }
 
-/// The id of a raw record, for examples in reports.
-fn record_id(v: &Value) -> String {
-    v.get("id")
-        .and_then(Value::as_str)
-        .map(|s| format!("job {s:?}"))
+/// How a job record is named in reports: `job "j1"`.
+fn job_name(id: Option<&str>) -> String {
+    id.map(|s| format!("job {s:?}"))
         .unwrap_or_else(|| "a job without an id".to_string())
 }
 
@@ -193,9 +208,8 @@ pub fn parse_jobs_page(
         next_cursor: env.next_cursor,
         generated_at,
     };
-    for v in env.jobs {
-        let id = record_id(&v);
-        let checked = serde_json::from_value::<RawJob>(v)
+    for raw in env.jobs {
+        let checked = serde_json::from_str::<RawJob>(raw.get())
             .map_err(|e| serde_reason(&e))
             .and_then(check_job);
         match checked {
@@ -203,13 +217,14 @@ pub fn parse_jobs_page(
                 if seen.insert(job.id.clone()) {
                     page.jobs.push(job);
                 } else {
+                    let id = job_name(Some(&job.id));
                     page.skipped
                         .add("duplicate id", format!("{id}: duplicate id"));
                 }
             }
             Err(reason) => {
-                let example = format!("{id}: {reason}");
-                page.skipped.add(&reason, example);
+                let id = job_name(raw_field(raw, "id").as_deref());
+                page.skipped.add(&reason, format!("{id}: {reason}"));
             }
         }
     }
@@ -220,15 +235,16 @@ pub fn parse_jobs_page(
 /// one, are skipped and counted.
 pub fn parse_queues(body: &str) -> Result<(Vec<QueueInfo>, SkipReport), ParseError> {
     #[derive(Deserialize)]
-    struct Env {
-        queues: Vec<Value>,
+    struct Env<'a> {
+        #[serde(borrow)]
+        queues: Vec<&'a RawValue>,
     }
     let env: Env = from_body(body)?;
     let mut out = Vec::new();
     let mut skipped = SkipReport::default();
     let mut seen = HashSet::new();
-    for v in env.queues {
-        match serde_json::from_value::<QueueInfo>(v) {
+    for raw in env.queues {
+        match serde_json::from_str::<QueueInfo>(raw.get()) {
             Ok(q) if q.id.is_empty() => skipped.add("empty id", "a queue with an empty id".into()),
             Ok(q) if !seen.insert(q.id.clone()) => {
                 skipped.add("duplicate id", format!("queue {:?}: duplicate id", q.id))
@@ -316,19 +332,15 @@ fn check_series(raw: RawSeries) -> Result<Series, String> {
 /// Parses `GET /queues/{id}/metrics`. Bad series are skipped and counted.
 pub fn parse_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), ParseError> {
     #[derive(Deserialize)]
-    struct Env {
-        series: Vec<Value>,
+    struct Env<'a> {
+        #[serde(borrow)]
+        series: Vec<&'a RawValue>,
     }
     let env: Env = from_body(body)?;
     let mut out = Vec::with_capacity(env.series.len());
     let mut skipped = SkipReport::default();
-    for v in env.series {
-        let run = v
-            .get("run_id")
-            .and_then(Value::as_str)
-            .map(|s| format!("series of run {s:?}"))
-            .unwrap_or_else(|| "a series".into());
-        let checked = serde_json::from_value::<RawSeries>(v)
+    for raw in env.series {
+        let checked = serde_json::from_str::<RawSeries>(raw.get())
             .map_err(|e| {
                 let r = serde_reason(&e);
                 if r.contains("invalid type") {
@@ -340,7 +352,12 @@ pub fn parse_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), ParseError
             .and_then(check_series);
         match checked {
             Ok(s) => out.push(s),
-            Err(r) => skipped.add(&r, format!("{run}: {r}")),
+            Err(r) => {
+                let run = raw_field(raw, "run_id")
+                    .map(|s| format!("series of run {s:?}"))
+                    .unwrap_or_else(|| "a series".into());
+                skipped.add(&r, format!("{run}: {r}"));
+            }
         }
     }
     Ok((out, skipped))
