@@ -137,6 +137,60 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     // Off the plot, the card goes.
     await page.mouse.move(chart.box.x - 30, chart.box.y - 30);
     await page.locator('[data-panel="job-runs"] .qs-tip').waitFor({ state: 'detached' });
+
+    // Zoomed in with the mode bar's "Zoom in" (a user's zoom, which
+    // Plotly keeps across redraws), the image is redrawn for the new window,
+    // not just stretched: it starts at the new left edge, and the long runs
+    // in view still have their colour at their middle.
+    const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
+    await afterAction(app, () => graph.locator('.modebar-btn[data-title="Zoom in"]').click());
+    const zoomed = await runsChart(page);
+    const span = Date.parse(TO) - Date.parse(FROM);
+    assert.ok(Math.abs(zoomed.x[1] - zoomed.x[0] - span / 2) < 1000, `half the range in view: ${zoomed.x}`);
+    const imageX = await graph.evaluate((el) => el._fullLayout.images[0].x);
+    assert.equal(typeof imageX === 'number' ? imageX : wallClockMs(imageX), zoomed.x[0], 'the image covers the zoomed window');
+    const inView = runs.filter((r) => mid(r) > zoomed.x[0] && mid(r) < zoomed.x[1] && r.lane > zoomed.y[0] + 1 && r.lane < zoomed.y[1] - 1);
+    assert.ok(inView.length > 0, 'some of the longest runs are in the zoomed window');
+    for (const r of inView) {
+      assert.deepEqual(await zoomed.pixel(mid(r), r.lane), hexRgba(zoomed.colors[r.group]), `zoomed: ${r.job_id}`);
+    }
+    // "Autoscale" brings the whole range back; then a narrower window: the
+    // image follows the plot area's new width (one image pixel a CSS pixel
+    // at this density).
+    await afterAction(app, () => graph.locator('.modebar-btn[data-title="Autoscale"]').click());
+    assert.deepEqual((await runsChart(page)).x, [Date.parse(FROM), Date.parse(TO)], 'autoscale: the whole range');
+    const viewport = page.viewportSize();
+    const sizes = () =>
+      graph.evaluate(async (el) => {
+        const img = new Image();
+        img.src = el._fullLayout.images[0].source;
+        await img.decode();
+        return { plot: Math.round(el._fullLayout._size.w), image: img.naturalWidth };
+      });
+    const wide = await sizes();
+    assert.equal(wide.image, wide.plot, 'the image has one column a pixel of the plot area');
+    await page.setViewportSize({ width: 1100, height: viewport.height });
+    await page.waitForFunction(
+      (w) => {
+        const el = document.querySelector('[data-panel="job-runs"] .js-plotly-plot');
+        return el._fullLayout._size.w < w && document.documentElement.getAttribute('data-app-state') === 'ready';
+      },
+      wide.plot,
+    );
+    await page.waitForFunction(async () => {
+      const el = document.querySelector('[data-panel="job-runs"] .js-plotly-plot');
+      const img = new Image();
+      img.src = el._fullLayout.images[0].source;
+      await img.decode();
+      return img.naturalWidth === Math.round(el._fullLayout._size.w);
+    });
+    const narrow = await sizes();
+    assert.ok(narrow.plot < wide.plot, `the plot area shrank (${wide.plot} -> ${narrow.plot} px)`);
+    await page.setViewportSize(viewport);
+    await page.waitForFunction((w) => {
+      const el = document.querySelector('[data-panel="job-runs"] .js-plotly-plot');
+      return Math.round(el._fullLayout._size.w) === w && document.documentElement.getAttribute('data-app-state') === 'ready';
+    }, wide.plot);
   });
 
   await t.test('errors are newest first and equal the core, page by page', async () => {
