@@ -97,7 +97,7 @@ build() {
 # the project tracks (CONVENTIONS.md, size-conscious builds).
 report_sizes() {
   local f
-  for f in dist/*.wasm dist/plotly.min.js; do
+  for f in dist/*.wasm dist/plotly*.js; do
     [ -f "$f" ] || continue
     printf '    %-40s %8d bytes raw, %8d bytes gzip\n' "$f" \
       "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)" >&2

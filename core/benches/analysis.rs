@@ -173,6 +173,38 @@ fn bench_views(c: &mut Criterion) {
         });
         let hits = brush_select(&view.layout, &brush);
         eprintln!("n={n}: brush selects {} runs", hits.len());
+        // The Job runs image for the whole range on a 1,300 x 380 plot area,
+        // and a pointer lookup (hover) in it.
+        let win = RasterWindow {
+            x0: r.from as f64,
+            x1: r.to as f64,
+            y0: -0.5,
+            y1: f64::from(view.layout.lanes) - 0.5,
+            width: 1300,
+            height: 380,
+        };
+        g.bench_function(BenchmarkId::new("raster_runs_1300x380", n), |b| {
+            b.iter(|| {
+                raster_runs(
+                    &view.layout,
+                    black_box(&win),
+                    |t| t as f64,
+                    |bar| [bar.group as u8, 0, 0, 255],
+                )
+            })
+        });
+        let index = LaneIndex::new(&view.layout);
+        let lanes_per_row = f64::from(view.layout.lanes) / 380.0;
+        g.bench_function(BenchmarkId::new("hover_lookup", n), |b| {
+            b.iter(|| {
+                index.bar_at(
+                    &view.layout,
+                    black_box(r.to - DAY),
+                    (100.0, 100.0 + lanes_per_row),
+                    MINUTE,
+                )
+            })
+        });
         g.bench_function(BenchmarkId::new("brush_table_rows", n), |b| {
             b.iter(|| table_rows(&p, black_box(&hits), Column::Started, true))
         });
