@@ -13,6 +13,7 @@ use queuescope_core::analysis::{
     BucketGrid, GroupedSeries, Groups, RasterWindow, RunBar, RunLayout, StatusCounts, Zone,
 };
 use queuescope_core::{Job, Ms};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// A figure ready for Plotly: `{"data", "layout", "config"}` as JSON.
@@ -21,6 +22,19 @@ use std::sync::Arc;
 pub struct Chart {
     /// The figure.
     pub json: Arc<str>,
+    /// When only colours can change between two figures of this chart, the
+    /// cheaper update: the glue calls `Plotly.restyle` with it instead of
+    /// `Plotly.react` when the previous figure had the same `base`.
+    pub restyle: Option<Restyle>,
+}
+
+/// A colour-only update of a figure (see [`Chart::restyle`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restyle {
+    /// A hash of everything in the figure but the colours.
+    pub base: u64,
+    /// `Plotly.restyle`'s update, as JSON (`{"line.color": [...]}`).
+    pub update: Arc<str>,
 }
 
 /// A box drawn with Plotly's select tool on a date x axis.
@@ -175,6 +189,7 @@ fn finish_with(plot: Plot, uirevision: &str, extra: &[(&str, serde_json::Value)]
     };
     Chart {
         json: Arc::from(json),
+        restyle: None,
     }
 }
 
@@ -438,7 +453,24 @@ pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> Chart {
         );
     plot.set_layout(layout);
     plot.set_configuration(config());
-    finish(plot, uirevision)
+    // A regroup changes only the lines' colours: say so, so the four usage
+    // charts are restyled instead of redrawn.
+    let mut base = std::hash::DefaultHasher::new();
+    uirevision.hash(&mut base);
+    for l in lines {
+        (l.run_id, l.project, l.launch_job).hash(&mut base);
+        l.t.iter().for_each(|t| t.to_bits().hash(&mut base));
+        l.v.iter().for_each(|v| v.map(f64::to_bits).hash(&mut base));
+    }
+    let colors: Vec<&str> = lines.iter().map(|l| l.color).collect();
+    let update = serde_json::json!({ "line.color": colors }).to_string();
+    Chart {
+        restyle: Some(Restyle {
+            base: base.finish(),
+            update: Arc::from(update),
+        }),
+        ..finish(plot, uirevision)
+    }
 }
 
 #[cfg(test)]
@@ -615,6 +647,29 @@ mod tests {
         assert_eq!(j["data"][0]["y"], serde_json::json!([90.0, null, 80.5]));
         assert_eq!(j["data"][0]["name"], "r1");
         assert_eq!(j["data"][0]["connectgaps"], false);
+    }
+
+    #[test]
+    fn usage_colour_changes_are_a_restyle_and_data_changes_are_not() {
+        let t = [0.0, 30.0];
+        let line = |color, v: &'static [Option<f64>]| UsageLine {
+            run_id: "r1",
+            project: "p",
+            launch_job: "j",
+            color,
+            t: &t,
+            v,
+        };
+        static V1: [Option<f64>; 2] = [Some(90.0), Some(80.0)];
+        static V2: [Option<f64>; 2] = [Some(90.0), Some(81.0)];
+        let a = usage(&[line("#111111", &V1)], "u").restyle.unwrap();
+        let b = usage(&[line("#222222", &V1)], "u").restyle.unwrap();
+        assert_eq!(a.base, b.base, "only the colour differs");
+        assert_eq!(&*b.update, r##"{"line.color":["#222222"]}"##);
+        let c = usage(&[line("#222222", &V2)], "u").restyle.unwrap();
+        assert_ne!(b.base, c.base, "a value differs");
+        let d = usage(&[line("#222222", &V1)], "w").restyle.unwrap();
+        assert_ne!(b.base, d.base, "the revision differs");
     }
 }
 

@@ -34,6 +34,8 @@ extern "C" {
         layout: &JsValue,
         config: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Plotly, js_name = restyle)]
+    fn plotly_restyle(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = relayout)]
     fn plotly_relayout(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
@@ -217,7 +219,8 @@ fn bind(
     bound
 }
 
-/// A Plotly graph. `chart` is the spec to draw (`None`: keep the last one);
+/// A Plotly graph. `chart` is the spec to draw (`None`: keep the last one;
+/// a colour-only change, see [`Chart::restyle`], is a `Plotly.restyle`);
 /// `on_select` receives box selections (and `None` when cleared).
 #[component]
 pub fn PlotlyChart(
@@ -271,7 +274,8 @@ pub fn PlotlyChart(
             now
         });
     }
-    let drawn = Rc::new(RefCell::new(false));
+    // `Some(restyle base)` once drawn: the base of the figure on screen.
+    let drawn: Rc<RefCell<Option<Option<u64>>>> = Rc::new(RefCell::new(None));
     let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
     let error = RwSignal::new(None::<String>);
 
@@ -288,27 +292,39 @@ pub fn PlotlyChart(
             .flatten()
             .and_then(|p| p.get_attribute("data-panel"))
             .unwrap_or_default();
-        let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
-            js_sys::JSON::parse(&spec.json)
-        });
-        let (data, layout, config) = match parsed {
-            Ok(v) => (get(&v, "data"), get(&v, "layout"), get(&v, "config")),
-            Err(_) => {
-                error.set(Some("chart data could not be encoded".into()));
-                return;
-            }
+        let last = *drawn2.borrow();
+        let first = last.is_none();
+        // Only colours changed since the last figure: restyle, no redraw.
+        let recolour = match (last, &spec.restyle) {
+            (Some(Some(base)), Some(r)) if r.base == base => Some(r.update.clone()),
+            _ => None,
         };
-        let first = !*drawn2.borrow();
-        let result = crate::dom::timed(&format!("qs:plotly:{panel}"), || {
-            if first {
-                plotly_new_plot(&el, &data, &layout, &config)
-            } else {
-                plotly_react(&el, &data, &layout, &config)
-            }
-        });
+        let result = if let Some(update) = recolour {
+            crate::dom::timed(&format!("qs:plotly:{panel}"), || {
+                js_sys::JSON::parse(&update).and_then(|u| plotly_restyle(&el, &u))
+            })
+        } else {
+            let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
+                js_sys::JSON::parse(&spec.json)
+            });
+            let (data, layout, config) = match parsed {
+                Ok(v) => (get(&v, "data"), get(&v, "layout"), get(&v, "config")),
+                Err(_) => {
+                    error.set(Some("chart data could not be encoded".into()));
+                    return;
+                }
+            };
+            crate::dom::timed(&format!("qs:plotly:{panel}"), || {
+                if first {
+                    plotly_new_plot(&el, &data, &layout, &config)
+                } else {
+                    plotly_react(&el, &data, &layout, &config)
+                }
+            })
+        };
         match result {
             Ok(promise) => {
-                *drawn2.borrow_mut() = true;
+                *drawn2.borrow_mut() = Some(spec.restyle.as_ref().map(|r| r.base));
                 if let Some(r) = renders {
                     r.start();
                 }

@@ -226,6 +226,17 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       assert.ok(expected.traces.length > 1, `${key}: several groups`);
       await afterAction(app, () => page.selectOption('select[name="group"]', key));
       assertTraces(await app.traces('queued-time'), expected, `group=${key}`);
+      // The usage lines take their run's group colour (as in Job runs' legend).
+      const { runs } = await core('recent-runs', '--group', key);
+      const { colors } = await runsChart(page);
+      const lines = await page.$eval('[data-panel="cpu-util"] .js-plotly-plot', (el) =>
+        Object.fromEntries(el.data.map((d) => [d.name, d.line.color])),
+      );
+      assert.deepEqual(
+        lines,
+        Object.fromEntries(runs.filter((r) => r.metrics.includes('cpu_util')).map((r) => [r.run_id, colors[r.group]])),
+        `group=${key}: usage line colours`,
+      );
       assert.equal(new URL(page.url()).searchParams.get('group'), key, 'the URL follows');
     }
     const teams = facets.labels.team.map(([v]) => v);
