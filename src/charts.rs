@@ -108,9 +108,9 @@ pub fn bucket_x(grid: &BucketGrid, zone: &Zone) -> Vec<String> {
 /// Shared look: fonts, margins, legend on the right, date x axis.
 /// The frame every figure shares: transparent background, the app's font,
 /// tight margins (`left` leaves room for the y tick labels).
-fn frame(left: usize, font_size: usize) -> Layout {
+fn frame(left: usize, top: usize, font_size: usize) -> Layout {
     Layout::new()
-        .margin(Margin::new().left(left).right(8).top(8).bottom(36))
+        .margin(Margin::new().left(left).right(8).top(top).bottom(36))
         .auto_size(true)
         .font(
             plotly::common::Font::new()
@@ -123,7 +123,9 @@ fn frame(left: usize, font_size: usize) -> Layout {
 }
 
 fn base_layout(y_title: &str) -> Layout {
-    frame(56, 12)
+    // Room above the plot for Plotly's mode bar, which would otherwise
+    // cover the legend's first entries while the pointer is on the chart.
+    frame(56, 30, 12)
         .legend(
             Legend::new()
                 .orientation(Orientation::Vertical)
@@ -301,9 +303,10 @@ pub fn faded(c: [u8; 4]) -> [u8; 4] {
 /// hit-test on every brush (seconds to a minute). The image is drawn for
 /// the window on screen and redrawn when it changes (zoom, pan, resize);
 /// hover is the app's own lookup ([`queuescope_core::analysis::LaneIndex`]).
-/// One invisible trace spans the axes, so double-click autoscale returns
-/// to the whole range and Plotly's select tool (the default drag mode)
-/// has a trace to select on: it reports the box, and core does the rest.
+/// The first trace also holds the axes' corners (two lone points, drawn as
+/// nothing), so double-click autoscale returns to the whole range and
+/// Plotly's select tool (the default drag mode) has a trace to select on:
+/// it reports the box, and core does the rest.
 pub fn job_runs(
     layout: &RunLayout,
     groups: &Groups,
@@ -313,23 +316,34 @@ pub fn job_runs(
 ) -> Chart {
     let lanes = layout.lanes.max(1) as f64;
     let (x0, x1) = x_range;
-    let mut plot = Plot::new();
-    plot.add_trace(
-        Scatter::new(vec![x0, x1], vec![-0.5, lanes - 0.5])
-            .name("runs")
-            .mode(Mode::Lines)
-            .line(Line::new().width(0.0))
-            .hover_info(plotly::common::HoverInfo::Skip)
-            .show_legend(false),
+    // The axes' corners ride on the first trace as two lone points (a
+    // line needs two neighbours, so nothing is drawn): autoscale returns to
+    // them, and the select tool has a trace. The other traces are the
+    // legend; at most 12 traces, one a group.
+    let corners = (
+        vec![Some(x0), None, Some(x1)],
+        vec![Some(-0.5), None, Some(lanes - 0.5)],
     );
-    for (i, name) in groups.names.iter().enumerate() {
+    let mut plot = Plot::new();
+    if groups.names.is_empty() {
         plot.add_trace(
-            Scatter::new(vec![None::<Ms>], vec![None::<f64>])
-                .name(escape(name))
+            Scatter::new(corners.0, corners.1)
                 .mode(Mode::Lines)
-                .line(Line::new().color(group_color(i, name)).width(10.0))
-                .hover_info(plotly::common::HoverInfo::Skip),
+                .hover_info(plotly::common::HoverInfo::Skip)
+                .show_legend(false),
         );
+    } else {
+        let mut corners = Some(corners);
+        for (i, name) in groups.names.iter().enumerate() {
+            let (x, y) = corners.take().unwrap_or((vec![None], vec![None]));
+            plot.add_trace(
+                Scatter::new(x, y)
+                    .name(escape(name))
+                    .mode(Mode::Lines)
+                    .line(Line::new().color(group_color(i, name)).width(10.0))
+                    .hover_info(plotly::common::HoverInfo::Skip),
+            );
+        }
     }
     plot.set_layout(
         base_layout("lanes")
@@ -436,7 +450,7 @@ pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> Chart {
             .show_legend(false);
         plot.add_trace(trace);
     }
-    let layout = frame(44, 11)
+    let layout = frame(44, 8, 11)
         .show_legend(false)
         .hover_mode(HoverMode::Closest)
         .x_axis(
@@ -585,13 +599,13 @@ mod tests {
             Some(&image),
             "q|\"rev\"",
         ));
-        // The axes trace spans the range and the lanes; one legend entry a group.
-        assert_eq!(v["data"][0]["x"], serde_json::json!([x0, x1]));
-        assert_eq!(v["data"][0]["y"], serde_json::json!([-0.5, 0.5]));
-        assert_eq!(v["data"][0]["showlegend"], false);
-        assert_eq!(v["data"].as_array().unwrap().len(), 1 + groups.names.len());
-        assert_eq!(v["data"][1]["name"], "a&lt;b");
-        assert_eq!(v["data"][1]["line"]["color"], GROUP_PALETTE[0]);
+        // One trace a group (the legend); the first also holds the axes'
+        // corners as two lone points.
+        assert_eq!(v["data"].as_array().unwrap().len(), groups.names.len());
+        assert_eq!(v["data"][0]["x"], serde_json::json!([x0, null, x1]));
+        assert_eq!(v["data"][0]["y"], serde_json::json!([-0.5, null, 0.5]));
+        assert_eq!(v["data"][0]["name"], "a&lt;b");
+        assert_eq!(v["data"][0]["line"]["color"], GROUP_PALETTE[0]);
         assert_eq!(v["layout"]["uirevision"], "q|\"rev\"");
         assert_eq!(v["layout"]["dragmode"], "select");
         assert_eq!(v["layout"]["hovermode"], false);

@@ -22,8 +22,15 @@ try {
   await app.waitForState('ready');
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });
-    // Plotly follows window resizes; wait for the next ready after it.
-    await app.page.waitForFunction(() => document.documentElement.getAttribute('data-app-state') === 'ready');
+    // Plotly follows window resizes (debounced): wait until every graph
+    // fits its panel again and the app is ready.
+    await app.page.waitForFunction(
+      () =>
+        document.documentElement.getAttribute('data-app-state') === 'ready' &&
+        [...document.querySelectorAll('.js-plotly-plot')].every(
+          (el) => el._fullLayout && Math.abs(el._fullLayout.width - el.clientWidth) <= 1,
+        ),
+    );
     const file = path.join(outDir, `page-${width}x${height}.png`);
     await app.page.screenshot({ path: file, fullPage: true });
     const viewportFile = path.join(outDir, `view-${width}x${height}.png`);
