@@ -22,19 +22,23 @@ use std::sync::Arc;
 pub struct Chart {
     /// The figure.
     pub json: Arc<str>,
-    /// When only colours can change between two figures of this chart, the
-    /// cheaper update: the glue calls `Plotly.restyle` with it instead of
-    /// `Plotly.react` when the previous figure had the same `base`.
+    /// When only one part of the figure can change between two figures of
+    /// this chart (the usage lines' colours, Job runs' image), the cheaper
+    /// update: the glue applies it instead of `Plotly.react` with a whole
+    /// new figure when the figure on screen has the same `base`.
     pub restyle: Option<Restyle>,
 }
 
-/// A colour-only update of a figure (see [`Chart::restyle`]).
+/// A partial update of a figure (see [`Chart::restyle`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restyle {
-    /// A hash of everything in the figure but the colours.
+    /// A hash of everything in the figure but the part that changes.
     pub base: u64,
-    /// `Plotly.restyle`'s update, as JSON (`{"line.color": [...]}`).
+    /// The update, as JSON: for `Plotly.restyle` (`{"line.color": [...]}`)
+    /// or, when `layout` is set, for `Plotly.relayout` (`{"images": [...]}`).
     pub update: Arc<str>,
+    /// The update is to the layout (`Plotly.relayout`), not the traces.
+    pub layout: bool,
 }
 
 /// A box drawn with Plotly's select tool on a date x axis.
@@ -391,7 +395,22 @@ pub fn job_runs(
         }]),
         None => serde_json::json!([]),
     };
-    finish_with(plot, uirevision, &[("images", images)])
+    // A zoom, a pan or a brush only changes the image: say so, so the glue
+    // swaps it with `Plotly.relayout` instead of drawing a new figure.
+    let base = {
+        let mut h = std::hash::DefaultHasher::new();
+        finish(plot.clone(), uirevision).json.hash(&mut h);
+        h.finish()
+    };
+    let update = serde_json::json!({ "images": images }).to_string();
+    Chart {
+        restyle: Some(Restyle {
+            base,
+            update: Arc::from(update),
+            layout: true,
+        }),
+        ..finish_with(plot, uirevision, &[("images", images)])
+    }
 }
 
 /// The hover card of a run on Job runs: plain text lines (the page shows
@@ -482,6 +501,7 @@ pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> Chart {
         restyle: Some(Restyle {
             base: base.finish(),
             update: Arc::from(update),
+            layout: false,
         }),
         ..finish(plot, uirevision)
     }
@@ -635,6 +655,22 @@ mod tests {
         // Without an image yet: no images.
         let v = json(&job_runs(&layout, &groups, (x0, x1), None, "r"));
         assert_eq!(v["layout"]["images"], serde_json::json!([]));
+        // A new image alone is a relayout of `images`; a new range is not.
+        let with = job_runs(&layout, &groups, (x0, x1), Some(&image), "r")
+            .restyle
+            .unwrap();
+        let without = job_runs(&layout, &groups, (x0, x1), None, "r")
+            .restyle
+            .unwrap();
+        assert!(with.layout);
+        assert_eq!(with.base, without.base);
+        assert_eq!(&*without.update, r#"{"images":[]}"#);
+        let update: Value = serde_json::from_str(&with.update).unwrap();
+        assert_eq!(update["images"][0]["source"], "data:image/png;base64,AAAA");
+        let moved = job_runs(&layout, &groups, (x0, x1 + 1), None, "r")
+            .restyle
+            .unwrap();
+        assert_ne!(moved.base, without.base);
     }
 
     #[test]

@@ -220,7 +220,8 @@ fn bind(
 }
 
 /// A Plotly graph. `chart` is the spec to draw (`None`: keep the last one;
-/// a colour-only change, see [`Chart::restyle`], is a `Plotly.restyle`);
+/// a partial change, see [`Chart::restyle`], is a `Plotly.restyle` or
+/// `Plotly.relayout`);
 /// `on_select` receives box selections (and `None` when cleared).
 #[component]
 pub fn PlotlyChart(
@@ -294,14 +295,21 @@ pub fn PlotlyChart(
             .unwrap_or_default();
         let last = *drawn2.borrow();
         let first = last.is_none();
-        // Only colours changed since the last figure: restyle, no redraw.
-        let recolour = match (last, &spec.restyle) {
-            (Some(Some(base)), Some(r)) if r.base == base => Some(r.update.clone()),
+        // Only its changing part differs from the figure on screen: update
+        // that part, no new figure.
+        let partial = match (last, &spec.restyle) {
+            (Some(Some(base)), Some(r)) if r.base == base => Some(r.clone()),
             _ => None,
         };
-        let result = if let Some(update) = recolour {
+        let result = if let Some(r) = partial {
             crate::dom::timed(&format!("qs:plotly:{panel}"), || {
-                js_sys::JSON::parse(&update).and_then(|u| plotly_restyle(&el, &u))
+                js_sys::JSON::parse(&r.update).and_then(|u| {
+                    if r.layout {
+                        plotly_relayout(&el, &u)
+                    } else {
+                        plotly_restyle(&el, &u)
+                    }
+                })
             })
         } else {
             let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
