@@ -16,7 +16,8 @@ enum ConfigLoad {
 }
 
 /// Reads `window.queuescopeConfig` if a host page set it, else
-/// `config.json` beside `index.html`. A missing file means demo mode.
+/// `config.json` beside `index.html`. A missing file (404, or the
+/// index.html page a host's fallback serves instead) means demo mode.
 async fn load_config(host: Option<JsValue>) -> ConfigLoad {
     let host = host.or_else(|| {
         let w = web_sys::window()?;
@@ -44,8 +45,21 @@ async fn load_config(host: Option<JsValue>) -> ConfigLoad {
         Ok(r) => r,
         Err(e) => return ConfigLoad::Failed(format!("could not read config.json: {e}")),
     };
+    // A static host that rewrites missing files to index.html (an SPA
+    // fallback: trunk serve, many CDNs) answers a web page: no config file.
+    let is_page = resp
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
     match resp.status() {
         404 => ConfigLoad::Ready(Config::default()),
+        200..=299 if is_page => {
+            web_sys::console::warn_1(
+                &"config.json answered a web page (a fallback to index.html): no config, demo data"
+                    .into(),
+            );
+            ConfigLoad::Ready(Config::default())
+        }
         200..=299 => match resp.text().await {
             Ok(body) => match Config::from_json(&body) {
                 Ok(c) => ConfigLoad::Ready(c),

@@ -3,7 +3,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, xToMs, HOUR, DAY, STATE_TRACES } from './harness.mjs';
+import { openApp, xToMs, HOUR, DAY, STATE_TRACES, SPA_FALLBACK } from './harness.mjs';
 
 test('demo mode: built-in data, a "Demo data" badge, job status per hour over 7 days', async (t) => {
   const before = Date.now();
@@ -51,3 +51,13 @@ test('demo mode: built-in data, a "Demo data" badge, job status per hour over 7 
     'some job runs in the demo week',
   );
 });
+
+test('a host that answers index.html for the missing config.json (trunk serve, SPA CDNs): still demo mode', async (t) => {
+  const app = await openApp(t, { config: SPA_FALLBACK });
+  await app.waitForState('ready');
+  const badge = app.page.locator('[data-demo-badge]').filter({ visible: true });
+  assert.ok((await badge.count()) > 0, 'the demo badge, not a config error');
+  const running = (await app.traces('job-status')).find((tr) => tr.name === 'Running');
+  assert.ok(running.y.some((v) => v > 0), 'the demo data is drawn');
+});
+

@@ -93,8 +93,10 @@ function closeServer(server) {
 
 /**
  * Serves `dist/` the way a plain static host would, except `/config.json`:
- * `config` is an object (sent as JSON), a string (sent as is) or null (404,
- * so the app runs in demo mode). Unknown paths fall back to index.html.
+ * `config` is an object (sent as JSON), a string (sent as is), null (404,
+ * so the app runs in demo mode) or SPA_FALLBACK (no config.json, and the
+ * host answers index.html for it, as hosts with an SPA fallback do).
+ * Unknown paths fall back to index.html.
  */
 export async function serveDist(t, config) {
   if (!existsSync(path.join(DIST, 'index.html'))) {
@@ -102,7 +104,7 @@ export async function serveDist(t, config) {
   }
   return listen(t, async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    if (url.pathname === '/config.json') {
+    if (url.pathname === '/config.json' && config !== SPA_FALLBACK) {
       if (config === null || config === undefined) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('no config.json: demo mode');
       } else {
@@ -125,6 +127,9 @@ export async function serveDist(t, config) {
     }
   });
 }
+
+/** `serveDist`'s config for a host without config.json that answers index.html instead. */
+export const SPA_FALLBACK = Symbol('spa-fallback');
 
 /** Where demo-backend serves the API below the URL it prints (`api::BASE`). */
 const DEMO_API_PATH = '/api/v1';
