@@ -126,23 +126,29 @@ fn frame(left: usize, top: usize, font_size: usize) -> Layout {
         .plot_background_color("rgba(0,0,0,0)")
 }
 
+/// The legend on the right, in trace order.
+fn legend() -> Legend {
+    Legend::new()
+        .orientation(Orientation::Vertical)
+        .x(1.02)
+        .y(1.0)
+        .trace_order(plotly::layout::TraceOrder::Normal)
+}
+
+/// The time axis of the bucket and run charts.
+fn date_axis() -> Axis {
+    Axis::new()
+        .type_(AxisType::Date)
+        .show_grid(false)
+        .line_color("#c9ced6")
+}
+
 fn base_layout(y_title: &str) -> Layout {
     // Room above the plot for Plotly's mode bar, which would otherwise
     // cover the legend's first entries while the pointer is on the chart.
     frame(56, 30, 12)
-        .legend(
-            Legend::new()
-                .orientation(Orientation::Vertical)
-                .x(1.02)
-                .y(1.0)
-                .trace_order(plotly::layout::TraceOrder::Normal),
-        )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Date)
-                .show_grid(false)
-                .line_color("#c9ced6"),
-        )
+        .legend(legend())
+        .x_axis(date_axis())
         .y_axis(
             Axis::new()
                 .title(Title::with_text(y_title))
@@ -160,43 +166,38 @@ fn config() -> Configuration {
 /// Serialises a plot and sets `layout.uirevision`, which plotly.rs's
 /// `Layout` lacks: zoom and selection survive updates with the same revision.
 ///
-/// The key is spliced into the serialised text rather than going through a
-/// `serde_json::Value`: with 100k runs the figure is tens of MB, and a
-/// parse + re-serialise round trip cost as much as building it. The first
-/// `"layout":{` is the plot's own key: inside a JSON string a quote is
-/// always escaped, and no trace has a `layout` key.
+/// The key is spliced into the serialised text ([`splice_layout`]) rather
+/// than going through a `serde_json::Value`: with 100k runs the figure was
+/// tens of MB, and a parse + re-serialise round trip cost as much as
+/// building it. The first `"layout":{` is the plot's own key: inside a
+/// JSON string a quote is always escaped, and no trace has a `layout` key.
 fn finish(plot: Plot, uirevision: &str) -> Chart {
-    finish_with(plot, uirevision, &[])
-}
-
-/// [`finish`], splicing more layout keys that plotly.rs lacks (`images`).
-fn finish_with(plot: Plot, uirevision: &str, extra: &[(&str, serde_json::Value)]) -> Chart {
-    let json = plot.to_json();
-    let mut rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
-    for (key, value) in extra {
-        rev.push_str(&format!(",{}:{value}", serde_json::Value::from(*key)));
-    }
-    const KEY: &str = "\"layout\":{";
-    let json = match json.find(KEY) {
-        Some(i) => {
-            let at = i + KEY.len();
-            let empty = json[at..].starts_with('}');
-            let mut out = String::with_capacity(json.len() + rev.len() + 16);
-            out.push_str(&json[..at]);
-            out.push_str("\"uirevision\":");
-            out.push_str(&rev);
-            if !empty {
-                out.push(',');
-            }
-            out.push_str(&json[at..]);
-            out
-        }
-        None => json,
-    };
+    let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
     Chart {
-        json: Arc::from(json),
+        json: Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev)),
         restyle: None,
     }
+}
+
+/// Adds `"key": value` (value already JSON) at the start of the figure's
+/// layout object, for the layout keys plotly.rs lacks (`uirevision`,
+/// `images`).
+fn splice_layout(json: &str, key: &str, value: &str) -> String {
+    const KEY: &str = "\"layout\":{";
+    let Some(i) = json.find(KEY) else {
+        return json.to_string();
+    };
+    let at = i + KEY.len();
+    let empty = json[at..].starts_with('}');
+    let key = serde_json::Value::from(key);
+    let mut out = String::with_capacity(json.len() + value.len() + 32);
+    out.push_str(&json[..at]);
+    out.push_str(&format!("{key}:{value}"));
+    if !empty {
+        out.push(',');
+    }
+    out.push_str(&json[at..]);
+    out
 }
 
 /// Stacked bars over the bucket grid: one trace per `(name, y, colour)`,
@@ -328,47 +329,40 @@ pub fn job_runs(
         vec![Some(x0), None, Some(x1)],
         vec![Some(-0.5), None, Some(lanes - 0.5)],
     );
-    let mut plot = Plot::new();
-    if groups.names.is_empty() {
-        plot.add_trace(
-            Scatter::new(corners.0, corners.1)
-                .mode(Mode::Lines)
-                .hover_info(plotly::common::HoverInfo::Skip)
-                .show_legend(false),
-        );
+    // One trace a group (the legend); with no group, one trace for the corners alone.
+    let entries: Vec<(usize, &str)> = if groups.names.is_empty() {
+        vec![(usize::MAX, "")]
     } else {
-        let mut corners = Some(corners);
-        for (i, name) in groups.names.iter().enumerate() {
-            let (x, y) = corners.take().unwrap_or((vec![None], vec![None]));
-            plot.add_trace(
-                Scatter::new(x, y)
-                    .name(escape(name))
-                    .mode(Mode::Lines)
-                    .line(Line::new().color(group_color(i, name)).width(10.0))
-                    .hover_info(plotly::common::HoverInfo::Skip),
-            );
-        }
+        groups
+            .names
+            .iter()
+            .map(String::as_str)
+            .enumerate()
+            .collect()
+    };
+    let mut corners = Some(corners);
+    let mut plot = Plot::new();
+    for (i, name) in entries {
+        let (x, y) = corners.take().unwrap_or((vec![None], vec![None]));
+        plot.add_trace(
+            Scatter::new(x, y)
+                .name(escape(name))
+                .mode(Mode::Lines)
+                .line(Line::new().color(group_color(i, name)).width(10.0))
+                .hover_info(plotly::common::HoverInfo::Skip)
+                .show_legend(!name.is_empty()),
+        );
     }
     plot.set_layout(
         base_layout("lanes")
             .hover_mode(HoverMode::False)
             .drag_mode(DragMode::Select)
             .legend(
-                Legend::new()
-                    .orientation(Orientation::Vertical)
-                    .x(1.02)
-                    .y(1.0)
-                    .trace_order(plotly::layout::TraceOrder::Normal)
+                legend()
                     .item_click(plotly::layout::ItemClick::False)
                     .item_double_click(plotly::layout::ItemClick::False),
             )
-            .x_axis(
-                Axis::new()
-                    .type_(AxisType::Date)
-                    .show_grid(false)
-                    .line_color("#c9ced6")
-                    .range(vec![x0, x1]),
-            )
+            .x_axis(date_axis().range(vec![x0, x1]))
             .y_axis(
                 Axis::new()
                     .title(Title::with_text("lanes"))
@@ -396,20 +390,18 @@ pub fn job_runs(
         None => serde_json::json!([]),
     };
     // A zoom, a pan or a brush only changes the image: say so, so the glue
-    // swaps it with `Plotly.relayout` instead of drawing a new figure.
-    let base = {
-        let mut h = std::hash::DefaultHasher::new();
-        finish(plot.clone(), uirevision).json.hash(&mut h);
-        h.finish()
-    };
-    let update = serde_json::json!({ "images": images }).to_string();
+    // swaps it with `Plotly.relayout` instead of drawing a new figure. The
+    // base is the figure without its image.
+    let bare = finish(plot, uirevision).json;
+    let mut base = std::hash::DefaultHasher::new();
+    bare.hash(&mut base);
     Chart {
+        json: Arc::from(splice_layout(&bare, "images", &images.to_string())),
         restyle: Some(Restyle {
-            base,
-            update: Arc::from(update),
+            base: base.finish(),
+            update: Arc::from(serde_json::json!({ "images": images }).to_string()),
             layout: true,
         }),
-        ..finish_with(plot, uirevision, &[("images", images)])
     }
 }
 
