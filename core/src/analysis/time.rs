@@ -200,6 +200,16 @@ pub enum Zone {
     Local(LocalZone),
 }
 
+impl Zone {
+    /// The offset (local − UTC, ms) at a UTC instant: 0 for UTC.
+    pub fn offset_at(&self, utc: Ms) -> Ms {
+        match self {
+            Zone::Utc => 0,
+            Zone::Local(z) => z.offset_at(utc),
+        }
+    }
+}
+
 /// The widths [`auto_width`] chooses from (SPEC §3), smallest first.
 pub const AUTO_LADDER: [Ms; 9] = [
     MINUTE,
