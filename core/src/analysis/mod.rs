@@ -9,6 +9,7 @@
 //! Selection + GroupBy ──group──▶ Groups
 //! Selection (+ Groups) + BucketGrid ──▶ job_status, queued_time
 //! Selection + Groups + range ──run_layout──▶ RunLayout ──brush_select──▶ jobs
+//! Selection (+ Groups, grid, zone, usage) ──insights::*──▶ the answers of SPEC §3.1
 //! ```
 //!
 //! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
@@ -18,6 +19,7 @@ pub mod downsample;
 pub mod filter;
 pub mod fold;
 pub mod group;
+pub mod insights;
 pub mod prepared;
 pub mod queued;
 pub mod runs;
