@@ -484,20 +484,8 @@ fn spikes_of(p: &Prepared, r: TimeRange) -> FailureSpikes {
     failure_spikes(p, &sel, &grid, &status)
 }
 
-fn spike_rows(s: &FailureSpikes) -> Vec<(usize, u32, &str, u32, &str, u32)> {
-    s.spikes
-        .iter()
-        .map(|x| {
-            (
-                x.bucket,
-                x.count,
-                x.user.as_str(),
-                x.user_failures,
-                x.job.as_str(),
-                x.job_failures,
-            )
-        })
-        .collect()
+fn spike_rows(s: &FailureSpikes) -> Vec<SpikeRow> {
+    s.spikes.iter().map(spike_row).collect()
 }
 
 /// Failures per hour bucket of [0, 600): 0, 1, 0, 3, 0, 0, 6, 2, 0, 0.
@@ -537,8 +525,8 @@ fn spikes_newest_first_with_who_failed_most() {
         spike_rows(&s),
         vec![
             // Ties of two: alice before bob and carol, eval before sweep and train.
-            (6, 6, "alice", 2, "eval", 2),
-            (3, 3, "bob", 2, "train", 2),
+            (6, 6, "alice".into(), 2, "eval".into(), 2),
+            (3, 3, "bob".into(), 2, "train".into(), 2),
         ]
     );
     assert_eq!((s.spikes[0].start, s.spikes[0].end), (m(360), m(420)));

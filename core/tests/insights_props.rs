@@ -258,9 +258,6 @@ fn naive_who(p: &Prepared, sel: &Selection, r: TimeRange) -> Vec<GroupWait> {
     rows
 }
 
-/// (bucket, count, user, user's, job, job's) of the spikes, and the threshold as f64.
-type SpikeRow = (usize, u32, String, u32, String, u32);
-
 fn naive_spikes(p: &Prepared, sel: &Selection, grid: &BucketGrid) -> (Vec<SpikeRow>, usize) {
     let fails = |j: &Job, s: &JobState, b: (Ms, Ms)| {
         j.transitions
@@ -462,11 +459,7 @@ proptest! {
         let grid = BucketGrid::new(r, w, &z.zone());
         let s = failure_spikes(&p, &sel, &grid, &job_status(&p, &sel, &grid));
         let (rows, count) = naive_spikes(&p, &sel, &grid);
-        let got: Vec<SpikeRow> = s
-            .spikes
-            .iter()
-            .map(|x| (x.bucket, x.count, x.user.clone(), x.user_failures, x.job.clone(), x.job_failures))
-            .collect();
+        let got: Vec<SpikeRow> = s.spikes.iter().map(spike_row).collect();
         prop_assert_eq!(got, rows);
         prop_assert_eq!(s.count, count);
         for x in &s.spikes {
