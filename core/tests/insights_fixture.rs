@@ -14,6 +14,7 @@ use queuescope_core::{parse_jobs_page, parse_metrics};
 /// selection, and its range.
 struct View {
     p: Prepared,
+    ids: RunIds,
     sel: Selection,
     range: TimeRange,
     series: Vec<queuescope_core::parse::Series>,
@@ -43,6 +44,7 @@ fn view() -> View {
     let range = TimeRange::new(t("2026-11-21T00:00:00Z"), t("2026-11-22T00:00:00Z"));
     let sel = select(&p, &Filters::default(), range);
     View {
+        ids: RunIds::new(&p),
         p,
         sel,
         range,
@@ -182,9 +184,9 @@ fn under_used_gpus_of_the_fixture() {
     let v = view();
     // Nothing loaded yet: all 11 runs of the view are offered.
     let empty = UsageByRun::new();
-    let none = under_used_gpus(&v.p, &v.sel, v.range, &empty);
+    let none = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &empty);
     assert_eq!((none.in_view, none.loaded, none.count), (11, 0, 0));
-    let to_load = runs_to_load(&v.p, &v.sel, v.range, &empty);
+    let to_load = runs_to_load(&v.p, &v.ids, &v.sel, v.range, &empty);
     assert_eq!(to_load.len(), 11);
     // Everything loaded, as the app's cache holds it: an entry per run
     // asked for (empty for run-f2, which has no series).
@@ -199,7 +201,7 @@ fn under_used_gpus_of_the_fixture() {
             .collect();
         usage.insert(id, series);
     }
-    let u = under_used_gpus(&v.p, &v.sel, v.range, &usage);
+    let u = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &usage);
     assert_eq!((u.in_view, u.loaded, u.count), (11, 11, 5));
     let got: Vec<(&str, &str, &str, String, Ms, String)> = u
         .runs
@@ -227,5 +229,5 @@ fn under_used_gpus_of_the_fixture() {
         .map(|(r, j, u, m, s, h)| (r, j, u, m.to_string(), s, h.to_string()))
         .collect();
     assert_eq!(got, want);
-    assert!(runs_to_load(&v.p, &v.sel, v.range, &usage).is_empty());
+    assert!(runs_to_load(&v.p, &v.ids, &v.sel, v.range, &usage).is_empty());
 }

@@ -89,20 +89,27 @@ pub(crate) fn shown_runs<'a>(
 ) -> impl Iterator<Item = ShownRun> + 'a {
     prep.run_order
         .iter()
-        .map_while(move |&j| {
-            let (start, end) = prep.run_span(j as usize)?;
-            // Sorted by start: nothing after this can overlap the range.
-            (start < range.to).then_some((j, start, end))
-        })
-        .filter_map(move |(job, start, end)| {
-            let k = pos.get(job as usize).copied()?;
-            (k != u32::MAX && range.overlap(start, end) > 0).then_some(ShownRun {
-                job,
-                pos: k,
-                start,
-                end,
-            })
-        })
+        // Sorted by start: nothing after the first run starting at or after
+        // `range.to` can overlap the range.
+        .take_while(move |&&j| prep.run_span(j as usize).is_some_and(|(s, _)| s < range.to))
+        .filter_map(move |&j| shown_run(prep, pos, j, range))
+}
+
+/// Job `job`'s run, if the view shows it (see [`shown_runs`]).
+pub(crate) fn shown_run(
+    prep: &Prepared,
+    pos: &[u32],
+    job: u32,
+    range: TimeRange,
+) -> Option<ShownRun> {
+    let k = pos.get(job as usize).copied()?;
+    let (start, end) = prep.run_span(job as usize)?;
+    (k != u32::MAX && range.overlap(start, end) > 0).then_some(ShownRun {
+        job,
+        pos: k,
+        start,
+        end,
+    })
 }
 
 /// The lowest lane whose last run ended at or before a time, in O(log

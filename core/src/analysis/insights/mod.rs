@@ -11,7 +11,8 @@
 //! who_waits        (Prepared, Selection, Groups, range)    who suffers from waiting
 //! failure_spikes   (Prepared, Selection, BucketGrid,
 //!                   StatusCounts)                          where did failures spike
-//! under_used_gpus  (Prepared, Selection, range, usage)     which runs waste their GPUs
+//! under_used_gpus  (Prepared, RunIds, Selection, range,
+//!                   usage)                                 which runs waste their GPUs
 //! ```
 //!
 //! They reuse the rules the panels already follow (run spans and waiting
@@ -26,7 +27,7 @@ mod idle;
 mod spikes;
 mod waits;
 
-pub use gpus::{runs_to_load, under_used_gpus, UnderUsed, UnderUsedRun, UsageByRun};
+pub use gpus::{runs_to_load, under_used_gpus, RunIds, UnderUsed, UnderUsedRun, UsageByRun};
 pub use hours::{waiting_by_hour, HourCell, WaitingByHour, HOURS_OF_WEEK};
 pub use idle::{idle_windows, IdleWindow, IdleWindows};
 pub use spikes::{failure_spikes, FailureSpike, FailureSpikes};
