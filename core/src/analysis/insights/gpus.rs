@@ -2,6 +2,7 @@
 //! barely used them.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use super::{top, UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN};
 use crate::analysis::runs::{shown_run, shown_runs};
@@ -64,33 +65,65 @@ fn mean_gpu(series: &[Series]) -> Option<f64> {
 /// of a view's runs costs two cache misses and a hash per run (40 ms at
 /// 85k runs), while the usage loaded is a few hundred runs. With this, a
 /// view reads one byte per run and looks up only the loaded run ids.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// Keyed by a hash of the run id (seeded per index, so a backend cannot
+/// pick colliding ids) with the jobs of one hash chained, so building it
+/// copies no strings; a lookup compares the real ids along its chain.
+#[derive(Debug, Clone, Default)]
 pub struct RunIds {
-    /// Run id → its jobs (one, unless the backend reuses a run id).
-    jobs: HashMap<String, Vec<u32>>,
+    hasher: RandomState,
+    /// Hash of a run id → the first job with it.
+    first: HashMap<u64, u32>,
+    /// Per job: the next job whose run id has the same hash (`u32::MAX`: none).
+    next: Vec<u32>,
     /// Per job: whether it has a run id (only those can have usage).
     has_id: Vec<bool>,
 }
 
 impl RunIds {
-    /// Indexes the run ids of every job: O(jobs).
+    /// Indexes the run ids of every job: O(jobs), no string copies.
     pub fn new(prep: &Prepared) -> RunIds {
+        let n = prep.len();
         let mut out = RunIds {
-            jobs: HashMap::new(),
-            has_id: Vec::with_capacity(prep.len()),
+            hasher: RandomState::new(),
+            first: HashMap::with_capacity(n),
+            next: vec![u32::MAX; n],
+            has_id: vec![false; n],
         };
-        for (i, job) in prep.jobs().iter().enumerate() {
-            out.has_id.push(job.run_id.is_some());
-            if let (Some(id), Ok(i)) = (&job.run_id, u32::try_from(i)) {
-                out.jobs.entry(id.clone()).or_default().push(i);
-            }
+        // Backwards, so each chain lists its jobs in dataset order.
+        for (i, job) in prep.jobs().iter().enumerate().rev() {
+            let (Some(id), Ok(j)) = (&job.run_id, u32::try_from(i)) else {
+                continue;
+            };
+            out.has_id[i] = true;
+            let head = out
+                .first
+                .entry(out.hasher.hash_one(id.as_str()))
+                .or_insert(u32::MAX);
+            out.next[i] = *head;
+            *head = j;
         }
         out
     }
 
-    /// The jobs with this run id (job indices into [`Prepared`]).
-    pub fn jobs(&self, run_id: &str) -> &[u32] {
-        self.jobs.get(run_id).map_or(&[], Vec::as_slice)
+    /// The jobs with this run id (job indices into `prep`, the [`Prepared`]
+    /// this index was built from), in dataset order.
+    pub fn jobs<'a>(
+        &'a self,
+        prep: &'a Prepared,
+        run_id: &'a str,
+    ) -> impl Iterator<Item = u32> + 'a {
+        let head = self
+            .first
+            .get(&self.hasher.hash_one(run_id))
+            .copied()
+            .unwrap_or(u32::MAX);
+        std::iter::successors(Some(head), |&j| self.next.get(j as usize).copied())
+            .take_while(|&j| j != u32::MAX)
+            .filter(move |&j| {
+                prep.get(j as usize)
+                    .is_some_and(|job| job.run_id.as_deref() == Some(run_id))
+            })
     }
 
     /// Whether job `i` has a run id.
@@ -122,9 +155,8 @@ pub fn under_used_gpus(
     let mut found: Vec<UnderUsedRun> = Vec::new();
     for (run_id, series) in usage {
         let shown = ids
-            .jobs(run_id)
-            .iter()
-            .filter_map(|&j| shown_run(prep, &pos, j, range));
+            .jobs(prep, run_id)
+            .filter_map(|j| shown_run(prep, &pos, j, range));
         let mut mean = None;
         for r in shown {
             out.loaded += 1;
@@ -174,8 +206,8 @@ pub fn runs_to_load(
     usage: &UsageByRun,
 ) -> Vec<u32> {
     let mut loaded = vec![false; prep.len()];
-    for j in usage.keys().flat_map(|id| ids.jobs(id)) {
-        if let Some(l) = loaded.get_mut(*j as usize) {
+    for j in usage.keys().flat_map(|id| ids.jobs(prep, id)) {
+        if let Some(l) = loaded.get_mut(j as usize) {
             *l = true;
         }
     }
