@@ -10,7 +10,7 @@
 
 use crate::analysis::group::{CustomGrouping, Matcher, Rule, RuleField};
 use crate::model::Ms;
-use crate::url::{parse_query, to_query, UrlView};
+use crate::view::{parse_query, to_query, View};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -310,7 +310,7 @@ pub struct SavedView {
 impl SavedView {
     /// The view back, with notices for parts a newer or older app wrote
     /// that this one cannot use.
-    pub fn view(&self) -> (UrlView, Vec<String>) {
+    pub fn view(&self) -> (View, Vec<String>) {
         parse_query(&self.query)
     }
 }
@@ -353,7 +353,7 @@ impl ViewStore {
 
     /// Saves `view` under `name` at `now`; a view of the same name is
     /// replaced in place, as "save" over an existing name means update.
-    pub fn save(&mut self, name: &str, view: &UrlView, now: Ms) -> Result<(), NameError> {
+    pub fn save(&mut self, name: &str, view: &View, now: Ms) -> Result<(), NameError> {
         let saved = SavedView {
             name: clean_name(name)?,
             query: to_query(view),
@@ -419,8 +419,9 @@ impl CustomGroupingDef {
             let n = i + 1;
             if RuleField::parse(&rule.field).is_none() {
                 return fail(format!(
-                    "rule {n}: unknown field {:?}; use user, job, project, entity, state, run_name, run_id, job_id or label:KEY",
-                    rule.field
+                    "rule {n}: unknown field {:?}; use {}",
+                    rule.field,
+                    RuleField::names()
                 ));
             }
             if rule.group.trim().is_empty() {
@@ -921,7 +922,8 @@ pub fn import_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::Tz;
+    use crate::field::Field;
+    use crate::view::{RangeSpec, Tz};
     use LinkError::*;
 
     fn store_with(queue: &str, labels: &[&str]) -> LinkStore {
@@ -1092,12 +1094,12 @@ mod tests {
         assert_eq!(load_links(Some(&save_links(&l))), (l, None));
 
         let mut v = ViewStore::default();
-        let view = UrlView {
-            range: Some("24h".into()),
+        let mut view = View {
+            range: RangeSpec::parse("24h"),
             tz: Tz::Utc,
-            user: vec!["alice".into()],
-            ..UrlView::default()
+            ..View::default()
         };
+        view.filters.values_mut(Field::User).insert("alice".into());
         v.save("mine", &view, 42).unwrap();
         assert_eq!(load_views(Some(&save_views(&v))), (v.clone(), None));
         assert_eq!(v.get("mine").map(SavedView::view), Some((view, vec![])));
