@@ -3,7 +3,7 @@
 //! ([`crate::state`]) and write only through their writers; they lay out.
 //!
 //! Imports between these files go one way (checked by
-//! `scripts/check-structure.sh`): `dashboard` uses the panels and the
+//! `scripts/check-structure.py`): `dashboard` uses the panels and the
 //! control panel; every panel uses `panel`; `controls` uses `filters` and
 //! `saved_views`, which uses `grouping_editor`.
 
