@@ -7,7 +7,8 @@
 #
 # Layers:
 #   setup        scripts/setup.sh (installs what is missing)
-#   fmt          cargo fmt --all --check
+#   fmt          cargo fmt --all --check, then scripts/check-structure.py
+#                (no use cycle among the components, no fn in src/ over 80 lines)
 #   clippy       clippy -D warnings, native, whole workspace, all targets
 #   clippy-wasm  clippy -D warnings, the app for wasm32, all targets
 #   test         cargo test --workspace (native: core, app logic, backend)
@@ -84,6 +85,12 @@ test_wasm() {
   return $rc
 }
 
+# fmt_and_structure: formatting, then the code shapes the compiler does
+# not check (scripts/check-structure.py).
+fmt_and_structure() {
+  cargo fmt --all --check && python3 scripts/check-structure.py
+}
+
 # build: what the e2e tests load: dist/, the demo backend, the helper that
 # prints the native core's expected numbers.
 build() {
@@ -115,7 +122,7 @@ e2e() {
 
 start_all=$SECONDS
 layer setup - bash scripts/setup.sh
-wants fmt && layer fmt setup cargo fmt --all --check
+wants fmt && layer fmt setup fmt_and_structure
 wants clippy && layer clippy setup cargo clippy --locked --workspace --all-targets -- -D warnings
 wants clippy-wasm && layer clippy-wasm setup \
   cargo clippy --locked -p queuescope --target wasm32-unknown-unknown --all-targets -- -D warnings

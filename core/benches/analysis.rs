@@ -16,6 +16,7 @@ use queuescope_core::analysis::*;
 use queuescope_core::demo::{generate, run_metrics, DemoConfig, DEFAULT_NOW};
 use queuescope_core::model::{Dataset, Job, JobState, Ms, Transition, DAY, HOUR, MINUTE};
 use queuescope_core::parse::Metric;
+use queuescope_core::view::RangeSpec;
 
 /// `n` demo jobs of all queues merged into one dataset (the heaviest case:
 /// every job in one view). Falls back to synthetic jobs if the demo
@@ -89,7 +90,7 @@ struct View {
 
 fn full_view(p: &Prepared, r: TimeRange, grid: &BucketGrid) -> View {
     let sel = select(p, &Filters::default(), r);
-    let groups = group(p, &sel, &GroupBy::User);
+    let groups = group(p, &sel, &GroupBy::Field(Field::User));
     black_box(job_status(p, &sel, grid));
     black_box(queued_time(p, &sel, &groups, grid, 10));
     let layout = run_layout(p, &sel, &groups, r);
@@ -111,7 +112,7 @@ fn bench_views(c: &mut Criterion) {
     for n in [10_000usize, 100_000] {
         let data = dataset(n);
         let p = Prepared::new(&data);
-        let r = RangeSpec::Relative { span: 7 * DAY }.resolve(p.generated_at());
+        let r = RangeSpec::default().resolve(p.generated_at());
         let grid = BucketGrid::new(r, auto_width(r), &Zone::Utc);
         let view = full_view(&p, r, &grid);
         eprintln!(
@@ -150,18 +151,16 @@ fn bench_views(c: &mut Criterion) {
             b.iter(|| errors(&p, &view.sel, black_box(r)))
         });
         // Refilter: a new selection (the panels then recompute as in full_view).
-        let f = Filters {
-            text: "sweep".into(),
-            state: ["finished".to_string(), "failed".to_string()].into(),
-            ..Filters::default()
-        };
+        let mut f = Filters::default();
+        f.text = "sweep".into();
+        *f.values_mut(Field::State) = ["finished".to_string(), "failed".to_string()].into();
         g.bench_function(BenchmarkId::new("refilter_select", n), |b| {
             b.iter(|| select(&p, black_box(&f), r))
         });
         // Regroup: grouping plus the panels that depend on it.
         g.bench_function(BenchmarkId::new("regroup", n), |b| {
             b.iter(|| {
-                let groups = group(&p, &view.sel, black_box(&GroupBy::Project));
+                let groups = group(&p, &view.sel, black_box(&GroupBy::Field(Field::Project)));
                 black_box(queued_time(&p, &view.sel, &groups, &grid, 10));
                 run_layout(&p, &view.sel, &groups, r)
             })

@@ -47,10 +47,8 @@ fn idle_jobs() -> Prepared {
 }
 
 fn alice(p: &Prepared, r: TimeRange) -> Selection {
-    let f = Filters {
-        user: ["alice".to_string()].into(),
-        ..Filters::default()
-    };
+    let mut f = Filters::default();
+    f.toggle(Field::User, "alice");
     select(p, &f, r)
 }
 
@@ -398,7 +396,7 @@ fn who_waits_most_by_hand() {
         ],
         1000,
     );
-    let w = who(&p, range(0, 600), &GroupBy::User);
+    let w = who(&p, range(0, 600), &GroupBy::Field(Field::User));
     let rows: Vec<(&str, Ms, usize, Option<Ms>, usize)> = w
         .iter()
         .map(|g| (g.group.as_str(), g.waiting, g.jobs, g.p95_wait, g.started))
@@ -415,7 +413,7 @@ fn who_waits_most_by_hand() {
     );
     // The same seconds as the queued-time panel shows for each group.
     let sel = all(&p, range(0, 600));
-    let groups = group(&p, &sel, &GroupBy::User);
+    let groups = group(&p, &sel, &GroupBy::Field(Field::User));
     let grid = BucketGrid::new(range(0, 600), HOUR, &Zone::Utc);
     let q = queued_time(&p, &sel, &groups, &grid, 20);
     for g in &w {
@@ -424,7 +422,7 @@ fn who_waits_most_by_hand() {
         assert_eq!(secs, g.waiting as f64 / 1000.0, "{}", g.group);
     }
     // Nobody waits in a range after everything.
-    assert!(who(&p, range(2000, 2100), &GroupBy::User).is_empty());
+    assert!(who(&p, range(2000, 2100), &GroupBy::Field(Field::User)).is_empty());
 }
 
 #[test]
@@ -451,7 +449,7 @@ fn p95_is_the_nearest_rank_and_only_five_groups_show() {
         );
     }
     let p = prep(jobs, 1000);
-    let w = who(&p, range(0, 600), &GroupBy::Project);
+    let w = who(&p, range(0, 600), &GroupBy::Field(Field::Project));
     let rows: Vec<(&str, Ms, usize, Option<Ms>)> = w
         .iter()
         .map(|g| (g.group.as_str(), g.waiting, g.jobs, g.p95_wait))

@@ -128,7 +128,7 @@ fn waiting_by_hour_of_the_fixture() {
 #[test]
 fn who_waits_most_in_the_fixture() {
     let v = view();
-    let groups = group(&v.p, &v.sel, &GroupBy::User);
+    let groups = group(&v.p, &v.sel, &GroupBy::Field(Field::User));
     let got: Vec<(String, Ms, usize, Option<Ms>)> = who_waits(&v.p, &v.sel, &groups, v.range)
         .into_iter()
         .map(|g| (g.group, secs(g.waiting), g.jobs, g.p95_wait.map(secs)))

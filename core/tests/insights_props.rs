@@ -145,13 +145,12 @@ fn arb_filters() -> impl Strategy<Value = Filters> {
         vec!["alice", "bob", "(none)"],
         1..3,
     ))
-    .prop_map(|users| Filters {
-        user: users
-            .unwrap_or_default()
-            .into_iter()
-            .map(String::from)
-            .collect(),
-        ..Filters::default()
+    .prop_map(|users| {
+        let mut f = Filters::default();
+        for u in users.unwrap_or_default() {
+            f.toggle(Field::User, u);
+        }
+        f
     })
 }
 
@@ -446,7 +445,7 @@ proptest! {
         p in arb_prepared(), r in arb_range(), f in arb_filters(),
     ) {
         let sel = select(&p, &f, r);
-        let groups = group(&p, &sel, &GroupBy::User);
+        let groups = group(&p, &sel, &GroupBy::Field(Field::User));
         prop_assert_eq!(who_waits(&p, &sel, &groups, r), naive_who(&p, &sel, r));
     }
 

@@ -31,9 +31,7 @@ pub mod time;
 pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
-pub use group::{
-    group, validate, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME,
-};
+pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
 pub use prepared::{Prepared, NONE_NAME};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
@@ -46,6 +44,6 @@ pub use table::{
     errors, errors_page, rows_to_csv, table_page, table_rows, Column, ErrorRow, TableRow,
 };
 pub use time::{
-    auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,
-    AUTO_LADDER, AUTO_MAX_BUCKETS, MAX_BUCKETS,
+    auto_width, format_width, BucketGrid, LocalZone, TimeRange, Zone, AUTO_LADDER,
+    AUTO_MAX_BUCKETS, MAX_BUCKETS,
 };

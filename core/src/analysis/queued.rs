@@ -2,7 +2,8 @@
 //! the seconds jobs spent `idle` or `queued` inside the bucket and the range.
 
 use super::filter::Selection;
-use super::group::{Groups, OTHER_NAME};
+use super::fold::fold_groups;
+use super::group::Groups;
 use super::prepared::Prepared;
 use super::status::span_buckets;
 use super::time::BucketGrid;
@@ -11,18 +12,18 @@ use crate::model::{Ms, SECOND};
 /// One value per group and bucket: a stacked-bar trace per group.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupedSeries {
-    /// Trace names, heaviest first, `(other)` last when groups were folded.
+    /// Trace names: the groups, in their order (the shared group order, so
+    /// a group has the same place and colour as in every other panel).
     pub groups: Vec<String>,
     /// `values[group][bucket]` in seconds (exact to the ms).
     pub values: Vec<Vec<f64>>,
 }
 
-/// SPEC §3 queued time. Groups are ordered by their queued seconds in the
-/// range (desc, ties by name); when there are more than `max_groups`, the
-/// top `max_groups - 1` stay and the rest fold into `(other)` (so at most
-/// `max_groups` traces; 0 is taken as 1). Sums are kept in integer ms, and a
-/// span's whole buckets go through a difference array, so a job idle for a
-/// week costs O(1), not O(buckets).
+/// SPEC §3 queued time: one series per group of `groups`, in their order.
+/// When there are more than `max_groups` groups (0 is taken as 1), they
+/// are folded first ([`fold_groups`]: the top `max_groups - 1` by jobs stay,
+/// the rest become `(other)`); the app passes groups folded already. Sums
+/// are kept in integer ms ([`SpanSums`]).
 pub fn queued_time(
     prep: &Prepared,
     sel: &Selection,
@@ -30,6 +31,14 @@ pub fn queued_time(
     grid: &BucketGrid,
     max_groups: usize,
 ) -> GroupedSeries {
+    let folded;
+    let groups = if groups.names.len() > max_groups.max(1) {
+        folded = fold_groups(groups, max_groups);
+        &folded
+    } else {
+        groups
+    };
+    let names = groups.names.clone();
     // The waiting spans of the selection, with their group.
     let spans = || {
         sel.0.iter().zip(&groups.of_job).flat_map(move |(&j, &g)| {
@@ -39,20 +48,10 @@ pub fn queued_time(
         })
     };
 
-    // Pass 1: weights decide which groups get a trace.
-    let ng = groups.names.len();
-    let mut weight = vec![0 as Ms; ng];
-    for (g, s, e) in spans() {
-        if let Some(w) = weight.get_mut(g) {
-            *w += grid.range.overlap(s, e);
-        }
-    }
-    let (names, trace_of) = fold_groups(&groups.names, &weight, max_groups.max(1));
-
-    // Pass 2: each span into its trace's buckets.
+    // Each span into its trace's buckets.
     let mut sums = SpanSums::new(names.len(), grid);
     for (g, s, e) in spans() {
-        sums.add(trace_of.get(g).copied().unwrap_or(0), s, e);
+        sums.add(g, s, e);
     }
     let values = (0..names.len())
         .map(|t| {
@@ -128,39 +127,4 @@ impl<'g> SpanSums<'g> {
             })
             .collect()
     }
-}
-
-/// Orders groups by weight (desc, ties by name) and folds all but the top
-/// `max - 1` into `(other)` when there are more than `max`. Returns the
-/// trace names and each group's trace index.
-pub(crate) fn fold_groups(
-    names: &[String],
-    weight: &[Ms],
-    max: usize,
-) -> (Vec<String>, Vec<usize>) {
-    let w = |g: usize| weight.get(g).copied().unwrap_or(0);
-    let name = |g: usize| names.get(g).map_or("", String::as_str);
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| w(b).cmp(&w(a)).then_with(|| name(a).cmp(name(b))));
-    let fold = names.len() > max;
-    let keep = if fold { max - 1 } else { names.len() };
-    let mut out: Vec<String> = Vec::new();
-    let mut trace_of = vec![usize::MAX; names.len()];
-    for &g in &order {
-        // An existing "(other)" group is always the last trace.
-        if out.len() < keep && name(g) != OTHER_NAME {
-            trace_of[g] = out.len();
-            out.push(name(g).to_string());
-        }
-    }
-    if trace_of.contains(&usize::MAX) {
-        let other = out.len();
-        out.push(OTHER_NAME.to_string());
-        for t in &mut trace_of {
-            if *t == usize::MAX {
-                *t = other;
-            }
-        }
-    }
-    (out, trace_of)
 }

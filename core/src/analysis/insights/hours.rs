@@ -125,7 +125,7 @@ pub fn waiting_by_hour(
         }
         for (i, waiting) in sums.row(0).into_iter().enumerate() {
             let (s, e) = grid.bucket(i);
-            let Some(cell) = cells.get_mut(hour_of_week(s + zone.offset_at(s))) else {
+            let Some(cell) = cells.get_mut(hour_of_week(zone.wall_of(s))) else {
                 continue;
             };
             if e <= s {
