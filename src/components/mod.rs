@@ -13,6 +13,7 @@ mod dashboard;
 mod filters;
 mod grouping_editor;
 mod header;
+mod insights;
 mod links;
 mod panel;
 mod runs;

@@ -1,13 +1,19 @@
-//! Usage series for the CPU and GPU charts: fetched lazily for the runs in
-//! view (the brushed runs, else the most recent), at most 100 run ids a
-//! request, and cached per run until the queue changes.
+//! Usage series for the CPU and GPU charts and the under-used GPUs:
+//! fetched lazily for the runs in view (the brushed runs, else the most
+//! recent), at most 100 run ids a request, and cached per run until the
+//! queue changes. Every fetch goes through [`Metrics::load`], which skips
+//! runs cached or in flight and replaces a run's series whole, so the
+//! charts' loads and the insights' batches never fetch a run twice at once
+//! nor duplicate its lines.
 
 use super::{Analysis, Queues, Readiness, SourceCtx};
+use crate::api::LoadError;
 use leptos::prelude::*;
 use queuescope_core::analysis::RunBar;
 use queuescope_core::parse::Series;
 use queuescope_core::Job;
 use std::collections::{HashMap, HashSet};
+use web_sys::AbortSignal;
 
 /// Runs shown when no brush is active.
 pub const RECENT_RUNS: usize = 50;
@@ -24,10 +30,13 @@ pub struct Metrics {
     pub cache: RwSignal<Cache>,
     /// The runs in view: (job index, group), in the order drawn.
     pub in_view: Memo<Vec<(u32, u16)>>,
-    /// The last fetch failed with this message.
+    /// The charts' last fetch failed with this message.
     pub error: RwSignal<Option<String>>,
-    /// A fetch is in flight.
+    /// A fetch for the charts is in flight.
     pub loading: RwSignal<bool>,
+    /// (queue, run id) of every fetch in flight, the charts' and others'.
+    in_flight: StoredValue<HashSet<(String, String)>>,
+    queues: Queues,
 }
 
 /// The runs in view. Without a brush the [`RECENT_RUNS`] most recent runs;
@@ -75,6 +84,8 @@ impl Metrics {
             in_view,
             error: RwSignal::new(None),
             loading: RwSignal::new(false),
+            in_flight: StoredValue::new(HashSet::new()),
+            queues,
         };
         // A new queue empties the cache.
         Effect::new(move |_| {
@@ -86,15 +97,13 @@ impl Metrics {
             let Some(queue) = queues.current.get() else {
                 return;
             };
-            let missing: Vec<Job> = in_view.with(|v| {
-                m.cache.with_untracked(|c| {
-                    v.iter()
-                        .filter_map(|(j, _)| l.prepared.get(*j as usize))
-                        .filter(|job| job.run_id.as_ref().is_some_and(|id| !c.contains_key(id)))
-                        .cloned()
-                        .collect()
-                })
+            let runs: Vec<Job> = in_view.with(|v| {
+                v.iter()
+                    .filter_map(|(j, _)| l.prepared.get(*j as usize))
+                    .cloned()
+                    .collect()
             });
+            let missing = m.missing(&queue, runs);
             if !missing.is_empty() {
                 m.fetch(source, ready, queue, missing);
             }
@@ -103,28 +112,75 @@ impl Metrics {
         m
     }
 
-    /// Fetches the series of `missing` into the cache.
+    /// Fetches the series of `missing` into the cache, for the charts.
     fn fetch(self, source: SourceCtx, ready: Readiness, queue: String, missing: Vec<Job>) {
-        let s = source.get();
         self.loading.set(true);
         ready.busy(true);
         leptos::task::spawn_local(async move {
-            match s.metrics(&queue, &missing, None).await {
-                Ok((series, _skipped)) => {
-                    self.cache.update(|c| {
-                        for id in missing.iter().filter_map(|j| j.run_id.clone()) {
-                            c.entry(id).or_default();
-                        }
-                        for s in series {
-                            c.entry(s.run_id.clone()).or_default().push(s);
-                        }
-                    });
-                    self.error.set(None);
-                }
+            match self.load(source, &queue, missing, None).await {
+                Ok(()) => self.error.set(None),
                 Err(e) => self.error.set(Some(e.to_string())),
             }
             self.loading.set(false);
             ready.busy(false);
         });
+    }
+
+    /// The runs of `runs` that have a run id whose usage is neither cached
+    /// nor being fetched (untracked).
+    fn missing(&self, queue: &str, runs: Vec<Job>) -> Vec<Job> {
+        self.cache.with_untracked(|c| {
+            self.in_flight.with_value(|f| {
+                runs.into_iter()
+                    .filter(|job| {
+                        job.run_id.as_ref().is_some_and(|id| {
+                            !c.contains_key(id) && !f.contains(&(queue.to_string(), id.clone()))
+                        })
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    /// Fetches the usage of those of `runs` that are neither cached nor in
+    /// flight into the cache (the source batches them, at most 100 run ids
+    /// a request). A run asked for and not answered is cached as empty:
+    /// loaded, no usage. The answer is dropped when the queue changed
+    /// meanwhile. `abort` cancels this fetch only.
+    pub async fn load(
+        self,
+        source: SourceCtx,
+        queue: &str,
+        runs: Vec<Job>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<(), LoadError> {
+        let runs = self.missing(queue, runs);
+        if runs.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<(String, String)> = runs
+            .iter()
+            .filter_map(|j| Some((queue.to_string(), j.run_id.clone()?)))
+            .collect();
+        self.in_flight
+            .update_value(|f| f.extend(keys.iter().cloned()));
+        let answer = source.get().metrics(queue, &runs, abort).await;
+        self.in_flight.update_value(|f| {
+            for k in &keys {
+                f.remove(k);
+            }
+        });
+        let (series, _skipped) = answer?;
+        if self.queues.current.get_untracked().as_deref() != Some(queue) {
+            return Ok(());
+        }
+        let mut by_run: Cache = keys.into_iter().map(|(_, id)| (id, Vec::new())).collect();
+        for s in series {
+            by_run.entry(s.run_id.clone()).or_default().push(s);
+        }
+        // Whole runs replace what was there: a run fetched twice (by a
+        // load that started before the other landed) never doubles.
+        self.cache.update(|c| c.extend(by_run));
+        Ok(())
     }
 }

@@ -6,10 +6,11 @@
 //!
 //! ```text
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
-//!                                     readiness (data-app-state) ◀─┘    └─▶ metrics
+//!                                     readiness (data-app-state) ◀─┘    └─▶ metrics ─▶ insights
 //! ```
 
 pub mod analysis;
+pub mod insights;
 pub mod loader;
 pub mod metrics;
 pub mod notices;
@@ -19,6 +20,7 @@ pub mod readiness;
 pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
+pub use insights::Insights;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
 pub use notices::Notices;
@@ -72,6 +74,7 @@ pub fn provide(config: Config, source: Source) {
     let data = DataState::provide(source, queues, view, config.refresh_seconds);
     let analysis = Analysis::provide(view, data, queues, prefs);
     let ready = Readiness::provide(view, data, queues);
-    Metrics::provide(source, queues, analysis, ready);
+    let metrics = Metrics::provide(source, queues, analysis, ready);
+    Insights::provide(analysis, view, metrics, (source, queues, ready));
     provide_context(config);
 }

@@ -5,6 +5,10 @@
 // Serves dist/ in demo mode (or with a demo-backend when DEMO_BACKEND_ARGS is
 // set, e.g. "--seed 7 --jobs 3000"), waits for data-app-state="ready" and
 // writes one full-page PNG per viewport size (default 1440x900 and 1024x768).
+// With SCREENSHOT_PANEL=NAME it also writes the panel `[data-panel=NAME]`
+// alone (panel-NAME-WxH.png); with SCREENSHOT_CLICK=SELECTOR it clicks
+// that element first and waits for the app to be ready again (e.g.
+// '[data-usage-load-rest]' to show the insights over every run's usage).
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
@@ -20,6 +24,14 @@ try {
   }
   const app = await openApp(t, { config, query });
   await app.waitForState('ready');
+  if (process.env.SCREENSHOT_CLICK) {
+    await app.page.click(process.env.SCREENSHOT_CLICK);
+    await app.page.waitForFunction(
+      () =>
+        document.documentElement.getAttribute('data-app-state') === 'ready' &&
+        !document.querySelector('[data-usage-progress="running"]'),
+    );
+  }
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });
     // Plotly follows window resizes (debounced): wait until every graph
@@ -36,6 +48,15 @@ try {
     const viewportFile = path.join(outDir, `view-${width}x${height}.png`);
     await app.page.screenshot({ path: viewportFile, fullPage: false });
     console.log(file, viewportFile);
+    const panel = process.env.SCREENSHOT_PANEL;
+    if (panel) {
+      const panelFile = path.join(outDir, `panel-${panel}-${width}x${height}.png`);
+      // Clipped from the whole page, so the sticky header does not cover it.
+      await app.page.evaluate(() => window.scrollTo(0, 0));
+      const clip = await app.page.locator(`[data-panel="${panel}"]`).boundingBox();
+      await app.page.screenshot({ path: panelFile, fullPage: true, clip });
+      console.log(panelFile);
+    }
   }
 } finally {
   for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(String(e)));
