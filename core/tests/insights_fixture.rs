@@ -184,7 +184,7 @@ fn under_used_gpus_of_the_fixture() {
     let v = view();
     // Nothing loaded yet: all 11 runs of the view are offered.
     let empty = UsageByRun::new();
-    let none = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &empty);
+    let none = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &gpu_means(&empty));
     assert_eq!((none.in_view, none.loaded, none.count), (11, 0, 0));
     let to_load = runs_to_load(&v.p, &v.ids, &v.sel, v.range, &empty);
     assert_eq!(to_load.len(), 11);
@@ -201,7 +201,7 @@ fn under_used_gpus_of_the_fixture() {
             .collect();
         usage.insert(id, series);
     }
-    let u = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &usage);
+    let u = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &gpu_means(&usage));
     assert_eq!((u.in_view, u.loaded, u.count), (11, 11, 5));
     let got: Vec<(&str, &str, &str, String, Ms, String)> = u
         .runs

@@ -472,7 +472,7 @@ proptest! {
         p in arb_prepared(), r in arb_range(), usage in arb_usage(), f in arb_filters(),
     ) {
         let sel = select(&p, &f, r);
-        let u = under_used_gpus(&p, &RunIds::new(&p), &sel, r, &usage);
+        let u = under_used_gpus(&p, &RunIds::new(&p), &sel, r, &gpu_means(&usage));
         let (rows, in_view, loaded, count) = naive_under_used(&p, &sel, r, &usage);
         prop_assert_eq!((u.in_view, u.loaded, u.count), (in_view, loaded, count));
         prop_assert_eq!(u.runs.len(), rows.len());

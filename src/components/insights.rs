@@ -30,7 +30,11 @@ pub fn InsightsPanel() -> impl IntoView {
             .with(|w| w.as_ref().map(|w| who_items(w, filterable())))
     };
     let who_sum = move || {
-        let by = view.with(|v| v.group.to_string());
+        let by = view.with(|v| match &v.group {
+            GroupKey::Field(f) => f.label().to_lowercase(),
+            GroupKey::Label(key) => format!("label {key}"),
+            GroupKey::Custom(name) => name.clone(),
+        });
         i.who.with(|w| {
             w.as_ref().map(|w| match w.is_empty() {
                 true => "No job waited in this range".to_string(),
@@ -269,7 +273,10 @@ fn HourMap() -> impl IntoView {
             </div>
             <div class="qs-heat-foot">
                 <p class="qs-heat-readout" aria-live="polite" data-heat-readout>{readout}</p>
-                <span class="qs-heat-scale">"0 "<span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}</span>
+                <span class="qs-heat-scale">
+                    <span class="qs-heat-swatch qs-heat-empty"></span>"outside the range · 0 "
+                    <span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}
+                </span>
             </div>
             <h4>"Peak hours"</h4>
             <ItemList items=Signal::derive(peaks)/>

@@ -8,23 +8,29 @@
 //! hours       prepared, selection, range, zone
 //! who         prepared, selection, all groups, range
 //! spikes      prepared, selection, grid, job-status counts
-//! under_used  prepared, run ids (per load), selection, range, usage cache
+//! under_used  prepared, run ids (per load), selection, range, GPU means
 //! ```
 //!
 //! And the loader that fetches the usage of the view's other runs in
-//! batches, with progress and cancel, through [`Metrics::load`] (so it never
-//! fetches what the usage charts are fetching, and never aborts them).
+//! batches, with progress and cancel, keeping only each run's mean GPU use
+//! ([`Metrics::fetch_means`]): it skips what the usage charts are fetching,
+//! and never aborts them.
 
-use super::{Analysis, Metrics, Queues, Readiness, Shared, SourceCtx, ViewState};
-use crate::dom::timed;
+use super::{Analysis, Loaded, Metrics, Queues, Readiness, Shared, SourceCtx, ViewState};
+use crate::dom::{self, timed};
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{
     failure_spikes, idle_windows, runs_to_load, under_used_gpus, waiting_by_hour, who_waits,
-    FailureSpikes, GroupWait, IdleWindows, RunIds, UnderUsed, WaitingByHour,
+    FailureSpikes, GpuMeans, GroupWait, IdleWindows, RunIds, UnderUsed, WaitingByHour,
 };
 use queuescope_core::analysis::Brush;
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
-use queuescope_core::Job;
+use queuescope_core::{Job, Ms};
+
+/// Loaded means reach the insight at most this often during a batch load:
+/// each time it recomputes over every loaded run (~100k at most), so once
+/// a request would make a long load quadratic.
+const PUBLISH_EVERY: Ms = 1000;
 
 /// The insights of the view (`None` before the first load).
 #[derive(Clone, Copy)]
@@ -65,9 +71,9 @@ impl Insights {
             let ids = run_ids.get()?;
             let range = a.range.get();
             Some(a.selection.with(|s| {
-                m.cache.with(|usage| {
+                m.gpu_means.with(|means| {
                     timed("qs:insight:under-used", || {
-                        under_used_gpus(&l.prepared, &ids, s, range, usage)
+                        under_used_gpus(&l.prepared, &ids, s, range, means)
                     })
                 })
             }))
@@ -227,12 +233,9 @@ impl UsageBatches {
         ) else {
             return;
         };
-        let todo: Vec<Job> = a.selection.with_untracked(|s| {
-            self.metrics.cache.with_untracked(|usage| {
-                runs_to_load(&l.prepared, &ids, s, a.range.get_untracked(), usage)
-                    .into_iter()
-                    .filter_map(|j| l.prepared.get(j as usize).cloned())
-                    .collect()
+        let todo: Vec<u32> = a.selection.with_untracked(|s| {
+            self.metrics.gpu_means.with_untracked(|means| {
+                runs_to_load(&l.prepared, &ids, s, a.range.get_untracked(), means)
             })
         });
         let ctrl = web_sys::AbortController::new().ok();
@@ -246,28 +249,58 @@ impl UsageBatches {
         }));
         self.ready.busy(true);
         leptos::task::spawn_local(async move {
-            let signal = ctrl.as_ref().map(|c| c.signal());
-            for batch in todo.chunks(MAX_RUN_IDS_PER_REQUEST) {
-                let done = self
-                    .metrics
-                    .load(self.source, &queue, batch.to_vec(), signal.as_ref())
-                    .await;
-                if self.generation.get_value() != mine {
-                    break;
-                }
-                if let Err(e) = done {
+            self.run((l, queue), todo, ctrl, mine).await;
+            self.ready.busy(false);
+        });
+    }
+
+    /// The batches of [`UsageBatches::load_rest`]: one request at a time,
+    /// progress after each, the means published at most every
+    /// [`PUBLISH_EVERY`] ms and at the end (also when cancelled: what was
+    /// fetched is loaded).
+    async fn run(
+        self,
+        (l, queue): (Shared<Loaded>, String),
+        todo: Vec<u32>,
+        ctrl: Option<web_sys::AbortController>,
+        mine: u64,
+    ) {
+        let signal = ctrl.as_ref().map(|c| c.signal());
+        let mut fetched = GpuMeans::new();
+        let mut published = dom::now_ms();
+        for batch in todo.chunks(MAX_RUN_IDS_PER_REQUEST) {
+            let jobs: Vec<Job> = batch
+                .iter()
+                .filter_map(|&j| l.prepared.get(j as usize).cloned())
+                .collect();
+            let want = self.metrics.without_mean(&queue, jobs);
+            let got = self
+                .metrics
+                .fetch_means(self.source, &queue, &want, signal.as_ref())
+                .await;
+            if self.generation.get_value() != mine {
+                break;
+            }
+            match got {
+                Ok(means) => fetched.extend(means),
+                Err(e) => {
                     self.error.set(Some(e.to_string()));
                     break;
                 }
-                self.progress
-                    .update(|p| p.iter_mut().for_each(|p| p.done += batch.len()));
             }
-            if self.generation.get_value() == mine {
-                self.progress
-                    .update(|p| p.iter_mut().for_each(|p| p.running = false));
+            self.progress
+                .update(|p| p.iter_mut().for_each(|p| p.done += batch.len()));
+            if dom::now_ms() - published >= PUBLISH_EVERY {
+                self.metrics
+                    .store_means(&queue, std::mem::take(&mut fetched));
+                published = dom::now_ms();
             }
-            self.ready.busy(false);
-        });
+        }
+        self.metrics.store_means(&queue, fetched);
+        if self.generation.get_value() == mine {
+            self.progress
+                .update(|p| p.iter_mut().for_each(|p| p.running = false));
+        }
     }
 
     /// Stops the load in progress (its request is aborted; the usage
@@ -278,11 +311,16 @@ impl UsageBatches {
             c.abort();
         }
         self.abort.set_value(None);
-        self.progress.update(|p| {
-            for p in p.iter_mut().filter(|p| p.running) {
-                p.running = false;
-                p.cancelled = true;
-            }
-        });
+        if self
+            .progress
+            .with_untracked(|p| p.is_some_and(|p| p.running))
+        {
+            self.progress.update(|p| {
+                for p in p.iter_mut() {
+                    p.running = false;
+                    p.cancelled = true;
+                }
+            });
+        }
     }
 }

@@ -1,14 +1,19 @@
-//! Usage series for the CPU and GPU charts and the under-used GPUs:
-//! fetched lazily for the runs in view (the brushed runs, else the most
-//! recent), at most 100 run ids a request, and cached per run until the
-//! queue changes. Every fetch goes through [`Metrics::load`], which skips
-//! runs cached or in flight and replaces a run's series whole, so the
-//! charts' loads and the insights' batches never fetch a run twice at once
-//! nor duplicate its lines.
+//! Usage for the CPU and GPU charts and the under-used GPUs, cached per
+//! run until the queue changes:
+//!
+//! - the series of the runs in view of the charts (the brushed runs, else
+//!   the most recent), fetched lazily, at most 100 run ids a request; a
+//!   fetch skips the runs cached or already being fetched, and replaces a
+//!   run's series whole, so a run is never fetched twice at once nor its
+//!   lines doubled;
+//! - the mean `gpu_util` of every run whose usage was ever loaded (by the
+//!   charts, or by the insights' batches, which keep only that: the series
+//!   of a 100k-run view would not fit in a page).
 
 use super::{Analysis, Queues, Readiness, SourceCtx};
 use crate::api::LoadError;
 use leptos::prelude::*;
+use queuescope_core::analysis::insights::{gpu_means, GpuMeans};
 use queuescope_core::analysis::RunBar;
 use queuescope_core::parse::Series;
 use queuescope_core::Job;
@@ -26,15 +31,17 @@ pub type Cache = HashMap<String, Vec<Series>>;
 /// The usage data of the runs in view.
 #[derive(Clone, Copy)]
 pub struct Metrics {
-    /// Series fetched so far.
+    /// Series fetched so far for the charts.
     pub cache: RwSignal<Cache>,
+    /// The mean `gpu_util` of every run whose usage is loaded.
+    pub gpu_means: RwSignal<GpuMeans>,
     /// The runs in view: (job index, group), in the order drawn.
     pub in_view: Memo<Vec<(u32, u16)>>,
     /// The charts' last fetch failed with this message.
     pub error: RwSignal<Option<String>>,
     /// A fetch for the charts is in flight.
     pub loading: RwSignal<bool>,
-    /// (queue, run id) of every fetch in flight, the charts' and others'.
+    /// (queue, run id) of the charts' fetches in flight.
     in_flight: StoredValue<HashSet<(String, String)>>,
     queues: Queues,
 }
@@ -81,6 +88,7 @@ impl Metrics {
         });
         let m = Metrics {
             cache: RwSignal::new(Cache::new()),
+            gpu_means: RwSignal::new(GpuMeans::new()),
             in_view,
             error: RwSignal::new(None),
             loading: RwSignal::new(false),
@@ -91,6 +99,7 @@ impl Metrics {
         Effect::new(move |_| {
             queues.current.track();
             m.cache.set(Cache::new());
+            m.gpu_means.set(GpuMeans::new());
         });
         Effect::new(move |_| {
             let Some(l) = a.prepared.get() else { return };
@@ -117,7 +126,7 @@ impl Metrics {
         self.loading.set(true);
         ready.busy(true);
         leptos::task::spawn_local(async move {
-            match self.load(source, &queue, missing, None).await {
+            match self.load_series(source, &queue, missing).await {
                 Ok(()) => self.error.set(None),
                 Err(e) => self.error.set(Some(e.to_string())),
             }
@@ -126,10 +135,18 @@ impl Metrics {
         });
     }
 
-    /// The runs of `runs` that have a run id whose usage is neither cached
-    /// nor being fetched (untracked).
-    fn missing(&self, queue: &str, runs: Vec<Job>) -> Vec<Job> {
-        self.cache.with_untracked(|c| {
+    /// The runs of `runs` with a run id that `known` lacks and that no
+    /// fetch for the charts has in flight (untracked).
+    fn lacking<V>(
+        &self,
+        known: RwSignal<HashMap<String, V>>,
+        queue: &str,
+        runs: Vec<Job>,
+    ) -> Vec<Job>
+    where
+        V: Send + Sync + 'static,
+    {
+        known.with_untracked(|c| {
             self.in_flight.with_value(|f| {
                 runs.into_iter()
                     .filter(|job| {
@@ -142,45 +159,89 @@ impl Metrics {
         })
     }
 
-    /// Fetches the usage of those of `runs` that are neither cached nor in
-    /// flight into the cache (the source batches them, at most 100 run ids
-    /// a request). A run asked for and not answered is cached as empty:
-    /// loaded, no usage. The answer is dropped when the queue changed
-    /// meanwhile. `abort` cancels this fetch only.
-    pub async fn load(
+    /// The runs of `runs` whose series the charts still need.
+    fn missing(&self, queue: &str, runs: Vec<Job>) -> Vec<Job> {
+        self.lacking(self.cache, queue, runs)
+    }
+
+    /// The runs of `runs` whose mean GPU use is not known yet (a run that
+    /// a chart is fetching counts as known: its mean comes with it).
+    pub fn without_mean(&self, queue: &str, runs: Vec<Job>) -> Vec<Job> {
+        self.lacking(self.gpu_means, queue, runs)
+    }
+
+    /// Fetches the series of `runs` (not cached, not in flight) into the
+    /// cache and their means into [`Metrics::gpu_means`].
+    async fn load_series(
         self,
         source: SourceCtx,
         queue: &str,
         runs: Vec<Job>,
-        abort: Option<&AbortSignal>,
     ) -> Result<(), LoadError> {
         let runs = self.missing(queue, runs);
-        if runs.is_empty() {
-            return Ok(());
-        }
         let keys: Vec<(String, String)> = runs
             .iter()
             .filter_map(|j| Some((queue.to_string(), j.run_id.clone()?)))
             .collect();
         self.in_flight
             .update_value(|f| f.extend(keys.iter().cloned()));
-        let answer = source.get().metrics(queue, &runs, abort).await;
+        let answer = series_of(source, queue, &runs, None).await;
         self.in_flight.update_value(|f| {
             for k in &keys {
                 f.remove(k);
             }
         });
-        let (series, _skipped) = answer?;
-        if self.queues.current.get_untracked().as_deref() != Some(queue) {
-            return Ok(());
+        let by_run = answer?;
+        if self.store_means(queue, gpu_means(&by_run)) {
+            // Whole runs replace what was there: a run fetched twice never
+            // doubles its lines.
+            self.cache.update(|c| c.extend(by_run));
         }
-        let mut by_run: Cache = keys.into_iter().map(|(_, id)| (id, Vec::new())).collect();
-        for s in series {
-            by_run.entry(s.run_id.clone()).or_default().push(s);
-        }
-        // Whole runs replace what was there: a run fetched twice (by a
-        // load that started before the other landed) never doubles.
-        self.cache.update(|c| c.extend(by_run));
         Ok(())
     }
+
+    /// Fetches the mean GPU use of `runs` (their series are not kept).
+    /// `abort` cancels this fetch only.
+    pub async fn fetch_means(
+        self,
+        source: SourceCtx,
+        queue: &str,
+        runs: &[Job],
+        abort: Option<&AbortSignal>,
+    ) -> Result<GpuMeans, LoadError> {
+        Ok(gpu_means(&series_of(source, queue, runs, abort).await?))
+    }
+
+    /// Adds means fetched for `queue`; dropped (false) when another queue
+    /// is shown by now.
+    pub fn store_means(self, queue: &str, means: GpuMeans) -> bool {
+        let current = self.queues.current.get_untracked().as_deref() == Some(queue);
+        if current && !means.is_empty() {
+            self.gpu_means.update(|m| m.extend(means));
+        }
+        current
+    }
+}
+
+/// The usage of `runs` by run id (the source batches them, at most 100 run
+/// ids a request); a run asked for and not answered maps to no series:
+/// loaded, no usage.
+async fn series_of(
+    source: SourceCtx,
+    queue: &str,
+    runs: &[Job],
+    abort: Option<&AbortSignal>,
+) -> Result<Cache, LoadError> {
+    let mut by_run: Cache = runs
+        .iter()
+        .filter_map(|j| Some((j.run_id.clone()?, Vec::new())))
+        .collect();
+    if by_run.is_empty() {
+        return Ok(by_run);
+    }
+    let (series, _skipped) = source.get().metrics(queue, runs, abort).await?;
+    for s in series {
+        by_run.entry(s.run_id.clone()).or_default().push(s);
+    }
+    Ok(by_run)
 }

@@ -31,6 +31,8 @@ try {
         document.documentElement.getAttribute('data-app-state') === 'ready' &&
         !document.querySelector('[data-usage-progress="running"]'),
     );
+    // The pointer off the page: no hover state in the pictures.
+    await app.page.mouse.move(0, 0);
   }
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });

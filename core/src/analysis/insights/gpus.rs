@@ -15,6 +15,20 @@ use crate::parse::{Metric, Series};
 /// nothing to judge.
 pub type UsageByRun = HashMap<String, Vec<Series>>;
 
+/// What the insight needs of the loaded usage: run id → the mean of its
+/// `gpu_util` ([`mean_gpu_util`]; `None`: loaded, no sample to judge). A
+/// few bytes a run where its series are kilobytes, so the usage of every
+/// run of a large view fits in a page ([`gpu_means`] reduces the series).
+pub type GpuMeans = HashMap<String, Option<f64>>;
+
+/// The [`GpuMeans`] of some usage.
+pub fn gpu_means(usage: &UsageByRun) -> GpuMeans {
+    usage
+        .iter()
+        .map(|(id, series)| (id.clone(), mean_gpu_util(series)))
+        .collect()
+}
+
 /// One under-used run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnderUsedRun {
@@ -50,8 +64,9 @@ pub struct UnderUsed {
     pub in_view: usize,
 }
 
-/// The plain mean of the non-null `gpu_util` samples, if the run has any.
-fn mean_gpu(series: &[Series]) -> Option<f64> {
+/// SPEC §3.1's mean GPU use of a run: the plain mean of the non-null
+/// `gpu_util` samples of its series, if it has any.
+pub fn mean_gpu_util(series: &[Series]) -> Option<f64> {
     let s = series.iter().find(|s| s.metric == Metric::GpuUtil)?;
     let (sum, n) =
         s.v.iter()
@@ -133,17 +148,17 @@ impl RunIds {
 }
 
 /// SPEC §3.1 under-used GPUs: of the runs the view shows (selected jobs,
-/// run overlapping the range) whose usage is loaded, those that ran at least
-/// [`UNDER_USED_MIN_RUN`] with a mean `gpu_util` under
-/// [`UNDER_USED_MAX_MEAN`] %, ordered by unused GPU-hours. A run id shared
-/// by several jobs is listed once (its largest). `ids` is [`RunIds::new`]
-/// of `prep`. O(runs of the view + samples of the loaded usage).
+/// run overlapping the range) whose usage is loaded (in `means`, see
+/// [`gpu_means`]), those that ran at least [`UNDER_USED_MIN_RUN`] with a
+/// mean `gpu_util` under [`UNDER_USED_MAX_MEAN`] %, ordered by unused
+/// GPU-hours. A run id shared by several jobs is listed once (its largest).
+/// `ids` is [`RunIds::new`] of `prep`. O(runs of the view + loaded runs).
 pub fn under_used_gpus(
     prep: &Prepared,
     ids: &RunIds,
     sel: &Selection,
     range: TimeRange,
-    usage: &UsageByRun,
+    means: &GpuMeans,
 ) -> UnderUsed {
     let pos = prep.positions(sel);
     let mut out = UnderUsed {
@@ -153,14 +168,13 @@ pub fn under_used_gpus(
         ..UnderUsed::default()
     };
     let mut found: Vec<UnderUsedRun> = Vec::new();
-    for (run_id, series) in usage {
+    for (run_id, &mean) in means {
         let shown = ids
             .jobs(prep, run_id)
             .filter_map(|j| shown_run(prep, &pos, j, range));
-        let mut mean = None;
         for r in shown {
             out.loaded += 1;
-            let Some(m) = *mean.get_or_insert_with(|| mean_gpu(series)) else {
+            let Some(m) = mean else {
                 continue;
             };
             let run_len = r.end - r.start;
@@ -195,18 +209,19 @@ pub fn under_used_gpus(
 }
 
 /// The runs of the view (as [`under_used_gpus`] counts them in `in_view`)
-/// whose usage is not loaded yet, as job indices, most recent start first:
-/// what the panel offers to load, in batches of at most 100 run ids. A
-/// run id shared by several jobs comes once per job.
-pub fn runs_to_load(
+/// whose usage is not loaded yet (not a key of `loaded`: [`GpuMeans`] or
+/// [`UsageByRun`]), as job indices, most recent start first: what the
+/// panel offers to load, in batches of at most 100 run ids. A run id
+/// shared by several jobs comes once per job.
+pub fn runs_to_load<V>(
     prep: &Prepared,
     ids: &RunIds,
     sel: &Selection,
     range: TimeRange,
-    usage: &UsageByRun,
+    loaded_usage: &HashMap<String, V>,
 ) -> Vec<u32> {
     let mut loaded = vec![false; prep.len()];
-    for j in usage.keys().flat_map(|id| ids.jobs(prep, id)) {
+    for j in loaded_usage.keys().flat_map(|id| ids.jobs(prep, id)) {
         if let Some(l) = loaded.get_mut(j as usize) {
             *l = true;
         }
