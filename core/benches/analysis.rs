@@ -11,7 +11,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use queuescope_core::analysis::insights::{
     failure_spikes, gpu_means, idle_windows, mean_gpu_util, under_used_gpus, waiting_by_hour,
-    who_waits, GpuMeans, RunIds, UsageByRun,
+    who_waits, GpuMeans, JobMeans, RunIds, UsageByRun,
 };
 use queuescope_core::analysis::*;
 use queuescope_core::demo::{generate, run_metrics, DemoConfig, DEFAULT_NOW};
@@ -259,12 +259,14 @@ fn bench_insights(
         })
         .collect();
     let ids = RunIds::new(p);
+    let job_means = JobMeans::new(p, &ids, &means);
+    let all_job_means = JobMeans::new(p, &ids, &all_means);
     let five = || {
         black_box(idle_windows(p, &view.sel, r));
         black_box(waiting_by_hour(p, &view.sel, r, &Zone::Utc));
         black_box(who_waits(p, &view.sel, &view.groups, r));
         black_box(failure_spikes(p, &view.sel, grid, &status));
-        under_used_gpus(p, &ids, &view.sel, r, &means)
+        under_used_gpus(p, &view.sel, r, &job_means)
     };
     let u = five();
     eprintln!(
@@ -293,12 +295,16 @@ fn bench_insights(
         b.iter(|| failure_spikes(p, &view.sel, black_box(grid), &status))
     });
     g.bench_function(BenchmarkId::new("insights_under_used_gpus", n), |b| {
-        b.iter(|| under_used_gpus(p, &ids, &view.sel, black_box(r), &means))
+        b.iter(|| under_used_gpus(p, &view.sel, black_box(r), &job_means))
     });
     g.bench_function(
         BenchmarkId::new("insights_under_used_gpus_all_loaded", n),
-        |b| b.iter(|| under_used_gpus(p, &ids, &view.sel, black_box(r), &all_means)),
+        |b| b.iter(|| under_used_gpus(p, &view.sel, black_box(r), &all_job_means)),
     );
+    // Once per data load and per change of the loaded usage.
+    g.bench_function(BenchmarkId::new("insights_job_means_all_loaded", n), |b| {
+        b.iter(|| JobMeans::new(p, &ids, black_box(&all_means)))
+    });
     // What the app does with each answer of the metrics endpoint.
     g.bench_function(
         BenchmarkId::new("insights_gpu_means_of_1000_runs", n),

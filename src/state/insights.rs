@@ -8,7 +8,8 @@
 //! hours       prepared, selection, range, zone
 //! who         prepared, selection, all groups, range
 //! spikes      prepared, selection, grid, job-status counts
-//! under_used  prepared, run ids (per load), selection, range, GPU means
+//! job_means   prepared, run ids (per load), GPU means (per answer)
+//! under_used  prepared, selection, range, job_means
 //! ```
 //!
 //! And the loader that fetches the usage of the view's other runs in
@@ -21,7 +22,7 @@ use crate::dom::{self, timed};
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{
     failure_spikes, idle_windows, runs_to_load, under_used_gpus, waiting_by_hour, who_waits,
-    FailureSpikes, GpuMeans, GroupWait, IdleWindows, RunIds, UnderUsed, WaitingByHour,
+    FailureSpikes, GpuMeans, GroupWait, IdleWindows, JobMeans, RunIds, UnderUsed, WaitingByHour,
 };
 use queuescope_core::analysis::Brush;
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
@@ -65,20 +66,29 @@ impl Insights {
                 RunIds::new(&l.prepared)
             })))
         });
+        // The loaded means by job: once per load and per new means, so a
+        // filter or a range costs a pass over the view's runs only.
+        let job_means = Memo::new(move |_| {
+            let l = a.prepared.get()?;
+            let ids = run_ids.get()?;
+            Some(Shared::new(m.gpu_means.with(|means| {
+                timed("qs:insight:job-means", || {
+                    JobMeans::new(&l.prepared, &ids, means)
+                })
+            })))
+        });
         let (idle, hours, who, spikes) = selection_memos(a);
         let under_used = Memo::new(move |_| {
             let l = a.prepared.get()?;
-            let ids = run_ids.get()?;
+            let means = job_means.get()?;
             let range = a.range.get();
             Some(a.selection.with(|s| {
-                m.gpu_means.with(|means| {
-                    timed("qs:insight:under-used", || {
-                        under_used_gpus(&l.prepared, &ids, s, range, means)
-                    })
+                timed("qs:insight:under-used", || {
+                    under_used_gpus(&l.prepared, s, range, &means)
                 })
             }))
         });
-        let batches = UsageBatches::new(a, m, run_ids, (source, queues, ready));
+        let batches = UsageBatches::new(a, m, job_means, (source, queues, ready));
         let i = Insights {
             idle,
             hours,
@@ -184,7 +194,7 @@ pub struct UsageBatches {
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     analysis: Analysis,
     metrics: Metrics,
-    run_ids: Memo<Option<Shared<RunIds>>>,
+    job_means: Memo<Option<Shared<JobMeans>>>,
     source: SourceCtx,
     queues: Queues,
     ready: Readiness,
@@ -194,7 +204,7 @@ impl UsageBatches {
     fn new(
         analysis: Analysis,
         metrics: Metrics,
-        run_ids: Memo<Option<Shared<RunIds>>>,
+        job_means: Memo<Option<Shared<JobMeans>>>,
         (source, queues, ready): (SourceCtx, Queues, Readiness),
     ) -> UsageBatches {
         let b = UsageBatches {
@@ -204,7 +214,7 @@ impl UsageBatches {
             abort: StoredValue::new_local(None),
             analysis,
             metrics,
-            run_ids,
+            job_means,
             source,
             queues,
             ready,
@@ -226,18 +236,16 @@ impl UsageBatches {
     pub fn load_rest(self) {
         self.cancel();
         let a = self.analysis;
-        let (Some(l), Some(ids), Some(queue)) = (
+        let (Some(l), Some(means), Some(queue)) = (
             a.prepared.get_untracked(),
-            self.run_ids.get_untracked(),
+            self.job_means.get_untracked(),
             self.queues.current.get_untracked(),
         ) else {
             return;
         };
-        let todo: Vec<u32> = a.selection.with_untracked(|s| {
-            self.metrics.gpu_means.with_untracked(|means| {
-                runs_to_load(&l.prepared, &ids, s, a.range.get_untracked(), means)
-            })
-        });
+        let todo: Vec<u32> = a
+            .selection
+            .with_untracked(|s| runs_to_load(&l.prepared, s, a.range.get_untracked(), &means));
         let ctrl = web_sys::AbortController::new().ok();
         self.abort.set_value(ctrl.clone());
         let mine = self.generation.get_value();

@@ -11,8 +11,7 @@
 //! who_waits        (Prepared, Selection, Groups, range)    who suffers from waiting
 //! failure_spikes   (Prepared, Selection, BucketGrid,
 //!                   StatusCounts)                          where did failures spike
-//! under_used_gpus  (Prepared, RunIds, Selection, range,
-//!                   GpuMeans)                              which runs waste their GPUs
+//! under_used_gpus  (Prepared, Selection, range, JobMeans)  which runs waste their GPUs
 //! ```
 //!
 //! They reuse the rules the panels already follow (run spans and waiting
@@ -28,7 +27,7 @@ mod spikes;
 mod waits;
 
 pub use gpus::{
-    gpu_means, mean_gpu_util, runs_to_load, under_used_gpus, GpuMeans, RunIds, UnderUsed,
+    gpu_means, mean_gpu_util, runs_to_load, under_used_gpus, GpuMeans, JobMeans, RunIds, UnderUsed,
     UnderUsedRun, UsageByRun,
 };
 pub use hours::{waiting_by_hour, HourCell, WaitingByHour, HOURS_OF_WEEK};
