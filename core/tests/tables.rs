@@ -118,6 +118,46 @@ fn csv_follows_rfc_4180() {
     );
 }
 
+/// OWASP "CSV injection": a text cell that a spreadsheet would run as a
+/// formula (`= + - @`, tab, CR first) gets a `'` in front; numbers in the
+/// numeric columns stay numbers, negative ones included.
+#[test]
+fn csv_cells_never_become_formulas() {
+    let row = |job: &str, user: &str, run_secs: Option<f64>| TableRow {
+        job: 0,
+        job_id: "x".into(),
+        run_id: None,
+        run_name: None,
+        launch_job: job.into(),
+        project: None,
+        user: Some(user.into()),
+        state: queuescope_core::JobState::parse("=state"),
+        enqueued: None,
+        started: None,
+        ended: None,
+        queued_secs: -0.5,
+        run_secs,
+    };
+    let rows = [
+        row("=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", Some(-5.0)),
+        row("+1+1", "-2+3", None),
+        row("\t=1", "\r=1", Some(12.5)),
+        row("a=b", "-", Some(0.0)),
+    ];
+    let csv = rows_to_csv(&rows);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "x,,,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",,'@SUM(A1),'=state,,,,-0.5,-5",
+            "x,,,'+1+1,,'-2+3,'=state,,,,-0.5,",
+            "x,,,'\t=1,,\"'\r=1\",'=state,,,,-0.5,12.5",
+            "x,,,a=b,,'-,'=state,,,,-0.5,0",
+            "",
+        ]
+    );
+}
+
 #[test]
 fn errors_newest_first_ties_by_job_id() {
     let p = fixture();

@@ -252,13 +252,21 @@ fn state_order(s: &JobState) -> (usize, &str) {
 /// The rows as CSV (RFC 4180: CRLF line ends, fields with a comma, quote
 /// or line break quoted, quotes doubled). Times are RFC 3339 UTC, seconds
 /// plain decimals, empty cells empty.
+///
+/// Text cells are the backend's strings, and a spreadsheet runs a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a CR as a formula (a job
+/// named `=HYPERLINK(...)` would become a live link). As OWASP recommends
+/// against CSV injection, such a text cell gets a `'` in front, which the
+/// spreadsheet hides and which keeps the text as text. The two numeric
+/// columns are numbers this function formats itself, so a negative number
+/// there stays a number.
 pub fn rows_to_csv(rows: &[TableRow]) -> String {
     let mut out = String::from(
         "job_id,run_id,run_name,job,project,user,state,enqueued,started,ended,queued_secs,run_secs\r\n",
     );
     let time = |t: Option<Ms>| t.map(format_rfc3339).unwrap_or_default();
     for r in rows {
-        let cells = [
+        let text = [
             r.job_id.clone(),
             r.run_id.clone().unwrap_or_default(),
             r.run_name.clone().unwrap_or_default(),
@@ -269,26 +277,44 @@ pub fn rows_to_csv(rows: &[TableRow]) -> String {
             time(r.enqueued),
             time(r.started),
             time(r.ended),
+        ];
+        let numbers = [
             r.queued_secs.to_string(),
             r.run_secs.map(|s| s.to_string()).unwrap_or_default(),
         ];
-        for (i, c) in cells.iter().enumerate() {
+        for (i, c) in text.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            push_csv_field(&mut out, c);
+            push_csv_field(&mut out, c, true);
+        }
+        for c in &numbers {
+            out.push(',');
+            push_csv_field(&mut out, c, false);
         }
         out.push_str("\r\n");
     }
     out
 }
 
-fn push_csv_field(out: &mut String, s: &str) {
+/// Characters that make a spreadsheet read a cell as a formula (OWASP).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One field: `'`-prefixed if it is text that would start a formula, then
+/// quoted if RFC 4180 asks for it.
+fn push_csv_field(out: &mut String, s: &str, text: bool) {
+    let guard = if text && s.starts_with(FORMULA_START) {
+        "'"
+    } else {
+        ""
+    };
     if s.contains([',', '"', '\r', '\n']) {
         out.push('"');
+        out.push_str(guard);
         out.push_str(&s.replace('"', "\"\""));
         out.push('"');
     } else {
+        out.push_str(guard);
         out.push_str(s);
     }
 }
