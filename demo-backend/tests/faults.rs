@@ -6,7 +6,7 @@ mod common;
 use common::{read_reply, Backend};
 use queuescope_core::demo::DEFAULT_NOW;
 use queuescope_core::model::DAY;
-use queuescope_core::parse::{parse_jobs_page, parse_queues, ParseError};
+use queuescope_core::parse::{parse_jobs_page, parse_metrics, parse_queues, ParseError};
 use queuescope_core::time::format_rfc3339;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -329,8 +329,19 @@ fn nan_and_out_of_range_values_in_even_series() {
             assert!(bad.is_empty(), "series {i}: {bad:?}");
         }
     }
+    // The client reads the odd series and skips and counts the even ones.
+    let (ok, skipped) = parse_metrics(&r.body).unwrap();
+    assert_eq!(
+        (ok.len(), skipped.reasons["a value that is not a number"]),
+        (6, 6)
+    );
     b.set_faults(&["out-of-range"]);
     let r = b.get(&url);
+    let (ok, skipped) = parse_metrics(&r.body).unwrap();
+    assert_eq!(
+        (ok.len(), skipped.reasons["a value outside 0 to 100"]),
+        (6, 6)
+    );
     let v: Value = serde_json::from_str(&r.body).unwrap();
     for (i, s) in v["series"].as_array().unwrap().iter().enumerate() {
         let values: Vec<f64> = s["v"]
@@ -429,7 +440,7 @@ fn hostile_strings_in_every_free_text_field() {
         enc(&q.id),
         list.join(",")
     ));
-    let (series, skipped) = queuescope_core::parse::parse_metrics(&m.body).unwrap();
+    let (series, skipped) = parse_metrics(&m.body).unwrap();
     assert!(skipped.is_empty());
     let got: HashSet<&str> = series.iter().map(|s| s.run_id.as_str()).collect();
     assert_eq!(got, runs.iter().map(String::as_str).collect());
