@@ -206,7 +206,7 @@ fn bench_views(c: &mut Criterion) {
             })
         });
         g.bench_function(BenchmarkId::new("brush_table_rows", n), |b| {
-            b.iter(|| table_rows(&p, black_box(&hits), Column::Started, true))
+            b.iter(|| table_rows_in(&p, black_box(&hits), r, Column::Started, true))
         });
     }
     g.finish();

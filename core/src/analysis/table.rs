@@ -95,9 +95,10 @@ pub struct TableRow {
     pub started: Option<Ms>,
     /// Terminal transition, if it ended.
     pub ended: Option<Ms>,
-    /// Total idle + queued seconds of the job (not clipped to the range).
+    /// Idle + queued seconds of the job inside the range (see [`table_page_in`]).
     pub queued_secs: f64,
-    /// Run length in seconds (until `generated_at` while running); `None` if it never ran.
+    /// Seconds of the run inside the range (a running job runs until
+    /// `generated_at`); `None` if it never ran.
     pub run_secs: Option<f64>,
 }
 
@@ -105,26 +106,43 @@ fn secs(ms: Ms) -> f64 {
     ms as f64 / SECOND as f64
 }
 
-/// Rows for `jobs` (e.g. the brush result), sorted by `sort`. Ties, and
-/// empty cells (which go last in either direction), order by job id.
-/// Indices not in `prep` are skipped.
-pub fn table_rows(prep: &Prepared, jobs: &[u32], sort: Column, ascending: bool) -> Vec<TableRow> {
-    table_page(prep, jobs, sort, ascending, 0, usize::MAX).1
+/// Rows for `jobs` (e.g. the brush result), sorted by `sort`, their
+/// seconds clipped to `range` (see [`table_page_in`]). Ties, and empty
+/// cells (which go last in either direction), order by job id. Indices not
+/// in `prep` are skipped.
+pub fn table_rows_in(
+    prep: &Prepared,
+    jobs: &[u32],
+    range: TimeRange,
+    sort: Column,
+    ascending: bool,
+) -> Vec<TableRow> {
+    table_page_in(prep, jobs, range, sort, ascending, 0, usize::MAX).1
 }
 
-/// One page of [`table_rows`]: the number of rows, and the rows
+/// One page of [`table_rows_in`]: the number of rows, and the rows
 /// `offset..offset + limit`. Sorting compares borrowed cells; only the
 /// page's rows copy their strings (a 20k-run brush sorts in a few ms
 /// instead of copying 120k strings).
-pub fn table_page(
+///
+/// `Queued (s)` and `Run (s)` count the seconds inside `range`, as every
+/// sum of SPEC §3 is clipped to the range: the table says what the charts
+/// show (a group's queued seconds in the table add up to its Queued time
+/// bars), and a backend whose `generated_at` runs days ahead of the
+/// browser's clock cannot stretch a running job's seconds past the range.
+pub fn table_page_in(
     prep: &Prepared,
     jobs: &[u32],
+    range: TimeRange,
     sort: Column,
     ascending: bool,
     offset: usize,
     limit: usize,
 ) -> (usize, Vec<TableRow>) {
-    let mut keys: Vec<Key<'_>> = jobs.iter().filter_map(|&j| Key::new(prep, j)).collect();
+    let mut keys: Vec<Key<'_>> = jobs
+        .iter()
+        .filter_map(|&j| Key::new(prep, j, range))
+        .collect();
     keys.sort_by(|a, b| {
         let primary = compare(a, b, sort);
         let primary = if ascending {
@@ -143,6 +161,25 @@ pub fn table_page(
         .map(Key::to_row)
         .collect();
     (keys.len(), rows)
+}
+
+/// [`table_rows_in`] with the whole job's seconds, unclipped. Kept for the
+/// app until it passes its range (issue #10 part 2); then remove.
+pub fn table_rows(prep: &Prepared, jobs: &[u32], sort: Column, ascending: bool) -> Vec<TableRow> {
+    table_rows_in(prep, jobs, TimeRange::ALL, sort, ascending)
+}
+
+/// [`table_page_in`] with the whole job's seconds, unclipped. Kept for the
+/// app until it passes its range (issue #10 part 2); then remove.
+pub fn table_page(
+    prep: &Prepared,
+    jobs: &[u32],
+    sort: Column,
+    ascending: bool,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<TableRow>) {
+    table_page_in(prep, jobs, TimeRange::ALL, sort, ascending, offset, limit)
 }
 
 /// The cells of one row, borrowed from the job: what sorting compares.
@@ -165,7 +202,7 @@ struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
-    fn new(prep: &'a Prepared, j: u32) -> Option<Key<'a>> {
+    fn new(prep: &'a Prepared, j: u32, range: TimeRange) -> Option<Key<'a>> {
         let i = j as usize;
         let job = prep.get(i)?;
         let run = prep.run_span(i);
@@ -182,8 +219,13 @@ impl<'a> Key<'a> {
             enqueued: job.enqueued_at(),
             started: run.map(|r| r.0),
             ended: prep.ended.get(i).copied().flatten(),
-            queued_secs: secs(prep.waiting.get(i).copied().unwrap_or(0)),
-            run_secs: run.map(|(s, e)| secs(e - s)),
+            queued_secs: secs(
+                prep.waiting_spans(i)
+                    .iter()
+                    .map(|&(s, e)| range.overlap(s, e))
+                    .sum(),
+            ),
+            run_secs: run.map(|(s, e)| secs(range.overlap(s, e))),
         })
     }
 
