@@ -165,10 +165,24 @@ pub fn config(data: &[u8]) {
     let Ok(c) = Config::from_json(body) else {
         return;
     };
-    assert!(c
-        .api_base
-        .as_deref()
-        .is_none_or(|b| !b.ends_with('/') && !b.trim().is_empty()));
+    // A blank or missing `api_base` is demo mode; any other, even "/"
+    // (the API at the origin's root, which becomes "" + "/queues"), is a
+    // backend, without a trailing slash.
+    let given: Option<String> = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("api_base")?.as_str().map(str::to_string));
+    assert_eq!(
+        c.is_demo(),
+        given.as_deref().is_none_or(|b| b.trim().is_empty()),
+        "{body}"
+    );
+    if let (Some(base), Some(given)) = (&c.api_base, &given) {
+        assert!(!base.ends_with('/'));
+        assert_eq!(
+            format!("{base}/queues"),
+            format!("{}/queues", given.trim_end_matches('/'))
+        );
+    }
     for l in &c.default_links {
         let u = l.url.trim_start().to_ascii_lowercase();
         assert!(
