@@ -118,11 +118,21 @@ struct JobsEnvelope<'a> {
 /// borrowed from the body) and are read one by one into their own types,
 /// so a bad record is skipped alone and no `Value` tree of the whole body
 /// is ever built (at 100k jobs that tree cost more than the records).
+///
+/// Every envelope is a JSON object; serde would also read one from an
+/// array, by position (`[[...], null, "2026-..."]` as a jobs page), which
+/// no backend means, so an array is a [`ParseError::Shape`].
 fn from_body<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, ParseError> {
-    serde_json::from_str(body).map_err(|e| match e.classify() {
+    let envelope = serde_json::from_str(body).map_err(|e| match e.classify() {
         Category::Data => ParseError::Shape(e.to_string()),
         Category::Io | Category::Syntax | Category::Eof => ParseError::NotJson(e.to_string()),
-    })
+    })?;
+    if body.trim_start().starts_with('[') {
+        return Err(ParseError::Shape(
+            "expected a JSON object, not an array".into(),
+        ));
+    }
+    Ok(envelope)
 }
 
 /// [`from_body`], forgiving numbers that are not JSON: when the body is not
@@ -569,6 +579,13 @@ mod tests {
             Err(ParseError::Shape(_))
         ));
         assert!(matches!(parse_queues("[1,2]"), Err(ParseError::Shape(_))));
+        // serde reads structs from arrays by position; the contract does not.
+        assert!(matches!(
+            parse_jobs_page(r#"[[], null, "2026-11-28T09:00:00Z"]"#, &mut seen),
+            Err(ParseError::Shape(_))
+        ));
+        assert!(matches!(parse_queues("[[]]"), Err(ParseError::Shape(_))));
+        assert!(matches!(parse_metrics(" [[]]"), Err(ParseError::Shape(_))));
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub const TARGETS: [(&str, Check); 6] = [
     ("prefs_import", prefs_import),
 ];
 
+/// Whether a body is a JSON array (never an envelope of the contract).
+fn is_array(body: &str) -> bool {
+    body.trim_start().starts_with('[')
+}
+
 /// How many records of `key` a strictly valid JSON body holds.
 fn records(body: &str, key: &str) -> Option<usize> {
     let v: Value = serde_json::from_str(body).ok()?;
@@ -45,6 +50,7 @@ pub fn jobs_page(data: &[u8]) {
     let Ok(page) = parse_jobs_page(body, &mut seen) else {
         return;
     };
+    assert!(!is_array(body), "an array is not a page");
     if let Some(n) = records(body, "jobs") {
         assert_eq!(
             page.jobs.len() + page.skipped.total(),
@@ -120,6 +126,7 @@ pub fn queues(data: &[u8]) {
     let Ok((queues, skipped)) = parse_queues(body) else {
         return;
     };
+    assert!(!is_array(body), "an array is not a queue list");
     if let Some(n) = records(body, "queues") {
         assert_eq!(
             queues.len() + skipped.total(),
@@ -140,6 +147,7 @@ pub fn metrics(data: &[u8]) {
     let Ok((series, skipped)) = parse_metrics(body) else {
         return;
     };
+    assert!(!is_array(body), "an array is not a metrics answer");
     if let Some(n) = records(body, "series") {
         assert_eq!(
             series.len() + skipped.total(),
