@@ -328,13 +328,10 @@ impl Config {
 
     /// Parses and checks a config text (paths stay as written).
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: PathBuf::from("config"),
             message: e.to_string(),
         })?;
-        if config.token.is_empty() {
-            config.token.env = Some(TOKEN_ENV.to_string());
-        }
         config.check()?;
         Ok(config)
     }
@@ -373,6 +370,20 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The bearer token clients must send: from `token` when the config
+    /// names a place, else from `QUEUESCOPE_BRIDGE_TOKEN` when it is set,
+    /// else none.
+    pub fn bridge_token(&self) -> Result<Option<Secret>, String> {
+        if self.token.is_empty() {
+            return Ok(std::env::var(TOKEN_ENV)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .map(Secret::new));
+        }
+        self.token.read()
     }
 
     /// Every origin may read the API.
@@ -444,7 +455,7 @@ mod tests {
         let c = Config::parse(EXAMPLE).unwrap();
         assert_eq!(c.sources.len(), 3);
         assert_eq!(c.page_size, 1000);
-        assert_eq!(c.token.env.as_deref(), Some(TOKEN_ENV));
+        assert!(c.token.is_empty());
         let ids: Vec<_> = c.sources.iter().flat_map(fixed_queue_ids).collect();
         assert_eq!(ids, ["cpu", "gpu", "ray", "wb-a100"]);
         assert_eq!(

@@ -34,8 +34,7 @@ pub async fn run(config: Config, listen: Option<SocketAddr>) -> Result<(), Strin
         Store::open(&config.store).map_err(|e| format!("{}: {e}", config.store.display()))?;
     let store = Arc::new(store);
     let token = config
-        .token
-        .read()
+        .bridge_token()
         .map_err(|e| format!("the bridge's token: {e}"))?;
     let http = reqwest::Client::builder()
         .timeout(config.request_timeout())
@@ -57,6 +56,7 @@ pub async fn run(config: Config, listen: Option<SocketAddr>) -> Result<(), Strin
             timeout: config.request_timeout() * 3,
         }));
     }
+    let needs_token = token.is_some();
     let telemetry = Arc::new(Telemetry::new());
     let state = Arc::new(server::AppState {
         store: Arc::clone(&store),
@@ -80,7 +80,7 @@ pub async fn run(config: Config, listen: Option<SocketAddr>) -> Result<(), Strin
         server::BASE,
         sources.len(),
         config.store.display(),
-        if state_has_token(&config) {
+        if needs_token {
             "required"
         } else {
             "not required"
@@ -97,10 +97,6 @@ pub async fn run(config: Config, listen: Option<SocketAddr>) -> Result<(), Strin
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| e.to_string())
-}
-
-fn state_has_token(config: &Config) -> bool {
-    matches!(config.token.read(), Ok(Some(_)))
 }
 
 async fn shutdown() {

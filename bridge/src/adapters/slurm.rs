@@ -100,8 +100,8 @@ pub enum Number {
     Plain(f64),
     /// `{"set": true, "infinite": false, "number": 123}`
     Wrapped {
-        /// Whether the value is set.
-        #[serde(default)]
+        /// Whether the value is set (required: it tells a wrapper from
+        /// any other object).
         set: bool,
         /// Whether it is infinite (unlimited).
         #[serde(default)]
@@ -154,17 +154,16 @@ impl Words {
     }
 }
 
-/// `exit_code`: a raw wait status (v0.0.38) or a structure (v0.0.39+).
+/// `exit_code`: a structure (v0.0.39+) or a number (a raw wait status in
+/// v0.0.38; some 23.02 builds wrap it). The structure comes first: its
+/// required `status` tells it from a number wrapper.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum ExitCode {
-    /// The wait status: exit code in bits 8..16, signal in bits 0..7.
-    Raw(Number),
     /// `{"status": ..., "return_code": ..., "signal": {"id"|"signal_id": ..., "name": ...}}`.
     Detailed {
         /// `SUCCESS`, `ERROR`, `SIGNALED`, `CORE_DUMPED` ...
-        #[serde(default)]
-        status: Option<Words>,
+        status: Words,
         /// The exit code.
         #[serde(default)]
         return_code: Number,
@@ -172,6 +171,8 @@ pub enum ExitCode {
         #[serde(default)]
         signal: Option<Signal>,
     },
+    /// The wait status: exit code in bits 8..16, signal in bits 0..7.
+    Raw(Number),
 }
 
 /// The signal part of a structured exit code.
@@ -305,6 +306,13 @@ impl SlurmJob {
         self.job_id.get().map(|v| v.to_string())
     }
 
+    /// Whether `state_reason` says the job was held back (not waiting for
+    /// resources): a hold, a dependency or a begin time.
+    fn held_reason(&self) -> bool {
+        let r = self.state_reason.as_deref().unwrap_or_default();
+        r.starts_with("JobHeld") || r.starts_with("Dependency") || r == "BeginTime"
+    }
+
     /// The configured partition this job belongs to: the first it names.
     fn queue_partition<'a>(&self, partitions: &'a [String]) -> Option<&'a String> {
         let names = self.partition.as_deref().unwrap_or_default();
@@ -334,7 +342,11 @@ impl SlurmJob {
                     timeline.push(Step::at("queued", e));
                 }
                 Some(_) => timeline.push(Step::at("queued", s)),
-                None if mapped.is_none() => timeline.push(Step::at("held", s)),
+                // Never eligible: held while waiting; a job that ended
+                // without becoming eligible was held if Slurm says why.
+                None if mapped.is_none() || self.held_reason() => {
+                    timeline.push(Step::at("held", s))
+                }
                 None => timeline.push(Step::at("queued", s)),
             }
         }
