@@ -49,7 +49,7 @@ install() {
 
 # in_own_netns: true when this process's network namespace has only `lo`.
 in_own_netns() {
-  [ "$(ls /sys/class/net)" = "lo" ]
+  [ "$(ip -o link show | awk -F': ' '{print $2}')" = "lo" ]
 }
 
 start() {
@@ -102,15 +102,7 @@ stop() {
     [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$ns" ] || continue
     victims+=("$pid")
   done
-  [ ${#victims[@]} -eq 0 ] && return 0
-  kill "${victims[@]}" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${victims[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && return 0
-    sleep 0.1
-  done
-  kill -9 "${victims[@]}" 2>/dev/null || true
+  end_pids "${victims[@]}"
 }
 
 case "${1:-}" in

@@ -146,18 +146,10 @@ EOF
 
 # stop_pids DIR: ends the daemons start wrote PIDs for, newest first.
 stop_pids() {
-  local dir="$1" name pid
+  local dir="$1" name
   for name in slurmrestd slurmd slurmctld munged; do
     [ -f "$dir/$name.pid" ] || continue
-    pid="$(cat "$dir/$name.pid")"
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
+    end_pids "$(cat "$dir/$name.pid")"
     rm -f "$dir/$name.pid"
   done
 }

@@ -91,7 +91,8 @@ pub type Recorded = (String, Ms);
 ///   the source dates it before the last recorded transition (a requeued
 ///   job keeps its old submit time), it is dated `now`;
 /// - no time is ever after `now` (a source clock ahead of ours is clamped),
-///   and times never go backwards.
+///   and times never go backwards;
+/// - a step into the state the job is already in is not a transition.
 pub fn new_transitions(recorded: &[Recorded], timeline: &[Step], now: Ms) -> Vec<Recorded> {
     let mut all: Vec<Recorded> = recorded.to_vec();
     let start = all.len();
@@ -101,6 +102,9 @@ pub fn new_transitions(recorded: &[Recorded], timeline: &[Step], now: Ms) -> Vec
         };
         let fresh = match all.last() {
             None => true,
+            // A job does not enter the state it is in (a time the source
+            // moved, or one clamped to `now` earlier, is not a new step).
+            Some((last_state, _)) if *last_state == step.state => false,
             Some((_, last)) if at > *last => true,
             Some((_, last)) if at == *last => !all
                 .iter()
@@ -235,6 +239,14 @@ mod tests {
         );
         assert_eq!(s2.last(), Some(&("finished".to_string(), 140)));
         assert!(s2.windows(2).all(|w| w[0].1 <= w[1].1));
+    }
+
+    #[test]
+    fn a_time_clamped_to_now_is_not_recorded_again_later() {
+        let tl = [Step::at("queued", 100), Step::at("failed", 900)];
+        let s1 = apply(&[], &tl, 500);
+        assert_eq!(s1, rec(&[("queued", 100), ("failed", 500)]));
+        assert!(new_transitions(&s1, &tl, 1_000).is_empty());
     }
 
     #[test]

@@ -169,9 +169,11 @@ impl RayJob {
         let mut errors = Vec::new();
         if state == "failed" {
             let mut msg = self.error_type.clone().unwrap_or_else(|| "FAILED".into());
-            if let Some(m) = self.message.as_deref().filter(|m| !m.is_empty()) {
+            // Ray appends the job's last logs to the message: keep its
+            // first line.
+            if let Some(m) = self.message.as_deref().and_then(|m| m.lines().next()) {
                 msg.push_str(": ");
-                msg.push_str(&clip(m, 500));
+                msg.push_str(&clip(m.trim(), 300));
             }
             if let Some(t) = ended {
                 errors.push((t, msg));
