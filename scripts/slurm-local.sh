@@ -66,6 +66,14 @@ wait_for() {
 
 start() {
   DIR="$(realpath -m "$1")"
+  # munged and slurmrestd run as other users: every folder above DIR must
+  # let them through.
+  local up
+  up="$(dirname "$DIR")"
+  while [ "$up" != / ]; do
+    [ "$(($(stat -c %a "$up") % 2))" = 1 ] || die "$up is not searchable by other users (munged, slurmrestd): chmod o+x it or use another folder"
+    up="$(dirname "$up")"
+  done
   stop_pids "$DIR" 2>/dev/null || true
   rm -rf "$DIR"
   mkdir -p "$DIR"/{state,spool,log,munge}
