@@ -73,6 +73,13 @@ pub async fn poll_once(source: &Source, store: &Arc<Store>, telemetry: &Telemetr
     .await;
     match applied {
         Ok(Ok((at, a))) => {
+            if !a.clashing_queues.is_empty() {
+                tracing::warn!(
+                    source = %source.id,
+                    "queues {:?} belong to another source: dropped with their jobs (set queue_prefix)",
+                    a.clashing_queues
+                );
+            }
             telemetry.poll(
                 &source.id,
                 true,

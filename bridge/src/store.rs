@@ -152,8 +152,11 @@ pub struct OpenJob {
 }
 
 /// What one poll changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Applied {
+    /// Queues the poll reported that belong to another source (dropped,
+    /// with their jobs).
+    pub clashing_queues: Vec<String>,
     /// Jobs seen for the first time.
     pub new_jobs: usize,
     /// Transitions appended.
@@ -275,12 +278,24 @@ impl Store {
             .flatten();
         // Snapshots must move forward even if the wall clock does not.
         let observed = prev.map_or(now, |p| now.max(p + 1));
-        for q in queues {
-            upsert_queue(&tx, source_id, q)?;
-        }
         let mut applied = Applied::default();
+        for q in queues {
+            let owner: Option<String> = tx
+                .query_row(
+                    "SELECT source_id FROM queues WHERE queue_id = ?1",
+                    [&q.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match owner {
+                Some(other) if other != source_id => applied.clashing_queues.push(q.id.clone()),
+                _ => upsert_queue(&tx, source_id, q)?,
+            }
+        }
         for job in jobs {
-            apply_job(&tx, source_id, observed, job, &mut applied)?;
+            if !applied.clashing_queues.contains(&job.queue_id) {
+                apply_job(&tx, source_id, observed, job, &mut applied)?;
+            }
         }
         tx.execute(
             "INSERT INTO sources (source_id, kind, last_ok_ms, last_attempt_ms, failures)
@@ -878,6 +893,18 @@ mod tests {
             s.jobs_page("cpu", t, &bad),
             Err(StoreError::BadCursor)
         ));
+    }
+
+    #[test]
+    fn a_queue_of_another_source_is_not_taken_over() {
+        let s = Store::in_memory().unwrap();
+        s.register_source("ray", "ray", &[queue("cpu")]).unwrap();
+        let jobs = [job("1", "cpu", vec![Step::at("queued", 1)])];
+        let (_, a) = s.apply_poll("hpc", 10, &[queue("cpu")], &jobs).unwrap();
+        assert_eq!(a.clashing_queues, ["cpu"]);
+        assert_eq!(a.new_jobs, 0);
+        assert_eq!(s.queue("cpu").unwrap().unwrap().source_id, "ray");
+        assert!(s.jobs_page("cpu", 10, &q(0, 100)).unwrap().jobs.is_empty());
     }
 
     #[test]
