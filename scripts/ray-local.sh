@@ -23,6 +23,15 @@ CACHE="${QUEUESCOPE_CACHE:-$HOME/.cache/queuescope}"
 VENV="$CACHE/ray-$RAY_VERSION"
 
 install() {
+  # `ip` brings up loopback in the namespace.
+  if ! command -v ip >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get install -y --no-install-recommends iproute2 >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends iproute2 >/dev/null 2>&1; } || true
+  fi
+  command -v ip >/dev/null || {
+    echo "SKIP: iproute2 (ip) cannot be installed here" >&2
+    exit 3
+  }
   if [ -x "$VENV/bin/ray" ] && "$VENV/bin/python" -c "import ray, sys; sys.exit(ray.__version__ != '$RAY_VERSION')" 2>/dev/null; then
     return 0
   fi
