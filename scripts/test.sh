@@ -7,14 +7,25 @@
 #
 # Layers:
 #   setup        scripts/setup.sh (installs what is missing)
-#   fmt          cargo fmt --all --check
+#   fmt          cargo fmt --all --check, then scripts/check-structure.py
+#                (no use cycle among the components, no fn in src/ over 80 lines)
 #   clippy       clippy -D warnings, native, whole workspace, all targets
 #   clippy-wasm  clippy -D warnings, the app for wasm32, all targets
 #   test         cargo test --workspace (native: core, app logic, backend)
 #   test-wasm    wasm-bindgen-test in headless Chromium (chromedriver)
-#   build        trunk build --release (dist/), demo-backend and the e2e
-#                helper (core/examples/expected.rs), release
+#   build        trunk build --release (dist/), demo-backend, queuescope-bridge
+#                and the e2e helper (core/examples/expected.rs), release
 #   e2e          node --test tests/e2e/*.test.mjs (Playwright, Chromium)
+#   bridge-slurm the bridge on a REAL single-node Slurm, in Chromium
+#                (scripts/bridge-slurm.sh; installs Slurm's Debian packages)
+#   bridge-ray   the bridge on a REAL Ray head node, in Chromium, inside a
+#                private network namespace (scripts/bridge-ray.sh; Ray from
+#                PyPI in a cached venv)
+#
+# A layer whose command exits 3 could not get what it needs installed here
+# (no package, no network to the registry): it says SKIP with the reason and
+# does not fail the run. A layer skipped because a layer it needs failed
+# does.
 #
 # Criterion benches are not run here (too slow): `cargo bench -p queuescope-core`.
 set -uo pipefail
@@ -22,7 +33,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO" || exit 1
 
-all_layers=(fmt clippy clippy-wasm test test-wasm build e2e)
+all_layers=(fmt clippy clippy-wasm test test-wasm build e2e bridge-slurm bridge-ray)
 if [ $# -gt 0 ]; then
   wanted=("$@")
 else
@@ -40,6 +51,7 @@ declare -A status=()
 passed=0
 failed=0
 skipped=0
+unavailable=0
 
 # layer NAME NEEDS CMD...: runs CMD as layer NAME, unless a layer it needs
 # (comma-separated, "-" for none) failed or was skipped in this run.
@@ -63,6 +75,11 @@ layer() {
   if [ $rc -eq 0 ]; then
     status[$name]=PASS
     passed=$((passed + 1))
+  elif [ $rc -eq 3 ]; then
+    status[$name]=SKIP
+    unavailable=$((unavailable + 1))
+    summary+=("$(printf 'SKIP  %-12s %4ds  (what it needs cannot be installed here: see its SKIP line)' "$name" "$took")")
+    return
   else
     status[$name]=FAIL
     failed=$((failed + 1))
@@ -84,12 +101,18 @@ test_wasm() {
   return $rc
 }
 
+# fmt_and_structure: formatting, then the code shapes the compiler does
+# not check (scripts/check-structure.py).
+fmt_and_structure() {
+  cargo fmt --all --check && python3 scripts/check-structure.py
+}
+
 # build: what the e2e tests load: dist/, the demo backend, the helper that
 # prints the native core's expected numbers.
 build() {
   trunk build --release &&
-    cargo build --locked --release -p demo-backend -p queuescope-core \
-      --bin demo-backend --example expected &&
+    cargo build --locked --release -p demo-backend -p queuescope-core -p queuescope-bridge \
+      --bin demo-backend --bin queuescope-bridge --example expected &&
     report_sizes
 }
 
@@ -115,7 +138,7 @@ e2e() {
 
 start_all=$SECONDS
 layer setup - bash scripts/setup.sh
-wants fmt && layer fmt setup cargo fmt --all --check
+wants fmt && layer fmt setup fmt_and_structure
 wants clippy && layer clippy setup cargo clippy --locked --workspace --all-targets -- -D warnings
 wants clippy-wasm && layer clippy-wasm setup \
   cargo clippy --locked -p queuescope --target wasm32-unknown-unknown --all-targets -- -D warnings
@@ -123,8 +146,10 @@ wants test && layer test setup cargo test --locked --workspace
 wants test-wasm && layer test-wasm setup test_wasm
 wants build && layer build setup build
 wants e2e && layer e2e setup,build e2e
+wants bridge-slurm && layer bridge-slurm setup,build bash scripts/bridge-slurm.sh
+wants bridge-ray && layer bridge-ray setup,build bash scripts/bridge-ray.sh
 
 printf '\n==> test layers (%ds in all):\n' $((SECONDS - start_all))
 printf '    %s\n' "${summary[@]}"
-printf 'layers: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+printf 'layers: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$((skipped + unavailable))"
 [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]

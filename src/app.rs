@@ -85,7 +85,7 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
             view! { <div class="qs-splash" role="status">"Loading configuration…"</div> }.into_any()
         }
         Some(ConfigLoad::Failed(msg)) => {
-            dom::set_app_state("error");
+            dom::set_app_state(dom::AppState::Error);
             view! {
                 <div class="qs-splash qs-error" role="alert">
                     <p>{msg}</p>

@@ -2,6 +2,7 @@
 //! the app reads `config.json` beside `index.html`, or takes the config a
 //! host page hands over when it embeds the app.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 
 /// A link every user of this deployment sees (marked, not deletable).
@@ -112,17 +113,17 @@ impl Config {
     }
 }
 
-/// Percent-encodes a URL path component (RFC 3986 unreserved characters stay).
+/// What stays as it is in a URL component: RFC 3986's unreserved characters.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a URL path or query component (RFC 3986 unreserved
+/// characters stay).
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 #[cfg(test)]
@@ -159,6 +160,7 @@ mod tests {
             Some("https://wandb.ai/ml%20team/vision/runs/8f2k1x")
         );
         assert_eq!(c.run_link(None, Some("vision"), "8f2k1x"), None);
+        assert_eq!(encode_component("a/b c~é"), "a%2Fb%20c~%C3%A9");
         assert!(!c.is_demo());
     }
 

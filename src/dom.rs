@@ -10,9 +10,32 @@ fn html() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.document_element()
 }
 
+/// What `<html data-app-state>` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppState {
+    /// Data or a draw is on its way.
+    Loading,
+    /// Every panel shows the current view.
+    Ready,
+    /// The data could not be loaded.
+    Error,
+}
+
+impl AppState {
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppState::Loading => "loading",
+            AppState::Ready => "ready",
+            AppState::Error => "error",
+        }
+    }
+}
+
 /// Sets `data-app-state` on `<html>` (SPEC §6) and, on `ready`, bumps
 /// `data-render-seq` so a test can wait for the *next* ready after an action.
-pub fn set_app_state(state: &str) {
+pub fn set_app_state(state: AppState) {
+    let state = state.as_str();
     if let Some(el) = html() {
         let previous = el.get_attribute("data-app-state");
         let _ = el.set_attribute("data-app-state", state);

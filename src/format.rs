@@ -24,27 +24,6 @@ pub fn short_time(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
-/// Milliseconds of a wall-clock date as Plotly writes it on a date axis
-/// (`2026-11-21 08:30:12.5`, `2026-11-21 08:30`, `2026-11-21`), read as
-/// UTC: the inverse of [`wall_clock`] with offset 0.
-pub fn parse_wall(s: &str) -> Option<Ms> {
-    let s = s.trim();
-    let fmts = [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H",
-    ];
-    fmts.iter()
-        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .map(|t| t.and_utc().timestamp_millis())
-}
-
 /// `2026-11-21 08:00` for inputs of type `datetime-local`.
 pub fn input_value(utc: Ms, offset_ms: Ms) -> String {
     match DateTime::from_timestamp_millis(utc.saturating_add(offset_ms)) {
@@ -103,15 +82,12 @@ mod tests {
     }
 
     #[test]
-    fn plotly_wall_clock_dates_parse_back() {
-        assert_eq!(parse_wall("2026-11-21 08:30:12.5"), Some(1_795_249_812_500));
-        assert_eq!(parse_wall("2026-11-21 08:30"), Some(1_795_249_800_000));
-        assert_eq!(parse_wall("2026-11-21"), Some(1_795_219_200_000));
+    fn wall_clocks_parse_back() {
+        use queuescope_core::time::parse_wall;
         assert_eq!(
             parse_wall(&wall_clock(1_795_336_212_000, 0)),
             Some(1_795_336_212_000)
         );
-        assert_eq!(parse_wall("soon"), None);
     }
 
     #[test]

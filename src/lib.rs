@@ -1,16 +1,17 @@
 //! Queuescope, the browser app: a thin Leptos shell over `queuescope-core`.
 //!
 //! Data flows one way: REST (or the built-in demo) → `core` model →
-//! `core` analysis for the current view → chart specs ([`charts`]) →
-//! Plotly, through exactly one glue component. Interactions write the view
-//! state; everything visible derives from it.
+//! `core` analysis for the current view ([`state`]) → chart specs
+//! ([`render`]) → Plotly, through exactly one glue component.
+//! Interactions write the view state through its writers; everything
+//! visible derives from it.
 //!
-//! The pure parts (config, formatting, chart specs) compile natively and are
+//! The pure parts (config, formatting, drawing) compile natively and are
 //! tested with `cargo test`; the browser parts exist only on wasm32.
 
-pub mod charts;
 pub mod config;
 pub mod format;
+pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 mod api;
@@ -23,7 +24,7 @@ mod dom;
 #[cfg(target_arch = "wasm32")]
 mod plotly_glue;
 #[cfg(target_arch = "wasm32")]
-mod state;
+pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::start;

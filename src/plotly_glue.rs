@@ -5,10 +5,10 @@
 //! binds its events once, and purges the graph when it unmounts (which also
 //! frees any WebGL context). Errors from Plotly are logged and shown, never
 //! panics: the plotly crate's own bindings `expect()` on failure, so they
-//! are not used here.
+//! are not used here. The glue knows nothing of the app's state: it reports
+//! each draw's start and end through `on_busy`.
 
-use crate::charts::{Chart, SelectBox};
-use crate::state::Renders;
+use crate::render::{Chart, Restyle, SelectBox};
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -101,7 +101,7 @@ pub struct Pointer {
 fn axis_value(v: &JsValue) -> Option<f64> {
     v.as_f64().or_else(|| {
         let s = v.as_string()?;
-        crate::format::parse_wall(&s).map(|ms| ms as f64)
+        queuescope_core::time::parse_wall(&s).map(|ms| ms as f64)
     })
 }
 
@@ -161,12 +161,13 @@ fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
 }
 
 /// Binds the graph's events once, after its first draw.
-fn bind(
-    el: &HtmlElement,
-    on_select: Option<Callback<Option<SelectBox>>>,
-    on_view: Option<Callback<PlotView>>,
-    on_pointer: Option<Callback<Option<Pointer>>>,
-) -> Bound {
+fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
+    let Hooks {
+        on_select,
+        on_view,
+        on_pointer,
+        ..
+    } = hooks;
     let mut bound = Bound::default();
     let mut plotly = |event: &str, f: Closure<dyn FnMut(JsValue)>| {
         call_on(el, event, &f);
@@ -219,6 +220,177 @@ fn bind(
     bound
 }
 
+/// Clears the box Plotly draws for a selection (counted as a draw).
+fn clear_selection(el: &HtmlElement, on_busy: Option<Callback<bool>>) {
+    let update = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &update,
+        &JsValue::from_str("selections"),
+        &js_sys::Array::new(),
+    );
+    if let Ok(promise) = plotly_relayout(el, &update) {
+        busy(on_busy, true);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            busy(on_busy, false);
+        });
+    }
+}
+
+fn busy(on_busy: Option<Callback<bool>>, started: bool) {
+    if let Some(cb) = on_busy {
+        cb.run(started);
+    }
+}
+
+/// The `data-panel` of the panel holding the graph, for timing names.
+fn panel_name(el: &HtmlElement) -> String {
+    el.closest("[data-panel]")
+        .ok()
+        .flatten()
+        .and_then(|p| p.get_attribute("data-panel"))
+        .unwrap_or_default()
+}
+
+/// Why a figure could not reach Plotly.
+enum DrawError {
+    /// The figure's JSON did not parse.
+    Encoding,
+    /// Plotly threw (or is missing).
+    Plotly(JsValue),
+}
+
+/// Starts drawing `spec`: only the changing part (`partial`) when the
+/// figure on screen has the same base, else a whole new figure (`first`:
+/// `newPlot`, else `react`).
+fn start_draw(
+    el: &HtmlElement,
+    spec: &Chart,
+    partial: Option<&Restyle>,
+    first: bool,
+) -> Result<js_sys::Promise, DrawError> {
+    // "qs:plotly:job-runs": JSON.parse + the synchronous part of the draw.
+    let panel = panel_name(el);
+    let timing = format!("qs:plotly:{panel}");
+    if let Some(r) = partial {
+        return crate::dom::timed(&timing, || {
+            js_sys::JSON::parse(&r.update).and_then(|u| {
+                if r.layout {
+                    plotly_relayout(el, &u)
+                } else {
+                    plotly_restyle(el, &u)
+                }
+            })
+        })
+        .map_err(DrawError::Plotly);
+    }
+    let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
+        js_sys::JSON::parse(&spec.json)
+    });
+    let v = parsed.map_err(|_| DrawError::Encoding)?;
+    let (data, layout, config) = (get(&v, "data"), get(&v, "layout"), get(&v, "config"));
+    crate::dom::timed(&timing, || {
+        if first {
+            plotly_new_plot(el, &data, &layout, &config)
+        } else {
+            plotly_react(el, &data, &layout, &config)
+        }
+    })
+    .map_err(DrawError::Plotly)
+}
+
+/// The callbacks of a graph.
+#[derive(Clone, Copy)]
+struct Hooks {
+    on_select: Option<Callback<Option<SelectBox>>>,
+    on_view: Option<Callback<PlotView>>,
+    on_pointer: Option<Callback<Option<Pointer>>>,
+    on_busy: Option<Callback<bool>>,
+}
+
+/// Waits for a draw: shows its failure, reports the axes (a redraw for the
+/// new view is queued as a reactive effect, a microtask: the draw ends
+/// after it has started), and ends the busy count.
+fn finish_draw(
+    el: HtmlElement,
+    promise: js_sys::Promise,
+    hooks: Hooks,
+    error: RwSignal<Option<String>>,
+) {
+    busy(hooks.on_busy, true);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            web_sys::console::error_2(&"Plotly failed to draw".into(), &e);
+            error.set(Some("the chart could not be drawn".into()));
+        } else {
+            error.set(None);
+        }
+        if let (Some(cb), Some(view)) = (hooks.on_view, read_view(&el)) {
+            cb.run(view);
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        busy(hooks.on_busy, false);
+    });
+}
+
+/// Draws `chart` on every change (see [`PlotlyChart`]); returns the
+/// events bound after the first draw.
+fn draw_on_change(
+    chart: Signal<Option<Chart>>,
+    node: NodeRef<Div>,
+    hooks: Hooks,
+    error: RwSignal<Option<String>>,
+) -> Rc<RefCell<Option<Bound>>> {
+    // `Some(restyle base)` once drawn: the base of the figure on screen.
+    let drawn: Rc<RefCell<Option<Option<u64>>>> = Rc::new(RefCell::new(None));
+    let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
+    let bound2 = bound.clone();
+    Effect::new(move |_| {
+        let Some(spec) = chart.get() else { return };
+        let Some(el) = node.get() else { return };
+        let el: HtmlElement = el.into();
+        let last = *drawn.borrow();
+        // Only its changing part differs from the figure on screen: update
+        // that part, no new figure.
+        let partial = match (last, &spec.restyle) {
+            (Some(Some(base)), Some(r)) if r.base == base => Some(r),
+            _ => None,
+        };
+        match start_draw(&el, &spec, partial, last.is_none()) {
+            Ok(promise) => {
+                *drawn.borrow_mut() = Some(spec.restyle.as_ref().map(|r| r.base));
+                if last.is_none() {
+                    *bound2.borrow_mut() = Some(bind(&el, hooks));
+                }
+                finish_draw(el, promise, hooks, error);
+            }
+            Err(DrawError::Encoding) => error.set(Some("chart data could not be encoded".into())),
+            Err(DrawError::Plotly(e)) => {
+                web_sys::console::error_2(&"Plotly is not available".into(), &e);
+                error.set(Some(
+                    "Plotly.js did not load: charts cannot be drawn".into(),
+                ));
+            }
+        }
+    });
+    bound
+}
+
+/// Frees the graph and unbinds its events: the graph no longer calls the
+/// closures, so they are dropped.
+fn unmount(node: NodeRef<Div>, bound: Rc<RefCell<Option<Bound>>>) {
+    let Some(el) = node.get_untracked() else {
+        return;
+    };
+    let el: HtmlElement = el.into();
+    let _ = plotly_purge(&el);
+    if let Some(b) = bound.borrow_mut().take() {
+        for (event, f) in &b.dom {
+            let _ = el.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// A Plotly graph. `chart` is the spec to draw (`None`: keep the last one;
 /// a partial change, see [`Chart::restyle`], is a `Plotly.restyle` or
 /// `Plotly.relayout`);
@@ -236,153 +408,42 @@ pub fn PlotlyChart(
     #[prop(optional, into)]
     selection_active: Option<Signal<bool>>,
     /// Called with the axes after every draw, zoom, pan and resize (the
-    /// caller dedupes). A redraw it causes is part of the same render:
-    /// `data-app-state` stays busy until it is done.
+    /// caller dedupes). A redraw it causes is part of the same draw.
     #[prop(optional)]
     on_view: Option<Callback<PlotView>>,
     /// Called as the mouse moves over the plot area (`None`: it left, or a
     /// button is down).
     #[prop(optional)]
     on_pointer: Option<Callback<Option<Pointer>>>,
+    /// Called with `true` when a draw starts and `false` when it has ended
+    /// (well or not), so the page can wait for its charts.
+    #[prop(optional)]
+    on_busy: Option<Callback<bool>>,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
-    let renders = use_context::<Renders>();
+    let hooks = Hooks {
+        on_select,
+        on_view,
+        on_pointer,
+        on_busy,
+    };
     if let Some(active) = selection_active {
         Effect::new(move |was: Option<bool>| {
             let now = active.get();
             if was == Some(true) && !now {
                 if let Some(el) = node.get_untracked() {
-                    let el: HtmlElement = el.into();
-                    let update = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(
-                        &update,
-                        &JsValue::from_str("selections"),
-                        &js_sys::Array::new(),
-                    );
-                    if let Ok(promise) = plotly_relayout(&el, &update) {
-                        if let Some(r) = renders {
-                            r.start();
-                        }
-                        wasm_bindgen_futures::spawn_local(async move {
-                            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-                            if let Some(r) = renders {
-                                r.finish();
-                            }
-                        });
-                    }
+                    clear_selection(&el.into(), on_busy);
                 }
             }
             now
         });
     }
-    // `Some(restyle base)` once drawn: the base of the figure on screen.
-    let drawn: Rc<RefCell<Option<Option<u64>>>> = Rc::new(RefCell::new(None));
-    let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
     let error = RwSignal::new(None::<String>);
-
-    let drawn2 = drawn.clone();
-    let bound2 = bound.clone();
-    Effect::new(move |_| {
-        let Some(spec) = chart.get() else { return };
-        let Some(el) = node.get() else { return };
-        let el: HtmlElement = el.into();
-        // "qs:plotly:job-runs": JSON.parse + the synchronous part of the draw.
-        let panel = el
-            .closest("[data-panel]")
-            .ok()
-            .flatten()
-            .and_then(|p| p.get_attribute("data-panel"))
-            .unwrap_or_default();
-        let last = *drawn2.borrow();
-        let first = last.is_none();
-        // Only its changing part differs from the figure on screen: update
-        // that part, no new figure.
-        let partial = match (last, &spec.restyle) {
-            (Some(Some(base)), Some(r)) if r.base == base => Some(r.clone()),
-            _ => None,
-        };
-        let result = if let Some(r) = partial {
-            crate::dom::timed(&format!("qs:plotly:{panel}"), || {
-                js_sys::JSON::parse(&r.update).and_then(|u| {
-                    if r.layout {
-                        plotly_relayout(&el, &u)
-                    } else {
-                        plotly_restyle(&el, &u)
-                    }
-                })
-            })
-        } else {
-            let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
-                js_sys::JSON::parse(&spec.json)
-            });
-            let (data, layout, config) = match parsed {
-                Ok(v) => (get(&v, "data"), get(&v, "layout"), get(&v, "config")),
-                Err(_) => {
-                    error.set(Some("chart data could not be encoded".into()));
-                    return;
-                }
-            };
-            crate::dom::timed(&format!("qs:plotly:{panel}"), || {
-                if first {
-                    plotly_new_plot(&el, &data, &layout, &config)
-                } else {
-                    plotly_react(&el, &data, &layout, &config)
-                }
-            })
-        };
-        match result {
-            Ok(promise) => {
-                *drawn2.borrow_mut() = Some(spec.restyle.as_ref().map(|r| r.base));
-                if let Some(r) = renders {
-                    r.start();
-                }
-                if first {
-                    *bound2.borrow_mut() = Some(bind(&el, on_select, on_view, on_pointer));
-                }
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
-                        web_sys::console::error_2(&"Plotly failed to draw".into(), &e);
-                        error.set(Some("the chart could not be drawn".into()));
-                    } else {
-                        error.set(None);
-                    }
-                    if let (Some(cb), Some(view)) = (on_view, read_view(&el)) {
-                        cb.run(view);
-                        // A redraw for the new view is queued as a reactive
-                        // effect (a microtask); finish after it has started.
-                        gloo_timers::future::TimeoutFuture::new(0).await;
-                    }
-                    if let Some(r) = renders {
-                        r.finish();
-                    }
-                });
-            }
-            Err(e) => {
-                web_sys::console::error_2(&"Plotly is not available".into(), &e);
-                error.set(Some(
-                    "Plotly.js did not load: charts cannot be drawn".into(),
-                ));
-            }
-        }
-    });
-
+    let bound = draw_on_change(chart, node, hooks, error);
     on_cleanup({
-        let bound = SendWrapper::new(bound.clone());
-        move || {
-            if let Some(el) = node.get_untracked() {
-                let el: HtmlElement = el.into();
-                let _ = plotly_purge(&el);
-            }
-            // The graph no longer calls the closures: unbind and drop them.
-            if let (Some(b), Some(el)) = (bound.borrow_mut().take(), node.get_untracked()) {
-                for (event, f) in &b.dom {
-                    let _ =
-                        el.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
-                }
-            }
-        }
+        let bound = SendWrapper::new(bound);
+        move || unmount(node, bound.take())
     });
-
     view! {
         <div class="qs-chart-wrap">
             <div class="qs-chart" node_ref=node></div>

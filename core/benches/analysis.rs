@@ -9,9 +9,14 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use queuescope_core::analysis::insights::{
+    failure_spikes, idle_windows, under_used_gpus, waiting_by_hour, who_waits, RunIds, UsageByRun,
+};
 use queuescope_core::analysis::*;
-use queuescope_core::demo::{generate, DemoConfig, DEFAULT_NOW};
+use queuescope_core::demo::{generate, run_metrics, DemoConfig, DEFAULT_NOW};
 use queuescope_core::model::{Dataset, Job, JobState, Ms, Transition, DAY, HOUR, MINUTE};
+use queuescope_core::parse::Metric;
+use queuescope_core::view::RangeSpec;
 
 /// `n` demo jobs of all queues merged into one dataset (the heaviest case:
 /// every job in one view). Falls back to synthetic jobs if the demo
@@ -85,7 +90,7 @@ struct View {
 
 fn full_view(p: &Prepared, r: TimeRange, grid: &BucketGrid) -> View {
     let sel = select(p, &Filters::default(), r);
-    let groups = group(p, &sel, &GroupBy::User);
+    let groups = group(p, &sel, &GroupBy::Field(Field::User));
     black_box(job_status(p, &sel, grid));
     black_box(queued_time(p, &sel, &groups, grid, 10));
     let layout = run_layout(p, &sel, &groups, r);
@@ -107,7 +112,7 @@ fn bench_views(c: &mut Criterion) {
     for n in [10_000usize, 100_000] {
         let data = dataset(n);
         let p = Prepared::new(&data);
-        let r = RangeSpec::Relative { span: 7 * DAY }.resolve(p.generated_at());
+        let r = RangeSpec::default().resolve(p.generated_at());
         let grid = BucketGrid::new(r, auto_width(r), &Zone::Utc);
         let view = full_view(&p, r, &grid);
         eprintln!(
@@ -146,18 +151,16 @@ fn bench_views(c: &mut Criterion) {
             b.iter(|| errors(&p, &view.sel, black_box(r)))
         });
         // Refilter: a new selection (the panels then recompute as in full_view).
-        let f = Filters {
-            text: "sweep".into(),
-            state: ["finished".to_string(), "failed".to_string()].into(),
-            ..Filters::default()
-        };
+        let mut f = Filters::default();
+        f.text = "sweep".into();
+        *f.values_mut(Field::State) = ["finished".to_string(), "failed".to_string()].into();
         g.bench_function(BenchmarkId::new("refilter_select", n), |b| {
             b.iter(|| select(&p, black_box(&f), r))
         });
         // Regroup: grouping plus the panels that depend on it.
         g.bench_function(BenchmarkId::new("regroup", n), |b| {
             b.iter(|| {
-                let groups = group(&p, &view.sel, black_box(&GroupBy::Project));
+                let groups = group(&p, &view.sel, black_box(&GroupBy::Field(Field::Project)));
                 black_box(queued_time(&p, &view.sel, &groups, &grid, 10));
                 run_layout(&p, &view.sel, &groups, r)
             })
@@ -208,8 +211,81 @@ fn bench_views(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("brush_table_rows", n), |b| {
             b.iter(|| table_rows_in(&p, black_box(&hits), r, Column::Started, true))
         });
+        bench_insights(&mut g, n, &p, &view, r, &grid, &berlin);
     }
     g.finish();
+}
+
+/// The insights of SPEC §3.1 on the full view, each alone (as the app
+/// memoises them) and all five together, given the memos they read (the
+/// selection, groups and job status the panels compute anyway). Usage is
+/// loaded for the 1,000 most recent runs (gpu_util and cpu_util, as the
+/// demo backend serves them: a sample every 30 s, up to 2,000 a series).
+fn bench_insights(
+    g: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    n: usize,
+    p: &Prepared,
+    view: &View,
+    r: TimeRange,
+    grid: &BucketGrid,
+    local: &Zone,
+) {
+    let status = job_status(p, &view.sel, grid);
+    let mut usage = UsageByRun::new();
+    for bar in view.layout.bars.iter().rev() {
+        if usage.len() >= 1_000 {
+            break;
+        }
+        let job = p.job(bar.job as usize);
+        let Some(id) = &job.run_id else { continue };
+        let series = [Metric::GpuUtil, Metric::CpuUtil]
+            .into_iter()
+            .filter_map(|m| run_metrics(42, job, p.generated_at(), m))
+            .collect();
+        usage.insert(id.clone(), series);
+    }
+    let samples: usize = usage.values().flatten().map(|s| s.v.len()).sum();
+    let ids = RunIds::new(p);
+    let five = || {
+        black_box(idle_windows(p, &view.sel, r));
+        black_box(waiting_by_hour(p, &view.sel, r, &Zone::Utc));
+        black_box(who_waits(p, &view.sel, &view.groups, r));
+        black_box(failure_spikes(p, &view.sel, grid, &status));
+        under_used_gpus(p, &ids, &view.sel, r, &usage)
+    };
+    let u = five();
+    eprintln!(
+        "n={n}: insights over {} runs in view, {} with usage loaded ({samples} samples), {} under-used; {} idle windows, {} spikes",
+        u.in_view,
+        u.loaded,
+        u.count,
+        idle_windows(p, &view.sel, r).count,
+        failure_spikes(p, &view.sel, grid, &status).count,
+    );
+    g.bench_function(BenchmarkId::new("insights_all_five", n), |b| b.iter(five));
+    g.bench_function(BenchmarkId::new("insights_idle_windows", n), |b| {
+        b.iter(|| idle_windows(p, &view.sel, black_box(r)))
+    });
+    g.bench_function(BenchmarkId::new("insights_waiting_by_hour", n), |b| {
+        b.iter(|| waiting_by_hour(p, &view.sel, black_box(r), &Zone::Utc))
+    });
+    g.bench_function(
+        BenchmarkId::new("insights_waiting_by_hour_local_tz", n),
+        |b| b.iter(|| waiting_by_hour(p, &view.sel, black_box(r), local)),
+    );
+    g.bench_function(BenchmarkId::new("insights_who_waits", n), |b| {
+        b.iter(|| who_waits(p, &view.sel, &view.groups, black_box(r)))
+    });
+    g.bench_function(BenchmarkId::new("insights_failure_spikes", n), |b| {
+        b.iter(|| failure_spikes(p, &view.sel, black_box(grid), &status))
+    });
+    g.bench_function(BenchmarkId::new("insights_under_used_gpus", n), |b| {
+        b.iter(|| under_used_gpus(p, &ids, &view.sel, black_box(r), &usage))
+    });
+    // Once per data load, like Prepared.
+    g.bench_function(BenchmarkId::new("insights_run_ids_per_load", n), |b| {
+        b.iter(|| RunIds::new(black_box(p)))
+    });
 }
 
 fn bench_downsample(c: &mut Criterion) {

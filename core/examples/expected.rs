@@ -34,13 +34,14 @@
 //! `--q TEXT`.
 
 use queuescope_core::analysis::{
-    auto_width, brush_select, errors_page, fold_groups, group, job_status, parse_width,
-    queued_time, rows_to_csv, run_layout, select, table_rows, Brush, BucketGrid, Column, Field,
-    Filters, GroupBy, Prepared, RunBar, RunLayout, Selection, TableRow, TimeRange, Zone,
+    auto_width, brush_select, errors_page, fold_groups, group, job_status, queued_time,
+    rows_to_csv, run_layout, select, table_rows, Brush, BucketGrid, Column, Field, Filters,
+    Prepared, RunBar, RunLayout, Selection, TableRow, TimeRange, Zone,
 };
 use queuescope_core::demo::{generate, run_metrics, DemoConfig};
 use queuescope_core::parse::Metric;
 use queuescope_core::time::parse_rfc3339;
+use queuescope_core::view::{GroupKey, Width};
 use queuescope_core::{Dataset, Job, Ms};
 use serde_json::json;
 use std::cmp::Reverse;
@@ -124,7 +125,13 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--from" => from = Some(parse_rfc3339(&value)?),
             "--to" => to = Some(parse_rfc3339(&value)?),
             "--bucket" if value == "auto" => bucket = None,
-            "--bucket" => bucket = Some(parse_width(&value).ok_or(format!("bad width {value}"))?),
+            "--bucket" => {
+                bucket = Some(
+                    Width::parse(&value)
+                        .ok_or(format!("bad width {value}"))?
+                        .ms(),
+                )
+            }
             "--group" => group = value,
             "--label" => {
                 let (k, v) = value.split_once(':').ok_or("--label needs KEY:VALUE")?;
@@ -206,7 +213,9 @@ fn view(args: &Args) -> Result<View, String> {
     let sel = select(&prep, &args.filters, args.range);
     let width = args.bucket.unwrap_or_else(|| auto_width(args.range));
     let grid = BucketGrid::new(args.range, width, &Zone::Utc);
-    let by = GroupBy::parse(&args.group, &[]).ok_or(format!("bad --group {:?}", args.group))?;
+    let by = GroupKey::parse(&args.group)
+        .and_then(|k| k.resolve(&[]))
+        .ok_or(format!("bad --group {:?}", args.group))?;
     let groups = fold_groups(&group(&prep, &sel, &by), MAX_GROUPS);
     let runs = run_layout(&prep, &sel, &groups, args.range);
     Ok(View {

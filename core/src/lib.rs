@@ -7,14 +7,17 @@
 //! natively and benchmarked with criterion. Times are [`Ms`]: milliseconds
 //! since the Unix epoch, UTC.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod contract;
 pub mod demo;
+pub mod field;
 pub mod model;
 pub mod parse;
 pub mod prefs;
 pub mod time;
-pub mod url;
+pub mod view;
 
 pub use model::{Dataset, Job, JobError, JobState, Ms, StateSpan, Transition};
 pub use parse::{parse_jobs_page, parse_metrics, parse_queues, ParseError, SkipReport};

@@ -21,6 +21,27 @@ pub fn format_rfc3339(ms: Ms) -> String {
     }
 }
 
+/// Milliseconds of a wall-clock date as Plotly writes it on a date axis
+/// (`2026-11-21 08:30:12.5`, `2026-11-21 08:30`, `2026-11-21`), read as
+/// UTC: what a zone shifts (see [`crate::analysis::Zone::parse_wall_clock`]).
+pub fn parse_wall(s: &str) -> Option<Ms> {
+    let s = s.trim();
+    let fmts = [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H",
+    ];
+    fmts.iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +64,13 @@ mod tests {
             assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Ok(ms));
         }
         assert_eq!(format_rfc3339(1000), "1970-01-01T00:00:01Z");
+    }
+
+    #[test]
+    fn plotly_wall_clock_dates_parse() {
+        assert_eq!(parse_wall("2026-11-21 08:30:12.5"), Some(1_795_249_812_500));
+        assert_eq!(parse_wall("2026-11-21 08:30"), Some(1_795_249_800_000));
+        assert_eq!(parse_wall("2026-11-21"), Some(1_795_219_200_000));
+        assert_eq!(parse_wall("soon"), None);
     }
 }

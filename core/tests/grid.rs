@@ -4,6 +4,7 @@ mod common;
 use common::*;
 use queuescope_core::analysis::*;
 use queuescope_core::model::{Ms, DAY, HOUR, MINUTE};
+use queuescope_core::view::{RangeSpec, Width};
 
 fn utc(s: &str) -> Ms {
     t(s)
@@ -127,11 +128,11 @@ fn range_specs_resolve_and_parse() {
     );
     assert_eq!(
         RangeSpec::parse("30m"),
-        Some(RangeSpec::Relative { span: 30 * MINUTE })
+        Width::from_ms(30 * MINUTE).map(RangeSpec::Relative)
     );
     assert_eq!(
         RangeSpec::parse("24h").unwrap().as_param().as_deref(),
-        Some("1d")
+        Some("24h")
     );
     assert_eq!(RangeSpec::parse("nope"), None);
     assert_eq!(
@@ -145,7 +146,10 @@ fn range_specs_resolve_and_parse() {
             to: m(10)
         }
     );
-    assert_eq!(RangeSpec::default(), RangeSpec::Relative { span: 7 * DAY });
+    assert_eq!(
+        Some(RangeSpec::default()),
+        Width::from_ms(7 * DAY).map(RangeSpec::Relative)
+    );
 }
 
 #[test]

@@ -62,20 +62,15 @@ fn thousands_of_unknown_states_fold_into_one_named_state() {
     assert_eq!(row("running"), [0, n as u32, 0, 0, 0, 0]);
 
     // The folded state filters and groups like any other.
-    let folded = select(
-        &p,
-        &Filters {
-            state: [OTHER_STATES_NAME.to_string()].into(),
-            ..Filters::default()
-        },
-        range(0, 60),
-    );
+    let mut only_folded = Filters::default();
+    only_folded.toggle(Field::State, OTHER_STATES_NAME);
+    let folded = select(&p, &only_folded, range(0, 60));
     assert_eq!(
         folded.len(),
         0,
         "state filters the current state, which is finished"
     );
-    let by_state = group(&p, &sel, &GroupBy::State);
+    let by_state = group(&p, &sel, &GroupBy::Field(Field::State));
     assert_eq!(by_state.names[..2], ["finished", "failed"]);
     let facets = p.facet_values(Field::State, &sel);
     assert_eq!(facets[0], ("finished".to_string(), n));
@@ -128,23 +123,9 @@ fn thousands_of_label_keys() {
         p.label_values("team", &all),
         [("even".to_string(), n / 2), ("odd".to_string(), n / 2)]
     );
-    let filtered = select(
-        &p,
-        &Filters {
-            labels: [("key-00007".to_string(), "v1".to_string())].into(),
-            ..Filters::default()
-        },
-        range(0, 60),
-    );
+    let filtered = select(&p, &label_filter("key-00007", "v1"), range(0, 60));
     assert_eq!(filtered.0, [1]);
-    let none = select(
-        &p,
-        &Filters {
-            labels: [("key-00007".to_string(), "(none)".to_string())].into(),
-            ..Filters::default()
-        },
-        range(0, 60),
-    );
+    let none = select(&p, &label_filter("key-00007", "(none)"), range(0, 60));
     assert_eq!(none.len(), n - 1);
     let g = group(&p, &all, &GroupBy::Label("key-19999".into()));
     assert_eq!(g.names, ["(none)", "v1"]);
@@ -160,4 +141,11 @@ fn thousands_of_label_keys() {
     let g = group(&p, &all, &GroupBy::Custom(custom));
     assert_eq!(g.names, ["(other)", "eight"]);
     assert_eq!(g.of_job[2], 1, "key-00008 is job 2's (4 * 2 + 0), value v2");
+}
+
+/// Filters on one label value.
+fn label_filter(key: &str, value: &str) -> Filters {
+    let mut f = Filters::default();
+    f.toggle_label(key, value);
+    f
 }

@@ -4,6 +4,7 @@ mod common;
 use common::*;
 use queuescope_core::analysis::*;
 use queuescope_core::model::HOUR;
+use queuescope_core::view::GroupKey;
 
 fn all(p: &Prepared, r: TimeRange) -> Selection {
     select(p, &Filters::default(), r)
@@ -67,20 +68,21 @@ fn waiting_jobs() -> Prepared {
 fn queued_time_by_hand() {
     let p = waiting_jobs();
     let r = range(0, 180);
-    let q = queued(&p, r, &GroupBy::User, 10);
+    let q = queued(&p, r, &GroupBy::Field(Field::User), 10);
     assert_eq!(
         series(&q),
         vec![
+            // In the shared group order (most jobs first, ties by name).
             // A: 30 min before 00:30; B: idle 10 min | idle 10 + queued 50 | 60 (still queued).
             ("alice".into(), vec![2400.0, 3600.0, 3600.0]),
-            // D: zero-length queued spans add nothing; [01:00, 02:00) queued.
-            ("(none)".into(), vec![0.0, 3600.0, 0.0]),
             // E requeued: 10 + 10 min | - | C 10 min.
             ("bob".into(), vec![1200.0, 0.0, 600.0]),
+            // D: zero-length queued spans add nothing; [01:00, 02:00) queued.
+            ("(none)".into(), vec![0.0, 3600.0, 0.0]),
         ]
     );
-    // Two traces at most: the heaviest, then the rest folded into (other).
-    let q = queued(&p, r, &GroupBy::User, 2);
+    // Two traces at most: the group with most jobs, then the rest folded into (other).
+    let q = queued(&p, r, &GroupBy::Field(Field::User), 2);
     assert_eq!(
         series(&q),
         vec![
@@ -94,13 +96,14 @@ fn queued_time_by_hand() {
 fn queued_time_clips_partial_buckets_to_the_range() {
     let p = waiting_jobs();
     let r = range(45, 135);
-    let q = queued(&p, r, &GroupBy::User, 10);
+    let q = queued(&p, r, &GroupBy::Field(Field::User), 10);
     assert_eq!(
         series(&q),
         vec![
-            ("alice".into(), vec![600.0, 3600.0, 900.0]),
-            ("(none)".into(), vec![0.0, 3600.0, 0.0]),
+            // bob has two jobs here (C, E), alice and (none) one each.
             ("bob".into(), vec![0.0, 0.0, 300.0]),
+            ("(none)".into(), vec![0.0, 3600.0, 0.0]),
+            ("alice".into(), vec![600.0, 3600.0, 900.0]),
         ]
     );
 }
@@ -117,7 +120,7 @@ fn ten_jobs_waiting_a_minute_make_600_seconds() {
         .collect();
     let p = prep(jobs, 60);
     let r = range(0, 60);
-    let q = queued(&p, r, &GroupBy::Project, 10);
+    let q = queued(&p, r, &GroupBy::Field(Field::Project), 10);
     assert_eq!(series(&q), vec![("(none)".into(), vec![600.0])]);
     // Milliseconds survive: 1.5 s of waiting.
     let mut j = job("ms", &[("queued", 5)]);
@@ -126,7 +129,7 @@ fn ten_jobs_waiting_a_minute_make_600_seconds() {
         at: m(5) + 1500,
     });
     let p = prep(vec![j], 60);
-    let q = queued(&p, r, &GroupBy::User, 10);
+    let q = queued(&p, r, &GroupBy::Field(Field::User), 10);
     assert_eq!(q.values, vec![vec![1.5]]);
 }
 
@@ -166,7 +169,7 @@ fn named(p: &Prepared, sel: &Selection, by: &GroupBy) -> Vec<(String, String)> {
 fn grouping_by_fields_and_labels() {
     let p = people();
     let sel = all(&p, range(0, 60));
-    let g = group(&p, &sel, &GroupBy::User);
+    let g = group(&p, &sel, &GroupBy::Field(Field::User));
     // Most jobs first, ties by name; missing users are "(none)".
     assert_eq!(g.names, ["bob", "(none)", "alice", "carol"]);
     assert_eq!(
@@ -184,15 +187,15 @@ fn grouping_by_fields_and_labels() {
         ["(none)"]
     );
     assert_eq!(
-        group(&p, &sel, &GroupBy::State).names,
+        group(&p, &sel, &GroupBy::Field(Field::State)).names,
         ["queued", "failed", "running", "weird"]
     );
     assert_eq!(
-        group(&p, &sel, &GroupBy::Job).names,
+        group(&p, &sel, &GroupBy::Field(Field::Job)).names,
         ["train", "eval", "sweep-bs", "sweep-lr"]
     );
     assert_eq!(
-        group(&p, &Selection::default(), &GroupBy::User),
+        group(&p, &Selection::default(), &GroupBy::Field(Field::User)),
         Groups::default()
     );
 }
@@ -224,15 +227,28 @@ fn custom_grouping_first_match_wins() {
             ("5".into(), "vision team".into()),
         ]
     );
+    // The one validator (of the stored form) names the broken pattern.
+    let stored: queuescope_core::prefs::CustomGroupingDef = serde_json::from_str(
+        r#"{"name": "teams", "rules": [
+            {"field": "user", "values": ["alice", "bob"], "group": "vision team"},
+            {"field": "job", "regex": "^sweep-", "group": "sweeps"},
+            {"field": "run_name", "regex": "(", "group": "broken"},
+            {"field": "label:team", "values": ["(none)"], "group": "no team"}
+        ]}"#,
+    )
+    .expect("stored grouping json");
     assert_eq!(
-        validate(&c),
-        ["rule 3: invalid regex \"(\": ".to_string() + &regex_err("(")]
+        stored.validate(),
+        Err(format!(
+            "grouping \"teams\": rule 3: the pattern \"(\" is not a valid regular expression ({})",
+            regex_err("(")
+        ))
     );
     // No rule matches -> (other).
     let only_sweeps = CustomGrouping {
         name: "s".into(),
         rules: vec![Rule {
-            field: RuleField::Job,
+            field: RuleField::Field(Field::Job),
             matcher: Matcher::Regex("^sweep-".into()),
             group: "sweeps".into(),
         }],
@@ -262,12 +278,14 @@ fn group_by_url_values_and_json() {
         "label:team",
         "custom:teams",
     ] {
-        let g = GroupBy::parse(s, &customs).unwrap_or_else(|| panic!("{s}"));
-        assert_eq!(g.as_param(), s);
+        let key = GroupKey::parse(s).unwrap_or_else(|| panic!("{s}"));
+        assert!(key.resolve(&customs).is_some(), "{s}");
+        assert_eq!(key.to_string(), s);
     }
-    assert_eq!(GroupBy::parse("custom:missing", &customs), None);
-    assert_eq!(GroupBy::parse("label:", &customs), None);
-    assert_eq!(GroupBy::parse("colour", &customs), None);
+    let resolve = |s: &str| GroupKey::parse(s).and_then(|k| k.resolve(&customs));
+    assert_eq!(resolve("custom:missing"), None);
+    assert_eq!(resolve("label:"), None);
+    assert_eq!(resolve("colour"), None);
     let json = serde_json::to_string(&teams()).unwrap();
     assert!(json.contains(r#""field":"label:team""#), "{json}");
     assert_eq!(
@@ -322,7 +340,7 @@ fn runs_pack_into_lanes() {
     let p = runs();
     let r = range(0, 180);
     let sel = all(&p, r);
-    let g = group(&p, &sel, &GroupBy::User);
+    let g = group(&p, &sel, &GroupBy::Field(Field::User));
     let l = run_layout(&p, &sel, &g, r);
     assert_eq!(
         bars(&p, &l),
@@ -340,7 +358,7 @@ fn runs_pack_into_lanes() {
     // A range starting inside runs keeps them, unclipped.
     let r = range(65, 100);
     let sel = all(&p, r);
-    let l = run_layout(&p, &sel, &group(&p, &sel, &GroupBy::User), r);
+    let l = run_layout(&p, &sel, &group(&p, &sel, &GroupBy::Field(Field::User)), r);
     assert_eq!(
         bars(&p, &l),
         vec![
@@ -360,7 +378,7 @@ fn brush_selects_overlapping_runs_in_lanes() {
     let p = runs();
     let r = range(0, 180);
     let sel = all(&p, r);
-    let l = run_layout(&p, &sel, &group(&p, &sel, &GroupBy::User), r);
+    let l = run_layout(&p, &sel, &group(&p, &sel, &GroupBy::Field(Field::User)), r);
     let ids = |b: Brush| -> Vec<String> {
         brush_select(&l, &b)
             .iter()
@@ -394,7 +412,7 @@ fn stored_groupings_convert() {
             {"field": "label:team", "values": ["b"], "group": "team b"}]}"#,
     )
     .expect("stored grouping");
-    let c = CustomGrouping::from(&def);
+    let c = def.to_grouping().expect("a valid grouping");
     assert_eq!(c.rules.len(), 3);
     let p = people();
     let sel = all(&p, range(0, 60));

@@ -181,7 +181,7 @@ proptest! {
     fn queued_seconds_sum_to_the_clipped_wait(jobs in arb_jobs(), r in arb_range(), w in arb_width(), z in arb_zone(), maxg in 1usize..4) {
         let (p, sel) = setup(jobs, r);
         let grid = BucketGrid::new(r, w, &z);
-        let groups = group(&p, &sel, &GroupBy::User);
+        let groups = group(&p, &sel, &GroupBy::Field(Field::User));
         let q = queued_time(&p, &sel, &groups, &grid, maxg);
         prop_assert!(q.groups.len() <= maxg);
         let total: f64 = q.values.iter().flatten().sum();
@@ -199,7 +199,7 @@ proptest! {
     #[test]
     fn lanes_are_tight_and_brush_covers(jobs in arb_jobs(), r in arb_range()) {
         let (p, sel) = setup(jobs, r);
-        let groups = group(&p, &sel, &GroupBy::Job);
+        let groups = group(&p, &sel, &GroupBy::Field(Field::Job));
         let l = run_layout(&p, &sel, &groups, r);
         for (i, a) in l.bars.iter().enumerate() {
             prop_assert!(a.lane < l.lanes);
@@ -230,7 +230,7 @@ proptest! {
         let p = prep(jobs, 700);
         let mut f = Filters::default();
         if user < 3 {
-            f.user = BTreeSet::from([["alice", "bob", "(none)"][user].to_string()]);
+            *f.values_mut(Field::User) = BTreeSet::from([["alice", "bob", "(none)"][user].to_string()]);
         }
         let before: BTreeSet<u32> = select(&p, &f, r).0.into_iter().collect();
         match extra {
@@ -238,8 +238,8 @@ proptest! {
             1 => {
                 f.labels.insert(("team".into(), "a".into()));
             }
-            2 => f.state = BTreeSet::from(["running".to_string(), "failed".to_string()]),
-            _ => f.job = BTreeSet::from(["eval".to_string()]),
+            2 => *f.values_mut(Field::State) = BTreeSet::from(["running".to_string(), "failed".to_string()]),
+            _ => *f.values_mut(Field::Job) = BTreeSet::from(["eval".to_string()]),
         }
         let after: BTreeSet<u32> = select(&p, &f, r).0.into_iter().collect();
         prop_assert!(after.is_subset(&before));

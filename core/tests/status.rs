@@ -213,16 +213,16 @@ fn filters_or_within_and_across_fields() {
     let r = range(0, 60);
     let sel = |f: &Filters| ids(&p, &select(&p, f, r));
     let mut f = Filters::default();
-    f.user = set(&["alice", "bob"]);
+    *f.values_mut(Field::User) = set(&["alice", "bob"]);
     assert_eq!(sel(&f), ["j1", "j2"]);
-    f.project = set(&["nlp"]);
+    *f.values_mut(Field::Project) = set(&["nlp"]);
     assert_eq!(sel(&f), Vec::<String>::new());
-    f.project = set(&["vision", "nlp"]);
+    *f.values_mut(Field::Project) = set(&["vision", "nlp"]);
     assert_eq!(sel(&f), ["j1", "j2"]);
 
     // Missing fields match "(none)".
     let mut f = Filters::default();
-    f.user = set(&["(none)"]);
+    *f.values_mut(Field::User) = set(&["(none)"]);
     assert_eq!(sel(&f), ["j4"]);
 
     // Labels: OR within a key, AND across keys.
@@ -239,7 +239,7 @@ fn filters_or_within_and_across_fields() {
 
     // State is the current state.
     let mut f = Filters::default();
-    f.state = set(&["failed"]);
+    *f.values_mut(Field::State) = set(&["failed"]);
     assert_eq!(sel(&f), ["j4"]);
 
     // Text: case-insensitive substring on job name, id, run id and run name,

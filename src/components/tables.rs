@@ -2,8 +2,7 @@
 //! Rows carry `data-job-id` (SPEC §6); both are paginated so the DOM stays
 //! small with thousands of rows.
 
-use super::panels::{data_status, Panel, PanelStatus};
-use crate::charts::offset_at;
+use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
 use crate::state::{Analysis, Shared, ViewState};
@@ -32,34 +31,6 @@ const COLUMNS: [(Column, &str, bool); 11] = [
     (Column::RunSecs, "Run time", true),
 ];
 
-/// Pager: "1–50 of 312" with previous/next.
-#[component]
-fn Pager(page: RwSignal<usize>, total: Signal<usize>, per_page: usize) -> impl IntoView {
-    let pages = move || total.get().div_ceil(per_page).max(1);
-    let range = move || {
-        let t = total.get();
-        if t == 0 {
-            return "0 rows".to_string();
-        }
-        let start = page.get() * per_page + 1;
-        let end = ((page.get() + 1) * per_page).min(t);
-        format!(
-            "{}–{} of {}",
-            format::count(start),
-            format::count(end),
-            format::count(t)
-        )
-    };
-    view! {
-        <div class="qs-pager">
-            <span>{range}</span>
-            <button class="qs-btn qs-btn-quiet" aria-label="Previous page" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹"</button>
-            <span class="qs-muted">{move || format!("page {} of {}", page.get() + 1, pages())}</span>
-            <button class="qs-btn qs-btn-quiet" aria-label="Next page" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"›"</button>
-        </div>
-    }
-}
-
 /// The selection table under Job runs.
 #[component]
 pub fn SelectionPanel() -> impl IntoView {
@@ -67,15 +38,10 @@ pub fn SelectionPanel() -> impl IntoView {
     let view = expect_context::<ViewState>();
     let config = expect_context::<Config>();
     let sort = RwSignal::new((Column::Started, true));
-    let page = RwSignal::new(0usize);
     // A new selection or order starts at the first page.
-    Effect::new(move |_| {
+    let page = page_signal(move || {
         a.brushed.track();
         sort.track();
-        // Setting a signal notifies even when the value is equal.
-        if page.get_untracked() != 0 {
-            page.set(0);
-        }
     });
     // Only the rows of the visible page are built (a brush may hit 20k
     // runs); the CSV builds them all, on demand.
@@ -91,7 +57,7 @@ pub fn SelectionPanel() -> impl IntoView {
     let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.0 .0).unwrap_or(0)));
     let base = data_status("No jobs in this range");
     let status = Signal::derive(move || match base.get() {
-        PanelStatus::Ready if view.brush.with(|b| b.is_none()) => {
+        PanelStatus::Ready if !view.has_brush() => {
             PanelStatus::Empty("Drag across Job runs to select runs; they are listed here.".into())
         }
         PanelStatus::Ready if total.get() == 0 => {
@@ -114,28 +80,6 @@ pub fn SelectionPanel() -> impl IntoView {
     let actions = ViewFn::from(move || {
         view! { <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>"Download CSV"</button> }
     });
-    let header = move || {
-        COLUMNS
-            .into_iter()
-            .map(|(col, name, numeric)| {
-                let arrow = move || match sort.get() {
-                    (c, true) if c == col => " ▲",
-                    (c, false) if c == col => " ▼",
-                    _ => "",
-                };
-                let aria = move || match sort.get() {
-                    (c, true) if c == col => "ascending",
-                    (c, false) if c == col => "descending",
-                    _ => "none",
-                };
-                view! {
-                    <th class:qs-num=numeric aria-sort=aria>
-                        <button class="qs-th-btn" data-sort=name on:click=move |_| sort.update(|s| *s = if s.0 == col { (col, !s.1) } else { (col, true) })>{name}{arrow}</button>
-                    </th>
-                }
-            })
-            .collect_view()
-    };
     let body = move || {
         let zone = a.zone.get();
         let loaded = a.prepared.get();
@@ -158,7 +102,7 @@ pub fn SelectionPanel() -> impl IntoView {
             subtitle=Signal::derive(move || format!("{} runs selected", format::count(total.get())))>
             <div class="qs-table-wrap">
                 <table class="qs-table">
-                    <thead><tr>{header}</tr></thead>
+                    <thead><tr>{sort_header(sort)}</tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>
@@ -167,8 +111,32 @@ pub fn SelectionPanel() -> impl IntoView {
     }
 }
 
+/// The header cells of the selection table: click to sort, again to reverse.
+fn sort_header(sort: RwSignal<(Column, bool)>) -> impl IntoView {
+    COLUMNS
+        .into_iter()
+        .map(|(col, name, numeric)| {
+            let arrow = move || match sort.get() {
+                (c, true) if c == col => " ▲",
+                (c, false) if c == col => " ▼",
+                _ => "",
+            };
+            let aria = move || match sort.get() {
+                (c, true) if c == col => "ascending",
+                (c, false) if c == col => "descending",
+                _ => "none",
+            };
+            view! {
+                <th class:qs-num=numeric aria-sort=aria>
+                    <button class="qs-th-btn" data-sort=name on:click=move |_| sort.update(|s| *s = if s.0 == col { (col, !s.1) } else { (col, true) })>{name}{arrow}</button>
+                </th>
+            }
+        })
+        .collect_view()
+}
+
 fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
-    t.map(|t| format::short_time(t, offset_at(zone, t)))
+    t.map(|t| format::short_time(t, zone.offset_at(t)))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -214,16 +182,12 @@ fn row_view(
 }
 
 /// The errors panel: every error in the range, newest first.
-pub fn errors_panel() -> impl IntoView {
+#[component]
+pub fn ErrorsPanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
-    let page = RwSignal::new(0usize);
-    Effect::new(move |_| {
+    let page = page_signal(move || {
         a.selection.track();
         a.range.track();
-        // Setting a signal notifies even when the value is equal.
-        if page.get_untracked() != 0 {
-            page.set(0);
-        }
     });
     // Counts every error of the view but copies only the visible page.
     let rows = Memo::new(move |_| {
@@ -275,7 +239,7 @@ fn error_row(e: &ErrorRow, zone: &analysis::Zone) -> AnyView {
     };
     view! {
         <tr data-job-id=e.job_id.clone() data-at=e.at.to_string()>
-            <td class="qs-nowrap">{format::short_time(e.at, offset_at(zone, e.at))}</td>
+            <td class="qs-nowrap">{format::short_time(e.at, zone.offset_at(e.at))}</td>
             <td>{e.launch_job.clone()}</td>
             <td class="qs-mono">{e.run_id.clone().unwrap_or_else(|| "—".into())}</td>
             <td>{e.user.clone().unwrap_or_else(|| "(none)".into())}</td>

@@ -7,12 +7,12 @@
 
 use queuescope::config::Config;
 use queuescope_core::analysis::*;
-use queuescope_core::model::{Dataset, DAY};
+use queuescope_core::model::Dataset;
 use queuescope_core::parse::{parse_jobs_page, parse_metrics, parse_queues};
 use queuescope_core::prefs::{
     export_all, import_all, GroupingStore, ImportMode, LinkStore, ViewStore,
 };
-use queuescope_core::url::{parse_query, to_query};
+use queuescope_core::view::{parse_query, to_query, RangeSpec};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -80,7 +80,7 @@ fn analyse(data: Dataset) {
         .min()
         .unwrap_or(g);
     let ranges = [
-        RangeSpec::Relative { span: 7 * DAY }.resolve(g),
+        RangeSpec::default().resolve(g),
         TimeRange::new(first, g.saturating_add(1)),
     ];
     for r in ranges {
@@ -91,7 +91,11 @@ fn analyse(data: Dataset) {
         assert!(
             status.states.len() <= queuescope_core::JobState::KNOWN.len() + MAX_UNKNOWN_STATES + 1
         );
-        let mut groupings = vec![GroupBy::User, GroupBy::State, GroupBy::Job];
+        let mut groupings = vec![
+            GroupBy::Field(Field::User),
+            GroupBy::Field(Field::State),
+            GroupBy::Field(Field::Job),
+        ];
         groupings.extend(p.label_keys().into_iter().take(2).map(GroupBy::Label));
         for by in &groupings {
             let groups = group(&p, &sel, by);

@@ -14,7 +14,7 @@ use super::filter::Selection;
 use super::prepared::NONE_NAME;
 
 /// Marks "no value" in a dense column.
-const NO_VALUE: u32 = u32::MAX;
+pub(crate) const NO_VALUE: u32 = u32::MAX;
 
 /// One interned column (see the module doc).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -6,75 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::prepared::{Column, Prepared, EMPTY_COLUMN, NONE_NAME};
 use super::time::TimeRange;
-
-/// A filterable (and groupable) job field, as named in the URL (SPEC §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    /// The user who launched the job.
-    User,
-    /// The launch job name.
-    Job,
-    /// The project.
-    Project,
-    /// The entity (team or org).
-    Entity,
-    /// The current state (the job's last transition).
-    State,
-}
-
-impl Field {
-    /// All fields, in the order of the filter controls.
-    pub const ALL: [Field; 5] = [
-        Field::User,
-        Field::Job,
-        Field::Project,
-        Field::Entity,
-        Field::State,
-    ];
-
-    /// The URL parameter name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::User => "user",
-            Field::Job => "job",
-            Field::Project => "project",
-            Field::Entity => "entity",
-            Field::State => "state",
-        }
-    }
-
-    /// Reads a URL parameter name.
-    pub fn parse(s: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.as_str() == s)
-    }
-
-    /// Which interned column of [`Prepared`] holds the field (`None` for state).
-    pub(crate) fn column(self) -> Option<usize> {
-        match self {
-            Field::User => Some(0),
-            Field::Job => Some(1),
-            Field::Project => Some(2),
-            Field::Entity => Some(3),
-            Field::State => None,
-        }
-    }
-}
+pub use crate::field::Field;
 
 /// The filter controls. An empty set (or empty text) means "no filter on
 /// that field", so `Filters::default()` passes every job. The value
 /// [`NONE_NAME`] (`(none)`) matches jobs that lack the field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Filters {
-    /// Users (OR-ed).
-    pub user: BTreeSet<String>,
-    /// Launch job names (OR-ed).
-    pub job: BTreeSet<String>,
-    /// Projects (OR-ed).
-    pub project: BTreeSet<String>,
-    /// Entities (OR-ed).
-    pub entity: BTreeSet<String>,
-    /// Current states, wire names (`failed`, or an unknown state as sent).
-    pub state: BTreeSet<String>,
+    /// The values of each [`Field`] (OR-ed), indexed by [`Field::index`];
+    /// states by wire name (`failed`, or an unknown state as sent).
+    fields: [BTreeSet<String>; Field::COUNT],
     /// `(KEY, VALUE)` pairs. Each label key is its own field: values of one
     /// key are OR-ed, different keys AND-ed (`team:a` or `team:b`, and `prio:high`).
     pub labels: BTreeSet<(String, String)>,
@@ -85,29 +26,33 @@ pub struct Filters {
 impl Filters {
     /// The values set for a field.
     pub fn values(&self, field: Field) -> &BTreeSet<String> {
-        match field {
-            Field::User => &self.user,
-            Field::Job => &self.job,
-            Field::Project => &self.project,
-            Field::Entity => &self.entity,
-            Field::State => &self.state,
-        }
+        &self.fields[field.index()]
     }
 
     /// The values set for a field, to edit.
     pub fn values_mut(&mut self, field: Field) -> &mut BTreeSet<String> {
-        match field {
-            Field::User => &mut self.user,
-            Field::Job => &mut self.job,
-            Field::Project => &mut self.project,
-            Field::Entity => &mut self.entity,
-            Field::State => &mut self.state,
+        &mut self.fields[field.index()]
+    }
+
+    /// Adds `value` to a field's filter, or removes it when it is there.
+    pub fn toggle(&mut self, field: Field, value: &str) {
+        let values = self.values_mut(field);
+        if !values.remove(value) {
+            values.insert(value.to_string());
+        }
+    }
+
+    /// Adds a label pair, or removes it when it is there.
+    pub fn toggle_label(&mut self, key: &str, value: &str) {
+        let pair = (key.to_string(), value.to_string());
+        if !self.labels.remove(&pair) {
+            self.labels.insert(pair);
         }
     }
 
     /// True when no filter is set.
     pub fn is_empty(&self) -> bool {
-        Field::ALL.iter().all(|&f| self.values(f).is_empty())
+        self.fields.iter().all(BTreeSet::is_empty)
             && self.labels.is_empty()
             && self.text.trim().is_empty()
     }
@@ -192,10 +137,10 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
         let col = prep.labels.get(*k).unwrap_or(&EMPTY_COLUMN);
         tests.extend(ColumnTest::new(col, values));
     }
-    let states: Option<Vec<bool>> = (!filters.state.is_empty()).then(|| {
+    let states: Option<Vec<bool>> = (!filters.values(Field::State).is_empty()).then(|| {
         prep.states
             .iter()
-            .map(|s| filters.state.contains(s.as_str()))
+            .map(|s| filters.values(Field::State).contains(s.as_str()))
             .collect()
     });
     let text = filters.text.trim().to_lowercase();

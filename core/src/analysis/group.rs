@@ -12,61 +12,23 @@ use super::prepared::{Column, Prepared, EMPTY_COLUMN, NONE_NAME};
 /// [`super::queued_time`] folds small groups into.
 pub const OTHER_NAME: &str = "(other)";
 
-/// What the panels are grouped by (the URL `group` parameter, SPEC §5).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+/// What the panels are grouped by, resolved: a custom grouping is its
+/// rules, not its name (the view's `GroupKey` names it; the app resolves it
+/// against the saved groupings).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GroupBy {
-    /// By user (the default).
-    #[default]
-    User,
-    /// By launch job name.
-    Job,
-    /// By project.
-    Project,
-    /// By entity.
-    Entity,
-    /// By current state.
-    State,
+    /// By a job field (user, launch job, project, entity, current state).
+    Field(Field),
     /// By the value of a label; jobs without it group as `(none)`.
     Label(String),
     /// By a saved rule list.
     Custom(CustomGrouping),
 }
 
-impl GroupBy {
-    /// Reads the URL value (`user`, `label:team`, `custom:NAME`). A custom
-    /// grouping is looked up by name in `custom` (the user's saved ones),
-    /// since the URL carries only its name; unknown names give `None`.
-    pub fn parse(s: &str, custom: &[CustomGrouping]) -> Option<GroupBy> {
-        if let Some(key) = s.strip_prefix("label:") {
-            return (!key.is_empty()).then(|| GroupBy::Label(key.to_string()));
-        }
-        if let Some(name) = s.strip_prefix("custom:") {
-            return custom
-                .iter()
-                .find(|c| c.name == name)
-                .cloned()
-                .map(GroupBy::Custom);
-        }
-        Some(match Field::parse(s)? {
-            Field::User => GroupBy::User,
-            Field::Job => GroupBy::Job,
-            Field::Project => GroupBy::Project,
-            Field::Entity => GroupBy::Entity,
-            Field::State => GroupBy::State,
-        })
-    }
-
-    /// The URL value, inverse of [`GroupBy::parse`].
-    pub fn as_param(&self) -> String {
-        match self {
-            GroupBy::User => Field::User.as_str().into(),
-            GroupBy::Job => Field::Job.as_str().into(),
-            GroupBy::Project => Field::Project.as_str().into(),
-            GroupBy::Entity => Field::Entity.as_str().into(),
-            GroupBy::State => Field::State.as_str().into(),
-            GroupBy::Label(k) => format!("label:{k}"),
-            GroupBy::Custom(c) => format!("custom:{}", c.name),
-        }
+impl Default for GroupBy {
+    /// SPEC §5: by user.
+    fn default() -> Self {
+        GroupBy::Field(Field::User)
     }
 }
 
@@ -100,16 +62,8 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum RuleField {
-    /// User.
-    User,
-    /// Launch job name.
-    Job,
-    /// Project.
-    Project,
-    /// Entity.
-    Entity,
-    /// Current state (wire name).
-    State,
+    /// A job field of the [`Field`] table.
+    Field(Field),
     /// A label's value.
     Label(String),
     /// Run name.
@@ -120,40 +74,54 @@ pub enum RuleField {
     JobId,
 }
 
+/// The rule fields beyond [`Field`] and labels, with their JSON / UI names.
+const RUN_FIELDS: [(RuleField, &str); 3] = [
+    (RuleField::RunName, "run_name"),
+    (RuleField::RunId, "run_id"),
+    (RuleField::JobId, "job_id"),
+];
+
 impl RuleField {
+    /// Every rule field an editor offers: the [`Field`]s, the run fields,
+    /// then `label:KEY` for each of `label_keys`.
+    pub fn options(label_keys: &[String]) -> Vec<RuleField> {
+        Field::ALL
+            .into_iter()
+            .map(RuleField::Field)
+            .chain(RUN_FIELDS.iter().map(|(f, _)| f.clone()))
+            .chain(label_keys.iter().map(|k| RuleField::Label(k.clone())))
+            .collect()
+    }
+
+    /// The accepted names, for messages: `user, job, project, entity,
+    /// state, run_name, run_id, job_id or label:KEY`.
+    pub fn names() -> String {
+        let runs: Vec<&str> = RUN_FIELDS.iter().map(|(_, n)| *n).collect();
+        format!("{}, {} or label:KEY", Field::wire_list(), runs.join(", "))
+    }
+
     /// The JSON / UI name.
     pub fn as_string(&self) -> String {
         match self {
-            RuleField::User => "user".into(),
-            RuleField::Job => "job".into(),
-            RuleField::Project => "project".into(),
-            RuleField::Entity => "entity".into(),
-            RuleField::State => "state".into(),
+            RuleField::Field(f) => f.as_str().into(),
             RuleField::Label(k) => format!("label:{k}"),
-            RuleField::RunName => "run_name".into(),
-            RuleField::RunId => "run_id".into(),
-            RuleField::JobId => "job_id".into(),
+            other => RUN_FIELDS
+                .iter()
+                .find(|(f, _)| f == other)
+                .map_or_else(String::new, |(_, n)| (*n).into()),
         }
     }
 
     /// Reads the JSON / UI name.
     pub fn parse(s: &str) -> Option<RuleField> {
-        Some(match s {
-            "user" => RuleField::User,
-            "job" => RuleField::Job,
-            "project" => RuleField::Project,
-            "entity" => RuleField::Entity,
-            "state" => RuleField::State,
-            "run_name" => RuleField::RunName,
-            "run_id" => RuleField::RunId,
-            "job_id" => RuleField::JobId,
-            other => RuleField::Label(
-                other
-                    .strip_prefix("label:")
-                    .filter(|k| !k.is_empty())?
-                    .into(),
-            ),
-        })
+        if let Some(f) = Field::parse(s) {
+            return Some(RuleField::Field(f));
+        }
+        if let Some((f, _)) = RUN_FIELDS.iter().find(|(_, n)| *n == s) {
+            return Some(f.clone());
+        }
+        let key = s.strip_prefix("label:").filter(|k| !k.is_empty())?;
+        Some(RuleField::Label(key.into()))
     }
 }
 
@@ -181,23 +149,6 @@ pub enum Matcher {
     Regex(String),
 }
 
-/// The problems of a custom grouping the editor should show: invalid
-/// regexes (such rules never match) and empty group names. Empty = valid.
-pub fn validate(custom: &CustomGrouping) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, r) in custom.rules.iter().enumerate() {
-        if r.group.trim().is_empty() {
-            out.push(format!("rule {}: empty group name", i + 1));
-        }
-        if let Matcher::Regex(re) = &r.matcher {
-            if let Err(e) = regex_lite::Regex::new(re) {
-                out.push(format!("rule {}: invalid regex {re:?}: {e}", i + 1));
-            }
-        }
-    }
-    out
-}
-
 /// The group of each selected job and the group names, most jobs first
 /// (ties by name). Ids are `u16`: past 65,535 distinct names the rest fold
 /// into `(other)`, which only grouping by launch job could ever reach.
@@ -215,12 +166,8 @@ pub struct Groups {
 pub fn group(prep: &Prepared, sel: &Selection, by: &GroupBy) -> Groups {
     let state_names: Vec<&str> = prep.states.iter().map(|s| s.as_str()).collect();
     let (keys, key_names): (Vec<u32>, Vec<&str>) = match by {
-        GroupBy::User => column_keys(prep.field_column(Field::User), sel),
-        GroupBy::Job => column_keys(prep.field_column(Field::Job), sel),
-        GroupBy::Project => column_keys(prep.field_column(Field::Project), sel),
-        GroupBy::Entity => column_keys(prep.field_column(Field::Entity), sel),
         GroupBy::Label(k) => column_keys(prep.labels.get(k), sel),
-        GroupBy::State => {
+        GroupBy::Field(Field::State) => {
             let keys = sel
                 .0
                 .iter()
@@ -228,6 +175,7 @@ pub fn group(prep: &Prepared, sel: &Selection, by: &GroupBy) -> Groups {
                 .collect();
             (keys, state_names)
         }
+        GroupBy::Field(f) => column_keys(prep.field_column(*f), sel),
         GroupBy::Custom(c) => custom_keys(prep, sel, c),
     };
     finish(&keys, &key_names)
@@ -372,10 +320,7 @@ fn custom_keys<'a>(
         .collect();
     for rule in &mut rules {
         let col = match rule.field {
-            RuleField::User => prep.field_column(Field::User),
-            RuleField::Job => prep.field_column(Field::Job),
-            RuleField::Project => prep.field_column(Field::Project),
-            RuleField::Entity => prep.field_column(Field::Entity),
+            RuleField::Field(f) => prep.field_column(*f),
             RuleField::Label(ref k) => Some(prep.labels.get(k).unwrap_or(&EMPTY_COLUMN)),
             _ => None,
         };
@@ -401,7 +346,7 @@ fn custom_keys<'a>(
                     None => {
                         let job = prep.get(i);
                         let v = match r.field {
-                            RuleField::State => prep
+                            RuleField::Field(Field::State) => prep
                                 .current
                                 .get(i)
                                 .and_then(|&s| states.get(s as usize).copied()),
@@ -417,37 +362,4 @@ fn custom_keys<'a>(
         })
         .collect();
     (keys, names)
-}
-
-impl From<&crate::prefs::CustomGroupingDef> for CustomGrouping {
-    /// The stored form (see [`crate::prefs`]) holds values and a pattern in
-    /// one rule; here each becomes its own rule, values first, so "first
-    /// match wins" still means "either matches". Rules with a field this
-    /// module does not know are dropped (`CustomGroupingDef::validate`
-    /// rejects them before saving).
-    fn from(def: &crate::prefs::CustomGroupingDef) -> Self {
-        let mut rules = Vec::new();
-        for r in &def.rules {
-            let Some(field) = RuleField::parse(&r.field) else {
-                continue;
-            };
-            let mut push = |matcher| {
-                rules.push(Rule {
-                    field: field.clone(),
-                    matcher,
-                    group: r.group.clone(),
-                })
-            };
-            if !r.values.is_empty() {
-                push(Matcher::Values(r.values.clone()));
-            }
-            if let Some(re) = &r.regex {
-                push(Matcher::Regex(re.clone()));
-            }
-        }
-        CustomGrouping {
-            name: def.name.clone(),
-            rules,
-        }
-    }
 }

@@ -9,6 +9,7 @@
 //! Selection + GroupBy ──group──▶ Groups
 //! Selection (+ Groups) + BucketGrid ──▶ job_status, queued_time
 //! Selection + Groups + range ──run_layout──▶ RunLayout ──brush_select──▶ jobs
+//! Selection (+ Groups, grid, zone, usage) ──insights::*──▶ the answers of SPEC §3.1
 //! ```
 //!
 //! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
@@ -19,6 +20,7 @@ pub mod downsample;
 pub mod filter;
 pub mod fold;
 pub mod group;
+pub mod insights;
 pub mod prepared;
 pub mod queued;
 pub mod runs;
@@ -31,9 +33,7 @@ pub mod time;
 pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
-pub use group::{
-    group, validate, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME,
-};
+pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
 pub use prepared::{Prepared, StateFold, MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
@@ -48,6 +48,6 @@ pub use table::{
     ErrorRow, TableRow,
 };
 pub use time::{
-    auto_width, format_width, parse_width, BucketGrid, LocalZone, RangeSpec, TimeRange, Zone,
-    AUTO_LADDER, AUTO_MAX_BUCKETS, MAX_BUCKETS,
+    auto_width, format_width, BucketGrid, LocalZone, TimeRange, Zone, AUTO_LADDER,
+    AUTO_MAX_BUCKETS, MAX_BUCKETS,
 };

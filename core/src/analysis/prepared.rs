@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::column::ColumnBuilder;
-pub(crate) use super::column::{Column, EMPTY_COLUMN};
+pub(crate) use super::column::{Column, EMPTY_COLUMN, NO_VALUE};
 use super::filter::{Field, Selection};
 use crate::model::{Dataset, Job, JobState, Ms};
 

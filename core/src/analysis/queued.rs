@@ -2,7 +2,8 @@
 //! the seconds jobs spent `idle` or `queued` inside the bucket and the range.
 
 use super::filter::Selection;
-use super::group::{Groups, OTHER_NAME};
+use super::fold::fold_groups;
+use super::group::Groups;
 use super::prepared::Prepared;
 use super::status::span_buckets;
 use super::time::BucketGrid;
@@ -11,18 +12,18 @@ use crate::model::{Ms, SECOND};
 /// One value per group and bucket: a stacked-bar trace per group.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupedSeries {
-    /// Trace names, heaviest first, `(other)` last when groups were folded.
+    /// Trace names: the groups, in their order (the shared group order, so
+    /// a group has the same place and colour as in every other panel).
     pub groups: Vec<String>,
     /// `values[group][bucket]` in seconds (exact to the ms).
     pub values: Vec<Vec<f64>>,
 }
 
-/// SPEC §3 queued time. Groups are ordered by their queued seconds in the
-/// range (desc, ties by name); when there are more than `max_groups`, the
-/// top `max_groups - 1` stay and the rest fold into `(other)` (so at most
-/// `max_groups` traces; 0 is taken as 1). Sums are kept in integer ms, and a
-/// span's whole buckets go through a difference array, so a job idle for a
-/// week costs O(1), not O(buckets).
+/// SPEC §3 queued time: one series per group of `groups`, in their order.
+/// When there are more than `max_groups` groups (0 is taken as 1), they
+/// are folded first ([`fold_groups`]: the top `max_groups - 1` by jobs stay,
+/// the rest become `(other)`); the app passes groups folded already. Sums
+/// are kept in integer ms ([`SpanSums`]).
 pub fn queued_time(
     prep: &Prepared,
     sel: &Selection,
@@ -30,6 +31,14 @@ pub fn queued_time(
     grid: &BucketGrid,
     max_groups: usize,
 ) -> GroupedSeries {
+    let folded;
+    let groups = if groups.names.len() > max_groups.max(1) {
+        folded = fold_groups(groups, max_groups);
+        &folded
+    } else {
+        groups
+    };
+    let names = groups.names.clone();
     // The waiting spans of the selection, with their group.
     let spans = || {
         sel.0.iter().zip(&groups.of_job).flat_map(move |(&j, &g)| {
@@ -39,54 +48,16 @@ pub fn queued_time(
         })
     };
 
-    // Pass 1: weights decide which groups get a trace.
-    let ng = groups.names.len();
-    let mut weight = vec![0 as Ms; ng];
+    // Each span into its trace's buckets.
+    let mut sums = SpanSums::new(names.len(), grid);
     for (g, s, e) in spans() {
-        if let Some(w) = weight.get_mut(g) {
-            *w += grid.range.overlap(s, e);
-        }
+        sums.add(g, s, e);
     }
-    let (names, trace_of) = fold_groups(&groups.names, &weight, max_groups.max(1));
-
-    // Pass 2: partial end buckets directly, whole buckets as a count.
-    let nb = grid.len();
-    let nt = names.len();
-    let mut ms = vec![0 as Ms; nt * nb];
-    let mut whole = vec![0i64; nt * (nb + 1)];
-    let add = |v: &mut [i64], i: usize, x: i64| {
-        if let Some(slot) = v.get_mut(i) {
-            *slot += x;
-        }
-    };
-    for (g, s, e) in spans() {
-        let Some((f, l)) = span_buckets(grid, s, e) else {
-            continue;
-        };
-        let t = trace_of.get(g).copied().unwrap_or(0);
-        let (a, b) = (s.max(grid.range.from), e.min(grid.range.to));
-        if f == l {
-            add(&mut ms, t * nb + f, b - a);
-            continue;
-        }
-        add(&mut ms, t * nb + f, grid.bucket(f).1 - a);
-        add(&mut ms, t * nb + l, b - grid.bucket(l).0);
-        if l > f + 1 {
-            add(&mut whole, t * (nb + 1) + f + 1, 1);
-            add(&mut whole, t * (nb + 1) + l, -1);
-        }
-    }
-    let lens: Vec<Ms> = (0..nb).map(|i| grid.bucket_len(i)).collect();
-    let values = (0..nt)
+    let values = (0..names.len())
         .map(|t| {
-            let mut n = 0i64;
-            (0..nb)
-                .map(|i| {
-                    n += whole.get(t * (nb + 1) + i).copied().unwrap_or(0);
-                    let total = ms.get(t * nb + i).copied().unwrap_or(0)
-                        + n * lens.get(i).copied().unwrap_or(0);
-                    total as f64 / SECOND as f64
-                })
+            sums.row(t)
+                .into_iter()
+                .map(|ms| ms as f64 / SECOND as f64)
                 .collect()
         })
         .collect();
@@ -96,37 +67,64 @@ pub fn queued_time(
     }
 }
 
-/// Orders groups by weight (desc, ties by name) and folds all but the top
-/// `max - 1` into `(other)` when there are more than `max`. Returns the
-/// trace names and each group's trace index.
-pub(crate) fn fold_groups(
-    names: &[String],
-    weight: &[Ms],
-    max: usize,
-) -> (Vec<String>, Vec<usize>) {
-    let w = |g: usize| weight.get(g).copied().unwrap_or(0);
-    let name = |g: usize| names.get(g).map_or("", String::as_str);
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| w(b).cmp(&w(a)).then_with(|| name(a).cmp(name(b))));
-    let fold = names.len() > max;
-    let keep = if fold { max - 1 } else { names.len() };
-    let mut out: Vec<String> = Vec::new();
-    let mut trace_of = vec![usize::MAX; names.len()];
-    for &g in &order {
-        // An existing "(other)" group is always the last trace.
-        if out.len() < keep && name(g) != OTHER_NAME {
-            trace_of[g] = out.len();
-            out.push(name(g).to_string());
+/// Sums of span lengths per bucket of a grid, in rows (one per trace),
+/// clipped to the grid's range. A span's partial end buckets are added
+/// directly and its whole buckets as a count in a difference array, so a
+/// job idle for a week costs O(1), not O(buckets).
+pub(crate) struct SpanSums<'g> {
+    grid: &'g BucketGrid,
+    /// `ms[row * nb + bucket]`: partial-bucket ms.
+    ms: Vec<Ms>,
+    /// `whole[row * (nb + 1) + bucket]`: +1 where a run of whole buckets
+    /// starts, -1 after it ends.
+    whole: Vec<i64>,
+}
+
+impl<'g> SpanSums<'g> {
+    /// `rows` rows of zeros over `grid`.
+    pub(crate) fn new(rows: usize, grid: &'g BucketGrid) -> Self {
+        let nb = grid.len();
+        SpanSums {
+            grid,
+            ms: vec![0; rows * nb],
+            whole: vec![0; rows * (nb + 1)],
         }
     }
-    if trace_of.contains(&usize::MAX) {
-        let other = out.len();
-        out.push(OTHER_NAME.to_string());
-        for t in &mut trace_of {
-            if *t == usize::MAX {
-                *t = other;
+
+    /// Adds the part of `[s, e)` inside the range to row `row`.
+    pub(crate) fn add(&mut self, row: usize, s: Ms, e: Ms) {
+        let grid = self.grid;
+        let Some((f, l)) = span_buckets(grid, s, e) else {
+            return;
+        };
+        let nb = grid.len();
+        let add = |v: &mut [i64], i: usize, x: i64| {
+            if let Some(slot) = v.get_mut(i) {
+                *slot += x;
             }
+        };
+        let (a, b) = (s.max(grid.range.from), e.min(grid.range.to));
+        if f == l {
+            add(&mut self.ms, row * nb + f, b - a);
+            return;
+        }
+        add(&mut self.ms, row * nb + f, grid.bucket(f).1 - a);
+        add(&mut self.ms, row * nb + l, b - grid.bucket(l).0);
+        if l > f + 1 {
+            add(&mut self.whole, row * (nb + 1) + f + 1, 1);
+            add(&mut self.whole, row * (nb + 1) + l, -1);
         }
     }
-    (out, trace_of)
+
+    /// Row `row`'s ms per bucket.
+    pub(crate) fn row(&self, row: usize) -> Vec<Ms> {
+        let nb = self.grid.len();
+        let mut n = 0i64;
+        (0..nb)
+            .map(|i| {
+                n += self.whole.get(row * (nb + 1) + i).copied().unwrap_or(0);
+                self.ms.get(row * nb + i).copied().unwrap_or(0) + n * self.grid.bucket_len(i)
+            })
+            .collect()
+    }
 }

@@ -6,6 +6,7 @@
 //! plain data, so a grid is a pure function of (range, width, zone).
 
 use crate::model::{Ms, DAY, HOUR, MINUTE, SECOND};
+use crate::view::Width;
 
 /// A half-open time interval `[from, to)`: the range of a view, a bucket, a brush.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -51,55 +52,6 @@ impl TimeRange {
     /// the "overlap of positive length" of SPEC §3 is `overlap(..) > 0`.
     pub fn overlap(&self, start: Ms, end: Ms) -> Ms {
         (end.min(self.to) - start.max(self.from)).max(0)
-    }
-}
-
-/// The range control of the view: relative (`7d`, ending now) or absolute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RangeSpec {
-    /// The last `span` ms up to now (SPEC §5 `range`).
-    Relative {
-        /// Length of the range.
-        span: Ms,
-    },
-    /// A fixed `[from, to)` (SPEC §5 `from`/`to`).
-    Absolute {
-        /// Start.
-        from: Ms,
-        /// End (exclusive).
-        to: Ms,
-    },
-}
-
-impl Default for RangeSpec {
-    /// SPEC §5: the default view shows the last 7 days.
-    fn default() -> Self {
-        RangeSpec::Relative { span: 7 * DAY }
-    }
-}
-
-impl RangeSpec {
-    /// The concrete range at `now` (the app passes the data's `generated_at`
-    /// or the clock). A reversed absolute range resolves to an empty one.
-    pub fn resolve(&self, now: Ms) -> TimeRange {
-        match *self {
-            RangeSpec::Relative { span } => TimeRange::new(now.saturating_sub(span.max(0)), now),
-            RangeSpec::Absolute { from, to } => TimeRange::new(from, to),
-        }
-    }
-
-    /// Parses the URL `range` value (`30m`, `24h`, `7d`, `1h`); see [`parse_width`].
-    pub fn parse(s: &str) -> Option<RangeSpec> {
-        parse_width(s).map(|span| RangeSpec::Relative { span })
-    }
-
-    /// The URL `range` value of a relative range (`None` for absolute ones,
-    /// which travel as `from`/`to`).
-    pub fn as_param(&self) -> Option<String> {
-        match *self {
-            RangeSpec::Relative { span } => Some(format_width(span)),
-            RangeSpec::Absolute { .. } => None,
-        }
     }
 }
 
@@ -204,6 +156,36 @@ pub enum Zone {
     Utc,
     /// Boundaries at local multiples of the width (local midnight for days).
     Local(LocalZone),
+}
+
+impl Zone {
+    /// The offset (local − UTC, ms) at the UTC instant `t`; 0 for UTC.
+    pub fn offset_at(&self, t: Ms) -> Ms {
+        match self {
+            Zone::Utc => 0,
+            Zone::Local(z) => z.offset_at(t),
+        }
+    }
+
+    /// The wall-clock time (as ms since a UTC-read epoch) of the instant `t`.
+    pub fn wall_of(&self, t: Ms) -> Ms {
+        t + self.offset_at(t)
+    }
+
+    /// The instant shown as wall-clock `wall` (the inverse of
+    /// [`Zone::wall_of`]): the offset at the guessed instant, then once more
+    /// for DST edges.
+    pub fn instant_of_wall(&self, wall: Ms) -> Ms {
+        let guess = wall - self.offset_at(wall);
+        wall - self.offset_at(guess)
+    }
+
+    /// Reads a wall-clock date as a chart axis or a form writes it
+    /// (`2026-11-21 08:30:12.5`, `2026-11-21T08:30`, `2026-11-21`) as the
+    /// instant it is in this zone.
+    pub fn parse_wall_clock(&self, s: &str) -> Option<Ms> {
+        Some(self.instant_of_wall(crate::time::parse_wall(&s.replace('T', " "))?))
+    }
 }
 
 /// The widths [`auto_width`] chooses from (SPEC §3), smallest first.
@@ -415,32 +397,14 @@ fn local_starts(range: TimeRange, period: Ms, zone: &LocalZone) -> Vec<Ms> {
     starts
 }
 
-/// Parses a width or span: a positive integer and a unit, `ms`, `s`, `m`,
-/// `h`, `d` or `w` (`5m`, `1h`, `7d`). Anything else, zero or an overflow is `None`.
-pub fn parse_width(s: &str) -> Option<Ms> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (num, unit) = s.split_at(split);
-    let n: Ms = num.parse().ok()?;
-    let unit_ms = match unit {
-        "ms" => 1,
-        "s" => SECOND,
-        "m" => MINUTE,
-        "h" => HOUR,
-        "d" => DAY,
-        "w" => 7 * DAY,
-        _ => return None,
-    };
-    n.checked_mul(unit_ms).filter(|&w| w > 0)
-}
-
-/// Formats a width with the largest unit of `d`, `h`, `m`, `s` that divides
-/// it (`5m`, `1h`, `7d`), else in `ms`; [`parse_width`] reads it back.
+/// Formats a width for people: as the URL writes it (`5m`, `1h`, `7d`,
+/// see [`Width`]) when it is a whole number of minutes, else in `s` or `ms`.
 pub fn format_width(w: Ms) -> String {
-    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s")] {
-        if w != 0 && w % unit == 0 {
-            return format!("{}{}", w / unit, name);
-        }
+    if let Some(width) = Width::from_ms(w) {
+        return width.to_string();
+    }
+    if w != 0 && w % SECOND == 0 {
+        return format!("{}s", w / SECOND);
     }
     format!("{w}ms")
 }
@@ -450,33 +414,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn widths_round_trip() {
+    fn widths_format_for_people() {
         for (s, w) in [
             ("5m", 5 * MINUTE),
             ("1h", HOUR),
             ("1d", DAY),
             ("7d", 7 * DAY),
         ] {
-            assert_eq!(parse_width(s), Some(w));
+            assert_eq!(Width::parse(s).map(Width::ms), Some(w));
             assert_eq!(format_width(w), s);
         }
-        assert_eq!(parse_width("2w"), Some(14 * DAY));
+        assert_eq!(format_width(90 * SECOND), "90s");
         assert_eq!(format_width(1500), "1500ms");
-        for bad in ["", "h", "0m", "-5m", "5", "5x", "99999999999999999999d"] {
-            assert_eq!(parse_width(bad), None, "{bad}");
-        }
     }
 
     #[test]
-    fn probe_finds_changes_to_the_ms() {
-        let change = 10 * DAY + 1234;
-        let z = LocalZone::probe(TimeRange::new(0, 20 * DAY), |t| {
+    fn zone_maths_round_trips_wall_clocks() {
+        assert_eq!(Zone::Utc.offset_at(123), 0);
+        assert_eq!(Zone::Utc.parse_wall_clock("1970-01-02 00:00"), Some(DAY));
+        let change = 10 * DAY;
+        let z = Zone::Local(one_change(change));
+        assert_eq!(z.offset_at(change - 1), HOUR);
+        assert_eq!(z.offset_at(change), 2 * HOUR);
+        for t in [0, change - HOUR, change - 1, change, change + 5 * HOUR] {
+            assert_eq!(z.instant_of_wall(z.wall_of(t)), t, "{t}");
+        }
+        // Forms write `T`, Plotly a space; fractions of a second read.
+        assert_eq!(z.parse_wall_clock("1970-01-01T01:00"), Some(0));
+        assert_eq!(z.parse_wall_clock("1970-01-01 01:00:00.5"), Some(500));
+        assert_eq!(z.parse_wall_clock("1970-01-12 02:00"), Some(11 * DAY));
+        assert_eq!(z.parse_wall_clock("soon"), None);
+    }
+
+    /// A zone probed over 20 days whose offset goes from 1 h to 2 h at `change`.
+    fn one_change(change: Ms) -> LocalZone {
+        LocalZone::probe(TimeRange::new(0, 20 * DAY), |t| {
             if t < change {
                 HOUR
             } else {
                 2 * HOUR
             }
-        });
+        })
+    }
+
+    #[test]
+    fn probe_finds_changes_to_the_ms() {
+        let change = 10 * DAY + 1234;
+        let z = one_change(change);
         assert_eq!(z.offset_at(change - 1), HOUR);
         assert_eq!(z.offset_at(change), 2 * HOUR);
         assert_eq!(z.offset_at(-100 * DAY), HOUR);

@@ -1,0 +1,210 @@
+//! The filters of the left panel: a multi-select per field of the field
+//! table and for labels, each value with its number of jobs in the range,
+//! and the text search.
+
+use crate::dom::timed;
+use crate::format;
+use crate::state::{Analysis, Loaded, Shared, ViewState};
+use leptos::prelude::*;
+use queuescope_core::analysis::{self, Field, Selection};
+use std::time::Duration;
+
+/// Text search waits this long after the last keystroke.
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// The loaded data and its jobs in the range with no filter: the
+/// population the filter counts are taken from.
+type Population = Option<(Shared<Loaded>, Shared<Selection>)>;
+
+fn population(a: Analysis) -> Memo<Population> {
+    Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let sel = analysis::select(&l.prepared, &analysis::Filters::default(), a.range.get());
+        Some((l, Shared::new(sel)))
+    })
+}
+
+/// The filter section: clear button, search, one multi-select per field, labels.
+#[component]
+pub fn FilterControls() -> impl IntoView {
+    let view = expect_context::<ViewState>();
+    let a = expect_context::<Analysis>();
+    let population = population(a);
+    let any_filter = move || view.with(|v| !v.filters.is_empty());
+    let fields = Field::ALL
+        .into_iter()
+        .map(|field| view! { <FieldFilter field=field population=population/> })
+        .collect_view();
+    view! {
+        <div class="qs-filters">
+            <div class="qs-filters-head">
+                <span class="qs-label">"Filters"</span>
+                <button class="qs-link-btn" disabled=move || !any_filter() on:click=move |_| view.clear_filters() data-clear-filters>"Clear filters"</button>
+            </div>
+            <SearchBox/>
+            {fields}
+            <LabelFilter population=population/>
+        </div>
+    }
+}
+
+/// The multi-select of one field.
+#[component]
+fn FieldFilter(field: Field, population: Memo<Population>) -> impl IntoView {
+    let view = expect_context::<ViewState>();
+    // Memos, not derived signals: each list is computed once per range
+    // and redrawn only when its own values or selection change, not on
+    // every change of the view (a regroup, another field's filter).
+    let options = Memo::new(move |_| {
+        population.with(|p| {
+            p.as_ref()
+                .map(|(l, sel)| timed("qs:facets", || l.prepared.facet_values(field, sel)))
+                .unwrap_or_default()
+        })
+    });
+    let selected = Memo::new(move |_| {
+        view.with(|v| v.filters.values(field).iter().cloned().collect::<Vec<_>>())
+    });
+    let on_toggle = Callback::new(move |value: String| view.toggle_filter(field, &value));
+    view! { <MultiSelect name=field.as_str() label=field.label() options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+}
+
+/// The label multi-select: `KEY:VALUE` for every label of the jobs in range.
+#[component]
+fn LabelFilter(population: Memo<Population>) -> impl IntoView {
+    let view = expect_context::<ViewState>();
+    let options = Memo::new(move |_| {
+        population.with(|p| {
+            let Some((l, sel)) = p else { return Vec::new() };
+            let mut out = Vec::new();
+            for key in l.prepared.label_keys() {
+                for (value, n) in l.prepared.label_values(&key, sel) {
+                    out.push((format!("{key}:{value}"), n));
+                }
+            }
+            out
+        })
+    });
+    let selected = Memo::new(move |_| {
+        view.with(|v| {
+            v.filters
+                .labels
+                .iter()
+                .map(|(k, x)| format!("{k}:{x}"))
+                .collect::<Vec<_>>()
+        })
+    });
+    let on_toggle = Callback::new(move |kv: String| {
+        if let Some((k, x)) = kv.split_once(':') {
+            view.toggle_label(k, x);
+        }
+    });
+    view! { <MultiSelect name="label" label="Label" options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+}
+
+/// Debounced text search (case-insensitive substring of job name, job id,
+/// run id and run name).
+#[component]
+fn SearchBox() -> impl IntoView {
+    let view = expect_context::<ViewState>();
+    let q = Memo::new(move |_| view.with(|v| v.filters.text.clone()));
+    let text = RwSignal::new(q.get_untracked());
+    // Follow the view when it changes elsewhere (Back, clear filters).
+    Effect::new(move |_| {
+        let q = q.get();
+        if q != text.get_untracked() {
+            text.set(q);
+        }
+    });
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        text.set(value.clone());
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let h = set_timeout_with_handle(move || view.set_text(&value), SEARCH_DEBOUNCE).ok();
+        pending.set_value(h);
+    };
+    view! {
+        <label class="qs-field">
+            <span class="qs-sr">"Search"</span>
+            <input type="search" name="q" placeholder="Search job, job id, run…" prop:value=move || text.get() on:input=on_input/>
+        </label>
+    }
+}
+
+/// The options a multi-select lists: the values of the data matching the
+/// find box, plus every selected value (even when no job in range has it),
+/// each with its count and whether it is checked.
+fn shown_options(
+    mut options: Vec<(String, usize)>,
+    selected: &[String],
+    find: &str,
+) -> Vec<(String, usize, bool)> {
+    let find = find.to_lowercase();
+    for s in selected {
+        if !options.iter().any(|(v, _)| v == s) {
+            options.push((s.clone(), 0));
+        }
+    }
+    options
+        .into_iter()
+        .filter(|(v, _)| find.is_empty() || v.to_lowercase().contains(&find))
+        .map(|(v, n)| {
+            let checked = selected.contains(&v);
+            (v, n, checked)
+        })
+        .collect()
+}
+
+/// A multi-select: a collapsible list of checkboxes, each value with the
+/// number of jobs in the range that have it.
+#[component]
+fn MultiSelect(
+    /// Form name (`user`, `job`, ...), also `data-filter`.
+    name: &'static str,
+    /// Shown label.
+    label: &'static str,
+    /// Values and their job counts.
+    options: Signal<Vec<(String, usize)>>,
+    /// Values currently selected.
+    selected: Signal<Vec<String>>,
+    /// Toggles one value.
+    on_toggle: Callback<String>,
+) -> impl IntoView {
+    let find = RwSignal::new(String::new());
+    let summary = move || {
+        selected.with(|s| match s.len() {
+            0 => "any".to_string(),
+            1 => s[0].clone(),
+            n => format!("{n} selected"),
+        })
+    };
+    let rows = move || {
+        let shown = selected.with(|sel| shown_options(options.get(), sel, &find.get()));
+        shown.into_iter().map(|(value, n, checked)| {
+            let v2 = value.clone();
+            view! {
+                <li>
+                    <label>
+                        <input type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
+                        <span class="qs-multi-name">{value}</span>
+                        <span class="qs-count">{format::count(n)}</span>
+                    </label>
+                </li>
+            }
+        }).collect_view()
+    };
+    view! {
+        <details class="qs-multi" data-filter=name>
+            <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
+            <div class="qs-multi-body">
+                <Show when=move || { options.with(|o| o.len() > 8) }>
+                    <input type="search" class="qs-multi-find" placeholder="Find…" prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
+                </Show>
+                <ul>{rows}</ul>
+            </div>
+        </details>
+    }
+}

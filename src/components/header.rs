@@ -1,0 +1,144 @@
+//! The page header (title, demo badge, summary figures) and the notice bar
+//! (load errors with Retry, skipped records, ignored URL parameters).
+
+use crate::config::Config;
+use crate::format;
+use crate::state::{Analysis, DataState, Notices, Queues};
+use leptos::prelude::*;
+use queuescope_core::analysis::{self, Summary};
+
+/// A summary figure's text.
+type Figure = fn(&Summary) -> String;
+
+/// The figures of the header, in order: label and text.
+const FIGURES: [(&str, Figure); 7] = [
+    ("jobs", |s| format::count(s.jobs)),
+    ("runs", |s| format::count(s.runs)),
+    ("queued hours", |s| format!("{:.1}", s.queued_hours)),
+    ("median wait", |s| opt_duration(s.median_wait_secs)),
+    ("p95 wait", |s| opt_duration(s.p95_wait_secs)),
+    ("failure rate", |s| {
+        s.failure_rate
+            .map(format::percent)
+            .unwrap_or_else(|| "—".into())
+    }),
+    ("idle share", |s| format::percent(s.idle_share)),
+];
+
+fn opt_duration(v: Option<f64>) -> String {
+    v.map(format::duration).unwrap_or_else(|| "—".into())
+}
+
+/// The page header: title, demo badge and the summary figures.
+#[component]
+pub fn Header(is_demo: bool) -> impl IntoView {
+    let config = expect_context::<Config>();
+    let a = expect_context::<Analysis>();
+    let title = config.title().to_string();
+    let summary = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        Some(
+            a.selection
+                .with(|s| analysis::summary(&l.prepared, s, a.range.get())),
+        )
+    });
+    let figures = FIGURES
+        .into_iter()
+        .map(|(label, text)| {
+            let value =
+                move || summary.with(|s| s.as_ref().map(text).unwrap_or_else(|| "—".into()));
+            view! {
+                <div class="qs-figure">
+                    <span class="qs-figure-value">{value}</span>
+                    <span class="qs-figure-label">{label}</span>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <header class="qs-header">
+            <div class="qs-brand">
+                <h1>{title}</h1>
+                {is_demo.then(|| view! {
+                    <span class="qs-badge" data-demo-badge title="No api_base is configured: the data is generated in your browser">"Demo data"</span>
+                })}
+            </div>
+            <div class="qs-figures" data-summary>{figures}</div>
+        </header>
+    }
+}
+
+/// Notices: load errors (with Retry), skipped records, ignored URL parameters.
+#[component]
+pub fn NoticeBar() -> impl IntoView {
+    view! { <div class="qs-notices"><LoadError/> <Skipped/> <Messages/></div> }
+}
+
+/// A failed load, with Retry.
+#[component]
+fn LoadError() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    let queues = expect_context::<Queues>();
+    move || {
+        let e = data.error.get().or_else(|| queues.error.get())?;
+        let kept = data.loaded.with(|l| l.is_some());
+        Some(view! {
+            <div class="qs-notice qs-notice-error" role="alert" data-load-error>
+                <div>
+                    <strong>"Could not load the queue data. "</strong>
+                    <span>{e.to_string()}</span>
+                    {kept.then(|| view! { <span class="qs-muted">" The last good data stays on screen."</span> })}
+                </div>
+                <button class="qs-btn" on:click=move |_| queues.retry()>"Retry"</button>
+            </div>
+        })
+    }
+}
+
+/// Records the backend sent that broke the contract.
+#[component]
+fn Skipped() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    let queues = expect_context::<Queues>();
+    move || {
+        let jobs = data
+            .loaded
+            .with(|l| l.as_ref().and_then(|l| l.skipped.summary("job")));
+        let q = queues.skipped.with(|s| s.summary("queue"));
+        let lines: Vec<String> = jobs.into_iter().chain(q).collect();
+        (!lines.is_empty()).then(|| {
+            let examples = data.loaded.with(|l| {
+                l.as_ref()
+                    .map(|l| l.skipped.examples.clone())
+                    .unwrap_or_default()
+            });
+            view! {
+                <div class="qs-notice qs-notice-warn" data-skip-notice>
+                    <div>
+                        {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                        {(!examples.is_empty()).then(|| view! {
+                            <details><summary>"Details"</summary>
+                                <ul>{examples.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                            </details>
+                        })}
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// Ignored URL parameters and other one-off messages, until dismissed.
+#[component]
+fn Messages() -> impl IntoView {
+    let notices = expect_context::<Notices>();
+    move || {
+        let n = notices.get();
+        (!n.is_empty()).then(|| view! {
+            <div class="qs-notice qs-notice-info" data-url-notice>
+                <div>{n.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
+                <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>"Dismiss"</button>
+            </div>
+        })
+    }
+}

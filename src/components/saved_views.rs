@@ -1,0 +1,186 @@
+//! *Saved views* in the left panel: save the view under a name, apply,
+//! rename and delete saved views, export and import everything the user
+//! keeps (links, views, groupings) as JSON; the custom-grouping editor
+//! lives in the same section.
+
+use super::grouping_editor::GroupingEditor;
+use crate::dom;
+use crate::state::{Prefs, ViewState};
+use leptos::prelude::*;
+use queuescope_core::prefs::{self, ImportMode, SavedView};
+
+/// A message under the section: (ok, text).
+type Message = RwSignal<Option<(bool, String)>>;
+
+/// Saved views and custom groupings, in the left panel.
+#[component]
+pub fn SavedViews() -> impl IntoView {
+    let p = expect_context::<Prefs>();
+    let view = expect_context::<ViewState>();
+    let name = RwSignal::new(String::new());
+    let message: Message = RwSignal::new(None);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = name.get_untracked();
+        let v = view.get_untracked();
+        match p.update_views(|s| s.save(&n, &v, dom::now_ms())) {
+            Ok(()) => {
+                name.set(String::new());
+                message.set(Some((true, format!("Saved “{}”.", n.trim()))));
+            }
+            Err(e) => message.set(Some((false, e.to_string()))),
+        }
+    };
+    let export = move |_| {
+        let json = prefs::export_all(
+            &p.links.get_untracked(),
+            &p.views.get_untracked(),
+            &p.groupings.get_untracked(),
+        );
+        dom::download("queuescope-views.json", "application/json", &json);
+    };
+    let importing = RwSignal::new(false);
+    view! {
+        <details class="qs-saved" data-saved-views>
+            <summary class="qs-label">"Saved views"</summary>
+            <form class="qs-inline-form" on:submit=save>
+                <input name="view-name" placeholder="Name this view" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <button class="qs-btn" type="submit">"Save view"</button>
+            </form>
+            <ul class="qs-saved-list">
+                {move || p.views.get().views.into_iter().map(|sv| view! { <SavedViewRow saved=sv message=message/> }).collect_view()}
+            </ul>
+            <div class="qs-saved-io">
+                <button class="qs-btn qs-btn-quiet" on:click=export>"Export…"</button>
+                <button class="qs-btn qs-btn-quiet" on:click=move |_| importing.update(|i| *i = !*i)>"Import…"</button>
+            </div>
+            <Show when=move || importing.get()>
+                <ImportBox importing=importing message=message/>
+            </Show>
+            {move || message.get().map(|(ok, m)| view! { <p class=if ok { "qs-field-ok" } else { "qs-field-error" } role="status" data-saved-message>{m}</p> })}
+            <GroupingEditor/>
+        </details>
+    }
+}
+
+/// One saved view: apply it, rename or delete it.
+#[component]
+fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
+    let p = expect_context::<Prefs>();
+    let view = expect_context::<ViewState>();
+    let renaming = RwSignal::new(false);
+    let name = saved.name.clone();
+    let apply = {
+        let saved = saved.clone();
+        move |_| {
+            let (v, notices) = saved.view();
+            view.apply(v);
+            if !notices.is_empty() {
+                message.set(Some((false, notices.join("; "))));
+            }
+        }
+    };
+    let delete = {
+        let n = name.clone();
+        move |_| {
+            let _ = p.update_views(|s| s.delete(&n));
+        }
+    };
+    let on_done = Callback::new(move |(old, new): (String, String)| {
+        if let Err(e) = p.update_views(|s| s.rename(&old, &new)) {
+            message.set(Some((false, e.to_string())));
+        }
+        renaming.set(false);
+    });
+    let (old, key) = (name.clone(), name.clone());
+    view! {
+        <li data-saved-view=key>
+            <Show when=move || renaming.get() fallback=move || view! {
+                <button class="qs-link-btn" title="Apply this view" on:click=apply.clone()>{name.clone()}</button>
+                <span class="qs-saved-actions">
+                    <button class="qs-btn qs-btn-quiet" on:click=move |_| renaming.set(true)>"Rename"</button>
+                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=delete.clone()>"Delete"</button>
+                </span>
+            }>
+                <RenameBox old=old.clone() on_done=on_done/>
+            </Show>
+        </li>
+    }
+}
+
+#[component]
+fn RenameBox(old: String, on_done: Callback<(String, String)>) -> impl IntoView {
+    let text = RwSignal::new(old.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        on_done.run((old.clone(), text.get_untracked()));
+    };
+    view! {
+        <form class="qs-inline-form" on:submit=submit>
+            <input name="rename" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+            <button class="qs-btn" type="submit">"OK"</button>
+        </form>
+    }
+}
+
+/// Import: paste or pick an exported file, merge or replace.
+#[component]
+fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
+    let p = expect_context::<Prefs>();
+    let mode = RwSignal::new(ImportMode::Merge);
+    let text = RwSignal::new(String::new());
+    let import = move |_| {
+        let r = prefs::import_all(
+            &text.get_untracked(),
+            mode.get_untracked(),
+            &p.links.get_untracked(),
+            &p.views.get_untracked(),
+            &p.groupings.get_untracked(),
+        );
+        match r {
+            Ok((l, v, g)) => {
+                p.update_links(|s| *s = l);
+                p.update_views(|s| *s = v);
+                p.update_groupings(|s| *s = g);
+                importing.set(false);
+                text.set(String::new());
+                message.set(Some((true, "Imported.".into())));
+            }
+            Err(e) => message.set(Some((false, e))),
+        }
+    };
+    let radio = move |m: ImportMode, value: &'static str| {
+        view! {
+            <label><input type="radio" name="import-mode" value=value prop:checked=move || mode.get() == m on:change=move |_| mode.set(m)/>" "{value}</label>
+        }
+    };
+    view! {
+        <div class="qs-import">
+            <textarea name="import" rows="4" placeholder="Paste an exported JSON file here" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <input type="file" accept="application/json,.json" on:change=move |ev| read_file(ev, text)/>
+            {radio(ImportMode::Merge, "merge")}
+            {radio(ImportMode::Replace, "replace")}
+            <button class="qs-btn" on:click=import>"Import"</button>
+        </div>
+    }
+}
+
+/// Reads a chosen file into `into`.
+fn read_file(ev: leptos::ev::Event, into: RwSignal<String>) {
+    use wasm_bindgen::JsCast;
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    let promise = file.text();
+    leptos::task::spawn_local(async move {
+        if let Ok(v) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            into.set(v.as_string().unwrap_or_default());
+        }
+    });
+}

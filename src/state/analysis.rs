@@ -1,0 +1,162 @@
+//! The analysis memo graph: every number the panels show, derived from the
+//! view and the loaded data, each step recomputed only when what it reads
+//! changes (`range → grid`, `filters → selection → groups → runs → brush`;
+//! a regroup never re-selects, a brush never regroups). The groups are
+//! folded and ranked once, and their colours ([`Palette`]) computed once,
+//! for every panel.
+
+use super::{DataState, Loaded, Prefs, Queues, Shared, ViewState};
+use crate::dom::{self, timed};
+use crate::render::Palette;
+use leptos::prelude::*;
+use queuescope_core::analysis::{
+    self, auto_width, BucketGrid, Filters, GroupBy, Groups, LocalZone, RunLayout, Selection,
+    TimeRange, Zone,
+};
+use queuescope_core::view::{Tz, Width};
+
+/// Most groups a panel shows: the 11 with most jobs, plus "(other)".
+pub const MAX_GROUPS: usize = 12;
+
+/// Everything the panels read, derived from the view and the data.
+#[derive(Clone, Copy)]
+pub struct Analysis {
+    /// The prepared data (`None` before the first load).
+    pub prepared: Memo<Option<Shared<Loaded>>>,
+    /// The range shown, resolved against the load's "now".
+    pub range: Memo<TimeRange>,
+    /// The zone of buckets and axes.
+    pub zone: Memo<Zone>,
+    /// The bucket grid.
+    pub grid: Memo<Shared<BucketGrid>>,
+    /// Jobs that pass the filters in the range.
+    pub selection: Memo<Shared<Selection>>,
+    /// Group of each selected job: folded, in the one order every panel shows.
+    pub groups: Memo<Shared<Groups>>,
+    /// The colour of each group, for every panel.
+    pub palette: Memo<Shared<Palette>>,
+    /// Runs in lanes.
+    pub runs: Memo<Shared<RunLayout>>,
+    /// Jobs selected by the brush (`None`: no brush).
+    pub brushed: Memo<Option<Shared<Vec<u32>>>>,
+    /// A revision key for `uirevision`: zoom survives refreshes of the same
+    /// view, and resets when queue, range or zone change.
+    pub revision: Memo<String>,
+}
+
+impl Analysis {
+    /// Builds the memo graph and provides it.
+    pub fn provide(view: ViewState, data: DataState, queues: Queues, prefs: Prefs) -> Analysis {
+        let prepared = Memo::new(move |_| data.loaded.get());
+        let (range, zone, grid) = time_memos(view, prepared);
+        let selection = selection_memo(view, prepared, range);
+        let group_by = Memo::new(move |_| {
+            let key = view.with(|v| v.group.clone());
+            // An unknown custom name never reaches here for long: the view
+            // state replaces it (with a notice) as soon as it is seen.
+            prefs.custom.with(|c| key.resolve(c)).unwrap_or_default()
+        });
+        let groups = groups_memo(prepared, selection, group_by);
+        let palette = Memo::new(move |_| groups.with(|g| Shared::new(Palette::of(g))));
+        let runs = Memo::new(move |_| {
+            let r = prepared.with(|p| match p {
+                Some(l) => selection.with(|s| {
+                    let range = range.get();
+                    groups.with(|g| {
+                        timed("qs:run-layout", || {
+                            analysis::run_layout(&l.prepared, s, g, range)
+                        })
+                    })
+                }),
+                None => RunLayout::default(),
+            });
+            Shared::new(r)
+        });
+        let brushed = Memo::new(move |_| {
+            let b = view.brush()?;
+            Some(Shared::new(runs.with(|r| {
+                timed("qs:brush", || analysis::brush_select(r, &b))
+            })))
+        });
+        let revision = Memo::new(move |_| {
+            let q = queues.current.get().unwrap_or_default();
+            view.with(|v| format!("{q}|{:?}|{}", v.range_spec(), v.tz.as_str()))
+        });
+        let a = Analysis {
+            prepared,
+            range,
+            zone,
+            grid,
+            selection,
+            groups,
+            palette,
+            runs,
+            brushed,
+            revision,
+        };
+        provide_context(a);
+        a
+    }
+}
+
+/// The range, the zone and the bucket grid of the view.
+fn time_memos(
+    view: ViewState,
+    prepared: Memo<Option<Shared<Loaded>>>,
+) -> (Memo<TimeRange>, Memo<Zone>, Memo<Shared<BucketGrid>>) {
+    let now = Memo::new(move |_| prepared.with(|p| p.as_ref().map(|l| l.now).unwrap_or(0)));
+    let range = Memo::new(move |_| view.with(|v| v.time_range(now.get())));
+    let tz = Memo::new(move |_| view.with(|v| v.tz));
+    let zone = Memo::new(move |_| match tz.get() {
+        Tz::Utc => Zone::Utc,
+        Tz::Local => Zone::Local(LocalZone::probe(range.get(), dom::local_offset_ms)),
+    });
+    let width = Memo::new(move |_| {
+        view.with(|v| v.bucket.map(Width::ms))
+            .unwrap_or_else(|| auto_width(range.get()))
+    });
+    let grid =
+        Memo::new(move |_| Shared::new(BucketGrid::new(range.get(), width.get(), &zone.get())));
+    (range, zone, grid)
+}
+
+/// The jobs that pass the view's filters in its range.
+fn selection_memo(
+    view: ViewState,
+    prepared: Memo<Option<Shared<Loaded>>>,
+    range: Memo<TimeRange>,
+) -> Memo<Shared<Selection>> {
+    let filters: Memo<Filters> = Memo::new(move |_| view.with(|v| v.filters.clone()));
+    Memo::new(move |_| {
+        let sel = prepared.with(|p| match p {
+            Some(l) => {
+                let f = filters.get();
+                timed("qs:select", || {
+                    analysis::select(&l.prepared, &f, range.get())
+                })
+            }
+            None => Selection::default(),
+        });
+        Shared::new(sel)
+    })
+}
+
+/// One folded set of groups for every panel: same groups, same order, same colours.
+fn groups_memo(
+    prepared: Memo<Option<Shared<Loaded>>>,
+    selection: Memo<Shared<Selection>>,
+    group_by: Memo<GroupBy>,
+) -> Memo<Shared<Groups>> {
+    Memo::new(move |_| {
+        let g = prepared.with(|p| match p {
+            Some(l) => selection.with(|s| {
+                let by = group_by.get();
+                timed("qs:group", || {
+                    analysis::fold_groups(&analysis::group(&l.prepared, s, &by), MAX_GROUPS)
+                })
+            }),
+            None => Groups::default(),
+        });
+        Shared::new(g)
+    })
+}

@@ -1,0 +1,100 @@
+//! The data source and the queues it offers: the list, the queue shown
+//! (the view's, else the first) and why the list is missing.
+
+use super::{Notices, ViewState};
+use crate::api::{LoadError, Source};
+use leptos::prelude::*;
+use queuescope_core::contract::QueueInfo;
+use queuescope_core::SkipReport;
+
+/// The source of data, shared by the loaders.
+#[derive(Clone, Copy)]
+pub struct SourceCtx(StoredValue<Source, LocalStorage>);
+
+impl SourceCtx {
+    /// Keeps the source for the loaders and provides it.
+    pub fn provide(source: Source) -> SourceCtx {
+        let s = SourceCtx(StoredValue::new_local(source));
+        provide_context(s);
+        s
+    }
+
+    /// The source (cheap: an `Rc` or a few strings).
+    pub fn get(&self) -> Source {
+        self.0.get_value()
+    }
+}
+
+/// The queues of the backend and the one shown.
+#[derive(Clone, Copy)]
+pub struct Queues {
+    /// Every queue, as loaded.
+    pub list: Memo<Vec<QueueInfo>>,
+    /// The queue shown (the view's `queue`, else the first).
+    pub current: Memo<Option<String>>,
+    /// Queues skipped as malformed.
+    pub skipped: RwSignal<SkipReport>,
+    /// The queue list could not be loaded.
+    pub error: RwSignal<Option<LoadError>>,
+    /// Bumped to load again (Retry, the refresh timer): queues and jobs.
+    pub reload: RwSignal<u32>,
+}
+
+impl Queues {
+    /// Loads the queue list (again on every reload) and provides it.
+    pub fn provide(source: SourceCtx, view: ViewState, notices: Notices) -> Queues {
+        let reload = RwSignal::new(0u32);
+        let res = LocalResource::new(move || {
+            reload.track();
+            let s = source.get();
+            async move { s.queues().await }
+        });
+        let skipped = RwSignal::new(SkipReport::default());
+        let error = RwSignal::new(None);
+        let list = Memo::new(move |_| match res.get() {
+            Some(Ok((list, _))) => list,
+            _ => Vec::new(),
+        });
+        Effect::new(move |_| match res.get() {
+            Some(Ok((_, s))) => {
+                skipped.set(s);
+                error.set(None);
+            }
+            Some(Err(e)) => error.set(Some(e)),
+            None => {}
+        });
+        let wanted = Memo::new(move |_| view.with(|v| v.queue.clone()));
+        let current = Memo::new(move |_| {
+            list.with(|list| match wanted.get() {
+                Some(q) if list.iter().any(|x| x.id == q) => Some(q),
+                Some(q) if list.is_empty() => Some(q),
+                _ => list.first().map(|q| q.id.clone()),
+            })
+        });
+        // An unknown queue in the URL: say so (once the list is known).
+        Effect::new(move |_| {
+            let list = list.get();
+            if let Some(q) = wanted.get() {
+                if !list.is_empty() && !list.iter().any(|x| x.id == q) {
+                    notices.extend([format!(
+                        "ignored queue={q}: no such queue; showing the first one"
+                    )]);
+                }
+            }
+        });
+        let q = Queues {
+            list,
+            current,
+            skipped,
+            error,
+            reload,
+        };
+        provide_context(q);
+        q
+    }
+
+    /// Loads everything again.
+    pub fn retry(&self) {
+        self.reload.update(|n| *n += 1);
+    }
+}
