@@ -210,7 +210,7 @@ fn bench_views(c: &mut Criterion) {
             })
         });
         g.bench_function(BenchmarkId::new("brush_table_rows", n), |b| {
-            b.iter(|| table_rows(&p, black_box(&hits), Column::Started, true))
+            b.iter(|| table_rows_in(&p, black_box(&hits), r, Column::Started, true))
         });
         bench_insights(&mut g, n, &p, &view, r, &grid, &berlin);
     }
@@ -371,5 +371,52 @@ fn bench_parse(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_views, bench_downsample, bench_parse);
+/// A hostile backend's volume (issue #10): 10,000 jobs, each with 4 labels
+/// out of 2,000 distinct keys and an unknown state out of 500 distinct ones.
+/// Label columns and the status arrays once grew with jobs x keys and
+/// states x buckets.
+fn bench_hostile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("core");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let mut data = Dataset::new("hostile");
+    data.generated_at = DEFAULT_NOW;
+    data.jobs = synthetic(10_000, DEFAULT_NOW);
+    for (i, j) in data.jobs.iter_mut().enumerate() {
+        for k in 0..4 {
+            j.labels.insert(
+                format!("key-{}", (i * 7 + k * 501) % 2_000),
+                format!("v{k}"),
+            );
+        }
+        let at = j.transitions.first().map_or(DEFAULT_NOW, |t| t.at);
+        j.transitions.insert(
+            1,
+            Transition {
+                state: JobState::Other(format!("weird-{}", i % 500)),
+                at,
+            },
+        );
+    }
+    g.bench_function(
+        BenchmarkId::new("prepare_owned_2000_label_keys_500_states", 10_000),
+        |b| {
+            b.iter_batched(
+                || data.clone(),
+                Prepared::from_dataset,
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_views,
+    bench_downsample,
+    bench_parse,
+    bench_hostile
+);
 criterion_main!(benches);

@@ -129,8 +129,7 @@ fn blame(
     let users = prep.field_column(Field::User);
     let launches = prep.field_column(Field::Job);
     let value = |col: Option<&crate::analysis::prepared::Column>, i: usize| {
-        col.and_then(|c| c.of_job.get(i).copied())
-            .unwrap_or(NO_VALUE)
+        col.and_then(|c| c.value(i)).unwrap_or(NO_VALUE)
     };
     for &j in &sel.0 {
         let i = j as usize;
