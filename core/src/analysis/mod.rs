@@ -11,13 +11,20 @@
 //! Selection + Groups + range ──run_layout──▶ RunLayout ──brush_select──▶ jobs
 //! ```
 //!
+//! What the app draws of those numbers is decided here too: [`geometry`]
+//! places bars and lines in the pixels of the axes window on screen, and
+//! [`hover`] finds what is under the pointer.
+//!
 //! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
 //! of string work; sums are kept in integer ms and turned into seconds last.
 
 pub mod downsample;
 pub mod filter;
 pub mod fold;
+pub mod geometry;
 pub mod group;
+pub mod hover;
+pub mod legend;
 pub mod prepared;
 pub mod queued;
 pub mod runs;
@@ -29,13 +36,15 @@ pub mod time;
 pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
+pub use geometry::{polylines, PixelPoint, PixelRect, RasterWindow, Stacks, MAX_RASTER_SIDE};
 pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
+pub use hover::{bar_at, nearest_point, LineData};
+pub use legend::{
+    has_group_filter, keep_groups, kept_values, members, with_group_filter, GroupAction,
+};
 pub use prepared::{Prepared, NONE_NAME};
 pub use queued::{queued_time, GroupedSeries};
-pub use runs::{
-    brush_select, raster_runs, run_layout, Brush, LaneIndex, RasterWindow, RunBar, RunLayout,
-    MAX_RASTER_SIDE,
-};
+pub use runs::{brush_select, raster_runs, run_layout, Brush, LaneIndex, RunBar, RunLayout};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
 pub use table::{
