@@ -29,7 +29,10 @@ pub struct Analysis {
     pub zone: Memo<Zone>,
     /// The bucket grid.
     pub grid: Memo<Shared<BucketGrid>>,
-    /// Jobs that pass the filters in the range.
+    /// What the view groups by, resolved (a custom grouping's rules).
+    pub group_by: Memo<GroupBy>,
+    /// Jobs that pass the filters in the range (and, for a custom
+    /// grouping, the legend's choice of groups).
     pub selection: Memo<Shared<Selection>>,
     /// Group of each selected job: folded, in the one order every panel shows.
     pub groups: Memo<Shared<Groups>>,
@@ -49,13 +52,13 @@ impl Analysis {
     pub fn provide(view: ViewState, data: DataState, queues: Queues, prefs: Prefs) -> Analysis {
         let prepared = Memo::new(move |_| data.loaded.get());
         let (range, zone, grid) = time_memos(view, prepared);
-        let selection = selection_memo(view, prepared, range);
         let group_by = Memo::new(move |_| {
             let key = view.with(|v| v.group.clone());
             // An unknown custom name never reaches here for long: the view
             // state replaces it (with a notice) as soon as it is seen.
             prefs.custom.with(|c| key.resolve(c)).unwrap_or_default()
         });
+        let selection = selection_memo(view, prepared, range, group_by);
         let groups = groups_memo(prepared, selection, group_by);
         let palette = Memo::new(move |_| groups.with(|g| Shared::new(Palette::of(g))));
         let runs = Memo::new(move |_| {
@@ -87,6 +90,7 @@ impl Analysis {
             range,
             zone,
             grid,
+            group_by,
             selection,
             groups,
             palette,
@@ -120,20 +124,33 @@ fn time_memos(
     (range, zone, grid)
 }
 
-/// The jobs that pass the view's filters in its range.
+/// The jobs that pass the view's filters in its range and, under a custom
+/// grouping whose legend shows only some groups, are in those groups.
 fn selection_memo(
     view: ViewState,
     prepared: Memo<Option<Shared<Loaded>>>,
     range: Memo<TimeRange>,
+    group_by: Memo<GroupBy>,
 ) -> Memo<Shared<Selection>> {
     let filters: Memo<Filters> = Memo::new(move |_| view.with(|v| v.filters.clone()));
+    let custom = Memo::new(move |_| view.custom_groups());
     Memo::new(move |_| {
         let sel = prepared.with(|p| match p {
             Some(l) => {
                 let f = filters.get();
-                timed("qs:select", || {
+                let sel = timed("qs:select", || {
                     analysis::select(&l.prepared, &f, range.get())
-                })
+                });
+                // Only read (and track) the grouping when the legend limits
+                // a custom one: a regroup must not re-select.
+                let Some(keep) = custom.get() else { return sel };
+                match group_by.get() {
+                    by @ GroupBy::Custom(_) => {
+                        let raw = analysis::group(&l.prepared, &sel, &by);
+                        analysis::keep_groups(&sel, &raw, &keep)
+                    }
+                    _ => sel,
+                }
             }
             None => Selection::default(),
         });

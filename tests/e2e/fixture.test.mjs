@@ -49,7 +49,7 @@ test('backend mode, hand-made fixture: exact job-status counts, unknown state, s
   const app = await openApp(t, { config: { api_base: api }, query: VIEW });
   await app.waitForState('ready');
 
-  const traces = await app.traces('job-status');
+  const traces = await app.inspect('job-status');
   // Known states first, in display order, then the unknown one.
   assert.deepEqual(
     traces.map((tr) => tr.name),

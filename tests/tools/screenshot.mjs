@@ -3,8 +3,10 @@
 //   node tests/tools/screenshot.mjs [OUT_DIR] [QUERY] [WIDTHxHEIGHT ...]
 //
 // Serves dist/ in demo mode (or with a demo-backend when DEMO_BACKEND_ARGS is
-// set, e.g. "--seed 7 --jobs 3000"), waits for data-app-state="ready" and
-// writes one full-page PNG per viewport size (default 1440x900 and 1024x768).
+// set, e.g. "--seed 7 --jobs 3000"; QUEUESCOPE_DIST picks another build),
+// waits for data-app-state="ready" and every chart drawn, and writes one
+// full-page and one viewport PNG per viewport size (default 1440x900 and
+// 1024x768).
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
@@ -22,11 +24,15 @@ try {
   await app.waitForState('ready');
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });
-    // Plotly follows window resizes (debounced): wait until every graph
-    // fits its panel again and the app is ready.
+    // Charts draw when they come into view: scroll each into view (and
+    // back to the top), then wait until every one is drawn, fits its panel
+    // (Plotly follows window resizes, debounced) and the app is ready.
+    for (const box of await app.page.locator('.qs-chart-box').all()) await box.scrollIntoViewIfNeeded();
+    await app.page.evaluate(() => window.scrollTo(0, 0));
     await app.page.waitForFunction(
       () =>
         document.documentElement.getAttribute('data-app-state') === 'ready' &&
+        [...document.querySelectorAll('.qs-chart-box')].every((b) => b.getAttribute('data-drawn') === 'true') &&
         [...document.querySelectorAll('.js-plotly-plot')].every(
           (el) => el._fullLayout && Math.abs(el._fullLayout.width - el.clientWidth) <= 1,
         ),
