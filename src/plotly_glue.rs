@@ -12,7 +12,7 @@
 //! they are not used here. The glue knows nothing of the app's state: it
 //! reports each draw's start and end through `on_busy`.
 
-use crate::render::{Chart, SelectBox};
+use crate::render::{drag_box, Chart, SelectBox};
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -52,6 +52,9 @@ struct Bound {
     _plotly: Vec<Closure<dyn FnMut(JsValue)>>,
     /// DOM listeners, removed from the element on drop of the panel.
     dom: Vec<(&'static str, MouseListener)>,
+    /// Listeners on the window (a drag may end outside the graph),
+    /// removed with the panel.
+    window: Vec<(&'static str, MouseListener)>,
 }
 
 /// Where a graph's axes are on screen: the plot area (CSS pixels from the
@@ -135,24 +138,66 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Plotly reports a box as `range: {x: [a, b], y: [c, d]}`; x are date
-/// strings on a date axis.
-fn select_box(ev: &JsValue) -> Option<SelectBox> {
-    let range = get(ev, "range");
-    if range.is_undefined() || range.is_null() {
-        return None;
+/// A press on the plot area in select mode, where a drag starts: the axes
+/// then, and the plot px and client px of the press.
+type DragStart = (PlotView, (f64, f64), (f64, f64));
+
+/// The box of a select drag, as the app takes it at the mouse's release:
+/// Plotly's select tool reports its box only after a throttle of up to
+/// 100 ms (its `SELECTDELAY`), so the glue follows the same drag with
+/// Plotly's rules ([`drag_box`]) and reports at once.
+fn drag_select(el: &HtmlElement, cb: Callback<Option<SelectBox>>, bound: &mut Bound) {
+    let start = Rc::new(RefCell::new(None::<DragStart>));
+    let graph = el.clone();
+    let pressed = start.clone();
+    let down = MouseListener::new(move |ev: web_sys::MouseEvent| {
+        let in_drag_layer = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest(".nsewdrag").ok().flatten())
+            .is_some();
+        let select = get(&get(&graph, "_fullLayout"), "dragmode").as_string();
+        let rect = graph.get_bounding_client_rect();
+        *pressed.borrow_mut() = match read_view(&graph) {
+            Some(v) if ev.button() == 0 && in_drag_layer && select.as_deref() == Some("select") => {
+                let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+                let at = (cx - rect.left() - v.left, cy - rect.top() - v.top);
+                Some((v, at, (cx, cy)))
+            }
+            _ => None,
+        };
+    });
+    let up = MouseListener::new(move |ev: web_sys::MouseEvent| {
+        let Some((v, (m, s), (cx, cy))) = start.borrow_mut().take() else {
+            return;
+        };
+        let end = (
+            m + f64::from(ev.client_x()) - cx,
+            s + f64::from(ev.client_y()) - cy,
+        );
+        if let Some(((x0, x1), (y0, y1))) = drag_box((v.width, v.height), (m, s), end) {
+            let (a, top) = v.to_axes(x0, y0);
+            let (b, bottom) = v.to_axes(x1, y1);
+            cb.run(Some(SelectBox {
+                x: (a, b),
+                y: (top, bottom),
+            }));
+        }
+    });
+    let _ = el.add_event_listener_with_callback_and_bool(
+        "mousedown",
+        down.as_ref().unchecked_ref(),
+        true,
+    );
+    bound.dom.push(("mousedown", down));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback_and_bool(
+            "mouseup",
+            up.as_ref().unchecked_ref(),
+            true,
+        );
     }
-    let x = js_sys::Array::from(&get(&range, "x"));
-    let y = get(&range, "y");
-    let x0 = x.get(0).as_string()?;
-    let x1 = x.get(1).as_string()?;
-    let y = if y.is_undefined() {
-        None
-    } else {
-        let y = js_sys::Array::from(&y);
-        Some((y.get(0).as_f64()?, y.get(1).as_f64()?))
-    };
-    Some(SelectBox { x0, x1, y })
+    bound.window.push(("mouseup", up));
 }
 
 fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
@@ -171,10 +216,7 @@ fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
         bound._plotly.push(f);
     };
     if let Some(cb) = on_select {
-        plotly(
-            "plotly_selected",
-            Closure::new(move |ev: JsValue| cb.run(select_box(&ev))),
-        );
+        // Plotly clears its box (a click, a double-click): the brush goes.
         plotly("plotly_deselect", Closure::new(move |_| cb.run(None)));
     }
     // Zoom, pan, autoscale and resize all come as relayouts.
@@ -183,6 +225,9 @@ fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
         "plotly_relayout",
         Closure::new(move |_| hooks.report_view(&graph)),
     );
+    if let Some(cb) = on_select {
+        drag_select(el, cb, &mut bound);
+    }
     if let Some(cb) = on_pointer {
         let graph = el.clone();
         let moved = MouseListener::new(move |ev: web_sys::MouseEvent| {
@@ -251,10 +296,25 @@ enum DrawError {
     Plotly(JsValue),
 }
 
-/// Starts drawing `spec`: `newPlot` the first time (`first`), else `react`.
-fn start_draw(el: &HtmlElement, spec: &Chart, first: bool) -> Result<js_sys::Promise, DrawError> {
+/// Starts drawing `spec`: `newPlot` the first time (`drawn` is `None`),
+/// a `relayout` when only what [`Chart::relayout`] sets differs from the
+/// figure on screen, else `react`.
+fn start_draw(
+    el: &HtmlElement,
+    spec: &Chart,
+    drawn: Option<&Chart>,
+) -> Result<js_sys::Promise, DrawError> {
     // "qs:plotly:job-runs": JSON.parse + the synchronous part of the draw.
     let panel = panel_name(el);
+    if let (Some(update), Some(old)) = (&spec.relayout, drawn) {
+        if old.base == spec.base {
+            return crate::dom::timed(&format!("qs:plotly:{panel}"), || {
+                js_sys::JSON::parse(update).and_then(|u| plotly_relayout(el, &u))
+            })
+            .map_err(DrawError::Plotly);
+        }
+    }
+    let first = drawn.is_none();
     let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
         js_sys::JSON::parse(&spec.json)
     });
@@ -316,9 +376,10 @@ impl Hooks {
     }
 }
 
-/// Waits for a draw: shows its failure, reports the axes (a repaint for
-/// the new view is queued as a reactive effect, a microtask: the draw ends
-/// after it has started), and ends the busy count.
+/// Waits for a draw: shows its failure, reports the axes, and ends the
+/// busy count. The repaint the new axes cause is a reactive effect, a
+/// microtask, and `data-app-state` is decided in a timeout after those,
+/// so the page is not `ready` before the marks are painted.
 fn finish_draw(
     el: HtmlElement,
     promise: js_sys::Promise,
@@ -334,7 +395,6 @@ fn finish_draw(
             error.set(None);
         }
         hooks.report_view(&el);
-        gloo_timers::future::TimeoutFuture::new(0).await;
         busy(hooks.on_busy, false);
     });
 }
@@ -367,7 +427,8 @@ fn draw_on_change(
         if let Some(cb) = hooks.on_view {
             cb.run(None);
         }
-        match start_draw(&el, &spec, first) {
+        let started = start_draw(&el, &spec, drawn.borrow().as_ref());
+        match started {
             Ok(promise) => {
                 *drawn.borrow_mut() = Some(spec);
                 if first {
@@ -398,6 +459,20 @@ fn unmount(node: NodeRef<Div>, bound: Rc<RefCell<Option<Bound>>>) {
     if let Some(b) = bound.borrow_mut().take() {
         for (event, f) in &b.dom {
             let _ = el.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+            let _ = el.remove_event_listener_with_callback_and_bool(
+                event,
+                f.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        if let Some(w) = web_sys::window() {
+            for (event, f) in &b.window {
+                let _ = w.remove_event_listener_with_callback_and_bool(
+                    event,
+                    f.as_ref().unchecked_ref(),
+                    true,
+                );
+            }
         }
     }
 }

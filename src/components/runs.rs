@@ -75,15 +75,18 @@ fn tip_at(
     ))
 }
 
-/// The brush of a box drawn on the chart.
-fn brush_of(b: SelectBox, zone: &Zone) -> Option<Brush> {
-    let x0 = zone.parse_wall_clock(&b.x0)?;
-    let x1 = zone.parse_wall_clock(&b.x1)?;
-    Some(Brush {
+/// The brush of a box drawn on the chart (x in wall-clock ms, y in the
+/// axis' 0-1 of `lanes`), to the millisecond.
+fn brush_of(b: SelectBox, zone: &Zone, lanes: u32) -> Brush {
+    let at = |x: f64| zone.instant_of_wall(x.floor() as Ms);
+    let (x0, x1) = (at(b.x.0), at(b.x.1));
+    let lane = |y| render::runs::lane_of(y, lanes);
+    let (y0, y1) = b.y;
+    Brush {
         from: x0.min(x1),
         to: x0.max(x1),
-        lanes: b.y.map(|(y0, y1)| (y0.min(y1), y0.max(y1))),
-    })
+        lanes: Some((lane(y0.min(y1)), lane(y0.max(y1)))),
+    }
 }
 
 /// "1,234 runs in 56 lanes · 12 selected by the brush"
@@ -107,7 +110,7 @@ fn runs_subtitle(a: Analysis) -> Signal<String> {
 }
 
 /// Registers Job runs' `inspect` answer (see [`render::runs_inspect`]).
-fn register_inspect(a: Analysis, mask: Memo<Option<Shared<Vec<bool>>>>) {
+fn register_inspect(a: Analysis, view: ViewState, mask: Memo<Option<Shared<Vec<bool>>>>) {
     inspect::register("job-runs", move || {
         let l = a.prepared.get_untracked()?;
         let (runs, groups, palette) = (
@@ -116,6 +119,7 @@ fn register_inspect(a: Analysis, mask: Memo<Option<Shared<Vec<bool>>>>) {
             a.palette.get_untracked(),
         );
         let mask = mask.get_untracked();
+        let brush = view.brush_untracked();
         let id = |j: u32| {
             l.prepared
                 .get(j as usize)
@@ -126,7 +130,7 @@ fn register_inspect(a: Analysis, mask: Memo<Option<Shared<Vec<bool>>>>) {
                 &runs,
                 (&groups, &palette),
                 id,
-                mask.as_deref().map(Vec::as_slice),
+                (brush.as_ref(), mask.as_deref().map(Vec::as_slice)),
             )
             .to_string(),
         )
@@ -140,14 +144,12 @@ pub fn JobRunsPanel() -> impl IntoView {
     let view = expect_context::<ViewState>();
     let index = Memo::new(move |_| a.runs.with(|r| Shared::new(LaneIndex::new(r))));
     let mask = brushed_mask(a);
-    register_inspect(a, mask);
+    register_inspect(a, view, mask);
     let frame = Memo::new(move |_| {
         a.prepared.get()?;
         let (zone, rev, range) = (a.zone.get(), a.revision.get(), a.range.get());
         let x = (zone.wall_of(range.from), zone.wall_of(range.to));
-        Some(timed("qs:chart:job-runs", || {
-            a.runs.with(|r| render::job_runs(r, x, &rev))
-        }))
+        Some(timed("qs:chart:job-runs", || render::job_runs(x, &rev)))
     });
     let marks = Memo::new(move |_| {
         a.prepared.get()?;
@@ -176,7 +178,8 @@ pub fn JobRunsPanel() -> impl IntoView {
     let tip = Callback::new(move |p: Pointer| tip_at(a, index, p));
     let on_select = Callback::new(move |b: Option<SelectBox>| {
         let zone = a.zone.get_untracked();
-        view.set_brush(b.and_then(|b| brush_of(b, &zone)));
+        let lanes = a.runs.with_untracked(|r| r.lanes);
+        view.set_brush(b.map(|b| brush_of(b, &zone, lanes)));
     });
     let actions = ViewFn::from(move || {
         view! {

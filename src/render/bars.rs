@@ -83,6 +83,7 @@ pub fn bar_chart(
             y: (0.0, value_top(stacks.max())),
             y_title,
             y_ticks: true,
+            y_zoom: false,
             select: false,
             small: false,
         },

@@ -10,6 +10,7 @@ use super::Chart;
 use plotly::common::{HoverInfo, Line, Mode, Title};
 use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// What the x axis shows.
@@ -36,6 +37,11 @@ pub struct Frame<'a> {
     pub y_title: &'a str,
     /// Tick labels and grid on the y axis (lanes have neither).
     pub y_ticks: bool,
+    /// The user may zoom the y axis. When not (the bar charts, zoomed in
+    /// time only), y is the app's alone: a change of it alone is a
+    /// `Plotly.relayout` of the range ([`Chart::relayout`]), the cheapest
+    /// redraw Plotly has.
+    pub y_zoom: bool,
     /// A drag selects a box (Job runs' brush) instead of zooming.
     pub select: bool,
     /// The compact frame of the small usage charts.
@@ -77,8 +83,40 @@ fn corners(x: (f64, f64), y: (f64, f64)) -> Box<Scatter<f64, f64>> {
 }
 
 /// The figure of a frame, with `uirevision` (zoom survives redraws of the
-/// same view).
+/// same view). Its `base` is the figure without the y range where the user
+/// cannot zoom y, and `relayout` sets that range.
 pub fn axes_frame(f: &Frame<'_>, uirevision: &str) -> Chart {
+    let json = figure(f, uirevision);
+    if f.y_zoom {
+        return Chart {
+            base: hash(&json),
+            json,
+            relayout: None,
+        };
+    }
+    let base = hash(&figure(
+        &Frame {
+            y: (0.0, 0.0),
+            ..f.clone()
+        },
+        uirevision,
+    ));
+    let relayout = serde_json::json!({ "yaxis.range": [f.y.0, f.y.1] }).to_string();
+    Chart {
+        json,
+        base,
+        relayout: Some(Arc::from(relayout)),
+    }
+}
+
+fn hash(s: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// The figure's JSON (see [`axes_frame`]).
+fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
     let x_axis = match f.x_axis {
         XAxis::Time => Axis::new().type_(AxisType::Date),
@@ -90,6 +128,7 @@ pub fn axes_frame(f: &Frame<'_>, uirevision: &str) -> Chart {
     let y_axis = Axis::new()
         .title(Title::with_text(f.y_title))
         .range(vec![f.y.0, f.y.1])
+        .fixed_range(!f.y_zoom)
         .show_tick_labels(f.y_ticks)
         .show_grid(f.y_ticks)
         .grid_color("#eceff3")
@@ -99,8 +138,11 @@ pub fn axes_frame(f: &Frame<'_>, uirevision: &str) -> Chart {
     } else {
         DragMode::Zoom
     };
+    // Where y is the app's alone, the corners need not span it (autoscale
+    // leaves a fixed axis be): constant, so a new y range is no new data.
+    let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
     let mut plot = Plot::new();
-    plot.add_trace(corners(f.x, f.y));
+    plot.add_trace(corners(f.x, corner_y));
     plot.set_layout(
         base_layout(left, top, font)
             .drag_mode(drag)
@@ -128,11 +170,9 @@ pub fn value_top(max: f64) -> f64 {
 /// than going through a `serde_json::Value`. The first `"layout":{` is the
 /// plot's own key: inside a JSON string a quote is always escaped, and no
 /// trace has a `layout` key.
-pub fn finish(plot: Plot, uirevision: &str) -> Chart {
+fn finish(plot: Plot, uirevision: &str) -> Arc<str> {
     let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
-    Chart {
-        json: Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev)),
-    }
+    Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev))
 }
 
 /// Adds `"key": value` (value already JSON) at the start of the figure's
@@ -172,17 +212,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_frame_is_axes_and_an_invisible_corners_trace() {
-        let f = Frame {
+    /// A time frame of jobs, 1000-5000 across, 0-42 up.
+    fn jobs_frame(y_zoom: bool) -> Frame<'static> {
+        Frame {
             x_axis: XAxis::Time,
             x: (1000.0, 5000.0),
             y: (0.0, 42.0),
             y_title: "jobs",
             y_ticks: true,
+            y_zoom,
             select: false,
             small: false,
-        };
+        }
+    }
+
+    #[test]
+    fn a_frame_is_axes_and_an_invisible_corners_trace() {
+        let f = jobs_frame(true);
         let v: Value = serde_json::from_str(&axes_frame(&f, "q|\"r\"").json).unwrap();
         let data = v["data"].as_array().unwrap();
         assert_eq!(data.len(), 1, "no mark traces");
@@ -200,6 +246,38 @@ mod tests {
         assert_eq!(l["yaxis"]["range"], json!([0.0, 42.0]));
         assert_eq!(l["yaxis"]["title"]["text"], "jobs");
         assert_eq!(v["config"]["responsive"], true);
+    }
+
+    #[test]
+    fn a_y_the_user_cannot_zoom_changes_by_relayout_alone() {
+        let f = jobs_frame(false);
+        let a = axes_frame(&f, "r");
+        let b = axes_frame(
+            &Frame {
+                y: (0.0, 7.0),
+                ..f.clone()
+            },
+            "r",
+        );
+        assert_eq!(a.base, b.base, "only the y range differs");
+        assert_eq!(b.relayout.as_deref(), Some(r#"{"yaxis.range":[0.0,7.0]}"#));
+        let v: Value = serde_json::from_str(&b.json).unwrap();
+        assert_eq!(v["layout"]["yaxis"]["fixedrange"], true);
+        assert_eq!(v["layout"]["yaxis"]["range"], json!([0.0, 7.0]));
+        assert_eq!(
+            v["data"][0]["y"],
+            json!([0.0, null, 1.0]),
+            "constant corners"
+        );
+        let c = axes_frame(
+            &Frame {
+                x: (0.0, 5000.0),
+                ..f.clone()
+            },
+            "r",
+        );
+        assert_ne!(a.base, c.base, "another x range is a new figure");
+        assert_ne!(a.base, axes_frame(&f, "s").base, "another revision too");
     }
 
     #[test]

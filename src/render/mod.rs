@@ -37,6 +37,13 @@ use std::sync::Arc;
 pub struct Chart {
     /// The figure.
     pub json: Arc<str>,
+    /// A hash of the figure without the part `relayout` sets.
+    pub base: u64,
+    /// When only a y range the user cannot zoom changes between two
+    /// figures of a chart (a filter on a bar chart), the update for
+    /// `Plotly.relayout`: the glue applies it instead of `Plotly.react`
+    /// when the figure on screen has the same `base`.
+    pub relayout: Option<Arc<str>>,
 }
 
 /// A chart that is one value: its frame, its marks and its `inspect`
@@ -51,13 +58,79 @@ pub trait ChartModel {
     fn inspect(&self) -> serde_json::Value;
 }
 
-/// A box drawn with Plotly's select tool on a date x axis.
-#[derive(Debug, Clone, PartialEq)]
+/// A box drawn with Plotly's select tool, in axis units (x: wall-clock
+/// ms on a date axis).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SelectBox {
-    /// Left edge, as Plotly reports it (wall-clock date string).
-    pub x0: String,
-    /// Right edge.
-    pub x1: String,
-    /// Bottom and top on the y axis (lanes), if the box limits y.
-    pub y: Option<(f64, f64)>,
+    /// Left and right edges.
+    pub x: (f64, f64),
+    /// Top and bottom edges.
+    pub y: (f64, f64),
+}
+
+/// Plotly's least drag (px, on either axis) that is not a click.
+const MIN_DRAG: f64 = 8.0;
+/// Plotly's select tool: a drag thinner than this (px) on one axis
+/// selects the whole other axis.
+const MIN_SELECT: f64 = 12.0;
+
+/// The box Plotly's select tool draws for a drag over a plot area of
+/// `size` (CSS px) from `start` to `end` (plot px; the end may lie outside
+/// and is clamped, as Plotly does), with its rules: a drag under 8 px on
+/// both axes is a click (`None`); a nearly flat drag selects the whole
+/// height, a nearly upright one the whole width. As `((x0, x1), (y0, y1))`
+/// in plot px, each sorted.
+pub fn drag_box(
+    size: (f64, f64),
+    start: (f64, f64),
+    end: (f64, f64),
+) -> Option<((f64, f64), (f64, f64))> {
+    let (w, h) = size;
+    let (m, s) = start;
+    if (end.0 - m).abs() < MIN_DRAG && (end.1 - s).abs() < MIN_DRAG {
+        return None;
+    }
+    let (p, r) = (end.0.clamp(0.0, w), end.1.clamp(0.0, h));
+    let (dx, dy) = ((p - m).abs(), (r - s).abs());
+    let sorted = |a: f64, b: f64| (a.min(b), a.max(b));
+    Some(if dy < (dx * 0.6).min(MIN_SELECT) {
+        (sorted(m, p), (0.0, h))
+    } else if dx < (dy * 0.6).min(MIN_SELECT) {
+        ((0.0, w), sorted(s, r))
+    } else {
+        (sorted(m, p), sorted(s, r))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drags_follow_plotly_select_rules() {
+        let size = (400.0, 200.0);
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (105.0, 55.0)),
+            None,
+            "a click"
+        );
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (300.0, 150.0)),
+            Some(((100.0, 300.0), (50.0, 150.0)))
+        );
+        // Past the plot area: clamped.
+        assert_eq!(
+            drag_box(size, (300.0, 150.0), (900.0, -40.0)),
+            Some(((300.0, 400.0), (0.0, 150.0)))
+        );
+        // Nearly flat: the whole height; nearly upright: the whole width.
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (300.0, 60.0)),
+            Some(((100.0, 300.0), (0.0, 200.0)))
+        );
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (105.0, 150.0)),
+            Some(((0.0, 400.0), (50.0, 150.0)))
+        );
+    }
 }

@@ -1,27 +1,40 @@
 //! The Job runs chart: Plotly draws the axes (lanes down, time across);
 //! the runs are core's raster ([`raster_runs`]) for the window on screen,
 //! which the page puts on its canvas as they are (no image encoding).
+//!
+//! The y axis runs from 0 at the top to 1 at the bottom: lane `k` of `n`
+//! is centred at `(k + 0.5) / n` ([`lane_of`] goes back). The frame then
+//! does not change when a filter changes the number of lanes, so Plotly
+//! redraws nothing; only the canvas is repainted.
 
 use super::frame::{axes_frame, Frame, XAxis};
 use super::marks::{Paint, Picture};
 use super::{Chart, Palette};
 use crate::format::{duration, short_time};
-use queuescope_core::analysis::{raster_runs, Groups, RasterWindow, RunBar, RunLayout, Zone};
+use queuescope_core::analysis::{
+    raster_runs, Brush, Groups, RasterWindow, RunBar, RunLayout, Zone,
+};
 use queuescope_core::time::format_rfc3339;
 use queuescope_core::{Job, Ms};
 use serde_json::{json, Value};
 
-/// Job runs' frame: the range across (wall-clock ms of the zone), one
-/// lane a row down (lane 0 on top), and a drag that selects (the brush).
-pub fn job_runs(layout: &RunLayout, x_range: (Ms, Ms), uirevision: &str) -> Chart {
-    let lanes = f64::from(layout.lanes.max(1));
+/// The lane coordinate (lane `k` centred at `k`) of y on Job runs' axis
+/// (0 at the top, 1 at the bottom) with `lanes` lanes.
+pub fn lane_of(y: f64, lanes: u32) -> f64 {
+    y * f64::from(lanes.max(1)) - 0.5
+}
+
+/// Job runs' frame: the range across (wall-clock ms of the zone), the
+/// lanes down (0 to 1, lane 0 on top), and a drag that selects (the brush).
+pub fn job_runs(x_range: (Ms, Ms), uirevision: &str) -> Chart {
     axes_frame(
         &Frame {
             x_axis: XAxis::Time,
             x: (x_range.0 as f64, x_range.1 as f64),
-            y: (lanes - 0.5, -0.5),
+            y: (1.0, 0.0),
             y_title: "lanes",
             y_ticks: false,
+            y_zoom: true,
             select: true,
             small: false,
         },
@@ -29,17 +42,23 @@ pub fn job_runs(layout: &RunLayout, x_range: (Ms, Ms), uirevision: &str) -> Char
     )
 }
 
-/// The runs for a window of the axes: group colours from the shared
-/// palette, the runs a brush left out (`brushed[job]` false) washed out.
+/// The runs for a window of the axes (y from 0 at the top to 1 at the
+/// bottom): group colours from the shared palette, the runs a brush left
+/// out (`brushed[job]` false) washed out.
 pub fn runs_picture(
     layout: &RunLayout,
     win: &RasterWindow,
     (zone, palette): (&Zone, &Palette),
     brushed: Option<&[bool]>,
 ) -> Picture {
+    let lanes = RasterWindow {
+        y0: lane_of(win.y0, layout.lanes),
+        y1: lane_of(win.y1, layout.lanes),
+        ..*win
+    };
     let px = raster_runs(
         layout,
-        win,
+        &lanes,
         |t| zone.wall_of(t) as f64,
         |bar| {
             let c = palette.colour(usize::from(bar.group));
@@ -80,13 +99,14 @@ pub fn run_tip(job: &Job, bar: &RunBar, zone: &Zone) -> Vec<String> {
 /// Job runs open; docs/design.md): one series per group in legend order,
 /// raw name and colour, a run each: `x` its start and `end` its end (RFC
 /// 3339 UTC), `y` its lane, `job_id`, and `brushed` whether the brush
-/// selects it; at the top `lanes`, and `brushed` as the number of runs the
-/// brush selects (`null` without a brush).
+/// selects it; at the top `lanes`, `brushed` as the number of runs the
+/// brush selects, and `brush` (`from`, `to` RFC 3339 UTC, `lanes` as
+/// [lowest, highest] lane coordinate) — both `null` without a brush.
 pub fn runs_inspect(
     layout: &RunLayout,
     (groups, palette): (&Groups, &Palette),
     job_id: impl Fn(u32) -> String,
-    brushed: Option<&[bool]>,
+    (brush, brushed): (Option<&Brush>, Option<&[bool]>),
 ) -> Value {
     let n = groups.names.len().max(1);
     let mut series: Vec<Value> = (0..n)
@@ -114,7 +134,11 @@ pub fn runs_inspect(
         push("brushed", picked(b).into());
     }
     let count = brushed.map(|_| layout.bars.iter().filter(|b| picked(b)).count());
-    json!({"series": series, "lanes": layout.lanes, "brushed": count})
+    let brush = brush.map(|b| {
+        json!({"from": format_rfc3339(b.from), "to": format_rfc3339(b.to),
+               "lanes": b.lanes.map(|(lo, hi)| [lo, hi])})
+    });
+    json!({"series": series, "lanes": layout.lanes, "brushed": count, "brush": brush})
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ pub struct Analysis {
     pub groups: Memo<Shared<Groups>>,
     /// The colour of each group, for every panel.
     pub palette: Memo<Shared<Palette>>,
-    /// Runs in lanes.
+    /// Runs in lanes, each in its group.
     pub runs: Memo<Shared<RunLayout>>,
     /// Jobs selected by the brush (`None`: no brush).
     pub brushed: Memo<Option<Shared<Vec<u32>>>>,
@@ -61,13 +61,27 @@ impl Analysis {
         let selection = selection_memo(view, prepared, range, group_by);
         let groups = groups_memo(prepared, selection, group_by);
         let palette = Memo::new(move |_| groups.with(|g| Shared::new(Palette::of(g))));
-        let runs = Memo::new(move |_| {
+        // Lanes do not depend on groups: a regroup relabels the bars only.
+        let lanes = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
                 Some(l) => selection.with(|s| {
                     let range = range.get();
-                    groups.with(|g| {
-                        timed("qs:run-layout", || {
-                            analysis::run_layout(&l.prepared, s, g, range)
+                    timed("qs:run-layout", || {
+                        analysis::run_layout(&l.prepared, s, &Groups::default(), range)
+                    })
+                }),
+                None => RunLayout::default(),
+            });
+            Shared::new(r)
+        });
+        let runs = Memo::new(move |_| {
+            let r = prepared.with(|p| match p {
+                Some(l) => lanes.with(|lanes| {
+                    selection.with(|s| {
+                        groups.with(|g| {
+                            timed("qs:regroup-runs", || {
+                                analysis::regroup_runs(&l.prepared, lanes, s, g)
+                            })
                         })
                     })
                 }),
@@ -75,9 +89,10 @@ impl Analysis {
             });
             Shared::new(r)
         });
+        // The brush reads the lanes, so a regroup does not redo it.
         let brushed = Memo::new(move |_| {
             let b = view.brush()?;
-            Some(Shared::new(runs.with(|r| {
+            Some(Shared::new(lanes.with(|r| {
                 timed("qs:brush", || analysis::brush_select(r, &b))
             })))
         });

@@ -187,6 +187,11 @@ impl ViewState {
         self.brush.get()
     }
 
+    /// The brush now (untracked).
+    pub fn brush_untracked(&self) -> Option<Brush> {
+        self.brush.get_untracked()
+    }
+
     /// True when a brush is set (tracked).
     pub fn has_brush(&self) -> bool {
         self.brush.with(Option::is_some)

@@ -99,9 +99,9 @@ function closeServer(server) {
  * host answers index.html for it, as hosts with an SPA fallback do).
  * Unknown paths fall back to index.html.
  */
-export async function serveDist(t, config) {
-  if (!existsSync(path.join(DIST, 'index.html'))) {
-    throw new Error(`${DIST}/index.html is missing: run \`trunk build --release\` first`);
+export async function serveDist(t, config, dist = DIST) {
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
   }
   return listen(t, async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -116,9 +116,9 @@ export async function serveDist(t, config) {
     }
     try {
       // normalize() of an absolute path cannot climb above "/": stays in dist/.
-      let file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
+      let file = path.join(dist, path.normalize(decodeURIComponent(url.pathname)));
       if (url.pathname.endsWith('/') || !existsSync(file)) {
-        file = path.join(DIST, 'index.html');
+        file = path.join(dist, 'index.html');
       }
       const body = await readFile(file);
       const type = MIME[path.extname(file)] ?? 'application/octet-stream';
@@ -224,7 +224,7 @@ export async function downBackendUrl() {
 }
 
 /**
- * Opens the app: serves dist/ with `config` (null: demo mode), launches
+ * Opens the app: serves dist/ (or `dist`) with `config` (null: demo mode), launches
  * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
  * `?queue=q1&tz=utc`). Does not wait: use `app.waitForState(...)`.
  *
@@ -232,8 +232,8 @@ export async function downBackendUrl() {
  * (uncaught exceptions) and `url`. Every page error fails the test when it
  * ends, even if the test did not look.
  */
-export async function openApp(t, { config = null, query = '', deviceScaleFactor = 1 } = {}) {
-  const base = await serveDist(t, config);
+export async function openApp(t, { config = null, query = '', deviceScaleFactor = 1, dist = DIST } = {}) {
+  const base = await serveDist(t, config, dist);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-e2e-'));
   // A launch that fails still leaves the temp dir to remove.
   const context = await chromium

@@ -122,18 +122,20 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       'the marks canvas covers the plot area',
     );
     assert.equal(chart.canvas.width, Math.round(chart.box.width), 'one column a CSS pixel');
-    assert.deepEqual(chart.y, [-0.5, lanes - 0.5], 'one lane a row, lane 0 at the top');
+    // The y axis runs from 0 (top) to 1: lane k of n is centred at (k + 0.5) / n.
+    assert.deepEqual(chart.y, [0, 1], 'the lanes from the top down');
+    const laneY = (lane) => (lane + 0.5) / lanes;
     assert.deepEqual(chart.x, [Date.parse(FROM), Date.parse(TO)], 'the whole range');
     // The middle of what the range shows of a run.
     const mid = (r) => (Math.max(r.start, Date.parse(FROM)) + Math.min(r.end, Date.parse(TO))) / 2;
     // The middle of each of the longest runs has its group's legend colour.
     for (const r of runs) {
       assert.ok(colors[r.group], `a legend entry for ${r.group}`);
-      assert.deepEqual(await chart.pixel(mid(r), r.lane), hexRgba(colors[r.group]), `${r.job_id} in lane ${r.lane}`);
+      assert.deepEqual(await chart.pixel(mid(r), laneY(r.lane)), hexRgba(colors[r.group]), `${r.job_id} in lane ${r.lane}`);
     }
     // Hovering the longest run shows its card.
     const r = runs[0];
-    await page.mouse.move(...chart.at(mid(r), r.lane));
+    await page.mouse.move(...chart.at(mid(r), laneY(r.lane)));
     const card = page.locator(`[data-panel="job-runs"] .qs-tip[data-run-tip="${r.job_id}"]`);
     await card.waitFor();
     const lines = (await card.innerText()).split('\n');
@@ -156,10 +158,12 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     const zoomed = await chartView(app, 'job-runs');
     const span = Date.parse(TO) - Date.parse(FROM);
     assert.ok(Math.abs(zoomed.x[1] - zoomed.x[0] - span / 2) < 1000, `half the range in view: ${zoomed.x}`);
-    const inView = runs.filter((r) => mid(r) > zoomed.x[0] && mid(r) < zoomed.x[1] && r.lane > zoomed.y[0] + 1 && r.lane < zoomed.y[1] - 1);
+    const inView = runs.filter(
+      (r) => mid(r) > zoomed.x[0] && mid(r) < zoomed.x[1] && laneY(r.lane - 1) > zoomed.y[0] && laneY(r.lane + 1) < zoomed.y[1],
+    );
     assert.ok(inView.length > 0, 'some of the longest runs are in the zoomed window');
     for (const r of inView) {
-      assert.deepEqual(await zoomed.pixel(mid(r), r.lane), hexRgba(colors[r.group]), `zoomed: ${r.job_id}`);
+      assert.deepEqual(await zoomed.pixel(mid(r), laneY(r.lane)), hexRgba(colors[r.group]), `zoomed: ${r.job_id}`);
     }
     // "Autoscale" brings the whole range back; then a narrower window: the
     // canvas follows the plot area's new width (one canvas pixel a CSS
@@ -189,7 +193,7 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     const narrow = await chartView(app, 'job-runs');
     assert.ok(narrow.canvas.width < wide.plot, `the plot area shrank (${wide.plot} -> ${narrow.canvas.width} px)`);
     for (const r of runs) {
-      assert.deepEqual(await narrow.pixel(mid(r), r.lane), hexRgba(colors[r.group]), `narrow: ${r.job_id}`);
+      assert.deepEqual(await narrow.pixel(mid(r), laneY(r.lane)), hexRgba(colors[r.group]), `narrow: ${r.job_id}`);
     }
     await page.setViewportSize(viewport);
     await page.waitForFunction((w) => {
@@ -264,8 +268,23 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       box = await dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]);
     });
     assert.ok(Array.isArray(box.y), 'the box limits the lanes too');
-    const [a, b] = box.x.map(wallClockMs);
-    brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', box.y.join(',')];
+    // The app takes the box at the mouse's release (Plotly reports it up to
+    // 100 ms later): the same box, to within a pixel. Job runs' y axis runs
+    // 0-1 over the lanes: y * lanes - 0.5 is the lane coordinate.
+    const runs = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    const { brush: taken, lanes } = runs;
+    const plot = await page.locator('[data-panel="job-runs"] .nsewdrag').first().boundingBox();
+    const [pa, pb] = box.x.map(wallClockMs).sort((x, y) => x - y);
+    const [a, b] = [Date.parse(taken.from), Date.parse(taken.to)];
+    const msPerPx = (Date.parse(TO) - Date.parse(FROM)) / plot.width;
+    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `brush ${[a, b]} ~ Plotly's box ${[pa, pb]}`);
+    const boxLanes = box.y.map((y) => y * lanes - 0.5).sort((x, y) => x - y);
+    const lanesPerPx = lanes / plot.height;
+    assert.ok(
+      taken.lanes.every((l, i) => Math.abs(l - boxLanes[i]) <= lanesPerPx),
+      `brush lanes ${taken.lanes} ~ Plotly's box ${boxLanes}`,
+    );
+    brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', taken.lanes.join(',')];
     const expected = await core('brush', ...brush);
     assert.ok(expected.rows.length > 0, 'the box selects runs');
     assert.ok(expected.rows.length > 50, 'more than one page of the table');

@@ -44,7 +44,9 @@ pub use legend::{
 };
 pub use prepared::{Prepared, NONE_NAME};
 pub use queued::{queued_time, GroupedSeries};
-pub use runs::{brush_select, raster_runs, run_layout, Brush, LaneIndex, RunBar, RunLayout};
+pub use runs::{
+    brush_select, raster_runs, regroup_runs, run_layout, Brush, LaneIndex, RunBar, RunLayout,
+};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
 pub use table::{

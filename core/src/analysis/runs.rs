@@ -80,6 +80,36 @@ pub fn run_layout(
     }
 }
 
+/// `layout` (of the selection `sel`) with each bar in its group of
+/// `groups` (of the same selection). Lanes do not depend on groups, so a
+/// regroup keeps them and only relabels the bars: O(jobs + runs) instead
+/// of packing the runs again.
+pub fn regroup_runs(
+    prep: &Prepared,
+    layout: &RunLayout,
+    sel: &Selection,
+    groups: &Groups,
+) -> RunLayout {
+    let pos = prep.positions(sel);
+    let group_of = |j: u32| {
+        pos.get(j as usize)
+            .and_then(|&k| groups.of_job.get(k as usize))
+            .copied()
+            .unwrap_or(0)
+    };
+    RunLayout {
+        bars: layout
+            .bars
+            .iter()
+            .map(|b| RunBar {
+                group: group_of(b.job),
+                ..*b
+            })
+            .collect(),
+        lanes: layout.lanes,
+    }
+}
+
 /// The lowest lane whose last run ended at or before a time, in O(log
 /// lanes): a min-tree over each lane's end time (never-used lanes hold
 /// `Ms::MIN`, so they are free and the lowest free lane is found first).

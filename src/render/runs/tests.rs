@@ -1,6 +1,6 @@
 use super::*;
 use crate::render::palette::GROUP_COLOURS;
-use queuescope_core::analysis::TimeRange;
+use queuescope_core::analysis::{Brush, TimeRange};
 
 const H: Ms = 3_600_000;
 
@@ -30,15 +30,14 @@ fn one_run() -> (RunLayout, Groups, (Ms, Ms)) {
 
 #[test]
 fn job_runs_frame_is_the_range_across_and_the_lanes_down_with_a_select_drag() {
-    let (layout, _, (x0, x1)) = one_run();
-    let v: serde_json::Value =
-        serde_json::from_str(&job_runs(&layout, (x0, x1), "q|\"rev\"").json).unwrap();
+    let (_, _, (x0, x1)) = one_run();
+    let v: serde_json::Value = serde_json::from_str(&job_runs((x0, x1), "q|\"rev\"").json).unwrap();
     assert_eq!(v["data"].as_array().unwrap().len(), 1, "the corners only");
     assert_eq!(
         v["data"][0]["x"],
         serde_json::json!([x0 as f64, null, x1 as f64])
     );
-    assert_eq!(v["data"][0]["y"], serde_json::json!([0.5, null, -0.5]));
+    assert_eq!(v["data"][0]["y"], serde_json::json!([1.0, null, 0.0]));
     assert_eq!(v["layout"]["uirevision"], "q|\"rev\"");
     assert_eq!(v["layout"]["dragmode"], "select");
     assert_eq!(v["layout"]["hovermode"], false);
@@ -47,10 +46,10 @@ fn job_runs_frame_is_the_range_across_and_the_lanes_down_with_a_select_drag() {
         v["layout"]["xaxis"]["range"],
         serde_json::json!([x0 as f64, x1 as f64])
     );
-    assert_eq!(
-        v["layout"]["yaxis"]["range"],
-        serde_json::json!([0.5, -0.5])
-    );
+    assert_eq!(v["layout"]["yaxis"]["range"], serde_json::json!([1.0, 0.0]));
+    // Lane k of n is centred at (k + 0.5) / n.
+    assert_eq!(lane_of(0.5 / 4.0, 4), 0.0);
+    assert_eq!(lane_of(1.0, 4), 3.5);
 }
 
 #[test]
@@ -63,8 +62,8 @@ fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
     let win = RasterWindow {
         x0: x0 as f64,
         x1: x1 as f64,
-        y0: -0.5,
-        y1: 0.5,
+        y0: 0.0,
+        y1: 1.0,
         width: 24,
         height: 1,
     };
@@ -88,7 +87,12 @@ fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
 fn inspect_lists_each_run_under_its_group() {
     let (layout, groups, _) = one_run();
     let palette = Palette::of(&groups);
-    let v = runs_inspect(&layout, (&groups, &palette), |j| format!("job{j}"), None);
+    let v = runs_inspect(
+        &layout,
+        (&groups, &palette),
+        |j| format!("job{j}"),
+        (None, None),
+    );
     assert_eq!(v["lanes"], 1);
     assert_eq!(v["brushed"], serde_json::Value::Null);
     let s = &v["series"][0];
@@ -98,12 +102,21 @@ fn inspect_lists_each_run_under_its_group() {
     assert_eq!(s["end"], serde_json::json!(["2026-11-21T11:00:00Z"]));
     assert_eq!(s["y"], serde_json::json!([0]));
     assert_eq!(s["job_id"], serde_json::json!(["job0"]));
+    let brush = Brush {
+        from: 0,
+        to: 1500,
+        lanes: Some((-0.5, 2.0)),
+    };
     let b = runs_inspect(
         &layout,
         (&groups, &palette),
         |j| format!("job{j}"),
-        Some(&[false]),
+        (Some(&brush), Some(&[false])),
     );
     assert_eq!(b["brushed"], 0);
+    assert_eq!(
+        b["brush"],
+        serde_json::json!({"from": "1970-01-01T00:00:00Z", "to": "1970-01-01T00:00:01.500Z", "lanes": [-0.5, 2.0]})
+    );
     assert_eq!(b["series"][0]["brushed"], serde_json::json!([false]));
 }
