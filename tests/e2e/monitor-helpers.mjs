@@ -6,7 +6,28 @@
 //
 // Everything waits on the app's hooks or on the DOM, never on a timer.
 
-import { TIMEOUT_MS } from './harness.mjs';
+import { TIMEOUT_MS, expectedFromCore } from './harness.mjs';
+
+/**
+ * The data and view of the Monitor tests (monitor.test.mjs,
+ * marks.test.mjs): demo-backend --seed 7 --jobs 3000, queue a100-pool, the
+ * two days before the demo data's fixed "now" (2026-11-28T09:00:00Z).
+ */
+export const SEED = '7';
+export const JOBS = '3000';
+export const QUEUE = 'a100-pool';
+export const FROM = '2026-11-26T00:00:00Z';
+export const TO = '2026-11-28T00:00:00Z';
+export const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&bucket=1h&tz=utc`;
+
+/** The core's report `name` for that data and view, plus `extra` options. */
+export function core(name, ...extra) {
+  return expectedFromCore([
+    name,
+    ...['--seed', SEED, '--jobs', JOBS, '--queue', QUEUE, '--from', FROM, '--to', TO, '--bucket', '1h'],
+    ...extra,
+  ]);
+}
 
 /** `<html data-render-seq>`: bumped each time the app becomes ready. */
 export async function renderSeq(page) {
@@ -206,8 +227,21 @@ export async function chartView(app, panel) {
       },
       [frac(xv, x), frac(yv, info.y)],
     );
+  /** The RGBA of many points at once: `[[x, y], ...]` in axis units. */
+  const pixels = (points) =>
+    graph.evaluate((el, fs) => {
+      const c = el.querySelector('canvas.qs-marks');
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return fs.map(([fx, fy]) => {
+        const col = Math.floor(fx * c.width);
+        const row = Math.floor(fy * c.height);
+        if (col < 0 || row < 0 || col >= c.width || row >= c.height) return null;
+        const i = (row * c.width + col) * 4;
+        return [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      });
+    }, points.map(([xv, yv]) => [frac(xv, x), frac(yv, info.y)]));
   const at = (xv, yv) => [box.x + frac(xv, x) * box.width, box.y + frac(yv, info.y) * box.height];
-  return { box, x, y: info.y, canvas: info.canvas, dpr: info.dpr, pixel, at };
+  return { box, x, y: info.y, canvas: info.canvas, dpr: info.dpr, pixel, pixels, at };
 }
 
 /** The legend's groups of `[data-panel=PANEL]` (or `[data-legend]` in the usage row): name → `#rrggbb`. */

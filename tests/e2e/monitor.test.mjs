@@ -21,41 +21,31 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openApp, startDemoBackend, expectedFromCore, xToMs } from './harness.mjs';
+import { openApp, startDemoBackend, xToMs } from './harness.mjs';
 import {
   afterAction,
   allRows,
   dragBox,
   durationSecs,
   chartView,
+  core,
+  FROM,
   hexRgba,
+  JOBS,
   legendColours,
+  QUERY,
   reload,
+  SEED,
   shortTime,
   tableRows,
+  TO,
   wallClockMs,
 } from './monitor-helpers.mjs';
 
-const SEED = '7';
-const JOBS = '3000';
-const QUEUE = 'a100-pool';
-// Two days before the demo data's fixed "now" (2026-11-28T09:00:00Z).
-const FROM = '2026-11-26T00:00:00Z';
-const TO = '2026-11-28T00:00:00Z';
-const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&bucket=1h&tz=utc`;
 /** The two users of the filter step (checked to be in the data). */
 const USERS = ['alice', 'bob'];
 /** The usage panels and the metric each one plots. */
 const USAGE = { 'gpu-util': 'gpu_util', 'cpu-util': 'cpu_util', 'gpu-mem': 'gpu_mem', 'sys-mem': 'sys_mem' };
-
-/** The core's report `name` for this file's data and view, plus `extra` options. */
-function core(name, ...extra) {
-  return expectedFromCore([
-    name,
-    ...['--seed', SEED, '--jobs', JOBS, '--queue', QUEUE, '--from', FROM, '--to', TO, '--bucket', '1h'],
-    ...extra,
-  ]);
-}
 
 /** The chart's series (inspect) equal the core's `{x, traces: [{name, y}]}`, names, x and y. */
 function assertTraces(actual, expected, what) {

@@ -653,6 +653,26 @@ test('a custom grouping from the editor groups queued time by its rules', async 
   const teamA = custom.find((tr) => tr.name === 'team-a');
   assert.ok(teamA.y.some((y) => y > 0), 'alice and bob waited in the last 7 days');
 
+  // The legend on a custom grouping (no filterable field): hiding (other)
+  // is a view setting, not a URL filter, and leaves team-a's jobs, which
+  // are alice's and bob's, in every panel (checked against the user
+  // filter below).
+  const queryBefore = await page.evaluate(() => location.search);
+  await settle(
+    page,
+    () => page.locator('[data-panel="queued-time"] [data-legend-group="(other)"] .qs-legend-hide').click(),
+    () => document.querySelectorAll('[data-panel="queued-time"] [data-legend-group]').length === 1,
+  );
+  assert.equal(await page.evaluate(() => location.search), queryBefore, 'the URL is unchanged');
+  assert.deepEqual((await app.inspect('queued-time')).map((tr) => tr.name), ['team-a']);
+  assert.deepEqual((await app.inspect('queued-time'))[0].y, teamA.y, "team-a's waiting is unchanged");
+  const teamAStatus = await app.inspect('job-status');
+  await settle(
+    page,
+    () => page.locator('[data-panel="queued-time"] [data-legend-show-all]').click(),
+    () => document.querySelectorAll('[data-panel="queued-time"] [data-legend-group]').length === 2,
+  );
+
   // team-a's queued seconds are alice's plus bob's, bucket by bucket (same
   // loaded data: grouping and filters do not reload).
   await settle(page, () => page.selectOption('select[name=group]', 'user'), () => !location.search.includes('group='));
@@ -667,6 +687,7 @@ test('a custom grouping from the editor groups queued time by its rules', async 
   }
   const users = await app.inspect('queued-time');
   assert.deepEqual(users.map((tr) => tr.name).sort(), ['alice', 'bob']);
+  assert.deepEqual(await app.inspect('job-status'), teamAStatus, 'job status: team-a alone = alice and bob');
   assert.deepEqual(users[0].x, teamA.x, 'same buckets');
   for (const [i, y] of teamA.y.entries()) {
     const sum = users.reduce((s, tr) => s + (tr.y[i] ?? 0), 0);
