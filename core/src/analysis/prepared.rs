@@ -4,14 +4,41 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::column::ColumnBuilder;
+pub(crate) use super::column::{Column, EMPTY_COLUMN, NO_VALUE};
 use super::filter::{Field, Selection};
 use crate::model::{Dataset, Job, JobState, Ms};
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
 pub const NONE_NAME: &str = "(none)";
 
-/// Marks "no value" in an interned column.
-pub(crate) const NO_VALUE: u32 = u32::MAX;
+/// At most this many distinct unknown states keep their own name (the
+/// most frequent); the rest count as one state, [`OTHER_STATES_NAME`].
+/// Every state is a trace of Job status and a row of its states x buckets
+/// array: a backend with 70,000 made-up states must not make 70,000.
+pub const MAX_UNKNOWN_STATES: usize = 32;
+
+/// The state the unknown states past [`MAX_UNKNOWN_STATES`] count as.
+pub const OTHER_STATES_NAME: &str = "(other states)";
+
+/// The unknown states that were folded into [`OTHER_STATES_NAME`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StateFold {
+    /// Distinct state names folded.
+    pub states: usize,
+    /// Transitions into them.
+    pub transitions: usize,
+}
+
+impl StateFold {
+    /// One line for the UI (plain numbers, like [`crate::SkipReport::summary`]).
+    pub fn summary(&self) -> String {
+        format!(
+            "{} more unknown states ({} transitions) are shown as “{OTHER_STATES_NAME}”",
+            self.states, self.transitions
+        )
+    }
+}
 
 /// One state interval of a job, with its state interned (see [`Prepared::states`]).
 /// Terminal transitions are stored too, as instants (`start == end`).
@@ -27,74 +54,10 @@ pub(crate) struct Event {
     pub terminal: bool,
 }
 
-/// One string column of the jobs (user, launch job, project, entity, a label),
-/// interned: each distinct value once, sorted, and an id per job.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Column {
-    /// Distinct values, sorted.
-    pub names: Vec<String>,
-    /// Per job, an index into `names` or [`NO_VALUE`].
-    pub of_job: Vec<u32>,
-}
-
-/// Interns the values of one column in a single pass, in first-seen order;
-/// [`ColumnBuilder::finish`] then sorts the names and renumbers.
-struct ColumnBuilder<'a> {
-    ids: HashMap<&'a str, u32>,
-    names: Vec<&'a str>,
-    of_job: Vec<u32>,
-}
-
-impl<'a> ColumnBuilder<'a> {
-    /// A column of `n` jobs, all without a value yet.
-    fn new(n: usize) -> Self {
-        ColumnBuilder {
-            ids: HashMap::new(),
-            names: Vec::new(),
-            of_job: vec![NO_VALUE; n],
-        }
-    }
-
-    /// Sets job `i`'s value.
-    fn set(&mut self, i: usize, v: &'a str) {
-        let next = u32::try_from(self.names.len()).unwrap_or(NO_VALUE);
-        let id = *self.ids.entry(v).or_insert(next);
-        if id == next {
-            self.names.push(v);
-        }
-        if let Some(slot) = self.of_job.get_mut(i) {
-            *slot = id;
-        }
-    }
-
-    fn finish(self) -> Column {
-        let mut order: Vec<u32> = (0..self.names.len())
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
-        let name = |i: u32| self.names.get(i as usize).copied().unwrap_or("");
-        order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
-        let mut remap = vec![NO_VALUE; self.names.len()];
-        for (new, &old) in order.iter().enumerate() {
-            if let Some(r) = remap.get_mut(old as usize) {
-                *r = u32::try_from(new).unwrap_or(NO_VALUE);
-            }
-        }
-        let of_job = self
-            .of_job
-            .iter()
-            .map(|&id| remap.get(id as usize).copied().unwrap_or(NO_VALUE))
-            .collect();
-        Column {
-            names: order.into_iter().map(|i| name(i).to_string()).collect(),
-            of_job,
-        }
-    }
-}
-
 /// Builds the four field columns and every label column in one pass over the jobs.
 fn build_columns(jobs: &[Job]) -> ([Column; 4], BTreeMap<String, Column>) {
     let n = jobs.len();
-    let mut fields: [ColumnBuilder; 4] = std::array::from_fn(|_| ColumnBuilder::new(n));
+    let mut fields: [ColumnBuilder; 4] = std::array::from_fn(|_| ColumnBuilder::new());
     let mut labels: HashMap<&str, ColumnBuilder> = HashMap::new();
     for (i, j) in jobs.iter().enumerate() {
         let values = [
@@ -111,15 +74,15 @@ fn build_columns(jobs: &[Job]) -> ([Column; 4], BTreeMap<String, Column>) {
         for (k, v) in &j.labels {
             labels
                 .entry(k.as_str())
-                .or_insert_with(|| ColumnBuilder::new(n))
+                .or_insert_with(ColumnBuilder::new)
                 .set(i, v);
         }
     }
     (
-        fields.map(ColumnBuilder::finish),
+        fields.map(|b| b.finish(n)),
         labels
             .into_iter()
-            .map(|(k, b)| (k.to_string(), b.finish()))
+            .map(|(k, b)| (k.to_string(), b.finish(n)))
             .collect(),
     )
 }
@@ -131,8 +94,11 @@ pub struct Prepared {
     jobs: Vec<Job>,
     generated_at: Ms,
     /// Interned states: [`JobState::KNOWN`] in order, then the unknown ones
-    /// seen in the data, sorted. Indices are `u16` state ids.
+    /// seen in the data (at most [`MAX_UNKNOWN_STATES`], sorted, then
+    /// [`OTHER_STATES_NAME`] for the rest). Indices are `u16` state ids.
     pub(crate) states: Vec<JobState>,
+    /// The unknown states counted as [`OTHER_STATES_NAME`], if any.
+    state_fold: Option<StateFold>,
     /// All jobs' events, job after job, each job's in time order.
     pub(crate) events: Vec<Event>,
     /// `events[event_start[i]..event_start[i + 1]]` are job i's (len = jobs + 1).
@@ -143,8 +109,6 @@ pub struct Prepared {
     pub(crate) ended: Vec<Option<Ms>>,
     /// Per job: the run span of SPEC §3, if it ran.
     pub(crate) run: Vec<Option<(Ms, Ms)>>,
-    /// Per job: total idle + queued ms, unclipped.
-    pub(crate) waiting: Vec<Ms>,
     /// Per job: state id of its current (last) state.
     pub(crate) current: Vec<u16>,
     /// Per job: rank of its id in byte order, for "ties by job id" without string compares.
@@ -184,13 +148,11 @@ impl Prepared {
         let g = data.generated_at;
         let mut jobs = data.jobs;
         jobs.truncate(u32::MAX as usize - 1);
-        let states = intern_states(&jobs);
-        let unknown_id: HashMap<&str, u16> = states
-            .iter()
-            .enumerate()
-            .skip(JobState::KNOWN.len())
-            .map(|(i, s)| (s.as_str(), u16::try_from(i).unwrap_or(u16::MAX)))
-            .collect();
+        let Interned {
+            states,
+            ids: unknown_id,
+            fold: state_fold,
+        } = intern_states(&jobs);
         let sid = |s: &JobState| match s {
             JobState::Other(name) => unknown_id.get(name.as_str()).copied().unwrap_or(0),
             known => JobState::KNOWN
@@ -207,7 +169,6 @@ impl Prepared {
             lifetime: Vec::with_capacity(n),
             ended: Vec::with_capacity(n),
             run: Vec::with_capacity(n),
-            waiting: Vec::with_capacity(n),
             current: Vec::with_capacity(n),
             haystack: Vec::with_capacity(n),
             ..Default::default()
@@ -240,7 +201,6 @@ impl Prepared {
                 _ => None,
             });
             p.run.push(job.run_span(g));
-            p.waiting.push(job.waiting_ms(g));
             p.wait_start
                 .push(u32::try_from(p.wait_spans.len()).unwrap_or(u32::MAX));
             p.wait_spans.extend(
@@ -260,6 +220,7 @@ impl Prepared {
         p.error_order = error_order(&jobs, &p.id_rank);
         (p.columns, p.labels) = build_columns(&jobs);
         p.states = states;
+        p.state_fold = state_fold;
         p.jobs = jobs;
         p
     }
@@ -299,9 +260,17 @@ impl Prepared {
     }
 
     /// The states that occur in the data: the 9 known ones always, in
-    /// display order, then unknown ones sorted.
+    /// display order, then unknown ones sorted: at most
+    /// [`MAX_UNKNOWN_STATES`] of them, the most frequent, then
+    /// [`OTHER_STATES_NAME`] standing for the rest (see [`Prepared::state_fold`]).
     pub fn states(&self) -> &[JobState] {
         &self.states
+    }
+
+    /// The unknown states counted as [`OTHER_STATES_NAME`], for the UI to
+    /// report; `None` when every state kept its name.
+    pub fn state_fold(&self) -> Option<StateFold> {
+        self.state_fold
     }
 
     /// The run span of job `i` (SPEC §3), `None` if it never ran.
@@ -314,7 +283,7 @@ impl Prepared {
     /// the field count under [`NONE_NAME`], which is also a valid filter value.
     pub fn facet_values(&self, field: Field, subset: &Selection) -> Vec<(String, usize)> {
         let mut counts: Vec<(String, usize)> = match self.field_column(field) {
-            Some(col) => count_column(col, subset),
+            Some(col) => col.counts(subset),
             None => {
                 let mut n = vec![0usize; self.states.len()];
                 for &i in &subset.0 {
@@ -339,7 +308,7 @@ impl Prepared {
     /// The values of one label key among `subset`, like [`Prepared::facet_values`].
     pub fn label_values(&self, key: &str, subset: &Selection) -> Vec<(String, usize)> {
         let mut counts = match self.labels.get(key) {
-            Some(col) => count_column(col, subset),
+            Some(col) => col.counts(subset),
             None if subset.0.is_empty() => Vec::new(),
             None => vec![(NONE_NAME.to_string(), subset.0.len())],
         };
@@ -385,50 +354,60 @@ impl Prepared {
     }
 }
 
-/// Counts the values of an interned column over a subset.
-fn count_column(col: &Column, subset: &Selection) -> Vec<(String, usize)> {
-    let mut n = vec![0usize; col.names.len()];
-    let mut none = 0usize;
-    for &i in &subset.0 {
-        match col
-            .of_job
-            .get(i as usize)
-            .and_then(|&id| n.get_mut(id as usize))
-        {
-            Some(c) => *c += 1,
-            None => none += 1,
-        }
-    }
-    let mut out: Vec<(String, usize)> = col
-        .names
-        .iter()
-        .zip(n)
-        .filter(|(_, c)| *c > 0)
-        .map(|(s, c)| (s.clone(), c))
-        .collect();
-    if none > 0 {
-        out.push((NONE_NAME.to_string(), none));
-    }
-    out
-}
-
 fn sort_by_count(v: &mut [(String, usize)]) {
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
-/// Known states in display order, then the unknown ones of the data, sorted.
-fn intern_states(jobs: &[Job]) -> Vec<JobState> {
-    let unknown: std::collections::BTreeSet<&JobState> = jobs
-        .iter()
-        .flat_map(|j| j.transitions.iter().map(|t| &t.state))
-        .filter(|s| matches!(s, JobState::Other(_)))
-        .collect();
-    JobState::KNOWN
-        .iter()
-        .cloned()
-        .chain(unknown.into_iter().cloned())
-        .take(u16::MAX as usize)
-        .collect()
+/// What [`intern_states`] finds.
+struct Interned<'a> {
+    /// [`Prepared::states`].
+    states: Vec<JobState>,
+    /// The state id of each unknown state name of the data.
+    ids: HashMap<&'a str, u16>,
+    /// [`Prepared::state_fold`].
+    fold: Option<StateFold>,
+}
+
+/// The interned states: [`JobState::KNOWN`] in display order, then the
+/// [`MAX_UNKNOWN_STATES`] most frequent unknown states of the data (by
+/// transitions into them, ties by name) sorted by name, then
+/// [`OTHER_STATES_NAME`] if any were left.
+fn intern_states(jobs: &[Job]) -> Interned<'_> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for t in jobs.iter().flat_map(|j| &j.transitions) {
+        if let JobState::Other(name) = &t.state {
+            *count.entry(name.as_str()).or_insert(0) += 1;
+        }
+    }
+    let mut kept: Vec<(&str, usize)> = count.into_iter().collect();
+    let mut folded = Vec::new();
+    if kept.len() > MAX_UNKNOWN_STATES {
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        folded = kept.split_off(MAX_UNKNOWN_STATES);
+        // A backend's own "(other states)" joins the fold rather than clash with it.
+        if let Some(k) = kept.iter().position(|(n, _)| *n == OTHER_STATES_NAME) {
+            folded.push(kept.remove(k));
+        }
+    }
+    kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut states: Vec<JobState> = JobState::KNOWN.to_vec();
+    let mut ids: HashMap<&str, u16> = HashMap::with_capacity(kept.len() + folded.len());
+    for (name, _) in kept {
+        ids.insert(name, u16::try_from(states.len()).unwrap_or(0));
+        states.push(JobState::Other(name.to_string()));
+    }
+    let fold = (!folded.is_empty()).then(|| {
+        let id = u16::try_from(states.len()).unwrap_or(0);
+        states.push(JobState::Other(OTHER_STATES_NAME.to_string()));
+        for (name, _) in &folded {
+            ids.insert(name, id);
+        }
+        StateFold {
+            states: folded.len(),
+            transitions: folded.iter().map(|(_, c)| c).sum(),
+        }
+    });
+    Interned { states, ids, fold }
 }
 
 /// Rank of each job id in byte order.
@@ -503,4 +482,40 @@ fn error_order(jobs: &[Job], id_rank: &[u32]) -> Vec<(Ms, u32, u32)> {
         .collect();
     all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     all.into_iter().map(|(at, _, k, i)| (at, i, k)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Transition;
+
+    /// Label columns cost what the labels cost, not jobs x keys: 2,000 jobs
+    /// with 4 labels each out of 8,000 keys once stored 16 million ids.
+    #[test]
+    fn label_columns_grow_with_the_labels_present() {
+        let jobs: Vec<Job> = (0..2_000)
+            .map(|k| Job {
+                id: format!("j{k}"),
+                job: "x".into(),
+                labels: (0..4)
+                    .map(|m| (format!("key-{}", 4 * k + m), "v".to_string()))
+                    .collect(),
+                transitions: vec![Transition {
+                    state: JobState::Queued,
+                    at: 0,
+                }],
+                ..Default::default()
+            })
+            .collect();
+        let present: usize = jobs.iter().map(|j| j.labels.len()).sum();
+        let p = Prepared::from_dataset(Dataset {
+            jobs,
+            ..Default::default()
+        });
+        assert_eq!(p.labels.len(), 8_000);
+        let stored: usize = p.labels.values().map(Column::stored).sum();
+        assert_eq!(stored, 2 * present);
+        // A label most jobs have is one id per job.
+        assert!(p.columns.iter().all(|c| c.stored() <= p.len()));
+    }
 }
