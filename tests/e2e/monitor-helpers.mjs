@@ -180,9 +180,25 @@ export async function showChart(app, panel) {
   await page.locator(`[data-panel="${panel}"] .qs-chart-box`).scrollIntoViewIfNeeded();
   await Promise.race([
     page.waitForFunction(
-      (p) =>
-        document.querySelector(`[data-panel="${p}"] .qs-chart-box`)?.getAttribute('data-drawn') === 'true' &&
-        document.documentElement.getAttribute('data-app-state') === 'ready',
+      (p) => {
+        const el = document.querySelector(`[data-panel="${p}"] .js-plotly-plot`);
+        const fl = el?._fullLayout;
+        const c = el?.querySelector('canvas.qs-marks');
+        // After a window resize Plotly follows (debounced) while the app
+        // may still say ready: wait until the graph fits its element and
+        // the canvas was painted for its plot area at this size.
+        const fits =
+          fl &&
+          c &&
+          Math.abs(fl.width - el.clientWidth) <= 1 &&
+          c.width === Math.round(fl._size.w * Math.min(Math.max(window.devicePixelRatio, 1), 2)) &&
+          Math.abs(c.getBoundingClientRect().width - fl._size.w) < 1;
+        return (
+          fits &&
+          document.querySelector(`[data-panel="${p}"] .qs-chart-box`)?.getAttribute('data-drawn') === 'true' &&
+          document.documentElement.getAttribute('data-app-state') === 'ready'
+        );
+      },
       panel,
       { timeout: TIMEOUT_MS },
     ),
