@@ -210,6 +210,7 @@ fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
 /// Binds the graph's events once, after its first draw.
 fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
     let (on_select, on_pointer) = (hooks.on_select, hooks.on_pointer);
+    let (active, on_busy) = (hooks.selection_active, hooks.on_busy);
     let mut bound = Bound::default();
     let mut plotly = |event: &str, f: Closure<dyn FnMut(JsValue)>| {
         call_on(el, event, &f);
@@ -225,6 +226,21 @@ fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
         "plotly_relayout",
         Closure::new(move |_| hooks.report_view(&graph)),
     );
+    if let Some(active) = active {
+        // Plotly puts its box into the layout up to 100 ms after the
+        // release (its select throttle), while the app took the brush at
+        // the release: a Clear in between would leave a box the app does
+        // not know of. Plotly's final word comes as `plotly_selected`.
+        let graph = el.clone();
+        plotly(
+            "plotly_selected",
+            Closure::new(move |_| {
+                if active.try_get_untracked() == Some(false) {
+                    clear_selection(&graph, on_busy);
+                }
+            }),
+        );
+    }
     if let Some(cb) = on_select {
         drag_select(el, cb, &mut bound);
     }
@@ -361,6 +377,7 @@ struct Hooks {
     on_pointer: Option<Callback<Option<Pointer>>>,
     on_busy: Option<Callback<bool>>,
     overlay: Option<Overlay>,
+    selection_active: Option<Signal<bool>>,
 }
 
 impl Hooks {
@@ -520,6 +537,7 @@ pub fn PlotlyChart(
         on_pointer,
         on_busy,
         overlay,
+        selection_active,
     };
     if let Some(active) = selection_active {
         Effect::new(move |was: Option<bool>| {

@@ -387,6 +387,31 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     },
   );
 
+  await t.test('a drag that starts inside the last box brushes anew (Plotly does not move its box)', async () => {
+    const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
+    const plot = await graph.locator('.nsewdrag').first().boundingBox();
+    const span = Date.parse(TO) - Date.parse(FROM);
+    const msPerPx = span / plot.width;
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]));
+    // Pressed inside the first box (x 0.3-0.5, y 0.1-0.6 of the plot).
+    let box;
+    await afterAction(app, async () => {
+      box = await dragBox(app, 'job-runs', [0.4, 0.3], [0.7, 0.9]);
+    });
+    const { brush: taken } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    const [a, b] = [Date.parse(taken.from), Date.parse(taken.to)];
+    const want = [0.4, 0.7].map((f) => Date.parse(FROM) + f * span);
+    assert.ok(
+      Math.abs(a - want[0]) <= 2 * msPerPx && Math.abs(b - want[1]) <= 2 * msPerPx,
+      `the app's brush ${taken.from}..${taken.to} is the second drag`,
+    );
+    const [pa, pb] = box.x.map(wallClockMs).sort((x, y) => x - y);
+    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `Plotly's box ${box.x} is the app's brush`);
+    assert.equal(await graph.evaluate((el) => el._fullLayout.selections.length), 1, 'one box on the chart');
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
+    assert.equal(await graph.evaluate((el) => (el._fullLayout.selections ?? []).length), 0, 'cleared');
+  });
+
   await t.test('a user filter from the checkboxes and from the URL gives the same charts', async () => {
     const users = new Map(facets.user);
     for (const u of USERS) assert.ok(users.get(u) > 0, `${u} has jobs in the range`);
