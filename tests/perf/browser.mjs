@@ -31,7 +31,9 @@
 //             then "Clear selection";
 //   zoom      the mode bar's "Zoom in" on Job runs, then "Autoscale".
 //
-// Each interaction is timed inside the page on performance.now()'s clock:
+// Each interaction is timed inside the page on performance.now()'s clock
+// (with the app's qs:* spans and, as net:metrics, the usage metrics
+// requests it had to wait for):
 // from the input event's timeStamp (the mouseup of a drag; the event's own
 // time, so handlers that run before the script's listener still count) to
 // the next data-app-state=ready with a higher data-render-seq, i.e. every
@@ -139,6 +141,14 @@ async function elapsed(page) {
     for (const m of performance.getEntriesByType('measure')) {
       if (m.name.startsWith('qs:') && m.startTime >= t0 && m.startTime <= t1) {
         spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+      }
+    }
+    // The usage metrics the interaction had to fetch (runs not cached
+    // yet): request to response end, and when the last answer came.
+    for (const r of performance.getEntriesByType('resource')) {
+      if (r.name.includes('/metrics?') && r.startTime >= t0 && r.startTime <= t1) {
+        spans['qs:net:metrics'] = (spans['qs:net:metrics'] ?? 0) + (r.responseEnd - r.startTime);
+        spans['qs:net:metrics-done-at'] = Math.max(spans['qs:net:metrics-done-at'] ?? 0, r.responseEnd - t0);
       }
     }
     return { dt: t1 - t0, spans };

@@ -28,19 +28,38 @@ try {
   await app.waitForState('ready');
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });
-    // Charts draw when they come into view: scroll each into view (and
-    // back to the top), then wait until every one is drawn, fits its panel
-    // (Plotly follows window resizes, debounced) and the app is ready.
-    for (const box of await app.page.locator('.qs-chart-box').all()) await box.scrollIntoViewIfNeeded();
-    await app.page.evaluate(() => window.scrollTo(0, 0));
-    await app.page.waitForFunction(
-      () =>
-        document.documentElement.getAttribute('data-app-state') === 'ready' &&
-        [...document.querySelectorAll('.qs-chart-box')].every((b) => b.getAttribute('data-drawn') === 'true') &&
-        [...document.querySelectorAll('.js-plotly-plot')].every(
-          (el) => el._fullLayout && Math.abs(el._fullLayout.width - el.clientWidth) <= 1,
-        ),
+    // Plotly follows window resizes (debounced): wait until every graph
+    // fits its panel. Charts draw when they come into view: scroll to each
+    // and wait until its canvas is painted for its plot area at this size,
+    // then back to the top.
+    const page = app.page;
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.js-plotly-plot')].every(
+        (el) => el._fullLayout && Math.abs(el._fullLayout.width - el.clientWidth) <= 1,
+      ),
     );
+    for (const box of await page.locator('.qs-chart-box').all()) {
+      await box.scrollIntoViewIfNeeded();
+      await box.evaluate((b) =>
+        new Promise((resolve) => {
+          const done = () => {
+            const el = b.querySelector('.js-plotly-plot');
+            const c = el?.querySelector('canvas.qs-marks');
+            const dpr = Math.min(Math.max(window.devicePixelRatio, 1), 2);
+            return (
+              b.getAttribute('data-drawn') === 'true' &&
+              document.documentElement.getAttribute('data-app-state') === 'ready' &&
+              c &&
+              c.width === Math.round(el._fullLayout._size.w * dpr)
+            );
+          };
+          const poll = () => (done() ? resolve() : requestAnimationFrame(poll));
+          poll();
+        }),
+      );
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-app-state') === 'ready');
     const file = path.join(outDir, `page-${width}x${height}.png`);
     await app.page.screenshot({ path: file, fullPage: true });
     const viewportFile = path.join(outDir, `view-${width}x${height}.png`);
