@@ -7,6 +7,7 @@
 //! control panel; every panel uses `panel`; `controls` uses `filters` and
 //! `saved_views`, which uses `grouping_editor`.
 
+mod chart;
 mod chart_panels;
 mod controls;
 mod dashboard;
@@ -14,6 +15,7 @@ mod filters;
 mod grouping_editor;
 mod header;
 mod insights;
+mod legend;
 mod links;
 mod panel;
 mod runs;

@@ -6,11 +6,13 @@
 //!
 //! ```text
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
-//!                                     readiness (data-app-state) ◀─┘    └─▶ metrics ─▶ insights
+//!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
+//!                                                                       └─▶ legend
 //! ```
 
 pub mod analysis;
 pub mod insights;
+pub mod legend;
 pub mod loader;
 pub mod metrics;
 pub mod notices;
@@ -21,6 +23,7 @@ pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
 pub use insights::Insights;
+pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
 pub use notices::Notices;
@@ -76,5 +79,6 @@ pub fn provide(config: Config, source: Source) {
     let ready = Readiness::provide(view, data, queues);
     let metrics = Metrics::provide(source, queues, analysis, ready);
     Insights::provide(analysis, view, metrics, (source, queues, ready));
+    Legend::provide(view, analysis);
     provide_context(config);
 }

@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { openApp, startDemoBackend, FIXTURES, HOUR, TIMEOUT_MS } from './harness.mjs';
-import { afterAction, reload, tableRows, wallClockMs } from './monitor-helpers.mjs';
+import { afterAction, chartView, reload, tableRows } from './monitor-helpers.mjs';
 
 const FROM = '2026-11-21T00:00:00Z';
 const TO = '2026-11-22T00:00:00Z';
@@ -222,10 +222,11 @@ test('clicking an idle window shows it: the URL range, the charts, the insights 
   assert.equal(url.searchParams.get('bucket'), '1h');
   // Job runs spans the window; job status has its buckets (the first one
   // holds `from`).
-  const x = await page.$eval('[data-panel="job-runs"] .js-plotly-plot', (el) => el._fullLayout.xaxis.range);
-  assert.deepEqual(x.map(wallClockMs), [Date.parse(sat(9, 40)), Date.parse(sat(12))]);
-  const status = await app.traces('job-status');
-  assert.deepEqual(status[0].x.map(wallClockMs), [9, 10, 11].map((h) => Date.parse(sat(h))));
+  const { x } = await chartView(app, 'job-runs');
+  assert.deepEqual(x, [Date.parse(sat(9, 40)), Date.parse(sat(12))]);
+  const status = await app.inspect('job-status');
+  assert.deepEqual(status[0].x, [9, 10, 11].map((h) => sat(h)));
+  await page.evaluate(() => window.scrollTo(0, 0));
   // Nothing ran in it: the whole window is one idle window now.
   assert.deepEqual(
     (await items(page, 'idle-window')).map((w) => [w.start, w.end, w.seconds]),
@@ -257,7 +258,7 @@ test('clicking a group filters the view to it; clicking an under-used run select
     (await items(page, 'who-waits')).map((w) => [w.group, w.seconds, w.count]),
     [['grace', String(330 * 60), '2']],
   );
-  const queued = await app.traces('queued-time');
+  const queued = await app.inspect('queued-time');
   assert.deepEqual(queued.map((tr) => tr.name), ['grace']);
 
   // Back to everyone, then select the most under-used run.
@@ -265,7 +266,7 @@ test('clicking a group filters the view to it; clicking an under-used run select
   await afterAction(app, () => page.click('[data-insight="under-used"] >> nth=0'));
   const rows = await tableRows(page, 'selection');
   assert.deepEqual(rows.map((r) => r.id), ['i-g1']);
-  const gpu = await app.traces('gpu-util');
+  const gpu = await app.inspect('gpu-util');
   assert.deepEqual(gpu.map((tr) => tr.name), ['run-g1']);
   assert.deepEqual(gpu[0].y, [2, 3, 4]);
 });
@@ -414,5 +415,5 @@ test('under-used GPUs: cancel stops the batches after the one in flight; the res
     `Load the usage of the other ${left.toLocaleString('en-US')} runs`,
   );
   // The usage charts were not touched: still their 50 most recent runs.
-  assert.equal((await app.traces('gpu-util')).length, 50);
+  assert.equal((await app.inspect('gpu-util')).length, 50);
 });
