@@ -1,12 +1,15 @@
 //! Usage series for the CPU and GPU charts: fetched lazily for the runs in
 //! view (the brushed runs, else the most recent), at most 100 run ids a
-//! request, and cached per run until the queue changes.
+//! request, and cached per run until the queue changes. A newer fetch
+//! aborts the one in flight; answers are kept only for the queue they were
+//! asked for, and only the newest fetch sets or clears the error
+//! (issue #10 row 5).
 
 use super::{Analysis, Queues, Readiness, SourceCtx};
 use leptos::prelude::*;
 use queuescope_core::analysis::RunBar;
 use queuescope_core::parse::Series;
-use queuescope_core::Job;
+use queuescope_core::{Job, SkipReport};
 use std::collections::{HashMap, HashSet};
 
 /// Runs shown when no brush is active.
@@ -20,14 +23,22 @@ pub type Cache = HashMap<String, Vec<Series>>;
 /// The usage data of the runs in view.
 #[derive(Clone, Copy)]
 pub struct Metrics {
-    /// Series fetched so far.
+    /// Series fetched so far, of [`Metrics::queue`]'s runs.
     pub cache: RwSignal<Cache>,
     /// The runs in view: (job index, group), in the order drawn.
     pub in_view: Memo<Vec<(u32, u16)>>,
-    /// The last fetch failed with this message.
+    /// The newest fetch failed with this message.
     pub error: RwSignal<Option<String>>,
-    /// A fetch is in flight.
+    /// The newest fetch is in flight.
     pub loading: RwSignal<bool>,
+    /// Series of this queue skipped as malformed (SPEC §2: reported).
+    pub skipped: RwSignal<SkipReport>,
+    /// The queue the cache, error and skips belong to.
+    queue: StoredValue<Option<String>>,
+    /// Fetches started so far: the number of the newest (see [`Metrics::fetch`]).
+    newest: StoredValue<u64>,
+    /// The newest fetch, to abort when a newer one supersedes it.
+    in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
 }
 
 /// The runs in view. Without a brush the [`RECENT_RUNS`] most recent runs;
@@ -75,17 +86,34 @@ impl Metrics {
             in_view,
             error: RwSignal::new(None),
             loading: RwSignal::new(false),
+            skipped: RwSignal::new(SkipReport::default()),
+            queue: StoredValue::new(None),
+            newest: StoredValue::new(0),
+            in_flight: StoredValue::new_local(None),
         };
-        // A new queue empties the cache.
+        // Another queue: what was fetched, failed or skipped was the old
+        // queue's, and so is any fetch in flight.
         Effect::new(move |_| {
-            queues.current.track();
-            m.cache.set(Cache::new());
+            let q = queues.current.get();
+            if m.queue.with_value(|old| *old != q) {
+                m.supersede();
+                m.queue.set_value(q);
+                m.cache.set(Cache::new());
+                m.skipped.set(SkipReport::default());
+                m.error.set(None);
+                m.loading.set(false);
+            }
         });
         Effect::new(move |_| {
             let Some(l) = a.prepared.get() else { return };
             let Some(queue) = queues.current.get() else {
                 return;
             };
+            // Until the new queue's jobs arrive, the runs on screen are the
+            // old queue's: never ask this queue for their run ids.
+            if l.queue != queue {
+                return;
+            }
             let missing: Vec<Job> = in_view.with(|v| {
                 m.cache.with_untracked(|c| {
                     v.iter()
@@ -103,14 +131,39 @@ impl Metrics {
         m
     }
 
-    /// Fetches the series of `missing` into the cache.
+    /// Aborts the fetch in flight and makes every earlier fetch stale.
+    fn supersede(self) {
+        if let Some(c) = self.in_flight.get_value() {
+            c.abort();
+        }
+        self.in_flight.set_value(None);
+        self.newest.update_value(|n| *n += 1);
+    }
+
+    /// Fetches the series of `missing` (of `queue`) into the cache. It
+    /// supersedes the fetch in flight: the runs that one asked for are
+    /// still missing from the cache, so `missing` asks for them again.
+    /// What comes back is kept only for the queue it was asked for; an
+    /// answer to a superseded fetch may still fill the cache (its series
+    /// are right for their runs) but never sets the error or clears it,
+    /// so a stale failure never covers a newer success.
     fn fetch(self, source: SourceCtx, ready: Readiness, queue: String, missing: Vec<Job>) {
+        self.supersede();
+        let mine = self.newest.get_value();
+        let ctrl = web_sys::AbortController::new().ok();
+        self.in_flight.set_value(ctrl.clone());
         let s = source.get();
         self.loading.set(true);
         ready.busy(true);
         leptos::task::spawn_local(async move {
-            match s.metrics(&queue, &missing, None).await {
-                Ok((series, _skipped)) => {
+            let signal = ctrl.as_ref().map(|c| c.signal());
+            let result = s.metrics(&queue, &missing, signal.as_ref()).await;
+            let same_queue = self
+                .queue
+                .with_value(|q| q.as_deref() == Some(queue.as_str()));
+            let newest = self.newest.get_value() == mine;
+            match result {
+                Ok((series, skipped)) if same_queue => {
                     self.cache.update(|c| {
                         for id in missing.iter().filter_map(|j| j.run_id.clone()) {
                             c.entry(id).or_default();
@@ -119,11 +172,20 @@ impl Metrics {
                             c.entry(s.run_id.clone()).or_default().push(s);
                         }
                     });
-                    self.error.set(None);
+                    if !skipped.is_empty() {
+                        self.skipped.update(|k| k.merge(skipped));
+                    }
+                    if newest {
+                        self.error.set(None);
+                    }
                 }
-                Err(e) => self.error.set(Some(e.to_string())),
+                Err(e) if same_queue && newest => self.error.set(Some(e.to_string())),
+                _ => {}
             }
-            self.loading.set(false);
+            if newest {
+                self.in_flight.set_value(None);
+                self.loading.set(false);
+            }
             ready.busy(false);
         });
     }
