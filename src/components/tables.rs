@@ -18,18 +18,17 @@ const LONG_MESSAGE: usize = 140;
 /// Names and ids longer than this are clipped in a cell (the whole text is
 /// its tooltip): a backend may send 4 KB of them.
 const LONG_CELL: usize = 48;
+/// Texts up to this many characters show whole in a `.qs-cell`.
+const FITS_CELL: usize = 24;
 
-/// A cell's text, clipped to [`LONG_CELL`] characters with the whole text
-/// as its tooltip when longer (text nodes only: strings from the backend
-/// are never HTML).
+/// A cell's text, clipped to [`LONG_CELL`] characters, in a span the
+/// stylesheet keeps to a column's width (`.qs-cell`, an ellipsis past it);
+/// the whole text is its tooltip whenever it may not show whole (text
+/// nodes only: strings from the backend are never HTML).
 fn cell_text(text: &str) -> AnyView {
     let shown = queuescope_core::text::clip(text, LONG_CELL);
-    if shown.len() == text.len() {
-        view! { <span>{text.to_string()}</span> }.into_any()
-    } else {
-        view! { <span class="qs-clip" title=text.to_string()>{shown.into_owned()}</span> }
-            .into_any()
-    }
+    let title = (text.chars().count() > FITS_CELL).then(|| text.to_string());
+    view! { <span class="qs-cell" title=title>{shown.into_owned()}</span> }.into_any()
 }
 
 /// Columns of the selection table: (column, header, numeric).
