@@ -146,7 +146,8 @@ impl Metrics {
     /// What comes back is kept only for the queue it was asked for; an
     /// answer to a superseded fetch may still fill the cache (its series
     /// are right for their runs) but never sets the error or clears it,
-    /// so a stale failure never covers a newer success.
+    /// so a stale failure never covers a newer success, and its skipped
+    /// series are counted by the newer fetch.
     fn fetch(self, source: SourceCtx, ready: Readiness, queue: String, missing: Vec<Job>) {
         self.supersede();
         let mine = self.newest.get_value();
@@ -172,10 +173,13 @@ impl Metrics {
                             c.entry(s.run_id.clone()).or_default().push(s);
                         }
                     });
-                    if !skipped.is_empty() {
-                        self.skipped.update(|k| k.merge(skipped));
-                    }
+                    // Only the newest fetch counts skipped series: it asked
+                    // again for every run a superseded one had not cached,
+                    // so counting both would count a series twice.
                     if newest {
+                        if !skipped.is_empty() {
+                            self.skipped.update(|k| k.merge(skipped));
+                        }
                         self.error.set(None);
                     }
                 }
