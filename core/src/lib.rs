@@ -13,9 +13,11 @@ pub mod analysis;
 pub mod contract;
 pub mod demo;
 pub mod field;
+pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod prefs;
+pub mod text;
 pub mod time;
 pub mod view;
 

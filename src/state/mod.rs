@@ -70,6 +70,7 @@ impl<T> Deref for Shared<T> {
 /// context (the config too).
 pub fn provide(config: Config, source: Source) {
     let notices = Notices::provide();
+    notices.extend(config.notices.iter().cloned());
     let prefs = Prefs::provide(notices);
     let view = ViewState::provide(notices, prefs);
     let source = SourceCtx::provide(source);
