@@ -112,8 +112,8 @@ fn tip_at(a: Analysis, index: Memo<Shared<LaneIndex>>, p: Pointer) -> Option<Tip
     Some(Tip {
         x: p.client_x,
         y: p.client_y,
-        job_id: job.id.clone(),
-        lines: render::run_tip(job, bar, &zone),
+        job_id: job.id.to_string(),
+        lines: render::run_tip(&job, bar, &zone),
     })
 }
 

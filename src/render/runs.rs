@@ -8,8 +8,9 @@ use crate::format::{duration, short_time};
 use plotly::common::{HoverInfo, Line, Mode, Title};
 use plotly::layout::{Axis, DragMode, HoverMode, ItemClick};
 use plotly::{Plot, Scatter};
+use queuescope_core::analysis::JobRef;
 use queuescope_core::analysis::{Groups, RasterWindow, RunBar, RunLayout, Zone};
-use queuescope_core::{Job, Ms};
+use queuescope_core::Ms;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -134,15 +135,15 @@ pub fn job_runs(
 
 /// The hover card of a run on Job runs: plain text lines (the page shows
 /// them as text, so nothing needs escaping).
-pub fn run_tip(job: &Job, bar: &RunBar, zone: &Zone) -> Vec<String> {
+pub fn run_tip(job: &JobRef<'_>, bar: &RunBar, zone: &Zone) -> Vec<String> {
     vec![
         format!(
             "{} · {}",
-            job.run_name.as_deref().unwrap_or("(unnamed run)"),
-            job.run_id.as_deref().unwrap_or(&job.id)
+            job.run_name.unwrap_or("(unnamed run)"),
+            job.run_id.unwrap_or(job.id)
         ),
         format!("launch job: {}", job.job),
-        format!("user: {}", job.user.as_deref().unwrap_or("(none)")),
+        format!("user: {}", job.user.unwrap_or("(none)")),
         format!(
             "{} → {} ({})",
             short_time(bar.start, zone.offset_at(bar.start)),

@@ -90,8 +90,8 @@ impl Metrics {
                 m.cache.with_untracked(|c| {
                     v.iter()
                         .filter_map(|(j, _)| l.prepared.get(*j as usize))
-                        .filter(|job| job.run_id.as_ref().is_some_and(|id| !c.contains_key(id)))
-                        .cloned()
+                        .filter(|job| job.run_id.is_some_and(|id| !c.contains_key(id)))
+                        .map(|job| job.to_job())
                         .collect()
                 })
             });

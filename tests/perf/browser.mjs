@@ -18,9 +18,14 @@
 //
 //   load      navigation start -> first ready, split by the app's
 //             performance marks (qs-config, qs-source, qs-fetch-start,
-//             qs-data, qs-prepared, qs-ready) and the resource timings of
-//             the jobs pages (network vs. parse between pages) and of the
-//             usage metrics requests;
+//             qs-data, qs-prepared, qs-ready), the resource timings of
+//             the jobs pages (network, the gaps between pages) and of the
+//             usage metrics requests, and the app's per-page spans
+//             (qs:page-envelope, qs:page-records: reading the pages in
+//             wasm, overlapping the next page's download);
+//   memory    the wasm linear memory (WebAssembly.Memory buffer size, which
+//             only ever grows: the high-water mark) after the first ready
+//             and after all interactions;
 //   regroup   select[name=group] change (project <-> user);
 //   filter    one user checkbox on, then off again;
 //   brush     a real mouse drag (Plotly select) over ~1 day of Job runs,
@@ -62,7 +67,19 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const ms = (x) => (x === undefined || x === null ? '—' : `${Math.round(x)} ms`);
+const ms = (x) => (x === undefined || x === null || Number.isNaN(x) ? '—' : `${Math.round(x)} ms`);
+const mb = (x) => (x === undefined || x === null ? '—' : `${(x / 1e6).toFixed(1)} MB`);
+
+/**
+ * Runs in the page before its scripts: keeps the wasm instance's exports
+ * trunk's loader announces (`TrunkApplicationStarted`), for the memory size.
+ */
+const MEMORY_HOOK = `addEventListener('TrunkApplicationStarted', (e) => { window.__qsWasm = e.detail?.wasm; });`;
+
+/** Bytes of the app's wasm linear memory now (null when not found). */
+function wasmMemory(page) {
+  return page.evaluate(() => window.__qsWasm?.memory?.buffer?.byteLength ?? null);
+}
 
 /** A stand-in for node:test's `t`: cleanups run in reverse at the end. */
 function scope(name) {
@@ -208,7 +225,7 @@ async function loadTimings(page) {
   });
 }
 
-function summariseLoad(t) {
+function summariseLoad(t, spans = {}) {
   const first = (name) => t.marks[name]?.[0];
   const data = first('qs-data');
   const ready = (t.marks['qs-ready'] ?? []).find((x) => x >= (data ?? 0));
@@ -223,6 +240,7 @@ function summariseLoad(t) {
   const wasm = t.res.find((r) => r.name.endsWith('.wasm'));
   const plotly = t.res.find((r) => r.name.includes('plotly'));
   const lastPage = pages.at(-1)?.end;
+  const reading = (spans['qs:page-envelope'] ?? 0) + (spans['qs:page-records'] ?? 0);
   return {
     total: ready,
     wasmLoaded: wasm?.end,
@@ -232,12 +250,18 @@ function summariseLoad(t) {
     pages: pages.length,
     network,
     parse: between,
+    // Reading the pages in wasm (the app's spans; 0 before they existed).
+    reading,
+    // First page requested -> last page's response end: the download,
+    // with whatever reading did not overlap it.
+    pagesWall: pages.length ? lastPage - pages[0].start : undefined,
     data,
     prepared: first('qs-prepared'),
     lastPage,
     metricsRequests: metrics.length,
     metricsTime: metrics.reduce((s, m) => s + (m.end - m.start), 0),
     dataToReady: ready - data,
+    dataToPrepared: first('qs-prepared') ? first('qs-prepared') - data : undefined,
     lastPageToReady: ready - lastPage,
     preparedToReady: first('qs-prepared') ? ready - first('qs-prepared') : undefined,
   };
@@ -286,11 +310,11 @@ async function scenario(jobs) {
   const out = { jobs };
   try {
     const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', String(jobs), '--page-size', '5000']);
-    const app = await openApp(t, { config: { api_base: api }, query: QUERY });
+    const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: MEMORY_HOOK });
     await app.waitForState('ready');
     log(`${jobs}: loaded`);
     const { page } = app;
-    out.load = summariseLoad(await loadTimings(page));
+    out.memory = { afterReady: await wasmMemory(page) };
     out.loadSpans = await page.evaluate(() => {
       const spans = {};
       for (const m of performance.getEntriesByType('measure')) {
@@ -298,6 +322,7 @@ async function scenario(jobs) {
       }
       return spans;
     });
+    out.load = summariseLoad(await loadTimings(page), out.loadSpans);
     out.view = await page.evaluate(() => ({
       summary: [...document.querySelectorAll('[data-summary] .qs-figure')].map((f) => f.innerText.replace(/\s+/g, ' ')),
       runs: document.querySelector('[data-panel="job-runs"] .qs-sub')?.innerText,
@@ -336,6 +361,7 @@ async function scenario(jobs) {
         }
       }
     }
+    out.memory.afterAll = await wasmMemory(page);
     out.median = Object.fromEntries(Object.entries(rep).filter(([, v]) => v.length).map(([k, v]) => [k, median(v)]));
 
     if (PROFILE && !stopped) {
@@ -366,13 +392,16 @@ function report(r) {
       `fetch start ${ms(l.fetchStart)}`,
   );
   console.log(
-    `      ${l.pages} job pages: network ${ms(l.network)}, parse between/after pages ${ms(l.parse)}; ` +
+    `      ${l.pages} job pages: first request -> last response ${ms(l.pagesWall)}; network ${ms(l.network)} summed, ` +
+      `gaps between/after pages ${ms(l.parse)}, reading in wasm ${ms(l.reading)} (qs:page-* spans); ` +
       `qs-data ${ms(l.data)}, qs-prepared ${ms(l.prepared)}`,
   );
   console.log(
-    `      data -> ready ${ms(l.dataToReady)} (last page -> ready ${ms(l.lastPageToReady)}, prepared -> ready ${ms(l.preparedToReady)}); ` +
+    `      data -> ready ${ms(l.dataToReady)} (data -> prepared ${ms(l.dataToPrepared)}, prepared -> ready ${ms(l.preparedToReady)}; ` +
+      `last page's response -> ready ${ms(l.lastPageToReady)}); ` +
       `${l.metricsRequests} metrics requests (${ms(l.metricsTime)} summed)`,
   );
+  console.log(`memory: wasm linear memory ${mb(r.memory?.afterReady)} after the first ready, ${mb(r.memory?.afterAll)} after the interactions`);
   console.log(`brush selects: ${r.brushed}`);
   if (r.stopped) console.log(`STOPPED at ${r.stopped}`);
   const spanText = (spans) =>

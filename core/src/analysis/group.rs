@@ -171,7 +171,7 @@ pub fn group(prep: &Prepared, sel: &Selection, by: &GroupBy) -> Groups {
             let keys = sel
                 .0
                 .iter()
-                .map(|&i| u32::from(prep.current.get(i as usize).copied().unwrap_or(0)))
+                .map(|&i| u32::from(prep.current(i as usize)))
                 .collect();
             (keys, state_names)
         }
@@ -343,15 +343,13 @@ fn custom_keys<'a>(
                         t.get(id).or(t.last()).copied().unwrap_or(false)
                     }
                     None => {
-                        let job = prep.get(i);
                         let v = match r.field {
-                            RuleField::Field(Field::State) => prep
-                                .current
-                                .get(i)
-                                .and_then(|&s| states.get(s as usize).copied()),
-                            RuleField::RunName => job.and_then(|j| j.run_name.as_deref()),
-                            RuleField::RunId => job.and_then(|j| j.run_id.as_deref()),
-                            RuleField::JobId => job.map(|j| j.id.as_str()),
+                            RuleField::Field(Field::State) => {
+                                states.get(usize::from(prep.current(i))).copied()
+                            }
+                            RuleField::RunName => prep.run_name(i),
+                            RuleField::RunId => prep.run_id(i),
+                            RuleField::JobId => (i < prep.len()).then(|| prep.id(i)),
                             _ => None,
                         };
                         r.test(v.unwrap_or(NONE_NAME))

@@ -4,7 +4,7 @@
 //! each step and recompute only what depends on the control that moved:
 //!
 //! ```text
-//! Dataset ──Prepared::new──▶ Prepared            (once per data load)
+//! pages ──PreparedBuilder──▶ Prepared            (once per data load, page by page)
 //! Prepared + Filters + range ──select──▶ Selection
 //! Selection + GroupBy ──group──▶ Groups
 //! Selection (+ Groups) + BucketGrid ──▶ job_status, queued_time
@@ -30,7 +30,7 @@ pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
 pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
-pub use prepared::{Prepared, NONE_NAME};
+pub use prepared::{JobRef, Prepared, PreparedBuilder, NONE_NAME};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
     brush_select, raster_runs, run_layout, Brush, LaneIndex, RasterWindow, RunBar, RunLayout,

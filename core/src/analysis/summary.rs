@@ -42,22 +42,18 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
         let i = j as usize;
         if let Some((s, _)) = prep.run_span(i) {
             if range.contains(s) {
-                let enq = prep.lifetime.get(i).map_or(s, |l| l.0);
+                let enq = prep.lifetime(i).0;
                 waits.push(s - enq);
             }
         }
         queued += prep
             .waiting_spans(i)
-            .iter()
-            .map(|&(s, e)| range.overlap(s, e))
+            .map(|(s, e)| range.overlap(s, e))
             .sum::<Ms>();
-        if let Some(at) = prep.ended.get(i).copied().flatten() {
+        if let Some(at) = prep.ended(i) {
             if range.contains(at) {
                 ended += 1;
-                let state = prep
-                    .current
-                    .get(i)
-                    .and_then(|&s| prep.states.get(s as usize));
+                let state = prep.states.get(usize::from(prep.current(i)));
                 if matches!(state, Some(JobState::Failed | JobState::Crashed)) {
                     failed += 1;
                 }
