@@ -16,6 +16,7 @@ pub mod field;
 pub mod model;
 pub mod parse;
 pub mod prefs;
+pub mod sort;
 pub mod time;
 pub mod view;
 

@@ -50,8 +50,10 @@ fn runs_in_view(bars: &[RunBar], brushed: Option<&[u32]>) -> Vec<(u32, u16)> {
     while cut > 0 && cut < bars.len() && bars[cut - 1].start == bars[cut].start {
         cut -= 1;
     }
-    let mut recent = bars.split_off(cut);
-    recent.sort_by(|x, y| y.start.cmp(&x.start).then(x.job.cmp(&y.job)));
+    let recent = bars.split_off(cut);
+    let mut recent = queuescope_core::sort::sort_vec(recent, &|x, y| {
+        y.start.cmp(&x.start).then(x.job.cmp(&y.job))
+    });
     recent.truncate(limit);
     if brushed.is_some() {
         // The brushed runs in start order.

@@ -227,14 +227,17 @@ fn finish(keys: &[u32], key_names: &[&str]) -> Groups {
             *c += 1;
         }
     }
-    let mut order: Vec<usize> = (0..names.len())
+    let mut order: Vec<u32> = (0..names.len())
         .filter(|&n| counts.get(n).is_some_and(|&c| c > 0))
+        .filter_map(|n| u32::try_from(n).ok())
         .collect();
-    order.sort_by(|&a, &b| {
+    crate::sort::sort_indices(&mut order, &|a, b| {
+        let (a, b) = (a as usize, b as usize);
         counts[b]
             .cmp(&counts[a])
             .then_with(|| names[a].cmp(names[b]))
     });
+    let order: Vec<usize> = order.into_iter().map(|n| n as usize).collect();
     let max = usize::from(u16::MAX);
     let mut out_names: Vec<String> = Vec::new();
     let mut rank = vec![0u16; names.len()];

@@ -264,7 +264,7 @@ impl Prepared {
     /// the subset have each, most frequent first (ties by name). Jobs without
     /// the field count under [`NONE_NAME`], which is also a valid filter value.
     pub fn facet_values(&self, field: Field, subset: &Selection) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = match self.field_column(field) {
+        let counts: Vec<(String, usize)> = match self.field_column(field) {
             Some(col) => count_column(col, subset),
             None => {
                 let mut n = vec![0usize; self.states.len()];
@@ -281,19 +281,17 @@ impl Prepared {
                     .collect()
             }
         };
-        sort_by_count(&mut counts);
-        counts
+        sort_by_count(counts)
     }
 
     /// The values of one label key among `subset`, like [`Prepared::facet_values`].
     pub fn label_values(&self, key: &str, subset: &Selection) -> Vec<(String, usize)> {
-        let mut counts = match self.labels.get(key) {
+        let counts = match self.labels.get(key) {
             Some(col) => count_column(col, subset),
             None if subset.0.is_empty() => Vec::new(),
             None => vec![(NONE_NAME.to_string(), subset.0.len())],
         };
-        sort_by_count(&mut counts);
-        counts
+        sort_by_count(counts)
     }
 
     /// Every label key that occurs in the data, sorted (for `label:KEY` grouping).
@@ -556,6 +554,6 @@ fn count_column(col: &Column, subset: &Selection) -> Vec<(String, usize)> {
     out
 }
 
-fn sort_by_count(v: &mut [(String, usize)]) {
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+fn sort_by_count(v: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    crate::sort::sort_vec(v, &|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)))
 }

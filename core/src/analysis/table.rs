@@ -124,8 +124,8 @@ pub fn table_page(
     offset: usize,
     limit: usize,
 ) -> (usize, Vec<TableRow>) {
-    let mut keys: Vec<Key<'_>> = jobs.iter().filter_map(|&j| Key::new(prep, j)).collect();
-    keys.sort_by(|a, b| {
+    let keys: Vec<Key<'_>> = jobs.iter().filter_map(|&j| Key::new(prep, j)).collect();
+    let keys = crate::sort::sort_vec(keys, &|a, b| {
         let primary = compare(a, b, sort);
         let primary = if ascending {
             primary

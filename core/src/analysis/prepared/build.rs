@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 use super::{Column, Prepared, NO_VALUE};
 use crate::model::{Dataset, JobState, Ms};
 use crate::parse::{JobsPageText, Record, SkipReport};
+use crate::sort::{sort_indices, sort_vec, sorted_indices};
 
 /// The fields of one job about to be appended, borrowed from its record.
 struct Fields<'r> {
@@ -334,11 +335,8 @@ fn state_id(states: &mut Vec<JobState>, s: &str) -> u16 {
 /// Sorts a column's names and renumbers its jobs' ids.
 fn sort_column(col: &mut Column) {
     let names = std::mem::take(&mut col.names);
-    let mut order: Vec<u32> = (0..names.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
     let name = |i: u32| names.get(i as usize).map_or("", String::as_str);
-    order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+    let order = sorted_indices(names.len(), &|a, b| name(a).cmp(name(b)));
     let mut remap = vec![NO_VALUE; names.len()];
     for (new, &old) in order.iter().enumerate() {
         if let Some(r) = remap.get_mut(old as usize) {
@@ -364,8 +362,12 @@ fn sort_unknown_states(p: &mut Prepared) {
     if unknown.windows(2).all(|w| w[0].as_str() <= w[1].as_str()) {
         return;
     }
-    let mut order: Vec<usize> = (k..p.states.len()).collect();
-    order.sort_by(|&a, &b| p.states[a].as_str().cmp(p.states[b].as_str()));
+    let name = |i: u32| p.states.get(i as usize).map_or("", JobState::as_str);
+    let mut order: Vec<u32> = (k..p.states.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    sort_indices(&mut order, &|a, b| name(a).cmp(name(b)));
+    let order: Vec<usize> = order.into_iter().map(|i| i as usize).collect();
     let mut remap: Vec<u16> = (0..p.states.len())
         .map(|i| u16::try_from(i).unwrap_or(0))
         .collect();
@@ -385,8 +387,7 @@ fn sort_unknown_states(p: &mut Prepared) {
 /// Rank of each job id in byte order.
 fn rank_ids(p: &Prepared) -> Vec<u32> {
     let n = p.len();
-    let mut order: Vec<u32> = (0..n).filter_map(|i| u32::try_from(i).ok()).collect();
-    order.sort_unstable_by(|&a, &b| p.id(a as usize).cmp(p.id(b as usize)));
+    let order = sorted_indices(n, &|a, b| p.id(a as usize).cmp(p.id(b as usize)));
     let mut rank = vec![0u32; n];
     for (r, i) in order.into_iter().enumerate() {
         if let Some(slot) = rank.get_mut(i as usize) {
@@ -398,20 +399,22 @@ fn rank_ids(p: &Prepared) -> Vec<u32> {
 
 /// Jobs with a positive-length run, by (run start, id rank).
 fn run_order(p: &Prepared) -> Vec<u32> {
-    let mut order: Vec<(Ms, u32, u32)> = (0..p.len())
+    let runs: Vec<(Ms, u32, u32)> = (0..p.len())
         .filter_map(|i| {
             let (s, e) = p.run_span(i)?;
             let rank = p.id_rank.get(i).copied().unwrap_or(0);
             (e > s).then_some((s, rank, u32::try_from(i).ok()?))
         })
         .collect();
-    order.sort_unstable();
-    order.into_iter().map(|(_, _, i)| i).collect()
+    sort_vec(runs, &|a, b| a.cmp(b))
+        .into_iter()
+        .map(|(_, _, i)| i)
+        .collect()
 }
 
 /// All errors, newest first, ties by job id rank then list position.
 fn error_order(p: &Prepared) -> Vec<(Ms, u32, u32)> {
-    let mut all: Vec<(Ms, u32, u32, u32)> = (0..p.len())
+    let all: Vec<(Ms, u32, u32, u32)> = (0..p.len())
         .flat_map(|i| {
             let rank = p.id_rank.get(i).copied().unwrap_or(0);
             let i = u32::try_from(i).unwrap_or(u32::MAX);
@@ -420,8 +423,12 @@ fn error_order(p: &Prepared) -> Vec<(Ms, u32, u32)> {
                 .map(move |(k, (at, _))| (at, rank, u32::try_from(k).unwrap_or(u32::MAX), i))
         })
         .collect();
-    all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    all.into_iter().map(|(at, _, k, i)| (at, i, k)).collect()
+    sort_vec(all, &|a, b| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    })
+    .into_iter()
+    .map(|(at, _, k, i)| (at, i, k))
+    .collect()
 }
 
 /// Gives back the spare capacity of the page-by-page growth.
