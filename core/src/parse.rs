@@ -13,7 +13,6 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::error::Category;
 use serde_json::value::RawValue;
-use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -168,11 +167,10 @@ pub fn read_jobs_page(body: &str) -> Result<JobsPageText<'_>, ParseError> {
 
 /// A string field of a raw record, if it has one (for examples in reports).
 fn raw_field(raw: &RawValue, field: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Map<String, Value>>(raw.get())
+    serde_json::from_str::<BTreeMap<Cow<str>, &RawValue>>(raw.get())
         .ok()?
-        .get(field)?
-        .as_str()
-        .map(str::to_string)
+        .get(field)
+        .and_then(|v| serde_json::from_str(v.get()).ok())
 }
 
 /// Short reason for a serde error, without line/column noise (records are values).
