@@ -62,3 +62,18 @@ as_root() {
     die "need root for: $* (run as root, or install it by hand)"
   fi
 }
+
+# end_pids PID...: SIGTERM to each PID, up to 5 s for them to exit, then
+# SIGKILL. Only ever given the PIDs a script started itself (never a name).
+end_pids() {
+  [ $# -gt 0 ] || return 0
+  kill "$@" 2>/dev/null || true
+  local pid alive
+  for _ in $(seq 1 50); do
+    alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && return 0
+    sleep 0.1
+  done
+  kill -9 "$@" 2>/dev/null || true
+}

@@ -5,6 +5,9 @@
 #   scripts/run.sh                 demo mode: built-in demo data, no backend
 #   scripts/run.sh --backend       also starts demo-backend (the reference
 #                                  REST server) and points the app at it
+#   scripts/run.sh --bridge CONFIG also starts queuescope-bridge with CONFIG
+#                                  (real Slurm / Ray / W&B sources, see
+#                                  bridge/README.md) and points the app at it
 #   QUEUESCOPE_CONFIG=my.json scripts/run.sh
 #                                  serves my.json as the app's config.json
 #                                  (a real backend: SPEC section 4 fields)
@@ -17,11 +20,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 
 backend=0
+bridge_config=""
 port=8080
 backend_args=(--seed 42 --jobs 3000)
 while [ $# -gt 0 ]; do
   case "$1" in
     --backend) backend=1 ;;
+    --bridge)
+      bridge_config="${2:?--bridge needs a config file (see bridge/README.md)}"
+      [ -f "$bridge_config" ] || die "no such bridge config: $bridge_config"
+      bridge_config="$(realpath "$bridge_config")"
+      shift
+      ;;
     --port)
       port="${2:?--port needs a number}"
       shift
@@ -32,7 +42,7 @@ while [ $# -gt 0 ]; do
       break
       ;;
     -h | --help)
-      sed -n '2,14p' "$0"
+      sed -n '2,17p' "$0"
       exit 0
       ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -51,26 +61,51 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# start_server NAME OUT CMD...: starts a server that prints `listening on
+# URL` first, waits for that line and sets server_url (and backend_pid).
+start_server() {
+  local name="$1" out="$2"
+  shift 2
+  : >"$out"
+  "$@" >"$out" &
+  backend_pid=$!
+  server_url=""
+  for _ in $(seq 1 300); do
+    server_url="$(head -n 1 "$out" | grep -o 'http://[^[:space:]]*' || true)"
+    [ -n "$server_url" ] && return 0
+    kill -0 "$backend_pid" 2>/dev/null || die "$name exited before it printed its URL"
+    sleep 0.1
+  done
+  die "$name printed no URL within 30 s"
+}
+
+run_dir="$REPO/target/queuescope-run"
+[ "$backend" = 1 ] && [ -n "$bridge_config" ] && die "use either --backend or --bridge, not both"
+
+if [ -n "$bridge_config" ]; then
+  [ -z "${QUEUESCOPE_CONFIG:-}" ] || die "use either --bridge or QUEUESCOPE_CONFIG, not both"
+  log "building queuescope-bridge"
+  cargo build --release --locked -p queuescope-bridge
+  mkdir -p "$run_dir"
+  # Its log (stderr) stays on the terminal; secrets never appear in it.
+  start_server queuescope-bridge "$run_dir/bridge.out" \
+    "$TARGET_DIR/release/queuescope-bridge" --config "$bridge_config"
+  api_base="$server_url/api/v1"
+  printf '{"api_base": "%s", "title": "Queuescope (bridge)"}\n' "$api_base" >"$run_dir/config.json"
+  export QUEUESCOPE_CONFIG="$run_dir/config.json"
+  log "queuescope-bridge serves $api_base (pid $backend_pid); its cors_origins must list http://127.0.0.1:$port"
+fi
+
 if [ "$backend" = 1 ]; then
   [ -z "${QUEUESCOPE_CONFIG:-}" ] || die "use either --backend or QUEUESCOPE_CONFIG, not both"
   log "building demo-backend"
   cargo build --release --locked -p demo-backend
-  run_dir="$REPO/target/queuescope-run"
   mkdir -p "$run_dir"
-  : >"$run_dir/backend.out"
-  "$TARGET_DIR/release/demo-backend" --port 0 "${backend_args[@]}" >"$run_dir/backend.out" &
-  backend_pid=$!
   # The backend prints `listening on URL` as its first line once it
   # listens; the API lives under URL/api/v1.
-  api_base=""
-  for _ in $(seq 1 300); do
-    api_base="$(head -n 1 "$run_dir/backend.out" | grep -o 'http://[^[:space:]]*' || true)"
-    [ -n "$api_base" ] && break
-    kill -0 "$backend_pid" 2>/dev/null || die "demo-backend exited before it printed its URL"
-    sleep 0.1
-  done
-  [ -n "$api_base" ] || die "demo-backend printed no URL within 30 s"
-  api_base="$api_base/api/v1"
+  start_server demo-backend "$run_dir/backend.out" \
+    "$TARGET_DIR/release/demo-backend" --port 0 "${backend_args[@]}"
+  api_base="$server_url/api/v1"
   printf '{"api_base": "%s", "title": "Queuescope (demo-backend)"}\n' "$api_base" >"$run_dir/config.json"
   export QUEUESCOPE_CONFIG="$run_dir/config.json"
   log "demo-backend serves $api_base (pid $backend_pid)"

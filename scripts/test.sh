@@ -13,9 +13,19 @@
 #   clippy-wasm  clippy -D warnings, the app for wasm32, all targets
 #   test         cargo test --workspace (native: core, app logic, backend)
 #   test-wasm    wasm-bindgen-test in headless Chromium (chromedriver)
-#   build        trunk build --release (dist/), demo-backend and the e2e
-#                helper (core/examples/expected.rs), release
+#   build        trunk build --release (dist/), demo-backend, queuescope-bridge
+#                and the e2e helper (core/examples/expected.rs), release
 #   e2e          node --test tests/e2e/*.test.mjs (Playwright, Chromium)
+#   bridge-slurm the bridge on a REAL single-node Slurm, in Chromium
+#                (scripts/bridge-slurm.sh; installs Slurm's Debian packages)
+#   bridge-ray   the bridge on a REAL Ray head node, in Chromium, inside a
+#                private network namespace (scripts/bridge-ray.sh; Ray from
+#                PyPI in a cached venv)
+#
+# A layer whose command exits 3 could not get what it needs installed here
+# (no package, no network to the registry): it says SKIP with the reason and
+# does not fail the run. A layer skipped because a layer it needs failed
+# does.
 #
 # Criterion benches are not run here (too slow): `cargo bench -p queuescope-core`.
 set -uo pipefail
@@ -23,7 +33,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO" || exit 1
 
-all_layers=(fmt clippy clippy-wasm test test-wasm build e2e)
+all_layers=(fmt clippy clippy-wasm test test-wasm build e2e bridge-slurm bridge-ray)
 if [ $# -gt 0 ]; then
   wanted=("$@")
 else
@@ -41,6 +51,7 @@ declare -A status=()
 passed=0
 failed=0
 skipped=0
+unavailable=0
 
 # layer NAME NEEDS CMD...: runs CMD as layer NAME, unless a layer it needs
 # (comma-separated, "-" for none) failed or was skipped in this run.
@@ -64,6 +75,11 @@ layer() {
   if [ $rc -eq 0 ]; then
     status[$name]=PASS
     passed=$((passed + 1))
+  elif [ $rc -eq 3 ]; then
+    status[$name]=SKIP
+    unavailable=$((unavailable + 1))
+    summary+=("$(printf 'SKIP  %-12s %4ds  (what it needs cannot be installed here: see its SKIP line)' "$name" "$took")")
+    return
   else
     status[$name]=FAIL
     failed=$((failed + 1))
@@ -95,8 +111,8 @@ fmt_and_structure() {
 # prints the native core's expected numbers.
 build() {
   trunk build --release &&
-    cargo build --locked --release -p demo-backend -p queuescope-core \
-      --bin demo-backend --example expected &&
+    cargo build --locked --release -p demo-backend -p queuescope-core -p queuescope-bridge \
+      --bin demo-backend --bin queuescope-bridge --example expected &&
     report_sizes
 }
 
@@ -130,8 +146,10 @@ wants test && layer test setup cargo test --locked --workspace
 wants test-wasm && layer test-wasm setup test_wasm
 wants build && layer build setup build
 wants e2e && layer e2e setup,build e2e
+wants bridge-slurm && layer bridge-slurm setup,build bash scripts/bridge-slurm.sh
+wants bridge-ray && layer bridge-ray setup,build bash scripts/bridge-ray.sh
 
 printf '\n==> test layers (%ds in all):\n' $((SECONDS - start_all))
 printf '    %s\n' "${summary[@]}"
-printf 'layers: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+printf 'layers: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$((skipped + unavailable))"
 [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]

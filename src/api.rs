@@ -187,12 +187,17 @@ impl Rest {
         let mut url = first.clone();
         let mut body = self.get_text(&url, abort).await?;
         for _ in 0..MAX_PAGES {
-            let page = dom::timed("qs:page-envelope", || parse::read_jobs_page(&body)).map_err(
-                |source| LoadError::Parse {
+            let (text, mut relaxed) = (&body, None);
+            let relaxed = &mut relaxed;
+            let envelope = move || {
+                let relaxed = relaxed; // moved in: the page borrows from it
+                parse::read_jobs_page(text, relaxed)
+            };
+            let page =
+                dom::timed("qs:page-envelope", envelope).map_err(|source| LoadError::Parse {
                     url: url.clone(),
                     source,
-                },
-            )?;
+                })?;
             let Some(cursor) = page.next_cursor.clone() else {
                 dom::timed("qs:page-records", || b.push_page(page));
                 return Ok(());

@@ -55,10 +55,17 @@ pub struct Config {
 pub const DEFAULT_TITLE: &str = "Queuescope";
 
 impl Config {
-    /// Parses `config.json`. An empty `api_base` counts as absent.
+    /// Parses `config.json`: a JSON object (serde would also read a struct
+    /// from an array, by position). An empty `api_base` counts as absent.
     pub fn from_json(body: &str) -> Result<Config, String> {
-        let mut c: Config =
-            serde_json::from_str(body).map_err(|e| format!("config.json is not valid: {e}"))?;
+        let invalid = |e: serde_json::Error| format!("config.json is not valid: {e}");
+        let value: serde_json::Value = serde_json::from_str(body).map_err(invalid)?;
+        if !value.is_object() {
+            return Err(
+                "config.json is not valid: it must be a JSON object, {\"api_base\": ...}".into(),
+            );
+        }
+        let mut c = Config::deserialize(value).map_err(invalid)?;
         if c.api_base.as_deref().is_some_and(|s| s.trim().is_empty()) {
             c.api_base = None;
         }
@@ -161,5 +168,15 @@ mod tests {
     fn bad_config_is_an_error_not_a_panic() {
         assert!(Config::from_json("{").is_err());
         assert!(Config::from_json(r#"{"refresh_seconds": "soon"}"#).is_err());
+    }
+
+    /// Found by fuzzing: serde reads a struct from a JSON array too, by
+    /// position, so `["https://x"]` was a config with that `api_base`.
+    #[test]
+    fn only_an_object_is_a_config() {
+        for body in [r#"["https://x"]"#, "[]", "null", "7", r#""{}""#] {
+            let e = Config::from_json(body).unwrap_err();
+            assert!(e.contains("must be a JSON object"), "{body}: {e}");
+        }
     }
 }

@@ -9,9 +9,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use queuescope_core::analysis::insights::{
+    failure_spikes, idle_windows, under_used_gpus, waiting_by_hour, who_waits, RunIds, UsageByRun,
+};
 use queuescope_core::analysis::*;
-use queuescope_core::demo::{generate, DemoConfig, DEFAULT_NOW};
+use queuescope_core::demo::{generate, run_metrics, DemoConfig, DEFAULT_NOW};
 use queuescope_core::model::{Dataset, Job, JobState, Ms, Transition, DAY, HOUR, MINUTE};
+use queuescope_core::parse::Metric;
 use queuescope_core::view::RangeSpec;
 
 /// `n` demo jobs of all queues merged into one dataset (the heaviest case:
@@ -205,10 +209,83 @@ fn bench_views(c: &mut Criterion) {
             })
         });
         g.bench_function(BenchmarkId::new("brush_table_rows", n), |b| {
-            b.iter(|| table_rows(&p, black_box(&hits), Column::Started, true))
+            b.iter(|| table_rows_in(&p, black_box(&hits), r, Column::Started, true))
         });
+        bench_insights(&mut g, n, &p, &view, r, &grid, &berlin);
     }
     g.finish();
+}
+
+/// The insights of SPEC §3.1 on the full view, each alone (as the app
+/// memoises them) and all five together, given the memos they read (the
+/// selection, groups and job status the panels compute anyway). Usage is
+/// loaded for the 1,000 most recent runs (gpu_util and cpu_util, as the
+/// demo backend serves them: a sample every 30 s, up to 2,000 a series).
+fn bench_insights(
+    g: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    n: usize,
+    p: &Prepared,
+    view: &View,
+    r: TimeRange,
+    grid: &BucketGrid,
+    local: &Zone,
+) {
+    let status = job_status(p, &view.sel, grid);
+    let mut usage = UsageByRun::new();
+    for bar in view.layout.bars.iter().rev() {
+        if usage.len() >= 1_000 {
+            break;
+        }
+        let job = p.job(bar.job as usize).to_job();
+        let Some(id) = &job.run_id else { continue };
+        let series = [Metric::GpuUtil, Metric::CpuUtil]
+            .into_iter()
+            .filter_map(|m| run_metrics(42, &job, p.generated_at(), m))
+            .collect();
+        usage.insert(id.clone(), series);
+    }
+    let samples: usize = usage.values().flatten().map(|s| s.v.len()).sum();
+    let ids = RunIds::new(p);
+    let five = || {
+        black_box(idle_windows(p, &view.sel, r));
+        black_box(waiting_by_hour(p, &view.sel, r, &Zone::Utc));
+        black_box(who_waits(p, &view.sel, &view.groups, r));
+        black_box(failure_spikes(p, &view.sel, grid, &status));
+        under_used_gpus(p, &ids, &view.sel, r, &usage)
+    };
+    let u = five();
+    eprintln!(
+        "n={n}: insights over {} runs in view, {} with usage loaded ({samples} samples), {} under-used; {} idle windows, {} spikes",
+        u.in_view,
+        u.loaded,
+        u.count,
+        idle_windows(p, &view.sel, r).count,
+        failure_spikes(p, &view.sel, grid, &status).count,
+    );
+    g.bench_function(BenchmarkId::new("insights_all_five", n), |b| b.iter(five));
+    g.bench_function(BenchmarkId::new("insights_idle_windows", n), |b| {
+        b.iter(|| idle_windows(p, &view.sel, black_box(r)))
+    });
+    g.bench_function(BenchmarkId::new("insights_waiting_by_hour", n), |b| {
+        b.iter(|| waiting_by_hour(p, &view.sel, black_box(r), &Zone::Utc))
+    });
+    g.bench_function(
+        BenchmarkId::new("insights_waiting_by_hour_local_tz", n),
+        |b| b.iter(|| waiting_by_hour(p, &view.sel, black_box(r), local)),
+    );
+    g.bench_function(BenchmarkId::new("insights_who_waits", n), |b| {
+        b.iter(|| who_waits(p, &view.sel, &view.groups, black_box(r)))
+    });
+    g.bench_function(BenchmarkId::new("insights_failure_spikes", n), |b| {
+        b.iter(|| failure_spikes(p, &view.sel, black_box(grid), &status))
+    });
+    g.bench_function(BenchmarkId::new("insights_under_used_gpus", n), |b| {
+        b.iter(|| under_used_gpus(p, &ids, &view.sel, black_box(r), &usage))
+    });
+    // Once per data load, like Prepared.
+    g.bench_function(BenchmarkId::new("insights_run_ids_per_load", n), |b| {
+        b.iter(|| RunIds::new(black_box(p)))
+    });
 }
 
 fn bench_downsample(c: &mut Criterion) {
@@ -266,5 +343,52 @@ fn bench_parse(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_views, bench_downsample, bench_parse);
+/// A hostile backend's volume (issue #10): 10,000 jobs, each with 4 labels
+/// out of 2,000 distinct keys and an unknown state out of 500 distinct ones.
+/// Label columns and the status arrays once grew with jobs x keys and
+/// states x buckets.
+fn bench_hostile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("core");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let mut data = Dataset::new("hostile");
+    data.generated_at = DEFAULT_NOW;
+    data.jobs = synthetic(10_000, DEFAULT_NOW);
+    for (i, j) in data.jobs.iter_mut().enumerate() {
+        for k in 0..4 {
+            j.labels.insert(
+                format!("key-{}", (i * 7 + k * 501) % 2_000),
+                format!("v{k}"),
+            );
+        }
+        let at = j.transitions.first().map_or(DEFAULT_NOW, |t| t.at);
+        j.transitions.insert(
+            1,
+            Transition {
+                state: JobState::Other(format!("weird-{}", i % 500)),
+                at,
+            },
+        );
+    }
+    g.bench_function(
+        BenchmarkId::new("prepare_owned_2000_label_keys_500_states", 10_000),
+        |b| {
+            b.iter_batched(
+                || data.clone(),
+                Prepared::from_dataset,
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_views,
+    bench_downsample,
+    bench_parse,
+    bench_hostile
+);
 criterion_main!(benches);

@@ -124,7 +124,7 @@ fn pages() -> Vec<String> {
 fn load(pages: &[String]) -> Prepared {
     let mut b = PreparedBuilder::new();
     for body in pages {
-        if let Ok(page) = read_jobs_page(body) {
+        if let Ok(page) = read_jobs_page(body, &mut None) {
             b.push_page(page);
         }
     }
@@ -193,7 +193,7 @@ fn bench_load(c: &mut Criterion) {
         b.iter_batched(
             PreparedBuilder::new,
             |mut builder| {
-                if let Ok(page) = read_jobs_page(black_box(&first)) {
+                if let Ok(page) = read_jobs_page(black_box(&first), &mut None) {
                     builder.push_page(page);
                 }
                 builder
@@ -204,7 +204,7 @@ fn bench_load(c: &mut Criterion) {
     let folded = || {
         let mut b = PreparedBuilder::new();
         for body in &pages {
-            if let Ok(page) = read_jobs_page(body) {
+            if let Ok(page) = read_jobs_page(body, &mut None) {
                 b.push_page(page);
             }
         }

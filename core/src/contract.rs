@@ -1,4 +1,5 @@
-//! Wire types of the REST API, version 1 (SPEC §2), exactly as they travel.
+//! Wire types of the REST API (SPEC §2, version 1 and the version 2
+//! additions), exactly as they travel.
 //!
 //! These are the shapes a backend sends; the client never trusts them and
 //! turns them into the checked [`crate::model`] through [`crate::parse`].
@@ -40,6 +41,25 @@ impl QueueInfo {
         self.name.as_deref().unwrap_or(&self.id)
     }
 }
+
+/// A queue as a backend that can do more than version 1 lists it (SPEC §2,
+/// version 2): the queue itself plus what its jobs endpoint supports
+/// (`"supports": ["updated_since"]`). Clients that read [`QueueInfo`]
+/// ignore `supports`; it lives beside it so existing constructors of
+/// `QueueInfo` stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    /// The queue.
+    #[serde(flatten)]
+    pub info: QueueInfo,
+    /// Capabilities beyond version 1, e.g. [`SUPPORTS_UPDATED_SINCE`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supports: Vec<String>,
+}
+
+/// The capability of answering `jobs?...&updated_since={g}` (SPEC §2,
+/// incremental reads).
+pub const SUPPORTS_UPDATED_SINCE: &str = "updated_since";
 
 /// `GET {api_base}/queues/{queue_id}/jobs?from&to[&cursor]`, one page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,4 +150,32 @@ pub const MAX_RUN_IDS_PER_REQUEST: usize = 100;
 pub struct ErrorBody {
     /// What went wrong.
     pub error: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_entry_is_a_queue_info_with_supports() {
+        let entry = QueueEntry {
+            info: QueueInfo {
+                id: "cpu".into(),
+                name: Some("CPU".into()),
+                entity: None,
+                resource: Some("slurm".into()),
+                description: None,
+            },
+            supports: vec![SUPPORTS_UPDATED_SINCE.into()],
+        };
+        let text = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            text,
+            r#"{"id":"cpu","name":"CPU","resource":"slurm","supports":["updated_since"]}"#
+        );
+        // A version 1 reader sees the same queue.
+        let v1: QueueInfo = serde_json::from_str(&text).unwrap();
+        assert_eq!(v1, entry.info);
+        assert_eq!(serde_json::from_str::<QueueEntry>(&text).unwrap(), entry);
+    }
 }

@@ -144,18 +144,125 @@ impl JobsPageText<'_> {
 /// borrowed from the body) and are read one by one into their own types,
 /// so a bad record is skipped alone and no `Value` tree of the whole body
 /// is ever built (at 100k jobs that tree cost more than the records).
+///
+/// Every envelope is a JSON object; serde would also read one from an
+/// array, by position (`[[...], null, "2026-..."]` as a jobs page), which
+/// no backend means, so an array is a [`ParseError::Shape`].
 fn from_body<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, ParseError> {
-    serde_json::from_str(body).map_err(|e| match e.classify() {
+    let envelope = serde_json::from_str(body).map_err(|e| match e.classify() {
         Category::Data => ParseError::Shape(e.to_string()),
         Category::Io | Category::Syntax | Category::Eof => ParseError::NotJson(e.to_string()),
-    })
+    })?;
+    if body.trim_start().starts_with('[') {
+        return Err(ParseError::Shape(
+            "expected a JSON object, not an array".into(),
+        ));
+    }
+    Ok(envelope)
+}
+
+/// [`from_body`], forgiving numbers that are not JSON: when the body is not
+/// JSON, the literals `NaN`, `Infinity` and `-Infinity` and numbers too
+/// large for an `f64` (`1e999`) outside strings are each replaced by a
+/// one-element array holding them as a string (`["NaN"]`), which no field
+/// of the contract accepts, and the body is read again into `relaxed`. So
+/// only the records that hold them fail (and are skipped and counted),
+/// never the whole batch. A body that is still not JSON keeps its first
+/// error. The strict read comes first, so a good body costs nothing more.
+fn from_relaxed_body<'a, T: Deserialize<'a>>(
+    body: &'a str,
+    relaxed: &'a mut Option<String>,
+) -> Result<T, ParseError> {
+    match from_body(body) {
+        Err(ParseError::NotJson(first)) => match relax_numbers(body) {
+            Some(fixed) => {
+                from_body(relaxed.insert(fixed).as_str()).map_err(|_| ParseError::NotJson(first))
+            }
+            None => Err(ParseError::NotJson(first)),
+        },
+        other => other,
+    }
+}
+
+/// The non-JSON literals [`from_relaxed_body`] forgives, longest first.
+const NON_JSON_LITERALS: [&str; 3] = ["-Infinity", "Infinity", "NaN"];
+
+/// `body` with every non-JSON number outside strings wrapped as `["..."]`,
+/// or `None` when it has none.
+fn relax_numbers(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    let (mut in_string, mut escaped) = (false, false);
+    while let Some(&b) = bytes.get(i) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        // Every byte checked here is ASCII, so `i` and `end` are character
+        // boundaries of `body`.
+        let literal = NON_JSON_LITERALS
+            .iter()
+            .find(|l| bytes.get(i..).is_some_and(|r| r.starts_with(l.as_bytes())))
+            .map(|l| l.len());
+        let number = || {
+            let len = bytes
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                .count();
+            let token = body.get(i..i + len)?;
+            token
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_infinite())
+                .map(|_| len)
+        };
+        let end = match b {
+            b'"' => {
+                in_string = true;
+                None
+            }
+            b'-' | b'0'..=b'9' | b'I' | b'N' => literal.or_else(number).map(|len| i + len),
+            _ => None,
+        };
+        match (end, body.get(copied..i), body.get(i..end.unwrap_or(i))) {
+            (Some(end), Some(before), Some(token)) => {
+                out.push_str(before);
+                out.push_str("[\"");
+                out.push_str(token);
+                out.push_str("\"]");
+                copied = end;
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(body.get(copied..).unwrap_or_default());
+    Some(out)
 }
 
 /// Reads the envelope of one page of `GET /queues/{id}/jobs` (SPEC §2);
 /// its records are read by [`crate::analysis::PreparedBuilder::push_page`]
-/// (or [`parse_jobs_page`]).
-pub fn read_jobs_page(body: &str) -> Result<JobsPageText<'_>, ParseError> {
-    let env: JobsEnvelope = from_body(body)?;
+/// (or [`parse_jobs_page`]). A body with non-JSON numbers is read again
+/// into `relaxed` (see [`from_relaxed_body`]), which the records then
+/// borrow from: only the records holding them are skipped.
+pub fn read_jobs_page<'a>(
+    body: &'a str,
+    relaxed: &'a mut Option<String>,
+) -> Result<JobsPageText<'a>, ParseError> {
+    let env: JobsEnvelope = from_relaxed_body(body, relaxed)?;
     let generated_at = parse_rfc3339(&env.generated_at)
         .map_err(|e| ParseError::Shape(format!("generated_at: {e}")))?;
     Ok(JobsPageText {
@@ -423,7 +530,8 @@ pub fn parse_jobs_page(
     body: &str,
     seen: &mut HashSet<String>,
 ) -> Result<ParsedJobsPage, ParseError> {
-    let text = read_jobs_page(body)?;
+    let mut relaxed = None;
+    let text = read_jobs_page(body, &mut relaxed)?;
     let mut page = ParsedJobsPage {
         jobs: Vec::with_capacity(text.records.len()),
         skipped: SkipReport::default(),
@@ -460,7 +568,8 @@ pub fn parse_queues(body: &str) -> Result<(Vec<QueueInfo>, SkipReport), ParseErr
         #[serde(borrow)]
         queues: Vec<&'a RawValue>,
     }
-    let env: Env = from_body(body)?;
+    let mut relaxed = None;
+    let env: Env = from_relaxed_body(body, &mut relaxed)?;
     let mut out = Vec::new();
     let mut skipped = SkipReport::default();
     let mut seen = HashSet::new();
@@ -542,6 +651,11 @@ fn check_series(raw: RawSeries) -> Result<Series, String> {
     if raw.v.iter().flatten().any(|v| !v.is_finite()) {
         return Err("a value that is not a number".into());
     }
+    // Percent (SPEC §2): a value outside 0-100 is a broken record, not a
+    // spike to plot.
+    if raw.v.iter().flatten().any(|v| !(0.0..=100.0).contains(v)) {
+        return Err("a value outside 0 to 100".into());
+    }
     Ok(Series {
         run_id: raw.run_id,
         metric,
@@ -550,14 +664,19 @@ fn check_series(raw: RawSeries) -> Result<Series, String> {
     })
 }
 
-/// Parses `GET /queues/{id}/metrics`. Bad series are skipped and counted.
+/// Parses `GET /queues/{id}/metrics`. Bad series are skipped and counted,
+/// each for one reason: a wrong length, `t` not ascending, a value that is
+/// not a number (including the non-JSON `NaN` and `Infinity`, see
+/// [`from_relaxed_body`]), a value outside 0-100, an unknown metric. The
+/// report is returned with the series; the caller shows it.
 pub fn parse_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), ParseError> {
     #[derive(Deserialize)]
     struct Env<'a> {
         #[serde(borrow)]
         series: Vec<&'a RawValue>,
     }
-    let env: Env = from_body(body)?;
+    let mut relaxed = None;
+    let env: Env = from_relaxed_body(body, &mut relaxed)?;
     let mut out = Vec::with_capacity(env.series.len());
     let mut skipped = SkipReport::default();
     for raw in env.series {
@@ -686,6 +805,13 @@ mod tests {
             Err(ParseError::Shape(_))
         ));
         assert!(matches!(parse_queues("[1,2]"), Err(ParseError::Shape(_))));
+        // serde reads structs from arrays by position; the contract does not.
+        assert!(matches!(
+            parse_jobs_page(r#"[[], null, "2026-11-28T09:00:00Z"]"#, &mut seen),
+            Err(ParseError::Shape(_))
+        ));
+        assert!(matches!(parse_queues("[[]]"), Err(ParseError::Shape(_))));
+        assert!(matches!(parse_metrics(" [[]]"), Err(ParseError::Shape(_))));
     }
 
     #[test]
@@ -726,5 +852,58 @@ mod tests {
         assert_eq!(skipped.reasons["a value that is not a number"], 1);
         assert_eq!(skipped.reasons["t not ascending"], 1);
         assert_eq!(skipped.reasons["unknown metric"], 1);
+    }
+
+    /// `NaN` and `Infinity` are not JSON, but some backends (Python's
+    /// `json.dumps`) write them: the series that hold them are skipped and
+    /// counted, the rest of the batch is read. Values outside 0-100 are
+    /// skipped the same way (SPEC §2: metrics are percent).
+    #[test]
+    fn metrics_with_non_json_numbers_keep_the_good_series() {
+        let body = r#"{"series": [
+            {"run_id": "r1", "metric": "gpu_util", "t": [0, 30, 60, 90], "v": [1, NaN, Infinity, -Infinity]},
+            {"run_id": "r2", "metric": "gpu_util", "t": [0, 30], "v": [50, 60]},
+            {"run_id": "NaN \"Infinity", "metric": "cpu_util", "t": [0], "v": [NaN]},
+            {"run_id": "r4", "metric": "cpu_util", "t": [0, 30], "v": [50, 100.5]},
+            {"run_id": "r5", "metric": "cpu_util", "t": [0, 30], "v": [-0.5, 5]},
+            {"run_id": "r6", "metric": "sys_mem", "t": [0, 30, 60], "v": [0, null, 100]},
+            {"run_id": "r7", "metric": "sys_mem", "t": [0, 1e999], "v": [1, 2]},
+            {"run_id": "r8", "metric": "gpu_mem", "t": [0, 30], "v": [1, -1e999]}
+        ]}"#;
+        let (s, skipped) = parse_metrics(body).unwrap();
+        let ok: Vec<&str> = s.iter().map(|s| s.run_id.as_str()).collect();
+        assert_eq!(ok, ["r2", "r6"]);
+        assert_eq!(s[1].v, [Some(0.0), None, Some(100.0)]);
+        assert_eq!(skipped.total(), 6, "{skipped:?}");
+        assert_eq!(skipped.reasons["a value that is not a number"], 4);
+        assert_eq!(skipped.reasons["a value outside 0 to 100"], 2);
+        assert!(
+            skipped
+                .examples
+                .iter()
+                .any(|e| e == "series of run \"NaN \\\"Infinity\": a value that is not a number"),
+            "strings are left alone: {:?}",
+            skipped.examples
+        );
+        // Whatever else is wrong with a body still makes it not JSON.
+        for bad in [r#"{"series": [NaN"#, r#"{"series": [{"v": [Nan]}]}"#, "NaN"] {
+            assert!(
+                matches!(parse_metrics(bad), Err(ParseError::NotJson(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    /// A non-JSON number in a jobs page costs only its record too, and never
+    /// turns into a valid string value.
+    #[test]
+    fn non_json_numbers_in_a_jobs_page_skip_their_record() {
+        let body = page(&format!(
+            r#"{GOOD}, {{"id": "n", "job": NaN, "transitions": [{{"state": "queued", "at": "2026-11-21T08:00:00Z"}}]}},
+            {{"id": "l", "job": "x", "labels": {{"k": Infinity}}, "transitions": [{{"state": "queued", "at": "2026-11-21T08:00:00Z"}}]}}"#
+        ));
+        let p = parse_jobs_page(&body, &mut HashSet::new()).unwrap();
+        assert_eq!(p.jobs.len(), 1);
+        assert_eq!(p.skipped.total(), 2);
     }
 }

@@ -118,6 +118,133 @@ fn csv_follows_rfc_4180() {
     );
 }
 
+/// SPEC §3 clips every sum to the range: so does the table, which then
+/// agrees with the charts.
+#[test]
+fn table_seconds_are_clipped_to_the_range() {
+    let p = fixture();
+    let r = range(0, 180);
+    let secs = |rows: &[TableRow]| -> Vec<(String, f64, Option<f64>)> {
+        rows.iter()
+            .map(|r| (r.job_id.clone(), r.queued_secs, r.run_secs))
+            .collect()
+    };
+    // c waited 30..90 and ran 90..150, inside; e waited from -50 and runs
+    // from 170 until generated_at (200).
+    let rows = table_rows_in(&p, &[2, 4], r, Column::JobId, true);
+    assert_eq!(
+        secs(&rows),
+        [
+            ("c".into(), 3600.0, Some(3600.0)),
+            ("e".into(), 170.0 * 60.0, Some(600.0))
+        ]
+    );
+    let whole = table_rows(&p, &[2, 4], Column::JobId, true);
+    assert_eq!(secs(&whole)[1], ("e".into(), 220.0 * 60.0, Some(1800.0)));
+    // The table's queued seconds add up to the summary's queued hours.
+    let s = sel(&p);
+    let all = table_rows_in(&p, &s.0, r, Column::JobId, true);
+    let total: f64 = all.iter().map(|r| r.queued_secs).sum();
+    assert_eq!(total / 3600.0, summary(&p, &s, r).queued_hours);
+    // Pages of the clipped table are windows of it.
+    let (n, page) = table_page_in(&p, &s.0, r, Column::QueuedSecs, false, 1, 2);
+    assert_eq!(n, all.len());
+    let mut by_wait = all.clone();
+    by_wait.sort_by(|a, b| {
+        b.queued_secs
+            .total_cmp(&a.queued_secs)
+            .then(a.job_id.cmp(&b.job_id))
+    });
+    assert_eq!(page, by_wait[1..3]);
+}
+
+/// A backend clock days ahead (`generated_at` in the future) cannot stretch
+/// a running job's seconds past the range; one behind ends it early, and
+/// its skew is reported.
+#[test]
+fn clock_skew_stays_inside_the_range_and_is_reported() {
+    let jobs = || {
+        vec![
+            job("run", &[("queued", 0), ("running", 60)]),
+            job("late", &[("queued", 100), ("running", 150)]),
+        ]
+    };
+    let ahead = prep(jobs(), 30 * 24 * 60);
+    let rows = table_rows_in(&ahead, &[0, 1], range(0, 180), Column::JobId, true);
+    assert_eq!(rows[1].run_secs, Some(120.0 * 60.0), "60..180, not 30 days");
+    assert_eq!(rows[0].run_secs, Some(30.0 * 60.0));
+    let now = m(180);
+    let skew = clock_skew(&ahead, now).unwrap();
+    assert_eq!(skew.ahead, m(30 * 24 * 60) - now);
+    assert_eq!(skew.jobs_after_now, 0);
+    assert_eq!(
+        skew.summary(),
+        "The backend's clock is 29 d 21 h ahead of this browser's: running jobs are drawn until its “now”."
+    );
+    // Behind: generated_at 120, before "late" started running.
+    let behind = prep(jobs(), 120);
+    let rows = table_rows_in(&behind, &[0, 1], range(0, 180), Column::JobId, true);
+    assert_eq!(rows[0].run_secs, Some(0.0), "its run ends at generated_at");
+    let skew = clock_skew(&behind, now).unwrap();
+    assert_eq!((skew.ahead, skew.jobs_after_now), (m(120) - now, 1));
+    assert_eq!(
+        skew.summary(),
+        "The backend's clock is 1 h 0 min behind this browser's: running jobs are drawn until its “now”. \
+         1 job has transitions after the backend's “now” (generated_at): their last state ends there."
+    );
+    // Within 5 minutes the clocks agree; a transition after generated_at
+    // alone is still told.
+    assert_eq!(clock_skew(&prep(jobs(), 185), now), None);
+    let late = clock_skew(&prep(jobs(), 140), m(140)).unwrap();
+    assert_eq!((late.ahead, late.jobs_after_now), (0, 1));
+    assert_eq!(
+        late.summary(),
+        "1 job has transitions after the backend's “now” (generated_at): their last state ends there."
+    );
+    // Far-out clocks do not overflow.
+    assert!(clock_skew(&prep(jobs(), 0), i64::MIN).is_some());
+}
+
+/// OWASP "CSV injection": a text cell that a spreadsheet would run as a
+/// formula (`= + - @`, tab, CR first) gets a `'` in front; numbers in the
+/// numeric columns stay numbers, negative ones included.
+#[test]
+fn csv_cells_never_become_formulas() {
+    let row = |job: &str, user: &str, run_secs: Option<f64>| TableRow {
+        job: 0,
+        job_id: "x".into(),
+        run_id: None,
+        run_name: None,
+        launch_job: job.into(),
+        project: None,
+        user: Some(user.into()),
+        state: queuescope_core::JobState::parse("=state"),
+        enqueued: None,
+        started: None,
+        ended: None,
+        queued_secs: -0.5,
+        run_secs,
+    };
+    let rows = [
+        row("=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", Some(-5.0)),
+        row("+1+1", "-2+3", None),
+        row("\t=1", "\r=1", Some(12.5)),
+        row("a=b", "-", Some(0.0)),
+    ];
+    let csv = rows_to_csv(&rows);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "x,,,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",,'@SUM(A1),'=state,,,,-0.5,-5",
+            "x,,,'+1+1,,'-2+3,'=state,,,,-0.5,",
+            "x,,,'\t=1,,\"'\r=1\",'=state,,,,-0.5,12.5",
+            "x,,,a=b,,'-,'=state,,,,-0.5,0",
+            "",
+        ]
+    );
+}
+
 #[test]
 fn errors_newest_first_ties_by_job_id() {
     let p = fixture();

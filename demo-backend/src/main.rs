@@ -8,13 +8,18 @@
 //! hundred lines.
 
 mod api;
+mod control;
+mod faults;
 mod store;
 
+use api::{Outcome, Reply};
 use clap::Parser;
+use control::Control;
+use faults::{Fault, MODES};
 use queuescope_core::demo::DemoConfig;
 use queuescope_core::time::parse_rfc3339;
-use std::io::Write;
-use std::sync::Arc;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use store::Store;
 use tiny_http::{Header, Request, Response, Server};
@@ -43,11 +48,48 @@ Endpoints (all GET, JSON, CORS open to any origin, OPTIONS preflights answered):
   /healthz
       200 `ok`
 Bad parameters get a 400 and unknown queues or paths a 404, each with a
-JSON body {\"error\": \"...\"}. Times are RFC 3339 with an offset.";
+JSON body {\"error\": \"...\"}. Times are RFC 3339 with an offset.
+
+Faults (for tests of what a client does when a backend misbehaves): give
+--fault MODE[:ARG][@TARGET] at start (repeatable), or switch them while it
+runs through the control endpoint. TARGET is queues, jobs or metrics, or
+jobs/QUEUE, metrics/QUEUE; without it a fault hits every endpoint listed.
+Modes:
+{MODES}
+Control endpoint (loopback, never faulted or logged):
+  GET /_control/faults          the active faults: [\"slow:2000@jobs\", ...]
+  PUT /_control/faults          replace them with a JSON list ([] for none);
+                                a bad spec is a 400 and changes nothing;
+                                requests held by `hang` are then answered 503
+  GET /_control/requests[?since=SEQ]
+                                the API requests seen, in order: [{\"seq\",
+                                \"method\", \"path\" (with query), \"status\",
+                                \"bytes\"}] (null status and bytes: hanging)
+  DELETE /_control/requests     empty that log";
+
+/// `LONG_ABOUT` with the fault modes listed (clap wants a `&'static str`).
+fn long_about() -> &'static str {
+    let modes: Vec<String> = MODES
+        .iter()
+        .map(|(name, arg, on, what)| {
+            let spec = if arg.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}:{arg}")
+            };
+            format!("  {spec:<20} {on:<8} {what}")
+        })
+        .collect();
+    Box::leak(
+        LONG_ABOUT
+            .replace("{MODES}", &modes.join("\n"))
+            .into_boxed_str(),
+    )
+}
 
 /// Command line.
 #[derive(Parser, Debug)]
-#[command(name = "demo-backend", version, about = ABOUT, long_about = LONG_ABOUT)]
+#[command(name = "demo-backend", version, about = ABOUT, long_about = long_about())]
 struct Cli {
     /// Port on 127.0.0.1; 0 picks a free one (read it from the first line of stdout).
     #[arg(long, default_value_t = 8787)]
@@ -79,6 +121,25 @@ struct Cli {
     /// Worker threads.
     #[arg(long, default_value_t = 4)]
     threads: usize,
+    /// A fault to start with, MODE[:ARG][@TARGET] (repeatable; see the list
+    /// above). The control endpoint switches faults while it runs.
+    #[arg(long = "fault", value_name = "MODE")]
+    faults: Vec<Fault>,
+}
+
+/// Requests the `hang` fault holds, at most this many (then the oldest is
+/// answered 503).
+const MAX_HELD: usize = 10_000;
+
+/// Everything a worker needs.
+struct Shared {
+    store: Store,
+    control: Control,
+    /// Requests held by `hang`, until the faults change.
+    held: Mutex<Vec<Request>>,
+    page_size: usize,
+    /// `--delay-ms`, before every answer.
+    delay: Duration,
 }
 
 fn main() {
@@ -122,15 +183,19 @@ fn run(cli: Cli) -> Result<(), String> {
         t0.elapsed()
     );
     let server = Arc::new(server);
-    let store = Arc::new(store);
-    let page_size = usize::try_from(cli.page_size).unwrap_or(500);
-    let delay = Duration::from_millis(cli.delay_ms);
+    let shared = Arc::new(Shared {
+        store,
+        control: Control::new(cli.faults),
+        held: Mutex::new(Vec::new()),
+        page_size: usize::try_from(cli.page_size).unwrap_or(500),
+        delay: Duration::from_millis(cli.delay_ms),
+    });
     let workers: Vec<_> = (0..cli.threads.max(1))
         .map(|_| {
-            let (server, store) = (Arc::clone(&server), Arc::clone(&store));
+            let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
-                    serve(&store, request, page_size, delay);
+                    serve(&shared, request);
                 }
             })
         })
@@ -142,12 +207,68 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 /// Answers one request; errors writing to a client that went away are ignored.
-fn serve(store: &Store, request: Request, page_size: usize, delay: Duration) {
-    if !delay.is_zero() {
-        std::thread::sleep(delay);
-    }
+fn serve(shared: &Arc<Shared>, mut request: Request) {
     let method = request.method().as_str().to_ascii_uppercase();
-    let reply = api::handle(store, &method, request.url(), page_size);
+    let url = request.url().to_string();
+    if url.starts_with(control::PREFIX) {
+        let mut body = String::new();
+        // A control body is a short list; more than 1 MB is not one.
+        let read = request.as_reader().take(1 << 20).read_to_string(&mut body);
+        let (reply, changed) = match read {
+            Ok(_) => shared.control.handle(&method, &url, &body),
+            Err(e) => (Reply::error(400, &format!("unreadable body: {e}")), false),
+        };
+        if changed {
+            release_held(shared);
+        }
+        send(request, &method, reply, false);
+        return;
+    }
+    let faults = shared.control.faults();
+    match api::answer(&shared.store, &method, &url, shared.page_size, &faults) {
+        Outcome::Hang => {
+            shared.control.record(&method, &url, None);
+            let mut held = shared.held.lock().unwrap_or_else(PoisonError::into_inner);
+            if held.len() >= MAX_HELD {
+                let oldest = held.remove(0);
+                send(oldest, "GET", hang_over(), true);
+            }
+            held.push(request);
+        }
+        Outcome::Send { reply, delay } => {
+            shared
+                .control
+                .record(&method, &url, Some((reply.status, reply.body.len())));
+            let delay = delay + shared.delay;
+            if delay.is_zero() {
+                send(request, &method, reply, true);
+            } else {
+                // A slow answer waits on its own thread, so the workers
+                // (and the control endpoint) stay free.
+                std::thread::spawn(move || {
+                    std::thread::sleep(delay);
+                    send(request, &method, reply, true);
+                });
+            }
+        }
+    }
+}
+
+/// What a request held by `hang` gets once the faults change.
+fn hang_over() -> Reply {
+    Reply::error(503, "the server stopped hanging (the faults changed)")
+}
+
+/// Answers every request `hang` holds.
+fn release_held(shared: &Shared) {
+    let held = std::mem::take(&mut *shared.held.lock().unwrap_or_else(PoisonError::into_inner));
+    for r in held {
+        send(r, "GET", hang_over(), true);
+    }
+}
+
+/// Sends `reply`, with CORS headers for the API (`cors`), not for control.
+fn send(request: Request, method: &str, reply: Reply, cors: bool) {
     let asked_headers = request
         .headers()
         .iter()
@@ -155,10 +276,12 @@ fn serve(store: &Store, request: Request, page_size: usize, delay: Duration) {
         .map(|h| h.value.as_str().to_string());
     let mut headers = vec![
         ("Content-Type", reply.content_type.to_string()),
-        ("Access-Control-Allow-Origin", "*".to_string()),
         ("Cache-Control", "no-store".to_string()),
     ];
-    if method == "OPTIONS" {
+    if cors {
+        headers.push(("Access-Control-Allow-Origin", "*".to_string()));
+    }
+    if cors && method == "OPTIONS" {
         headers.push(("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS".into()));
         headers.push((
             "Access-Control-Allow-Headers",
@@ -193,5 +316,9 @@ mod tests {
         assert_eq!(cli.now, DEFAULT_NOW);
         assert!(Cli::try_parse_from(["demo-backend", "--now", "soon"]).is_err());
         assert!(Cli::try_parse_from(["demo-backend", "--page-size", "0"]).is_err());
+        let cli = Cli::parse_from(["demo-backend", "--fault", "slow:10@jobs", "--fault", "nan"]);
+        let specs: Vec<String> = cli.faults.iter().map(Fault::to_string).collect();
+        assert_eq!(specs, ["slow:10@jobs", "nan"]);
+        assert!(Cli::try_parse_from(["demo-backend", "--fault", "explode"]).is_err());
     }
 }

@@ -266,27 +266,26 @@ impl QueueData {
     }
 
     /// One page of the jobs whose lifetime overlaps `[from, to)`, starting
-    /// at entry `at`: the JSON of up to `size` jobs and the entry index the
-    /// next page starts at, or `None` when no match is left (so the last
-    /// page is never empty unless the whole answer is).
+    /// at entry `at`: the positions in `entries` of up to `size` jobs and
+    /// the position the next page starts at, or `None` when no match is
+    /// left (so the last page is never empty unless the whole answer is).
     ///
     /// A job overlaps when it starts before `to` and ends at or after
     /// `from`: a job that ended exactly at `from` still has its terminal
     /// event inside the range, and SPEC §3 counts terminal events there.
-    pub fn page(&self, from: Ms, to: Ms, at: usize, size: usize) -> (Vec<&str>, Option<usize>) {
+    pub fn page(&self, from: Ms, to: Ms, at: usize, size: usize) -> (Vec<usize>, Option<usize>) {
         let limit = self.entries.partition_point(|e| e.start < to);
-        let matches = |e: &&Entry| e.end >= from;
         let mut out = Vec::with_capacity(size.min(limit.saturating_sub(at)));
         let mut next = None;
         for (i, e) in self.entries.iter().enumerate().take(limit).skip(at) {
-            if !matches(&e) {
+            if e.end < from {
                 continue;
             }
             if out.len() == size.max(1) {
                 next = Some(i);
                 break;
             }
-            out.push(e.json.as_str());
+            out.push(i);
         }
         (out, next)
     }
@@ -328,6 +327,9 @@ mod tests {
     fn pages_cover_overlaps_only_and_never_end_empty() {
         let s = Store::fixture(FIXTURE, 1).unwrap();
         let q = s.queue("q1").unwrap();
+        let json = |p: Vec<usize>| -> Vec<&str> {
+            p.iter().map(|&i| q.entries[i].json.as_str()).collect()
+        };
         let t = |x: &str| parse_rfc3339(x).unwrap();
         // 07:20..07:50: `bad` ended at 07:10, so only the record without
         // any parsable time (which is in every range) is left.
@@ -347,9 +349,9 @@ mod tests {
         assert_eq!(n2, None);
         // A job ending exactly at `from` is included; one starting at `to` is not.
         let (p, _) = q.page(t("2026-11-28T08:30:00Z"), t("2026-11-28T09:00:00Z"), 0, 10);
-        assert!(p.iter().any(|j| j.contains("\"id\":\"b\"")));
+        assert!(json(p).iter().any(|j| j.contains("\"id\":\"b\"")));
         let (p, _) = q.page(t("2026-11-28T07:30:00Z"), t("2026-11-28T08:00:00Z"), 0, 10);
-        assert!(!p.iter().any(|j| j.contains("\"id\":\"a\"")));
+        assert!(!json(p).iter().any(|j| j.contains("\"id\":\"a\"")));
     }
 
     #[test]

@@ -281,12 +281,8 @@ fn fixture_mode_serves_bad_records_verbatim() {
 
 #[test]
 fn help_explains_what_it_is_and_bad_flags_fail() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_demo-backend"))
-        .arg("--help")
-        .output()
-        .unwrap();
-    let help = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let (ok, help, _) = common::run(&["--help"]);
+    assert!(ok);
     assert!(help.contains("Reference implementation of the Queuescope REST contract (SPEC §2)"));
     for endpoint in [
         "/api/v1/queues",
@@ -298,12 +294,9 @@ fn help_explains_what_it_is_and_bad_flags_fail() {
     ] {
         assert!(help.contains(endpoint), "{endpoint} in --help");
     }
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_demo-backend"))
-        .args(["--port", "0", "--fixture", "/nonexistent/fixture.json"])
-        .output()
-        .unwrap();
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read"));
+    let (ok, _, err) = common::run(&["--port", "0", "--fixture", "/nonexistent/fixture.json"]);
+    assert!(!ok);
+    assert!(err.contains("cannot read"), "{err}");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //
 //   - the reference backend (`target/release/demo-backend`) on a free port,
 //     or a fake one answering garbage, or the address of one that is down;
+//   - the bridge to real schedulers (`target/release/queuescope-bridge`);
 //   - a tiny static server for `dist/` on 127.0.0.1 that answers
 //     `/config.json` with the test's own config (or 404: demo mode);
 //   - Debian's Chromium through playwright-core, with a fresh profile and
@@ -174,6 +175,69 @@ export async function startDemoBackend(t, args) {
   return url.replace(/\/$/, '') + DEMO_API_PATH;
 }
 
+/** The bridge to real schedulers, built with `cargo build --release -p queuescope-bridge`. */
+export const BRIDGE = path.join(TARGET, 'release', 'queuescope-bridge');
+
+/**
+ * Starts `queuescope-bridge` with `config` (TOML text, written to
+ * `dir/bridge.toml`; relative paths in it, such as the store, live in
+ * `dir`) on a free port. Resolves to `{ url, apiBase, proc, kill(), log() }`;
+ * `kill()` is a SIGKILL (no goodbye), and the process is stopped by
+ * `t.after` in any case.
+ */
+export async function startBridge(t, dir, config, env = {}) {
+  if (!existsSync(BRIDGE)) {
+    throw new Error(`${BRIDGE} is missing: run \`cargo build --release -p queuescope-bridge\` first`);
+  }
+  const { writeFile } = await import('node:fs/promises');
+  const file = path.join(dir, 'bridge.toml');
+  await writeFile(file, config);
+  const proc = spawn(BRIDGE, ['--config', file, '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const stderr = [];
+  proc.stderr.on('data', (d) => stderr.push(d));
+  const exited = once(proc, 'exit');
+  const kill = async (signal = 'SIGKILL') => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill(signal);
+      await exited;
+    }
+  };
+  t.after(() => kill('SIGTERM'));
+  const lines = readline.createInterface({ input: proc.stdout });
+  const first = await withTimeout(
+    Promise.race([
+      once(lines, 'line').then(([line]) => line),
+      exited.then(([code]) => {
+        throw new Error(`the bridge exited (${code}) before printing its URL: ${Buffer.concat(stderr)}`);
+      }),
+    ]),
+    TIMEOUT_MS,
+    'the bridge did not print its URL',
+  );
+  lines.on('line', () => {});
+  const url = first.match(/https?:\/\/\S+/)?.[0];
+  if (!url) throw new Error(`the bridge's first line has no URL: ${first}`);
+  return { url, apiBase: `${url}/api/v1`, proc, kill, log: () => Buffer.concat(stderr).toString() };
+}
+
+/**
+ * Waits until `check()` resolves to something other than undefined/false,
+ * asking every `everyMs` (a condition, not a timer: it fails after
+ * TIMEOUT_MS with `what`).
+ */
+export async function waitFor(what, check, everyMs = 100) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false && v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Answers with CORS headers, so the app sees the body, not a CORS failure. */
 function answer(res, status, body, contentType) {
   res.writeHead(status, { 'content-type': contentType, 'access-control-allow-origin': '*' }).end(body);
@@ -187,16 +251,24 @@ export async function startFakeBackend(t, status, body, contentType = 'text/html
 /**
  * A backend in front of `target` (e.g. a demo-backend URL) that can be
  * broken: while `control.broken` is true it answers every request with an
- * HTML page (not JSON), else it passes requests through. Resolves to
- * `{ url, control }`; `control.requests` counts what it received.
+ * HTML page (not JSON), else it passes requests through. While
+ * `control.hold(req)` is true for a request, that request is held without
+ * an answer: it lands in `control.held` (destroy them to let go) and
+ * `control.onHold` is called. Resolves to `{ url, control }`;
+ * `control.requests` counts what it received. `broken` is where it starts.
  */
-export async function startSwitchableBackend(t, target) {
+export async function startSwitchableBackend(t, target, { broken = true } = {}) {
   const to = new URL(target);
-  const control = { broken: true, requests: 0 };
+  const control = { broken, requests: 0, hold: () => false, held: [], onHold: () => {} };
   const base = await listen(t, (req, res) => {
     control.requests += 1;
     if (control.broken) {
       answer(res, 200, '<html><body>Down for maintenance</body></html>', 'text/html');
+      return;
+    }
+    if (control.hold(req)) {
+      control.held.push(res);
+      control.onHold(req);
       return;
     }
     const upstream = http.request(

@@ -3,7 +3,9 @@
 //   node tests/tools/screenshot.mjs [OUT_DIR] [QUERY] [WIDTHxHEIGHT ...]
 //
 // Serves dist/ in demo mode (or with a demo-backend when DEMO_BACKEND_ARGS is
-// set, e.g. "--seed 7 --jobs 3000"), waits for data-app-state="ready" and
+// set, e.g. "--seed 7 --jobs 3000", or against a running API when
+// QUEUESCOPE_API_BASE is, e.g. a queuescope-bridge's
+// "http://127.0.0.1:8090/api/v1"), waits for data-app-state="ready" and
 // writes one full-page PNG per viewport size (default 1440x900 and 1024x768).
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
@@ -14,7 +16,9 @@ const cleanups = [];
 const t = { name: 'screenshot', after: (fn) => cleanups.push(fn) };
 try {
   let config = null;
-  if (process.env.DEMO_BACKEND_ARGS) {
+  if (process.env.QUEUESCOPE_API_BASE) {
+    config = { api_base: process.env.QUEUESCOPE_API_BASE };
+  } else if (process.env.DEMO_BACKEND_ARGS) {
     const api = await startDemoBackend(t, process.env.DEMO_BACKEND_ARGS.split(' '));
     config = { api_base: api };
   }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::prepared::{Column, Prepared, NONE_NAME};
+use super::prepared::{Column, Prepared, EMPTY_COLUMN, NONE_NAME};
 use super::time::TimeRange;
 pub use crate::field::Field;
 
@@ -108,9 +108,8 @@ impl<'a> ColumnTest<'a> {
     fn pass(&self, i: usize) -> bool {
         match self
             .col
-            .of_job
-            .get(i)
-            .and_then(|&id| self.allowed.get(id as usize))
+            .value(i)
+            .and_then(|id| self.allowed.get(id as usize))
         {
             Some(&ok) => ok,
             None => self.allow_none,
@@ -123,7 +122,6 @@ impl<'a> ColumnTest<'a> {
 /// range, or when its terminal transition lies in it (an instant counted by
 /// job status). O(jobs), no allocation per job.
 pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection {
-    let empty = Column::default();
     let mut tests: Vec<ColumnTest> = Field::ALL
         .iter()
         .filter_map(|&f| {
@@ -136,7 +134,7 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
         by_key.entry(k.as_str()).or_default().insert(v.clone());
     }
     for (k, values) in &by_key {
-        let col = prep.labels.get(*k).unwrap_or(&empty);
+        let col = prep.labels.get(*k).unwrap_or(&EMPTY_COLUMN);
         tests.extend(ColumnTest::new(col, values));
     }
     let states: Option<Vec<bool>> = (!filters.values(Field::State).is_empty()).then(|| {
@@ -204,8 +202,8 @@ impl TextSearch {
     fn pass(&self, prep: &Prepared, i: usize) -> bool {
         let name = prep
             .field_column(Field::Job)
-            .and_then(|c| c.of_job.get(i))
-            .and_then(|&id| self.names.get(id as usize));
+            .and_then(|c| c.value(i))
+            .and_then(|id| self.names.get(id as usize));
         name.copied().unwrap_or(false)
             || contains_folded(prep.id(i), &self.needle)
             || prep

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::filter::{Field, Selection};
-use super::prepared::{Column, Prepared, NONE_NAME};
+use super::prepared::{Column, Prepared, EMPTY_COLUMN, NONE_NAME};
 
 /// The group of jobs no custom rule matched (SPEC §3), and the group that
 /// [`super::queued_time`] folds small groups into.
@@ -190,9 +190,10 @@ fn column_keys<'a>(col: Option<&'a Column>, sel: &Selection) -> (Vec<u32>, Vec<&
     let keys = sel
         .0
         .iter()
-        .map(|&i| match col.of_job.get(i as usize) {
-            Some(&id) if id < none => id,
-            _ => none,
+        .map(|&i| {
+            col.value(i as usize)
+                .filter(|&id| id < none)
+                .unwrap_or(none)
         })
         .collect();
     let names = col
@@ -342,7 +343,7 @@ fn custom_keys<'a>(
                 .iter()
                 .find(|r| match &r.table {
                     Some((col, t)) => {
-                        let id = col.of_job.get(i).map_or(usize::MAX, |&id| id as usize);
+                        let id = col.value(i).map_or(usize::MAX, |id| id as usize);
                         t.get(id).or(t.last()).copied().unwrap_or(false)
                     }
                     None => {
@@ -363,8 +364,3 @@ fn custom_keys<'a>(
         .collect();
     (keys, names)
 }
-
-static EMPTY_COLUMN: Column = Column {
-    names: Vec::new(),
-    of_job: Vec::new(),
-};

@@ -9,18 +9,22 @@
 //! Selection + GroupBy ──group──▶ Groups
 //! Selection (+ Groups) + BucketGrid ──▶ job_status, queued_time
 //! Selection + Groups + range ──run_layout──▶ RunLayout ──brush_select──▶ jobs
+//! Selection (+ Groups, grid, zone, usage) ──insights::*──▶ the answers of SPEC §3.1
 //! ```
 //!
 //! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
 //! of string work; sums are kept in integer ms and turned into seconds last.
 
+mod column;
 pub mod downsample;
 pub mod filter;
 pub mod fold;
 pub mod group;
+pub mod insights;
 pub mod prepared;
 pub mod queued;
 pub mod runs;
+pub mod skew;
 pub mod status;
 pub mod summary;
 pub mod table;
@@ -30,16 +34,20 @@ pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
 pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
-pub use prepared::{JobRef, Prepared, PreparedBuilder, NONE_NAME};
+pub use prepared::{
+    JobRef, Prepared, PreparedBuilder, StateFold, MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME,
+};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
     brush_select, raster_runs, run_layout, Brush, LaneIndex, RasterWindow, RunBar, RunLayout,
     MAX_RASTER_SIDE,
 };
+pub use skew::{clock_skew, ClockSkew, CLOCK_TOLERANCE};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
 pub use table::{
-    errors, errors_page, rows_to_csv, table_page, table_rows, Column, ErrorRow, TableRow,
+    errors, errors_page, rows_to_csv, table_page, table_page_in, table_rows, table_rows_in, Column,
+    ErrorRow, TableRow,
 };
 pub use time::{
     auto_width, format_width, BucketGrid, LocalZone, TimeRange, Zone, AUTO_LADDER,

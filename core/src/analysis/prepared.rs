@@ -28,8 +28,35 @@ pub use build::PreparedBuilder;
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
 pub const NONE_NAME: &str = "(none)";
 
-/// Marks "no value" in an interned column.
-pub(crate) const NO_VALUE: u32 = u32::MAX;
+pub(crate) use super::column::{Column, EMPTY_COLUMN, NO_VALUE};
+
+/// At most this many distinct unknown states keep their own name (the
+/// most frequent); the rest count as one state, [`OTHER_STATES_NAME`].
+/// Every state is a trace of Job status and a row of its states x buckets
+/// array: a backend with 70,000 made-up states must not make 70,000.
+pub const MAX_UNKNOWN_STATES: usize = 32;
+
+/// The state the unknown states past [`MAX_UNKNOWN_STATES`] count as.
+pub const OTHER_STATES_NAME: &str = "(other states)";
+
+/// The unknown states that were folded into [`OTHER_STATES_NAME`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StateFold {
+    /// Distinct state names folded.
+    pub states: usize,
+    /// Transitions into them.
+    pub transitions: usize,
+}
+
+impl StateFold {
+    /// One line for the UI (plain numbers, like [`crate::SkipReport::summary`]).
+    pub fn summary(&self) -> String {
+        format!(
+            "{} more unknown states ({} transitions) are shown as “{OTHER_STATES_NAME}”",
+            self.states, self.transitions
+        )
+    }
+}
 
 /// State ids are positions in [`Prepared::states`]: [`JobState::KNOWN`]
 /// first, in its order, so the kinds of state are ranges of ids.
@@ -56,16 +83,6 @@ pub(crate) struct Event {
     pub end: Ms,
     /// A terminal transition (an instant) rather than a span.
     pub terminal: bool,
-}
-
-/// One string column of the jobs (user, launch job, project, entity, a label),
-/// interned: each distinct value once, sorted, and an id per job.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Column {
-    /// Distinct values, sorted.
-    pub names: Vec<String>,
-    /// Per job, an index into `names` or [`NO_VALUE`].
-    pub of_job: Vec<u32>,
 }
 
 /// Set in an entry of [`Texts::end`] when the job has the value at all.
@@ -141,8 +158,11 @@ pub struct Prepared {
     /// Interned label values per label key.
     pub(crate) labels: BTreeMap<String, Column>,
     /// Interned states: [`JobState::KNOWN`] in order, then the unknown ones
-    /// seen in the data, sorted. Indices are `u16` state ids.
+    /// seen in the data (at most [`MAX_UNKNOWN_STATES`], sorted, then
+    /// [`OTHER_STATES_NAME`] for the rest). Indices are `u16` state ids.
     pub(crate) states: Vec<JobState>,
+    /// The unknown states counted as [`OTHER_STATES_NAME`], if any.
+    state_fold: Option<StateFold>,
     /// All jobs' transitions, job after job, each job's in time order: the
     /// instant and the state id entered.
     at: Vec<Ms>,
@@ -210,9 +230,7 @@ impl Prepared {
         }
         let col = |c: usize| {
             let col = self.columns.get(c)?;
-            col.names
-                .get(*col.of_job.get(i)? as usize)
-                .map(String::as_str)
+            col.names.get(col.value(i)? as usize).map(String::as_str)
         };
         Some(JobRef {
             prep: self,
@@ -238,9 +256,17 @@ impl Prepared {
     }
 
     /// The states that occur in the data: the 9 known ones always, in
-    /// display order, then unknown ones sorted.
+    /// display order, then unknown ones sorted: at most
+    /// [`MAX_UNKNOWN_STATES`] of them, the most frequent, then
+    /// [`OTHER_STATES_NAME`] standing for the rest (see [`Prepared::state_fold`]).
     pub fn states(&self) -> &[JobState] {
         &self.states
+    }
+
+    /// The unknown states counted as [`OTHER_STATES_NAME`], for the UI to
+    /// report; `None` when every state kept its name.
+    pub fn state_fold(&self) -> Option<StateFold> {
+        self.state_fold
     }
 
     /// The run span of job `i` (SPEC §3): from its first transition into
@@ -265,7 +291,7 @@ impl Prepared {
     /// the field count under [`NONE_NAME`], which is also a valid filter value.
     pub fn facet_values(&self, field: Field, subset: &Selection) -> Vec<(String, usize)> {
         let counts: Vec<(String, usize)> = match self.field_column(field) {
-            Some(col) => count_column(col, subset),
+            Some(col) => col.counts(subset),
             None => {
                 let mut n = vec![0usize; self.states.len()];
                 for &i in &subset.0 {
@@ -287,7 +313,7 @@ impl Prepared {
     /// The values of one label key among `subset`, like [`Prepared::facet_values`].
     pub fn label_values(&self, key: &str, subset: &Selection) -> Vec<(String, usize)> {
         let counts = match self.labels.get(key) {
-            Some(col) => count_column(col, subset),
+            Some(col) => col.counts(subset),
             None if subset.0.is_empty() => Vec::new(),
             None => vec![(NONE_NAME.to_string(), subset.0.len())],
         };
@@ -326,6 +352,11 @@ impl Prepared {
         a..b.max(a)
     }
 
+    /// When each of job `i`'s transitions happened, in time order.
+    pub(crate) fn transition_times(&self, i: usize) -> &[Ms] {
+        self.at.get(self.transitions_of(i)).unwrap_or_default()
+    }
+
     /// Job `i`'s events (spans and terminal instants) in time order, one
     /// per transition: a non-terminal state lasts until the next
     /// transition, the last one until `generated_at` (SPEC §3).
@@ -361,6 +392,7 @@ impl Prepared {
     }
 
     /// Job `i`'s total `idle` + `queued` ms, unclipped.
+    #[cfg(test)]
     pub(crate) fn waiting_ms(&self, i: usize) -> Ms {
         self.waiting_spans(i).map(|(s, e)| e - s).sum()
     }
@@ -448,7 +480,7 @@ impl<'a> JobRef<'a> {
     /// The value of a label, if set.
     pub fn label(&self, key: &str) -> Option<&'a str> {
         let col = self.prep.labels.get(key)?;
-        let id = *col.of_job.get(self.index)?;
+        let id = col.value(self.index)?;
         col.names.get(id as usize).map(String::as_str)
     }
 
@@ -456,7 +488,7 @@ impl<'a> JobRef<'a> {
     pub fn labels(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         let i = self.index;
         self.prep.labels.iter().filter_map(move |(k, col)| {
-            let id = *col.of_job.get(i)?;
+            let id = col.value(i)?;
             Some((k.as_str(), col.names.get(id as usize)?.as_str()))
         })
     }
@@ -525,33 +557,6 @@ impl<'a> JobRef<'a> {
                 .collect(),
         }
     }
-}
-
-/// Counts the values of an interned column over a subset.
-fn count_column(col: &Column, subset: &Selection) -> Vec<(String, usize)> {
-    let mut n = vec![0usize; col.names.len()];
-    let mut none = 0usize;
-    for &i in &subset.0 {
-        match col
-            .of_job
-            .get(i as usize)
-            .and_then(|&id| n.get_mut(id as usize))
-        {
-            Some(c) => *c += 1,
-            None => none += 1,
-        }
-    }
-    let mut out: Vec<(String, usize)> = col
-        .names
-        .iter()
-        .zip(n)
-        .filter(|(_, c)| *c > 0)
-        .map(|(s, c)| (s.clone(), c))
-        .collect();
-    if none > 0 {
-        out.push((NONE_NAME.to_string(), none));
-    }
-    out
 }
 
 fn sort_by_count(v: Vec<(String, usize)>) -> Vec<(String, usize)> {

@@ -45,27 +45,13 @@ pub fn run_layout(
     range: TimeRange,
 ) -> RunLayout {
     let pos = prep.positions(sel);
-    let runs = prep
-        .run_order
-        .iter()
-        .map_while(|&j| {
-            let (start, end) = prep.run_span(j as usize)?;
-            // Sorted by start: nothing after this can overlap the range.
-            (start < range.to).then_some((j, start, end))
-        })
-        .filter(|&(j, start, end)| {
-            range.overlap(start, end) > 0 && pos.get(j as usize).is_some_and(|&k| k != u32::MAX)
-        })
-        .map(|(j, start, end)| {
-            let k = pos.get(j as usize).copied().unwrap_or(0) as usize;
-            RunBar {
-                job: j,
-                start,
-                end,
-                lane: 0,
-                group: groups.of_job.get(k).copied().unwrap_or(0),
-            }
-        });
+    let runs = shown_runs(prep, &pos, range).map(|r| RunBar {
+        job: r.job,
+        start: r.start,
+        end: r.end,
+        lane: 0,
+        group: groups.of_job.get(r.pos as usize).copied().unwrap_or(0),
+    });
     let mut lanes = LaneTree::new(64);
     let bars = runs
         .map(|mut bar| {
@@ -77,6 +63,53 @@ pub fn run_layout(
         bars,
         lanes: lanes.used,
     }
+}
+
+/// A run a view shows (see [`shown_runs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ShownRun {
+    /// Job index into [`Prepared`].
+    pub job: u32,
+    /// The job's position in the selection (an index into `Groups::of_job`).
+    pub pos: u32,
+    /// Run start, not clipped.
+    pub start: Ms,
+    /// Run end, not clipped.
+    pub end: Ms,
+}
+
+/// The runs a view shows, in (start, job id) order: selected jobs (`pos`
+/// from [`Prepared::positions`]) whose run overlaps the range with positive
+/// length. The one walk behind the timeline, the summary's run count and
+/// busy time, and the insights on runs; O(runs starting before `range.to`).
+pub(crate) fn shown_runs<'a>(
+    prep: &'a Prepared,
+    pos: &'a [u32],
+    range: TimeRange,
+) -> impl Iterator<Item = ShownRun> + 'a {
+    prep.run_order
+        .iter()
+        // Sorted by start: nothing after the first run starting at or after
+        // `range.to` can overlap the range.
+        .take_while(move |&&j| prep.run_span(j as usize).is_some_and(|(s, _)| s < range.to))
+        .filter_map(move |&j| shown_run(prep, pos, j, range))
+}
+
+/// Job `job`'s run, if the view shows it (see [`shown_runs`]).
+pub(crate) fn shown_run(
+    prep: &Prepared,
+    pos: &[u32],
+    job: u32,
+    range: TimeRange,
+) -> Option<ShownRun> {
+    let k = pos.get(job as usize).copied()?;
+    let (start, end) = prep.run_span(job as usize)?;
+    (k != u32::MAX && range.overlap(start, end) > 0).then_some(ShownRun {
+        job,
+        pos: k,
+        start,
+        end,
+    })
 }
 
 /// The lowest lane whose last run ended at or before a time, in O(log

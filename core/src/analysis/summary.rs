@@ -2,6 +2,7 @@
 
 use super::filter::Selection;
 use super::prepared::Prepared;
+use super::runs::shown_runs;
 use super::time::TimeRange;
 use crate::model::{JobState, Ms, HOUR, SECOND};
 
@@ -40,16 +41,8 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
     let (mut ended, mut failed) = (0usize, 0usize);
     for &j in &sel.0 {
         let i = j as usize;
-        if let Some((s, _)) = prep.run_span(i) {
-            if range.contains(s) {
-                let enq = prep.lifetime(i).0;
-                waits.push(s - enq);
-            }
-        }
-        queued += prep
-            .waiting_spans(i)
-            .map(|(s, e)| range.overlap(s, e))
-            .sum::<Ms>();
+        waits.extend(wait_to_run(prep, i, range));
+        queued += waiting_in(prep, i, range);
         if let Some(at) = prep.ended(i) {
             if range.contains(at) {
                 ended += 1;
@@ -60,16 +53,11 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
             }
         }
     }
-    let n = waits.len();
-    let median = match n {
-        0 => None,
-        _ if n % 2 == 1 => nth(&mut waits, n / 2),
-        _ => nth(&mut waits, n / 2)
-            .zip(nth(&mut waits, n / 2 - 1))
-            .map(|(a, b)| (a + b) / 2.0),
-    };
-    let p95 = nth(&mut waits, (n * 95).div_ceil(100).saturating_sub(1));
-    let (runs, busy) = runs_and_busy(prep, sel, range);
+    let secs = |ms: Ms| ms as f64 / SECOND as f64;
+    let median = median_x2(&mut waits).map(|m2| secs(m2) / 2.0);
+    let p95 = p95(&mut waits).map(secs);
+    let (runs, spans) = busy_spans(prep, sel, range);
+    let busy: Ms = spans.iter().map(|&(s, e)| e - s).sum();
     Summary {
         jobs: sel.len(),
         runs,
@@ -85,42 +73,68 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
     }
 }
 
-/// The k-th smallest wait in seconds (reorders `v`; O(n)).
-fn nth(v: &mut [Ms], k: usize) -> Option<f64> {
+/// The wait of SPEC §3 (the header's median and p95, and "who waits
+/// most"): for job `i` whose run started inside the range, the ms from its
+/// first transition to its first `running`; `None` for other jobs.
+pub(crate) fn wait_to_run(prep: &Prepared, i: usize, range: TimeRange) -> Option<Ms> {
+    let (s, _) = prep.run_span(i)?;
+    range.contains(s).then(|| s - prep.lifetime(i).0)
+}
+
+/// Job `i`'s `idle` and `queued` ms inside the range: its share of the
+/// queued-time panel's total.
+pub(crate) fn waiting_in(prep: &Prepared, i: usize, range: TimeRange) -> Ms {
+    prep.waiting_spans(i)
+        .map(|(s, e)| range.overlap(s, e))
+        .sum()
+}
+
+/// The k-th smallest of `v` (0-based; reorders `v`; O(n)).
+pub(crate) fn kth_smallest<T: Ord + Copy>(v: &mut [T], k: usize) -> Option<T> {
     if k >= v.len() {
         return None;
     }
     let (_, x, _) = v.select_nth_unstable(k);
-    Some(*x as f64 / SECOND as f64)
+    Some(*x)
+}
+
+/// The 95th percentile by nearest rank, the `ceil(0.95 n)`-th smallest
+/// (SPEC §3, the header's p95 wait); `None` for no values. Reorders `v`.
+pub(crate) fn p95<T: Ord + Copy>(v: &mut [T]) -> Option<T> {
+    kth_smallest(v, (v.len() * 95).div_ceil(100).saturating_sub(1))
+}
+
+/// Twice the median (the sum of the two middle values for an even count,
+/// so it stays an exact integer); `None` for no values. Reorders `v`.
+pub(crate) fn median_x2(v: &mut [Ms]) -> Option<Ms> {
+    let n = v.len();
+    let hi = kth_smallest(v, n / 2)?;
+    if n % 2 == 1 {
+        return Some(2 * hi);
+    }
+    kth_smallest(v, n / 2 - 1).map(|lo| lo + hi)
 }
 
 /// The number of shown runs (selected, positive overlap with the range)
-/// and the length of the union of their spans inside the range.
-fn runs_and_busy(prep: &Prepared, sel: &Selection, range: TimeRange) -> (usize, Ms) {
+/// and the union of their spans clipped to the range: disjoint, sorted,
+/// separated by gaps of positive length. Its complement in the range is
+/// the idle time (the summary's idle share, the idle windows).
+pub(crate) fn busy_spans(
+    prep: &Prepared,
+    sel: &Selection,
+    range: TimeRange,
+) -> (usize, Vec<(Ms, Ms)>) {
     let pos = prep.positions(sel);
-    let (mut count, mut busy) = (0usize, 0 as Ms);
-    let mut cur: Option<(Ms, Ms)> = None;
-    for &j in &prep.run_order {
-        let Some((s, e)) = prep.run_span(j as usize) else {
-            continue;
-        };
-        if s >= range.to {
-            break;
-        }
-        if range.overlap(s, e) <= 0 || pos.get(j as usize).is_none_or(|&k| k == u32::MAX) {
-            continue;
-        }
+    let mut count = 0usize;
+    let mut out: Vec<(Ms, Ms)> = Vec::new();
+    for r in shown_runs(prep, &pos, range) {
         count += 1;
         // Clipped starts keep the start order, so the union merges in one pass.
-        let (s, e) = (s.max(range.from), e.min(range.to));
-        cur = match cur {
-            Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
-            Some((cs, ce)) => {
-                busy += ce - cs;
-                Some((s, e))
-            }
-            None => Some((s, e)),
-        };
+        let (s, e) = (r.start.max(range.from), r.end.min(range.to));
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
     }
-    (count, busy + cur.map_or(0, |(s, e)| e - s))
+    (count, out)
 }

@@ -95,9 +95,10 @@ pub struct TableRow {
     pub started: Option<Ms>,
     /// Terminal transition, if it ended.
     pub ended: Option<Ms>,
-    /// Total idle + queued seconds of the job (not clipped to the range).
+    /// Idle + queued seconds of the job inside the range (see [`table_page_in`]).
     pub queued_secs: f64,
-    /// Run length in seconds (until `generated_at` while running); `None` if it never ran.
+    /// Seconds of the run inside the range (a running job runs until
+    /// `generated_at`); `None` if it never ran.
     pub run_secs: Option<f64>,
 }
 
@@ -105,26 +106,43 @@ fn secs(ms: Ms) -> f64 {
     ms as f64 / SECOND as f64
 }
 
-/// Rows for `jobs` (e.g. the brush result), sorted by `sort`. Ties, and
-/// empty cells (which go last in either direction), order by job id.
-/// Indices not in `prep` are skipped.
-pub fn table_rows(prep: &Prepared, jobs: &[u32], sort: Column, ascending: bool) -> Vec<TableRow> {
-    table_page(prep, jobs, sort, ascending, 0, usize::MAX).1
+/// Rows for `jobs` (e.g. the brush result), sorted by `sort`, their
+/// seconds clipped to `range` (see [`table_page_in`]). Ties, and empty
+/// cells (which go last in either direction), order by job id. Indices not
+/// in `prep` are skipped.
+pub fn table_rows_in(
+    prep: &Prepared,
+    jobs: &[u32],
+    range: TimeRange,
+    sort: Column,
+    ascending: bool,
+) -> Vec<TableRow> {
+    table_page_in(prep, jobs, range, sort, ascending, 0, usize::MAX).1
 }
 
-/// One page of [`table_rows`]: the number of rows, and the rows
+/// One page of [`table_rows_in`]: the number of rows, and the rows
 /// `offset..offset + limit`. Sorting compares borrowed cells; only the
 /// page's rows copy their strings (a 20k-run brush sorts in a few ms
 /// instead of copying 120k strings).
-pub fn table_page(
+///
+/// `Queued (s)` and `Run (s)` count the seconds inside `range`, as every
+/// sum of SPEC §3 is clipped to the range: the table says what the charts
+/// show (a group's queued seconds in the table add up to its Queued time
+/// bars), and a backend whose `generated_at` runs days ahead of the
+/// browser's clock cannot stretch a running job's seconds past the range.
+pub fn table_page_in(
     prep: &Prepared,
     jobs: &[u32],
+    range: TimeRange,
     sort: Column,
     ascending: bool,
     offset: usize,
     limit: usize,
 ) -> (usize, Vec<TableRow>) {
-    let keys: Vec<Key<'_>> = jobs.iter().filter_map(|&j| Key::new(prep, j)).collect();
+    let keys: Vec<Key<'_>> = jobs
+        .iter()
+        .filter_map(|&j| Key::new(prep, j, range))
+        .collect();
     let keys = crate::sort::sort_vec(keys, &|a, b| {
         let primary = compare(a, b, sort);
         let primary = if ascending {
@@ -143,6 +161,25 @@ pub fn table_page(
         .map(Key::to_row)
         .collect();
     (keys.len(), rows)
+}
+
+/// [`table_rows_in`] with the whole job's seconds, unclipped. Kept for the
+/// app until it passes its range (issue #10 part 2); then remove.
+pub fn table_rows(prep: &Prepared, jobs: &[u32], sort: Column, ascending: bool) -> Vec<TableRow> {
+    table_rows_in(prep, jobs, TimeRange::ALL, sort, ascending)
+}
+
+/// [`table_page_in`] with the whole job's seconds, unclipped. Kept for the
+/// app until it passes its range (issue #10 part 2); then remove.
+pub fn table_page(
+    prep: &Prepared,
+    jobs: &[u32],
+    sort: Column,
+    ascending: bool,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<TableRow>) {
+    table_page_in(prep, jobs, TimeRange::ALL, sort, ascending, offset, limit)
 }
 
 /// The cells of one row, borrowed from the job: what sorting compares.
@@ -165,7 +202,7 @@ struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
-    fn new(prep: &'a Prepared, j: u32) -> Option<Key<'a>> {
+    fn new(prep: &'a Prepared, j: u32, range: TimeRange) -> Option<Key<'a>> {
         let i = j as usize;
         let job = prep.get(i)?;
         let run = job.run_span();
@@ -182,8 +219,8 @@ impl<'a> Key<'a> {
             enqueued: job.enqueued_at(),
             started: run.map(|r| r.0),
             ended: prep.ended(i),
-            queued_secs: secs(prep.waiting_ms(i)),
-            run_secs: run.map(|(s, e)| secs(e - s)),
+            queued_secs: secs(super::summary::waiting_in(prep, i, range)),
+            run_secs: run.map(|(s, e)| secs(range.overlap(s, e))),
         })
     }
 
@@ -252,13 +289,21 @@ fn state_order(s: &JobState) -> (usize, &str) {
 /// The rows as CSV (RFC 4180: CRLF line ends, fields with a comma, quote
 /// or line break quoted, quotes doubled). Times are RFC 3339 UTC, seconds
 /// plain decimals, empty cells empty.
+///
+/// Text cells are the backend's strings, and a spreadsheet runs a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a CR as a formula (a job
+/// named `=HYPERLINK(...)` would become a live link). As OWASP recommends
+/// against CSV injection, such a text cell gets a `'` in front, which the
+/// spreadsheet hides and which keeps the text as text. The two numeric
+/// columns are numbers this function formats itself, so a negative number
+/// there stays a number.
 pub fn rows_to_csv(rows: &[TableRow]) -> String {
     let mut out = String::from(
         "job_id,run_id,run_name,job,project,user,state,enqueued,started,ended,queued_secs,run_secs\r\n",
     );
     let time = |t: Option<Ms>| t.map(format_rfc3339).unwrap_or_default();
     for r in rows {
-        let cells = [
+        let text = [
             r.job_id.clone(),
             r.run_id.clone().unwrap_or_default(),
             r.run_name.clone().unwrap_or_default(),
@@ -269,26 +314,44 @@ pub fn rows_to_csv(rows: &[TableRow]) -> String {
             time(r.enqueued),
             time(r.started),
             time(r.ended),
+        ];
+        let numbers = [
             r.queued_secs.to_string(),
             r.run_secs.map(|s| s.to_string()).unwrap_or_default(),
         ];
-        for (i, c) in cells.iter().enumerate() {
+        for (i, c) in text.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            push_csv_field(&mut out, c);
+            push_csv_field(&mut out, c, true);
+        }
+        for c in &numbers {
+            out.push(',');
+            push_csv_field(&mut out, c, false);
         }
         out.push_str("\r\n");
     }
     out
 }
 
-fn push_csv_field(out: &mut String, s: &str) {
+/// Characters that make a spreadsheet read a cell as a formula (OWASP).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One field: `'`-prefixed if it is text that would start a formula, then
+/// quoted if RFC 4180 asks for it.
+fn push_csv_field(out: &mut String, s: &str, text: bool) {
+    let guard = if text && s.starts_with(FORMULA_START) {
+        "'"
+    } else {
+        ""
+    };
     if s.contains([',', '"', '\r', '\n']) {
         out.push('"');
+        out.push_str(guard);
         out.push_str(&s.replace('"', "\"\""));
         out.push('"');
     } else {
+        out.push_str(guard);
         out.push_str(s);
     }
 }

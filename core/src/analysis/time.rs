@@ -18,6 +18,12 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
+    /// All of time: clipping to it changes nothing.
+    pub const ALL: TimeRange = TimeRange {
+        from: Ms::MIN,
+        to: Ms::MAX,
+    };
+
     /// Builds a range; a reversed pair becomes the empty range at `from`, so
     /// callers never see a negative length.
     pub fn new(from: Ms, to: Ms) -> TimeRange {

@@ -2,6 +2,7 @@
 //! Europe/Berlin offset function.
 #![allow(dead_code)]
 
+use queuescope_core::analysis::insights::FailureSpike;
 use queuescope_core::analysis::{Prepared, TimeRange};
 use queuescope_core::model::{Dataset, Job, JobError, JobState, Ms, Transition, HOUR, MINUTE};
 use queuescope_core::time::parse_rfc3339;
@@ -111,4 +112,20 @@ pub fn berlin(utc: Ms) -> Ms {
     } else {
         HOUR
     }
+}
+
+/// A failure spike as a comparable row: (bucket, count, top user, their
+/// failures, top launch job, its failures).
+pub type SpikeRow = (usize, u32, String, u32, String, u32);
+
+/// See [`SpikeRow`].
+pub fn spike_row(x: &FailureSpike) -> SpikeRow {
+    (
+        x.bucket,
+        x.count,
+        x.user.clone(),
+        x.user_failures,
+        x.job.clone(),
+        x.job_failures,
+    )
 }

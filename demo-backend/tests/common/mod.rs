@@ -44,26 +44,76 @@ impl Backend {
 
     /// Sends one request; returns status, headers (lower-case names) and body.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut s = self.send(method, path, headers, "");
+        s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+        read_reply(&mut s).expect("an answer")
+    }
+
+    /// Opens a connection and sends one request with `body`; read the
+    /// answer with [`read_reply`].
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> TcpStream {
         let mut s = TcpStream::connect(&self.addr).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(30))).ok();
         let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
         );
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
+        req.push_str(body);
         s.write_all(req.as_bytes()).expect("send");
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).expect("read");
-        Reply::parse(&raw)
+        s
+    }
+
+    /// Replaces the active faults through the control endpoint.
+    pub fn set_faults(&self, specs: &[&str]) -> Reply {
+        let body = serde_json::to_string(specs).expect("a list");
+        let mut s = self.send("PUT", "/_control/faults", &[], &body);
+        read_reply(&mut s).expect("an answer")
+    }
+
+    /// The control endpoint's request log.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        match self.get("/_control/requests").json() {
+            serde_json::Value::Array(a) => a,
+            other => panic!("not a list: {other}"),
+        }
     }
 
     /// `GET` without extra headers.
     pub fn get(&self, path: &str) -> Reply {
         self.request("GET", path, &[])
     }
+}
+
+/// Runs the binary to its end (e.g. `--help`, or a start that must fail):
+/// whether it succeeded, its stdout and its stderr.
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_demo-backend"))
+        .args(args)
+        .output()
+        .expect("run demo-backend");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Reads an answer to the end; `None` when the read times out (set one on
+/// the stream first) or the server closes without answering.
+pub fn read_reply(s: &mut TcpStream) -> Option<Reply> {
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    (!raw.is_empty()).then(|| Reply::parse(&raw))
 }
 
 impl Drop for Backend {

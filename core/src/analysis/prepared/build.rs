@@ -9,7 +9,7 @@ use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
 
-use super::{Column, Prepared, NO_VALUE};
+use super::{Column, Prepared, StateFold, MAX_UNKNOWN_STATES, NO_VALUE, OTHER_STATES_NAME};
 use crate::model::{Dataset, JobState, Ms};
 use crate::parse::{JobsPageText, Record, SkipReport};
 use crate::sort::{sort_indices, sort_vec, sorted_indices};
@@ -25,17 +25,18 @@ struct Fields<'r> {
     user: Option<&'r str>,
 }
 
-/// A label column being built: its values interned in first-seen order.
+/// Values interned in first-seen order (a column's names, the unknown
+/// states, the error messages).
 #[derive(Default)]
 struct Interned {
-    column: Column,
+    names: Vec<String>,
     table: HashTable<u32>,
 }
 
 impl Interned {
-    /// The id of `v`, adding it when new.
+    /// The id of `v`, adding it when new ([`NO_VALUE`] past `u32` ids).
     fn id(&mut self, hasher: &RandomState, v: &str) -> u32 {
-        let names = &mut self.column.names;
+        let names = &mut self.names;
         let hash = hasher.hash_one(v);
         let same = |&id: &u32| names.get(id as usize).is_some_and(|n| n == v);
         if let Some(&id) = self.table.find(hash, same) {
@@ -44,6 +45,9 @@ impl Interned {
         let Ok(id) = u32::try_from(names.len()) else {
             return NO_VALUE;
         };
+        if id == NO_VALUE {
+            return NO_VALUE;
+        }
         names.push(v.to_string());
         let names = &*names;
         self.table.insert_unique(hash, id, |&id| {
@@ -51,17 +55,30 @@ impl Interned {
         });
         id
     }
+}
 
-    /// Sets job `i`'s value (the last one wins, as in a JSON object with a
-    /// repeated key); jobs before `i` without a value stay without.
-    fn set(&mut self, hasher: &RandomState, i: usize, v: &str) {
-        let id = self.id(hasher, v);
-        let of_job = &mut self.column.of_job;
-        if of_job.len() > i {
-            of_job.truncate(i);
+/// A label column being built: only the jobs that have the label hold a
+/// (job, value id) pair, so thousands of keys cost what their labels cost.
+#[derive(Default)]
+struct LabelColumn {
+    values: Interned,
+    jobs: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl LabelColumn {
+    /// Sets job `i`'s value (jobs ascending; the last one of a job wins, as
+    /// in a JSON object with a repeated key).
+    fn set(&mut self, hasher: &RandomState, i: u32, v: &str) {
+        let id = self.values.id(hasher, v);
+        if self.jobs.last() == Some(&i) {
+            if let Some(last) = self.ids.last_mut() {
+                *last = id;
+            }
+        } else {
+            self.jobs.push(i);
+            self.ids.push(id);
         }
-        of_job.resize(i, NO_VALUE);
-        of_job.push(id);
     }
 }
 
@@ -69,7 +86,7 @@ impl Interned {
 ///
 /// ```text
 /// let mut b = PreparedBuilder::new();
-/// for body in pages { b.push_page(parse::read_jobs_page(&body)?); }
+/// for body in pages { b.push_page(parse::read_jobs_page(&body, &mut None)?); }
 /// let (prepared, skipped) = b.finish();
 /// ```
 pub struct PreparedBuilder {
@@ -77,11 +94,19 @@ pub struct PreparedBuilder {
     hasher: RandomState,
     /// Job indices by id, to skip a repeated id.
     ids: HashTable<u32>,
-    /// User, launch job, project, entity.
+    /// User, launch job, project, entity: the values, and each job's id
+    /// into them ([`NO_VALUE`] for none).
     columns: [Interned; 4],
+    of_job: [Vec<u32>; 4],
     /// Label columns by key.
-    labels: HashMap<String, Interned>,
+    labels: HashMap<String, LabelColumn>,
     messages: Interned,
+    /// The unknown states, and how many transitions enter each.
+    unknown: Interned,
+    unknown_count: Vec<usize>,
+    /// Every transition's state: a known state's id, or
+    /// `KNOWN.len() + ` the unknown state's id (folded in `finish`).
+    state: Vec<u32>,
     skipped: SkipReport,
     /// Instants of the record being read.
     times: Vec<Ms>,
@@ -107,8 +132,12 @@ impl PreparedBuilder {
             hasher: RandomState::new(),
             ids: HashTable::new(),
             columns: Default::default(),
+            of_job: Default::default(),
             labels: HashMap::new(),
             messages: Interned::default(),
+            unknown: Interned::default(),
+            unknown_count: Vec::new(),
+            state: Vec::new(),
             skipped: SkipReport::default(),
             times: Vec::new(),
             error_times: Vec::new(),
@@ -233,24 +262,36 @@ impl PreparedBuilder {
         p.run_ids.push(f.run_id);
         p.run_names.push(f.run_name);
         let values = [f.user, Some(f.job), f.project, f.entity];
-        for ((col, out), v) in self.columns.iter_mut().zip(&mut p.columns).zip(values) {
+        for ((col, out), v) in self.columns.iter_mut().zip(&mut self.of_job).zip(values) {
             let id = match v {
                 Some(v) => col.id(&self.hasher, v),
                 None => NO_VALUE,
             };
-            out.of_job.push(id);
+            out.push(id);
         }
+        let job = u32::try_from(i).unwrap_or(NO_VALUE);
         for (k, v) in labels {
             if !self.labels.contains_key(k) {
-                self.labels.insert(k.to_string(), Interned::default());
+                self.labels.insert(k.to_string(), LabelColumn::default());
             }
             if let Some(col) = self.labels.get_mut(k) {
-                col.set(&self.hasher, i, v);
+                col.set(&self.hasher, job, v);
             }
         }
         for (s, &at) in transitions {
-            let s = state_id(&mut p.states, s);
-            p.state.push(s);
+            let id = match known_state(s) {
+                Some(id) => u32::from(id),
+                None => {
+                    let k = self.unknown.id(&self.hasher, s);
+                    if let Some(c) = self.unknown_count.get_mut(k as usize) {
+                        *c += 1;
+                    } else {
+                        self.unknown_count.push(1);
+                    }
+                    (k as usize + JobState::KNOWN.len()) as u32
+                }
+            };
+            self.state.push(id);
             p.at.push(at);
         }
         p.first.push(u32::try_from(p.at.len()).unwrap_or(u32::MAX));
@@ -270,27 +311,25 @@ impl PreparedBuilder {
         let PreparedBuilder {
             mut p,
             columns,
+            of_job,
             labels,
             messages,
+            unknown,
+            unknown_count,
+            state,
             skipped,
             ..
         } = self;
         let n = p.len();
-        for (out, built) in p.columns.iter_mut().zip(columns) {
-            out.names = built.column.names;
-            sort_column(out);
+        for ((out, built), of_job) in p.columns.iter_mut().zip(columns).zip(of_job) {
+            *out = Column::from_per_job(built.names, of_job);
         }
         p.labels = labels
             .into_iter()
-            .map(|(k, built)| {
-                let mut col = built.column;
-                col.of_job.resize(n, NO_VALUE);
-                sort_column(&mut col);
-                (k, col)
-            })
+            .map(|(k, b)| (k, Column::from_pairs(b.values.names, b.jobs, b.ids, n)))
             .collect::<BTreeMap<_, _>>();
-        p.messages = messages.column.names;
-        sort_unknown_states(&mut p);
+        p.messages = messages.names;
+        fold_states(&mut p, unknown.names, &unknown_count, &state);
         p.id_rank = rank_ids(&p);
         p.run_order = run_order(&p);
         p.error_order = error_order(&p);
@@ -299,10 +338,9 @@ impl PreparedBuilder {
     }
 }
 
-/// The id of a state's wire name, adding an unknown one (past `u16` ids,
-/// unknown states count as the first state, as they always have).
-fn state_id(states: &mut Vec<JobState>, s: &str) -> u16 {
-    let known = match s {
+/// The id of a known state's wire name (its place in [`JobState::KNOWN`]).
+fn known_state(s: &str) -> Option<u16> {
+    match s {
         "idle" => Some(0),
         "queued" => Some(1),
         "pending" => Some(2),
@@ -313,75 +351,58 @@ fn state_id(states: &mut Vec<JobState>, s: &str) -> u16 {
         "crashed" => Some(7),
         "killed" => Some(8),
         _ => None,
-    };
-    if let Some(id) = known {
-        return id;
     }
-    let found = states
-        .iter()
-        .skip(JobState::KNOWN.len())
-        .position(|k| k.as_str() == s);
-    let at = match found {
-        Some(k) => k + JobState::KNOWN.len(),
-        None if states.len() < usize::from(u16::MAX) => {
-            states.push(JobState::Other(s.to_string()));
-            states.len() - 1
-        }
-        None => 0,
-    };
-    u16::try_from(at).unwrap_or(0)
 }
 
-/// Sorts a column's names and renumbers its jobs' ids.
-fn sort_column(col: &mut Column) {
-    let names = std::mem::take(&mut col.names);
-    let name = |i: u32| names.get(i as usize).map_or("", String::as_str);
-    let order = sorted_indices(names.len(), &|a, b| name(a).cmp(name(b)));
-    let mut remap = vec![NO_VALUE; names.len()];
-    for (new, &old) in order.iter().enumerate() {
-        if let Some(r) = remap.get_mut(old as usize) {
-            *r = u32::try_from(new).unwrap_or(NO_VALUE);
+/// Sets the states and every transition's final state id: the known
+/// states, then the [`MAX_UNKNOWN_STATES`] most frequent unknown ones (by
+/// transitions into them, ties by name) sorted by name, then
+/// [`OTHER_STATES_NAME`] for the rest, if any (a backend's own state of
+/// that name joins the rest rather than clash with it).
+fn fold_states(p: &mut Prepared, unknown: Vec<String>, count: &[usize], state: &[u32]) {
+    let known = JobState::KNOWN.len();
+    let name = |k: u32| unknown.get(k as usize).map_or("", String::as_str);
+    let n_of = |k: u32| count.get(k as usize).copied().unwrap_or(0);
+    let mut kept = sorted_indices(unknown.len(), &|a, b| {
+        n_of(b).cmp(&n_of(a)).then(name(a).cmp(name(b)))
+    });
+    let mut folded = Vec::new();
+    if kept.len() > MAX_UNKNOWN_STATES {
+        folded = kept.split_off(MAX_UNKNOWN_STATES);
+        if let Some(k) = kept.iter().position(|&k| name(k) == OTHER_STATES_NAME) {
+            folded.push(kept.remove(k));
         }
     }
-    for id in &mut col.of_job {
-        *id = remap.get(*id as usize).copied().unwrap_or(NO_VALUE);
+    sort_indices(&mut kept, &|a, b| name(a).cmp(name(b)));
+    let mut remap = vec![0u16; unknown.len()];
+    let mut states = JobState::KNOWN.to_vec();
+    for &k in &kept {
+        if let Some(r) = remap.get_mut(k as usize) {
+            *r = u16::try_from(states.len()).unwrap_or(0);
+        }
+        states.push(JobState::Other(name(k).to_string()));
     }
-    let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
-    col.names = order
+    p.state_fold = (!folded.is_empty()).then(|| {
+        let id = u16::try_from(states.len()).unwrap_or(0);
+        states.push(JobState::Other(OTHER_STATES_NAME.to_string()));
+        for &k in &folded {
+            if let Some(r) = remap.get_mut(k as usize) {
+                *r = id;
+            }
+        }
+        StateFold {
+            states: folded.len(),
+            transitions: folded.iter().map(|&k| n_of(k)).sum(),
+        }
+    });
+    p.states = states;
+    p.state = state
         .iter()
-        .filter_map(|&i| names.get_mut(i as usize).and_then(Option::take))
+        .map(|&s| match s.checked_sub(known as u32) {
+            None => u16::try_from(s).unwrap_or(0),
+            Some(k) => remap.get(k as usize).copied().unwrap_or(0),
+        })
         .collect();
-}
-
-/// Unknown states in name order (they were added as first seen).
-fn sort_unknown_states(p: &mut Prepared) {
-    let k = JobState::KNOWN.len();
-    let Some(unknown) = p.states.get(k..) else {
-        return;
-    };
-    if unknown.windows(2).all(|w| w[0].as_str() <= w[1].as_str()) {
-        return;
-    }
-    let name = |i: u32| p.states.get(i as usize).map_or("", JobState::as_str);
-    let mut order: Vec<u32> = (k..p.states.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
-    sort_indices(&mut order, &|a, b| name(a).cmp(name(b)));
-    let order: Vec<usize> = order.into_iter().map(|i| i as usize).collect();
-    let mut remap: Vec<u16> = (0..p.states.len())
-        .map(|i| u16::try_from(i).unwrap_or(0))
-        .collect();
-    for (new, &old) in order.iter().enumerate() {
-        if let Some(r) = remap.get_mut(old) {
-            *r = u16::try_from(new + k).unwrap_or(0);
-        }
-    }
-    for s in &mut p.state {
-        *s = remap.get(usize::from(*s)).copied().unwrap_or(0);
-    }
-    let sorted: Vec<JobState> = order.iter().map(|&i| p.states[i].clone()).collect();
-    p.states.truncate(k);
-    p.states.extend(sorted);
 }
 
 /// Rank of each job id in byte order.
@@ -436,9 +457,6 @@ fn shrink(p: &mut Prepared) {
     p.ids.shrink_to_fit();
     p.run_ids.shrink_to_fit();
     p.run_names.shrink_to_fit();
-    for c in p.columns.iter_mut().chain(p.labels.values_mut()) {
-        c.of_job.shrink_to_fit();
-    }
     p.at.shrink_to_fit();
     p.state.shrink_to_fit();
     p.first.shrink_to_fit();
@@ -453,16 +471,13 @@ mod tests {
 
     #[test]
     fn state_ids_follow_the_known_order() {
-        let mut states = JobState::KNOWN.to_vec();
         for (i, s) in JobState::KNOWN.iter().enumerate() {
-            let id = state_id(&mut states, s.as_str());
+            let id = known_state(s.as_str()).unwrap();
             assert_eq!(usize::from(id), i);
             assert_eq!(super::super::is_terminal(id), s.is_terminal(), "{s}");
             assert_eq!(super::super::is_waiting(id), s.is_waiting(), "{s}");
             assert_eq!(id == super::super::RUNNING, *s == JobState::Running);
         }
-        assert_eq!(state_id(&mut states, "preempted"), 9);
-        assert_eq!(state_id(&mut states, "evicted"), 10);
-        assert_eq!(state_id(&mut states, "preempted"), 9);
+        assert_eq!(known_state("preempted"), None);
     }
 }

@@ -36,7 +36,7 @@ fn pages_build_the_same_data_as_a_whole_dataset() {
     let g = crate::time::format_rfc3339(data.generated_at);
     let mut b = PreparedBuilder::new();
     for body in pages(&data.jobs, 97, &g) {
-        b.push_page(read_jobs_page(&body).unwrap());
+        b.push_page(read_jobs_page(&body, &mut None).unwrap());
     }
     let (paged, skipped) = b.finish();
     assert!(skipped.is_empty(), "{skipped}");
@@ -121,8 +121,8 @@ fn later_pages_skip_repeated_ids_and_move_now() {
         "2026-11-21T10:00:00Z",
     );
     let mut b = PreparedBuilder::new();
-    b.push_page(read_jobs_page(&p1).unwrap());
-    b.push_page(read_jobs_page(&p2).unwrap());
+    b.push_page(read_jobs_page(&p1, &mut None).unwrap());
+    b.push_page(read_jobs_page(&p2, &mut None).unwrap());
     let (p, skipped) = b.finish();
     assert_eq!(p.len(), 3);
     assert_eq!(skipped.reasons["duplicate id"], 1);
@@ -145,11 +145,103 @@ fn escaped_strings_and_repeated_label_keys_read_like_serde() {
         "transitions": [{"state": "queued", "at": "2026-11-21T08:00:00Z"}]}],
         "next_cursor": null, "generated_at": "2026-11-21T09:00:00Z"}"#;
     let mut b = PreparedBuilder::new();
-    b.push_page(read_jobs_page(body).unwrap());
+    b.push_page(read_jobs_page(body, &mut None).unwrap());
     let (p, _) = b.finish();
     let owned = crate::parse::parse_jobs_page(body, &mut Default::default()).unwrap();
     assert_eq!(p.job(0).to_job(), owned.jobs[0]);
     assert_eq!(p.job(0).id, "a\"b");
     assert_eq!(p.job(0).job, "träin");
     assert_eq!(p.job(0).label("k"), Some("2"));
+}
+
+/// Label columns cost what the labels cost, not jobs x keys: 2,000 jobs
+/// with 4 labels each out of 8,000 keys once stored 16 million ids. Read
+/// page by page too, where a dense column per key would grow with every
+/// job after its first label.
+#[test]
+fn label_columns_grow_with_the_labels_present() {
+    let jobs: Vec<Job> = (0..2_000)
+        .map(|k| Job {
+            id: format!("j{k}"),
+            job: "x".into(),
+            labels: (0..4)
+                .map(|m| (format!("key-{}", 4 * k + m), "v".to_string()))
+                .collect(),
+            transitions: vec![Transition {
+                state: JobState::Queued,
+                at: 0,
+            }],
+            ..Default::default()
+        })
+        .collect();
+    let present: usize = jobs.iter().map(|j| j.labels.len()).sum();
+    let mut b = PreparedBuilder::new();
+    for body in pages(&jobs, 500, "1970-01-01T00:00:01Z") {
+        b.push_page(read_jobs_page(&body, &mut None).unwrap());
+    }
+    let (paged, _) = b.finish();
+    let whole = Prepared::from_dataset(Dataset {
+        jobs,
+        ..Default::default()
+    });
+    for p in [&whole, &paged] {
+        assert_eq!(p.labels.len(), 8_000);
+        let stored: usize = p.labels.values().map(Column::stored).sum();
+        assert_eq!(stored, 2 * present);
+        // A field most jobs have is one id per job.
+        assert!(p.columns.iter().all(|c| c.stored() <= p.len()));
+        assert_eq!(p.job(1_999).label("key-7999"), Some("v"));
+        assert_eq!(p.job(1_999).label("key-0"), None);
+    }
+}
+
+/// Unknown states past [`MAX_UNKNOWN_STATES`] fold the same whether the
+/// jobs come page by page or at once, with the transitions counted.
+#[test]
+fn unknown_states_fold_the_same_page_by_page() {
+    let jobs: Vec<Job> = (0..100)
+        .map(|k| Job {
+            id: format!("j{k}"),
+            job: "x".into(),
+            transitions: vec![
+                Transition {
+                    state: JobState::Other(format!("s{:02}", k % 40)),
+                    at: 0,
+                },
+                Transition {
+                    state: JobState::Other(OTHER_STATES_NAME.to_string()),
+                    at: 1,
+                },
+            ],
+            ..Default::default()
+        })
+        .collect();
+    let mut b = PreparedBuilder::new();
+    for body in pages(&jobs, 30, "1970-01-01T00:00:01Z") {
+        b.push_page(read_jobs_page(&body, &mut None).unwrap());
+    }
+    let (paged, _) = b.finish();
+    let whole = Prepared::from_dataset(Dataset {
+        jobs,
+        generated_at: 1000,
+        ..Default::default()
+    });
+    for p in [&whole, &paged] {
+        // 41 unknown states: the 32 most frequent are the backend's own
+        // "(other states)" (100 transitions), s00..s19 (3 each) and s20..s30
+        // (2 each, by name); s31..s39 fold, and so does the backend's
+        // "(other states)", which leaves 31 kept names and the fold.
+        assert_eq!(p.states().len(), JobState::KNOWN.len() + MAX_UNKNOWN_STATES);
+        assert_eq!(p.states()[JobState::KNOWN.len() + 30].as_str(), "s30");
+        assert_eq!(
+            p.state_fold(),
+            Some(StateFold {
+                states: 9 + 1,
+                transitions: 9 * 2 + 100,
+            })
+        );
+        let last = p.states().last().map(JobState::as_str);
+        assert_eq!(last, Some(OTHER_STATES_NAME));
+        assert_eq!(p.job(0).current_state().as_str(), OTHER_STATES_NAME);
+    }
 }

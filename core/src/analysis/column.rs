@@ -1,0 +1,231 @@
+//! Interned string columns of the jobs (user, launch job, project, entity,
+//! and one per label key): each distinct value once, sorted, and a value id
+//! per job that has one.
+//!
+//! A column where most jobs have a value keeps one id per job (dense); a
+//! column where few do keeps only the (job, id) pairs that exist (sparse).
+//! Label keys are the backend's to choose: with a dense column per key,
+//! 20,000 keys over 20,000 jobs cost 1.6 GB, however few labels each job
+//! has. Either way a column costs at most 8 bytes per value present.
+
+use super::filter::Selection;
+use super::prepared::NONE_NAME;
+
+/// Marks "no value" in a dense column.
+pub(crate) const NO_VALUE: u32 = u32::MAX;
+
+/// One interned column (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Column {
+    /// Distinct values, sorted.
+    pub names: Vec<String>,
+    values: Values,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Values {
+    /// Per job, an index into `names` or [`NO_VALUE`].
+    Dense(Vec<u32>),
+    /// The jobs with a value, ascending, and their ids (parallel).
+    Sparse { jobs: Vec<u32>, ids: Vec<u32> },
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values::Sparse {
+            jobs: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+}
+
+/// A column where no job has a value (a label key that does not occur).
+pub(crate) static EMPTY_COLUMN: Column = Column {
+    names: Vec::new(),
+    values: Values::Sparse {
+        jobs: Vec::new(),
+        ids: Vec::new(),
+    },
+};
+
+impl Column {
+    /// Job `i`'s value id (an index into `names`), `None` when it has none.
+    pub fn value(&self, i: usize) -> Option<u32> {
+        match &self.values {
+            Values::Dense(of_job) => of_job.get(i).copied().filter(|&id| id != NO_VALUE),
+            Values::Sparse { jobs, ids } => {
+                let i = u32::try_from(i).ok()?;
+                let k = jobs.binary_search(&i).ok()?;
+                ids.get(k).copied()
+            }
+        }
+    }
+
+    /// How many value ids the column stores (its memory, in ids).
+    #[cfg(test)]
+    pub fn stored(&self) -> usize {
+        match &self.values {
+            Values::Dense(of_job) => of_job.len(),
+            Values::Sparse { jobs, .. } => jobs.len() * 2,
+        }
+    }
+
+    /// The values among `subset` with how many jobs have each, in name
+    /// order, and [`NONE_NAME`] last for the jobs without one.
+    pub fn counts(&self, subset: &Selection) -> Vec<(String, usize)> {
+        let mut n = vec![0usize; self.names.len()];
+        let mut none = 0usize;
+        for &i in &subset.0 {
+            match self.value(i as usize).and_then(|id| n.get_mut(id as usize)) {
+                Some(c) => *c += 1,
+                None => none += 1,
+            }
+        }
+        let mut out: Vec<(String, usize)> = self
+            .names
+            .iter()
+            .zip(n)
+            .filter(|(_, c)| *c > 0)
+            .map(|(s, c)| (s.clone(), c))
+            .collect();
+        if none > 0 {
+            out.push((NONE_NAME.to_string(), none));
+        }
+        out
+    }
+
+    /// The column from first-seen names and each job's id into them
+    /// ([`NO_VALUE`] for none), see [`Column::build`].
+    pub(crate) fn from_per_job(names: Vec<String>, of_job: Vec<u32>) -> Column {
+        let n = of_job.len();
+        Column::build(names, Values::Dense(of_job), n)
+    }
+
+    /// The column of `n` jobs from first-seen names and the (job, id) pairs
+    /// of the jobs with a value (jobs ascending), see [`Column::build`].
+    pub(crate) fn from_pairs(
+        names: Vec<String>,
+        jobs: Vec<u32>,
+        ids: Vec<u32>,
+        n: usize,
+    ) -> Column {
+        Column::build(names, Values::Sparse { jobs, ids }, n)
+    }
+
+    /// The names sorted and the ids renumbered; dense when at least half
+    /// of the `n` jobs have a value (4 bytes a job is then at most 8 a
+    /// value), else sparse.
+    fn build(names: Vec<String>, mut values: Values, n: usize) -> Column {
+        let name = |i: u32| names.get(i as usize).map_or("", String::as_str);
+        let order = crate::sort::sorted_indices(names.len(), &|a, b| name(a).cmp(name(b)));
+        let mut remap = vec![NO_VALUE; names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(r) = remap.get_mut(old as usize) {
+                *r = u32::try_from(new).unwrap_or(NO_VALUE);
+            }
+        }
+        let ids = match &mut values {
+            Values::Dense(of_job) => of_job,
+            Values::Sparse { ids, .. } => ids,
+        };
+        for id in ids.iter_mut() {
+            *id = remap.get(*id as usize).copied().unwrap_or(NO_VALUE);
+        }
+        let values = match values {
+            Values::Dense(of_job) => {
+                let present = of_job.iter().filter(|&&id| id != NO_VALUE).count();
+                if present * 2 >= n {
+                    Values::Dense(of_job)
+                } else {
+                    let (jobs, ids) = (0u32..)
+                        .zip(of_job)
+                        .filter(|&(_, id)| id != NO_VALUE)
+                        .unzip();
+                    Values::Sparse { jobs, ids }
+                }
+            }
+            Values::Sparse { jobs, ids } if jobs.len() * 2 >= n => {
+                let mut of_job = vec![NO_VALUE; n];
+                for (&i, id) in jobs.iter().zip(ids) {
+                    if let Some(slot) = of_job.get_mut(i as usize) {
+                        *slot = id;
+                    }
+                }
+                Values::Dense(of_job)
+            }
+            sparse => sparse,
+        };
+        let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
+        let mut col = Column {
+            names: order
+                .iter()
+                .filter_map(|&i| names.get_mut(i as usize).and_then(Option::take))
+                .collect(),
+            values,
+        };
+        col.shrink_to_fit();
+        col
+    }
+
+    /// Gives back spare capacity.
+    fn shrink_to_fit(&mut self) {
+        self.names.shrink_to_fit();
+        match &mut self.values {
+            Values::Dense(of_job) => of_job.shrink_to_fit(),
+            Values::Sparse { jobs, ids } => {
+                jobs.shrink_to_fit();
+                ids.shrink_to_fit();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Dense or sparse, a column answers what was set, and never
+        /// stores more than two ids per value set.
+        #[test]
+        fn a_column_answers_what_was_set(
+            n in 0usize..300,
+            density in 0u32..=100,
+            seed in any::<u64>(),
+        ) {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let names = ["b", "a", "c", "a b", ""];
+            let set: Vec<Option<&str>> = (0..n)
+                .map(|_| (rng.u32(0..100) < density).then(|| names[rng.usize(..names.len())]))
+                .collect();
+            // First-seen names, as the builder interns them, set pairwise or densely.
+            let mut first_seen: Vec<String> = Vec::new();
+            let mut id_of = |v: &str| match first_seen.iter().position(|x| x == v) {
+                Some(k) => k as u32,
+                None => {
+                    first_seen.push(v.to_string());
+                    first_seen.len() as u32 - 1
+                }
+            };
+            let dense: Vec<u32> = set.iter().map(|v| v.map_or(NO_VALUE, &mut id_of)).collect();
+            let (jobs, ids): (Vec<u32>, Vec<u32>) = (0u32..)
+                .zip(&dense)
+                .filter(|&(_, &id)| id != NO_VALUE)
+                .map(|(i, &id)| (i, id))
+                .unzip();
+            let pairs = Column::from_pairs(first_seen.clone(), jobs, ids, n);
+            let whole = Column::from_per_job(first_seen, dense);
+            prop_assert_eq!(&pairs, &whole);
+            let col = pairs;
+            prop_assert!(col.names.windows(2).all(|w| w[0] < w[1]));
+            for (i, v) in set.iter().enumerate() {
+                let got = col.value(i).map(|id| col.names[id as usize].as_str());
+                prop_assert_eq!(got, *v);
+            }
+            prop_assert_eq!(col.value(n), None);
+            let present = set.iter().flatten().count();
+            prop_assert!(col.stored() <= 2 * present);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Under-used GPUs (SPEC §3.1): runs that held GPUs for a long time and
+//! barely used them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use super::{top, UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN};
+use crate::analysis::runs::{shown_run, shown_runs};
+use crate::analysis::{Prepared, Selection, TimeRange, NONE_NAME};
+use crate::model::{Ms, HOUR};
+use crate::parse::{Metric, Series};
+
+/// The usage loaded so far: run id → its series (every metric). A run whose
+/// usage was asked for and that has none maps to an empty list: loaded,
+/// nothing to judge.
+pub type UsageByRun = HashMap<String, Vec<Series>>;
+
+/// One under-used run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnderUsedRun {
+    /// Job index into [`Prepared`] (the run to select in Job runs).
+    pub job: u32,
+    /// Run id (`data-run-id`).
+    pub run_id: String,
+    /// Launch job.
+    pub launch_job: String,
+    /// User, `(none)` when the job has none.
+    pub user: String,
+    /// The plain mean of the run's non-null `gpu_util` samples, percent.
+    pub mean_gpu: f64,
+    /// The run's length in ms, start to end (or to `generated_at` while it
+    /// runs), not clipped to the range (`data-seconds` × 1000).
+    pub run_len: Ms,
+    /// (100 − mean) / 100 × run hours: the GPU-hours it held and did not
+    /// use, which orders the list.
+    pub unused_hours: f64,
+}
+
+/// The under-used runs of a view, and what they were judged on.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnderUsed {
+    /// The [`super::TOP_ITEMS`] with the most unused GPU-hours, most first,
+    /// ties by run id.
+    pub runs: Vec<UnderUsedRun>,
+    /// How many runs of the view are under-used (shown or not).
+    pub count: usize,
+    /// Runs of the view whose usage is loaded: the runs judged.
+    pub loaded: usize,
+    /// Runs of the view that have a run id (only those have usage).
+    pub in_view: usize,
+}
+
+/// The plain mean of the non-null `gpu_util` samples, if the run has any.
+fn mean_gpu(series: &[Series]) -> Option<f64> {
+    let s = series.iter().find(|s| s.metric == Metric::GpuUtil)?;
+    let (sum, n) =
+        s.v.iter()
+            .flatten()
+            .fold((0.0, 0u32), |(sum, n), v| (sum + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+/// The jobs of each run id, derived once per data load (next to
+/// [`Prepared`]). Run ids are strings on the jobs: looking one up for each
+/// of a view's runs costs two cache misses and a hash per run (40 ms at
+/// 85k runs), while the usage loaded is a few hundred runs. With this, a
+/// view reads one byte per run and looks up only the loaded run ids.
+///
+/// Keyed by a hash of the run id (seeded per index, so a backend cannot
+/// pick colliding ids) with the jobs of one hash chained, so building it
+/// copies no strings; a lookup compares the real ids along its chain.
+#[derive(Debug, Clone, Default)]
+pub struct RunIds {
+    hasher: RandomState,
+    /// Hash of a run id → the first job with it.
+    first: HashMap<u64, u32>,
+    /// Per job: the next job whose run id has the same hash (`u32::MAX`: none).
+    next: Vec<u32>,
+    /// Per job: whether it has a run id (only those can have usage).
+    has_id: Vec<bool>,
+}
+
+impl RunIds {
+    /// Indexes the run ids of every job: O(jobs), no string copies.
+    pub fn new(prep: &Prepared) -> RunIds {
+        let n = prep.len();
+        let mut out = RunIds {
+            hasher: RandomState::new(),
+            first: HashMap::with_capacity(n),
+            next: vec![u32::MAX; n],
+            has_id: vec![false; n],
+        };
+        // Backwards, so each chain lists its jobs in dataset order.
+        for i in (0..n).rev() {
+            let (Some(id), Ok(j)) = (prep.run_id(i), u32::try_from(i)) else {
+                continue;
+            };
+            out.has_id[i] = true;
+            let head = out.first.entry(out.hasher.hash_one(id)).or_insert(u32::MAX);
+            out.next[i] = *head;
+            *head = j;
+        }
+        out
+    }
+
+    /// The jobs with this run id (job indices into `prep`, the [`Prepared`]
+    /// this index was built from), in dataset order.
+    pub fn jobs<'a>(
+        &'a self,
+        prep: &'a Prepared,
+        run_id: &'a str,
+    ) -> impl Iterator<Item = u32> + 'a {
+        let head = self
+            .first
+            .get(&self.hasher.hash_one(run_id))
+            .copied()
+            .unwrap_or(u32::MAX);
+        std::iter::successors(Some(head), |&j| self.next.get(j as usize).copied())
+            .take_while(|&j| j != u32::MAX)
+            .filter(move |&j| {
+                prep.get(j as usize)
+                    .is_some_and(|job| job.run_id == Some(run_id))
+            })
+    }
+
+    /// Whether job `i` has a run id.
+    fn has_id(&self, i: u32) -> bool {
+        self.has_id.get(i as usize).copied().unwrap_or(false)
+    }
+}
+
+/// SPEC §3.1 under-used GPUs: of the runs the view shows (selected jobs,
+/// run overlapping the range) whose usage is loaded, those that ran at least
+/// [`UNDER_USED_MIN_RUN`] with a mean `gpu_util` under
+/// [`UNDER_USED_MAX_MEAN`] %, ordered by unused GPU-hours. A run id shared
+/// by several jobs is listed once (its largest). `ids` is [`RunIds::new`]
+/// of `prep`. O(runs of the view + samples of the loaded usage).
+pub fn under_used_gpus(
+    prep: &Prepared,
+    ids: &RunIds,
+    sel: &Selection,
+    range: TimeRange,
+    usage: &UsageByRun,
+) -> UnderUsed {
+    let pos = prep.positions(sel);
+    let mut out = UnderUsed {
+        in_view: shown_runs(prep, &pos, range)
+            .filter(|r| ids.has_id(r.job))
+            .count(),
+        ..UnderUsed::default()
+    };
+    let mut found: Vec<UnderUsedRun> = Vec::new();
+    for (run_id, series) in usage {
+        let shown = ids
+            .jobs(prep, run_id)
+            .filter_map(|j| shown_run(prep, &pos, j, range));
+        let mut mean = None;
+        for r in shown {
+            out.loaded += 1;
+            let Some(m) = *mean.get_or_insert_with(|| mean_gpu(series)) else {
+                continue;
+            };
+            let run_len = r.end - r.start;
+            let Some(job) = prep.get(r.job as usize) else {
+                continue;
+            };
+            if run_len < UNDER_USED_MIN_RUN || m >= UNDER_USED_MAX_MEAN {
+                continue;
+            }
+            found.push(UnderUsedRun {
+                job: r.job,
+                run_id: run_id.clone(),
+                launch_job: job.job.to_string(),
+                user: job.user.unwrap_or(NONE_NAME).to_string(),
+                mean_gpu: m,
+                run_len,
+                unused_hours: (100.0 - m) / 100.0 * run_len as f64 / HOUR as f64,
+            });
+        }
+    }
+    let order = |a: &UnderUsedRun, b: &UnderUsedRun| {
+        b.unused_hours
+            .total_cmp(&a.unused_hours)
+            .then_with(|| a.run_id.cmp(&b.run_id))
+    };
+    // One entry per run id: its largest.
+    found.sort_by(|a, b| a.run_id.cmp(&b.run_id).then_with(|| order(a, b)));
+    found.dedup_by(|later, first| later.run_id == first.run_id);
+    out.count = found.len();
+    out.runs = top(found, order);
+    out
+}
+
+/// The runs of the view (as [`under_used_gpus`] counts them in `in_view`)
+/// whose usage is not loaded yet, as job indices, most recent start first:
+/// what the panel offers to load, in batches of at most 100 run ids. A
+/// run id shared by several jobs comes once per job.
+pub fn runs_to_load(
+    prep: &Prepared,
+    ids: &RunIds,
+    sel: &Selection,
+    range: TimeRange,
+    usage: &UsageByRun,
+) -> Vec<u32> {
+    let mut loaded = vec![false; prep.len()];
+    for j in usage.keys().flat_map(|id| ids.jobs(prep, id)) {
+        if let Some(l) = loaded.get_mut(j as usize) {
+            *l = true;
+        }
+    }
+    let pos = prep.positions(sel);
+    let mut out: Vec<u32> = shown_runs(prep, &pos, range)
+        .filter(|r| ids.has_id(r.job) && !loaded.get(r.job as usize).copied().unwrap_or(true))
+        .map(|r| r.job)
+        .collect();
+    out.reverse();
+    out
+}

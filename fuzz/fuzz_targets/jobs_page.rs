@@ -1,0 +1,8 @@
+//! `cargo +nightly fuzz run jobs_page`: the check in `tests/fuzz_checks/mod.rs`,
+//! which the regular tests replay on `tests/fuzz-corpus/jobs_page/`.
+#![no_main]
+
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod fuzz_checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::jobs_page(data));
