@@ -6,10 +6,12 @@
 //!
 //! ```text
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
-//!                                     readiness (data-app-state) ◀─┘    └─▶ metrics
+//!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics
+//!                                                                       └─▶ legend
 //! ```
 
 pub mod analysis;
+pub mod legend;
 pub mod loader;
 pub mod metrics;
 pub mod notices;
@@ -19,6 +21,7 @@ pub mod readiness;
 pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
+pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
 pub use notices::Notices;
@@ -73,5 +76,6 @@ pub fn provide(config: Config, source: Source) {
     let analysis = Analysis::provide(view, data, queues, prefs);
     let ready = Readiness::provide(view, data, queues);
     Metrics::provide(source, queues, analysis, ready);
+    Legend::provide(view, analysis);
     provide_context(config);
 }
