@@ -2,13 +2,15 @@
 //! demo generated in the browser. Both yield the same checked core model.
 
 use crate::config::{encode_component, Config, Credentials};
+use crate::dom;
+use futures_util::future::join;
 use gloo_net::http::Request;
+use queuescope_core::analysis::PreparedBuilder;
 use queuescope_core::contract::{QueueInfo, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::{self, DemoConfig, DemoData};
 use queuescope_core::parse::{self, Metric, ParseError, Series};
 use queuescope_core::time::format_rfc3339;
-use queuescope_core::{Dataset, Job, Ms, SkipReport};
-use std::collections::HashSet;
+use queuescope_core::{Job, Ms, SkipReport};
 use std::rc::Rc;
 use web_sys::AbortSignal;
 use web_sys::RequestCredentials;
@@ -118,55 +120,26 @@ impl Source {
         }
     }
 
-    /// Every job of `queue` whose lifetime overlaps [from, to), all pages.
+    /// Every job of `queue` whose lifetime overlaps [from, to), all pages,
+    /// read into a [`PreparedBuilder`] (the caller finishes it).
     pub async fn jobs(
         &self,
         queue: &str,
         from: Ms,
         to: Ms,
         abort: Option<&AbortSignal>,
-    ) -> Result<Dataset, LoadError> {
+    ) -> Result<PreparedBuilder, LoadError> {
+        let mut b = PreparedBuilder::new();
         match self {
-            Source::Demo(d) => Ok(d
-                .queues
-                .iter()
-                .position(|q| q.id == queue)
-                .and_then(|i| d.datasets.get(i).cloned())
-                .unwrap_or_else(|| Dataset::new(queue))),
-            Source::Rest(r) => {
-                let mut data = Dataset::new(queue);
-                let mut seen = HashSet::new();
-                let mut cursor: Option<String> = None;
-                for _ in 0..MAX_PAGES {
-                    let mut url = format!(
-                        "{}/queues/{}/jobs?from={}&to={}",
-                        r.base,
-                        encode_component(queue),
-                        encode_component(&format_rfc3339(from)),
-                        encode_component(&format_rfc3339(to)),
-                    );
-                    if let Some(c) = &cursor {
-                        url.push_str("&cursor=");
-                        url.push_str(&encode_component(c));
-                    }
-                    let body = r.get_text(&url, abort).await?;
-                    let page = parse::parse_jobs_page(&body, &mut seen).map_err(|source| {
-                        LoadError::Parse {
-                            url: url.clone(),
-                            source,
-                        }
-                    })?;
-                    cursor = page.next_cursor.clone();
-                    data.push_page(page);
-                    if cursor.is_none() {
-                        return Ok(data);
-                    }
+            Source::Demo(d) => {
+                let data = d.queues.iter().position(|q| q.id == queue);
+                if let Some(data) = data.and_then(|i| d.datasets.get(i)) {
+                    b.push_dataset(data);
                 }
-                Err(LoadError::TooManyPages {
-                    url: format!("{}/queues/{queue}/jobs", r.base),
-                })
             }
+            Source::Rest(r) => r.jobs(&mut b, queue, (from, to), abort).await?,
         }
+        Ok(b)
     }
 
     /// Usage series of the given runs (each a job that ran), batched by at
@@ -222,6 +195,55 @@ impl Source {
 }
 
 impl Rest {
+    /// Reads every page of a jobs request into `b`. Each page is read while
+    /// the next one downloads: its envelope first (the cursor), then the
+    /// next request starts, then its records are checked and folded into
+    /// `b`; the page's text is dropped as soon as it is read.
+    async fn jobs(
+        &self,
+        b: &mut PreparedBuilder,
+        queue: &str,
+        (from, to): (Ms, Ms),
+        abort: Option<&AbortSignal>,
+    ) -> Result<(), LoadError> {
+        let first = format!(
+            "{}/queues/{}/jobs?from={}&to={}",
+            self.base,
+            encode_component(queue),
+            encode_component(&format_rfc3339(from)),
+            encode_component(&format_rfc3339(to)),
+        );
+        let mut url = first.clone();
+        let mut body = self.get_text(&url, abort).await?;
+        for _ in 0..MAX_PAGES {
+            let (text, mut relaxed) = (&body, None);
+            let relaxed = &mut relaxed;
+            let envelope = move || {
+                let relaxed = relaxed; // moved in: the page borrows from it
+                parse::read_jobs_page(text, relaxed)
+            };
+            let page =
+                dom::timed("qs:page-envelope", envelope).map_err(|source| LoadError::Parse {
+                    url: url.clone(),
+                    source,
+                })?;
+            let Some(cursor) = page.next_cursor.clone() else {
+                dom::timed("qs:page-records", || b.push_page(page));
+                return Ok(());
+            };
+            let next = format!("{first}&cursor={}", encode_component(&cursor));
+            // `join` polls the request first, which starts it; the records
+            // are then read while it downloads.
+            let read = async { dom::timed("qs:page-records", || b.push_page(page)) };
+            let (next_body, ()) = join(self.get_text(&next, abort), read).await;
+            body = next_body?;
+            url = next;
+        }
+        Err(LoadError::TooManyPages {
+            url: format!("{}/queues/{queue}/jobs", self.base),
+        })
+    }
+
     async fn get_text(&self, url: &str, abort: Option<&AbortSignal>) -> Result<String, LoadError> {
         let credentials = match self.credentials {
             Credentials::Omit => RequestCredentials::Omit,

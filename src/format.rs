@@ -6,29 +6,56 @@
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime};
 use queuescope_core::analysis::Zone;
+use queuescope_core::time::Civil;
 use queuescope_core::Ms;
+
+/// The calendar fields of the wall clock at `utc` in a zone `offset_ms` ahead of UTC.
+fn civil(utc: Ms, offset_ms: Ms) -> Option<Civil> {
+    Civil::of(utc.saturating_add(offset_ms))
+}
 
 /// `YYYY-MM-DD HH:MM:SS` of the instant `utc` shifted by `offset_ms`
 /// (the zone's offset at that instant; 0 for UTC).
 pub fn wall_clock(utc: Ms, offset_ms: Ms) -> String {
-    match DateTime::from_timestamp_millis(utc.saturating_add(offset_ms)) {
-        Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+    match civil(utc, offset_ms) {
+        Some(c) => format!(
+            "{}-{:02}-{:02} {:02}:{:02}:{:02}",
+            c.year_text(),
+            c.month,
+            c.day,
+            c.hour,
+            c.minute,
+            c.second
+        ),
         None => String::from("—"),
     }
 }
 
 /// `Nov 21 08:00`: compact, for tables and hovers.
 pub fn short_time(utc: Ms, offset_ms: Ms) -> String {
-    match DateTime::from_timestamp_millis(utc.saturating_add(offset_ms)) {
-        Some(t) => t.format("%b %d %H:%M").to_string(),
+    match civil(utc, offset_ms) {
+        Some(c) => format!(
+            "{} {:02} {:02}:{:02}",
+            c.month_abbr(),
+            c.day,
+            c.hour,
+            c.minute
+        ),
         None => String::from("—"),
     }
 }
 
 /// `2026-11-21 08:00` for inputs of type `datetime-local`.
 pub fn input_value(utc: Ms, offset_ms: Ms) -> String {
-    match DateTime::from_timestamp_millis(utc.saturating_add(offset_ms)) {
-        Some(t) => t.format("%Y-%m-%dT%H:%M").to_string(),
+    match civil(utc, offset_ms) {
+        Some(c) => format!(
+            "{}-{:02}-{:02}T{:02}:{:02}",
+            c.year_text(),
+            c.month,
+            c.day,
+            c.hour,
+            c.minute
+        ),
         None => String::new(),
     }
 }
@@ -148,6 +175,23 @@ mod tests {
         assert_eq!(wall_clock(t, 9 * 3_600_000), "2025-11-21 17:00:00");
         assert_eq!(short_time(t, 0), "Nov 21 08:00");
         assert_eq!(input_value(t, 0), "2025-11-21T08:00");
+    }
+
+    #[test]
+    fn the_same_text_as_chrono_strftime() {
+        use chrono::DateTime;
+        for ms in [
+            0,
+            1_763_712_000_000,
+            1_795_249_812_500,
+            -86_400_001,
+            253_402_300_800_000,
+        ] {
+            let t = DateTime::from_timestamp_millis(ms).unwrap();
+            assert_eq!(wall_clock(ms, 0), t.format("%Y-%m-%d %H:%M:%S").to_string());
+            assert_eq!(short_time(ms, 0), t.format("%b %d %H:%M").to_string());
+            assert_eq!(input_value(ms, 0), t.format("%Y-%m-%dT%H:%M").to_string());
+        }
     }
 
     #[test]

@@ -237,11 +237,11 @@ fn bench_insights(
         if usage.len() >= 1_000 {
             break;
         }
-        let job = p.job(bar.job as usize);
+        let job = p.job(bar.job as usize).to_job();
         let Some(id) = &job.run_id else { continue };
         let series = [Metric::GpuUtil, Metric::CpuUtil]
             .into_iter()
-            .filter_map(|m| run_metrics(42, job, p.generated_at(), m))
+            .filter_map(|m| run_metrics(42, &job, p.generated_at(), m))
             .collect();
         usage.insert(id.clone(), series);
     }
@@ -253,8 +253,8 @@ fn bench_insights(
         .bars
         .iter()
         .filter_map(|bar| {
-            let job = p.job(bar.job as usize);
-            let series = run_metrics(42, job, p.generated_at(), Metric::GpuUtil);
+            let job = p.job(bar.job as usize).to_job();
+            let series = run_metrics(42, &job, p.generated_at(), Metric::GpuUtil);
             Some((job.run_id.clone()?, mean_gpu_util(&Vec::from_iter(series))))
         })
         .collect();

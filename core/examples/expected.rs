@@ -234,7 +234,7 @@ fn metrics_of(args: &Args, v: &View, job: u32) -> Vec<&'static str> {
     };
     Metric::ALL
         .into_iter()
-        .filter(|&m| run_metrics(args.demo.seed, j, v.prep.generated_at(), m).is_some())
+        .filter(|&m| run_metrics(args.demo.seed, &j.to_job(), v.prep.generated_at(), m).is_some())
         .map(Metric::as_str)
         .collect()
 }
@@ -260,7 +260,7 @@ fn bars_json<K: Ord>(
     bars.sort_by(|x, y| key(x).cmp(&key(y)).then(x.job.cmp(&y.job)));
     bars.into_iter()
         .take(n)
-        .filter_map(|b| Some(row(v.prep.get(b.job as usize)?, b)))
+        .filter_map(|b| Some(row(&v.prep.get(b.job as usize)?.to_job(), b)))
         .collect()
 }
 

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod prefs;
+pub mod sort;
 pub mod text;
 pub mod time;
 pub mod view;

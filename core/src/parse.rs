@@ -9,10 +9,11 @@
 use crate::contract::{QueueInfo, RawJob, RawSeries};
 use crate::model::{Job, JobError, JobState, Ms, Transition};
 use crate::time::parse_rfc3339;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::error::Category;
 use serde_json::value::RawValue;
-use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
@@ -118,6 +119,31 @@ struct JobsEnvelope<'a> {
     #[serde(default)]
     next_cursor: Option<String>,
     generated_at: String,
+}
+
+/// A page of `GET /queues/{id}/jobs` with its envelope read and its
+/// records still raw text borrowed from the body: the cursor is known (and
+/// the next page can be asked for) before any record is read.
+#[derive(Debug, Clone)]
+pub struct JobsPageText<'a> {
+    /// Cursor for the next page, if any.
+    pub next_cursor: Option<String>,
+    /// "Now" for unfinished jobs.
+    pub generated_at: Ms,
+    /// The records, unread.
+    pub(crate) records: Vec<&'a RawValue>,
+}
+
+impl JobsPageText<'_> {
+    /// Number of records on the page (good and bad).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True when the page has no records.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
 }
 
 /// Reads a response envelope. Its records stay raw text (`&RawValue`,
@@ -233,13 +259,31 @@ fn relax_numbers(body: &str) -> Option<String> {
     Some(out)
 }
 
+/// Reads the envelope of one page of `GET /queues/{id}/jobs` (SPEC §2);
+/// its records are read by [`crate::analysis::PreparedBuilder::push_page`]
+/// (or [`parse_jobs_page`]). A body with non-JSON numbers is read again
+/// into `relaxed` (see [`from_relaxed_body`]), which the records then
+/// borrow from: only the records holding them are skipped.
+pub fn read_jobs_page<'a>(
+    body: &'a str,
+    relaxed: &'a mut Option<String>,
+) -> Result<JobsPageText<'a>, ParseError> {
+    let env: JobsEnvelope = from_relaxed_body(body, relaxed)?;
+    let generated_at = parse_rfc3339(&env.generated_at)
+        .map_err(|e| ParseError::Shape(format!("generated_at: {e}")))?;
+    Ok(JobsPageText {
+        next_cursor: env.next_cursor,
+        generated_at,
+        records: env.jobs,
+    })
+}
+
 /// A string field of a raw record, if it has one (for examples in reports).
 fn raw_field(raw: &RawValue, field: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Map<String, Value>>(raw.get())
+    serde_json::from_str::<BTreeMap<Cow<str>, &RawValue>>(raw.get())
         .ok()?
-        .get(field)?
-        .as_str()
-        .map(str::to_string)
+        .get(field)
+        .and_then(|v| serde_json::from_str(v.get()).ok())
 }
 
 /// Short reason for a serde error, without line/column noise (records are values).
@@ -257,70 +301,255 @@ fn job_name(id: Option<&str>) -> String {
         .unwrap_or_else(|| "a job without an id".to_string())
 }
 
-/// Checks one raw job against SPEC §2. The error is the reason to report.
-pub fn check_job(raw: RawJob) -> Result<Job, String> {
-    if raw.id.is_empty() {
-        return Err("empty id".into());
-    }
-    if raw.transitions.is_empty() {
-        return Err("no transitions".into());
-    }
-    let mut transitions = Vec::with_capacity(raw.transitions.len());
-    let mut last = Ms::MIN;
-    for t in &raw.transitions {
-        let at = parse_rfc3339(&t.at).map_err(|_| "unparsable time".to_string())?;
-        if at < last {
-            return Err("transitions out of order".into());
-        }
-        last = at;
-        transitions.push(Transition {
-            state: JobState::parse(&t.state),
-            at,
-        });
-    }
-    let mut errors = Vec::with_capacity(raw.errors.len());
-    for e in raw.errors {
-        let at = parse_rfc3339(&e.at).map_err(|_| "unparsable time".to_string())?;
-        errors.push(JobError {
-            at,
-            message: e.message,
-        });
-    }
-    Ok(Job {
-        id: raw.id,
-        job: raw.job,
-        run_id: raw.run_id,
-        run_name: raw.run_name,
-        project: raw.project,
-        entity: raw.entity,
-        user: raw.user,
-        labels: raw.labels,
-        transitions,
-        errors,
-    })
+/// The report example of a record skipped for `reason`: `job "j1": reason`.
+pub(crate) fn unreadable_job(raw: &RawValue, reason: &str) -> String {
+    let id = job_name(raw_field(raw, "id").as_deref());
+    format!("{id}: {reason}")
 }
 
-/// Parses one page of `GET /queues/{id}/jobs`. Bad records are skipped and
-/// counted; ids already in `seen` (from earlier pages) are skipped as
-/// duplicates, and the new ids are added to it.
+/// A JSON string, borrowed from the body unless it had escapes (the
+/// records of a page are read without copying their strings).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Text<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Labels as sent (a JSON object of strings), in their order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Labels<'a>(pub Vec<(Text<'a>, Text<'a>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Labels<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Labels<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Labels<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(kv) = m.next_entry()? {
+                    out.push(kv);
+                }
+                Ok(Labels(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// One state change as sent.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TransitionText<'a> {
+    #[serde(borrow)]
+    pub state: Text<'a>,
+    #[serde(borrow)]
+    pub at: Text<'a>,
+}
+
+/// One error as sent.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorText<'a> {
+    #[serde(borrow)]
+    pub at: Text<'a>,
+    #[serde(borrow)]
+    pub message: Text<'a>,
+}
+
+/// A job record as sent ([`RawJob`]'s fields, in its order, so a record
+/// missing several fields names the same one), its strings borrowed.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Record<'a> {
+    #[serde(borrow)]
+    pub id: Text<'a>,
+    #[serde(borrow)]
+    pub job: Text<'a>,
+    #[serde(borrow, default)]
+    pub run_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub run_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub project: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub entity: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub user: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub labels: Labels<'a>,
+    #[serde(borrow)]
+    pub transitions: Vec<TransitionText<'a>>,
+    #[serde(borrow, default)]
+    pub errors: Vec<ErrorText<'a>>,
+}
+
+fn borrowed(s: &str) -> Text<'_> {
+    Text(Cow::Borrowed(s))
+}
+
+impl<'a> Record<'a> {
+    /// Reads one raw record; the error is the reason to report.
+    pub(crate) fn read(raw: &'a RawValue) -> Result<Record<'a>, String> {
+        serde_json::from_str(raw.get()).map_err(|e| serde_reason(&e))
+    }
+
+    /// A wire job's fields, borrowed.
+    fn of_raw(raw: &'a RawJob) -> Record<'a> {
+        let opt = |s: &'a Option<String>| s.as_deref().map(borrowed);
+        Record {
+            id: borrowed(&raw.id),
+            job: borrowed(&raw.job),
+            run_id: opt(&raw.run_id),
+            run_name: opt(&raw.run_name),
+            project: opt(&raw.project),
+            entity: opt(&raw.entity),
+            user: opt(&raw.user),
+            labels: Labels(
+                raw.labels
+                    .iter()
+                    .map(|(k, v)| (borrowed(k), borrowed(v)))
+                    .collect(),
+            ),
+            transitions: raw
+                .transitions
+                .iter()
+                .map(|t| TransitionText {
+                    state: borrowed(&t.state),
+                    at: borrowed(&t.at),
+                })
+                .collect(),
+            errors: raw
+                .errors
+                .iter()
+                .map(|e| ErrorText {
+                    at: borrowed(&e.at),
+                    message: borrowed(&e.message),
+                })
+                .collect(),
+        }
+    }
+
+    /// Checks the record against SPEC §2; on success `times` holds the
+    /// instants of its transitions and `error_times` those of its errors.
+    /// The error is the reason to report.
+    pub(crate) fn check(
+        &self,
+        times: &mut Vec<Ms>,
+        error_times: &mut Vec<Ms>,
+    ) -> Result<(), String> {
+        times.clear();
+        error_times.clear();
+        if self.id.0.is_empty() {
+            return Err("empty id".into());
+        }
+        if self.transitions.is_empty() {
+            return Err("no transitions".into());
+        }
+        let mut last = Ms::MIN;
+        for t in &self.transitions {
+            let at = parse_rfc3339(&t.at.0).map_err(|_| "unparsable time".to_string())?;
+            if at < last {
+                return Err("transitions out of order".into());
+            }
+            last = at;
+            times.push(at);
+        }
+        for e in &self.errors {
+            let at = parse_rfc3339(&e.at.0).map_err(|_| "unparsable time".to_string())?;
+            error_times.push(at);
+        }
+        Ok(())
+    }
+
+    /// The checked job, owned (`times` and `error_times` from [`Record::check`]).
+    fn to_job(&self, times: &[Ms], error_times: &[Ms]) -> Job {
+        let own = |t: &Option<Text<'_>>| t.as_ref().map(|t| t.0.to_string());
+        Job {
+            id: self.id.0.to_string(),
+            job: self.job.0.to_string(),
+            run_id: own(&self.run_id),
+            run_name: own(&self.run_name),
+            project: own(&self.project),
+            entity: own(&self.entity),
+            user: own(&self.user),
+            labels: self
+                .labels
+                .0
+                .iter()
+                .map(|(k, v)| (k.0.to_string(), v.0.to_string()))
+                .collect(),
+            transitions: self
+                .transitions
+                .iter()
+                .zip(times)
+                .map(|(t, &at)| Transition {
+                    state: JobState::parse(&t.state.0),
+                    at,
+                })
+                .collect(),
+            errors: self
+                .errors
+                .iter()
+                .zip(error_times)
+                .map(|(e, &at)| JobError {
+                    at,
+                    message: e.message.0.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Checks one raw job against SPEC §2. The error is the reason to report.
+pub fn check_job(raw: RawJob) -> Result<Job, String> {
+    let r = Record::of_raw(&raw);
+    let (mut times, mut error_times) = (Vec::new(), Vec::new());
+    r.check(&mut times, &mut error_times)?;
+    Ok(r.to_job(&times, &error_times))
+}
+
+/// Parses one page of `GET /queues/{id}/jobs` into owned [`Job`]s. Bad
+/// records are skipped and counted; ids already in `seen` (from earlier
+/// pages) are skipped as duplicates, and the new ids are added to it. The
+/// app reads pages straight into a [`crate::analysis::PreparedBuilder`]
+/// instead; this is for code that wants the jobs themselves.
 pub fn parse_jobs_page(
     body: &str,
     seen: &mut HashSet<String>,
 ) -> Result<ParsedJobsPage, ParseError> {
     let mut relaxed = None;
-    let env: JobsEnvelope = from_relaxed_body(body, &mut relaxed)?;
-    let generated_at = parse_rfc3339(&env.generated_at)
-        .map_err(|e| ParseError::Shape(format!("generated_at: {e}")))?;
+    let text = read_jobs_page(body, &mut relaxed)?;
     let mut page = ParsedJobsPage {
-        jobs: Vec::with_capacity(env.jobs.len()),
+        jobs: Vec::with_capacity(text.records.len()),
         skipped: SkipReport::default(),
-        next_cursor: env.next_cursor,
-        generated_at,
+        next_cursor: text.next_cursor,
+        generated_at: text.generated_at,
     };
-    for raw in env.jobs {
-        let checked = serde_json::from_str::<RawJob>(raw.get())
-            .map_err(|e| serde_reason(&e))
-            .and_then(check_job);
+    let (mut times, mut error_times) = (Vec::new(), Vec::new());
+    for raw in text.records {
+        let checked = Record::read(raw).and_then(|r| {
+            r.check(&mut times, &mut error_times)?;
+            Ok(r.to_job(&times, &error_times))
+        });
         match checked {
             Ok(job) => {
                 if seen.insert(job.id.clone()) {
@@ -331,10 +560,7 @@ pub fn parse_jobs_page(
                         .add("duplicate id", format!("{id}: duplicate id"));
                 }
             }
-            Err(reason) => {
-                let id = job_name(raw_field(raw, "id").as_deref());
-                page.skipped.add(&reason, format!("{id}: {reason}"));
-            }
+            Err(reason) => page.skipped.add(&reason, unreadable_job(raw, &reason)),
         }
     }
     Ok(page)

@@ -689,12 +689,12 @@ fn under_used_runs_by_hand() {
     assert_eq!((none.in_view, none.loaded, none.count), (10, 0, 0));
     let to_load: Vec<&str> = runs_to_load(&p, &all(&p, r), r, &job_means(&p, &u))
         .into_iter()
-        .map(|j| p.job(j as usize).id.as_str())
+        .map(|j| p.job(j as usize).id)
         .collect();
     assert_eq!(to_load, vec!["u7"]);
     let to_load: Vec<&str> = runs_to_load(&p, &all(&p, r), r, &job_means(&p, &UsageByRun::new()))
         .into_iter()
-        .map(|j| p.job(j as usize).id.as_str())
+        .map(|j| p.job(j as usize).id)
         .collect();
     assert_eq!(
         to_load,

@@ -199,7 +199,7 @@ fn under_used_gpus_of_the_fixture() {
     // asked for (empty for run-f2, which has no series).
     let mut usage = UsageByRun::new();
     for j in to_load {
-        let id = v.p.job(j as usize).run_id.clone().expect("run id");
+        let id = v.p.job(j as usize).run_id.expect("run id").to_string();
         let series = v
             .series
             .iter()

@@ -159,8 +159,9 @@ fn minutes(r: TimeRange) -> impl Iterator<Item = Ms> {
     (r.from..r.to).step_by(MINUTE as usize)
 }
 
-fn jobs_of<'a>(p: &'a Prepared, sel: &'a Selection) -> impl Iterator<Item = &'a Job> + 'a {
-    sel.0.iter().map(|&i| p.job(i as usize))
+/// The selected jobs, owned (the oracles read them through the model's own methods).
+fn jobs_of(p: &Prepared, sel: &Selection) -> Vec<Job> {
+    sel.0.iter().map(|&i| p.job(i as usize).to_job()).collect()
 }
 
 /// Whether job `j` is waiting (idle or queued) during minute `t`.
@@ -171,8 +172,11 @@ fn waiting_at(j: &Job, now: Ms, t: Ms) -> bool {
 
 fn naive_idle(p: &Prepared, sel: &Selection, r: TimeRange) -> (Vec<(Ms, Ms)>, usize, Ms) {
     let now = p.generated_at();
-    let busy =
-        |t: Ms| jobs_of(p, sel).any(|j| j.run_span(now).is_some_and(|(s, e)| s <= t && t < e));
+    let jobs = jobs_of(p, sel);
+    let busy = |t: Ms| {
+        jobs.iter()
+            .any(|j| j.run_span(now).is_some_and(|(s, e)| s <= t && t < e))
+    };
     let mut windows: Vec<(Ms, Ms)> = Vec::new();
     let mut open: Option<Ms> = None;
     for t in minutes(r).chain([r.to]) {
@@ -202,10 +206,11 @@ type Cell = (Ms, Ms, Option<(Ms, Ms)>);
 fn naive_hours(p: &Prepared, sel: &Selection, r: TimeRange, z: ZoneSpec) -> Vec<Cell> {
     let now = p.generated_at();
     let mut out = vec![(0, 0, None); 168];
+    let jobs = jobs_of(p, sel);
     for t in minutes(r) {
         let local = chrono::DateTime::from_timestamp_millis(t + z.offset(t)).expect("time");
         let k = local.weekday().num_days_from_monday() as usize * 24 + local.hour() as usize;
-        let n = jobs_of(p, sel).filter(|j| waiting_at(j, now, t)).count() as Ms;
+        let n = jobs.iter().filter(|j| waiting_at(j, now, t)).count() as Ms;
         let c: &mut Cell = &mut out[k];
         c.0 += n * MINUTE;
         c.1 += MINUTE;
@@ -224,7 +229,7 @@ fn name(v: Option<&str>) -> String {
 fn naive_who(p: &Prepared, sel: &Selection, r: TimeRange) -> Vec<GroupWait> {
     let now = p.generated_at();
     let mut by: std::collections::BTreeMap<String, (Ms, usize, Vec<Ms>)> = Default::default();
-    for j in jobs_of(p, sel) {
+    for j in &jobs_of(p, sel) {
         let e = by.entry(name(j.user.as_deref())).or_default();
         let w = minutes(r).filter(|&t| waiting_at(j, now, t)).count() as Ms * MINUTE;
         if w > 0 {
@@ -264,12 +269,13 @@ fn naive_spikes(p: &Prepared, sel: &Selection, grid: &BucketGrid) -> (Vec<SpikeR
             .any(|t| t.state == *s && b.0 <= t.at && t.at < b.1)
     };
     let failing = [JobState::Failed, JobState::Crashed];
+    let jobs = jobs_of(p, sel);
     let counts: Vec<u32> = (0..grid.len())
         .map(|b| {
             let bucket = grid.bucket(b);
             failing
                 .iter()
-                .map(|s| jobs_of(p, sel).filter(|j| fails(j, s, bucket)).count() as u32)
+                .map(|s| jobs.iter().filter(|j| fails(j, s, bucket)).count() as u32)
                 .sum()
         })
         .collect();
@@ -300,7 +306,7 @@ fn naive_spikes(p: &Prepared, sel: &Selection, grid: &BucketGrid) -> (Vec<SpikeR
             let bucket = grid.bucket(b);
             let mut users = std::collections::BTreeMap::new();
             let mut launches = std::collections::BTreeMap::new();
-            for j in jobs_of(p, sel) {
+            for j in &jobs_of(p, sel) {
                 for s in &failing {
                     if fails(j, s, bucket) {
                         *users.entry(name(j.user.as_deref())).or_insert(0) += 1;
@@ -360,7 +366,7 @@ fn naive_under_used(
     let now = p.generated_at();
     let (mut in_view, mut loaded) = (0, 0);
     let mut found: Vec<UsedRow> = Vec::new();
-    for j in jobs_of(p, sel) {
+    for j in &jobs_of(p, sel) {
         let (Some((s, e)), Some(id)) = (j.run_span(now), &j.run_id) else {
             continue;
         };

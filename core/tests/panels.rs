@@ -161,7 +161,12 @@ fn named(p: &Prepared, sel: &Selection, by: &GroupBy) -> Vec<(String, String)> {
     sel.0
         .iter()
         .zip(&g.of_job)
-        .map(|(&j, &k)| (p.job(j as usize).id.clone(), g.names[k as usize].clone()))
+        .map(|(&j, &k)| {
+            (
+                p.job(j as usize).id.to_string(),
+                g.names[k as usize].clone(),
+            )
+        })
         .collect()
 }
 
@@ -326,7 +331,7 @@ fn bars(p: &Prepared, l: &RunLayout) -> Vec<(String, i64, i64, u32)> {
         .iter()
         .map(|b| {
             (
-                p.job(b.job as usize).id.clone(),
+                p.job(b.job as usize).id.to_string(),
                 (b.start - m(0)) / 60_000,
                 (b.end - m(0)) / 60_000,
                 b.lane,
@@ -382,7 +387,7 @@ fn brush_selects_overlapping_runs_in_lanes() {
     let ids = |b: Brush| -> Vec<String> {
         brush_select(&l, &b)
             .iter()
-            .map(|&j| p.job(j as usize).id.clone())
+            .map(|&j| p.job(j as usize).id.to_string())
             .collect()
     };
     let brush = |a: i64, b: i64, lanes: Option<(f64, f64)>| Brush {

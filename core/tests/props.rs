@@ -116,7 +116,7 @@ fn naive_status(p: &Prepared, sel: &Selection, grid: &BucketGrid) -> Vec<(String
                 sel.0
                     .iter()
                     .filter(|&&j| {
-                        let job = p.job(j as usize);
+                        let job = p.job(j as usize).to_job();
                         if state.is_terminal() {
                             job.terminal_events()
                                 .any(|t| &t.state == state && bs <= t.at && t.at < be)
@@ -186,7 +186,7 @@ proptest! {
         prop_assert!(q.groups.len() <= maxg);
         let total: f64 = q.values.iter().flatten().sum();
         let want: Ms = sel.0.iter().map(|&j| {
-            p.job(j as usize).state_spans(p.generated_at())
+            p.job(j as usize).to_job().state_spans(p.generated_at())
                 .filter(|s| s.state.is_waiting())
                 .map(|s| r.overlap(s.start, s.end))
                 .sum::<Ms>()

@@ -51,7 +51,9 @@ fn row<'a>(c: &'a StatusCounts, s: &str) -> &'a [u32] {
 }
 
 fn ids(p: &Prepared, s: &Selection) -> Vec<String> {
-    s.0.iter().map(|&i| p.job(i as usize).id.clone()).collect()
+    s.0.iter()
+        .map(|&i| p.job(i as usize).id.to_string())
+        .collect()
 }
 
 #[test]

@@ -70,8 +70,8 @@ fn tip_at(
     let bar = runs.bars.get(i)?;
     let job = l.prepared.get(bar.job as usize)?;
     Some((
-        TipKey::Run(job.id.clone()),
-        render::run_tip(job, bar, &zone),
+        TipKey::Run(job.id.to_string()),
+        render::run_tip(&job, bar, &zone),
     ))
 }
 
@@ -123,7 +123,7 @@ fn register_inspect(a: Analysis, view: ViewState, mask: Memo<Option<Shared<Vec<b
         let id = |j: u32| {
             l.prepared
                 .get(j as usize)
-                .map_or_else(String::new, |job| job.id.clone())
+                .map_or_else(String::new, |job| job.id.to_string())
         };
         Some(
             render::runs_inspect(

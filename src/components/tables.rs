@@ -109,7 +109,7 @@ pub fn SelectionPanel() -> impl IntoView {
                     let entity = loaded
                         .as_ref()
                         .and_then(|l| l.prepared.get(row.job as usize))
-                        .and_then(|j| j.entity.as_deref());
+                        .and_then(|j| j.entity);
                     row_view(row, &zone, &config, entity)
                 })
                 .collect::<Vec<_>>()

@@ -42,7 +42,7 @@ fn usage_chart(
         let Some(job) = l.prepared.get(j as usize) else {
             continue;
         };
-        let Some(series) = job.run_id.as_ref().and_then(|id| cache.get(id)) else {
+        let Some(series) = job.run_id.and_then(|id| cache.get(id)) else {
             continue;
         };
         if let Some(s) = series.iter().find(|s| s.metric == metric) {
@@ -55,9 +55,9 @@ fn usage_chart(
         .filter_map(|(j, g, t, y)| {
             let job = l.prepared.get(*j)?;
             Some(UsageLine {
-                run_id: job.run_id.as_deref().unwrap_or(&job.id),
-                project: job.project.as_deref().unwrap_or(analysis::NONE_NAME),
-                launch_job: &job.job,
+                run_id: job.run_id.unwrap_or(job.id),
+                project: job.project.unwrap_or(analysis::NONE_NAME),
+                launch_job: job.job,
                 colour: palette.colour(usize::from(*g)),
                 t,
                 v: y,

@@ -11,11 +11,12 @@ use super::frame::{axes_frame, Frame, XAxis};
 use super::marks::{Paint, Picture};
 use super::{Chart, Palette};
 use crate::format::{duration, short_time};
+use queuescope_core::analysis::JobRef;
 use queuescope_core::analysis::{
     raster_runs, Brush, Groups, RasterWindow, RunBar, RunLayout, Zone,
 };
 use queuescope_core::time::format_rfc3339;
-use queuescope_core::{Job, Ms};
+use queuescope_core::Ms;
 use serde_json::{json, Value};
 
 /// The lane coordinate (lane `k` centred at `k`) of y on Job runs' axis
@@ -77,15 +78,15 @@ pub fn runs_picture(
 
 /// The hover card of a run on Job runs: plain text lines (the page shows
 /// them as text, so nothing needs escaping).
-pub fn run_tip(job: &Job, bar: &RunBar, zone: &Zone) -> Vec<String> {
+pub fn run_tip(job: &JobRef<'_>, bar: &RunBar, zone: &Zone) -> Vec<String> {
     vec![
         format!(
             "{} · {}",
-            job.run_name.as_deref().unwrap_or("(unnamed run)"),
-            job.run_id.as_deref().unwrap_or(&job.id)
+            job.run_name.unwrap_or("(unnamed run)"),
+            job.run_id.unwrap_or(job.id)
         ),
         format!("launch job: {}", job.job),
-        format!("user: {}", job.user.as_deref().unwrap_or("(none)")),
+        format!("user: {}", job.user.unwrap_or("(none)")),
         format!(
             "{} → {} ({})",
             short_time(bar.start, zone.offset_at(bar.start)),

@@ -279,7 +279,7 @@ impl UsageBatches {
         for batch in todo.chunks(MAX_RUN_IDS_PER_REQUEST) {
             let jobs: Vec<Job> = batch
                 .iter()
-                .filter_map(|&j| l.prepared.get(j as usize).cloned())
+                .filter_map(|&j| l.prepared.get(j as usize).map(|job| job.to_job()))
                 .collect();
             let want = self.metrics.without_mean(&queue, jobs);
             let got = self

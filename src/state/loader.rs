@@ -17,7 +17,7 @@ pub struct Loaded {
     pub queue: String,
     /// Records of this load that broke the contract and were left out.
     pub skipped: SkipReport,
-    /// The jobs, with what is derived once per load (state spans, run spans, search text).
+    /// The jobs, compact, with what is derived once per load (run and error orders).
     pub prepared: Prepared,
     /// "Now" of this load: the range a relative view resolves against.
     pub now: Ms,
@@ -118,13 +118,11 @@ impl DataState {
         async move {
             dom::mark("qs-fetch-start");
             let signal = ctrl.as_ref().map(|c| c.signal());
-            let dataset = s.jobs(&queue, r.from, r.to, signal.as_ref()).await?;
+            // Each page is folded into the builder as it arrives; what is
+            // left for the end is a few sorts.
+            let built = s.jobs(&queue, r.from, r.to, signal.as_ref()).await?;
             dom::mark("qs-data");
-            // The jobs move into Prepared: cloning 100k jobs costs about as
-            // much as deriving everything from them.
-            let skipped = dataset.skipped.clone();
-            let queue = dataset.queue_id.clone();
-            let prepared = Prepared::from_dataset(dataset);
+            let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
             Ok(Loaded {
                 queue,

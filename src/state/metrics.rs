@@ -87,8 +87,10 @@ fn runs_in_view(bars: &[RunBar], brushed: Option<&[u32]>) -> Vec<(u32, u16)> {
     while cut > 0 && cut < bars.len() && bars[cut - 1].start == bars[cut].start {
         cut -= 1;
     }
-    let mut recent = bars.split_off(cut);
-    recent.sort_by(|x, y| y.start.cmp(&x.start).then(x.job.cmp(&y.job)));
+    let recent = bars.split_off(cut);
+    let mut recent = queuescope_core::sort::sort_vec(recent, &|x, y| {
+        y.start.cmp(&x.start).then(x.job.cmp(&y.job))
+    });
     recent.truncate(limit);
     if brushed.is_some() {
         // The brushed runs in start order.
@@ -148,7 +150,7 @@ impl Metrics {
             let runs: Vec<Job> = in_view.with(|v| {
                 v.iter()
                     .filter_map(|(j, _)| l.prepared.get(*j as usize))
-                    .cloned()
+                    .map(|job| job.to_job())
                     .collect()
             });
             let missing = m.missing(&queue, runs);

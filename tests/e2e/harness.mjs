@@ -330,13 +330,18 @@ export async function downBackendUrl() {
 /**
  * Opens the app: serves dist/ (or `dist`) with `config` (null: demo mode), launches
  * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
- * `?queue=q1&tz=utc`). Does not wait: use `app.waitForState(...)`.
+ * `?queue=q1&tz=utc`), after `initScript` (a function or source, run in
+ * the page before its own scripts) if given. Does not wait: use
+ * `app.waitForState(...)`.
  *
  * The returned `app` has `page`, `consoleErrors` (strings), `pageErrors`
  * (uncaught exceptions) and `url`. Every page error fails the test when it
  * ends, even if the test did not look.
  */
-export async function openApp(t, { config = null, query = '', deviceScaleFactor = 1, dist = DIST } = {}) {
+export async function openApp(
+  t,
+  { config = null, query = '', deviceScaleFactor = 1, dist = DIST, initScript = null } = {},
+) {
   const base = await serveDist(t, config, dist);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-e2e-'));
   // A launch that fails still leaves the temp dir to remove.
@@ -408,6 +413,8 @@ export async function openApp(t, { config = null, query = '', deviceScaleFactor 
   });
   app.waitForState = (state) => waitForState(t, app, state);
   app.inspect = (panel) => inspectSeries(page, panel);
+  // A script to run in the page before its own (the perf script's hooks).
+  if (initScript) await context.addInitScript(initScript);
   await page.goto(app.url);
   return app;
 }

@@ -73,12 +73,7 @@ pub fn jobs_page(data: &[u8]) {
 fn analyse(data: Dataset) {
     let p = Prepared::from_dataset(data);
     let g = p.generated_at();
-    let first = p
-        .jobs()
-        .iter()
-        .filter_map(|j| j.enqueued_at())
-        .min()
-        .unwrap_or(g);
+    let first = p.iter().filter_map(|j| j.enqueued_at()).min().unwrap_or(g);
     let ranges = [
         RangeSpec::default().resolve(g),
         TimeRange::new(first, g.saturating_add(1)),

@@ -22,9 +22,14 @@
 //
 //   load      navigation start -> first ready, split by the app's
 //             performance marks (qs-config, qs-source, qs-fetch-start,
-//             qs-data, qs-prepared, qs-ready) and the resource timings of
-//             the jobs pages (network vs. parse between pages) and of the
-//             usage metrics requests;
+//             qs-data, qs-prepared, qs-ready), the resource timings of
+//             the jobs pages (network, the gaps between pages) and of the
+//             usage metrics requests, and the app's per-page spans
+//             (qs:page-envelope, qs:page-records: reading the pages in
+//             wasm, overlapping the next page's download);
+//   memory    the wasm linear memory (WebAssembly.Memory buffer size, which
+//             only ever grows: the high-water mark) after the first ready
+//             and after all interactions;
 //   regroup   select[name=group] change (project <-> user);
 //   filter    one user checkbox on, then off again;
 //   brush     a real mouse drag (Plotly select) over ~1 day of Job runs,
@@ -80,7 +85,19 @@ const median = (xs) => {
 };
 /** Nearest-rank p95: the ceil(0.95 n)-th smallest. */
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1];
-const ms = (x) => (x === undefined || x === null ? '—' : `${Math.round(x)} ms`);
+const ms = (x) => (x === undefined || x === null || Number.isNaN(x) ? '—' : `${Math.round(x)} ms`);
+const mb = (x) => (x === undefined || x === null ? '—' : `${(x / 1e6).toFixed(1)} MB`);
+
+/**
+ * Runs in the page before its scripts: keeps the wasm instance's exports
+ * trunk's loader announces (`TrunkApplicationStarted`), for the memory size.
+ */
+const MEMORY_HOOK = `addEventListener('TrunkApplicationStarted', (e) => { window.__qsWasm = e.detail?.wasm; });`;
+
+/** Bytes of the app's wasm linear memory now (null when not found). */
+function wasmMemory(page) {
+  return page.evaluate(() => window.__qsWasm?.memory?.buffer?.byteLength ?? null);
+}
 
 /** A stand-in for node:test's `t`: cleanups run in reverse at the end. */
 function scope(name) {
@@ -245,7 +262,7 @@ async function loadTimings(page) {
   });
 }
 
-function summariseLoad(t) {
+function summariseLoad(t, spans = {}) {
   const first = (name) => t.marks[name]?.[0];
   const data = first('qs-data');
   const ready = (t.marks['qs-ready'] ?? []).find((x) => x >= (data ?? 0));
@@ -260,6 +277,7 @@ function summariseLoad(t) {
   const wasm = t.res.find((r) => r.name.endsWith('.wasm'));
   const plotly = t.res.find((r) => r.name.includes('plotly'));
   const lastPage = pages.at(-1)?.end;
+  const reading = (spans['qs:page-envelope'] ?? 0) + (spans['qs:page-records'] ?? 0);
   return {
     total: ready,
     wasmLoaded: wasm?.end,
@@ -269,12 +287,18 @@ function summariseLoad(t) {
     pages: pages.length,
     network,
     parse: between,
+    // Reading the pages in wasm (the app's spans; 0 before they existed).
+    reading,
+    // First page requested -> last page's response end: the download,
+    // with whatever reading did not overlap it.
+    pagesWall: pages.length ? lastPage - pages[0].start : undefined,
     data,
     prepared: first('qs-prepared'),
     lastPage,
     metricsRequests: metrics.length,
     metricsTime: metrics.reduce((s, m) => s + (m.end - m.start), 0),
     dataToReady: ready - data,
+    dataToPrepared: first('qs-prepared') ? first('qs-prepared') - data : undefined,
     lastPageToReady: ready - lastPage,
     preparedToReady: first('qs-prepared') ? ready - first('qs-prepared') : undefined,
   };
@@ -322,11 +346,16 @@ async function scenario(jobs, api, dist) {
   const t = scope(`perf-${jobs}-${dist.name}`);
   const out = { jobs, dist: dist.name, loadavg: os.loadavg() };
   try {
-    const app = await openApp(t, { config: { api_base: api }, query: QUERY, dist: dist.dir });
+    const app = await openApp(t, {
+      config: { api_base: api },
+      query: QUERY,
+      dist: dist.dir,
+      initScript: MEMORY_HOOK,
+    });
     await app.waitForState('ready');
     log(`${jobs}: loaded`);
     const { page } = app;
-    out.load = summariseLoad(await loadTimings(page));
+    out.memory = { afterReady: await wasmMemory(page) };
     out.loadSpans = await page.evaluate(() => {
       const spans = {};
       for (const m of performance.getEntriesByType('measure')) {
@@ -334,6 +363,7 @@ async function scenario(jobs, api, dist) {
       }
       return spans;
     });
+    out.load = summariseLoad(await loadTimings(page), out.loadSpans);
     out.view = await page.evaluate(() => ({
       summary: [...document.querySelectorAll('[data-summary] .qs-figure')].map((f) => f.innerText.replace(/\s+/g, ' ')),
       runs: document.querySelector('[data-panel="job-runs"] .qs-sub')?.innerText,
@@ -373,6 +403,7 @@ async function scenario(jobs, api, dist) {
         }
       }
     }
+    out.memory.afterAll = await wasmMemory(page);
     if (!stopped && (await page.locator('[data-usage-load-rest]').count()) > 0) {
       // Once: loading every run's usage for the under-used GPUs.
       const before = await page.evaluate(() => {
@@ -426,13 +457,16 @@ function report(r) {
       `fetch start ${ms(l.fetchStart)}`,
   );
   console.log(
-    `      ${l.pages} job pages: network ${ms(l.network)}, parse between/after pages ${ms(l.parse)}; ` +
+    `      ${l.pages} job pages: first request -> last response ${ms(l.pagesWall)}; network ${ms(l.network)} summed, ` +
+      `gaps between/after pages ${ms(l.parse)}, reading in wasm ${ms(l.reading)} (qs:page-* spans); ` +
       `qs-data ${ms(l.data)}, qs-prepared ${ms(l.prepared)}`,
   );
   console.log(
-    `      data -> ready ${ms(l.dataToReady)} (last page -> ready ${ms(l.lastPageToReady)}, prepared -> ready ${ms(l.preparedToReady)}); ` +
+    `      data -> ready ${ms(l.dataToReady)} (data -> prepared ${ms(l.dataToPrepared)}, prepared -> ready ${ms(l.preparedToReady)}; ` +
+      `last page's response -> ready ${ms(l.lastPageToReady)}); ` +
       `${l.metricsRequests} metrics requests (${ms(l.metricsTime)} summed)`,
   );
+  console.log(`memory: wasm linear memory ${mb(r.memory?.afterReady)} after the first ready, ${mb(r.memory?.afterAll)} after the interactions`);
   console.log(`brush selects: ${r.brushed}`);
   if (r.usage) console.log(`usage: ${r.usage.progress} in ${r.usage.requests} metrics requests`);
   if (r.stopped) console.log(`STOPPED at ${r.stopped}`);

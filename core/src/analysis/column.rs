@@ -8,8 +8,6 @@
 //! 20,000 keys over 20,000 jobs cost 1.6 GB, however few labels each job
 //! has. Either way a column costs at most 8 bytes per value present.
 
-use std::collections::HashMap;
-
 use super::filter::Selection;
 use super::prepared::NONE_NAME;
 
@@ -95,73 +93,89 @@ impl Column {
         }
         out
     }
-}
 
-/// Interns the values of one column in a single pass over the jobs, in
-/// first-seen order; [`ColumnBuilder::finish`] then sorts the names,
-/// renumbers and picks the dense or sparse form. It holds only the values
-/// set, never one slot per job.
-pub(crate) struct ColumnBuilder<'a> {
-    ids: HashMap<&'a str, u32>,
-    names: Vec<&'a str>,
-    /// (job, first-seen id), jobs ascending.
-    set: Vec<(u32, u32)>,
-}
-
-impl<'a> ColumnBuilder<'a> {
-    /// A column without values.
-    pub fn new() -> Self {
-        ColumnBuilder {
-            ids: HashMap::new(),
-            names: Vec::new(),
-            set: Vec::new(),
-        }
+    /// The column from first-seen names and each job's id into them
+    /// ([`NO_VALUE`] for none), see [`Column::build`].
+    pub(crate) fn from_per_job(names: Vec<String>, of_job: Vec<u32>) -> Column {
+        let n = of_job.len();
+        Column::build(names, Values::Dense(of_job), n)
     }
 
-    /// Sets job `i`'s value; jobs come in ascending order, once each.
-    pub fn set(&mut self, i: usize, v: &'a str) {
-        let next = u32::try_from(self.names.len()).unwrap_or(NO_VALUE);
-        let id = *self.ids.entry(v).or_insert(next);
-        if id == next {
-            self.names.push(v);
-        }
-        if let Ok(i) = u32::try_from(i) {
-            self.set.push((i, id));
-        }
+    /// The column of `n` jobs from first-seen names and the (job, id) pairs
+    /// of the jobs with a value (jobs ascending), see [`Column::build`].
+    pub(crate) fn from_pairs(
+        names: Vec<String>,
+        jobs: Vec<u32>,
+        ids: Vec<u32>,
+        n: usize,
+    ) -> Column {
+        Column::build(names, Values::Sparse { jobs, ids }, n)
     }
 
-    /// The column of `n` jobs: dense when at least half of them have a
-    /// value (4 bytes a job is then at most 8 a value), else sparse.
-    pub fn finish(self, n: usize) -> Column {
-        let mut order: Vec<u32> = (0..self.names.len())
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
-        let name = |i: u32| self.names.get(i as usize).copied().unwrap_or("");
-        order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
-        let mut remap = vec![NO_VALUE; self.names.len()];
+    /// The names sorted and the ids renumbered; dense when at least half
+    /// of the `n` jobs have a value (4 bytes a job is then at most 8 a
+    /// value), else sparse.
+    fn build(names: Vec<String>, mut values: Values, n: usize) -> Column {
+        let name = |i: u32| names.get(i as usize).map_or("", String::as_str);
+        let order = crate::sort::sorted_indices(names.len(), &|a, b| name(a).cmp(name(b)));
+        let mut remap = vec![NO_VALUE; names.len()];
         for (new, &old) in order.iter().enumerate() {
             if let Some(r) = remap.get_mut(old as usize) {
                 *r = u32::try_from(new).unwrap_or(NO_VALUE);
             }
         }
-        let new_id = |id: u32| remap.get(id as usize).copied().unwrap_or(NO_VALUE);
-        let values = if self.set.len() * 2 >= n {
-            let mut of_job = vec![NO_VALUE; n];
-            for &(i, id) in &self.set {
-                if let Some(slot) = of_job.get_mut(i as usize) {
-                    *slot = new_id(id);
+        let ids = match &mut values {
+            Values::Dense(of_job) => of_job,
+            Values::Sparse { ids, .. } => ids,
+        };
+        for id in ids.iter_mut() {
+            *id = remap.get(*id as usize).copied().unwrap_or(NO_VALUE);
+        }
+        let values = match values {
+            Values::Dense(of_job) => {
+                let present = of_job.iter().filter(|&&id| id != NO_VALUE).count();
+                if present * 2 >= n {
+                    Values::Dense(of_job)
+                } else {
+                    let (jobs, ids) = (0u32..)
+                        .zip(of_job)
+                        .filter(|&(_, id)| id != NO_VALUE)
+                        .unzip();
+                    Values::Sparse { jobs, ids }
                 }
             }
-            Values::Dense(of_job)
-        } else {
-            Values::Sparse {
-                jobs: self.set.iter().map(|&(i, _)| i).collect(),
-                ids: self.set.iter().map(|&(_, id)| new_id(id)).collect(),
+            Values::Sparse { jobs, ids } if jobs.len() * 2 >= n => {
+                let mut of_job = vec![NO_VALUE; n];
+                for (&i, id) in jobs.iter().zip(ids) {
+                    if let Some(slot) = of_job.get_mut(i as usize) {
+                        *slot = id;
+                    }
+                }
+                Values::Dense(of_job)
             }
+            sparse => sparse,
         };
-        Column {
-            names: order.into_iter().map(|i| name(i).to_string()).collect(),
+        let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
+        let mut col = Column {
+            names: order
+                .iter()
+                .filter_map(|&i| names.get_mut(i as usize).and_then(Option::take))
+                .collect(),
             values,
+        };
+        col.shrink_to_fit();
+        col
+    }
+
+    /// Gives back spare capacity.
+    fn shrink_to_fit(&mut self) {
+        self.names.shrink_to_fit();
+        match &mut self.values {
+            Values::Dense(of_job) => of_job.shrink_to_fit(),
+            Values::Sparse { jobs, ids } => {
+                jobs.shrink_to_fit();
+                ids.shrink_to_fit();
+            }
         }
     }
 }
@@ -185,13 +199,25 @@ mod tests {
             let set: Vec<Option<&str>> = (0..n)
                 .map(|_| (rng.u32(0..100) < density).then(|| names[rng.usize(..names.len())]))
                 .collect();
-            let mut b = ColumnBuilder::new();
-            for (i, v) in set.iter().enumerate() {
-                if let Some(v) = v {
-                    b.set(i, v);
+            // First-seen names, as the builder interns them, set pairwise or densely.
+            let mut first_seen: Vec<String> = Vec::new();
+            let mut id_of = |v: &str| match first_seen.iter().position(|x| x == v) {
+                Some(k) => k as u32,
+                None => {
+                    first_seen.push(v.to_string());
+                    first_seen.len() as u32 - 1
                 }
-            }
-            let col = b.finish(n);
+            };
+            let dense: Vec<u32> = set.iter().map(|v| v.map_or(NO_VALUE, &mut id_of)).collect();
+            let (jobs, ids): (Vec<u32>, Vec<u32>) = (0u32..)
+                .zip(&dense)
+                .filter(|&(_, &id)| id != NO_VALUE)
+                .map(|(i, &id)| (i, id))
+                .unzip();
+            let pairs = Column::from_pairs(first_seen.clone(), jobs, ids, n);
+            let whole = Column::from_per_job(first_seen, dense);
+            prop_assert_eq!(&pairs, &whole);
+            let col = pairs;
             prop_assert!(col.names.windows(2).all(|w| w[0] < w[1]));
             for (i, v) in set.iter().enumerate() {
                 let got = col.value(i).map(|id| col.names[id as usize].as_str());

@@ -91,16 +91,19 @@ fn close_narrow_gaps(
         return stretches;
     }
     // Gap k lies between stretch k and k + 1; keep the widest `allowed - 1`.
-    let mut order: Vec<usize> = (0..stretches.len() - 1).collect();
     let width = |k: usize| {
         let a = stretches.get(k).map_or(0, |s| s.1.saturating_sub(1));
         let b = stretches.get(k + 1).map_or(0, |s| s.0);
         time(b) - time(a)
     };
-    order.sort_by(|&x, &y| width(y).total_cmp(&width(x)).then(x.cmp(&y)));
+    let order = crate::sort::sorted_indices(stretches.len() - 1, &|x, y| {
+        width(y as usize)
+            .total_cmp(&width(x as usize))
+            .then(x.cmp(&y))
+    });
     let mut keep = vec![false; stretches.len()];
     for &k in order.iter().take(allowed - 1) {
-        if let Some(slot) = keep.get_mut(k) {
+        if let Some(slot) = keep.get_mut(k as usize) {
             *slot = true;
         }
     }

@@ -143,23 +143,23 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
             .map(|s| filters.values(Field::State).contains(s.as_str()))
             .collect()
     });
-    let text = filters.text.trim().to_lowercase();
+    let text = TextSearch::new(prep, &filters.text);
 
     let mut out = Vec::new();
     for i in 0..prep.len() {
-        let (start, end) = prep.lifetime.get(i).copied().unwrap_or((0, 0));
-        let terminal = prep.ended.get(i).is_some_and(Option::is_some);
+        let (start, end) = prep.lifetime(i);
+        let terminal = prep.ended(i).is_some();
         let overlaps = range.overlap(start, end) > 0 || (terminal && range.contains(end));
         if !overlaps || !tests.iter().all(|t| t.pass(i)) {
             continue;
         }
         if let Some(allowed) = &states {
-            let s = prep.current.get(i).copied().unwrap_or(0) as usize;
+            let s = usize::from(prep.current(i));
             if !allowed.get(s).copied().unwrap_or(false) {
                 continue;
             }
         }
-        if !text.is_empty() && !prep.haystack.get(i).is_some_and(|h| h.contains(&text)) {
+        if text.as_ref().is_some_and(|t| !t.pass(prep, i)) {
             continue;
         }
         if let Ok(i) = u32::try_from(i) {
@@ -167,4 +167,66 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
         }
     }
     Selection(out)
+}
+
+/// The free-text filter: a case-insensitive substring of the job name, job
+/// id, run id or run name (each on its own: a match never spans two).
+/// Launch job names are interned, so they are tested once per distinct
+/// name; the rest are read in place, with no lowercase copy kept per job.
+struct TextSearch {
+    /// The text, lowercased.
+    needle: String,
+    /// Per launch job name id: whether it contains the text.
+    names: Vec<bool>,
+}
+
+impl TextSearch {
+    /// `None` when the text is empty (no filter).
+    fn new(prep: &Prepared, text: &str) -> Option<TextSearch> {
+        let needle = text.trim().to_lowercase();
+        if needle.is_empty() {
+            return None;
+        }
+        let names = prep
+            .field_column(Field::Job)
+            .map(|c| {
+                c.names
+                    .iter()
+                    .map(|n| contains_folded(n, &needle))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(TextSearch { needle, names })
+    }
+
+    fn pass(&self, prep: &Prepared, i: usize) -> bool {
+        let name = prep
+            .field_column(Field::Job)
+            .and_then(|c| c.value(i))
+            .and_then(|id| self.names.get(id as usize));
+        name.copied().unwrap_or(false)
+            || contains_folded(prep.id(i), &self.needle)
+            || prep
+                .run_id(i)
+                .is_some_and(|s| contains_folded(s, &self.needle))
+            || prep
+                .run_name(i)
+                .is_some_and(|s| contains_folded(s, &self.needle))
+    }
+}
+
+/// Whether `hay`, lowercased, contains `needle` (already lowercase). ASCII
+/// text (nearly all ids) is compared in place; other text is lowercased
+/// with Unicode's rules first.
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() {
+        let n = needle.as_bytes();
+        needle.is_ascii()
+            && hay
+                .as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(needle)
+    }
 }

@@ -16,12 +16,17 @@ pub fn fold_groups(groups: &Groups, max_groups: usize) -> Groups {
             *c += 1;
         }
     }
-    let mut order: Vec<usize> = (0..groups.names.len()).filter(|&i| counts[i] > 0).collect();
-    order.sort_by(|&a, &b| {
+    let mut order: Vec<u32> = (0..groups.names.len())
+        .filter(|&i| counts[i] > 0)
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    crate::sort::sort_indices(&mut order, &|a, b| {
+        let (a, b) = (a as usize, b as usize);
         counts[b]
             .cmp(&counts[a])
             .then_with(|| groups.names[a].cmp(&groups.names[b]))
     });
+    let order: Vec<usize> = order.into_iter().map(|i| i as usize).collect();
     let keep = if order.len() > max_groups {
         max_groups - 1
     } else {

@@ -171,7 +171,7 @@ pub fn group(prep: &Prepared, sel: &Selection, by: &GroupBy) -> Groups {
             let keys = sel
                 .0
                 .iter()
-                .map(|&i| u32::from(prep.current.get(i as usize).copied().unwrap_or(0)))
+                .map(|&i| u32::from(prep.current(i as usize)))
                 .collect();
             (keys, state_names)
         }
@@ -228,14 +228,17 @@ fn finish(keys: &[u32], key_names: &[&str]) -> Groups {
             *c += 1;
         }
     }
-    let mut order: Vec<usize> = (0..names.len())
+    let mut order: Vec<u32> = (0..names.len())
         .filter(|&n| counts.get(n).is_some_and(|&c| c > 0))
+        .filter_map(|n| u32::try_from(n).ok())
         .collect();
-    order.sort_by(|&a, &b| {
+    crate::sort::sort_indices(&mut order, &|a, b| {
+        let (a, b) = (a as usize, b as usize);
         counts[b]
             .cmp(&counts[a])
             .then_with(|| names[a].cmp(names[b]))
     });
+    let order: Vec<usize> = order.into_iter().map(|n| n as usize).collect();
     let max = usize::from(u16::MAX);
     let mut out_names: Vec<String> = Vec::new();
     let mut rank = vec![0u16; names.len()];
@@ -344,15 +347,13 @@ fn custom_keys<'a>(
                         t.get(id).or(t.last()).copied().unwrap_or(false)
                     }
                     None => {
-                        let job = prep.get(i);
                         let v = match r.field {
-                            RuleField::Field(Field::State) => prep
-                                .current
-                                .get(i)
-                                .and_then(|&s| states.get(s as usize).copied()),
-                            RuleField::RunName => job.and_then(|j| j.run_name.as_deref()),
-                            RuleField::RunId => job.and_then(|j| j.run_id.as_deref()),
-                            RuleField::JobId => job.map(|j| j.id.as_str()),
+                            RuleField::Field(Field::State) => {
+                                states.get(usize::from(prep.current(i))).copied()
+                            }
+                            RuleField::RunName => prep.run_name(i),
+                            RuleField::RunId => prep.run_id(i),
+                            RuleField::JobId => (i < prep.len()).then(|| prep.id(i)),
                             _ => None,
                         };
                         r.test(v.unwrap_or(NONE_NAME))

@@ -4,7 +4,7 @@
 //! each step and recompute only what depends on the control that moved:
 //!
 //! ```text
-//! Dataset ──Prepared::new──▶ Prepared            (once per data load)
+//! pages ──PreparedBuilder──▶ Prepared            (once per data load, page by page)
 //! Prepared + Filters + range ──select──▶ Selection
 //! Selection + GroupBy ──group──▶ Groups
 //! Selection (+ Groups) + BucketGrid ──▶ job_status, queued_time
@@ -46,7 +46,9 @@ pub use hover::{bar_at, nearest_point, LineData};
 pub use legend::{
     has_group_filter, keep_groups, kept_values, members, with_group_filter, GroupAction,
 };
-pub use prepared::{Prepared, StateFold, MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME};
+pub use prepared::{
+    JobRef, Prepared, PreparedBuilder, StateFold, MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME,
+};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
     brush_select, raster_runs, regroup_runs, run_layout, Brush, LaneIndex, RunBar, RunLayout,

@@ -1,16 +1,34 @@
-//! Everything about a job that does not depend on the view, derived once per
-//! data load: state intervals, run spans, interned field values and search
-//! text. Filters, groupings, grids and brushes then only index into it.
+//! The loaded jobs in a compact form, and everything about them that does
+//! not depend on the view. Filters, groupings, grids and brushes then only
+//! index into it.
+//!
+//! A job is not a struct here but a row across columns (about 150 bytes a
+//! job at 100k jobs instead of 1.3 kB): its id, run id and run name live
+//! end to end in one text buffer each; user, launch job, project, entity,
+//! label values, states and error messages are interned (each distinct
+//! value once, a `u32`/`u16` per job); transitions are two parallel arrays
+//! (time, state id). What SPEC §3 derives from the transitions (state
+//! spans, run span, lifetime, waiting) is computed from them on the fly,
+//! so the data is built page by page ([`PreparedBuilder`]) while later
+//! pages download, and a later `generated_at` changes nothing but itself.
+//! [`JobRef`] reads one job back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::ops::Range;
 
-use super::column::ColumnBuilder;
-pub(crate) use super::column::{Column, EMPTY_COLUMN, NO_VALUE};
 use super::filter::{Field, Selection};
-use crate::model::{Dataset, Job, JobState, Ms};
+use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
+
+mod build;
+#[cfg(test)]
+mod tests;
+
+pub use build::PreparedBuilder;
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
 pub const NONE_NAME: &str = "(none)";
+
+pub(crate) use super::column::{Column, EMPTY_COLUMN, NO_VALUE};
 
 /// At most this many distinct unknown states keep their own name (the
 /// most frequent); the rest count as one state, [`OTHER_STATES_NAME`].
@@ -40,199 +58,157 @@ impl StateFold {
     }
 }
 
+/// State ids are positions in [`Prepared::states`]: [`JobState::KNOWN`]
+/// first, in its order, so the kinds of state are ranges of ids.
+const RUNNING: u16 = 4;
+/// `idle` and `queued` (ids 0 and 1) are the waiting states.
+fn is_waiting(s: u16) -> bool {
+    s <= 1
+}
+/// `finished`, `failed`, `crashed` and `killed` (ids 5 to 8) are terminal.
+fn is_terminal(s: u16) -> bool {
+    (5..=8).contains(&s)
+}
+
 /// One state interval of a job, with its state interned (see [`Prepared::states`]).
-/// Terminal transitions are stored too, as instants (`start == end`).
+/// Terminal transitions are instants (`start == end`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Event {
     /// Index into [`Prepared::states`].
     pub state: u16,
     /// Entered at.
     pub start: Ms,
-    /// Left at; equals `start` for terminal instants.
+    /// Left at (the next transition, or `generated_at`); equals `start`
+    /// for terminal instants. Never before `start`.
     pub end: Ms,
     /// A terminal transition (an instant) rather than a span.
     pub terminal: bool,
 }
 
-/// Builds the four field columns and every label column in one pass over the jobs.
-fn build_columns(jobs: &[Job]) -> ([Column; 4], BTreeMap<String, Column>) {
-    let n = jobs.len();
-    let mut fields: [ColumnBuilder; 4] = std::array::from_fn(|_| ColumnBuilder::new());
-    let mut labels: HashMap<&str, ColumnBuilder> = HashMap::new();
-    for (i, j) in jobs.iter().enumerate() {
-        let values = [
-            j.user.as_deref(),
-            Some(j.job.as_str()),
-            j.project.as_deref(),
-            j.entity.as_deref(),
-        ];
-        for (col, v) in fields.iter_mut().zip(values) {
-            if let Some(v) = v {
-                col.set(i, v);
-            }
-        }
-        for (k, v) in &j.labels {
-            labels
-                .entry(k.as_str())
-                .or_insert_with(ColumnBuilder::new)
-                .set(i, v);
-        }
-    }
-    (
-        fields.map(|b| b.finish(n)),
-        labels
-            .into_iter()
-            .map(|(k, b)| (k.to_string(), b.finish(n)))
-            .collect(),
-    )
+/// Set in an entry of [`Texts::end`] when the job has the value at all.
+const PRESENT: u32 = 1 << 31;
+
+/// One text per job, end to end in one buffer: job i's is
+/// `buf[end[i]..end[i + 1]]` (offsets without the [`PRESENT`] bit), and it
+/// has one when `end[i + 1]` carries the bit (a run id may be missing, or empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Texts {
+    buf: String,
+    end: Vec<u32>,
 }
 
-/// The view-independent derivations of one [`Dataset`]. Built once per load
-/// (O(jobs × transitions)); every analysis function takes it by reference.
+impl Default for Texts {
+    fn default() -> Self {
+        Texts {
+            buf: String::new(),
+            end: vec![0],
+        }
+    }
+}
+
+impl Texts {
+    /// Most bytes the buffer holds (offsets keep the top bit for [`PRESENT`]).
+    const MAX: usize = (PRESENT - 1) as usize;
+
+    /// True when `extra` more bytes fit.
+    fn fits(&self, extra: usize) -> bool {
+        self.buf.len().saturating_add(extra) <= Self::MAX
+    }
+
+    /// Appends the next job's text (check [`Texts::fits`] first).
+    fn push(&mut self, s: Option<&str>) {
+        if let Some(s) = s {
+            self.buf.push_str(s);
+        }
+        let at = u32::try_from(self.buf.len()).unwrap_or(PRESENT - 1);
+        self.end.push(if s.is_some() { at | PRESENT } else { at });
+    }
+
+    /// Job i's text, if it has one.
+    fn get(&self, i: usize) -> Option<&str> {
+        let a = self.end.get(i)? & !PRESENT;
+        let b = *self.end.get(i + 1)?;
+        if b & PRESENT == 0 {
+            return None;
+        }
+        self.buf.get(a as usize..(b & !PRESENT) as usize)
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+        self.end.shrink_to_fit();
+    }
+}
+
+/// The jobs of one load and their view-independent derivations. Built page
+/// by page with a [`PreparedBuilder`] (or at once from a [`Dataset`]);
+/// every analysis function takes it by reference. A job's index here is the
+/// `u32` job index used by every other type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prepared {
-    jobs: Vec<Job>,
     generated_at: Ms,
+    /// Job ids (always present).
+    ids: Texts,
+    /// Run ids.
+    run_ids: Texts,
+    /// Run names.
+    run_names: Texts,
+    /// Interned user, launch job, project and entity (indexed by [`Field::column`]).
+    pub(crate) columns: [Column; 4],
+    /// Interned label values per label key.
+    pub(crate) labels: BTreeMap<String, Column>,
     /// Interned states: [`JobState::KNOWN`] in order, then the unknown ones
     /// seen in the data (at most [`MAX_UNKNOWN_STATES`], sorted, then
     /// [`OTHER_STATES_NAME`] for the rest). Indices are `u16` state ids.
     pub(crate) states: Vec<JobState>,
     /// The unknown states counted as [`OTHER_STATES_NAME`], if any.
     state_fold: Option<StateFold>,
-    /// All jobs' events, job after job, each job's in time order.
-    pub(crate) events: Vec<Event>,
-    /// `events[event_start[i]..event_start[i + 1]]` are job i's (len = jobs + 1).
-    pub(crate) event_start: Vec<u32>,
-    /// Per job: first transition to terminal transition (or generated_at).
-    pub(crate) lifetime: Vec<(Ms, Ms)>,
-    /// Per job: whether it has reached a terminal state.
-    pub(crate) ended: Vec<Option<Ms>>,
-    /// Per job: the run span of SPEC §3, if it ran.
-    pub(crate) run: Vec<Option<(Ms, Ms)>>,
-    /// Per job: state id of its current (last) state.
-    pub(crate) current: Vec<u16>,
+    /// All jobs' transitions, job after job, each job's in time order: the
+    /// instant and the state id entered.
+    at: Vec<Ms>,
+    state: Vec<u16>,
+    /// `at[first[i]..first[i + 1]]` are job i's transitions (len = jobs + 1).
+    first: Vec<u32>,
+    /// All jobs' errors, job after job, as sent: when, and the message id.
+    error_at: Vec<Ms>,
+    error_message: Vec<u32>,
+    /// `error_at[error_first[i]..error_first[i + 1]]` are job i's (len = jobs + 1).
+    error_first: Vec<u32>,
+    /// Distinct error messages.
+    messages: Vec<String>,
     /// Per job: rank of its id in byte order, for "ties by job id" without string compares.
     pub(crate) id_rank: Vec<u32>,
-    /// Per job: lowercase `job \0 id \0 run_id \0 run_name`, the text search haystack.
-    pub(crate) haystack: Vec<String>,
-    /// Per job: `wait_spans[wait_start[i]..wait_start[i + 1]]` are its
-    /// positive-length idle and queued spans (len = jobs + 1).
-    pub(crate) wait_start: Vec<u32>,
-    /// All jobs' waiting spans `[start, end)`, job after job.
-    pub(crate) wait_spans: Vec<(Ms, Ms)>,
     /// Jobs with a positive-length run, sorted by (run start, job id): the
     /// lane order of SPEC §3, so layouts never sort.
     pub(crate) run_order: Vec<u32>,
-    /// Every error as `(at, job, index in job.errors)`, newest first, ties
-    /// by job id then list order: the errors panel's order, sorted once.
+    /// Every error as `(at, job, index in the job's errors)`, newest first,
+    /// ties by job id then list order: the errors panel's order, sorted once.
     pub(crate) error_order: Vec<(Ms, u32, u32)>,
-    /// Interned user, launch job, project and entity (indexed by [`Field::column`]).
-    pub(crate) columns: [Column; 4],
-    /// Interned label values per label key.
-    pub(crate) labels: BTreeMap<String, Column>,
 }
 
 impl Prepared {
-    /// Derives everything once. Jobs keep their dataset order; their index
-    /// here is the `u32` job index used by every other type.
-    ///
-    /// Clones the jobs; prefer [`Prepared::from_dataset`] when the dataset
-    /// is not needed afterwards (cloning 100k jobs costs about as much as
-    /// the derivations themselves).
+    /// Derives everything from a whole dataset at once (the demo data,
+    /// tests). Jobs keep their dataset order and are taken as checked and
+    /// unique, as a [`Dataset`] promises.
     pub fn new(data: &Dataset) -> Prepared {
-        Prepared::from_dataset(data.clone())
+        let mut b = PreparedBuilder::new();
+        b.push_dataset(data);
+        b.finish().0
     }
 
-    /// [`Prepared::new`], taking the dataset's jobs without copying them.
+    /// [`Prepared::new`], taking the dataset.
     pub fn from_dataset(data: Dataset) -> Prepared {
-        let g = data.generated_at;
-        let mut jobs = data.jobs;
-        jobs.truncate(u32::MAX as usize - 1);
-        let Interned {
-            states,
-            ids: unknown_id,
-            fold: state_fold,
-        } = intern_states(&jobs);
-        let sid = |s: &JobState| match s {
-            JobState::Other(name) => unknown_id.get(name.as_str()).copied().unwrap_or(0),
-            known => JobState::KNOWN
-                .iter()
-                .position(|k| k == known)
-                .and_then(|i| u16::try_from(i).ok())
-                .unwrap_or(0),
-        };
-
-        let n = jobs.len();
-        let mut p = Prepared {
-            generated_at: g,
-            event_start: Vec::with_capacity(n + 1),
-            lifetime: Vec::with_capacity(n),
-            ended: Vec::with_capacity(n),
-            run: Vec::with_capacity(n),
-            current: Vec::with_capacity(n),
-            haystack: Vec::with_capacity(n),
-            ..Default::default()
-        };
-        for job in &jobs {
-            p.event_start
-                .push(u32::try_from(p.events.len()).unwrap_or(u32::MAX));
-            let mut spans = job.state_spans(g).peekable();
-            // Merge spans and terminal instants in transition order.
-            for t in &job.transitions {
-                if t.state.is_terminal() {
-                    p.events.push(Event {
-                        state: sid(&t.state),
-                        start: t.at,
-                        end: t.at,
-                        terminal: true,
-                    });
-                } else if let Some(s) = spans.next() {
-                    p.events.push(Event {
-                        state: sid(s.state),
-                        start: s.start,
-                        end: s.end,
-                        terminal: false,
-                    });
-                }
-            }
-            p.lifetime.push(job.lifetime(g));
-            p.ended.push(match job.transitions.last() {
-                Some(t) if t.state.is_terminal() => Some(t.at),
-                _ => None,
-            });
-            p.run.push(job.run_span(g));
-            p.wait_start
-                .push(u32::try_from(p.wait_spans.len()).unwrap_or(u32::MAX));
-            p.wait_spans.extend(
-                job.state_spans(g)
-                    .filter(|s| s.state.is_waiting() && s.end > s.start)
-                    .map(|s| (s.start, s.end)),
-            );
-            p.current.push(sid(job.current_state()));
-            p.haystack.push(haystack(job));
-        }
-        p.event_start
-            .push(u32::try_from(p.events.len()).unwrap_or(u32::MAX));
-        p.wait_start
-            .push(u32::try_from(p.wait_spans.len()).unwrap_or(u32::MAX));
-        p.id_rank = rank_ids(&jobs);
-        p.run_order = run_order(&p.run, &p.id_rank);
-        p.error_order = error_order(&jobs, &p.id_rank);
-        (p.columns, p.labels) = build_columns(&jobs);
-        p.states = states;
-        p.state_fold = state_fold;
-        p.jobs = jobs;
-        p
+        Prepared::new(&data)
     }
 
     /// Number of jobs.
     pub fn len(&self) -> usize {
-        self.jobs.len()
+        self.first.len().saturating_sub(1)
     }
 
     /// True when the dataset had no jobs.
     pub fn is_empty(&self) -> bool {
-        self.jobs.is_empty()
+        self.len() == 0
     }
 
     /// Job `i` (an index from a [`Selection`] or a panel row).
@@ -240,18 +216,38 @@ impl Prepared {
     /// # Panics
     /// If `i >= len()`: indices come from this `Prepared`, so that is a bug
     /// in the caller, not bad data. Use [`Prepared::get`] to check.
-    pub fn job(&self, i: usize) -> &Job {
-        &self.jobs[i]
+    pub fn job(&self, i: usize) -> JobRef<'_> {
+        match self.get(i) {
+            Some(j) => j,
+            None => panic!("job index {i} out of range ({} jobs)", self.len()),
+        }
     }
 
     /// Job `i`, or `None` for an index from another load.
-    pub fn get(&self, i: usize) -> Option<&Job> {
-        self.jobs.get(i)
+    pub fn get(&self, i: usize) -> Option<JobRef<'_>> {
+        if i >= self.len() {
+            return None;
+        }
+        let col = |c: usize| {
+            let col = self.columns.get(c)?;
+            col.names.get(col.value(i)? as usize).map(String::as_str)
+        };
+        Some(JobRef {
+            prep: self,
+            index: i,
+            id: self.ids.get(i).unwrap_or(""),
+            job: col(Field::Job.index()).unwrap_or(""),
+            run_id: self.run_ids.get(i),
+            run_name: self.run_names.get(i),
+            project: col(Field::Project.index()),
+            entity: col(Field::Entity.index()),
+            user: col(Field::User.index()),
+        })
     }
 
-    /// All jobs, in dataset order.
-    pub fn jobs(&self) -> &[Job] {
-        &self.jobs
+    /// Every job, in dataset order.
+    pub fn iter(&self) -> impl Iterator<Item = JobRef<'_>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// "Now" for unfinished jobs.
@@ -273,23 +269,33 @@ impl Prepared {
         self.state_fold
     }
 
-    /// The run span of job `i` (SPEC §3), `None` if it never ran.
+    /// The run span of job `i` (SPEC §3): from its first transition into
+    /// `running` to the terminal transition after it (or `generated_at`);
+    /// `None` if it never ran.
     pub fn run_span(&self, i: usize) -> Option<(Ms, Ms)> {
-        self.run.get(i).copied().flatten()
+        let r = self.transitions_of(i);
+        let states = self.state.get(r.clone())?;
+        let first = states.iter().position(|&s| s == RUNNING)?;
+        let start = *self.at.get(r.start + first)?;
+        let end = states
+            .iter()
+            .skip(first)
+            .position(|&s| is_terminal(s))
+            .and_then(|k| self.at.get(r.start + first + k).copied())
+            .unwrap_or(self.generated_at);
+        Some((start, end.max(start)))
     }
 
     /// The distinct values of a field among `subset`, with how many jobs of
     /// the subset have each, most frequent first (ties by name). Jobs without
     /// the field count under [`NONE_NAME`], which is also a valid filter value.
     pub fn facet_values(&self, field: Field, subset: &Selection) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = match self.field_column(field) {
+        let counts: Vec<(String, usize)> = match self.field_column(field) {
             Some(col) => col.counts(subset),
             None => {
                 let mut n = vec![0usize; self.states.len()];
                 for &i in &subset.0 {
-                    if let Some(c) =
-                        n.get_mut(self.current.get(i as usize).map_or(0, |&s| s as usize))
-                    {
+                    if let Some(c) = n.get_mut(usize::from(self.current(i as usize))) {
                         *c += 1;
                     }
                 }
@@ -301,19 +307,17 @@ impl Prepared {
                     .collect()
             }
         };
-        sort_by_count(&mut counts);
-        counts
+        sort_by_count(counts)
     }
 
     /// The values of one label key among `subset`, like [`Prepared::facet_values`].
     pub fn label_values(&self, key: &str, subset: &Selection) -> Vec<(String, usize)> {
-        let mut counts = match self.labels.get(key) {
+        let counts = match self.labels.get(key) {
             Some(col) => col.counts(subset),
             None if subset.0.is_empty() => Vec::new(),
             None => vec![(NONE_NAME.to_string(), subset.0.len())],
         };
-        sort_by_count(&mut counts);
-        counts
+        sort_by_count(counts)
     }
 
     /// Every label key that occurs in the data, sorted (for `label:KEY` grouping).
@@ -326,12 +330,110 @@ impl Prepared {
         f.column().and_then(|c| self.columns.get(c))
     }
 
+    /// Job `i`'s id.
+    pub(crate) fn id(&self, i: usize) -> &str {
+        self.ids.get(i).unwrap_or("")
+    }
+
+    /// Job `i`'s run id, if any.
+    pub(crate) fn run_id(&self, i: usize) -> Option<&str> {
+        self.run_ids.get(i)
+    }
+
+    /// Job `i`'s run name, if any.
+    pub(crate) fn run_name(&self, i: usize) -> Option<&str> {
+        self.run_names.get(i)
+    }
+
+    /// Where job `i`'s transitions are in `at` and `state` (empty for a bad index).
+    fn transitions_of(&self, i: usize) -> Range<usize> {
+        let a = self.first.get(i).copied().unwrap_or(0) as usize;
+        let b = self.first.get(i + 1).copied().unwrap_or(0) as usize;
+        a..b.max(a)
+    }
+
+    /// When each of job `i`'s transitions happened, in time order.
+    pub(crate) fn transition_times(&self, i: usize) -> &[Ms] {
+        self.at.get(self.transitions_of(i)).unwrap_or_default()
+    }
+
+    /// Job `i`'s events (spans and terminal instants) in time order, one
+    /// per transition: a non-terminal state lasts until the next
+    /// transition, the last one until `generated_at` (SPEC §3).
+    pub(crate) fn events_of(&self, i: usize) -> impl Iterator<Item = Event> + '_ {
+        let r = self.transitions_of(i);
+        let last = r.end;
+        r.filter_map(move |k| {
+            let state = *self.state.get(k)?;
+            let start = *self.at.get(k)?;
+            let terminal = is_terminal(state);
+            let end = if terminal {
+                start
+            } else if k + 1 < last {
+                self.at.get(k + 1).copied().unwrap_or(start).max(start)
+            } else {
+                self.generated_at.max(start)
+            };
+            Some(Event {
+                state,
+                start,
+                end,
+                terminal,
+            })
+        })
+    }
+
     /// Job `i`'s positive-length `idle` and `queued` spans (the waiting of
     /// SPEC §3 "Queued time").
-    pub(crate) fn waiting_spans(&self, i: usize) -> &[(Ms, Ms)] {
-        let a = self.wait_start.get(i).copied().unwrap_or(0) as usize;
-        let b = self.wait_start.get(i + 1).copied().unwrap_or(0) as usize;
-        self.wait_spans.get(a..b).unwrap_or(&[])
+    pub(crate) fn waiting_spans(&self, i: usize) -> impl Iterator<Item = (Ms, Ms)> + '_ {
+        self.events_of(i)
+            .filter(|e| is_waiting(e.state) && e.end > e.start)
+            .map(|e| (e.start, e.end))
+    }
+
+    /// Job `i`'s total `idle` + `queued` ms, unclipped.
+    #[cfg(test)]
+    pub(crate) fn waiting_ms(&self, i: usize) -> Ms {
+        self.waiting_spans(i).map(|(s, e)| e - s).sum()
+    }
+
+    /// Job `i`'s first transition to its terminal one (or `generated_at`).
+    pub(crate) fn lifetime(&self, i: usize) -> (Ms, Ms) {
+        let r = self.transitions_of(i);
+        let g = self.generated_at;
+        let start = self.at.get(r.start).copied().filter(|_| !r.is_empty());
+        let start = start.unwrap_or(g);
+        let end = self.ended(i).unwrap_or(g);
+        (start, end.max(start))
+    }
+
+    /// When job `i` reached a terminal state (its last transition), if it has.
+    pub(crate) fn ended(&self, i: usize) -> Option<Ms> {
+        let last = self.transitions_of(i).end.checked_sub(1)?;
+        is_terminal(*self.state.get(last)?)
+            .then(|| self.at.get(last).copied())
+            .flatten()
+    }
+
+    /// State id of job `i`'s current (last) state.
+    pub(crate) fn current(&self, i: usize) -> u16 {
+        let r = self.transitions_of(i);
+        r.end
+            .checked_sub(1)
+            .filter(|&k| k >= r.start)
+            .and_then(|k| self.state.get(k).copied())
+            .unwrap_or(0)
+    }
+
+    /// Job `i`'s errors: when, and the message.
+    pub(crate) fn errors_of(&self, i: usize) -> impl Iterator<Item = (Ms, &str)> + '_ {
+        let a = self.error_first.get(i).copied().unwrap_or(0) as usize;
+        let b = self.error_first.get(i + 1).copied().unwrap_or(0) as usize;
+        (a..b.max(a)).filter_map(move |k| {
+            let at = *self.error_at.get(k)?;
+            let m = *self.error_message.get(k)?;
+            Some((at, self.messages.get(m as usize)?.as_str()))
+        })
     }
 
     /// Position of each job in `sel` (`u32::MAX` when not selected), so
@@ -345,177 +447,118 @@ impl Prepared {
         }
         pos
     }
-
-    /// Job `i`'s events (spans and terminal instants) in time order.
-    pub(crate) fn events_of(&self, i: usize) -> &[Event] {
-        let a = self.event_start.get(i).copied().unwrap_or(0) as usize;
-        let b = self.event_start.get(i + 1).copied().unwrap_or(0) as usize;
-        self.events.get(a..b).unwrap_or(&[])
-    }
 }
 
-fn sort_by_count(v: &mut [(String, usize)]) {
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+/// One job of a [`Prepared`], read back: its fields borrowed from the
+/// columns, the rest through methods.
+#[derive(Debug, Clone, Copy)]
+pub struct JobRef<'a> {
+    prep: &'a Prepared,
+    index: usize,
+    /// Unique within the queue.
+    pub id: &'a str,
+    /// Launch job name.
+    pub job: &'a str,
+    /// Run id.
+    pub run_id: Option<&'a str>,
+    /// Run name.
+    pub run_name: Option<&'a str>,
+    /// Project.
+    pub project: Option<&'a str>,
+    /// Entity.
+    pub entity: Option<&'a str>,
+    /// User.
+    pub user: Option<&'a str>,
 }
 
-/// What [`intern_states`] finds.
-struct Interned<'a> {
-    /// [`Prepared::states`].
-    states: Vec<JobState>,
-    /// The state id of each unknown state name of the data.
-    ids: HashMap<&'a str, u16>,
-    /// [`Prepared::state_fold`].
-    fold: Option<StateFold>,
-}
+impl<'a> JobRef<'a> {
+    /// The job's index in its [`Prepared`].
+    pub fn index(&self) -> usize {
+        self.index
+    }
 
-/// The interned states: [`JobState::KNOWN`] in display order, then the
-/// [`MAX_UNKNOWN_STATES`] most frequent unknown states of the data (by
-/// transitions into them, ties by name) sorted by name, then
-/// [`OTHER_STATES_NAME`] if any were left.
-fn intern_states(jobs: &[Job]) -> Interned<'_> {
-    let mut count: HashMap<&str, usize> = HashMap::new();
-    for t in jobs.iter().flat_map(|j| &j.transitions) {
-        if let JobState::Other(name) = &t.state {
-            *count.entry(name.as_str()).or_insert(0) += 1;
-        }
+    /// The value of a label, if set.
+    pub fn label(&self, key: &str) -> Option<&'a str> {
+        let col = self.prep.labels.get(key)?;
+        let id = col.value(self.index)?;
+        col.names.get(id as usize).map(String::as_str)
     }
-    let mut kept: Vec<(&str, usize)> = count.into_iter().collect();
-    let mut folded = Vec::new();
-    if kept.len() > MAX_UNKNOWN_STATES {
-        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        folded = kept.split_off(MAX_UNKNOWN_STATES);
-        // A backend's own "(other states)" joins the fold rather than clash with it.
-        if let Some(k) = kept.iter().position(|(n, _)| *n == OTHER_STATES_NAME) {
-            folded.push(kept.remove(k));
-        }
-    }
-    kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut states: Vec<JobState> = JobState::KNOWN.to_vec();
-    let mut ids: HashMap<&str, u16> = HashMap::with_capacity(kept.len() + folded.len());
-    for (name, _) in kept {
-        ids.insert(name, u16::try_from(states.len()).unwrap_or(0));
-        states.push(JobState::Other(name.to_string()));
-    }
-    let fold = (!folded.is_empty()).then(|| {
-        let id = u16::try_from(states.len()).unwrap_or(0);
-        states.push(JobState::Other(OTHER_STATES_NAME.to_string()));
-        for (name, _) in &folded {
-            ids.insert(name, id);
-        }
-        StateFold {
-            states: folded.len(),
-            transitions: folded.iter().map(|(_, c)| c).sum(),
-        }
-    });
-    Interned { states, ids, fold }
-}
 
-/// Rank of each job id in byte order.
-fn rank_ids(jobs: &[Job]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_unstable_by(|&a, &b| jobs[a].id.cmp(&jobs[b].id));
-    let mut rank = vec![0u32; jobs.len()];
-    for (r, i) in order.into_iter().enumerate() {
-        rank[i] = u32::try_from(r).unwrap_or(u32::MAX);
-    }
-    rank
-}
-
-/// The lowercase text the free-text search looks in; `\0` keeps a match
-/// from spanning two fields.
-fn haystack(job: &Job) -> String {
-    let mut s = String::with_capacity(
-        job.job.len()
-            + job.id.len()
-            + job.run_id.as_ref().map_or(0, String::len)
-            + job.run_name.as_ref().map_or(0, String::len)
-            + 3,
-    );
-    for part in [
-        Some(job.job.as_str()),
-        Some(job.id.as_str()),
-        job.run_id.as_deref(),
-        job.run_name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if !s.is_empty() {
-            s.push('\0');
-        }
-        if part.is_ascii() {
-            s.extend(part.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            s.push_str(&part.to_lowercase());
-        }
-    }
-    s
-}
-
-/// Jobs with a positive-length run, by (run start, id rank).
-fn run_order(run: &[Option<(Ms, Ms)>], id_rank: &[u32]) -> Vec<u32> {
-    let mut order: Vec<(Ms, u32, u32)> = run
-        .iter()
-        .zip(id_rank)
-        .enumerate()
-        .filter_map(|(i, (r, &rank))| {
-            let (s, e) = (*r)?;
-            (e > s).then_some((s, rank, u32::try_from(i).ok()?))
+    /// The labels, by key.
+    pub fn labels(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let i = self.index;
+        self.prep.labels.iter().filter_map(move |(k, col)| {
+            let id = col.value(i)?;
+            Some((k.as_str(), col.names.get(id as usize)?.as_str()))
         })
-        .collect();
-    order.sort_unstable();
-    order.into_iter().map(|(_, _, i)| i).collect()
-}
-
-/// All errors, newest first, ties by job id rank then list position.
-fn error_order(jobs: &[Job], id_rank: &[u32]) -> Vec<(Ms, u32, u32)> {
-    let mut all: Vec<(Ms, u32, u32, u32)> = jobs
-        .iter()
-        .zip(id_rank)
-        .enumerate()
-        .flat_map(|(i, (j, &rank))| {
-            j.errors.iter().enumerate().map(move |(k, e)| {
-                let k = u32::try_from(k).unwrap_or(u32::MAX);
-                (e.at, rank, k, u32::try_from(i).unwrap_or(u32::MAX))
-            })
-        })
-        .collect();
-    all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    all.into_iter().map(|(at, _, k, i)| (at, i, k)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Transition;
-
-    /// Label columns cost what the labels cost, not jobs x keys: 2,000 jobs
-    /// with 4 labels each out of 8,000 keys once stored 16 million ids.
-    #[test]
-    fn label_columns_grow_with_the_labels_present() {
-        let jobs: Vec<Job> = (0..2_000)
-            .map(|k| Job {
-                id: format!("j{k}"),
-                job: "x".into(),
-                labels: (0..4)
-                    .map(|m| (format!("key-{}", 4 * k + m), "v".to_string()))
-                    .collect(),
-                transitions: vec![Transition {
-                    state: JobState::Queued,
-                    at: 0,
-                }],
-                ..Default::default()
-            })
-            .collect();
-        let present: usize = jobs.iter().map(|j| j.labels.len()).sum();
-        let p = Prepared::from_dataset(Dataset {
-            jobs,
-            ..Default::default()
-        });
-        assert_eq!(p.labels.len(), 8_000);
-        let stored: usize = p.labels.values().map(Column::stored).sum();
-        assert_eq!(stored, 2 * present);
-        // A label most jobs have is one id per job.
-        assert!(p.columns.iter().all(|c| c.stored() <= p.len()));
     }
+
+    /// The transitions, in time order: the state entered and when.
+    pub fn transitions(&self) -> impl Iterator<Item = (&'a JobState, Ms)> + 'a {
+        let p = self.prep;
+        p.transitions_of(self.index).filter_map(move |k| {
+            let s = p.states.get(usize::from(*p.state.get(k)?))?;
+            Some((s, *p.at.get(k)?))
+        })
+    }
+
+    /// The errors, as sent: when, and the message.
+    pub fn errors(&self) -> impl Iterator<Item = (Ms, &'a str)> + 'a {
+        self.prep.errors_of(self.index)
+    }
+
+    /// The state the job is in now (its last transition).
+    pub fn current_state(&self) -> &'a JobState {
+        let s = self.prep.current(self.index);
+        self.prep
+            .states
+            .get(usize::from(s))
+            .unwrap_or(&JobState::Idle)
+    }
+
+    /// When the job entered the queue: its first transition.
+    pub fn enqueued_at(&self) -> Option<Ms> {
+        self.transitions().next().map(|(_, at)| at)
+    }
+
+    /// The run span of SPEC §3 (see [`Prepared::run_span`]).
+    pub fn run_span(&self) -> Option<(Ms, Ms)> {
+        self.prep.run_span(self.index)
+    }
+
+    /// The job as an owned [`Job`] (for code that keeps it, such as a
+    /// usage request).
+    pub fn to_job(&self) -> Job {
+        Job {
+            id: self.id.to_string(),
+            job: self.job.to_string(),
+            run_id: self.run_id.map(str::to_string),
+            run_name: self.run_name.map(str::to_string),
+            project: self.project.map(str::to_string),
+            entity: self.entity.map(str::to_string),
+            user: self.user.map(str::to_string),
+            labels: self
+                .labels()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            transitions: self
+                .transitions()
+                .map(|(s, at)| Transition {
+                    state: s.clone(),
+                    at,
+                })
+                .collect(),
+            errors: self
+                .errors()
+                .map(|(at, m)| JobError {
+                    at,
+                    message: m.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn sort_by_count(v: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    crate::sort::sort_vec(v, &|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)))
 }

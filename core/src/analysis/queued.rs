@@ -43,8 +43,7 @@ pub fn queued_time(
     let spans = || {
         sel.0.iter().zip(&groups.of_job).flat_map(move |(&j, &g)| {
             prep.waiting_spans(j as usize)
-                .iter()
-                .map(move |&(s, e)| (g as usize, s, e))
+                .map(move |(s, e)| (g as usize, s, e))
         })
     };
 

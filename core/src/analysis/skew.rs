@@ -28,10 +28,8 @@ pub struct ClockSkew {
 /// [`CLOCK_TOLERANCE`], or some job has a transition after `generated_at`.
 pub fn clock_skew(prep: &Prepared, client_now: Ms) -> Option<ClockSkew> {
     let g = prep.generated_at();
-    let jobs_after_now = prep
-        .jobs()
-        .iter()
-        .filter(|j| j.transitions.last().is_some_and(|t| t.at > g))
+    let jobs_after_now = (0..prep.len())
+        .filter(|&i| prep.transition_times(i).last().is_some_and(|&at| at > g))
         .count();
     let ahead = g.saturating_sub(client_now);
     (ahead.saturating_abs() > CLOCK_TOLERANCE || jobs_after_now > 0).then_some(ClockSkew {

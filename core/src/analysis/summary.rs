@@ -43,13 +43,10 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
         let i = j as usize;
         waits.extend(wait_to_run(prep, i, range));
         queued += waiting_in(prep, i, range);
-        if let Some(at) = prep.ended.get(i).copied().flatten() {
+        if let Some(at) = prep.ended(i) {
             if range.contains(at) {
                 ended += 1;
-                let state = prep
-                    .current
-                    .get(i)
-                    .and_then(|&s| prep.states.get(s as usize));
+                let state = prep.states.get(usize::from(prep.current(i)));
                 if matches!(state, Some(JobState::Failed | JobState::Crashed)) {
                     failed += 1;
                 }
@@ -81,17 +78,14 @@ pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
 /// first transition to its first `running`; `None` for other jobs.
 pub(crate) fn wait_to_run(prep: &Prepared, i: usize, range: TimeRange) -> Option<Ms> {
     let (s, _) = prep.run_span(i)?;
-    range
-        .contains(s)
-        .then(|| s - prep.lifetime.get(i).map_or(s, |l| l.0))
+    range.contains(s).then(|| s - prep.lifetime(i).0)
 }
 
 /// Job `i`'s `idle` and `queued` ms inside the range: its share of the
 /// queued-time panel's total.
 pub(crate) fn waiting_in(prep: &Prepared, i: usize, range: TimeRange) -> Ms {
     prep.waiting_spans(i)
-        .iter()
-        .map(|&(s, e)| range.overlap(s, e))
+        .map(|(s, e)| range.overlap(s, e))
         .sum()
 }
 

@@ -139,11 +139,11 @@ pub fn table_page_in(
     offset: usize,
     limit: usize,
 ) -> (usize, Vec<TableRow>) {
-    let mut keys: Vec<Key<'_>> = jobs
+    let keys: Vec<Key<'_>> = jobs
         .iter()
         .filter_map(|&j| Key::new(prep, j, range))
         .collect();
-    keys.sort_by(|a, b| {
+    let keys = crate::sort::sort_vec(keys, &|a, b| {
         let primary = compare(a, b, sort);
         let primary = if ascending {
             primary
@@ -186,26 +186,21 @@ impl<'a> Key<'a> {
     fn new(prep: &'a Prepared, j: u32, range: TimeRange) -> Option<Key<'a>> {
         let i = j as usize;
         let job = prep.get(i)?;
-        let run = prep.run_span(i);
+        let run = job.run_span();
         Some(Key {
             job: j,
             rank: prep.id_rank.get(i).copied().unwrap_or(0),
-            job_id: &job.id,
-            run_id: job.run_id.as_deref(),
-            run_name: job.run_name.as_deref(),
-            launch_job: &job.job,
-            project: job.project.as_deref(),
-            user: job.user.as_deref(),
+            job_id: job.id,
+            run_id: job.run_id,
+            run_name: job.run_name,
+            launch_job: job.job,
+            project: job.project,
+            user: job.user,
             state: job.current_state(),
             enqueued: job.enqueued_at(),
             started: run.map(|r| r.0),
-            ended: prep.ended.get(i).copied().flatten(),
-            queued_secs: secs(
-                prep.waiting_spans(i)
-                    .iter()
-                    .map(|&(s, e)| range.overlap(s, e))
-                    .sum(),
-            ),
+            ended: prep.ended(i),
+            queued_secs: secs(super::summary::waiting_in(prep, i, range)),
             run_secs: run.map(|(s, e)| secs(range.overlap(s, e))),
         })
     }
@@ -397,15 +392,15 @@ pub fn errors_page(
         .take(limit)
         .filter_map(|&(at, j, k)| {
             let job = prep.get(j as usize)?;
-            let e = job.errors.get(k as usize)?;
+            let (_, message) = job.errors().nth(k as usize)?;
             Some(ErrorRow {
                 job: j,
                 at,
-                launch_job: job.job.clone(),
-                run_id: job.run_id.clone(),
-                user: job.user.clone(),
-                message: e.message.clone(),
-                job_id: job.id.clone(),
+                launch_job: job.job.to_string(),
+                run_id: job.run_id.map(str::to_string),
+                user: job.user.map(str::to_string),
+                message: message.to_string(),
+                job_id: job.id.to_string(),
             })
         })
         .collect();

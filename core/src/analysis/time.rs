@@ -387,7 +387,7 @@ fn local_starts(range: TimeRange, period: Ms, zone: &LocalZone) -> Vec<Ms> {
         }
         prev_off = Some(off);
     }
-    out.sort_unstable();
+    let mut out = crate::sort::sort_vec(out, &|a, b| a.cmp(b));
     out.dedup();
     let first = out.partition_point(|&t| t <= range.from).saturating_sub(1);
     let mut starts = out.split_off(first.min(out.len()));

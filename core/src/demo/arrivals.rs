@@ -433,12 +433,12 @@ pub(super) fn plan_queue(
     }
     // Sort by arrival (ties keep launch order) through an index: plans are
     // big, and moving them around in a sort costs more than the rest.
-    let mut order: Vec<(Ms, usize)> = plans
+    let order: Vec<(Ms, usize)> = plans
         .iter()
         .enumerate()
         .map(|(i, p)| (p.arrival, i))
         .collect();
-    order.sort_unstable();
+    let order = crate::sort::sort_vec(order, &|a, b| a.cmp(b));
     let mut slots: Vec<Option<Plan>> = plans.into_iter().map(Some).collect();
     order
         .into_iter()
@@ -451,12 +451,11 @@ pub(super) fn plan_queue(
 /// launches (outages are noticed, and matter, when people work), never in
 /// the last hours so the demo does not open on one.
 pub(super) fn outages(rng: &mut Rng, spec: &QueueSpec, arrivals: &Arrivals) -> Vec<(Ms, Ms)> {
-    let mut out: Vec<(Ms, Ms)> = (0..spec.outages)
+    let out: Vec<(Ms, Ms)> = (0..spec.outages)
         .map(|_| {
             let at = arrivals.sample(rng).min(arrivals.end - 4 * HOUR);
             (at, at + secs(rng, 20 * 60, 150 * 60))
         })
         .collect();
-    out.sort_unstable();
-    out
+    crate::sort::sort_vec(out, &|a, b| a.cmp(b))
 }

@@ -143,7 +143,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoData {
     }
     // Ids number the jobs of all queues in arrival order, like a real
     // queue service's item counter.
-    let mut order: Vec<(Ms, usize, usize)> = per_queue
+    let order: Vec<(Ms, usize, usize)> = per_queue
         .iter()
         .enumerate()
         .flat_map(|(q, (_, plans, _))| {
@@ -153,7 +153,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoData {
                 .map(move |(i, p)| (p.arrival, q, i))
         })
         .collect();
-    order.sort_unstable();
+    let order = crate::sort::sort_vec(order, &|a, b| a.cmp(b));
     let mut ids: Vec<Vec<usize>> = per_queue.iter().map(|(_, p, _)| vec![0; p.len()]).collect();
     for (n, &(_, q, i)) in order.iter().enumerate() {
         if let Some(slot) = ids.get_mut(q).and_then(|v| v.get_mut(i)) {

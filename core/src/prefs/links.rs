@@ -208,8 +208,8 @@ impl Stored for LinkStore {
     const WHAT: &'static str = "saved links";
     const CURRENT: u32 = LinkStore::VERSION;
 
-    fn migrate(value: Value) -> Option<Self> {
-        let flat: Vec<LinkV0> = serde_json::from_value(value).ok()?;
+    fn migrate(json: &str) -> Option<Self> {
+        let flat: Vec<LinkV0> = serde_json::from_str(json).ok()?;
         let mut store = LinkStore::default();
         for link in flat {
             store.per_queue.entry(link.queue).or_default().push(Link {

@@ -17,7 +17,8 @@ use crate::model::Ms;
 use crate::view::{parse_query, to_query, View};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 mod groupings;

@@ -18,9 +18,9 @@ pub(super) trait Stored: Sized + Default + Serialize + DeserializeOwned {
     /// The version written.
     const CURRENT: u32;
 
-    /// Turns an older (or unversioned) shape into the current one; `None`
-    /// when it is not a shape this store ever had.
-    fn migrate(_value: Value) -> Option<Self> {
+    /// Turns an older (or unversioned) shape (JSON text) into the current
+    /// one; `None` when it is not a shape this store ever had.
+    fn migrate(_json: &str) -> Option<Self> {
         None
     }
 
@@ -29,21 +29,24 @@ pub(super) trait Stored: Sized + Default + Serialize + DeserializeOwned {
     /// import refuses the file when there are any.
     fn sanitize(self) -> (Self, Vec<String>);
 
-    /// JSON of any known version to the current store.
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        match version_of(&value) {
+    /// JSON of any known version to the current store. The JSON is read
+    /// straight into the store's types (no `serde_json::Value` in between:
+    /// deserialising from a `Value` compiled every store's reader twice).
+    fn decode(json: &str) -> Result<Self, DecodeError> {
+        let fields = object(json).ok_or(DecodeError::Unreadable)?;
+        match fields.as_ref().and_then(|f| u64_field(f, "version")) {
             Some(v) if v == u64::from(Self::CURRENT) => {
-                serde_json::from_value(value).map_err(|_| DecodeError::Unreadable)
+                serde_json::from_str(json).map_err(|_| DecodeError::Unreadable)
             }
             Some(v) if v > u64::from(Self::CURRENT) => Err(DecodeError::Newer(v)),
-            _ => Self::migrate(value).ok_or(DecodeError::Unreadable),
+            _ => Self::migrate(json).ok_or(DecodeError::Unreadable),
         }
     }
 }
 
 /// The `version` a stored or exported section says it has.
-fn version_of(value: &Value) -> Option<u64> {
-    value.get("version").and_then(Value::as_u64)
+fn version_of(json: &str) -> Option<u64> {
+    u64_field(object(json)?.as_ref()?, "version")
 }
 
 /// The format of a raw local-storage value when it is newer than `known`
@@ -51,8 +54,7 @@ fn version_of(value: &Value) -> Option<u64> {
 /// then leaves that key alone (read-only, with a notice) instead of
 /// replacing the newer data with its own on the first edit.
 pub fn newer_format(raw: Option<&str>, known: u32) -> Option<u64> {
-    let value: Value = serde_json::from_str(raw?).ok()?;
-    version_of(&value).filter(|&v| v > u64::from(known))
+    version_of(raw?).filter(|&v| v > u64::from(known))
 }
 
 /// Largest file [`import_all`] reads: an export of 50 links for each of a
@@ -67,6 +69,19 @@ pub fn import_too_large(bytes: u64) -> String {
         crate::text::count(usize::try_from(bytes.div_ceil(1000)).unwrap_or(usize::MAX)),
         crate::text::count(MAX_IMPORT_BYTES / 1000)
     )
+}
+
+/// The fields of a JSON object, each as raw text (the last of a repeated
+/// key wins); `Some(None)` for JSON that is not an object, `None` for text
+/// that is not JSON.
+fn object(json: &str) -> Option<Option<BTreeMap<Cow<'_, str>, &RawValue>>> {
+    let _: &RawValue = serde_json::from_str(json).ok()?;
+    Some(serde_json::from_str(json).ok())
+}
+
+/// A field that holds a non-negative integer (as `Value::as_u64` reads it).
+fn u64_field(fields: &BTreeMap<Cow<'_, str>, &RawValue>, key: &str) -> Option<u64> {
+    fields.get(key)?.get().parse().ok()
 }
 
 /// Serialises a store. These types hold only strings, integers and
@@ -98,9 +113,7 @@ pub(super) fn load<T: Stored>(raw: Option<&str>) -> (T, Option<String>) {
     let Some(raw) = raw else {
         return (T::default(), None);
     };
-    let decoded = serde_json::from_str::<Value>(raw)
-        .map_err(|_| DecodeError::Unreadable)
-        .and_then(T::decode);
+    let decoded = T::decode(raw);
     match decoded {
         Ok(store) => {
             let (store, problems) = store.sanitize();
@@ -215,11 +228,14 @@ pub enum ImportMode {
 }
 
 /// Reads one section of an import strictly: any problem refuses the file.
-pub(super) fn import_section<T: Stored>(doc: &Value, key: &str) -> Result<Option<T>, String> {
+pub(super) fn import_section<T: Stored>(
+    doc: &BTreeMap<Cow<'_, str>, &RawValue>,
+    key: &str,
+) -> Result<Option<T>, String> {
     let Some(value) = doc.get(key) else {
         return Ok(None);
     };
-    let store = T::decode(value.clone()).map_err(|e| match e {
+    let store = T::decode(value.get()).map_err(|e| match e {
         DecodeError::Unreadable => format!("the {key} section is not in a shape Queuescope knows"),
         DecodeError::Newer(v) => {
             format!("the {key} section is format {v}, from a newer version of Queuescope")
@@ -277,9 +293,10 @@ pub fn import_all(
     if json.len() > MAX_IMPORT_BYTES {
         return Err(import_too_large(json.len() as u64));
     }
-    let doc: Value = serde_json::from_str(json)
+    let _: &RawValue = serde_json::from_str(json)
         .map_err(|e| refuse(format!("the file is not valid JSON ({e})")))?;
-    match doc.get("queuescope_export").and_then(Value::as_u64) {
+    let doc: BTreeMap<Cow<str>, &RawValue> = serde_json::from_str(json).unwrap_or_default();
+    match u64_field(&doc, "queuescope_export") {
         Some(EXPORT_VERSION) => {}
         Some(n) => {
             return Err(refuse(format!(

@@ -106,15 +106,12 @@ impl RunIds {
             has_id: vec![false; n],
         };
         // Backwards, so each chain lists its jobs in dataset order.
-        for (i, job) in prep.jobs().iter().enumerate().rev() {
-            let (Some(id), Ok(j)) = (&job.run_id, u32::try_from(i)) else {
+        for i in (0..n).rev() {
+            let (Some(id), Ok(j)) = (prep.run_id(i), u32::try_from(i)) else {
                 continue;
             };
             out.has_id[i] = true;
-            let head = out
-                .first
-                .entry(out.hasher.hash_one(id.as_str()))
-                .or_insert(u32::MAX);
+            let head = out.first.entry(out.hasher.hash_one(id)).or_insert(u32::MAX);
             out.next[i] = *head;
             *head = j;
         }
@@ -137,7 +134,7 @@ impl RunIds {
             .take_while(|&j| j != u32::MAX)
             .filter(move |&j| {
                 prep.get(j as usize)
-                    .is_some_and(|job| job.run_id.as_deref() == Some(run_id))
+                    .is_some_and(|job| job.run_id == Some(run_id))
             })
     }
 
@@ -216,10 +213,8 @@ pub fn under_used_gpus(
         };
         out.loaded += 1;
         let run_len = r.end - r.start;
-        let (Some(m), Some(run_id)) = (
-            mean,
-            prep.get(r.job as usize).and_then(|j| j.run_id.as_deref()),
-        ) else {
+        let (Some(m), Some(run_id)) = (mean, prep.get(r.job as usize).and_then(|j| j.run_id))
+        else {
             continue;
         };
         if run_len < UNDER_USED_MIN_RUN || m >= UNDER_USED_MAX_MEAN {
@@ -251,8 +246,8 @@ pub fn under_used_gpus(
             Some(UnderUsedRun {
                 job: b.job,
                 run_id: run_id.to_string(),
-                launch_job: job.job.clone(),
-                user: job.user.clone().unwrap_or_else(|| NONE_NAME.to_string()),
+                launch_job: job.job.to_string(),
+                user: job.user.unwrap_or(NONE_NAME).to_string(),
                 mean_gpu: b.mean,
                 run_len: b.run_len,
                 unused_hours: b.unused_hours,

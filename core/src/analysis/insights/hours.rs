@@ -119,7 +119,7 @@ pub fn waiting_by_hour(
         let grid = BucketGrid::new(TimeRange::new(from, to), HOUR, zone);
         let mut sums = SpanSums::new(1, &grid);
         for &j in &sel.0 {
-            for &(s, e) in prep.waiting_spans(j as usize) {
+            for (s, e) in prep.waiting_spans(j as usize) {
                 sums.add(0, s, e);
             }
         }

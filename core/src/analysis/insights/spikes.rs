@@ -133,12 +133,14 @@ fn blame(
     };
     for &j in &sel.0 {
         let i = j as usize;
-        let events = prep.events_of(i);
-        // Events are in time order: skip jobs with none in the spikes' span.
-        match (events.first(), events.last()) {
-            (Some(f), Some(l)) if f.start < hi && l.start >= lo => {}
+        // Events start at the transitions, in time order: skip jobs with
+        // none in the spikes' span.
+        let times = prep.transition_times(i);
+        match (times.first(), times.last()) {
+            (Some(&f), Some(&l)) if f < hi && l >= lo => {}
             _ => continue,
         }
+        let events = prep.events_of(i);
         seen.clear();
         for ev in events {
             if !ev.terminal || !failing.contains(&ev.state) {
