@@ -5,11 +5,13 @@
 //! [`provide`] builds them in dependency order:
 //!
 //! ```text
+//! notices ─▶ cache
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
 //!                                     readiness (data-app-state) ◀─┘    └─▶ metrics
 //! ```
 
 pub mod analysis;
+pub mod cache;
 pub mod loader;
 pub mod metrics;
 pub mod notices;
@@ -19,6 +21,7 @@ pub mod readiness;
 pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
+pub use cache::Cache;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
 pub use notices::Notices;
@@ -65,6 +68,7 @@ impl<T> Deref for Shared<T> {
 /// context (the config too).
 pub fn provide(config: Config, source: Source) {
     let notices = Notices::provide();
+    Cache::provide(notices);
     let prefs = Prefs::provide(notices);
     let view = ViewState::provide(notices, prefs);
     let source = SourceCtx::provide(source);
