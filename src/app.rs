@@ -111,6 +111,7 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
 /// calls [`mount_queuescope`] itself.
 pub fn start() {
     console_error_panic_hook::set_once();
+    crate::inspect::install();
     let manual = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("queuescopeManualMount")).ok())
         .and_then(|v| v.as_bool())
@@ -133,6 +134,7 @@ pub fn start() {
 #[wasm_bindgen]
 pub fn mount_queuescope(element: web_sys::HtmlElement, config: JsValue) {
     console_error_panic_hook::set_once();
+    crate::inspect::install();
     let host = (!config.is_undefined() && !config.is_null()).then(|| SendWrapper::new(config));
     leptos::mount::mount_to(element, move || view! { <App host_config=host.clone()/> }).forget();
 }

@@ -174,23 +174,3 @@ pub fn download(filename: &str, mime: &str, text: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
-
-/// An RGBA image (`width` x `height`, rows from the top) as a
-/// `data:image/png` URL, encoded by the browser through a canvas: no PNG
-/// encoder in the wasm bundle.
-pub fn png_data_url(rgba: &[u8], width: u32, height: u32) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let doc = web_sys::window()?.document()?;
-    let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
-    canvas.set_width(width);
-    canvas.set_height(height);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(rgba),
-        width,
-        height,
-    )
-    .ok()?;
-    ctx.put_image_data(&image, 0.0, 0.0).ok()?;
-    canvas.to_data_url_with_type("image/png").ok()
-}

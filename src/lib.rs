@@ -1,8 +1,9 @@
 //! Queuescope, the browser app: a thin Leptos shell over `queuescope-core`.
 //!
 //! Data flows one way: REST (or the built-in demo) → `core` model →
-//! `core` analysis for the current view ([`state`]) → chart specs
-//! ([`render`]) → Plotly, through exactly one glue component.
+//! `core` analysis for the current view ([`state`]) → chart frames and
+//! marks ([`render`]) → Plotly (the frame, through exactly one glue
+//! component) and a canvas (the marks).
 //! Interactions write the view state through its writers; everything
 //! visible derives from it.
 //!
@@ -21,6 +22,10 @@ pub mod app;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod dom;
+#[cfg(target_arch = "wasm32")]
+mod hooks;
+#[cfg(target_arch = "wasm32")]
+mod inspect;
 #[cfg(target_arch = "wasm32")]
 mod plotly_glue;
 #[cfg(target_arch = "wasm32")]

@@ -1,14 +1,18 @@
 //! The one place that talks to Plotly.js.
 //!
-//! A [`PlotlyChart`] draws a [`Chart`] with `Plotly.newPlot` the first time
-//! and `Plotly.react` after (so zoom and brush survive through `uirevision`),
-//! binds its events once, and purges the graph when it unmounts (which also
-//! frees any WebGL context). Errors from Plotly are logged and shown, never
-//! panics: the plotly crate's own bindings `expect()` on failure, so they
-//! are not used here. The glue knows nothing of the app's state: it reports
-//! each draw's start and end through `on_busy`.
+//! A [`PlotlyChart`] draws a frame ([`Chart`]: axes, no marks) with
+//! `Plotly.newPlot` the first time and `Plotly.react` after (so zoom and
+//! brush survive through `uirevision`), binds its events once, and purges
+//! the graph when it unmounts. The app's marks canvas (the `overlay`) is
+//! laid into the graph between Plotly's lower layer (grid, axes, the drag
+//! surface) and its upper one (selection and zoom boxes), where Plotly
+//! itself puts WebGL canvases, and kept over the plot area after every
+//! draw, zoom, pan and resize. Errors from Plotly are logged and shown,
+//! never panics: the plotly crate's own bindings `expect()` on failure, so
+//! they are not used here. The glue knows nothing of the app's state: it
+//! reports each draw's start and end through `on_busy`.
 
-use crate::render::{Chart, Restyle, SelectBox};
+use crate::render::{drag_box, Chart, SelectBox};
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -34,8 +38,6 @@ extern "C" {
         layout: &JsValue,
         config: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Plotly, js_name = restyle)]
-    fn plotly_restyle(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = relayout)]
     fn plotly_relayout(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
@@ -50,6 +52,9 @@ struct Bound {
     _plotly: Vec<Closure<dyn FnMut(JsValue)>>,
     /// DOM listeners, removed from the element on drop of the panel.
     dom: Vec<(&'static str, MouseListener)>,
+    /// Listeners on the window (a drag may end outside the graph),
+    /// removed with the panel.
+    window: Vec<(&'static str, MouseListener)>,
 }
 
 /// Where a graph's axes are on screen: the plot area (CSS pixels from the
@@ -133,24 +138,66 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Plotly reports a box as `range: {x: [a, b], y: [c, d]}`; x are date
-/// strings on a date axis.
-fn select_box(ev: &JsValue) -> Option<SelectBox> {
-    let range = get(ev, "range");
-    if range.is_undefined() || range.is_null() {
-        return None;
+/// A press on the plot area in select mode, where a drag starts: the axes
+/// then, and the plot px and client px of the press.
+type DragStart = (PlotView, (f64, f64), (f64, f64));
+
+/// The box of a select drag, as the app takes it at the mouse's release:
+/// Plotly's select tool reports its box only after a throttle of up to
+/// 100 ms (its `SELECTDELAY`), so the glue follows the same drag with
+/// Plotly's rules ([`drag_box`]) and reports at once.
+fn drag_select(el: &HtmlElement, cb: Callback<Option<SelectBox>>, bound: &mut Bound) {
+    let start = Rc::new(RefCell::new(None::<DragStart>));
+    let graph = el.clone();
+    let pressed = start.clone();
+    let down = MouseListener::new(move |ev: web_sys::MouseEvent| {
+        let in_drag_layer = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest(".nsewdrag").ok().flatten())
+            .is_some();
+        let select = get(&get(&graph, "_fullLayout"), "dragmode").as_string();
+        let rect = graph.get_bounding_client_rect();
+        *pressed.borrow_mut() = match read_view(&graph) {
+            Some(v) if ev.button() == 0 && in_drag_layer && select.as_deref() == Some("select") => {
+                let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+                let at = (cx - rect.left() - v.left, cy - rect.top() - v.top);
+                Some((v, at, (cx, cy)))
+            }
+            _ => None,
+        };
+    });
+    let up = MouseListener::new(move |ev: web_sys::MouseEvent| {
+        let Some((v, (m, s), (cx, cy))) = start.borrow_mut().take() else {
+            return;
+        };
+        let end = (
+            m + f64::from(ev.client_x()) - cx,
+            s + f64::from(ev.client_y()) - cy,
+        );
+        if let Some(((x0, x1), (y0, y1))) = drag_box((v.width, v.height), (m, s), end) {
+            let (a, top) = v.to_axes(x0, y0);
+            let (b, bottom) = v.to_axes(x1, y1);
+            cb.run(Some(SelectBox {
+                x: (a, b),
+                y: (top, bottom),
+            }));
+        }
+    });
+    let _ = el.add_event_listener_with_callback_and_bool(
+        "mousedown",
+        down.as_ref().unchecked_ref(),
+        true,
+    );
+    bound.dom.push(("mousedown", down));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback_and_bool(
+            "mouseup",
+            up.as_ref().unchecked_ref(),
+            true,
+        );
     }
-    let x = js_sys::Array::from(&get(&range, "x"));
-    let y = get(&range, "y");
-    let x0 = x.get(0).as_string()?;
-    let x1 = x.get(1).as_string()?;
-    let y = if y.is_undefined() {
-        None
-    } else {
-        let y = js_sys::Array::from(&y);
-        Some((y.get(0).as_f64()?, y.get(1).as_f64()?))
-    };
-    Some(SelectBox { x0, x1, y })
+    bound.window.push(("mouseup", up));
 }
 
 fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
@@ -162,35 +209,40 @@ fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
 
 /// Binds the graph's events once, after its first draw.
 fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
-    let Hooks {
-        on_select,
-        on_view,
-        on_pointer,
-        ..
-    } = hooks;
+    let (on_select, on_pointer) = (hooks.on_select, hooks.on_pointer);
+    let (active, on_busy) = (hooks.selection_active, hooks.on_busy);
     let mut bound = Bound::default();
     let mut plotly = |event: &str, f: Closure<dyn FnMut(JsValue)>| {
         call_on(el, event, &f);
         bound._plotly.push(f);
     };
     if let Some(cb) = on_select {
-        plotly(
-            "plotly_selected",
-            Closure::new(move |ev: JsValue| cb.run(select_box(&ev))),
-        );
+        // Plotly clears its box (a click, a double-click): the brush goes.
         plotly("plotly_deselect", Closure::new(move |_| cb.run(None)));
     }
-    if let Some(cb) = on_view {
-        // Zoom, pan, autoscale and resize all come as relayouts.
+    // Zoom, pan, autoscale and resize all come as relayouts.
+    let graph = el.clone();
+    plotly(
+        "plotly_relayout",
+        Closure::new(move |_| hooks.report_view(&graph)),
+    );
+    if let Some(active) = active {
+        // Plotly puts its box into the layout up to 100 ms after the
+        // release (its select throttle), while the app took the brush at
+        // the release: a Clear in between would leave a box the app does
+        // not know of. Plotly's final word comes as `plotly_selected`.
         let graph = el.clone();
         plotly(
-            "plotly_relayout",
+            "plotly_selected",
             Closure::new(move |_| {
-                if let Some(view) = read_view(&graph) {
-                    cb.run(view);
+                if active.try_get_untracked() == Some(false) {
+                    clear_selection(&graph, on_busy);
                 }
             }),
         );
+    }
+    if let Some(cb) = on_select {
+        drag_select(el, cb, &mut bound);
     }
     if let Some(cb) = on_pointer {
         let graph = el.clone();
@@ -260,36 +312,31 @@ enum DrawError {
     Plotly(JsValue),
 }
 
-/// Starts drawing `spec`: only the changing part (`partial`) when the
-/// figure on screen has the same base, else a whole new figure (`first`:
-/// `newPlot`, else `react`).
+/// Starts drawing `spec`: `newPlot` the first time (`drawn` is `None`),
+/// a `relayout` when only what [`Chart::relayout`] sets differs from the
+/// figure on screen, else `react`.
 fn start_draw(
     el: &HtmlElement,
     spec: &Chart,
-    partial: Option<&Restyle>,
-    first: bool,
+    drawn: Option<&Chart>,
 ) -> Result<js_sys::Promise, DrawError> {
     // "qs:plotly:job-runs": JSON.parse + the synchronous part of the draw.
     let panel = panel_name(el);
-    let timing = format!("qs:plotly:{panel}");
-    if let Some(r) = partial {
-        return crate::dom::timed(&timing, || {
-            js_sys::JSON::parse(&r.update).and_then(|u| {
-                if r.layout {
-                    plotly_relayout(el, &u)
-                } else {
-                    plotly_restyle(el, &u)
-                }
+    if let (Some(update), Some(old)) = (&spec.relayout, drawn) {
+        if old.base == spec.base {
+            return crate::dom::timed(&format!("qs:plotly:{panel}"), || {
+                js_sys::JSON::parse(update).and_then(|u| plotly_relayout(el, &u))
             })
-        })
-        .map_err(DrawError::Plotly);
+            .map_err(DrawError::Plotly);
+        }
     }
+    let first = drawn.is_none();
     let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
         js_sys::JSON::parse(&spec.json)
     });
     let v = parsed.map_err(|_| DrawError::Encoding)?;
     let (data, layout, config) = (get(&v, "data"), get(&v, "layout"), get(&v, "config"));
-    crate::dom::timed(&timing, || {
+    crate::dom::timed(&format!("qs:plotly:{panel}"), || {
         if first {
             plotly_new_plot(el, &data, &layout, &config)
         } else {
@@ -299,18 +346,57 @@ fn start_draw(
     .map_err(DrawError::Plotly)
 }
 
-/// The callbacks of a graph.
-#[derive(Clone, Copy)]
-struct Hooks {
-    on_select: Option<Callback<Option<SelectBox>>>,
-    on_view: Option<Callback<PlotView>>,
-    on_pointer: Option<Callback<Option<Pointer>>>,
-    on_busy: Option<Callback<bool>>,
+/// The app's canvas for a graph's marks (see the module doc).
+pub type Overlay = SendWrapper<web_sys::HtmlCanvasElement>;
+
+/// Lays `overlay` into the graph (Plotly's `.gl-container`, between its
+/// lower and upper SVG layers) over the plot area of `view`, in CSS
+/// pixels; its pixel size is the painter's business.
+fn place_overlay(el: &HtmlElement, overlay: &Overlay, view: &PlotView) {
+    let Ok(Some(layer)) = el.query_selector(".gl-container") else {
+        return;
+    };
+    let canvas: &web_sys::HtmlCanvasElement = overlay;
+    if canvas.parent_element().as_ref() != Some(&layer) {
+        let _ = layer.append_child(canvas);
+    }
+    let style = format!(
+        "position:absolute;pointer-events:none;left:{}px;top:{}px;width:{}px;height:{}px",
+        view.left, view.top, view.width, view.height
+    );
+    if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
+        let _ = canvas.set_attribute("style", &style);
+    }
 }
 
-/// Waits for a draw: shows its failure, reports the axes (a redraw for the
-/// new view is queued as a reactive effect, a microtask: the draw ends
-/// after it has started), and ends the busy count.
+/// The callbacks of a graph.
+#[derive(Clone)]
+struct Hooks {
+    on_select: Option<Callback<Option<SelectBox>>>,
+    on_view: Option<Callback<Option<PlotView>>>,
+    on_pointer: Option<Callback<Option<Pointer>>>,
+    on_busy: Option<Callback<bool>>,
+    overlay: Option<Overlay>,
+    selection_active: Option<Signal<bool>>,
+}
+
+impl Hooks {
+    /// Reports the axes on screen (placing the overlay first).
+    fn report_view(&self, el: &HtmlElement) {
+        let Some(view) = read_view(el) else { return };
+        if let Some(o) = &self.overlay {
+            place_overlay(el, o, &view);
+        }
+        if let Some(cb) = self.on_view {
+            cb.run(Some(view));
+        }
+    }
+}
+
+/// Waits for a draw: shows its failure, reports the axes, and ends the
+/// busy count. The repaint the new axes cause is a reactive effect, a
+/// microtask, and `data-app-state` is decided in a timeout after those,
+/// so the page is not `ready` before the marks are painted.
 fn finish_draw(
     el: HtmlElement,
     promise: js_sys::Promise,
@@ -325,44 +411,47 @@ fn finish_draw(
         } else {
             error.set(None);
         }
-        if let (Some(cb), Some(view)) = (hooks.on_view, read_view(&el)) {
-            cb.run(view);
-            gloo_timers::future::TimeoutFuture::new(0).await;
-        }
+        hooks.report_view(&el);
         busy(hooks.on_busy, false);
     });
 }
 
-/// Draws `chart` on every change (see [`PlotlyChart`]); returns the
-/// events bound after the first draw.
+/// Draws `chart` on every change while `visible` (see [`PlotlyChart`]);
+/// returns the events bound after the first draw.
 fn draw_on_change(
     chart: Signal<Option<Chart>>,
+    visible: Signal<bool>,
     node: NodeRef<Div>,
     hooks: Hooks,
     error: RwSignal<Option<String>>,
 ) -> Rc<RefCell<Option<Bound>>> {
-    // `Some(restyle base)` once drawn: the base of the figure on screen.
-    let drawn: Rc<RefCell<Option<Option<u64>>>> = Rc::new(RefCell::new(None));
+    // The frame on screen, once drawn.
+    let drawn: Rc<RefCell<Option<Chart>>> = Rc::new(RefCell::new(None));
     let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
     let bound2 = bound.clone();
     Effect::new(move |_| {
         let Some(spec) = chart.get() else { return };
+        if !visible.get() {
+            return;
+        }
         let Some(el) = node.get() else { return };
         let el: HtmlElement = el.into();
-        let last = *drawn.borrow();
-        // Only its changing part differs from the figure on screen: update
-        // that part, no new figure.
-        let partial = match (last, &spec.restyle) {
-            (Some(Some(base)), Some(r)) if r.base == base => Some(r),
-            _ => None,
-        };
-        match start_draw(&el, &spec, partial, last.is_none()) {
+        let first = drawn.borrow().is_none();
+        if drawn.borrow().as_ref() == Some(&spec) {
+            return;
+        }
+        // The axes are about to change: nothing is painted for the old ones.
+        if let Some(cb) = hooks.on_view {
+            cb.run(None);
+        }
+        let started = start_draw(&el, &spec, drawn.borrow().as_ref());
+        match started {
             Ok(promise) => {
-                *drawn.borrow_mut() = Some(spec.restyle.as_ref().map(|r| r.base));
-                if last.is_none() {
-                    *bound2.borrow_mut() = Some(bind(&el, hooks));
+                *drawn.borrow_mut() = Some(spec);
+                if first {
+                    *bound2.borrow_mut() = Some(bind(&el, hooks.clone()));
                 }
-                finish_draw(el, promise, hooks, error);
+                finish_draw(el, promise, hooks.clone(), error);
             }
             Err(DrawError::Encoding) => error.set(Some("chart data could not be encoded".into())),
             Err(DrawError::Plotly(e)) => {
@@ -387,30 +476,51 @@ fn unmount(node: NodeRef<Div>, bound: Rc<RefCell<Option<Bound>>>) {
     if let Some(b) = bound.borrow_mut().take() {
         for (event, f) in &b.dom {
             let _ = el.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+            let _ = el.remove_event_listener_with_callback_and_bool(
+                event,
+                f.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        if let Some(w) = web_sys::window() {
+            for (event, f) in &b.window {
+                let _ = w.remove_event_listener_with_callback_and_bool(
+                    event,
+                    f.as_ref().unchecked_ref(),
+                    true,
+                );
+            }
         }
     }
 }
 
-/// A Plotly graph. `chart` is the spec to draw (`None`: keep the last one;
-/// a partial change, see [`Chart::restyle`], is a `Plotly.restyle` or
-/// `Plotly.relayout`);
-/// `on_select` receives box selections (and `None` when cleared).
+/// A Plotly graph showing a frame (axes, no marks) with the app's marks
+/// canvas laid over its plot area.
 #[component]
 pub fn PlotlyChart(
-    /// The chart to show; every change goes through `Plotly.react`.
+    /// The frame to show (`None`: keep the last one); every change goes
+    /// through `Plotly.react`, an unchanged one is not redrawn.
     #[prop(into)]
     chart: Signal<Option<Chart>>,
+    /// Draw only while true: a chart out of sight keeps its last frame and
+    /// draws the current one when it comes into view. Default: always.
+    #[prop(optional, into)]
+    visible: Option<Signal<bool>>,
+    /// The app's canvas for the marks, laid over the plot area.
+    #[prop(default = None)]
+    overlay: Option<Overlay>,
     /// Called with a box selection, or `None` when the selection is cleared.
-    #[prop(optional)]
+    #[prop(default = None)]
     on_select: Option<Callback<Option<SelectBox>>>,
     /// Whether the view holds a selection: when it turns false (a Clear
     /// button, a new queue or range), the box drawn on the graph goes too.
-    #[prop(optional, into)]
+    #[prop(default = None)]
     selection_active: Option<Signal<bool>>,
     /// Called with the axes after every draw, zoom, pan and resize (the
-    /// caller dedupes). A redraw it causes is part of the same draw.
+    /// caller dedupes), and with `None` when a new frame starts drawing. A
+    /// repaint it causes is part of the same draw.
     #[prop(optional)]
-    on_view: Option<Callback<PlotView>>,
+    on_view: Option<Callback<Option<PlotView>>>,
     /// Called as the mouse moves over the plot area (`None`: it left, or a
     /// button is down).
     #[prop(optional)]
@@ -426,6 +536,8 @@ pub fn PlotlyChart(
         on_view,
         on_pointer,
         on_busy,
+        overlay,
+        selection_active,
     };
     if let Some(active) = selection_active {
         Effect::new(move |was: Option<bool>| {
@@ -439,7 +551,8 @@ pub fn PlotlyChart(
         });
     }
     let error = RwSignal::new(None::<String>);
-    let bound = draw_on_change(chart, node, hooks, error);
+    let visible = visible.unwrap_or(Signal::stored(true));
+    let bound = draw_on_change(chart, visible, node, hooks, error);
     on_cleanup({
         let bound = SendWrapper::new(bound);
         move || unmount(node, bound.take())

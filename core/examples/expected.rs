@@ -22,7 +22,7 @@
 //!   and `--order`, with the usage metrics each run has, and the CSV the
 //!   table downloads.
 //! - `recent-runs`: the runs the usage charts show without a brush (the 50
-//!   most recent), with their metrics and group.
+//!   most recent), with their launch job, project, metrics and group.
 //! - `runs`: the Job runs bars (job, run, user, start, end, lane, group),
 //!   the `--limit` longest first.
 //! - `errors`: the errors in the view, newest first (`--limit` rows).
@@ -311,6 +311,8 @@ fn run(args: &Args) -> Result<serde_json::Value, String> {
                 json!({
                     "job_id": job.id,
                     "run_id": job.run_id.as_deref().unwrap_or(&job.id),
+                    "job": job.job,
+                    "project": job.project,
                     "started": b.start,
                     "metrics": metrics_of(args, &v, b.job),
                     "group": v.groups.names.get(usize::from(b.group)),

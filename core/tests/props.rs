@@ -224,6 +224,16 @@ proptest! {
         prop_assert_eq!(ran, l.bars.len());
     }
 
+    /// Lanes do not depend on groups: a group-free layout regrouped equals
+    /// the layout made with the groups.
+    #[test]
+    fn regrouping_a_layout_equals_laying_it_out_grouped(jobs in arb_jobs(), r in arb_range()) {
+        let (p, sel) = setup(jobs, r);
+        let groups = group(&p, &sel, &GroupBy::Field(Field::User));
+        let plain = run_layout(&p, &sel, &Groups::default(), r);
+        prop_assert_eq!(regroup_runs(&p, &plain, &sel, &groups), run_layout(&p, &sel, &groups, r));
+    }
+
     /// Adding a filter on another field (AND) never adds a job.
     #[test]
     fn adding_a_filter_never_adds_a_job(jobs in arb_jobs(), r in arb_range(), user in 0usize..4, extra in 0usize..4) {

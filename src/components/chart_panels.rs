@@ -1,10 +1,13 @@
-//! The bucket charts: Job status and Queued time.
+//! The bucket charts: Job status and Queued time (stacked bars the app
+//! draws over Plotly's axes).
 
+use super::chart::{model_chart, MarkedChart, TipKey};
+use super::legend::{GroupLegend, StateKey};
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
-use crate::plotly_glue::PlotlyChart;
-use crate::render;
-use crate::state::{Analysis, Readiness, MAX_GROUPS};
+use crate::plotly_glue::Pointer;
+use crate::render::{self, BarChart};
+use crate::state::{Analysis, Shared, MAX_GROUPS};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Zone};
 
@@ -21,11 +24,24 @@ fn bucket_subtitle(what: &'static str) -> Signal<String> {
     })
 }
 
-/// Job status per bucket and state.
+/// The bars of one panel: frame, canvas, hover, and its `inspect` answer.
+#[component]
+fn Bars(name: &'static str, chart: Memo<Option<Shared<BarChart>>>) -> impl IntoView {
+    let (place, frame, layer) = model_chart(name, chart);
+    let tip = Callback::new(move |p: Pointer| {
+        let (x, y) = p.view.to_axes(p.px, p.py);
+        chart.with_untracked(|c| {
+            let (b, s, lines) = c.as_ref()?.tip(x, y)?;
+            Some((TipKey::Bar(b, s), lines))
+        })
+    });
+    view! { <MarkedChart frame=frame place=place layer=layer tip=tip/> }
+}
+
+/// Job status per bucket and state, with the states' fixed key.
 #[component]
 pub fn JobStatusPanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
-    let ready = expect_context::<Readiness>();
     let chart = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let grid = a.grid.get();
@@ -35,23 +51,37 @@ pub fn JobStatusPanel() -> impl IntoView {
             })
         });
         let (zone, rev) = (a.zone.get(), a.revision.get());
-        Some(timed("qs:chart:job-status", || {
+        Some(Shared::new(timed("qs:chart:job-status", || {
             render::job_status(&counts, &grid, &zone, &rev)
-        }))
+        })))
+    });
+    let states = Signal::derive(move || {
+        chart.with(|c| {
+            c.as_ref().map_or_else(Vec::new, |c| {
+                c.names
+                    .iter()
+                    .cloned()
+                    .zip(c.marks.colours.iter().map(|k| k.css()))
+                    .collect()
+            })
+        })
     });
     let subtitle = bucket_subtitle("jobs per bucket and state");
     view! {
         <Panel name="job-status" title="Job status" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
-            <PlotlyChart chart=chart on_busy=ready.on_busy()/>
+            <div class="qs-chart-row">
+                <Bars name="job-status" chart=chart/>
+                <StateKey states=states/>
+            </div>
         </Panel>
     }
 }
 
-/// Queued time per bucket, stacked by group, in the shared group order.
+/// Queued time per bucket, stacked by group, in the shared group order,
+/// with the group legend.
 #[component]
 pub fn QueuedTimePanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
-    let ready = expect_context::<Readiness>();
     let chart = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let grid = a.grid.get();
@@ -63,14 +93,17 @@ pub fn QueuedTimePanel() -> impl IntoView {
             })
         });
         let (zone, rev, palette) = (a.zone.get(), a.revision.get(), a.palette.get());
-        Some(timed("qs:chart:queued-time", || {
+        Some(Shared::new(timed("qs:chart:queued-time", || {
             render::queued_time(&series, &palette, &grid, &zone, &rev)
-        }))
+        })))
     });
     let subtitle = bucket_subtitle("seconds spent waiting (idle + queued), by group");
     view! {
         <Panel name="queued-time" title="Queued time" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
-            <PlotlyChart chart=chart on_busy=ready.on_busy()/>
+            <div class="qs-chart-row">
+                <Bars name="queued-time" chart=chart/>
+                <GroupLegend/>
+            </div>
         </Panel>
     }
 }

@@ -7,12 +7,14 @@
 //! control panel; every panel uses `panel`; `controls` uses `filters` and
 //! `saved_views`, which uses `grouping_editor`.
 
+mod chart;
 mod chart_panels;
 mod controls;
 mod dashboard;
 mod filters;
 mod grouping_editor;
 mod header;
+mod legend;
 mod links;
 mod panel;
 mod runs;

@@ -2,13 +2,16 @@
 //! the run's group (the shared palette). The series come from
 //! [`crate::state::Metrics`].
 
+use super::chart::{model_chart, pointer_window, MarkedChart, TipKey};
+use super::legend::GroupLegend;
 use super::panel::{data_status, Panel, PanelStatus};
 use crate::dom::timed;
 use crate::format;
-use crate::plotly_glue::PlotlyChart;
-use crate::render::{self, Chart, UsageLine};
+use crate::plotly_glue::Pointer;
+use crate::render::usage::HOVER_SLACK;
+use crate::render::{self, UsageChart, UsageLine};
 use crate::state::metrics::Cache;
-use crate::state::{Analysis, Loaded, Metrics, Queues, Readiness};
+use crate::state::{Analysis, Loaded, Metrics, Queues, Shared};
 use leptos::prelude::*;
 use queuescope_core::analysis;
 use queuescope_core::parse::Metric;
@@ -33,7 +36,7 @@ fn usage_chart(
     metric: Metric,
     palette: &render::Palette,
     rev: &str,
-) -> Chart {
+) -> UsageChart {
     let mut down: Vec<Downsampled> = Vec::new();
     for &(j, g) in in_view {
         let Some(job) = l.prepared.get(j as usize) else {
@@ -86,26 +89,10 @@ fn usage_note(a: Analysis, m: Metrics) -> Signal<String> {
     })
 }
 
-/// One usage chart panel.
-#[component]
-fn UsagePanel(metric: Metric, name: &'static str, title: &'static str) -> impl IntoView {
-    let a = expect_context::<Analysis>();
-    let m = expect_context::<Metrics>();
-    let queues = expect_context::<Queues>();
-    let ready = expect_context::<Readiness>();
-    let chart = Memo::new(move |_| {
-        let l = a.prepared.get()?;
-        let palette = a.palette.get();
-        let rev = format!("{name}|{}", queues.current.get().unwrap_or_default());
-        Some(timed(&format!("qs:chart:{name}"), || {
-            m.cache.with(|cache| {
-                m.in_view
-                    .with(|v| usage_chart((&l, cache, v), metric, &palette, &rev))
-            })
-        }))
-    });
+/// The panel's status: the data's, then the usage fetch's.
+fn usage_status(m: Metrics) -> Signal<PanelStatus> {
     let base = data_status("No jobs in this range");
-    let status = Signal::derive(move || match base.get() {
+    Signal::derive(move || match base.get() {
         PanelStatus::Ready => {
             if let Some(e) = m.error.get() {
                 PanelStatus::Error(format!("Usage could not be loaded: {e}"))
@@ -118,10 +105,38 @@ fn UsagePanel(metric: Metric, name: &'static str, title: &'static str) -> impl I
             }
         }
         s => s,
+    })
+}
+
+/// One usage chart panel.
+#[component]
+fn UsagePanel(metric: Metric, name: &'static str, title: &'static str) -> impl IntoView {
+    let a = expect_context::<Analysis>();
+    let m = expect_context::<Metrics>();
+    let queues = expect_context::<Queues>();
+    let chart = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let palette = a.palette.get();
+        let rev = format!("{name}|{}", queues.current.get().unwrap_or_default());
+        Some(Shared::new(timed(&format!("qs:chart:{name}"), || {
+            m.cache.with(|cache| {
+                m.in_view
+                    .with(|v| usage_chart((&l, cache, v), metric, &palette, &rev))
+            })
+        })))
+    });
+    let (place, frame, layer) = model_chart(name, chart);
+    let tip = Callback::new(move |p: Pointer| {
+        let (win, at, scale) = pointer_window(&p);
+        chart.with_untracked(|c| {
+            let c = c.as_ref()?;
+            let (l, lines) = c.tip(&win, at, HOVER_SLACK * scale)?;
+            Some((TipKey::Line(c.info.get(l)?.run_id.clone()), lines))
+        })
     });
     view! {
-        <Panel name=name title=title status=status subtitle=usage_note(a, m) class="qs-quarter">
-            <PlotlyChart chart=chart on_busy=ready.on_busy()/>
+        <Panel name=name title=title status=usage_status(m) subtitle=usage_note(a, m) class="qs-quarter">
+            <MarkedChart frame=frame place=place layer=layer tip=tip/>
         </Panel>
     }
 }
@@ -133,5 +148,10 @@ pub fn UsagePanels() -> impl IntoView {
         .into_iter()
         .map(|(metric, name, title)| view! { <UsagePanel metric=metric name=name title=title/> })
         .collect_view();
-    view! { <div class="qs-usage-grid">{panels}</div> }
+    view! {
+        <div class="qs-usage">
+            <GroupLegend row=true/>
+            <div class="qs-usage-grid">{panels}</div>
+        </div>
+    }
 }

@@ -1,98 +1,182 @@
-//! What every figure shares: the layout frame (font, margins, transparent
-//! background), the legend, the time axis, Plotly's config, and turning a
-//! `plotly::Plot` into a [`Chart`].
+//! The frame Plotly draws around the app's marks: layout (font, margins,
+//! transparent background), the axes with their ranges and titles, the
+//! mode bar, and one invisible trace at the axes' corners, so Plotly's
+//! autoscale (mode bar, double-click) returns to the whole extent and its
+//! select tool has a trace to report a box on. The figure holds no marks
+//! and no legend (the app draws both), so redrawing it is cheap and a
+//! change of the data that keeps the extent does not touch it at all.
 
-use super::{escape, Chart};
-use crate::format::wall_clock;
-use plotly::common::{Font, Marker, Orientation, Title};
-use plotly::layout::{Axis, AxisType, BarMode, HoverMode, Legend, Margin, RangeMode, TraceOrder};
-use plotly::{Bar, Configuration, Layout, Plot};
-use queuescope_core::analysis::{BucketGrid, Zone};
+use super::Chart;
+use plotly::common::{HoverInfo, Line, Mode, Title};
+use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
+use plotly::{Configuration, Layout, Plot, Scatter};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// x values of a grid: bucket starts as wall-clock strings in the zone.
-pub fn bucket_x(grid: &BucketGrid, zone: &Zone) -> Vec<String> {
-    grid.starts
-        .iter()
-        .map(|&s| wall_clock(s, zone.offset_at(s)))
-        .collect()
+/// What the x axis shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XAxis {
+    /// Time: wall-clock milliseconds in the view's zone (what Plotly's
+    /// date axis shows as that wall clock).
+    Time,
+    /// Seconds since a run started.
+    Seconds,
+}
+
+/// A chart's frame: the axes and how a drag acts on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame<'a> {
+    /// The x axis kind.
+    pub x_axis: XAxis,
+    /// x at the left and right edges.
+    pub x: (f64, f64),
+    /// y as Plotly's `range` takes it: at the bottom, then at the top (a
+    /// lane axis, lane 0 on top, is reversed).
+    pub y: (f64, f64),
+    /// The y axis title.
+    pub y_title: &'a str,
+    /// Tick labels and grid on the y axis (lanes have neither).
+    pub y_ticks: bool,
+    /// The user may zoom the y axis. When not (the bar charts, zoomed in
+    /// time only), y is the app's alone: a change of it alone is a
+    /// `Plotly.relayout` of the range ([`Chart::relayout`]), the cheapest
+    /// redraw Plotly has.
+    pub y_zoom: bool,
+    /// A drag selects a box (Job runs' brush) instead of zooming.
+    pub select: bool,
+    /// The compact frame of the small usage charts.
+    pub small: bool,
 }
 
 /// The frame every figure shares: transparent background, the app's font,
-/// tight margins (`left` leaves room for the y tick labels).
-pub fn frame(left: usize, top: usize, font_size: usize) -> Layout {
+/// tight margins (`left` leaves room for the y tick labels, `top` for the
+/// mode bar).
+fn base_layout(left: usize, top: usize, font_size: usize) -> Layout {
     Layout::new()
         .margin(Margin::new().left(left).right(8).top(top).bottom(36))
         .auto_size(true)
         .font(
-            Font::new()
+            plotly::common::Font::new()
                 .family("Inter, system-ui, sans-serif")
                 .size(font_size)
                 .color("#2b2f36"),
         )
         .paper_background_color("rgba(0,0,0,0)")
         .plot_background_color("rgba(0,0,0,0)")
-}
-
-/// The legend on the right, in trace order.
-pub fn legend() -> Legend {
-    Legend::new()
-        .orientation(Orientation::Vertical)
-        .x(1.02)
-        .y(1.0)
-        .trace_order(TraceOrder::Normal)
-}
-
-/// The time axis of the bucket and run charts.
-pub fn date_axis() -> Axis {
-    Axis::new()
-        .type_(AxisType::Date)
-        .show_grid(false)
-        .line_color("#c9ced6")
-}
-
-/// The layout of the time charts: frame, legend, date x axis, a y axis
-/// from zero titled `y_title`.
-pub fn time_layout(y_title: &str) -> Layout {
-    // Room above the plot for Plotly's mode bar, which would otherwise
-    // cover the legend's first entries while the pointer is on the chart.
-    frame(56, 30, 12)
-        .legend(legend())
-        .x_axis(date_axis())
-        .y_axis(
-            Axis::new()
-                .title(Title::with_text(y_title))
-                .grid_color("#eceff3")
-                .zero_line_color("#c9ced6")
-                .range_mode(RangeMode::ToZero),
-        )
-        .hover_mode(HoverMode::XUnified)
+        .show_legend(false)
+        .hover_mode(HoverMode::False)
 }
 
 /// Plotly's config for every chart.
-pub fn config() -> Configuration {
+fn config() -> Configuration {
     Configuration::new().responsive(true).display_logo(false)
+}
+
+/// The corners of the axes as two lone points (a line needs two
+/// neighbours, so nothing is drawn).
+fn corners(x: (f64, f64), y: (f64, f64)) -> Box<Scatter<f64, f64>> {
+    Scatter::new(vec![x.0, f64::NAN, x.1], vec![y.0, f64::NAN, y.1])
+        .mode(Mode::Lines)
+        .line(Line::new().width(0.0))
+        .hover_info(HoverInfo::Skip)
+        .show_legend(false)
+}
+
+/// The figure of a frame, with `uirevision` (zoom survives redraws of the
+/// same view). Its `base` is the figure without the y range where the user
+/// cannot zoom y, and `relayout` sets that range.
+pub fn axes_frame(f: &Frame<'_>, uirevision: &str) -> Chart {
+    let json = figure(f, uirevision);
+    if f.y_zoom {
+        return Chart {
+            base: hash(&json),
+            json,
+            relayout: None,
+        };
+    }
+    let base = hash(&figure(
+        &Frame {
+            y: (0.0, 0.0),
+            ..f.clone()
+        },
+        uirevision,
+    ));
+    let relayout = serde_json::json!({ "yaxis.range": [f.y.0, f.y.1] }).to_string();
+    Chart {
+        json,
+        base,
+        relayout: Some(Arc::from(relayout)),
+    }
+}
+
+fn hash(s: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// The figure's JSON (see [`axes_frame`]).
+fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
+    let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
+    let x_axis = match f.x_axis {
+        XAxis::Time => Axis::new().type_(AxisType::Date),
+        XAxis::Seconds => Axis::new().title(Title::with_text("seconds since run start")),
+    }
+    .show_grid(false)
+    .line_color("#c9ced6")
+    .range(vec![f.x.0, f.x.1]);
+    let y_axis = Axis::new()
+        .title(Title::with_text(f.y_title))
+        .range(vec![f.y.0, f.y.1])
+        .fixed_range(!f.y_zoom)
+        .show_tick_labels(f.y_ticks)
+        .show_grid(f.y_ticks)
+        .grid_color("#eceff3")
+        .zero_line(false);
+    let drag = if f.select {
+        DragMode::Select
+    } else {
+        DragMode::Zoom
+    };
+    // Where y is the app's alone, the corners need not span it (autoscale
+    // leaves a fixed axis be): constant, so a new y range is no new data.
+    let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
+    let mut plot = Plot::new();
+    plot.add_trace(corners(f.x, corner_y));
+    plot.set_layout(
+        base_layout(left, top, font)
+            .drag_mode(drag)
+            .x_axis(x_axis)
+            .y_axis(y_axis),
+    );
+    plot.set_configuration(config());
+    finish(plot, uirevision)
+}
+
+/// The top of a value axis that shows `max` with a little headroom (as
+/// Plotly's own autorange would), and 1 when there is nothing to show.
+pub fn value_top(max: f64) -> f64 {
+    if max.is_finite() && max > 0.0 {
+        max * 1.05
+    } else {
+        1.0
+    }
 }
 
 /// Serialises a plot and sets `layout.uirevision`, which plotly.rs's
 /// `Layout` lacks: zoom and selection survive updates with the same revision.
 ///
 /// The key is spliced into the serialised text ([`splice_layout`]) rather
-/// than going through a `serde_json::Value`: with 100k runs the figure was
-/// tens of MB, and a parse + re-serialise round trip cost as much as
-/// building it. The first `"layout":{` is the plot's own key: inside a
-/// JSON string a quote is always escaped, and no trace has a `layout` key.
-pub fn finish(plot: Plot, uirevision: &str) -> Chart {
+/// than going through a `serde_json::Value`. The first `"layout":{` is the
+/// plot's own key: inside a JSON string a quote is always escaped, and no
+/// trace has a `layout` key.
+fn finish(plot: Plot, uirevision: &str) -> Arc<str> {
     let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
-    Chart {
-        json: Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev)),
-        restyle: None,
-    }
+    Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev))
 }
 
 /// Adds `"key": value` (value already JSON) at the start of the figure's
-/// layout object, for the layout keys plotly.rs lacks (`uirevision`,
-/// `images`).
+/// layout object, for the layout keys plotly.rs lacks (`uirevision`).
 pub fn splice_layout(json: &str, key: &str, value: &str) -> String {
     const KEY: &str = "\"layout\":{";
     let Some(i) = json.find(KEY) else {
@@ -111,57 +195,10 @@ pub fn splice_layout(json: &str, key: &str, value: &str) -> String {
     out
 }
 
-/// One trace of stacked bars: name (raw), values, colour.
-pub struct BarTrace<'a, Y> {
-    /// The trace name as the data has it (escaped here).
-    pub name: &'a str,
-    /// One value per bucket.
-    pub y: &'a [Y],
-    /// `#rrggbb`.
-    pub colour: String,
-}
-
-/// Stacked bars over the bucket grid, one trace per [`BarTrace`], with
-/// `hover` the value format of the hover label (`%{y}`, ...).
-pub fn stacked_bars<'a, Y: serde::Serialize + Clone + 'static>(
-    traces: impl Iterator<Item = BarTrace<'a, Y>>,
-    (grid, zone): (&BucketGrid, &Zone),
-    y_title: &str,
-    hover: &str,
-    uirevision: &str,
-) -> Chart {
-    let x = bucket_x(grid, zone);
-    let mut plot = Plot::new();
-    for t in traces {
-        let name = escape(t.name);
-        let trace = Bar::new(x.clone(), t.y.to_vec())
-            .name(&name)
-            .marker(Marker::new().color(t.colour))
-            .hover_template(format!("{name}: {hover}<extra></extra>"));
-        plot.add_trace(trace);
-    }
-    plot.set_layout(time_layout(y_title).bar_mode(BarMode::Stack).bar_gap(0.08));
-    plot.set_configuration(config());
-    finish(plot, uirevision)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use queuescope_core::analysis::{LocalZone, TimeRange};
-
-    const H: i64 = 3_600_000;
-
-    #[test]
-    fn local_zone_shifts_the_x_labels() {
-        let zone = Zone::Local(LocalZone::fixed(9 * H));
-        let grid = BucketGrid::new(TimeRange::new(0, 2 * H), H, &zone);
-        let x = bucket_x(&grid, &zone);
-        assert_eq!(x.len(), grid.len());
-        // Bucket starts are local multiples of the width, shown as local wall clock.
-        assert!(x[0].ends_with(":00:00"), "{x:?}");
-        assert_eq!(x[0], wall_clock(grid.starts[0], 9 * H));
-    }
+    use serde_json::{json, Value};
 
     #[test]
     fn splice_adds_a_key_to_the_layout() {
@@ -173,5 +210,80 @@ mod tests {
             splice_layout(r#"{"layout":{"a":2}}"#, "k", "1"),
             r#"{"layout":{"k":1,"a":2}}"#
         );
+    }
+
+    /// A time frame of jobs, 1000-5000 across, 0-42 up.
+    fn jobs_frame(y_zoom: bool) -> Frame<'static> {
+        Frame {
+            x_axis: XAxis::Time,
+            x: (1000.0, 5000.0),
+            y: (0.0, 42.0),
+            y_title: "jobs",
+            y_ticks: true,
+            y_zoom,
+            select: false,
+            small: false,
+        }
+    }
+
+    #[test]
+    fn a_frame_is_axes_and_an_invisible_corners_trace() {
+        let f = jobs_frame(true);
+        let v: Value = serde_json::from_str(&axes_frame(&f, "q|\"r\"").json).unwrap();
+        let data = v["data"].as_array().unwrap();
+        assert_eq!(data.len(), 1, "no mark traces");
+        assert_eq!(data[0]["x"], json!([1000.0, null, 5000.0]));
+        assert_eq!(data[0]["y"], json!([0.0, null, 42.0]));
+        assert_eq!(data[0]["hoverinfo"], "skip");
+        assert_eq!(data[0]["showlegend"], false);
+        let l = &v["layout"];
+        assert_eq!(l["uirevision"], "q|\"r\"");
+        assert_eq!(l["showlegend"], false);
+        assert_eq!(l["hovermode"], false);
+        assert_eq!(l["dragmode"], "zoom");
+        assert_eq!(l["xaxis"]["type"], "date");
+        assert_eq!(l["xaxis"]["range"], json!([1000.0, 5000.0]));
+        assert_eq!(l["yaxis"]["range"], json!([0.0, 42.0]));
+        assert_eq!(l["yaxis"]["title"]["text"], "jobs");
+        assert_eq!(v["config"]["responsive"], true);
+    }
+
+    #[test]
+    fn a_y_the_user_cannot_zoom_changes_by_relayout_alone() {
+        let f = jobs_frame(false);
+        let a = axes_frame(&f, "r");
+        let b = axes_frame(
+            &Frame {
+                y: (0.0, 7.0),
+                ..f.clone()
+            },
+            "r",
+        );
+        assert_eq!(a.base, b.base, "only the y range differs");
+        assert_eq!(b.relayout.as_deref(), Some(r#"{"yaxis.range":[0.0,7.0]}"#));
+        let v: Value = serde_json::from_str(&b.json).unwrap();
+        assert_eq!(v["layout"]["yaxis"]["fixedrange"], true);
+        assert_eq!(v["layout"]["yaxis"]["range"], json!([0.0, 7.0]));
+        assert_eq!(
+            v["data"][0]["y"],
+            json!([0.0, null, 1.0]),
+            "constant corners"
+        );
+        let c = axes_frame(
+            &Frame {
+                x: (0.0, 5000.0),
+                ..f.clone()
+            },
+            "r",
+        );
+        assert_ne!(a.base, c.base, "another x range is a new figure");
+        assert_ne!(a.base, axes_frame(&f, "s").base, "another revision too");
+    }
+
+    #[test]
+    fn value_axes_get_headroom() {
+        assert_eq!(value_top(100.0), 105.0);
+        assert_eq!(value_top(0.0), 1.0);
+        assert_eq!(value_top(f64::NAN), 1.0);
     }
 }

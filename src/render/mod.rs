@@ -1,77 +1,105 @@
 //! Drawing: pure functions from core's analysis output to what the page
-//! draws. A chart is a Plotly figure ([`Chart`], its JSON) built here and
-//! tested natively through that JSON; the browser side
-//! ([`crate::plotly_glue`]) only hands it to Plotly.js. [`frame`] holds
-//! what every figure shares (layout, legend, axes), [`palette`] the group
-//! colours, and each chart has its own module.
+//! shows. A chart is a Plotly *frame* ([`Chart`]: axes, ticks, zoom, mode
+//! bar, no marks) and the *marks* the app draws on a canvas over the plot
+//! area ([`marks`]: bars, lines, the runs' raster), plus its hover cards
+//! and what `window.queuescope.inspect` returns. All of it is tested
+//! natively; the browser side ([`crate::plotly_glue`], [`crate::hooks`])
+//! only hands frames to Plotly and replays pictures on canvases.
+//! [`frame`] holds what every frame shares, [`palette`] the group colours,
+//! and each chart has its own module.
 //!
-//! Plotly renders trace names, hover text and axis titles as pseudo-HTML,
-//! so every string that came from the backend goes through [`escape`].
+//! Plotly renders axis titles as pseudo-HTML; every other text (hover
+//! cards, legends) is the app's own and set as text, so backend strings
+//! are never HTML anywhere.
 
+pub mod bars;
 pub mod frame;
+pub mod marks;
 pub mod palette;
 pub mod queued;
 pub mod runs;
 pub mod status;
 pub mod usage;
 
-pub use palette::{Colour, Palette};
+pub use bars::BarChart;
+pub use marks::{Paint, Picture};
+pub use palette::{Colour, Palette, OTHER_COLOUR};
 pub use queued::queued_time;
-pub use runs::{job_runs, run_tip, RunsImage};
+pub use runs::{job_runs, run_tip, runs_inspect, runs_picture};
 pub use status::job_status;
-pub use usage::{usage, UsageLine};
+pub use usage::{usage, UsageChart, UsageLine};
 
 use std::sync::Arc;
 
 /// A figure ready for Plotly: `{"data", "layout", "config"}` as JSON.
-/// Compared by value, so an unchanged figure is never redrawn.
+/// Compared by value, so an unchanged frame is never redrawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
     /// The figure.
     pub json: Arc<str>,
-    /// When only one part of the figure can change between two figures of
-    /// this chart (the usage lines' colours, Job runs' image), the cheaper
-    /// update: the glue applies it instead of `Plotly.react` with a whole
-    /// new figure when the figure on screen has the same `base`.
-    pub restyle: Option<Restyle>,
-}
-
-/// A partial update of a figure (see [`Chart::restyle`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restyle {
-    /// A hash of everything in the figure but the part that changes.
+    /// A hash of the figure without the part `relayout` sets.
     pub base: u64,
-    /// The update, as JSON: for `Plotly.restyle` (`{"line.color": [...]}`)
-    /// or, when `layout` is set, for `Plotly.relayout` (`{"images": [...]}`).
-    pub update: Arc<str>,
-    /// The update is to the layout (`Plotly.relayout`), not the traces.
-    pub layout: bool,
+    /// When only a y range the user cannot zoom changes between two
+    /// figures of a chart (a filter on a bar chart), the update for
+    /// `Plotly.relayout`: the glue applies it instead of `Plotly.react`
+    /// when the figure on screen has the same `base`.
+    pub relayout: Option<Arc<str>>,
 }
 
-/// A box drawn with Plotly's select tool on a date x axis.
-#[derive(Debug, Clone, PartialEq)]
+/// A chart that is one value: its frame, its marks and its `inspect`
+/// answer derive from it (the bar charts, the usage charts).
+pub trait ChartModel {
+    /// The frame for Plotly.
+    fn frame(&self) -> &Chart;
+    /// The marks for a window of the axes, at `scale` device pixels a CSS
+    /// pixel.
+    fn picture(&self, win: &queuescope_core::analysis::RasterWindow, scale: f64) -> Picture;
+    /// What `window.queuescope.inspect` returns for the panel.
+    fn inspect(&self) -> serde_json::Value;
+}
+
+/// A box drawn with Plotly's select tool, in axis units (x: wall-clock
+/// ms on a date axis).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SelectBox {
-    /// Left edge, as Plotly reports it (wall-clock date string).
-    pub x0: String,
-    /// Right edge.
-    pub x1: String,
-    /// Bottom and top on the y axis (lanes), if the box limits y.
-    pub y: Option<(f64, f64)>,
+    /// Left and right edges.
+    pub x: (f64, f64),
+    /// Top and bottom edges.
+    pub y: (f64, f64),
 }
 
-/// Escapes text for Plotly's pseudo-HTML labels.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+/// Plotly's least drag (px, on either axis) that is not a click.
+const MIN_DRAG: f64 = 8.0;
+/// Plotly's select tool: a drag thinner than this (px) on one axis
+/// selects the whole other axis.
+const MIN_SELECT: f64 = 12.0;
+
+/// The box Plotly's select tool draws for a drag over a plot area of
+/// `size` (CSS px) from `start` to `end` (plot px; the end may lie outside
+/// and is clamped, as Plotly does), with its rules: a drag under 8 px on
+/// both axes is a click (`None`); a nearly flat drag selects the whole
+/// height, a nearly upright one the whole width. As `((x0, x1), (y0, y1))`
+/// in plot px, each sorted.
+pub fn drag_box(
+    size: (f64, f64),
+    start: (f64, f64),
+    end: (f64, f64),
+) -> Option<((f64, f64), (f64, f64))> {
+    let (w, h) = size;
+    let (m, s) = start;
+    if (end.0 - m).abs() < MIN_DRAG && (end.1 - s).abs() < MIN_DRAG {
+        return None;
     }
-    out
+    let (p, r) = (end.0.clamp(0.0, w), end.1.clamp(0.0, h));
+    let (dx, dy) = ((p - m).abs(), (r - s).abs());
+    let sorted = |a: f64, b: f64| (a.min(b), a.max(b));
+    Some(if dy < (dx * 0.6).min(MIN_SELECT) {
+        (sorted(m, p), (0.0, h))
+    } else if dx < (dy * 0.6).min(MIN_SELECT) {
+        ((0.0, w), sorted(s, r))
+    } else {
+        (sorted(m, p), sorted(s, r))
+    })
 }
 
 #[cfg(test)]
@@ -79,11 +107,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escape_keeps_text_text() {
+    fn drags_follow_plotly_select_rules() {
+        let size = (400.0, 200.0);
         assert_eq!(
-            escape("<b>x</b> & \"y\""),
-            "&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;"
+            drag_box(size, (100.0, 50.0), (105.0, 55.0)),
+            None,
+            "a click"
         );
-        assert_eq!(escape("alice"), "alice");
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (300.0, 150.0)),
+            Some(((100.0, 300.0), (50.0, 150.0)))
+        );
+        // Past the plot area: clamped.
+        assert_eq!(
+            drag_box(size, (300.0, 150.0), (900.0, -40.0)),
+            Some(((300.0, 400.0), (0.0, 150.0)))
+        );
+        // Nearly flat: the whole height; nearly upright: the whole width.
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (300.0, 60.0)),
+            Some(((100.0, 300.0), (0.0, 200.0)))
+        );
+        assert_eq!(
+            drag_box(size, (100.0, 50.0), (105.0, 150.0)),
+            Some(((0.0, 400.0), (50.0, 150.0)))
+        );
     }
 }

@@ -9,13 +9,20 @@ use queuescope_core::analysis::{Groups, NONE_NAME, OTHER_NAME};
 pub struct Colour(pub [u8; 3]);
 
 impl Colour {
-    /// `#rrggbb`, for Plotly and CSS.
+    /// Reads `#rrggbb` (the states' fixed colours).
+    pub fn from_hex(hex: &str) -> Option<Colour> {
+        let h = hex.strip_prefix('#').filter(|h| h.len() == 6)?;
+        let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+        Some(Colour([byte(0)?, byte(2)?, byte(4)?]))
+    }
+
+    /// `#rrggbb`, for CSS.
     pub fn css(self) -> String {
         let [r, g, b] = self.0;
         format!("#{r:02x}{g:02x}{b:02x}")
     }
 
-    /// Opaque RGBA, for the run raster.
+    /// Opaque RGBA, for rasters.
     pub fn rgba(self) -> [u8; 4] {
         let [r, g, b] = self.0;
         [r, g, b, 255]
@@ -108,6 +115,9 @@ mod tests {
     #[test]
     fn colours_write_css_and_fade() {
         assert_eq!(GROUP_COLOURS[0].css(), "#4e79a7");
+        assert_eq!(Colour::from_hex("#4e79a7"), Some(GROUP_COLOURS[0]));
+        assert_eq!(Colour::from_hex("4e79a7"), None);
+        assert_eq!(Colour::from_hex("#4e79zz"), None);
         assert_eq!(GROUP_COLOURS[0].rgba(), [0x4e, 0x79, 0xa7, 255]);
         // 30 % colour, 70 % white.
         assert_eq!(Colour([0, 100, 255]).faded(), [178, 208, 255, 255]);

@@ -1,11 +1,11 @@
 //! The Queued time chart: stacked bars of waiting seconds per group.
 
-use super::frame::{stacked_bars, BarTrace};
-use super::{Chart, Palette};
+use super::bars::{bar_chart, BarChart, BarSeries, Unit};
+use super::Palette;
 use queuescope_core::analysis::{BucketGrid, GroupedSeries, Zone};
 
-/// Queued time: stacked bars of waiting seconds per bucket, one trace per
-/// group. The series are in the shared group order, so trace `i` is group
+/// Queued time: stacked bars of waiting seconds per bucket, one series per
+/// group. The series are in the shared group order, so series `i` is group
 /// `i` and has its colour in every other panel.
 pub fn queued_time(
     series: &GroupedSeries,
@@ -13,22 +13,22 @@ pub fn queued_time(
     grid: &BucketGrid,
     zone: &Zone,
     uirevision: &str,
-) -> Chart {
-    let traces = series
+) -> BarChart {
+    let bars = series
         .groups
         .iter()
         .zip(&series.values)
         .enumerate()
-        .map(|(i, (name, y))| BarTrace {
+        .map(|(i, (name, y))| BarSeries {
             name,
-            y,
-            colour: palette.colour(i).css(),
-        });
-    stacked_bars(
-        traces,
+            colour: palette.colour(i),
+            values: y.clone(),
+        })
+        .collect();
+    bar_chart(
+        bars,
         (grid, zone),
-        "seconds waiting",
-        "%{y:,.0f} s",
+        (Unit::Seconds, "seconds waiting"),
         uirevision,
     )
 }
@@ -51,13 +51,14 @@ mod tests {
             values: vec![vec![5.0], vec![1.0], vec![60.0]],
         };
         let palette = Palette::of(&groups);
-        let v: serde_json::Value =
-            serde_json::from_str(&queued_time(&series, &palette, &grid, &Zone::Utc, "r").json)
-                .unwrap();
-        assert_eq!(v["data"][2]["name"], "bob");
-        assert_eq!(v["data"][0]["marker"]["color"], GROUP_COLOURS[0].css());
-        assert_eq!(v["data"][1]["marker"]["color"], "#a0a4ab");
-        assert_eq!(v["data"][2]["marker"]["color"], GROUP_COLOURS[2].css());
-        assert_eq!(v["data"][2]["y"], serde_json::json!([60.0]));
+        let c = queued_time(&series, &palette, &grid, &Zone::Utc, "r");
+        assert_eq!(c.names[2], "bob");
+        assert_eq!(c.marks.colours[0], GROUP_COLOURS[0]);
+        assert_eq!(c.marks.colours[1].css(), "#a0a4ab");
+        assert_eq!(c.marks.colours[2], GROUP_COLOURS[2]);
+        assert_eq!(c.values[2], vec![60.0]);
+        let (_, _, tip) = c.tip(1_800_000.0, 30.0).unwrap();
+        assert_eq!(tip[0], "bob");
+        assert_eq!(tip[2], "1m 00s waiting");
     }
 }

@@ -1,135 +1,78 @@
-//! The Job runs chart: Plotly draws the axes and a legend of the groups;
-//! the runs themselves are an image (core's `raster_runs`, encoded by the
-//! page) laid on the axes, redrawn for the window on screen.
+//! The Job runs chart: Plotly draws the axes (lanes down, time across);
+//! the runs are core's raster ([`raster_runs`]) for the window on screen,
+//! which the page puts on its canvas as they are (no image encoding).
+//!
+//! The y axis runs from 0 at the top to 1 at the bottom: lane `k` of `n`
+//! is centred at `(k + 0.5) / n` ([`lane_of`] goes back). The frame then
+//! does not change when a filter changes the number of lanes, so Plotly
+//! redraws nothing; only the canvas is repainted.
 
-use super::frame::{config, date_axis, finish, legend, splice_layout, time_layout};
-use super::{escape, Chart, Palette, Restyle};
+use super::frame::{axes_frame, Frame, XAxis};
+use super::marks::{Paint, Picture};
+use super::{Chart, Palette};
 use crate::format::{duration, short_time};
-use plotly::common::{HoverInfo, Line, Mode, Title};
-use plotly::layout::{Axis, DragMode, HoverMode, ItemClick};
-use plotly::{Plot, Scatter};
-use queuescope_core::analysis::{Groups, RasterWindow, RunBar, RunLayout, Zone};
+use queuescope_core::analysis::{
+    raster_runs, Brush, Groups, RasterWindow, RunBar, RunLayout, Zone,
+};
+use queuescope_core::time::format_rfc3339;
 use queuescope_core::{Job, Ms};
-use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use serde_json::{json, Value};
 
-/// The picture of the runs for one window of the Job runs axes
-/// ([`queuescope_core::analysis::raster_runs`], encoded by the page).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunsImage {
-    /// Image URL (a `data:image/png` URL).
-    pub source: String,
-    /// The axes window it was drawn for (x in wall-clock ms, y in lanes).
-    pub window: RasterWindow,
+/// The lane coordinate (lane `k` centred at `k`) of y on Job runs' axis
+/// (0 at the top, 1 at the bottom) with `lanes` lanes.
+pub fn lane_of(y: f64, lanes: u32) -> f64 {
+    y * f64::from(lanes.max(1)) - 0.5
 }
 
-/// The legend: one trace a group (colour and name only); the first also
-/// holds the axes' corners as two lone points (a line needs two
-/// neighbours, so nothing is drawn): autoscale returns to them, and the
-/// select tool has a trace. With no group, one trace for the corners alone.
-fn legend_traces(plot: &mut Plot, groups: &Groups, palette: &Palette, x: (Ms, Ms), lanes: f64) {
-    let mut corners = Some((
-        vec![Some(x.0), None, Some(x.1)],
-        vec![Some(-0.5), None, Some(lanes - 0.5)],
-    ));
-    let entries: Vec<(usize, &str)> = if groups.names.is_empty() {
-        vec![(usize::MAX, "")]
-    } else {
-        groups
-            .names
-            .iter()
-            .map(String::as_str)
-            .enumerate()
-            .collect()
-    };
-    for (i, name) in entries {
-        let (x, y) = corners.take().unwrap_or((vec![None], vec![None]));
-        plot.add_trace(
-            Scatter::new(x, y)
-                .name(escape(name))
-                .mode(Mode::Lines)
-                .line(Line::new().color(palette.colour(i).css()).width(10.0))
-                .hover_info(HoverInfo::Skip)
-                .show_legend(!name.is_empty()),
-        );
-    }
+/// Job runs' frame: the range across (wall-clock ms of the zone), the
+/// lanes down (0 to 1, lane 0 on top), and a drag that selects (the brush).
+pub fn job_runs(x_range: (Ms, Ms), uirevision: &str) -> Chart {
+    axes_frame(
+        &Frame {
+            x_axis: XAxis::Time,
+            x: (x_range.0 as f64, x_range.1 as f64),
+            y: (1.0, 0.0),
+            y_title: "lanes",
+            y_ticks: false,
+            y_zoom: true,
+            select: true,
+            small: false,
+        },
+        uirevision,
+    )
 }
 
-/// The layout image of the runs (none yet: an empty list).
-fn image_json(image: Option<&RunsImage>) -> serde_json::Value {
-    match image {
-        Some(img) => serde_json::json!([{
-            "source": img.source,
-            "xref": "x",
-            "yref": "y",
-            "x": img.window.x0,
-            "y": img.window.y0,
-            "sizex": img.window.x1 - img.window.x0,
-            "sizey": img.window.y1 - img.window.y0,
-            "xanchor": "left",
-            "yanchor": "top",
-            "sizing": "stretch",
-            "layer": "below",
-        }]),
-        None => serde_json::json!([]),
-    }
-}
-
-/// Job runs: the axes, a legend of the groups (one colour each, the same
-/// as in the other panels) and the runs as one image laid on the axes.
-///
-/// The runs are pixels, not points: at 100k runs a line segment per run
-/// was ~400k WebGL points that Plotly had to parse, index for hover and
-/// hit-test on every brush (seconds to a minute). The image is drawn for
-/// the window on screen and redrawn when it changes (zoom, pan, resize);
-/// hover is the app's own lookup ([`queuescope_core::analysis::LaneIndex`]).
-/// Plotly's select tool (the default drag mode) reports the box, and core
-/// does the rest.
-pub fn job_runs(
+/// The runs for a window of the axes (y from 0 at the top to 1 at the
+/// bottom): group colours from the shared palette, the runs a brush left
+/// out (`brushed[job]` false) washed out.
+pub fn runs_picture(
     layout: &RunLayout,
-    (groups, palette): (&Groups, &Palette),
-    x_range: (Ms, Ms),
-    image: Option<&RunsImage>,
-    uirevision: &str,
-) -> Chart {
-    let lanes = layout.lanes.max(1) as f64;
-    let mut plot = Plot::new();
-    legend_traces(&mut plot, groups, palette, x_range, lanes);
-    plot.set_layout(
-        time_layout("lanes")
-            .hover_mode(HoverMode::False)
-            .drag_mode(DragMode::Select)
-            .legend(
-                legend()
-                    .item_click(ItemClick::False)
-                    .item_double_click(ItemClick::False),
-            )
-            .x_axis(date_axis().range(vec![x_range.0, x_range.1]))
-            .y_axis(
-                Axis::new()
-                    .title(Title::with_text("lanes"))
-                    .range(vec![lanes - 0.5, -0.5])
-                    .show_tick_labels(false)
-                    .show_grid(false)
-                    .zero_line(false),
-            ),
+    win: &RasterWindow,
+    (zone, palette): (&Zone, &Palette),
+    brushed: Option<&[bool]>,
+) -> Picture {
+    let lanes = RasterWindow {
+        y0: lane_of(win.y0, layout.lanes),
+        y1: lane_of(win.y1, layout.lanes),
+        ..*win
+    };
+    let px = raster_runs(
+        layout,
+        &lanes,
+        |t| zone.wall_of(t) as f64,
+        |bar| {
+            let c = palette.colour(usize::from(bar.group));
+            match brushed {
+                Some(m) if !m.get(bar.job as usize).copied().unwrap_or(false) => c.faded(),
+                _ => c.rgba(),
+            }
+        },
     );
-    plot.set_configuration(config());
-    let images = image_json(image);
-    // A zoom, a pan or a brush only changes the image: say so, so the glue
-    // swaps it with `Plotly.relayout` instead of drawing a new figure. The
-    // base is the figure without its image.
-    let bare = finish(plot, uirevision).json;
-    let mut base = std::hash::DefaultHasher::new();
-    bare.hash(&mut base);
-    Chart {
-        json: Arc::from(splice_layout(&bare, "images", &images.to_string())),
-        restyle: Some(Restyle {
-            base: base.finish(),
-            update: Arc::from(serde_json::json!({ "images": images }).to_string()),
-            layout: true,
-        }),
+    let mut p = Picture::of(win);
+    if !px.is_empty() {
+        p.paints.push(Paint::Pixels(px));
     }
+    p
 }
 
 /// The hover card of a run on Job runs: plain text lines (the page shows
@@ -150,6 +93,52 @@ pub fn run_tip(job: &Job, bar: &RunBar, zone: &Zone) -> Vec<String> {
             duration((bar.end - bar.start) as f64 / 1000.0)
         ),
     ]
+}
+
+/// What `window.queuescope.inspect("job-runs")` returns (SPEC §6 leaves
+/// Job runs open; docs/design.md): one series per group in legend order,
+/// raw name and colour, a run each: `x` its start and `end` its end (RFC
+/// 3339 UTC), `y` its lane, `job_id`, and `brushed` whether the brush
+/// selects it; at the top `lanes`, `brushed` as the number of runs the
+/// brush selects, and `brush` (`from`, `to` RFC 3339 UTC, `lanes` as
+/// [lowest, highest] lane coordinate) — both `null` without a brush.
+pub fn runs_inspect(
+    layout: &RunLayout,
+    (groups, palette): (&Groups, &Palette),
+    job_id: impl Fn(u32) -> String,
+    (brush, brushed): (Option<&Brush>, Option<&[bool]>),
+) -> Value {
+    let n = groups.names.len().max(1);
+    let mut series: Vec<Value> = (0..n)
+        .map(|g| {
+            let name = groups.names.get(g).map_or("", String::as_str);
+            json!({"name": name, "color": palette.colour(g).css(),
+                   "x": [], "end": [], "y": [], "job_id": [], "brushed": []})
+        })
+        .collect();
+    let picked =
+        |b: &RunBar| brushed.is_none_or(|m| m.get(b.job as usize).copied().unwrap_or(false));
+    for b in &layout.bars {
+        let Some(s) = series.get_mut(usize::from(b.group)) else {
+            continue;
+        };
+        let mut push = |key: &str, v: Value| {
+            if let Some(a) = s[key].as_array_mut() {
+                a.push(v);
+            }
+        };
+        push("x", format_rfc3339(b.start).into());
+        push("end", format_rfc3339(b.end).into());
+        push("y", b.lane.into());
+        push("job_id", job_id(b.job).into());
+        push("brushed", picked(b).into());
+    }
+    let count = brushed.map(|_| layout.bars.iter().filter(|b| picked(b)).count());
+    let brush = brush.map(|b| {
+        json!({"from": format_rfc3339(b.from), "to": format_rfc3339(b.to),
+               "lanes": b.lanes.map(|(lo, hi)| [lo, hi])})
+    });
+    json!({"series": series, "lanes": layout.lanes, "brushed": count, "brush": brush})
 }
 
 #[cfg(test)]

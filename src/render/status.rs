@@ -1,42 +1,45 @@
-//! The Job status chart: stacked bars of jobs per bucket and state.
+//! The Job status chart: stacked bars of jobs per bucket and state, a
+//! fixed colour per state.
 
-use super::frame::{stacked_bars, BarTrace};
-use super::Chart;
+use super::bars::{bar_chart, BarChart, BarSeries, Unit};
+use super::Colour;
 use queuescope_core::analysis::{BucketGrid, StatusCounts, Zone};
 
-/// Job status: stacked bars, one trace per state (named `Queued`, ...), a
-/// fixed colour per state, x = bucket starts.
+/// Job status: one series per state (named `Queued`, ...), in the states'
+/// display order, each in its state's colour.
 pub fn job_status(
     counts: &StatusCounts,
     grid: &BucketGrid,
     zone: &Zone,
     uirevision: &str,
-) -> Chart {
+) -> BarChart {
     let labels: Vec<String> = counts.states.iter().map(|s| s.label()).collect();
-    let traces = counts
+    let series = counts
         .states
         .iter()
         .zip(&labels)
         .zip(&counts.counts)
-        .map(|((s, name), ys)| BarTrace {
+        .map(|((s, name), ys)| BarSeries {
             name,
-            y: ys,
-            colour: s.color().to_string(),
-        });
-    stacked_bars(traces, (grid, zone), "jobs", "%{y}", uirevision)
+            colour: Colour::from_hex(s.color()).unwrap_or(super::OTHER_COLOUR),
+            values: ys.iter().map(|&n| f64::from(n)).collect(),
+        })
+        .collect();
+    bar_chart(series, (grid, zone), (Unit::Jobs, "jobs"), uirevision)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::ChartModel;
     use queuescope_core::analysis::TimeRange;
     use queuescope_core::{JobState, Ms};
-    use serde_json::Value;
+    use serde_json::json;
 
     const H: Ms = 3_600_000;
 
     #[test]
-    fn job_status_has_one_named_trace_per_state_with_bucket_starts() {
+    fn job_status_has_one_named_series_per_state_in_its_colour() {
         let grid = BucketGrid::new(TimeRange::new(0, 3 * H), H, &Zone::Utc);
         let counts = StatusCounts {
             states: vec![
@@ -46,24 +49,17 @@ mod tests {
             ],
             counts: vec![vec![1, 0, 2], vec![0, 3, 0], vec![0, 0, 1]],
         };
-        let v: Value =
-            serde_json::from_str(&job_status(&counts, &grid, &Zone::Utc, "rev-1").json).unwrap();
-        let data = v["data"].as_array().unwrap();
-        let names: Vec<&str> = data.iter().map(|t| t["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["Queued", "Running", "pre&lt;empted&gt;"]);
-        assert_eq!(
-            data[0]["x"],
-            serde_json::json!([
-                "1970-01-01 00:00:00",
-                "1970-01-01 01:00:00",
-                "1970-01-01 02:00:00"
-            ])
-        );
-        assert_eq!(data[1]["y"], serde_json::json!([0, 3, 0]));
-        assert_eq!(data[0]["marker"]["color"], JobState::Queued.color());
-        assert_eq!(data[0]["type"], "bar");
-        assert_eq!(v["layout"]["barmode"], "stack");
-        assert_eq!(v["layout"]["uirevision"], "rev-1");
-        assert_eq!(v["config"]["responsive"], true);
+        let c = job_status(&counts, &grid, &Zone::Utc, "rev-1");
+        let v = c.inspect();
+        let names: Vec<&str> = v["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Queued", "Running", "pre<empted>"], "raw names");
+        assert_eq!(v["series"][1]["y"], json!([0.0, 3.0, 0.0]));
+        assert_eq!(v["series"][0]["color"], JobState::Queued.color());
+        assert_eq!(c.marks.colours[1].css(), JobState::Running.color());
     }
 }

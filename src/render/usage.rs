@@ -1,16 +1,16 @@
-//! The usage charts (GPU/CPU use, GPU/system memory): one line per run.
+//! The usage charts (GPU/CPU use, GPU/system memory): one line per run,
+//! x = seconds since the run started, y = percent. Plotly draws the frame,
+//! the app the lines ([`LineMarks`]).
 
-use super::frame::{config, finish, frame};
-use super::{escape, Chart, Colour, Restyle};
-use plotly::common::{Line, Mode, Title};
-use plotly::layout::{Axis, HoverMode};
-use plotly::{Plot, Scatter};
-use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use super::frame::{axes_frame, Frame, XAxis};
+use super::marks::{LineMark, LineMarks};
+use super::{Chart, ChartModel, Colour, Picture};
+use queuescope_core::analysis::{nearest_point, LineData, RasterWindow};
+use serde_json::{json, Value};
 
 /// One usage line: a run's series, already downsampled.
 pub struct UsageLine<'a> {
-    /// Run id (trace name).
+    /// Run id (the series name).
     pub run_id: &'a str,
     /// Project, for the hover.
     pub project: &'a str,
@@ -24,112 +24,202 @@ pub struct UsageLine<'a> {
     pub v: &'a [Option<f64>],
 }
 
-/// The hash of everything in the figure but the lines' colours.
-fn base_hash(lines: &[UsageLine<'_>], uirevision: &str) -> u64 {
-    let mut base = std::hash::DefaultHasher::new();
-    uirevision.hash(&mut base);
-    for l in lines {
-        (l.run_id, l.project, l.launch_job).hash(&mut base);
-        l.t.iter().for_each(|t| t.to_bits().hash(&mut base));
-        l.v.iter().for_each(|v| v.map(f64::to_bits).hash(&mut base));
-    }
-    base.finish()
+/// Who a line is, for the hover and `inspect`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineInfo {
+    /// Run id.
+    pub run_id: String,
+    /// Project.
+    pub project: String,
+    /// Launch job.
+    pub launch_job: String,
 }
 
-/// A usage chart (GPU/CPU/memory): one line per run, x = seconds since the
-/// run started, y = percent.
-pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> Chart {
-    let mut plot = Plot::new();
-    for l in lines {
-        let hover = format!(
-            "run {}<br>project: {}<br>launch job: {}<br>%{{x:,.0f}} s: %{{y:.1f}}%<extra></extra>",
-            escape(l.run_id),
-            escape(l.project),
-            escape(l.launch_job)
-        );
-        let trace = Scatter::new(l.t.to_vec(), l.v.to_vec())
-            .name(escape(l.run_id))
-            .mode(Mode::Lines)
-            .line(Line::new().color(l.colour.css()).width(1.2))
-            .hover_template(hover)
-            .connect_gaps(false)
-            .show_legend(false);
-        plot.add_trace(trace);
+/// A usage chart as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageChart {
+    /// The frame for Plotly (axes only).
+    pub frame: Chart,
+    /// The lines for the canvas.
+    pub marks: LineMarks,
+    /// `info[line]`.
+    pub info: Vec<LineInfo>,
+}
+
+/// How far from a line (CSS pixels) the pointer still shows it.
+pub const HOVER_SLACK: f64 = 6.0;
+
+/// A usage chart of `lines`: seconds since run start across (0 to the
+/// longest series), percent (0-100) up.
+pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> UsageChart {
+    let marks = LineMarks {
+        lines: lines
+            .iter()
+            .map(|l| LineMark {
+                colour: l.colour,
+                t: l.t.to_vec(),
+                v: l.v.to_vec(),
+            })
+            .collect(),
+    };
+    let t_max = marks.t_max();
+    let frame = axes_frame(
+        &Frame {
+            x_axis: XAxis::Seconds,
+            x: (0.0, if t_max > 0.0 { t_max } else { 1.0 }),
+            y: (0.0, 100.0),
+            y_title: "%",
+            y_ticks: true,
+            y_zoom: true,
+            select: false,
+            small: true,
+        },
+        uirevision,
+    );
+    let info = lines
+        .iter()
+        .map(|l| LineInfo {
+            run_id: l.run_id.to_string(),
+            project: l.project.to_string(),
+            launch_job: l.launch_job.to_string(),
+        })
+        .collect();
+    UsageChart { frame, marks, info }
+}
+
+impl UsageChart {
+    /// The hover card of the line nearest the pixel `(col, row)` of the
+    /// window (within `slack` pixels): the run, its project and launch job,
+    /// and the sample nearest the pointer. Returns the line's index too.
+    pub fn tip(
+        &self,
+        win: &RasterWindow,
+        at: (f64, f64),
+        slack: f64,
+    ) -> Option<(usize, Vec<String>)> {
+        let data: Vec<LineData<'_>> = self
+            .marks
+            .lines
+            .iter()
+            .map(|l| (l.t.as_slice(), l.v.as_slice()))
+            .collect();
+        let (l, i) = nearest_point(&data, win, at, slack)?;
+        let line = self.marks.lines.get(l)?;
+        let info = self.info.get(l)?;
+        let (t, v) = (line.t.get(i)?, line.v.get(i).copied().flatten()?);
+        Some((
+            l,
+            vec![
+                format!("run {}", info.run_id),
+                format!("project: {}", info.project),
+                format!("launch job: {}", info.launch_job),
+                format!(
+                    "{} s since start: {v:.1}%",
+                    crate::format::count(*t as usize)
+                ),
+            ],
+        ))
     }
-    let layout = frame(44, 8, 11)
-        .show_legend(false)
-        .hover_mode(HoverMode::Closest)
-        .x_axis(
-            Axis::new()
-                .title(Title::with_text("seconds since run start"))
-                .show_grid(false)
-                .line_color("#c9ced6"),
-        )
-        .y_axis(
-            Axis::new()
-                .title(Title::with_text("%"))
-                .range(vec![0.0, 100.0])
-                .grid_color("#eceff3"),
-        );
-    plot.set_layout(layout);
-    plot.set_configuration(config());
-    // A regroup changes only the lines' colours: say so, so the four usage
-    // charts are restyled instead of redrawn.
-    let colours: Vec<String> = lines.iter().map(|l| l.colour.css()).collect();
-    let update = serde_json::json!({ "line.color": colours }).to_string();
-    Chart {
-        restyle: Some(Restyle {
-            base: base_hash(lines, uirevision),
-            update: Arc::from(update),
-            layout: false,
-        }),
-        ..finish(plot, uirevision)
+}
+
+impl ChartModel for UsageChart {
+    fn frame(&self) -> &Chart {
+        &self.frame
+    }
+
+    fn picture(&self, win: &RasterWindow, scale: f64) -> Picture {
+        self.marks.picture(win, scale)
+    }
+
+    /// What `window.queuescope.inspect` returns for the panel (SPEC §6):
+    /// one series per run, named by run id, x = seconds since the run
+    /// started, y = percent (`null` for a gap), as drawn; plus its colour.
+    fn inspect(&self) -> Value {
+        let series: Vec<Value> = self
+            .info
+            .iter()
+            .zip(&self.marks.lines)
+            .map(|(i, l)| json!({"name": i.run_id, "x": l.t, "y": l.v, "color": l.colour.css()}))
+            .collect();
+        json!({ "series": series })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::ChartModel;
 
-    #[test]
-    fn usage_lines_keep_gaps() {
-        let t = [0.0, 30.0, 60.0];
-        let v = [Some(90.0), None, Some(80.5)];
-        let lines = [UsageLine {
-            run_id: "r1",
-            project: "p",
-            launch_job: "j",
-            colour: Colour([0, 0, 0]),
-            t: &t,
-            v: &v,
-        }];
-        let j: serde_json::Value = serde_json::from_str(&usage(&lines, "u").json).unwrap();
-        assert_eq!(j["data"][0]["y"], serde_json::json!([90.0, null, 80.5]));
-        assert_eq!(j["data"][0]["name"], "r1");
-        assert_eq!(j["data"][0]["connectgaps"], false);
+    fn chart() -> UsageChart {
+        static T: [f64; 3] = [0.0, 30.0, 60.0];
+        static V: [Option<f64>; 3] = [Some(90.0), None, Some(80.5)];
+        static T2: [f64; 2] = [0.0, 120.0];
+        static V2: [Option<f64>; 2] = [Some(10.0), Some(10.0)];
+        usage(
+            &[
+                UsageLine {
+                    run_id: "r<1>",
+                    project: "p",
+                    launch_job: "j",
+                    colour: Colour([1, 2, 3]),
+                    t: &T,
+                    v: &V,
+                },
+                UsageLine {
+                    run_id: "r2",
+                    project: "q",
+                    launch_job: "k",
+                    colour: Colour([4, 5, 6]),
+                    t: &T2,
+                    v: &V2,
+                },
+            ],
+            "u",
+        )
     }
 
     #[test]
-    fn usage_colour_changes_are_a_restyle_and_data_changes_are_not() {
-        let t = [0.0, 30.0];
-        let line = |colour, v: &'static [Option<f64>]| UsageLine {
-            run_id: "r1",
-            project: "p",
-            launch_job: "j",
-            colour,
-            t: &t,
-            v,
+    fn usage_inspect_keeps_gaps_and_raw_run_ids() {
+        let v = chart().inspect();
+        assert_eq!(v["series"][0]["name"], "r<1>");
+        assert_eq!(v["series"][0]["x"], json!([0.0, 30.0, 60.0]));
+        assert_eq!(v["series"][0]["y"], json!([90.0, null, 80.5]));
+        assert_eq!(v["series"][1]["color"], "#040506");
+    }
+
+    #[test]
+    fn the_frame_spans_the_longest_run_and_0_to_100_percent() {
+        let c = chart();
+        let f: Value = serde_json::from_str(&c.frame.json).unwrap();
+        assert_eq!(f["layout"]["xaxis"]["range"], json!([0.0, 120.0]));
+        assert_eq!(f["layout"]["yaxis"]["range"], json!([0.0, 100.0]));
+        assert_eq!(f["data"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_hover_names_the_run_and_the_nearest_sample() {
+        let c = chart();
+        // 120 px for 0..120 s, 100 rows for 100..0 %.
+        let win = RasterWindow {
+            x0: 0.0,
+            x1: 120.0,
+            y0: 100.0,
+            y1: 0.0,
+            width: 120,
+            height: 100,
         };
-        static V1: [Option<f64>; 2] = [Some(90.0), Some(80.0)];
-        static V2: [Option<f64>; 2] = [Some(90.0), Some(81.0)];
-        let (c1, c2) = (Colour([0x11; 3]), Colour([0x22; 3]));
-        let a = usage(&[line(c1, &V1)], "u").restyle.unwrap();
-        let b = usage(&[line(c2, &V1)], "u").restyle.unwrap();
-        assert_eq!(a.base, b.base, "only the colour differs");
-        assert_eq!(&*b.update, r##"{"line.color":["#222222"]}"##);
-        let c = usage(&[line(c2, &V2)], "u").restyle.unwrap();
-        assert_ne!(b.base, c.base, "a value differs");
-        let d = usage(&[line(c2, &V1)], "w").restyle.unwrap();
-        assert_ne!(b.base, d.base, "the revision differs");
+        let (l, lines) = c.tip(&win, (100.0, 89.0), HOVER_SLACK).unwrap();
+        assert_eq!(l, 1);
+        assert_eq!(
+            lines,
+            [
+                "run r2",
+                "project: q",
+                "launch job: k",
+                "120 s since start: 10.0%"
+            ]
+        );
+        assert_eq!(c.tip(&win, (2.0, 11.0), HOVER_SLACK).map(|t| t.0), Some(0));
+        assert!(c.tip(&win, (30.0, 50.0), HOVER_SLACK).is_none());
     }
 }

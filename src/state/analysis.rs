@@ -29,13 +29,16 @@ pub struct Analysis {
     pub zone: Memo<Zone>,
     /// The bucket grid.
     pub grid: Memo<Shared<BucketGrid>>,
-    /// Jobs that pass the filters in the range.
+    /// What the view groups by, resolved (a custom grouping's rules).
+    pub group_by: Memo<GroupBy>,
+    /// Jobs that pass the filters in the range (and, for a custom
+    /// grouping, the legend's choice of groups).
     pub selection: Memo<Shared<Selection>>,
     /// Group of each selected job: folded, in the one order every panel shows.
     pub groups: Memo<Shared<Groups>>,
     /// The colour of each group, for every panel.
     pub palette: Memo<Shared<Palette>>,
-    /// Runs in lanes.
+    /// Runs in lanes, each in its group.
     pub runs: Memo<Shared<RunLayout>>,
     /// Jobs selected by the brush (`None`: no brush).
     pub brushed: Memo<Option<Shared<Vec<u32>>>>,
@@ -49,22 +52,36 @@ impl Analysis {
     pub fn provide(view: ViewState, data: DataState, queues: Queues, prefs: Prefs) -> Analysis {
         let prepared = Memo::new(move |_| data.loaded.get());
         let (range, zone, grid) = time_memos(view, prepared);
-        let selection = selection_memo(view, prepared, range);
         let group_by = Memo::new(move |_| {
             let key = view.with(|v| v.group.clone());
             // An unknown custom name never reaches here for long: the view
             // state replaces it (with a notice) as soon as it is seen.
             prefs.custom.with(|c| key.resolve(c)).unwrap_or_default()
         });
+        let selection = selection_memo(view, prepared, range, group_by);
         let groups = groups_memo(prepared, selection, group_by);
         let palette = Memo::new(move |_| groups.with(|g| Shared::new(Palette::of(g))));
-        let runs = Memo::new(move |_| {
+        // Lanes do not depend on groups: a regroup relabels the bars only.
+        let lanes = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
                 Some(l) => selection.with(|s| {
                     let range = range.get();
-                    groups.with(|g| {
-                        timed("qs:run-layout", || {
-                            analysis::run_layout(&l.prepared, s, g, range)
+                    timed("qs:run-layout", || {
+                        analysis::run_layout(&l.prepared, s, &Groups::default(), range)
+                    })
+                }),
+                None => RunLayout::default(),
+            });
+            Shared::new(r)
+        });
+        let runs = Memo::new(move |_| {
+            let r = prepared.with(|p| match p {
+                Some(l) => lanes.with(|lanes| {
+                    selection.with(|s| {
+                        groups.with(|g| {
+                            timed("qs:regroup-runs", || {
+                                analysis::regroup_runs(&l.prepared, lanes, s, g)
+                            })
                         })
                     })
                 }),
@@ -72,9 +89,10 @@ impl Analysis {
             });
             Shared::new(r)
         });
+        // The brush reads the lanes, so a regroup does not redo it.
         let brushed = Memo::new(move |_| {
             let b = view.brush()?;
-            Some(Shared::new(runs.with(|r| {
+            Some(Shared::new(lanes.with(|r| {
                 timed("qs:brush", || analysis::brush_select(r, &b))
             })))
         });
@@ -87,6 +105,7 @@ impl Analysis {
             range,
             zone,
             grid,
+            group_by,
             selection,
             groups,
             palette,
@@ -120,20 +139,33 @@ fn time_memos(
     (range, zone, grid)
 }
 
-/// The jobs that pass the view's filters in its range.
+/// The jobs that pass the view's filters in its range and, under a custom
+/// grouping whose legend shows only some groups, are in those groups.
 fn selection_memo(
     view: ViewState,
     prepared: Memo<Option<Shared<Loaded>>>,
     range: Memo<TimeRange>,
+    group_by: Memo<GroupBy>,
 ) -> Memo<Shared<Selection>> {
     let filters: Memo<Filters> = Memo::new(move |_| view.with(|v| v.filters.clone()));
+    let custom = Memo::new(move |_| view.custom_groups());
     Memo::new(move |_| {
         let sel = prepared.with(|p| match p {
             Some(l) => {
                 let f = filters.get();
-                timed("qs:select", || {
+                let sel = timed("qs:select", || {
                     analysis::select(&l.prepared, &f, range.get())
-                })
+                });
+                // Only read (and track) the grouping when the legend limits
+                // a custom one: a regroup must not re-select.
+                let Some(keep) = custom.get() else { return sel };
+                match group_by.get() {
+                    by @ GroupBy::Custom(_) => {
+                        let raw = analysis::group(&l.prepared, &sel, &by);
+                        analysis::keep_groups(&sel, &raw, &keep)
+                    }
+                    _ => sel,
+                }
             }
             None => Selection::default(),
         });

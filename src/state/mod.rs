@@ -7,11 +7,13 @@
 //! ```text
 //! notices ─▶ cache
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
-//!                                     readiness (data-app-state) ◀─┘    └─▶ metrics
+//!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics
+//!                                                                       └─▶ legend
 //! ```
 
 pub mod analysis;
 pub mod cache;
+pub mod legend;
 pub mod loader;
 pub mod metrics;
 pub mod notices;
@@ -22,6 +24,7 @@ pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
 pub use cache::Cache;
+pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
 pub use notices::Notices;
@@ -77,5 +80,6 @@ pub fn provide(config: Config, source: Source) {
     let analysis = Analysis::provide(view, data, queues, prefs);
     let ready = Readiness::provide(view, data, queues);
     Metrics::provide(source, queues, analysis, ready);
+    Legend::provide(view, analysis);
     provide_context(config);
 }

@@ -6,10 +6,11 @@
 use super::{Notices, Prefs};
 use crate::dom;
 use leptos::prelude::*;
-use queuescope_core::analysis::{Brush, Field};
+use queuescope_core::analysis::{Brush, Field, Filters};
 use queuescope_core::view::{
     is_navigation, parse_query, to_query, GroupKey, RangeSpec, Tz, View, Width,
 };
+use std::collections::BTreeSet;
 
 /// What the user asked to see. Read with [`ViewState::with`]; write only
 /// through the named writers.
@@ -17,6 +18,9 @@ use queuescope_core::view::{
 pub struct ViewState {
     view: RwSignal<View>,
     brush: RwSignal<Option<Brush>>,
+    /// The groups of a custom grouping the legend shows (`None`: all): a
+    /// view setting, since a custom grouping is no filterable field.
+    custom_groups: RwSignal<Option<BTreeSet<String>>>,
     notices: Notices,
     prefs: Prefs,
 }
@@ -28,6 +32,7 @@ impl ViewState {
         let s = ViewState {
             view: RwSignal::new(View::default()),
             brush: RwSignal::new(None),
+            custom_groups: RwSignal::new(None),
             notices,
             prefs,
         };
@@ -56,7 +61,7 @@ impl ViewState {
             self.notices.extend(found);
             let v = self.checked(v);
             last_url.set_value(v.clone());
-            self.view.set(v);
+            self.update(|old| *old = v);
         });
         on_cleanup(move || handle.remove());
     }
@@ -72,7 +77,7 @@ impl ViewState {
             {
                 let v = self.checked(self.view.get_untracked());
                 if self.view.with_untracked(|old| *old != v) {
-                    self.view.set(v);
+                    self.update(|old| *old = v);
                 }
             }
         });
@@ -98,8 +103,15 @@ impl ViewState {
 
     /// Changes the view. Every write notifies, even one that changes
     /// nothing: each action then settles into a new `ready` (SPEC §6).
+    /// Another grouping drops the custom grouping's legend setting.
     fn update(&self, f: impl FnOnce(&mut View)) {
+        let group = self.view.with_untracked(|v| v.group.clone());
         self.view.update(f);
+        if self.view.with_untracked(|v| v.group != group)
+            && self.custom_groups.with_untracked(Option::is_some)
+        {
+            self.custom_groups.set(None);
+        }
     }
 
     /// Shows a whole view (a saved one): an unknown custom grouping in it
@@ -149,6 +161,22 @@ impl ViewState {
         self.update(|v| v.filters.text = text.trim().to_string());
     }
 
+    /// Sets every filter at once (the legend's isolate and hide).
+    pub fn set_filters(&self, filters: Filters) {
+        self.update(|v| v.filters = filters);
+    }
+
+    /// The groups of a custom grouping the legend shows (tracked; `None`:
+    /// all). Not part of the URL.
+    pub fn custom_groups(&self) -> Option<BTreeSet<String>> {
+        self.custom_groups.get()
+    }
+
+    /// Shows only these groups of the custom grouping (`None`: all).
+    pub fn set_custom_groups(&self, groups: Option<BTreeSet<String>>) {
+        self.custom_groups.set(groups);
+    }
+
     /// Drops every filter and the text search.
     pub fn clear_filters(&self) {
         self.update(|v| v.filters = Default::default());
@@ -157,6 +185,11 @@ impl ViewState {
     /// The brush on Job runs (tracked; not part of the URL).
     pub fn brush(&self) -> Option<Brush> {
         self.brush.get()
+    }
+
+    /// The brush now (untracked).
+    pub fn brush_untracked(&self) -> Option<Brush> {
+        self.brush.get_untracked()
     }
 
     /// True when a brush is set (tracked).
@@ -173,5 +206,6 @@ impl ViewState {
     pub fn track(&self) {
         self.view.track();
         self.brush.track();
+        self.custom_groups.track();
     }
 }

@@ -38,7 +38,7 @@ export function expectedStatus(jobs, from, to, bucketMs) {
 }
 
 /**
- * Asserts that the job-status traces equal `expected` (from
+ * Asserts that the job-status series (inspect) equal `expected` (from
  * `expectedStatus`): every trace the app draws, every bucket. Traces the
  * expectation lacks must be all zero.
  */

@@ -128,7 +128,7 @@ name = "Ray (local)"
     query: viewQuery('ray', from, to, '1d'),
   });
   await app.waitForState('ready');
-  assertStatus(await app.traces('job-status'), expected, 'Ray');
+  assertStatus(await app.inspect('job-status'), expected, 'Ray');
 
   // The failure and its message as Ray reported it.
   const row = app.page.locator(`[data-panel="errors"] tr[data-job-id="${ids[1]}"]`);

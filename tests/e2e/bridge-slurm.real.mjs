@@ -159,7 +159,7 @@ async function checkDashboard(t, bridge, queue, jobs) {
   await app.waitForState('ready');
   const nonzero = Object.entries(expected.counts).filter(([, c]) => c.some((n) => n > 0));
   t.diagnostic(`${queue}, 1m buckets from ${new Date(from).toISOString()}: ${JSON.stringify(Object.fromEntries(nonzero))}`);
-  assertStatus(await app.traces('job-status'), expected, `queue ${queue}`);
+  assertStatus(await app.inspect('job-status'), expected, `queue ${queue}`);
   return app;
 }
 

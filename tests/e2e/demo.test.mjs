@@ -15,7 +15,7 @@ test('demo mode: built-in data, a "Demo data" badge, job status per hour over 7 
   assert.ok((await badge.count()) > 0, 'a visible [data-demo-badge] element');
   assert.match(await badge.first().innerText(), /demo data/i);
 
-  const traces = await app.traces('job-status');
+  const traces = await app.inspect('job-status');
   // One trace per known state, in display order (SPEC §6); the demo data has
   // no unknown states.
   assert.deepEqual(
@@ -57,7 +57,7 @@ test('a host that answers index.html for the missing config.json (trunk serve, S
   await app.waitForState('ready');
   const badge = app.page.locator('[data-demo-badge]').filter({ visible: true });
   assert.ok((await badge.count()) > 0, 'the demo badge, not a config error');
-  const running = (await app.traces('job-status')).find((tr) => tr.name === 'Running');
+  const running = (await app.inspect('job-status')).find((tr) => tr.name === 'Running');
   assert.ok(running.y.some((v) => v > 0), 'the demo data is drawn');
 });
 

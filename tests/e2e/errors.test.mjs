@@ -60,7 +60,7 @@ test('Retry after the backend recovers: the data shows', async (t) => {
   control.broken = false;
   await retry.click();
   await app.waitForState('ready');
-  const traces = await app.traces('job-status');
+  const traces = await app.inspect('job-status');
   const running = traces.find((tr) => tr.name === 'Running');
   assert.deepEqual(running?.y, [2, 1, 1, 2, 2, 2], 'the fixture data after Retry');
 });

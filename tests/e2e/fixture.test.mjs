@@ -1,11 +1,13 @@
 // Backend mode on a hand-made fixture (tests/fixtures/small.json, served
 // by demo-backend --fixture): every job-status number of a 6 h view is
-// written out below by hand, from SPEC §3, and compared exactly.
+// written out below by hand, from SPEC §3, and compared exactly; then the
+// bars drawn at device pixel ratio 2 are read back against the same counts.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { openApp, startDemoBackend, xToMs, FIXTURES, STATE_TRACES } from './harness.mjs';
+import { chartView, hexRgba } from './monitor-helpers.mjs';
 
 const FROM = '2026-11-21T06:00:00Z';
 const TO = '2026-11-21T12:00:00Z';
@@ -49,7 +51,7 @@ test('backend mode, hand-made fixture: exact job-status counts, unknown state, s
   const app = await openApp(t, { config: { api_base: api }, query: VIEW });
   await app.waitForState('ready');
 
-  const traces = await app.traces('job-status');
+  const traces = await app.inspect('job-status');
   // Known states first, in display order, then the unknown one.
   assert.deepEqual(
     traces.map((tr) => tr.name),
@@ -64,4 +66,38 @@ test('backend mode, hand-made fixture: exact job-status counts, unknown state, s
   const notice = app.page.locator('[data-skip-notice]').filter({ visible: true });
   assert.ok((await notice.count()) > 0, 'a visible [data-skip-notice]');
   assert.match(await notice.first().innerText(), /2 jobs skipped/);
+});
+
+test('at device pixel ratio 2 the bars are drawn sharp, where the hand-made counts say', async (t) => {
+  const api = await startDemoBackend(t, ['--fixture', path.join(FIXTURES, 'small.json')]);
+  const app = await openApp(t, { config: { api_base: api }, query: VIEW, deviceScaleFactor: 2 });
+  await app.waitForState('ready');
+  const chart = await chartView(app, 'job-status');
+  assert.equal(chart.dpr, 2);
+  assert.equal(chart.canvas.width, Math.round(chart.box.width * 2), 'two canvas pixels a CSS pixel across');
+  assert.equal(chart.canvas.height, Math.round(chart.box.height * 2), 'and down');
+  const colours = await app.page.$$eval('[data-panel="job-status"] [data-legend-state]', (els) =>
+    Object.fromEntries(els.map((e) => [e.getAttribute('data-legend-state'), e.getAttribute('data-color')])),
+  );
+  const starts = ['06', '07', '08', '09', '10', '11'].map((h) => Date.parse(`2026-11-21T${h}:00:00Z`));
+  // The middle of every segment, stacked in the states' order.
+  const order = [...STATE_TRACES, 'preempted'];
+  const points = [];
+  starts.forEach((start, b) => {
+    let sum = 0;
+    for (const name of order) {
+      const v = EXPECTED[name][b];
+      if (v > 0) points.push({ name, b, at: [start + 1_800_000, sum + v / 2] });
+      sum += v;
+    }
+  });
+  const got = await chart.pixels(points.map((p) => p.at));
+  for (const [i, p] of points.entries()) {
+    assert.deepEqual(got[i], hexRgba(colours[p.name]), `${p.name} in bucket ${p.b}`);
+  }
+  // The hover at DPR 2 finds the same segments.
+  const p = points.find((q) => q.name === 'preempted');
+  await app.page.mouse.move(...chart.at(...p.at));
+  const card = app.page.locator(`.qs-tip[data-bar-tip="${p.b}:${order.indexOf('preempted')}"]`);
+  assert.equal((await card.innerText()).split('\n')[0], 'preempted');
 });

@@ -33,7 +33,7 @@ test('backend mode, seed 7, 3000 jobs: job status equals the native core', async
     expected.traces.some((tr) => tr.y.some((v) => v > 0)),
     'the view is not empty (else this test proves little)',
   );
-  const traces = await app.traces('job-status');
+  const traces = await app.inspect('job-status');
   assert.deepEqual(
     traces.map((tr) => tr.name),
     expected.traces.map((tr) => tr.name),

@@ -10,7 +10,8 @@
 //   - Debian's Chromium through playwright-core, with a fresh profile and
 //     temp dir, in UTC (so "local time" in the app is UTC too);
 //   - waiting on `html[data-app-state=...]` (SPEC §6), never on a timer;
-//   - reading a Plotly graph's traces from `[data-panel="X"] .js-plotly-plot`;
+//   - reading what a chart panel shows through `window.queuescope.inspect`
+//     (SPEC §6), and which canvas contexts the page asked for (no WebGL);
 //   - page errors (an uncaught exception or a wasm panic) fail the test.
 //
 // Only 127.0.0.1 is ever contacted.
@@ -99,9 +100,9 @@ function closeServer(server) {
  * host answers index.html for it, as hosts with an SPA fallback do).
  * Unknown paths fall back to index.html.
  */
-export async function serveDist(t, config) {
-  if (!existsSync(path.join(DIST, 'index.html'))) {
-    throw new Error(`${DIST}/index.html is missing: run \`trunk build --release\` first`);
+export async function serveDist(t, config, dist = DIST) {
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
   }
   return listen(t, async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -116,9 +117,9 @@ export async function serveDist(t, config) {
     }
     try {
       // normalize() of an absolute path cannot climb above "/": stays in dist/.
-      let file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)));
+      let file = path.join(dist, path.normalize(decodeURIComponent(url.pathname)));
       if (url.pathname.endsWith('/') || !existsSync(file)) {
-        file = path.join(DIST, 'index.html');
+        file = path.join(dist, 'index.html');
       }
       const body = await readFile(file);
       const type = MIME[path.extname(file)] ?? 'application/octet-stream';
@@ -295,7 +296,7 @@ export async function downBackendUrl() {
 }
 
 /**
- * Opens the app: serves dist/ with `config` (null: demo mode), launches
+ * Opens the app: serves dist/ (or `dist`) with `config` (null: demo mode), launches
  * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
  * `?queue=q1&tz=utc`). Does not wait: use `app.waitForState(...)`.
  *
@@ -303,8 +304,8 @@ export async function downBackendUrl() {
  * (uncaught exceptions) and `url`. Every page error fails the test when it
  * ends, even if the test did not look.
  */
-export async function openApp(t, { config = null, query = '' } = {}) {
-  const base = await serveDist(t, config);
+export async function openApp(t, { config = null, query = '', deviceScaleFactor = 1, dist = DIST } = {}) {
+  const base = await serveDist(t, config, dist);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-e2e-'));
   // A launch that fails still leaves the temp dir to remove.
   const context = await chromium
@@ -317,11 +318,22 @@ export async function openApp(t, { config = null, query = '' } = {}) {
     timezoneId: 'UTC',
     locale: 'en-US',
     viewport: { width: 1400, height: 1000 },
+    deviceScaleFactor,
   })
     .catch(async (e) => {
       await rm(tmp, { recursive: true, force: true });
       throw e;
     });
+  // Every canvas context the page asks for lands in window.__qsContexts:
+  // the app must never need WebGL (it runs with --disable-gpu).
+  await context.addInitScript(() => {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    window.__qsContexts = [];
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      window.__qsContexts.push(String(type));
+      return getContext.call(this, type, ...rest);
+    };
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(TIMEOUT_MS);
   const app = { page, context, url: `${base}/${query}`, consoleErrors: [], pageErrors: [] };
@@ -354,7 +366,7 @@ export async function openApp(t, { config = null, query = '' } = {}) {
     }
   });
   app.waitForState = (state) => waitForState(t, app, state);
-  app.traces = (panel) => plotTraces(page, panel);
+  app.inspect = (panel) => inspectSeries(page, panel);
   await page.goto(app.url);
   return app;
 }
@@ -389,23 +401,22 @@ async function waitForState(t, app, state) {
 }
 
 /**
- * The traces of the Plotly graph in `[data-panel="PANEL"]`: `{name, x, y}`
- * with plain arrays, as Plotly holds them (`el.data`).
+ * The series of a chart panel as `window.queuescope.inspect(PANEL)`
+ * returns them (SPEC §6): `{name, x, y, color, ...}` each, for the view on
+ * screen. Call it when the app is ready.
  */
-export async function plotTraces(page, panel) {
-  return page.$eval(`[data-panel="${panel}"] .js-plotly-plot`, (el) =>
-    (el.data ?? []).map((tr) => ({
-      name: tr.name,
-      x: Array.from(tr.x ?? []),
-      y: Array.from(tr.y ?? []),
-    })),
-  );
+export async function inspectSeries(page, panel) {
+  return page.evaluate((p) => {
+    const answer = window.queuescope?.inspect(p);
+    if (!answer) throw new Error(`inspect(${JSON.stringify(p)}) answered ${JSON.stringify(answer)}`);
+    return answer.series;
+  }, panel);
 }
 
 /**
- * A Plotly x value as milliseconds since the epoch. Plotly dates are
- * numbers (ms) or strings; strings without an offset are wall-clock time,
- * which is UTC here (the browser runs in UTC and the tests use tz=utc).
+ * An x value as milliseconds since the epoch: a number (ms), an RFC 3339
+ * string (inspect's bucket starts), or a wall-clock string without an
+ * offset, read as UTC (the browser runs in UTC and the tests use tz=utc).
  */
 export function xToMs(x) {
   if (typeof x === 'number') return x;

@@ -1,11 +1,33 @@
-// Page helpers for the Monitor interaction tests (monitor.test.mjs): wait
-// for the result of an action through `data-render-seq`, read the
-// paginated tables, drag a real box on Job runs, and turn Plotly's
+// Page helpers for the Monitor interaction tests (monitor.test.mjs,
+// marks.test.mjs): wait for the result of an action through
+// `data-render-seq`, read the paginated tables, drag a real box on Job
+// runs, read back the marks canvas a chart is drawn on, and turn Plotly's
 // wall-clock dates into milliseconds the way the app does.
 //
 // Everything waits on the app's hooks or on the DOM, never on a timer.
 
-import { TIMEOUT_MS } from './harness.mjs';
+import { TIMEOUT_MS, expectedFromCore } from './harness.mjs';
+
+/**
+ * The data and view of the Monitor tests (monitor.test.mjs,
+ * marks.test.mjs): demo-backend --seed 7 --jobs 3000, queue a100-pool, the
+ * two days before the demo data's fixed "now" (2026-11-28T09:00:00Z).
+ */
+export const SEED = '7';
+export const JOBS = '3000';
+export const QUEUE = 'a100-pool';
+export const FROM = '2026-11-26T00:00:00Z';
+export const TO = '2026-11-28T00:00:00Z';
+export const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&bucket=1h&tz=utc`;
+
+/** The core's report `name` for that data and view, plus `extra` options. */
+export function core(name, ...extra) {
+  return expectedFromCore([
+    name,
+    ...['--seed', SEED, '--jobs', JOBS, '--queue', QUEUE, '--from', FROM, '--to', TO, '--bucket', '1h'],
+    ...extra,
+  ]);
+}
 
 /** `<html data-render-seq>`: bumped each time the app becomes ready. */
 export async function renderSeq(page) {
@@ -148,51 +170,101 @@ export function durationSecs(text) {
 }
 
 /**
- * The Job runs chart as the user sees it: the plot area on the page
- * (`box`, CSS px), the axis ranges shown (`x` in wall-clock ms, `y` as
- * [top, bottom] in lanes), the legend colour of each group, and
- * `pixel(xMs, lane)`, the RGBA of the runs image at that point (read back
- * through a canvas from the image Plotly shows).
+ * Scrolls the chart of `[data-panel=PANEL]` into view and waits until its
+ * marks are drawn for the axes on screen (the chart box's `data-drawn`)
+ * and the app is ready: charts below the fold draw only when they come
+ * into view.
  */
-export async function runsChart(page) {
-  const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
-  await graph.scrollIntoViewIfNeeded();
+export async function showChart(app, panel) {
+  const { page } = app;
+  await page.locator(`[data-panel="${panel}"] .qs-chart-box`).scrollIntoViewIfNeeded();
+  await Promise.race([
+    page.waitForFunction(
+      (p) => {
+        const el = document.querySelector(`[data-panel="${p}"] .js-plotly-plot`);
+        const fl = el?._fullLayout;
+        const c = el?.querySelector('canvas.qs-marks');
+        // After a window resize Plotly follows (debounced) while the app
+        // may still say ready: wait until the graph fits its element and
+        // the canvas was painted for its plot area at this size.
+        const fits =
+          fl &&
+          c &&
+          Math.abs(fl.width - el.clientWidth) <= 1 &&
+          c.width === Math.round(fl._size.w * Math.min(Math.max(window.devicePixelRatio, 1), 2)) &&
+          Math.abs(c.getBoundingClientRect().width - fl._size.w) < 1;
+        return (
+          fits &&
+          document.querySelector(`[data-panel="${p}"] .qs-chart-box`)?.getAttribute('data-drawn') === 'true' &&
+          document.documentElement.getAttribute('data-app-state') === 'ready'
+        );
+      },
+      panel,
+      { timeout: TIMEOUT_MS },
+    ),
+    app.crashed,
+  ]);
+}
+
+/**
+ * A chart as the user sees it, once drawn: the plot area on the page
+ * (`box`, CSS px), the axis ranges shown (`x`: wall-clock ms on a time
+ * axis, else axis units; `y` as [top, bottom]), the marks canvas' size and
+ * place, and `pixel(x, y)`, the RGBA the canvas shows at axis point (x, y)
+ * (read back from the canvas the app draws on), and `at(x, y)`, the page
+ * coordinates of that point.
+ */
+export async function chartView(app, panel) {
+  await showChart(app, panel);
+  const { page } = app;
+  const graph = page.locator(`[data-panel="${panel}"] .js-plotly-plot`);
   const box = await graph.locator('.nsewdrag').first().boundingBox();
   const info = await graph.evaluate((el) => {
     const fl = el._fullLayout;
+    const c = el.querySelector('canvas.qs-marks');
+    const r = c.getBoundingClientRect();
     return {
       x: fl.xaxis.range,
+      date: fl.xaxis.type === 'date',
       y: [fl.yaxis.range[1], fl.yaxis.range[0]],
-      colors: Object.fromEntries(el.data.filter((d) => d.showlegend !== false).map((d) => [d.name, d.line.color])),
-      images: (fl.images ?? []).length,
+      canvas: { width: c.width, height: c.height, css: { x: r.x, y: r.y, width: r.width, height: r.height } },
+      dpr: window.devicePixelRatio,
     };
   });
   const x = info.x.map((v) => (typeof v === 'number' ? v : wallClockMs(v)));
-  const pixel = (xMs, lane) =>
+  const frac = (v, [a, b]) => (v - a) / (b - a);
+  const pixel = (xv, yv) =>
     graph.evaluate(
-      async (el, [xMs, lane]) => {
-        const im = el._fullLayout.images[0];
-        const img = new Image();
-        img.src = im.source;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = img.naturalWidth;
-        c.height = img.naturalHeight;
-        const ctx = c.getContext('2d');
-        ctx.drawImage(img, 0, 0);
-        const x0 = typeof im.x === 'number' ? im.x : Date.parse(im.x.replace(' ', 'T') + 'Z');
-        const col = Math.floor(((xMs - x0) / im.sizex) * c.width);
-        const row = Math.floor(((lane - im.y) / im.sizey) * c.height);
-        return Array.from(ctx.getImageData(col, row, 1, 1).data);
+      (el, [fx, fy]) => {
+        const c = el.querySelector('canvas.qs-marks');
+        const col = Math.floor(fx * c.width);
+        const row = Math.floor(fy * c.height);
+        return Array.from(c.getContext('2d').getImageData(col, row, 1, 1).data);
       },
-      [xMs, lane],
+      [frac(xv, x), frac(yv, info.y)],
     );
-  /** Page coordinates of (xMs, lane). */
-  const at = (xMs, lane) => [
-    box.x + ((xMs - x[0]) / (x[1] - x[0])) * box.width,
-    box.y + ((lane - info.y[0]) / (info.y[1] - info.y[0])) * box.height,
-  ];
-  return { box, x, y: info.y, colors: info.colors, images: info.images, pixel, at };
+  /** The RGBA of many points at once: `[[x, y], ...]` in axis units. */
+  const pixels = (points) =>
+    graph.evaluate((el, fs) => {
+      const c = el.querySelector('canvas.qs-marks');
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return fs.map(([fx, fy]) => {
+        const col = Math.floor(fx * c.width);
+        const row = Math.floor(fy * c.height);
+        if (col < 0 || row < 0 || col >= c.width || row >= c.height) return null;
+        const i = (row * c.width + col) * 4;
+        return [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      });
+    }, points.map(([xv, yv]) => [frac(xv, x), frac(yv, info.y)]));
+  const at = (xv, yv) => [box.x + frac(xv, x) * box.width, box.y + frac(yv, info.y) * box.height];
+  return { box, x, y: info.y, canvas: info.canvas, dpr: info.dpr, pixel, pixels, at };
+}
+
+/** The legend's groups of `[data-panel=PANEL]` (or `[data-legend]` in the usage row): name → `#rrggbb`. */
+export async function legendColours(page, scope) {
+  return page.$$eval(`${scope} [data-legend-group]`, (lis) =>
+    Object.fromEntries(lis.map((li) => [li.getAttribute('data-legend-group'), li.getAttribute('data-color')])),
+  );
 }
 
 /** `#4e79a7` as `[r, g, b, 255]`. */

@@ -4,7 +4,8 @@
 //
 //   - usage charts without a brush: the 50 most recent runs;
 //   - Job runs: the longest runs are drawn in their lanes in their group's
-//     colour, and hovering one shows its card;
+//     colour (read back from the canvas the app draws on), also zoomed in
+//     and in a narrower window, and hovering one shows its card;
 //   - errors: newest first, every page equal to the core's list;
 //   - grouping: queued-time traces per project and per label:team;
 //   - a real mouse box on Job runs: the selection table lists exactly the
@@ -20,42 +21,33 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openApp, startDemoBackend, expectedFromCore, xToMs } from './harness.mjs';
+import { openApp, startDemoBackend, xToMs } from './harness.mjs';
 import {
   afterAction,
   allRows,
   dragBox,
   durationSecs,
+  chartView,
+  core,
+  FROM,
   hexRgba,
+  JOBS,
+  legendColours,
+  QUERY,
   reload,
-  runsChart,
+  SEED,
   shortTime,
   tableRows,
+  TO,
   wallClockMs,
 } from './monitor-helpers.mjs';
 
-const SEED = '7';
-const JOBS = '3000';
-const QUEUE = 'a100-pool';
-// Two days before the demo data's fixed "now" (2026-11-28T09:00:00Z).
-const FROM = '2026-11-26T00:00:00Z';
-const TO = '2026-11-28T00:00:00Z';
-const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&bucket=1h&tz=utc`;
 /** The two users of the filter step (checked to be in the data). */
 const USERS = ['alice', 'bob'];
 /** The usage panels and the metric each one plots. */
 const USAGE = { 'gpu-util': 'gpu_util', 'cpu-util': 'cpu_util', 'gpu-mem': 'gpu_mem', 'sys-mem': 'sys_mem' };
 
-/** The core's report `name` for this file's data and view, plus `extra` options. */
-function core(name, ...extra) {
-  return expectedFromCore([
-    name,
-    ...['--seed', SEED, '--jobs', JOBS, '--queue', QUEUE, '--from', FROM, '--to', TO, '--bucket', '1h'],
-    ...extra,
-  ]);
-}
-
-/** The chart's traces equal the core's `{x, traces: [{name, y}]}`, names, x and y. */
+/** The chart's series (inspect) equal the core's `{x, traces: [{name, y}]}`, names, x and y. */
 function assertTraces(actual, expected, what) {
   assert.deepEqual(
     actual.map((tr) => tr.name),
@@ -72,7 +64,7 @@ function assertTraces(actual, expected, what) {
 async function usageNames(app) {
   const out = {};
   for (const panel of Object.keys(USAGE)) {
-    out[panel] = (await app.traces(panel)).map((tr) => tr.name);
+    out[panel] = (await app.inspect(panel)).map((tr) => tr.name);
   }
   return out;
 }
@@ -111,20 +103,29 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
   await t.test('Job runs draws each run where the core lays it out, and hovering shows it', async () => {
     const { runs, lanes } = await core('runs', '--limit', '6');
-    const chart = await runsChart(page);
-    assert.equal(chart.images, 1, 'the runs are one image on the axes');
-    assert.deepEqual(chart.y, [-0.5, lanes - 0.5], 'one lane a row, lane 0 at the top');
+    const chart = await chartView(app, 'job-runs');
+    const colors = await legendColours(page, '[data-panel="job-runs"]');
+    // The canvas lies exactly over the plot area, one pixel a CSS pixel here.
+    assert.deepEqual(
+      [chart.canvas.css.x, chart.canvas.css.y, chart.canvas.css.width, chart.canvas.css.height],
+      [chart.box.x, chart.box.y, chart.box.width, chart.box.height],
+      'the marks canvas covers the plot area',
+    );
+    assert.equal(chart.canvas.width, Math.round(chart.box.width), 'one column a CSS pixel');
+    // The y axis runs from 0 (top) to 1: lane k of n is centred at (k + 0.5) / n.
+    assert.deepEqual(chart.y, [0, 1], 'the lanes from the top down');
+    const laneY = (lane) => (lane + 0.5) / lanes;
     assert.deepEqual(chart.x, [Date.parse(FROM), Date.parse(TO)], 'the whole range');
     // The middle of what the range shows of a run.
     const mid = (r) => (Math.max(r.start, Date.parse(FROM)) + Math.min(r.end, Date.parse(TO))) / 2;
     // The middle of each of the longest runs has its group's legend colour.
     for (const r of runs) {
-      assert.ok(chart.colors[r.group], `a legend entry for ${r.group}`);
-      assert.deepEqual(await chart.pixel(mid(r), r.lane), hexRgba(chart.colors[r.group]), `${r.job_id} in lane ${r.lane}`);
+      assert.ok(colors[r.group], `a legend entry for ${r.group}`);
+      assert.deepEqual(await chart.pixel(mid(r), laneY(r.lane)), hexRgba(colors[r.group]), `${r.job_id} in lane ${r.lane}`);
     }
     // Hovering the longest run shows its card.
     const r = runs[0];
-    await page.mouse.move(...chart.at(mid(r), r.lane));
+    await page.mouse.move(...chart.at(mid(r), laneY(r.lane)));
     const card = page.locator(`[data-panel="job-runs"] .qs-tip[data-run-tip="${r.job_id}"]`);
     await card.waitFor();
     const lines = (await card.innerText()).split('\n');
@@ -139,53 +140,51 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     await page.locator('[data-panel="job-runs"] .qs-tip').waitFor({ state: 'detached' });
 
     // Zoomed in with the mode bar's "Zoom in" (a user's zoom, which
-    // Plotly keeps across redraws), the image is redrawn for the new window,
-    // not just stretched: it starts at the new left edge, and the long runs
-    // in view still have their colour at their middle.
+    // Plotly keeps across redraws), the runs are redrawn for the new
+    // window, not stretched: the long runs in view still have their colour
+    // at their middle.
     const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
     await afterAction(app, () => graph.locator('.modebar-btn[data-title="Zoom in"]').click());
-    const zoomed = await runsChart(page);
+    const zoomed = await chartView(app, 'job-runs');
     const span = Date.parse(TO) - Date.parse(FROM);
     assert.ok(Math.abs(zoomed.x[1] - zoomed.x[0] - span / 2) < 1000, `half the range in view: ${zoomed.x}`);
-    const imageX = await graph.evaluate((el) => el._fullLayout.images[0].x);
-    assert.equal(typeof imageX === 'number' ? imageX : wallClockMs(imageX), zoomed.x[0], 'the image covers the zoomed window');
-    const inView = runs.filter((r) => mid(r) > zoomed.x[0] && mid(r) < zoomed.x[1] && r.lane > zoomed.y[0] + 1 && r.lane < zoomed.y[1] - 1);
+    const inView = runs.filter(
+      (r) => mid(r) > zoomed.x[0] && mid(r) < zoomed.x[1] && laneY(r.lane - 1) > zoomed.y[0] && laneY(r.lane + 1) < zoomed.y[1],
+    );
     assert.ok(inView.length > 0, 'some of the longest runs are in the zoomed window');
     for (const r of inView) {
-      assert.deepEqual(await zoomed.pixel(mid(r), r.lane), hexRgba(zoomed.colors[r.group]), `zoomed: ${r.job_id}`);
+      assert.deepEqual(await zoomed.pixel(mid(r), laneY(r.lane)), hexRgba(colors[r.group]), `zoomed: ${r.job_id}`);
     }
     // "Autoscale" brings the whole range back; then a narrower window: the
-    // image follows the plot area's new width (one image pixel a CSS pixel
-    // at this density).
+    // canvas follows the plot area's new width (one canvas pixel a CSS
+    // pixel at this density).
     await afterAction(app, () => graph.locator('.modebar-btn[data-title="Autoscale"]').click());
-    assert.deepEqual((await runsChart(page)).x, [Date.parse(FROM), Date.parse(TO)], 'autoscale: the whole range');
+    assert.deepEqual((await chartView(app, 'job-runs')).x, [Date.parse(FROM), Date.parse(TO)], 'autoscale: the whole range');
     const viewport = page.viewportSize();
     const sizes = () =>
-      graph.evaluate(async (el) => {
-        const img = new Image();
-        img.src = el._fullLayout.images[0].source;
-        await img.decode();
-        return { plot: Math.round(el._fullLayout._size.w), image: img.naturalWidth };
-      });
+      graph.evaluate((el) => ({
+        plot: Math.round(el._fullLayout._size.w),
+        canvas: el.querySelector('canvas.qs-marks').width,
+      }));
     const wide = await sizes();
-    assert.equal(wide.image, wide.plot, 'the image has one column a pixel of the plot area');
+    assert.equal(wide.canvas, wide.plot, 'the canvas has one column a pixel of the plot area');
     await page.setViewportSize({ width: 1100, height: viewport.height });
     await page.waitForFunction(
       (w) => {
         const el = document.querySelector('[data-panel="job-runs"] .js-plotly-plot');
-        return el._fullLayout._size.w < w && document.documentElement.getAttribute('data-app-state') === 'ready';
+        return (
+          el._fullLayout._size.w < w &&
+          el.querySelector('canvas.qs-marks').width === Math.round(el._fullLayout._size.w) &&
+          document.documentElement.getAttribute('data-app-state') === 'ready'
+        );
       },
       wide.plot,
     );
-    await page.waitForFunction(async () => {
-      const el = document.querySelector('[data-panel="job-runs"] .js-plotly-plot');
-      const img = new Image();
-      img.src = el._fullLayout.images[0].source;
-      await img.decode();
-      return img.naturalWidth === Math.round(el._fullLayout._size.w);
-    });
-    const narrow = await sizes();
-    assert.ok(narrow.plot < wide.plot, `the plot area shrank (${wide.plot} -> ${narrow.plot} px)`);
+    const narrow = await chartView(app, 'job-runs');
+    assert.ok(narrow.canvas.width < wide.plot, `the plot area shrank (${wide.plot} -> ${narrow.canvas.width} px)`);
+    for (const r of runs) {
+      assert.deepEqual(await narrow.pixel(mid(r), laneY(r.lane)), hexRgba(colors[r.group]), `narrow: ${r.job_id}`);
+    }
     await page.setViewportSize(viewport);
     await page.waitForFunction((w) => {
       const el = document.querySelector('[data-panel="job-runs"] .js-plotly-plot');
@@ -218,20 +217,18 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
   });
 
   await t.test('grouping by project, then by label:team, regroups queued time as the core does', async () => {
-    const before = await app.traces('queued-time');
+    const before = await app.inspect('queued-time');
     const byUser = await core('queued-time', '--group', 'user');
     assertTraces(before, byUser, 'group=user (default)');
     for (const key of ['project', 'label:team']) {
       const expected = await core('queued-time', '--group', key);
       assert.ok(expected.traces.length > 1, `${key}: several groups`);
       await afterAction(app, () => page.selectOption('select[name="group"]', key));
-      assertTraces(await app.traces('queued-time'), expected, `group=${key}`);
+      assertTraces(await app.inspect('queued-time'), expected, `group=${key}`);
       // The usage lines take their run's group colour (as in Job runs' legend).
       const { runs } = await core('recent-runs', '--group', key);
-      const { colors } = await runsChart(page);
-      const lines = await page.$eval('[data-panel="cpu-util"] .js-plotly-plot', (el) =>
-        Object.fromEntries(el.data.map((d) => [d.name, d.line.color])),
-      );
+      const colors = await legendColours(page, '[data-panel="job-runs"]');
+      const lines = Object.fromEntries((await app.inspect('cpu-util')).map((d) => [d.name, d.color]));
       assert.deepEqual(
         lines,
         Object.fromEntries(runs.filter((r) => r.metrics.includes('cpu_util')).map((r) => [r.run_id, colors[r.group]])),
@@ -241,7 +238,7 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     }
     const teams = facets.labels.team.map(([v]) => v);
     assert.deepEqual(
-      sorted((await app.traces('queued-time')).map((tr) => tr.name)),
+      sorted((await app.inspect('queued-time')).map((tr) => tr.name)),
       sorted(teams),
       'one trace per team',
     );
@@ -261,8 +258,23 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       box = await dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]);
     });
     assert.ok(Array.isArray(box.y), 'the box limits the lanes too');
-    const [a, b] = box.x.map(wallClockMs);
-    brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', box.y.join(',')];
+    // The app takes the box at the mouse's release (Plotly reports it up to
+    // 100 ms later): the same box, to within a pixel. Job runs' y axis runs
+    // 0-1 over the lanes: y * lanes - 0.5 is the lane coordinate.
+    const runs = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    const { brush: taken, lanes } = runs;
+    const plot = await page.locator('[data-panel="job-runs"] .nsewdrag').first().boundingBox();
+    const [pa, pb] = box.x.map(wallClockMs).sort((x, y) => x - y);
+    const [a, b] = [Date.parse(taken.from), Date.parse(taken.to)];
+    const msPerPx = (Date.parse(TO) - Date.parse(FROM)) / plot.width;
+    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `brush ${[a, b]} ~ Plotly's box ${[pa, pb]}`);
+    const boxLanes = box.y.map((y) => y * lanes - 0.5).sort((x, y) => x - y);
+    const lanesPerPx = lanes / plot.height;
+    assert.ok(
+      taken.lanes.every((l, i) => Math.abs(l - boxLanes[i]) <= lanesPerPx),
+      `brush lanes ${taken.lanes} ~ Plotly's box ${boxLanes}`,
+    );
+    brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', taken.lanes.join(',')];
     const expected = await core('brush', ...brush);
     assert.ok(expected.rows.length > 0, 'the box selects runs');
     assert.ok(expected.rows.length > 50, 'more than one page of the table');
@@ -375,6 +387,31 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     },
   );
 
+  await t.test('a drag that starts inside the last box brushes anew (Plotly does not move its box)', async () => {
+    const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
+    const plot = await graph.locator('.nsewdrag').first().boundingBox();
+    const span = Date.parse(TO) - Date.parse(FROM);
+    const msPerPx = span / plot.width;
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]));
+    // Pressed inside the first box (x 0.3-0.5, y 0.1-0.6 of the plot).
+    let box;
+    await afterAction(app, async () => {
+      box = await dragBox(app, 'job-runs', [0.4, 0.3], [0.7, 0.9]);
+    });
+    const { brush: taken } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    const [a, b] = [Date.parse(taken.from), Date.parse(taken.to)];
+    const want = [0.4, 0.7].map((f) => Date.parse(FROM) + f * span);
+    assert.ok(
+      Math.abs(a - want[0]) <= 2 * msPerPx && Math.abs(b - want[1]) <= 2 * msPerPx,
+      `the app's brush ${taken.from}..${taken.to} is the second drag`,
+    );
+    const [pa, pb] = box.x.map(wallClockMs).sort((x, y) => x - y);
+    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `Plotly's box ${box.x} is the app's brush`);
+    assert.equal(await graph.evaluate((el) => el._fullLayout.selections.length), 1, 'one box on the chart');
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
+    assert.equal(await graph.evaluate((el) => (el._fullLayout.selections ?? []).length), 0, 'cleared');
+  });
+
   await t.test('a user filter from the checkboxes and from the URL gives the same charts', async () => {
     const users = new Map(facets.user);
     for (const u of USERS) assert.ok(users.get(u) > 0, `${u} has jobs in the range`);
@@ -388,8 +425,8 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
     // Unfiltered, grouped by user again.
     await afterAction(app, () => page.selectOption('select[name="group"]', 'user'));
-    const plainStatus = await app.traces('job-status');
-    const plainQueued = await app.traces('queued-time');
+    const plainStatus = await app.inspect('job-status');
+    const plainQueued = await app.inspect('queued-time');
     assertTraces(plainStatus, statusAll, 'unfiltered job status');
     assertTraces(plainQueued, queuedAll, 'unfiltered queued time');
 
@@ -401,8 +438,8 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       assert.ok(await box.isChecked(), `${u} is checked`);
     }
     assert.deepEqual(sorted(new URL(page.url()).searchParams.getAll('user')), sorted(USERS), 'the URL holds the filter');
-    const ctlStatus = await app.traces('job-status');
-    const ctlQueued = await app.traces('queued-time');
+    const ctlStatus = await app.inspect('job-status');
+    const ctlQueued = await app.inspect('queued-time');
     assertTraces(ctlStatus, status, 'job status, filter from the checkboxes');
     assertTraces(ctlQueued, queued, 'queued time, filter from the checkboxes');
     assert.deepEqual(
@@ -413,8 +450,8 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
     // The same filter given in the URL, in a fresh app.
     await reload(app, QUERY + USERS.map((u) => `&user=${u}`).join(''));
-    const urlStatus = await app.traces('job-status');
-    const urlQueued = await app.traces('queued-time');
+    const urlStatus = await app.inspect('job-status');
+    const urlQueued = await app.inspect('queued-time');
     assert.deepEqual(urlStatus, ctlStatus, 'job status: URL = control');
     assert.deepEqual(urlQueued, ctlQueued, 'queued time: URL = control');
     const checked = await page.$$eval('details[data-filter="user"] input[name="user"]:checked', (els) =>

@@ -371,8 +371,8 @@ test('a saved view restores the range, bucket, grouping and filters, and the sam
     state: [state],
   });
   const savedControls = await controls(page);
-  const savedTraces = await app.traces('job-status');
-  const savedGroups = (await app.traces('queued-time')).map((tr) => tr.name);
+  const savedTraces = await app.inspect('job-status');
+  const savedGroups = (await app.inspect('queued-time')).map((tr) => tr.name);
   // 24 h in 15 m buckets: 96, or 97 when now is not on a boundary.
   assert.equal(savedTraces[0].x.length, 97);
   assert.ok(
@@ -397,16 +397,16 @@ test('a saved view restores the range, bucket, grouping and filters, and the sam
   await settle(page, () => page.selectOption('select[name=group]', 'user'), () => !location.search.includes('group='));
   await settle(page, () => page.selectOption('select[name=bucket]', 'auto'), () => !location.search.includes('bucket='));
   await settle(page, () => page.click('button[data-range="7d"]'), () => location.search === '?range=7d');
-  assert.notDeepEqual(await app.traces('job-status'), savedTraces, 'the 7 d view differs');
+  assert.notDeepEqual(await app.inspect('job-status'), savedTraces, 'the 7 d view differs');
 
   const apply = () => page.locator('li[data-saved-view="mine"] button').first().click();
   await settle(page, apply, (q) => location.search === q, savedQuery);
   // The selects too, though the user picked other options in them since
   // (a select that follows only <option selected> stays on the old one).
   assert.deepEqual(await controls(page), savedControls, 'the controls show the saved view');
-  assert.deepEqual(await app.traces('job-status'), savedTraces, 'job status as when saved');
+  assert.deepEqual(await app.inspect('job-status'), savedTraces, 'job status as when saved');
   assert.deepEqual(
-    (await app.traces('queued-time')).map((tr) => tr.name),
+    (await app.inspect('queued-time')).map((tr) => tr.name),
     savedGroups,
     'queued time grouped by project again',
   );
@@ -418,7 +418,7 @@ test('a saved view restores the range, bucket, grouping and filters, and the sam
   await openSavedViews(page);
   await settle(page, apply, (q) => location.search === q, savedQuery);
   assert.deepEqual(await controls(page), savedControls, 'after a reload: the controls show the saved view');
-  assert.deepEqual(await app.traces('job-status'), savedTraces, 'after a reload: job status as when saved');
+  assert.deepEqual(await app.inspect('job-status'), savedTraces, 'after a reload: job status as when saved');
 });
 
 // ------------------------------------------------------------ URL round trip
@@ -467,7 +467,7 @@ test('every SPEC §5 parameter survives the URL round trip; Back returns to the 
     assert.equal(await page.inputValue('input[name=from]'), rfc3339(from).slice(0, 16), `${when}: from input`);
     assert.equal(await page.inputValue('input[name=to]'), rfc3339(to).slice(0, 16), `${when}: to input`);
     // The charts show that day in 1 h UTC buckets.
-    const xs = (await app.traces('job-status'))[0].x.map(xToMs);
+    const xs = (await app.inspect('job-status'))[0].x.map(xToMs);
     assert.equal(xs.length, 24, `${when}: 24 buckets`);
     assert.equal(xs[0], from, `${when}: first bucket starts at from`);
   };
@@ -495,7 +495,7 @@ test('every SPEC §5 parameter survives the URL round trip; Back returns to the 
   assert.deepEqual(after.range, ['24h']);
   assert.equal(after.from, undefined, 'a preset drops from');
   assert.deepEqual((await controls(page)).pressed, ['24h']);
-  const n = (await app.traces('job-status'))[0].x.length;
+  const n = (await app.inspect('job-status'))[0].x.length;
   assert.ok(n === 24 || n === 25, `24 h ending now in 1 h buckets: ${n}`);
 
   await settle(
@@ -523,7 +523,7 @@ test('an invalid URL parameter is ignored with a notice, the rest still applies'
   assert.deepEqual(c.pressed, ['24h'], 'the valid range applies');
   assert.equal(c.tz, 'utc', 'the valid zone applies');
   // 24 h with auto width: 15 m buckets (SPEC §3).
-  const xs = (await app.traces('job-status'))[0].x.map(xToMs);
+  const xs = (await app.inspect('job-status'))[0].x.map(xToMs);
   assert.ok(xs.length === 96 || xs.length === 97, `96 or 97 buckets, got ${xs.length}`);
   assert.equal(xs[1] - xs[0], 15 * 60_000);
 });
@@ -648,10 +648,30 @@ test('a custom grouping from the editor groups queued time by its rules', async 
     () => location.search.includes('group=custom:teams'),
   );
   assert.equal(await page.inputValue('select[name=group]'), 'custom:teams');
-  const custom = await app.traces('queued-time');
+  const custom = await app.inspect('queued-time');
   assert.deepEqual(custom.map((tr) => tr.name).sort(), ['(other)', 'team-a']);
   const teamA = custom.find((tr) => tr.name === 'team-a');
   assert.ok(teamA.y.some((y) => y > 0), 'alice and bob waited in the last 7 days');
+
+  // The legend on a custom grouping (no filterable field): hiding (other)
+  // is a view setting, not a URL filter, and leaves team-a's jobs, which
+  // are alice's and bob's, in every panel (checked against the user
+  // filter below).
+  const queryBefore = await page.evaluate(() => location.search);
+  await settle(
+    page,
+    () => page.locator('[data-panel="queued-time"] [data-legend-group="(other)"] .qs-legend-hide').click(),
+    () => document.querySelectorAll('[data-panel="queued-time"] [data-legend-group]').length === 1,
+  );
+  assert.equal(await page.evaluate(() => location.search), queryBefore, 'the URL is unchanged');
+  assert.deepEqual((await app.inspect('queued-time')).map((tr) => tr.name), ['team-a']);
+  assert.deepEqual((await app.inspect('queued-time'))[0].y, teamA.y, "team-a's waiting is unchanged");
+  const teamAStatus = await app.inspect('job-status');
+  await settle(
+    page,
+    () => page.locator('[data-panel="queued-time"] [data-legend-show-all]').click(),
+    () => document.querySelectorAll('[data-panel="queued-time"] [data-legend-group]').length === 2,
+  );
 
   // team-a's queued seconds are alice's plus bob's, bucket by bucket (same
   // loaded data: grouping and filters do not reload).
@@ -665,8 +685,9 @@ test('a custom grouping from the editor groups queued time by its rules', async 
       user,
     );
   }
-  const users = await app.traces('queued-time');
+  const users = await app.inspect('queued-time');
   assert.deepEqual(users.map((tr) => tr.name).sort(), ['alice', 'bob']);
+  assert.deepEqual(await app.inspect('job-status'), teamAStatus, 'job status: team-a alone = alice and bob');
   assert.deepEqual(users[0].x, teamA.x, 'same buckets');
   for (const [i, y] of teamA.y.entries()) {
     const sum = users.reduce((s, tr) => s + (tr.y[i] ?? 0), 0);
@@ -715,7 +736,7 @@ test('corrupt or unsafe stored links: a notice, the page still works, nothing un
   await notice.waitFor({ state: 'visible' });
   assert.match(await notice.innerText(), /saved links were unreadable and have been reset/);
   assert.deepEqual(await shownLinks(page), []);
-  assert.ok((await app.traces('job-status')).length > 0, 'the charts still draw');
+  assert.ok((await app.inspect('job-status')).length > 0, 'the charts still draw');
   await addLink(page, 'Fresh', 'https://fresh.example.com/');
   assert.deepEqual((await stored(page, LINKS_KEY)).per_queue, {
     [QUEUE_A]: [{ label: 'Fresh', url: 'https://fresh.example.com/' }],

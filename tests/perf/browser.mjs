@@ -1,15 +1,19 @@
-// Browser timings of Queuescope in headless Chromium (issue 4, item 7).
+// Browser timings of Queuescope in headless Chromium (issues 4 and 14).
 // Not a test (scripts/test.sh does not run it): it prints figures for
 // docs/benchmarks.md ("## Browser (headless Chromium)").
 //
 //   node tests/perf/browser.mjs [--jobs 25000,250000] [--reps 5] [--profile]
 //                               [--cap SECONDS] [--json OUT.json]
+//                               [--dists NAME=DIR,NAME=DIR]
 //
-// Needs a RELEASE build of the app (debug wasm is 10-50x slower):
+// Needs RELEASE builds of the app (debug wasm is 10-50x slower):
 //   PATH=$PWD/node_modules/.bin:$PATH TRUNK_SKIP_VERSION_CHECK=true \
 //     trunk build --release --dist /tmp/dist-perf
 //   QUEUESCOPE_DIST=/tmp/dist-perf node tests/perf/browser.mjs
-// and `cargo build --release -p demo-backend`.
+// and `cargo build --release -p demo-backend`. `--dists before=DIR,after=DIR`
+// measures several builds in one run, against the same backend, one after
+// the other for each job count (so they see the same machine), and ends
+// with a table of them side by side.
 //
 // For each `--jobs N` it starts `demo-backend --seed 7 --jobs N
 // --page-size 5000` (N jobs over its three queues), opens the a100-pool
@@ -24,12 +28,17 @@
 //   regroup   select[name=group] change (project <-> user);
 //   filter    one user checkbox on, then off again;
 //   brush     a real mouse drag (Plotly select) over ~1 day of Job runs,
-//             then "Clear selection".
+//             then "Clear selection";
+//   zoom      the mode bar's "Zoom in" on Job runs, then "Autoscale".
 //
-// Each interaction is timed inside the page with performance.now(): from
-// the input event (the mouseup of a drag) to the next data-app-state=ready
-// with a higher data-render-seq, i.e. every panel updated. Medians of
-// --reps repetitions. With --profile, a second page load and one
+// Each interaction is timed inside the page on performance.now()'s clock
+// (with the app's qs:* spans and, as net:metrics, the usage metrics
+// requests it had to wait for):
+// from the input event's timeStamp (the mouseup of a drag; the event's own
+// time, so handlers that run before the script's listener still count) to
+// the next data-app-state=ready with a higher data-render-seq, i.e. every
+// panel updated. Medians and p95 (nearest rank: the ceil(0.95 n)-th
+// smallest) of --reps repetitions. With --profile, a second page load and one
 // repetition of each interaction run under Chrome's sampling profiler (CDP
 // Profiler.start/stop) and the self time is summed by where it ran
 // (wasm, plotly.js, wasm-bindgen glue, GC, layout/paint "(program)").
@@ -47,6 +56,10 @@ const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
 const REPS = Number(opt('--reps', '5'));
 const PROFILE = args.includes('--profile');
 const JSON_OUT = opt('--json', null);
+const DISTS = (opt('--dists', null) ?? `after=${DIST}`).split(',').map((d) => {
+  const [name, ...dir] = d.split('=');
+  return { name, dir: dir.join('=') };
+});
 const CAP_S = Number(opt('--cap', '120'));
 const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -62,6 +75,8 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+/** Nearest-rank p95: the ceil(0.95 n)-th smallest. */
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1];
 const ms = (x) => (x === undefined || x === null ? '—' : `${Math.round(x)} ms`);
 
 /** A stand-in for node:test's `t`: cleanups run in reverse at the end. */
@@ -79,7 +94,7 @@ function scope(name) {
 /**
  * Installs, inside the page, a promise for the next ready after the current
  * data-render-seq (window.__qsNext resolves to performance.now() then), and
- * a one-shot capture listener that stamps the time of the next `event`
+ * a one-shot capture listener that takes the timeStamp of the next `event`
  * (window.__qsT0), so the clock starts at the input event itself.
  */
 async function armNextReady(page, event) {
@@ -88,7 +103,7 @@ async function armNextReady(page, event) {
     const old = Number(html.getAttribute('data-render-seq') ?? 0);
     window.__qsT0 = undefined;
     if (event) {
-      window.addEventListener(event, () => (window.__qsT0 = performance.now()), {
+      window.addEventListener(event, (e) => (window.__qsT0 = e.timeStamp), {
         capture: true,
         once: true,
       });
@@ -126,6 +141,14 @@ async function elapsed(page) {
     for (const m of performance.getEntriesByType('measure')) {
       if (m.name.startsWith('qs:') && m.startTime >= t0 && m.startTime <= t1) {
         spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+      }
+    }
+    // The usage metrics the interaction had to fetch (runs not cached
+    // yet): request to response end, and when the last answer came.
+    for (const r of performance.getEntriesByType('resource')) {
+      if (r.name.includes('/metrics?') && r.startTime >= t0 && r.startTime <= t1) {
+        spans['qs:net:metrics'] = (spans['qs:net:metrics'] ?? 0) + (r.responseEnd - r.startTime);
+        spans['qs:net:metrics-done-at'] = Math.max(spans['qs:net:metrics-done-at'] ?? 0, r.responseEnd - t0);
       }
     }
     return { dt: t1 - t0, spans };
@@ -184,6 +207,15 @@ async function brush(page, f0, f1) {
 
 function clearBrush(page) {
   return timed(page, 'click', () => page.click('button[data-clear-brush]'));
+}
+
+/** Clicks a button of Job runs' mode bar ("Zoom in", "Autoscale"). */
+function modeBar(page, title) {
+  const button = page.locator(`[data-panel="job-runs"] .modebar-btn[data-title="${title}"]`);
+  return timed(page, 'click', async () => {
+    await button.hover();
+    await button.click();
+  });
 }
 
 /** The load's marks and resource timings, as numbers since navigation start. */
@@ -281,12 +313,11 @@ async function withProfile(page, fn) {
   return summariseProfile(profile);
 }
 
-async function scenario(jobs) {
-  const t = scope(`perf-${jobs}`);
-  const out = { jobs };
+async function scenario(jobs, api, dist) {
+  const t = scope(`perf-${jobs}-${dist.name}`);
+  const out = { jobs, dist: dist.name, loadavg: os.loadavg() };
   try {
-    const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', String(jobs), '--page-size', '5000']);
-    const app = await openApp(t, { config: { api_base: api }, query: QUERY });
+    const app = await openApp(t, { config: { api_base: api }, query: QUERY, dist: dist.dir });
     await app.waitForState('ready');
     log(`${jobs}: loaded`);
     const { page } = app;
@@ -308,7 +339,7 @@ async function scenario(jobs) {
     // One kind of interaction after the other, the brush last: an action
     // that does not settle within --cap seconds ends the scenario (the page
     // is still busy with it, so later figures would be wrong).
-    const rep = { regroup: [], ungroup: [], filterOn: [], filterOff: [], brush: [], clearBrush: [] };
+    const rep = { regroup: [], ungroup: [], filterOn: [], filterOff: [], brush: [], clearBrush: [], zoomIn: [], zoomOut: [] };
     out.reps = rep;
     out.spans = {};
     const steps = [
@@ -316,6 +347,7 @@ async function scenario(jobs) {
       [['filterOn', () => toggleUser(page, user)], ['filterOff', () => toggleUser(page, user)]],
       // Brushes move a little each time, so no two draws are identical.
       [['brush', (i) => brush(page, 0.4 + 0.02 * i, 0.4 + 0.02 * i + 1 / 7)], ['clearBrush', () => clearBrush(page)]],
+      [['zoomIn', () => modeBar(page, 'Zoom in')], ['zoomOut', () => modeBar(page, 'Autoscale')]],
     ];
     let stopped = false;
     for (const pair of steps) {
@@ -337,6 +369,8 @@ async function scenario(jobs) {
       }
     }
     out.median = Object.fromEntries(Object.entries(rep).filter(([, v]) => v.length).map(([k, v]) => [k, median(v)]));
+    out.p95 = Object.fromEntries(Object.entries(rep).filter(([, v]) => v.length).map(([k, v]) => [k, p95(v)]));
+    out.loadavgAfter = os.loadavg();
 
     if (PROFILE && !stopped) {
       out.profile = {};
@@ -358,7 +392,9 @@ async function scenario(jobs) {
 
 function report(r) {
   const l = r.load;
-  console.log(`\n=== demo-backend --seed ${SEED} --jobs ${r.jobs}: ${QUEUE} ${FROM} .. ${TO}`);
+  const la = (x) => x.map((v) => v.toFixed(2)).join(' ');
+  console.log(`\n=== ${r.dist}: demo-backend --seed ${SEED} --jobs ${r.jobs}: ${QUEUE} ${FROM} .. ${TO}`);
+  console.log(`load average before ${la(r.loadavg)}, after ${la(r.loadavgAfter ?? os.loadavg())}`);
   console.log(`view: ${r.view.summary.join(' | ')}`);
   console.log(`runs: ${r.view.runs}`);
   console.log(
@@ -383,7 +419,7 @@ function report(r) {
       .join(', ');
   console.log(`  app spans of the load (ms): ${spanText(r.loadSpans ?? {})}`);
   for (const [k, v] of Object.entries(r.median)) {
-    console.log(`  ${k.padEnd(10)} median ${ms(v)}   [${r.reps[k].map((x) => Math.round(x)).join(', ')}]`);
+    console.log(`  ${k.padEnd(10)} median ${ms(v)}  p95 ${ms(r.p95[k])}   [${r.reps[k].map((x) => Math.round(x)).join(', ')}]`);
     // Span medians over the repetitions.
     const names = new Set((r.spans[k] ?? []).flatMap((s) => Object.keys(s)));
     const med = Object.fromEntries([...names].map((n) => [n, median(r.spans[k].map((s) => s[n] ?? 0))]));
@@ -397,13 +433,41 @@ function report(r) {
   }
 }
 
+/** The builds side by side for one job count: p95 (median) of each figure. */
+function compare(rs) {
+  const rows = [
+    ['navigation → first ready', (r) => [r.load.total]],
+    ['data arrival → ready', (r) => [r.load.dataToReady]],
+    ...Object.keys(rs[0].reps).map((k) => [k, (r) => [r.p95?.[k], r.median?.[k]]]),
+  ];
+  console.log(`\n=== ${rs[0].jobs} jobs: ${rs.map((r) => r.dist).join(' | ')} (p95 (median) of ${REPS})`);
+  for (const [name, f] of rows) {
+    const cells = rs.map((r) => {
+      const [a, b] = f(r);
+      return b === undefined ? ms(a) : `${ms(a)} (${ms(b)})`;
+    });
+    console.log(`  ${name.padEnd(26)} ${cells.map((c) => c.padEnd(22)).join(' ')}`);
+  }
+}
+
 const results = [];
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`dist ${DIST}; ${os.cpus().length} cores, load average before: ${load}`);
+console.log(`dists ${DISTS.map((d) => `${d.name}=${d.dir}`).join(', ')}; ${os.cpus().length} cores, load average before: ${load}`);
 for (const jobs of JOBS) {
-  const r = await scenario(jobs);
-  report(r);
-  results.push(r);
+  const t = scope(`backend-${jobs}`);
+  try {
+    const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', String(jobs), '--page-size', '5000']);
+    const rs = [];
+    for (const dist of DISTS) {
+      const r = await scenario(jobs, api, dist);
+      report(r);
+      rs.push(r);
+      results.push(r);
+    }
+    compare(rs);
+  } finally {
+    await t.close();
+  }
 }
 console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify({ load, results }, null, 2));

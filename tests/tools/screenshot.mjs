@@ -5,8 +5,10 @@
 // Serves dist/ in demo mode (or with a demo-backend when DEMO_BACKEND_ARGS is
 // set, e.g. "--seed 7 --jobs 3000", or against a running API when
 // QUEUESCOPE_API_BASE is, e.g. a queuescope-bridge's
-// "http://127.0.0.1:8090/api/v1"), waits for data-app-state="ready" and
-// writes one full-page PNG per viewport size (default 1440x900 and 1024x768).
+// "http://127.0.0.1:8090/api/v1"; QUEUESCOPE_DIST picks another build),
+// waits for data-app-state="ready" and every chart drawn, and writes one
+// full-page and one viewport PNG per viewport size (default 1440x900 and
+// 1024x768).
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
@@ -27,14 +29,37 @@ try {
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });
     // Plotly follows window resizes (debounced): wait until every graph
-    // fits its panel again and the app is ready.
-    await app.page.waitForFunction(
-      () =>
-        document.documentElement.getAttribute('data-app-state') === 'ready' &&
-        [...document.querySelectorAll('.js-plotly-plot')].every(
-          (el) => el._fullLayout && Math.abs(el._fullLayout.width - el.clientWidth) <= 1,
-        ),
+    // fits its panel. Charts draw when they come into view: scroll to each
+    // and wait until its canvas is painted for its plot area at this size,
+    // then back to the top.
+    const page = app.page;
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.js-plotly-plot')].every(
+        (el) => el._fullLayout && Math.abs(el._fullLayout.width - el.clientWidth) <= 1,
+      ),
     );
+    for (const box of await page.locator('.qs-chart-box').all()) {
+      await box.scrollIntoViewIfNeeded();
+      await box.evaluate((b) =>
+        new Promise((resolve) => {
+          const done = () => {
+            const el = b.querySelector('.js-plotly-plot');
+            const c = el?.querySelector('canvas.qs-marks');
+            const dpr = Math.min(Math.max(window.devicePixelRatio, 1), 2);
+            return (
+              b.getAttribute('data-drawn') === 'true' &&
+              document.documentElement.getAttribute('data-app-state') === 'ready' &&
+              c &&
+              c.width === Math.round(el._fullLayout._size.w * dpr)
+            );
+          };
+          const poll = () => (done() ? resolve() : requestAnimationFrame(poll));
+          poll();
+        }),
+      );
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-app-state') === 'ready');
     const file = path.join(outDir, `page-${width}x${height}.png`);
     await app.page.screenshot({ path: file, fullPage: true });
     const viewportFile = path.join(outDir, `view-${width}x${height}.png`);

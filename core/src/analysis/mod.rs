@@ -12,6 +12,10 @@
 //! Selection (+ Groups, grid, zone, usage) ──insights::*──▶ the answers of SPEC §3.1
 //! ```
 //!
+//! What the app draws of those numbers is decided here too: [`geometry`]
+//! places bars and lines in the pixels of the axes window on screen, and
+//! [`hover`] finds what is under the pointer.
+//!
 //! Interned ids (`u16` states and groups, `u32` jobs) keep the hot loops free
 //! of string work; sums are kept in integer ms and turned into seconds last.
 
@@ -19,8 +23,11 @@ mod column;
 pub mod downsample;
 pub mod filter;
 pub mod fold;
+pub mod geometry;
 pub mod group;
+pub mod hover;
 pub mod insights;
+pub mod legend;
 pub mod prepared;
 pub mod queued;
 pub mod runs;
@@ -33,12 +40,16 @@ pub mod time;
 pub use downsample::downsample;
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
+pub use geometry::{polylines, PixelPoint, PixelRect, RasterWindow, Stacks, MAX_RASTER_SIDE};
 pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
+pub use hover::{bar_at, nearest_point, LineData};
+pub use legend::{
+    has_group_filter, keep_groups, kept_values, members, with_group_filter, GroupAction,
+};
 pub use prepared::{Prepared, StateFold, MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME};
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
-    brush_select, raster_runs, run_layout, Brush, LaneIndex, RasterWindow, RunBar, RunLayout,
-    MAX_RASTER_SIDE,
+    brush_select, raster_runs, regroup_runs, run_layout, Brush, LaneIndex, RunBar, RunLayout,
 };
 pub use skew::{clock_skew, ClockSkew, CLOCK_TOLERANCE};
 pub use status::{job_status, StatusCounts};

@@ -2,6 +2,7 @@
 //! packed into lanes, and the runs a brush selects.
 
 use super::filter::Selection;
+use super::geometry::{RasterWindow, MAX_RASTER_SIDE};
 use super::group::Groups;
 use super::prepared::Prepared;
 use super::time::TimeRange;
@@ -62,6 +63,36 @@ pub fn run_layout(
     RunLayout {
         bars,
         lanes: lanes.used,
+    }
+}
+
+/// `layout` (of the selection `sel`) with each bar in its group of
+/// `groups` (of the same selection). Lanes do not depend on groups, so a
+/// regroup keeps them and only relabels the bars: O(jobs + runs) instead
+/// of packing the runs again.
+pub fn regroup_runs(
+    prep: &Prepared,
+    layout: &RunLayout,
+    sel: &Selection,
+    groups: &Groups,
+) -> RunLayout {
+    let pos = prep.positions(sel);
+    let group_of = |j: u32| {
+        pos.get(j as usize)
+            .and_then(|&k| groups.of_job.get(k as usize))
+            .copied()
+            .unwrap_or(0)
+    };
+    RunLayout {
+        bars: layout
+            .bars
+            .iter()
+            .map(|b| RunBar {
+                group: group_of(b.job),
+                ..*b
+            })
+            .collect(),
+        lanes: layout.lanes,
     }
 }
 
@@ -210,30 +241,6 @@ pub fn brush_select(layout: &RunLayout, brush: &Brush) -> Vec<u32> {
         .map(|b| b.job)
         .collect()
 }
-
-/// The part of the timeline a raster covers, and its size in pixels.
-/// `x` is in the units of the caller's `x_of` (the chart's x axis); `y` in
-/// lanes, `y0` at the top row (lane 0 is drawn at the top), so a bar of
-/// lane `k` is centred on `y = k`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RasterWindow {
-    /// x at the left edge of the first column.
-    pub x0: f64,
-    /// x at the right edge of the last column.
-    pub x1: f64,
-    /// Lane coordinate at the top edge.
-    pub y0: f64,
-    /// Lane coordinate at the bottom edge.
-    pub y1: f64,
-    /// Columns.
-    pub width: u32,
-    /// Rows.
-    pub height: u32,
-}
-
-/// Largest raster side: a bigger window is refused (an empty raster), so a
-/// bad size from the page can never allocate gigabytes.
-pub const MAX_RASTER_SIDE: u32 = 8192;
 
 /// Draws the bars of `layout` into an RGBA image of `win` (rows from the
 /// top, 4 bytes a pixel, transparent where no bar is): the Job runs chart

@@ -1,17 +1,12 @@
 use super::*;
 use crate::render::palette::GROUP_COLOURS;
-use queuescope_core::analysis::TimeRange;
-use serde_json::Value;
+use queuescope_core::analysis::{Brush, TimeRange};
 
 const H: Ms = 3_600_000;
 
-fn json(c: &Chart) -> Value {
-    serde_json::from_str(&c.json).unwrap()
-}
-
 /// One run of user `a<b` in a one-day range, its layout and groups, the
-/// x range (shifted by 9 h, as a zone would) and an image of it.
-fn one_run() -> (RunLayout, Groups, (Ms, Ms), RunsImage) {
+/// x range (shifted by 9 h, as a zone would).
+fn one_run() -> (RunLayout, Groups, (Ms, Ms)) {
     use queuescope_core::analysis::{
         fold_groups, group, run_layout, select, Field, Filters, GroupBy, Prepared,
     };
@@ -30,111 +25,98 @@ fn one_run() -> (RunLayout, Groups, (Ms, Ms), RunsImage) {
     let sel = select(&p, &Filters::default(), range);
     let groups = fold_groups(&group(&p, &sel, &GroupBy::Field(Field::User)), 12);
     let layout = run_layout(&p, &sel, &groups, range);
-    let (x0, x1) = (range.from + 9 * H, range.to + 9 * H);
-    let window = RasterWindow {
-        x0: x0 as f64,
-        x1: x1 as f64,
-        y0: -0.5,
-        y1: 0.5,
-        width: 800,
-        height: 300,
-    };
-    let image = RunsImage {
-        source: "data:image/png;base64,AAAA".into(),
-        window,
-    };
-    (layout, groups, (x0, x1), image)
+    (layout, groups, (range.from + 9 * H, range.to + 9 * H))
 }
 
 #[test]
-fn job_runs_is_axes_a_legend_and_the_image_with_uirevision_spliced_in() {
-    let (layout, groups, (x0, x1), image) = one_run();
-    let v = json(&job_runs(
-        &layout,
-        (&groups, &Palette::of(&groups)),
-        (x0, x1),
-        Some(&image),
-        "q|\"rev\"",
-    ));
-    // One trace a group (the legend); the first also holds the axes'
-    // corners as two lone points.
-    assert_eq!(v["data"].as_array().unwrap().len(), groups.names.len());
-    assert_eq!(v["data"][0]["x"], serde_json::json!([x0, null, x1]));
-    assert_eq!(v["data"][0]["y"], serde_json::json!([-0.5, null, 0.5]));
-    assert_eq!(v["data"][0]["name"], "a&lt;b");
-    assert_eq!(v["data"][0]["line"]["color"], GROUP_COLOURS[0].css());
+fn job_runs_frame_is_the_range_across_and_the_lanes_down_with_a_select_drag() {
+    let (_, _, (x0, x1)) = one_run();
+    let v: serde_json::Value = serde_json::from_str(&job_runs((x0, x1), "q|\"rev\"").json).unwrap();
+    assert_eq!(v["data"].as_array().unwrap().len(), 1, "the corners only");
+    assert_eq!(
+        v["data"][0]["x"],
+        serde_json::json!([x0 as f64, null, x1 as f64])
+    );
+    assert_eq!(v["data"][0]["y"], serde_json::json!([1.0, null, 0.0]));
     assert_eq!(v["layout"]["uirevision"], "q|\"rev\"");
     assert_eq!(v["layout"]["dragmode"], "select");
     assert_eq!(v["layout"]["hovermode"], false);
-    assert_eq!(v["layout"]["xaxis"]["range"], serde_json::json!([x0, x1]));
+    assert_eq!(v["layout"]["showlegend"], false);
     assert_eq!(
-        v["layout"]["yaxis"]["range"],
-        serde_json::json!([0.5, -0.5])
+        v["layout"]["xaxis"]["range"],
+        serde_json::json!([x0 as f64, x1 as f64])
     );
-    let img = &v["layout"]["images"][0];
-    assert_eq!(img["source"], "data:image/png;base64,AAAA");
-    assert_eq!(
-        (img["x"].as_f64(), img["sizex"].as_f64()),
-        (Some(x0 as f64), Some((x1 - x0) as f64))
-    );
-    assert_eq!(
-        (img["y"].as_f64(), img["sizey"].as_f64()),
-        (Some(-0.5), Some(1.0))
-    );
-    assert_eq!(
-        (&img["xref"], &img["yref"], &img["sizing"]),
-        (
-            &Value::from("x"),
-            &Value::from("y"),
-            &Value::from("stretch")
-        )
-    );
+    assert_eq!(v["layout"]["yaxis"]["range"], serde_json::json!([1.0, 0.0]));
+    // Lane k of n is centred at (k + 0.5) / n.
+    assert_eq!(lane_of(0.5 / 4.0, 4), 0.0);
+    assert_eq!(lane_of(1.0, 4), 3.5);
 }
 
 #[test]
-fn a_new_image_alone_is_a_relayout_of_images() {
-    let (layout, groups, (x0, x1), image) = one_run();
-    // Without an image yet: no images.
-    let v = json(&job_runs(
+fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
+    let (layout, groups, (x0, x1)) = one_run();
+    let zone = Zone::Local(queuescope_core::analysis::LocalZone::fixed(9 * H));
+    let palette = Palette::of(&groups);
+    // One column an hour from 09:00 local: the run (09:00-11:00 UTC) is
+    // 18:00-20:00 local, columns 9 and 10.
+    let win = RasterWindow {
+        x0: x0 as f64,
+        x1: x1 as f64,
+        y0: 0.0,
+        y1: 1.0,
+        width: 24,
+        height: 1,
+    };
+    let Paint::Pixels(px) = &runs_picture(&layout, &win, (&zone, &palette), None).paints[0] else {
+        panic!("a raster");
+    };
+    let at = |px: &[u8], col: usize| px[col * 4..col * 4 + 4].to_vec();
+    assert_eq!(at(px, 9), GROUP_COLOURS[0].rgba().to_vec());
+    assert_eq!(at(px, 10), GROUP_COLOURS[0].rgba().to_vec());
+    assert_eq!(at(px, 11), vec![0, 0, 0, 0]);
+    assert_eq!(at(px, 8), vec![0, 0, 0, 0]);
+    let Paint::Pixels(px) =
+        &runs_picture(&layout, &win, (&zone, &palette), Some(&[false])).paints[0]
+    else {
+        panic!("a raster");
+    };
+    assert_eq!(at(px, 9), GROUP_COLOURS[0].faded().to_vec());
+}
+
+#[test]
+fn inspect_lists_each_run_under_its_group() {
+    let (layout, groups, _) = one_run();
+    let palette = Palette::of(&groups);
+    let v = runs_inspect(
         &layout,
-        (&groups, &Palette::of(&groups)),
-        (x0, x1),
-        None,
-        "r",
-    ));
-    assert_eq!(v["layout"]["images"], serde_json::json!([]));
-    // A new image alone is a relayout of `images`; a new range is not.
-    let with = job_runs(
+        (&groups, &palette),
+        |j| format!("job{j}"),
+        (None, None),
+    );
+    assert_eq!(v["lanes"], 1);
+    assert_eq!(v["brushed"], serde_json::Value::Null);
+    let s = &v["series"][0];
+    assert_eq!(s["name"], "a<b");
+    assert_eq!(s["color"], GROUP_COLOURS[0].css());
+    assert_eq!(s["x"], serde_json::json!(["2026-11-21T09:00:00Z"]));
+    assert_eq!(s["end"], serde_json::json!(["2026-11-21T11:00:00Z"]));
+    assert_eq!(s["y"], serde_json::json!([0]));
+    assert_eq!(s["job_id"], serde_json::json!(["job0"]));
+    let brush = Brush {
+        from: 0,
+        to: 1500,
+        lanes: Some((-0.5, 2.0)),
+    };
+    let b = runs_inspect(
         &layout,
-        (&groups, &Palette::of(&groups)),
-        (x0, x1),
-        Some(&image),
-        "r",
-    )
-    .restyle
-    .unwrap();
-    let without = job_runs(
-        &layout,
-        (&groups, &Palette::of(&groups)),
-        (x0, x1),
-        None,
-        "r",
-    )
-    .restyle
-    .unwrap();
-    assert!(with.layout);
-    assert_eq!(with.base, without.base);
-    assert_eq!(&*without.update, r#"{"images":[]}"#);
-    let update: Value = serde_json::from_str(&with.update).unwrap();
-    assert_eq!(update["images"][0]["source"], "data:image/png;base64,AAAA");
-    let moved = job_runs(
-        &layout,
-        (&groups, &Palette::of(&groups)),
-        (x0, x1 + 1),
-        None,
-        "r",
-    )
-    .restyle
-    .unwrap();
-    assert_ne!(moved.base, without.base);
+        (&groups, &palette),
+        |j| format!("job{j}"),
+        (Some(&brush), Some(&[false])),
+    );
+    assert_eq!(b["brushed"], 0);
+    assert_eq!(
+        b["brush"],
+        serde_json::json!({"from": "1970-01-01T00:00:00Z", "to": "1970-01-01T00:00:01.500Z", "lanes": [-0.5, 2.0]})
+    );
+    assert_eq!(b["series"][0]["brushed"], serde_json::json!([false]));
 }

@@ -1,0 +1,73 @@
+//! Whether an element is on screen (or about to be), from an
+//! `IntersectionObserver`: charts below the fold are computed but drawn
+//! only when they scroll into view.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How far outside the viewport an element already counts as in view, so
+/// a chart is drawn just before it scrolls in.
+const MARGIN: &str = "150px 0px";
+
+/// True while `node` is within [`MARGIN`] of the viewport. Until the
+/// observer's first answer (it comes asynchronously) the page is kept
+/// busy through `on_busy`, so `data-app-state="ready"` never comes before
+/// every chart on screen knows it is on screen and has drawn. Without
+/// `IntersectionObserver` everything counts as in view.
+pub fn use_in_view(node: NodeRef<Div>, on_busy: Callback<bool>) -> Signal<bool> {
+    let seen = RwSignal::new(false);
+    let answered = StoredValue::new(false);
+    type Observer = (
+        web_sys::IntersectionObserver,
+        Closure<dyn FnMut(js_sys::Array)>,
+    );
+    let observer = StoredValue::new_local(None::<Observer>);
+    Effect::new(move |_| {
+        let Some(el) = node.get() else { return };
+        if observer.with_value(Option::is_some) {
+            return;
+        }
+        on_busy.run(true);
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // The latest entry of this one element is its state now.
+            if let Some(e) = entries
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                .next_back()
+            {
+                let now = e.is_intersecting();
+                if seen.get_untracked() != now {
+                    seen.set(now);
+                }
+            }
+            if !answered.get_value() {
+                answered.set_value(true);
+                on_busy.run(false);
+            }
+        });
+        let init = web_sys::IntersectionObserverInit::new();
+        init.set_root_margin(MARGIN);
+        match web_sys::IntersectionObserver::new_with_options(
+            callback.as_ref().unchecked_ref(),
+            &init,
+        ) {
+            Ok(obs) => {
+                obs.observe(&el);
+                observer.set_value(Some((obs, callback)));
+            }
+            Err(_) => {
+                seen.set(true);
+                answered.set_value(true);
+                on_busy.run(false);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some((obs, _)) = observer.try_update_value(Option::take).flatten() {
+            obs.disconnect();
+        }
+    });
+    seen.into()
+}
