@@ -19,8 +19,20 @@ pub enum LoadError {
     /// The request never got an answer (offline, CORS, DNS, aborted).
     #[error("could not reach the queue API at {url}: {detail}")]
     Network { url: String, detail: String },
-    /// A non-2xx answer.
-    #[error("the queue API answered {status} for {url}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    /// 401: the API does not know who asks (SPEC §2 errors; issue #10 row 10).
+    #[error("the queue API asks you to sign in (401 for {url}{}). Sign in to the site that serves the queue API, or, if this dashboard is embedded in a portal, reload the portal page so it hands over a fresh token; then press Retry", detail(message))]
+    SignIn {
+        url: String,
+        message: Option<String>,
+    },
+    /// 403: known, but not allowed to read this queue.
+    #[error("you have no access to this queue's data (403 for {url}{}). Ask the queue's owners for access, or, in a portal, check that its page hands over a token allowed to read it; then press Retry", detail(message))]
+    NoAccess {
+        url: String,
+        message: Option<String>,
+    },
+    /// Another non-2xx answer.
+    #[error("the queue API answered {status} for {url}{}", detail(message))]
     Http {
         url: String,
         status: u16,
@@ -32,6 +44,23 @@ pub enum LoadError {
     /// Pagination that never ends.
     #[error("the queue API kept sending pages for {url} (more than {MAX_PAGES}); stopped")]
     TooManyPages { url: String },
+}
+
+/// The backend's own words after a colon (clipped: a body may hold
+/// kilobytes of them), or nothing.
+fn detail(message: &Option<String>) -> String {
+    message
+        .as_deref()
+        .map(|m| format!(": {}", queuescope_core::text::clip(m, 300)))
+        .unwrap_or_default()
+}
+
+impl LoadError {
+    /// 401 and 403: only the user can fix them (sign in, get access), so
+    /// the periodic refresh stops asking until they press Retry.
+    pub fn needs_user(&self) -> bool {
+        matches!(self, LoadError::SignIn { .. } | LoadError::NoAccess { .. })
+    }
 }
 
 /// A safety net against a backend whose cursor loops.
@@ -217,10 +246,15 @@ impl Rest {
             let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(&body)
                 .ok()
                 .map(|b| b.error);
-            return Err(LoadError::Http {
-                url: url.to_string(),
-                status,
-                message,
+            let url = url.to_string();
+            return Err(match status {
+                401 => LoadError::SignIn { url, message },
+                403 => LoadError::NoAccess { url, message },
+                _ => LoadError::Http {
+                    url,
+                    status,
+                    message,
+                },
             });
         }
         Ok(body)

@@ -3,7 +3,9 @@
 //! host page hands over when it embeds the app.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use queuescope_core::limits;
 use serde::Deserialize;
+use serde_json::Value;
 
 /// A link every user of this deployment sees (marked, not deletable).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -39,8 +41,14 @@ pub struct Config {
     pub credentials: Credentials,
     /// Link template for run ids: `{entity}`, `{project}`, `{run_id}` are filled in.
     pub run_url: Option<String>,
-    /// Reload the data every this many seconds (absent or 0: never).
+    /// Reload the data every this many seconds (absent or 0: never), within
+    /// [`limits::REFRESH_SECONDS`] (clamped when the config loads).
+    #[serde(skip)]
     pub refresh_seconds: Option<u32>,
+    /// Seconds a request may take, within [`limits::REQUEST_TIMEOUT_SECONDS`]
+    /// (checked when the config loads); `None` is the default of 30.
+    #[serde(skip)]
+    pub request_timeout_seconds: Option<u32>,
     /// Links every user sees.
     pub default_links: Vec<DefaultLink>,
     /// A bearer token, only ever handed over at runtime by a host page
@@ -49,6 +57,10 @@ pub struct Config {
     pub bearer_token: Option<String>,
     /// Number of demo jobs to generate (demo mode only; for trying larger sizes).
     pub demo_jobs: Option<usize>,
+    /// What the app changed while loading the config (a clamped
+    /// `refresh_seconds`, say), for the user.
+    #[serde(skip)]
+    pub notices: Vec<String>,
 }
 
 /// The title shown when the config names none.
@@ -59,13 +71,25 @@ impl Config {
     /// from an array, by position). An empty `api_base` counts as absent.
     pub fn from_json(body: &str) -> Result<Config, String> {
         let invalid = |e: serde_json::Error| format!("config.json is not valid: {e}");
-        let value: serde_json::Value = serde_json::from_str(body).map_err(invalid)?;
-        if !value.is_object() {
+        let mut value: Value = serde_json::from_str(body).map_err(invalid)?;
+        let Some(fields) = value.as_object_mut() else {
             return Err(
                 "config.json is not valid: it must be a JSON object, {\"api_base\": ...}".into(),
             );
-        }
+        };
+        // The numbers with limits are read here, so that a value outside
+        // them is clamped (SPEC §4) rather than a config error.
+        let refresh = seconds(fields.remove("refresh_seconds"), "refresh_seconds")?;
+        let timeout = seconds(
+            fields.remove("request_timeout_seconds"),
+            "request_timeout_seconds",
+        )?;
         let mut c = Config::deserialize(value).map_err(invalid)?;
+        let (refresh, n1) = limits::clamp_refresh(refresh);
+        let (timeout, n2) = limits::check_request_timeout(timeout);
+        c.refresh_seconds = refresh;
+        c.request_timeout_seconds = Some(timeout);
+        c.notices.extend([n1, n2].into_iter().flatten());
         if c.api_base.as_deref().is_some_and(|s| s.trim().is_empty()) {
             c.api_base = None;
         }
@@ -74,10 +98,13 @@ impl Config {
             let u = l.url.trim_start().to_ascii_lowercase();
             u.starts_with("https://") || u.starts_with("http://")
         });
-        if c.refresh_seconds == Some(0) {
-            c.refresh_seconds = None;
-        }
         Ok(c)
+    }
+
+    /// Seconds a request may take before it counts as failed (SPEC §2).
+    pub fn request_timeout(&self) -> u32 {
+        self.request_timeout_seconds
+            .unwrap_or(limits::DEFAULT_REQUEST_TIMEOUT_SECONDS)
     }
 
     /// True when the app runs on built-in demo data.
@@ -110,6 +137,18 @@ impl Config {
             }
         }
         Some(out)
+    }
+}
+
+/// A number of seconds from the config: absent or `null` is `None`; any
+/// other non-number is an error naming the field.
+fn seconds(v: Option<Value>, field: &str) -> Result<Option<f64>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(other) => Err(format!(
+            "config.json is not valid: {field} must be a number of seconds, not {other}"
+        )),
     }
 }
 
@@ -162,6 +201,48 @@ mod tests {
         assert_eq!(c.run_link(None, Some("vision"), "8f2k1x"), None);
         assert_eq!(encode_component("a/b c~é"), "a%2Fb%20c~%C3%A9");
         assert!(!c.is_demo());
+    }
+
+    /// SPEC §4: refresh_seconds outside 10 to 86,400 is clamped, and the
+    /// app says so (past 2,147,483 it used to reach a panic in leptos'
+    /// interval helper); request_timeout_seconds outside 1 to 600 is the
+    /// default, with a notice.
+    #[test]
+    fn limits_are_clamped_with_notices() {
+        let c = Config::from_json(r#"{"refresh_seconds": 3000000}"#).unwrap();
+        assert_eq!(c.refresh_seconds, Some(86_400));
+        assert_eq!(
+            c.notices,
+            ["refresh_seconds is 3000000 in config.json, outside 10 to 86,400: the data refreshes every 86,400 seconds"]
+        );
+        let c = Config::from_json(r#"{"refresh_seconds": 1}"#).unwrap();
+        assert_eq!(c.refresh_seconds, Some(10));
+        assert_eq!(c.notices.len(), 1);
+        let c =
+            Config::from_json(r#"{"refresh_seconds": 60, "request_timeout_seconds": 5}"#).unwrap();
+        assert_eq!((c.refresh_seconds, c.request_timeout()), (Some(60), 5));
+        assert!(c.notices.is_empty());
+        for off in [
+            r#"{"refresh_seconds": 0}"#,
+            r#"{"refresh_seconds": null}"#,
+            "{}",
+        ] {
+            let c = Config::from_json(off).unwrap();
+            assert_eq!(c.refresh_seconds, None, "{off}");
+            assert_eq!(c.request_timeout(), 30);
+        }
+        let c = Config::from_json(r#"{"request_timeout_seconds": 3600}"#).unwrap();
+        assert_eq!(c.request_timeout(), 30);
+        assert_eq!(
+            c.notices,
+            ["request_timeout_seconds is 3600 in config.json, outside 1 to 600: requests time out after 30 seconds"]
+        );
+        assert_eq!(Config::default().request_timeout(), 30);
+        let e = Config::from_json(r#"{"request_timeout_seconds": "30"}"#).unwrap_err();
+        assert!(
+            e.contains("request_timeout_seconds must be a number"),
+            "{e}"
+        );
     }
 
     #[test]

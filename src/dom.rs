@@ -49,6 +49,18 @@ pub fn set_app_state(state: AppState) {
     }
 }
 
+/// Counts a tick of the refresh timer in `<html data-refresh-ticks>`, for
+/// tests that check what a tick did (or did not) ask for.
+pub fn count_refresh_tick() {
+    if let Some(el) = html() {
+        let n = el
+            .get_attribute("data-refresh-ticks")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0);
+        let _ = el.set_attribute("data-refresh-ticks", &(n + 1).to_string());
+    }
+}
+
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> Ms {
     js_sys::Date::now() as Ms
@@ -131,10 +143,13 @@ pub fn storage_get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
-/// Writes a local-storage value; the error says why it failed (quota).
+/// Writes a local-storage value; the error says why it failed (quota,
+/// storage switched off) and that nothing was saved.
 pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
-    let s =
-        storage().ok_or_else(|| "local storage is not available in this browser".to_string())?;
+    let s = storage().ok_or_else(|| {
+        "not saved: this browser does not let the page use local storage (private mode or site settings)"
+            .to_string()
+    })?;
     s.set_item(key, value).map_err(|e| {
         let detail = e.as_string().or_else(|| {
             js_sys::Reflect::get(&e, &JsValue::from_str("name"))
@@ -143,12 +158,22 @@ pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
         });
         match detail.as_deref() {
             Some("QuotaExceededError") => {
-                "local storage is full: the change was not saved".to_string()
+                "not saved: local storage is full; delete saved views or links you no longer need, or free space for this site in the browser".to_string()
             }
-            Some(d) => format!("could not save to local storage ({d})"),
-            None => "could not save to local storage".to_string(),
+            Some(d) => format!("not saved: local storage refused the change ({d})"),
+            None => "not saved: local storage refused the change".to_string(),
         }
     })
+}
+
+/// Puts a local-storage value back as it was (`None`: absent), undoing a
+/// write; best effort, since it only ever frees space.
+pub fn storage_restore(key: &str, old: Option<&str>) {
+    let Some(s) = storage() else { return };
+    let _ = match old {
+        Some(v) => s.set_item(key, v),
+        None => s.remove_item(key),
+    };
 }
 
 /// Offers `text` as a file download named `filename`.

@@ -4,7 +4,8 @@
 //! zone the user picked (`2026-11-21 08:00:00`); the same function formats
 //! table cells, so a chart and a table never disagree about a time.
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDateTime, NaiveTime};
+use queuescope_core::analysis::Zone;
 use queuescope_core::Ms;
 
 /// `YYYY-MM-DD HH:MM:SS` of the instant `utc` shifted by `offset_ms`
@@ -46,6 +47,80 @@ pub fn duration(secs: f64) -> String {
     }
 }
 
+/// A length for sentences, to the minute: `45 m`, `2 h 20 m`, `6 h`,
+/// `1 d 3 h` (to the hour from a day on), `40 s` under a minute. The
+/// spaces are no-break spaces ([`NBSP`]): a length never wraps apart.
+pub fn length(ms: Ms) -> String {
+    if ms < 0 {
+        return String::from("—");
+    }
+    let secs = (ms + 500) / 1000;
+    let text = if secs < 60 {
+        format!("{secs} s")
+    } else {
+        let mins = (secs + 30) / 60;
+        match mins {
+            m if m < 60 => format!("{m} m"),
+            m if m < 24 * 60 && m % 60 == 0 => format!("{} h", m / 60),
+            m if m < 24 * 60 => format!("{} h {} m", m / 60, m % 60),
+            m => {
+                let hours = (m + 30) / 60;
+                match hours % 24 {
+                    0 => format!("{} d", hours / 24),
+                    h => format!("{} d {h} h", hours / 24),
+                }
+            }
+        }
+    };
+    text.replace(' ', NBSP)
+}
+
+/// A no-break space: figures and dates in sentences stay on one line.
+pub const NBSP: &str = "\u{a0}";
+
+/// A window `[start, end)` in a zone, for sentences: `Sat 21 Nov
+/// 09:40–12:00` on one day, `Sat 21 Nov 18:00–24:00` when it ends at the
+/// next midnight, else `Fri 20 Nov 22:00–Sat 21 Nov 02:10`.
+pub fn window(start: Ms, end: Ms, zone: &Zone) -> String {
+    let (Some(a), Some(b)) = (local(start, zone), local(end, zone)) else {
+        return String::from("—");
+    };
+    let day = |t: NaiveDateTime| t.format("%a %-d %b %H:%M").to_string().replace(' ', NBSP);
+    let same_day = a.date() == b.date();
+    let next_midnight = a.date().succ_opt() == Some(b.date()) && b.time() == NaiveTime::MIN;
+    if same_day {
+        format!("{}–{}", day(a), b.format("%H:%M"))
+    } else if next_midnight {
+        format!("{}–24:00", day(a))
+    } else {
+        format!("{}–{}", day(a), day(b))
+    }
+}
+
+/// The wall clock of `utc` in `zone`.
+fn local(utc: Ms, zone: &Zone) -> Option<NaiveDateTime> {
+    DateTime::from_timestamp_millis(zone.wall_of(utc)).map(|t| t.naive_utc())
+}
+
+/// Short weekday names, Monday first (core's hour-of-week order).
+pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// An hour of the week: `Sat 21:00–22:00` (weekday 0 = Monday).
+pub fn hour_of_week(weekday: u8, hour: u8) -> String {
+    let name = WEEKDAYS.get(usize::from(weekday)).copied().unwrap_or("?");
+    format!("{name}{NBSP}{hour:02}:00–{:02}:00", u32::from(hour) + 1)
+}
+
+/// Milliseconds as seconds for a data attribute: `8400`, or `0.25` when
+/// not whole.
+pub fn seconds_attr(ms: Ms) -> String {
+    if ms % 1000 == 0 {
+        (ms / 1000).to_string()
+    } else {
+        format!("{}", ms as f64 / 1000.0)
+    }
+}
+
 /// A share as a percentage with one decimal: `12.5%`.
 pub fn percent(share: f64) -> String {
     if share.is_finite() {
@@ -55,17 +130,9 @@ pub fn percent(share: f64) -> String {
     }
 }
 
-/// A count with thousands separators: `12,345`.
-pub fn count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// A count and its noun, plural unless it is one: `1 run`, `2,571 runs`.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{} {noun}{}", count(n), if n == 1 { "" } else { "s" })
 }
 
 /// A size in bytes, one decimal from a kilobyte on: `512 B`, `1.5 kB`,
@@ -83,6 +150,8 @@ pub fn bytes(n: usize) -> String {
     }
     format!("{v:.1} {}", UNITS[unit])
 }
+
+pub use queuescope_core::text::count;
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +195,50 @@ mod tests {
         assert_eq!(duration(f64::NAN), "—");
     }
 
+    /// `s` with its no-break spaces as plain ones.
+    fn plain(s: String) -> String {
+        s.replace(NBSP, " ")
+    }
+
+    #[test]
+    fn lengths_for_sentences() {
+        assert_eq!(length(140 * 60_000), "2\u{a0}h\u{a0}20\u{a0}m");
+        let min = 60_000;
+        assert_eq!(plain(length(40_000)), "40 s");
+        assert_eq!(plain(length(45 * min)), "45 m");
+        assert_eq!(plain(length(140 * min)), "2 h 20 m");
+        assert_eq!(plain(length(6 * 60 * min)), "6 h");
+        assert_eq!(plain(length(27 * 60 * min + 10 * min)), "1 d 3 h");
+        assert_eq!(plain(length(48 * 60 * min)), "2 d");
+        assert_eq!(plain(length(-1)), "—");
+    }
+
+    #[test]
+    fn windows_in_a_zone() {
+        let t = |h: i64, m: i64| 1_795_219_200_000 + (h * 60 + m) * 60_000; // Sat 2026-11-21 00:00Z
+        assert_eq!(
+            plain(window(t(9, 40), t(12, 0), &Zone::Utc)),
+            "Sat 21 Nov 09:40–12:00"
+        );
+        assert_eq!(
+            plain(window(t(18, 0), t(24, 0), &Zone::Utc)),
+            "Sat 21 Nov 18:00–24:00"
+        );
+        assert_eq!(
+            plain(window(t(-2, 0), t(2, 10), &Zone::Utc)),
+            "Fri 20 Nov 22:00–Sat 21 Nov 02:10"
+        );
+        let tokyo = Zone::Local(queuescope_core::analysis::LocalZone::fixed(9 * 3_600_000));
+        assert_eq!(
+            plain(window(t(0, 0), t(2, 10), &tokyo)),
+            "Sat 21 Nov 09:00–11:10"
+        );
+        assert_eq!(plain(hour_of_week(5, 21)), "Sat 21:00–22:00");
+        assert_eq!(plain(hour_of_week(0, 0)), "Mon 00:00–01:00");
+        assert_eq!(seconds_attr(8_400_000), "8400");
+        assert_eq!(seconds_attr(250), "0.25");
+    }
+
     #[test]
     fn figures() {
         assert_eq!(count(0), "0");
@@ -133,5 +246,7 @@ mod tests {
         assert_eq!(count(12_345), "12,345");
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(percent(0.125), "12.5%");
+        assert_eq!(counted(1, "run"), "1 run");
+        assert_eq!(counted(2571, "run"), "2,571 runs");
     }
 }

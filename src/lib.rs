@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod format;
+pub mod insight_items;
 pub mod render;
 
 #[cfg(target_arch = "wasm32")]

@@ -10,9 +10,10 @@ use crate::components::Dashboard;
 use crate::config::Config;
 use crate::format;
 use leptos::prelude::*;
-use queuescope_core::analysis::{self, Filters, Prepared, TimeRange};
+use queuescope_core::analysis::insights::{idle_windows, who_waits};
+use queuescope_core::analysis::{self, Filters, GroupBy, Prepared, TimeRange};
 use queuescope_core::demo::{self, DemoConfig};
-use queuescope_core::time::parse_rfc3339;
+use queuescope_core::time::{format_rfc3339, parse_rfc3339};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -127,9 +128,38 @@ async fn dashboard_on_demo_data_shows_core_figures_and_errors_newest_first() {
         .collect();
     assert!(at.windows(2).all(|w| w[0] >= w[1]), "newest first: {at:?}");
 
+    insights_match_core(&prep, &sel, range);
     // The demo badge says where the data comes from.
     assert_eq!(
         texts("[data-demo-badge]", None),
         vec!["Demo data".to_string()]
     );
+}
+
+/// The insights panel shows the idle windows and who waits most (over every
+/// group of the grouping, not only the folded ones) as core computes them.
+fn insights_match_core(prep: &Prepared, sel: &analysis::Selection, range: TimeRange) {
+    let idle = idle_windows(prep, sel, range);
+    assert!(!idle.top.is_empty(), "the demo days have idle windows");
+    let attr = |sel: &str, a: &str| texts(&format!("[data-panel='insights'] {sel}"), Some(a));
+    let starts: Vec<String> = idle.top.iter().map(|w| format_rfc3339(w.start)).collect();
+    assert_eq!(attr("[data-insight='idle-window']", "data-start"), starts);
+    let lengths: Vec<String> = idle
+        .top
+        .iter()
+        .map(|w| format::seconds_attr(w.len()))
+        .collect();
+    assert_eq!(
+        attr("[data-insight='idle-window']", "data-seconds"),
+        lengths
+    );
+    let groups = analysis::group(prep, sel, &GroupBy::default());
+    let who = who_waits(prep, sel, &groups, range);
+    let names: Vec<String> = who.iter().map(|g| g.group.clone()).collect();
+    assert_eq!(attr("[data-insight='who-waits']", "data-group"), names);
+    let secs: Vec<String> = who
+        .iter()
+        .map(|g| format::seconds_attr(g.waiting))
+        .collect();
+    assert_eq!(attr("[data-insight='who-waits']", "data-seconds"), secs);
 }

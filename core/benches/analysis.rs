@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use queuescope_core::analysis::insights::{
-    failure_spikes, idle_windows, under_used_gpus, waiting_by_hour, who_waits, RunIds, UsageByRun,
+    failure_spikes, gpu_means, idle_windows, mean_gpu_util, under_used_gpus, waiting_by_hour,
+    who_waits, GpuMeans, JobMeans, RunIds, UsageByRun,
 };
 use queuescope_core::analysis::*;
 use queuescope_core::demo::{generate, run_metrics, DemoConfig, DEFAULT_NOW};
@@ -245,13 +246,27 @@ fn bench_insights(
         usage.insert(id.clone(), series);
     }
     let samples: usize = usage.values().flatten().map(|s| s.v.len()).sum();
+    let means = gpu_means(&usage);
+    // Every run of the view loaded, as after "load the other runs".
+    let all_means: GpuMeans = view
+        .layout
+        .bars
+        .iter()
+        .filter_map(|bar| {
+            let job = p.job(bar.job as usize);
+            let series = run_metrics(42, job, p.generated_at(), Metric::GpuUtil);
+            Some((job.run_id.clone()?, mean_gpu_util(&Vec::from_iter(series))))
+        })
+        .collect();
     let ids = RunIds::new(p);
+    let job_means = JobMeans::new(p, &ids, &means);
+    let all_job_means = JobMeans::new(p, &ids, &all_means);
     let five = || {
         black_box(idle_windows(p, &view.sel, r));
         black_box(waiting_by_hour(p, &view.sel, r, &Zone::Utc));
         black_box(who_waits(p, &view.sel, &view.groups, r));
         black_box(failure_spikes(p, &view.sel, grid, &status));
-        under_used_gpus(p, &ids, &view.sel, r, &usage)
+        under_used_gpus(p, &view.sel, r, &job_means)
     };
     let u = five();
     eprintln!(
@@ -280,8 +295,21 @@ fn bench_insights(
         b.iter(|| failure_spikes(p, &view.sel, black_box(grid), &status))
     });
     g.bench_function(BenchmarkId::new("insights_under_used_gpus", n), |b| {
-        b.iter(|| under_used_gpus(p, &ids, &view.sel, black_box(r), &usage))
+        b.iter(|| under_used_gpus(p, &view.sel, black_box(r), &job_means))
     });
+    g.bench_function(
+        BenchmarkId::new("insights_under_used_gpus_all_loaded", n),
+        |b| b.iter(|| under_used_gpus(p, &view.sel, black_box(r), &all_job_means)),
+    );
+    // Once per data load and per change of the loaded usage.
+    g.bench_function(BenchmarkId::new("insights_job_means_all_loaded", n), |b| {
+        b.iter(|| JobMeans::new(p, &ids, black_box(&all_means)))
+    });
+    // What the app does with each answer of the metrics endpoint.
+    g.bench_function(
+        BenchmarkId::new("insights_gpu_means_of_1000_runs", n),
+        |b| b.iter(|| gpu_means(black_box(&usage))),
+    );
     // Once per data load, like Prepared.
     g.bench_function(BenchmarkId::new("insights_run_ids_per_load", n), |b| {
         b.iter(|| RunIds::new(black_box(p)))

@@ -35,7 +35,7 @@
 
 use queuescope_core::analysis::{
     auto_width, brush_select, errors_page, fold_groups, group, job_status, queued_time,
-    rows_to_csv, run_layout, select, table_rows, Brush, BucketGrid, Column, Field, Filters,
+    rows_to_csv, run_layout, select, table_rows_in, Brush, BucketGrid, Column, Field, Filters,
     Prepared, RunBar, RunLayout, Selection, TableRow, TimeRange, Zone,
 };
 use queuescope_core::demo::{generate, run_metrics, DemoConfig};
@@ -296,7 +296,7 @@ fn run(args: &Args) -> Result<serde_json::Value, String> {
                 lanes: args.lanes.map(|(y0, y1)| (y0.min(y1), y0.max(y1))),
             };
             let jobs = brush_select(&v.runs, &brush);
-            let rows = table_rows(&v.prep, &jobs, args.sort, args.ascending);
+            let rows = table_rows_in(&v.prep, &jobs, args.range, args.sort, args.ascending);
             let out: Vec<_> = rows.iter().map(|r| row_json(args, &v, r)).collect();
             Ok(json!({
                 "runs": v.runs.bars.len(),

@@ -14,9 +14,11 @@ pub mod cache;
 pub mod contract;
 pub mod demo;
 pub mod field;
+pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod prefs;
+pub mod text;
 pub mod time;
 pub mod view;
 

@@ -72,6 +72,12 @@ impl SkipReport {
 
     /// One line for the UI: `3 jobs skipped: 2 × missing field `job`, 1 × ...`.
     pub fn summary(&self, noun: &str) -> Option<String> {
+        self.summary_as(noun, &format!("{noun}s"))
+    }
+
+    /// [`SkipReport::summary`] for a noun whose plural is not `+s`:
+    /// `3 usage series skipped: ...`.
+    pub fn summary_as(&self, one: &str, many: &str) -> Option<String> {
         if self.is_empty() {
             return None;
         }
@@ -81,8 +87,8 @@ impl SkipReport {
             .iter()
             .map(|(r, c)| format!("{c} × {r}"))
             .collect();
-        let plural = if n == 1 { "" } else { "s" };
-        Some(format!("{n} {noun}{plural} skipped: {}", parts.join(", ")))
+        let noun = if n == 1 { one } else { many };
+        Some(format!("{n} {noun} skipped: {}", parts.join(", ")))
     }
 }
 
@@ -651,6 +657,10 @@ mod tests {
         assert_eq!(skipped.total(), 6, "{skipped:?}");
         assert_eq!(skipped.reasons["a value that is not a number"], 4);
         assert_eq!(skipped.reasons["a value outside 0 to 100"], 2);
+        assert_eq!(
+            skipped.summary_as("usage series", "usage series").as_deref(),
+            Some("6 usage series skipped: 2 × a value outside 0 to 100, 4 × a value that is not a number")
+        );
         assert!(
             skipped
                 .examples

@@ -655,7 +655,7 @@ fn under_used_runs_by_hand() {
         ("r-u12", vec![gpu("r-u12", &[Some(19.0)])]),
     ]);
     let r = range(0, 600);
-    let out = under_used_gpus(&p, &RunIds::new(&p), &all(&p, r), r, &u);
+    let out = under_used_gpus(&p, &all(&p, r), r, &job_means(&p, &u));
     // In view: u1-u8, u11, u12 (u9 is after the range, u10 has no run id).
     assert_eq!((out.in_view, out.loaded, out.count), (10, 9, 5));
     let rows: Vec<(&str, Ms, String)> = out
@@ -685,14 +685,14 @@ fn under_used_runs_by_hand() {
     assert_eq!(out.runs[2].launch_job, "sweep");
     assert_eq!(p.job(out.runs[0].job as usize).id, "u12");
     // Nothing loaded: nothing judged, everything to load (most recent first).
-    let none = under_used_gpus(&p, &RunIds::new(&p), &all(&p, r), r, &UsageByRun::new());
+    let none = under_used_gpus(&p, &all(&p, r), r, &job_means(&p, &UsageByRun::new()));
     assert_eq!((none.in_view, none.loaded, none.count), (10, 0, 0));
-    let to_load: Vec<&str> = runs_to_load(&p, &RunIds::new(&p), &all(&p, r), r, &u)
+    let to_load: Vec<&str> = runs_to_load(&p, &all(&p, r), r, &job_means(&p, &u))
         .into_iter()
         .map(|j| p.job(j as usize).id.as_str())
         .collect();
     assert_eq!(to_load, vec!["u7"]);
-    let to_load: Vec<&str> = runs_to_load(&p, &RunIds::new(&p), &all(&p, r), r, &UsageByRun::new())
+    let to_load: Vec<&str> = runs_to_load(&p, &all(&p, r), r, &job_means(&p, &UsageByRun::new()))
         .into_iter()
         .map(|j| p.job(j as usize).id.as_str())
         .collect();
@@ -722,7 +722,7 @@ fn under_used_ties_by_run_id_and_a_shared_run_id_once() {
         ("r-b", vec![gpu("r-b", &[Some(10.0)])]),
     ]);
     let r = range(0, 600);
-    let out = under_used_gpus(&p, &RunIds::new(&p), &all(&p, r), r, &u);
+    let out = under_used_gpus(&p, &all(&p, r), r, &job_means(&p, &u));
     let rows: Vec<(&str, Ms)> = out
         .runs
         .iter()

@@ -20,6 +20,13 @@ struct View {
     series: Vec<queuescope_core::parse::Series>,
 }
 
+impl View {
+    /// The usage as the insight reads it.
+    fn means(&self, usage: &UsageByRun) -> JobMeans {
+        JobMeans::new(&self.p, &self.ids, &gpu_means(usage))
+    }
+}
+
 /// `?queue=insights&from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&tz=utc&bucket=1h&group=user`
 fn view() -> View {
     let path = concat!(
@@ -184,9 +191,9 @@ fn under_used_gpus_of_the_fixture() {
     let v = view();
     // Nothing loaded yet: all 11 runs of the view are offered.
     let empty = UsageByRun::new();
-    let none = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &empty);
+    let none = under_used_gpus(&v.p, &v.sel, v.range, &v.means(&empty));
     assert_eq!((none.in_view, none.loaded, none.count), (11, 0, 0));
-    let to_load = runs_to_load(&v.p, &v.ids, &v.sel, v.range, &empty);
+    let to_load = runs_to_load(&v.p, &v.sel, v.range, &v.means(&empty));
     assert_eq!(to_load.len(), 11);
     // Everything loaded, as the app's cache holds it: an entry per run
     // asked for (empty for run-f2, which has no series).
@@ -201,7 +208,7 @@ fn under_used_gpus_of_the_fixture() {
             .collect();
         usage.insert(id, series);
     }
-    let u = under_used_gpus(&v.p, &v.ids, &v.sel, v.range, &usage);
+    let u = under_used_gpus(&v.p, &v.sel, v.range, &v.means(&usage));
     assert_eq!((u.in_view, u.loaded, u.count), (11, 11, 5));
     let got: Vec<(&str, &str, &str, String, Ms, String)> = u
         .runs
@@ -229,5 +236,5 @@ fn under_used_gpus_of_the_fixture() {
         .map(|(r, j, u, m, s, h)| (r, j, u, m.to_string(), s, h.to_string()))
         .collect();
     assert_eq!(got, want);
-    assert!(runs_to_load(&v.p, &v.ids, &v.sel, v.range, &usage).is_empty());
+    assert!(runs_to_load(&v.p, &v.sel, v.range, &v.means(&usage)).is_empty());
 }

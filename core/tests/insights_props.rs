@@ -472,7 +472,7 @@ proptest! {
         p in arb_prepared(), r in arb_range(), usage in arb_usage(), f in arb_filters(),
     ) {
         let sel = select(&p, &f, r);
-        let u = under_used_gpus(&p, &RunIds::new(&p), &sel, r, &usage);
+        let u = under_used_gpus(&p, &sel, r, &job_means(&p, &usage));
         let (rows, in_view, loaded, count) = naive_under_used(&p, &sel, r, &usage);
         prop_assert_eq!((u.in_view, u.loaded, u.count), (in_view, loaded, count));
         prop_assert_eq!(u.runs.len(), rows.len());
@@ -482,6 +482,6 @@ proptest! {
             prop_assert!((got.unused_hours - want.3).abs() < 1e-9);
         }
         // Runs to load are exactly the view's runs without loaded usage.
-        prop_assert_eq!(runs_to_load(&p, &RunIds::new(&p), &sel, r, &usage).len(), in_view - loaded);
+        prop_assert_eq!(runs_to_load(&p, &sel, r, &job_means(&p, &usage)).len(), in_view - loaded);
     }
 }

@@ -46,30 +46,66 @@ fn table_rows_sort_with_empty_cells_last() {
     let p = fixture();
     let jobs = sel(&p).0;
     assert_eq!(
-        ids(&table_rows(&p, &jobs, Column::Started, true)),
+        ids(&table_rows_in(
+            &p,
+            &jobs,
+            TimeRange::ALL,
+            Column::Started,
+            true
+        )),
         ["a", "b", "c", "e", "d"]
     );
     assert_eq!(
-        ids(&table_rows(&p, &jobs, Column::Started, false)),
+        ids(&table_rows_in(
+            &p,
+            &jobs,
+            TimeRange::ALL,
+            Column::Started,
+            false
+        )),
         ["e", "c", "b", "a", "d"]
     );
     assert_eq!(
-        ids(&table_rows(&p, &jobs, Column::User, true)),
+        ids(&table_rows_in(
+            &p,
+            &jobs,
+            TimeRange::ALL,
+            Column::User,
+            true
+        )),
         ["a", "b", "c", "d", "e"]
     );
     assert_eq!(
-        ids(&table_rows(&p, &jobs, Column::User, false)),
+        ids(&table_rows_in(
+            &p,
+            &jobs,
+            TimeRange::ALL,
+            Column::User,
+            false
+        )),
         ["b", "a", "c", "d", "e"]
     );
     assert_eq!(
-        ids(&table_rows(&p, &jobs, Column::QueuedSecs, false)),
+        ids(&table_rows_in(
+            &p,
+            &jobs,
+            TimeRange::ALL,
+            Column::QueuedSecs,
+            false
+        )),
         ["e", "c", "d", "a", "b"]
     );
     assert_eq!(
-        ids(&table_rows(&p, &jobs, Column::State, true)),
+        ids(&table_rows_in(
+            &p,
+            &jobs,
+            TimeRange::ALL,
+            Column::State,
+            true
+        )),
         ["e", "a", "b", "c", "d"]
     );
-    let rows = table_rows(&p, &jobs, Column::JobId, true);
+    let rows = table_rows_in(&p, &jobs, TimeRange::ALL, Column::JobId, true);
     let a = &rows[0];
     assert_eq!(a.enqueued, Some(m(0)));
     assert_eq!(a.started, Some(m(10)));
@@ -84,7 +120,10 @@ fn table_rows_sort_with_empty_cells_last() {
     let d = &rows[3];
     assert_eq!((d.started, d.run_secs), (None, None));
     // Unknown indices are skipped, not a panic.
-    assert_eq!(table_rows(&p, &[99], Column::JobId, true), vec![]);
+    assert_eq!(
+        table_rows_in(&p, &[99], TimeRange::ALL, Column::JobId, true),
+        vec![]
+    );
 }
 
 #[test]
@@ -93,9 +132,10 @@ fn table_page_is_a_window_of_table_rows() {
     let jobs = sel(&p).0;
     for col in Column::ALL {
         for asc in [true, false] {
-            let all = table_rows(&p, &jobs, col, asc);
+            let all = table_rows_in(&p, &jobs, TimeRange::ALL, col, asc);
             for (offset, limit) in [(0, 2), (2, 2), (4, 10), (9, 3)] {
-                let (total, page) = table_page(&p, &jobs, col, asc, offset, limit);
+                let (total, page) =
+                    table_page_in(&p, &jobs, TimeRange::ALL, col, asc, offset, limit);
                 assert_eq!(total, all.len(), "{col:?}");
                 let want: Vec<TableRow> = all.iter().skip(offset).take(limit).cloned().collect();
                 assert_eq!(page, want, "{col:?} asc={asc} {offset}+{limit}");
@@ -103,13 +143,16 @@ fn table_page_is_a_window_of_table_rows() {
         }
     }
     // Unknown indices are not counted.
-    assert_eq!(table_page(&p, &[0, 99], Column::JobId, true, 0, 10).0, 1);
+    assert_eq!(
+        table_page_in(&p, &[0, 99], TimeRange::ALL, Column::JobId, true, 0, 10).0,
+        1
+    );
 }
 
 #[test]
 fn csv_follows_rfc_4180() {
     let p = fixture();
-    let rows = table_rows(&p, &[0, 3], Column::JobId, true);
+    let rows = table_rows_in(&p, &[0, 3], TimeRange::ALL, Column::JobId, true);
     assert_eq!(
         rows_to_csv(&rows),
         "job_id,run_id,run_name,job,project,user,state,enqueued,started,ended,queued_secs,run_secs\r\n\
@@ -139,7 +182,7 @@ fn table_seconds_are_clipped_to_the_range() {
             ("e".into(), 170.0 * 60.0, Some(600.0))
         ]
     );
-    let whole = table_rows(&p, &[2, 4], Column::JobId, true);
+    let whole = table_rows_in(&p, &[2, 4], TimeRange::ALL, Column::JobId, true);
     assert_eq!(secs(&whole)[1], ("e".into(), 220.0 * 60.0, Some(1800.0)));
     // The table's queued seconds add up to the summary's queued hours.
     let s = sel(&p);

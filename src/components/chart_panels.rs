@@ -43,13 +43,8 @@ fn Bars(name: &'static str, chart: Memo<Option<Shared<BarChart>>>) -> impl IntoV
 pub fn JobStatusPanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
     let chart = Memo::new(move |_| {
-        let l = a.prepared.get()?;
+        let counts = a.status.get()?;
         let grid = a.grid.get();
-        let counts = a.selection.with(|s| {
-            timed("qs:job-status", || {
-                analysis::job_status(&l.prepared, s, &grid)
-            })
-        });
         let (zone, rev) = (a.zone.get(), a.revision.get());
         Some(Shared::new(timed("qs:chart:job-status", || {
             render::job_status(&counts, &grid, &zone, &rev)

@@ -3,6 +3,7 @@
 use super::chart_panels::{JobStatusPanel, QueuedTimePanel};
 use super::controls::ControlPanel;
 use super::header::{Header, NoticeBar};
+use super::insights::InsightsPanel;
 use super::links::ExternalLinks;
 use super::runs::JobRunsPanel;
 use super::tables::{ErrorsPanel, SelectionPanel};
@@ -24,6 +25,7 @@ pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
                 <ControlPanel/>
                 <main class="qs-main">
                     <NoticeBar/>
+                    <InsightsPanel/>
                     <JobStatusPanel/>
                     <QueuedTimePanel/>
                     <JobRunsPanel/>

@@ -76,7 +76,7 @@ pub fn GroupingEditor() -> impl IntoView {
     view! {
         <div class="qs-grouping-editor" data-grouping-editor>
             <h3 class="qs-label">"Custom groupings"</h3>
-            <SavedGroupings name=name rules=rules/>
+            <SavedGroupings name=name rules=rules message=message/>
             <input name="grouping-name" placeholder="Grouping name, e.g. teams" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
             <ol class="qs-rules">
                 {move || (0..rules.with(Vec::len)).map(|i| view! { <RuleRow rules=rules index=i/> }).collect_view()}
@@ -96,7 +96,11 @@ pub fn GroupingEditor() -> impl IntoView {
 
 /// The saved groupings: open one in the editor, or delete it.
 #[component]
-fn SavedGroupings(name: RwSignal<String>, rules: RwSignal<Vec<RuleDef>>) -> impl IntoView {
+fn SavedGroupings(
+    name: RwSignal<String>,
+    rules: RwSignal<Vec<RuleDef>>,
+    message: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let p = expect_context::<Prefs>();
     let rows = move || {
         p.groupings.get().groupings.into_iter().map(|g| {
@@ -109,7 +113,7 @@ fn SavedGroupings(name: RwSignal<String>, rules: RwSignal<Vec<RuleDef>>) -> impl
             view! {
                 <li>
                     <button class="qs-link-btn" on:click=edit>{label}</button>
-                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=move |_| { let _ = p.update_groupings(|s| s.delete(&n)); }>"Delete"</button>
+                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=move |_| if let Err(e) = p.update_groupings(|s| s.delete(&n)) { message.set(Some((false, e))); }>"Delete"</button>
                 </li>
             }
         }).collect_view()

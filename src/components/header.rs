@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::format;
-use crate::state::{Analysis, Cache, DataState, Notices, Queues};
+use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
 
@@ -84,8 +84,11 @@ fn ClearCache() -> impl IntoView {
                 let bytes = held.iter().map(|e| e.bytes).sum();
                 notices.extend([match held.len() {
                     0 => "The cache was already empty.".to_string(),
-                    1 => format!("Cache cleared: 1 queue ({}).", format::bytes(bytes)),
-                    n => format!("Cache cleared: {n} queues ({}).", format::bytes(bytes)),
+                    n => format!(
+                        "Cache cleared: {} ({}).",
+                        format::counted(n, "queue"),
+                        format::bytes(bytes)
+                    ),
                 }]);
             }
             busy.set(false);
@@ -101,10 +104,11 @@ fn ClearCache() -> impl IntoView {
     }
 }
 
-/// Notices: load errors (with Retry), skipped records, ignored URL parameters.
+/// Notices: load errors (with Retry), skipped records, what the data made
+/// the app fold or clip, ignored URL parameters.
 #[component]
 pub fn NoticeBar() -> impl IntoView {
-    view! { <div class="qs-notices"><LoadError/> <Skipped/> <Messages/></div> }
+    view! { <div class="qs-notices"><LoadError/> <Skipped/> <DataNotes/> <Messages/></div> }
 }
 
 /// A failed load, with Retry.
@@ -112,15 +116,18 @@ pub fn NoticeBar() -> impl IntoView {
 fn LoadError() -> impl IntoView {
     let data = expect_context::<DataState>();
     let queues = expect_context::<Queues>();
+    let refreshes = expect_context::<Config>().refresh_seconds.is_some();
     move || {
         let e = data.error.get().or_else(|| queues.error.get())?;
         let kept = data.loaded.with(|l| l.is_some());
+        let paused = refreshes && e.needs_user();
         Some(view! {
-            <div class="qs-notice qs-notice-error" role="alert" data-load-error>
+            <div class="qs-notice qs-notice-error" role="alert" data-load-error data-refresh-paused=paused.then_some("")>
                 <div>
                     <strong>"Could not load the queue data. "</strong>
                     <span>{e.to_string()}</span>
                     {kept.then(|| view! { <span class="qs-muted">" The last good data stays on screen."</span> })}
+                    {paused.then(|| view! { <span class="qs-muted">" Automatic refresh is paused until you press Retry."</span> })}
                 </div>
                 <button class="qs-btn" on:click=move |_| queues.retry()>"Retry"</button>
             </div>
@@ -128,36 +135,69 @@ fn LoadError() -> impl IntoView {
     }
 }
 
-/// Records the backend sent that broke the contract.
+/// Records the backend sent that broke the contract: jobs, queues, usage
+/// series (SPEC §2: skipped, counted and reported).
 #[component]
 fn Skipped() -> impl IntoView {
     let data = expect_context::<DataState>();
     let queues = expect_context::<Queues>();
+    let metrics = expect_context::<Metrics>();
     move || {
         let jobs = data
             .loaded
             .with(|l| l.as_ref().and_then(|l| l.skipped.summary("job")));
         let q = queues.skipped.with(|s| s.summary("queue"));
-        let lines: Vec<String> = jobs.into_iter().chain(q).collect();
+        let series = metrics
+            .skipped
+            .with(|s| s.summary_as("usage series", "usage series"));
+        let lines: Vec<String> = jobs.into_iter().chain(q).chain(series).collect();
         (!lines.is_empty()).then(|| {
-            let examples = data.loaded.with(|l| {
+            let mut examples = data.loaded.with(|l| {
                 l.as_ref()
                     .map(|l| l.skipped.examples.clone())
                     .unwrap_or_default()
             });
+            metrics
+                .skipped
+                .with(|s| examples.extend(s.examples.iter().cloned()));
             view! {
                 <div class="qs-notice qs-notice-warn" data-skip-notice>
                     <div>
                         {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                         {(!examples.is_empty()).then(|| view! {
                             <details><summary>"Details"</summary>
-                                <ul>{examples.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                                <ul class="qs-examples">{examples.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                             </details>
                         })}
                     </div>
                 </div>
             }
         })
+    }
+}
+
+/// What the loaded data made the app do that the user should know: unknown
+/// states folded into one, a backend clock that disagrees with this
+/// browser's (the panels clip to the range; issue #10 rows 8 and 10).
+#[component]
+fn DataNotes() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    let notes = Memo::new(move |_| {
+        data.loaded.with(|l| {
+            let Some(l) = l else {
+                return (None, None);
+            };
+            let fold = l.prepared.state_fold().map(|f| f.summary());
+            let skew = analysis::clock_skew(&l.prepared, l.now).map(|s| s.summary());
+            (fold, skew)
+        })
+    });
+    move || {
+        let (fold, skew) = notes.get();
+        view! {
+            {fold.map(|f| view! { <div class="qs-notice qs-notice-warn" data-state-fold-notice><p>{f}</p></div> })}
+            {skew.map(|s| view! { <div class="qs-notice qs-notice-warn" data-clock-notice><p>{s}</p></div> })}
+        }
     }
 }
 

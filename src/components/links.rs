@@ -107,7 +107,6 @@ fn LinkEditor() -> impl IntoView {
                 </Show>
             </form>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert" data-link-error>{e}</p> })}
-            {move || p.problem.get().map(|e| view! { <p class="qs-field-error" role="alert">{e}</p> })}
         </div>
     }
 }

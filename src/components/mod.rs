@@ -14,6 +14,7 @@ mod dashboard;
 mod filters;
 mod grouping_editor;
 mod header;
+mod insights;
 mod legend;
 mod links;
 mod panel;

@@ -28,7 +28,7 @@ pub fn SavedViews() -> impl IntoView {
                 name.set(String::new());
                 message.set(Some((true, format!("Saved “{}”.", n.trim()))));
             }
-            Err(e) => message.set(Some((false, e.to_string()))),
+            Err(e) => message.set(Some((false, e))),
         }
     };
     let export = move |_| {
@@ -83,12 +83,14 @@ fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
     let delete = {
         let n = name.clone();
         move |_| {
-            let _ = p.update_views(|s| s.delete(&n));
+            if let Err(e) = p.update_views(|s| s.delete(&n)) {
+                message.set(Some((false, e)));
+            }
         }
     };
     let on_done = Callback::new(move |(old, new): (String, String)| {
         if let Err(e) = p.update_views(|s| s.rename(&old, &new)) {
-            message.set(Some((false, e.to_string())));
+            message.set(Some((false, e)));
         }
         renaming.set(false);
     });
@@ -137,11 +139,11 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
             &p.views.get_untracked(),
             &p.groupings.get_untracked(),
         );
-        match r {
-            Ok((l, v, g)) => {
-                p.update_links(|s| *s = l);
-                p.update_views(|s| *s = v);
-                p.update_groupings(|s| *s = g);
+        match r.and_then(|(l, v, g)| {
+            p.replace_all(l, v, g)
+                .map_err(|e| format!("nothing was imported: {e}"))
+        }) {
+            Ok(()) => {
                 importing.set(false);
                 text.set(String::new());
                 message.set(Some((true, "Imported.".into())));
@@ -157,7 +159,7 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
     view! {
         <div class="qs-import">
             <textarea name="import" rows="4" placeholder="Paste an exported JSON file here" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <input type="file" accept="application/json,.json" on:change=move |ev| read_file(ev, text)/>
+            <input type="file" accept="application/json,.json" on:change=move |ev| read_file(ev, text, message)/>
             {radio(ImportMode::Merge, "merge")}
             {radio(ImportMode::Replace, "replace")}
             <button class="qs-btn" on:click=import>"Import"</button>
@@ -165,8 +167,9 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
     }
 }
 
-/// Reads a chosen file into `into`.
-fn read_file(ev: leptos::ev::Event, into: RwSignal<String>) {
+/// Reads a chosen file into `into`; a file larger than an export can be
+/// is refused with a message, unread.
+fn read_file(ev: leptos::ev::Event, into: RwSignal<String>, message: Message) {
     use wasm_bindgen::JsCast;
     let Some(input) = ev
         .target()
@@ -177,6 +180,13 @@ fn read_file(ev: leptos::ev::Event, into: RwSignal<String>) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
         return;
     };
+    // A size is a whole number of bytes, far below 2^53.
+    let bytes = file.size() as u64;
+    if bytes > prefs::MAX_IMPORT_BYTES as u64 {
+        input.set_value("");
+        message.set(Some((false, prefs::import_too_large(bytes))));
+        return;
+    }
     let promise = file.text();
     leptos::task::spawn_local(async move {
         if let Ok(v) = wasm_bindgen_futures::JsFuture::from(promise).await {

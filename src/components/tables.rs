@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::format;
 use crate::state::{Analysis, Shared, ViewState};
 use leptos::prelude::*;
-use queuescope_core::analysis::{self, Column, ErrorRow, TableRow};
+use queuescope_core::analysis::{self, Column, ErrorRow, TableRow, NONE_NAME};
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
@@ -15,6 +15,21 @@ const PAGE_ROWS: usize = 50;
 const ERROR_ROWS: usize = 25;
 /// Messages longer than this are folded behind "more".
 const LONG_MESSAGE: usize = 140;
+/// Names and ids longer than this are clipped in a cell (the whole text is
+/// its tooltip): a backend may send 4 KB of them.
+const LONG_CELL: usize = 48;
+/// Texts up to this many characters show whole in a `.qs-cell`.
+const FITS_CELL: usize = 24;
+
+/// A cell's text, clipped to [`LONG_CELL`] characters, in a span the
+/// stylesheet keeps to a column's width (`.qs-cell`, an ellipsis past it);
+/// the whole text is its tooltip whenever it may not show whole (text
+/// nodes only: strings from the backend are never HTML).
+fn cell_text(text: &str) -> AnyView {
+    let shown = queuescope_core::text::clip(text, LONG_CELL);
+    let title = (text.chars().count() > FITS_CELL).then(|| text.to_string());
+    view! { <span class="qs-cell" title=title>{shown.into_owned()}</span> }.into_any()
+}
 
 /// Columns of the selection table: (column, header, numeric).
 const COLUMNS: [(Column, &str, bool); 11] = [
@@ -44,14 +59,17 @@ pub fn SelectionPanel() -> impl IntoView {
         sort.track();
     });
     // Only the rows of the visible page are built (a brush may hit 20k
-    // runs); the CSV builds them all, on demand.
+    // runs); the CSV builds them all, on demand. Queued and run seconds are
+    // clipped to the view's range, like every sum of the charts (SPEC §3),
+    // so a backend clock far ahead does not stretch them.
     let rows = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let jobs = a.brushed.get()?;
         let (col, asc) = sort.get();
         let offset = page.get() * PAGE_ROWS;
+        let range = a.range.get();
         Some(Shared::new(crate::dom::timed("qs:selection-table", || {
-            analysis::table_page(&l.prepared, &jobs, col, asc, offset, PAGE_ROWS)
+            analysis::table_page_in(&l.prepared, &jobs, range, col, asc, offset, PAGE_ROWS)
         })))
     });
     let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.0 .0).unwrap_or(0)));
@@ -69,8 +87,8 @@ pub fn SelectionPanel() -> impl IntoView {
         let (Some(l), Some(jobs)) = (a.prepared.get_untracked(), a.brushed.get_untracked()) else {
             return;
         };
-        let (col, asc) = sort.get_untracked();
-        let all = analysis::table_rows(&l.prepared, &jobs, col, asc);
+        let ((col, asc), range) = (sort.get_untracked(), a.range.get_untracked());
+        let all = analysis::table_rows_in(&l.prepared, &jobs, range, col, asc);
         crate::dom::download(
             "queuescope-selection.csv",
             "text/csv",
@@ -157,20 +175,20 @@ fn row_view(
         .and_then(|id| config.run_link(entity, row.project.as_deref(), id));
     let run = match link {
         Some(href) => {
-            view! { <a href=href target="_blank" rel="noopener noreferrer">{run_label}</a> }
+            view! { <a href=href target="_blank" rel="noopener noreferrer">{cell_text(&run_label)}</a> }
                 .into_any()
         }
-        None => view! { <span>{run_label}</span> }.into_any(),
+        None => cell_text(&run_label),
     };
     let state = row.state.clone();
     view! {
         <tr data-job-id=row.job_id.clone()>
-            <td class="qs-mono">{row.job_id.clone()}</td>
+            <td class="qs-mono">{cell_text(&row.job_id)}</td>
             <td title=row.run_id.clone().unwrap_or_default()>{run}</td>
-            <td>{row.launch_job.clone()}</td>
-            <td>{row.project.clone().unwrap_or_else(|| "(none)".into())}</td>
-            <td>{row.user.clone().unwrap_or_else(|| "(none)".into())}</td>
-            <td><span class="qs-state" style=format!("--qs-state-color: {}", state.color())>{state.as_str().to_string()}</span></td>
+            <td>{cell_text(&row.launch_job)}</td>
+            <td>{cell_text(row.project.as_deref().unwrap_or(NONE_NAME))}</td>
+            <td>{cell_text(row.user.as_deref().unwrap_or(NONE_NAME))}</td>
+            <td><span class="qs-state" style:--qs-state-color=state.color()>{cell_text(state.as_str())}</span></td>
             <td>{time_cell(row.enqueued, zone)}</td>
             <td>{time_cell(row.started, zone)}</td>
             <td>{time_cell(row.ended, zone)}</td>
@@ -240,9 +258,9 @@ fn error_row(e: &ErrorRow, zone: &analysis::Zone) -> AnyView {
     view! {
         <tr data-job-id=e.job_id.clone() data-at=e.at.to_string()>
             <td class="qs-nowrap">{format::short_time(e.at, zone.offset_at(e.at))}</td>
-            <td>{e.launch_job.clone()}</td>
-            <td class="qs-mono">{e.run_id.clone().unwrap_or_else(|| "—".into())}</td>
-            <td>{e.user.clone().unwrap_or_else(|| "(none)".into())}</td>
+            <td>{cell_text(&e.launch_job)}</td>
+            <td class="qs-mono">{cell_text(e.run_id.as_deref().unwrap_or("—"))}</td>
+            <td>{cell_text(e.user.as_deref().unwrap_or(NONE_NAME))}</td>
             <td class="qs-msg">{message}</td>
         </tr>
     }

@@ -3,7 +3,8 @@
 //! changes (`range → grid`, `filters → selection → groups → runs → brush`;
 //! a regroup never re-selects, a brush never regroups). The groups are
 //! folded and ranked once, and their colours ([`Palette`]) computed once,
-//! for every panel.
+//! for every panel; the job-status counts once, for the chart and the
+//! failure spikes.
 
 use super::{DataState, Loaded, Prefs, Queues, Shared, ViewState};
 use crate::dom::{self, timed};
@@ -11,7 +12,7 @@ use crate::render::Palette;
 use leptos::prelude::*;
 use queuescope_core::analysis::{
     self, auto_width, BucketGrid, Filters, GroupBy, Groups, LocalZone, RunLayout, Selection,
-    TimeRange, Zone,
+    StatusCounts, TimeRange, Zone,
 };
 use queuescope_core::view::{Tz, Width};
 
@@ -34,10 +35,16 @@ pub struct Analysis {
     /// Jobs that pass the filters in the range (and, for a custom
     /// grouping, the legend's choice of groups).
     pub selection: Memo<Shared<Selection>>,
+    /// Group of each selected job, every group (not folded): the insights
+    /// rank all of them, so nobody hides in `(other)`.
+    pub all_groups: Memo<Shared<Groups>>,
     /// Group of each selected job: folded, in the one order every panel shows.
     pub groups: Memo<Shared<Groups>>,
     /// The colour of each group, for every panel.
     pub palette: Memo<Shared<Palette>>,
+    /// Jobs per bucket and state (`None` before the first load): the Job
+    /// status chart and the failure spikes.
+    pub status: Memo<Option<Shared<StatusCounts>>>,
     /// Runs in lanes, each in its group.
     pub runs: Memo<Shared<RunLayout>>,
     /// Jobs selected by the brush (`None`: no brush).
@@ -59,7 +66,14 @@ impl Analysis {
             prefs.custom.with(|c| key.resolve(c)).unwrap_or_default()
         });
         let selection = selection_memo(view, prepared, range, group_by);
-        let groups = groups_memo(prepared, selection, group_by);
+        let (all_groups, groups) = groups_memos(prepared, selection, group_by);
+        let status = Memo::new(move |_| {
+            let l = prepared.get()?;
+            let counts = selection.with(|s| {
+                grid.with(|g| timed("qs:job-status", || analysis::job_status(&l.prepared, s, g)))
+            });
+            Some(Shared::new(counts))
+        });
         let palette = Memo::new(move |_| groups.with(|g| Shared::new(Palette::of(g))));
         // Lanes do not depend on groups: a regroup relabels the bars only.
         let lanes = Memo::new(move |_| {
@@ -107,8 +121,10 @@ impl Analysis {
             grid,
             group_by,
             selection,
+            all_groups,
             groups,
             palette,
+            status,
             runs,
             brushed,
             revision,
@@ -173,22 +189,29 @@ fn selection_memo(
     })
 }
 
-/// One folded set of groups for every panel: same groups, same order, same colours.
-fn groups_memo(
+/// Every group of the selection, and one folded set of them for every
+/// panel: same groups, same order, same colours.
+fn groups_memos(
     prepared: Memo<Option<Shared<Loaded>>>,
     selection: Memo<Shared<Selection>>,
     group_by: Memo<GroupBy>,
-) -> Memo<Shared<Groups>> {
-    Memo::new(move |_| {
+) -> (Memo<Shared<Groups>>, Memo<Shared<Groups>>) {
+    let all = Memo::new(move |_| {
         let g = prepared.with(|p| match p {
             Some(l) => selection.with(|s| {
                 let by = group_by.get();
-                timed("qs:group", || {
-                    analysis::fold_groups(&analysis::group(&l.prepared, s, &by), MAX_GROUPS)
-                })
+                timed("qs:group", || analysis::group(&l.prepared, s, &by))
             }),
             None => Groups::default(),
         });
         Shared::new(g)
-    })
+    });
+    let folded = Memo::new(move |_| {
+        all.with(|g| {
+            Shared::new(timed("qs:fold-groups", || {
+                analysis::fold_groups(g, MAX_GROUPS)
+            }))
+        })
+    });
+    (all, folded)
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 /// One load of a queue's jobs, checked and prepared.
 pub struct Loaded {
+    /// The queue these jobs belong to.
+    pub queue: String,
     /// Records of this load that broke the contract and were left out.
     pub skipped: SkipReport,
     /// The jobs, with what is derived once per load (state spans, run spans, search text).
@@ -78,8 +80,20 @@ impl DataState {
             (queue, range)
         });
         if let Some(secs) = refresh_seconds {
+            // `secs` is within core::limits::REFRESH_SECONDS (the config
+            // clamps it), which the browser's timer takes.
             if let Ok(handle) = set_interval_with_handle(
-                move || queues.retry(),
+                move || {
+                    dom::count_refresh_tick();
+                    // 401/403: asking again cannot help; wait for Retry.
+                    let needs_user =
+                        |e: &Option<LoadError>| e.as_ref().is_some_and(LoadError::needs_user);
+                    if !data.error.with_untracked(needs_user)
+                        && !queues.error.with_untracked(needs_user)
+                    {
+                        queues.retry();
+                    }
+                },
                 Duration::from_secs(u64::from(secs)),
             ) {
                 on_cleanup(move || handle.clear());
@@ -109,9 +123,11 @@ impl DataState {
             // The jobs move into Prepared: cloning 100k jobs costs about as
             // much as deriving everything from them.
             let skipped = dataset.skipped.clone();
+            let queue = dataset.queue_id.clone();
             let prepared = Prepared::from_dataset(dataset);
             dom::mark("qs-prepared");
             Ok(Loaded {
+                queue,
                 skipped,
                 prepared,
                 now,

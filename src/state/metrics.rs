@@ -1,13 +1,30 @@
-//! Usage series for the CPU and GPU charts: fetched lazily for the runs in
-//! view (the brushed runs, else the most recent), at most 100 run ids a
-//! request, and cached per run until the queue changes.
+//! Usage for the CPU and GPU charts and the under-used GPUs, cached per
+//! run until the queue changes:
+//!
+//! - the series of the runs in view of the charts (the brushed runs, else
+//!   the most recent), fetched lazily, at most 100 run ids a request; a
+//!   fetch skips the runs cached or already being fetched, and replaces a
+//!   run's series whole, so a run is never fetched twice at once nor its
+//!   lines doubled;
+//! - the mean `gpu_util` of every run whose usage was ever loaded (by the
+//!   charts, or by the insights' batches, which keep only that: the series
+//!   of a 100k-run view would not fit in a page).
+//!
+//! Answers are kept only for the queue they were asked for; a queue switch
+//! aborts the charts' fetches in flight; a fetch sets or clears the error
+//! only if no later fetch has already done so, so a stale failure never
+//! covers a newer success (issue #10 row 5). Series skipped as malformed
+//! are counted and reported (SPEC §2).
 
 use super::{Analysis, Queues, Readiness, SourceCtx};
+use crate::api::LoadError;
 use leptos::prelude::*;
+use queuescope_core::analysis::insights::{gpu_means, GpuMeans};
 use queuescope_core::analysis::RunBar;
 use queuescope_core::parse::Series;
-use queuescope_core::Job;
+use queuescope_core::{Job, SkipReport};
 use std::collections::{HashMap, HashSet};
+use web_sys::{AbortController, AbortSignal};
 
 /// Runs shown when no brush is active.
 pub const RECENT_RUNS: usize = 50;
@@ -20,14 +37,34 @@ pub type Cache = HashMap<String, Vec<Series>>;
 /// The usage data of the runs in view.
 #[derive(Clone, Copy)]
 pub struct Metrics {
-    /// Series fetched so far.
+    /// Series fetched so far for the charts, of the current queue's runs.
     pub cache: RwSignal<Cache>,
+    /// The mean `gpu_util` of every run whose usage is loaded.
+    pub gpu_means: RwSignal<GpuMeans>,
     /// The runs in view: (job index, group), in the order drawn.
     pub in_view: Memo<Vec<(u32, u16)>>,
-    /// The last fetch failed with this message.
+    /// The charts' latest settled fetch failed with this message.
     pub error: RwSignal<Option<String>>,
-    /// A fetch is in flight.
+    /// A fetch for the charts is in flight.
     pub loading: RwSignal<bool>,
+    /// Series of this queue skipped as malformed (SPEC §2: reported).
+    pub skipped: RwSignal<SkipReport>,
+    /// (queue, run id) of the charts' fetches in flight.
+    in_flight: StoredValue<HashSet<(String, String)>>,
+    /// The charts' fetches in flight, and the number of the newest started
+    /// and of the newest that set or cleared the error.
+    fetches: StoredValue<Fetches>,
+    /// Aborts every fetch of the current queue (replaced on a switch).
+    abort: StoredValue<Option<AbortController>, LocalStorage>,
+    queues: Queues,
+}
+
+/// Bookkeeping of the charts' fetches.
+#[derive(Default)]
+struct Fetches {
+    running: usize,
+    started: u64,
+    settled: u64,
 }
 
 /// The runs in view. Without a brush the [`RECENT_RUNS`] most recent runs;
@@ -72,29 +109,49 @@ impl Metrics {
         });
         let m = Metrics {
             cache: RwSignal::new(Cache::new()),
+            gpu_means: RwSignal::new(GpuMeans::new()),
             in_view,
             error: RwSignal::new(None),
             loading: RwSignal::new(false),
+            skipped: RwSignal::new(SkipReport::default()),
+            in_flight: StoredValue::new(HashSet::new()),
+            fetches: StoredValue::new(Fetches::default()),
+            abort: StoredValue::new_local(None),
+            queues,
         };
-        // A new queue empties the cache.
-        Effect::new(move |_| {
-            queues.current.track();
-            m.cache.set(Cache::new());
+        // Another queue: what was fetched, failed or skipped was the old
+        // queue's, and so is any fetch in flight.
+        Effect::new(move |shown: Option<Option<String>>| {
+            let q = queues.current.get();
+            if shown.as_ref() != Some(&q) {
+                if let Some(c) = m.abort.get_value() {
+                    c.abort();
+                }
+                m.abort.set_value(AbortController::new().ok());
+                m.cache.set(Cache::new());
+                m.gpu_means.set(GpuMeans::new());
+                m.skipped.set(SkipReport::default());
+                m.error.set(None);
+            }
+            q
         });
         Effect::new(move |_| {
             let Some(l) = a.prepared.get() else { return };
             let Some(queue) = queues.current.get() else {
                 return;
             };
-            let missing: Vec<Job> = in_view.with(|v| {
-                m.cache.with_untracked(|c| {
-                    v.iter()
-                        .filter_map(|(j, _)| l.prepared.get(*j as usize))
-                        .filter(|job| job.run_id.as_ref().is_some_and(|id| !c.contains_key(id)))
-                        .cloned()
-                        .collect()
-                })
+            // Until the new queue's jobs arrive, the runs on screen are the
+            // old queue's: never ask this queue for their run ids.
+            if l.queue != queue {
+                return;
+            }
+            let runs: Vec<Job> = in_view.with(|v| {
+                v.iter()
+                    .filter_map(|(j, _)| l.prepared.get(*j as usize))
+                    .cloned()
+                    .collect()
             });
+            let missing = m.missing(&queue, runs);
             if !missing.is_empty() {
                 m.fetch(source, ready, queue, missing);
             }
@@ -103,28 +160,168 @@ impl Metrics {
         m
     }
 
-    /// Fetches the series of `missing` into the cache.
+    /// Fetches the series of `missing` into the cache, for the charts.
     fn fetch(self, source: SourceCtx, ready: Readiness, queue: String, missing: Vec<Job>) {
-        let s = source.get();
+        let mine = self.fetches.try_update_value(|f| {
+            f.running += 1;
+            f.started += 1;
+            f.started
+        });
         self.loading.set(true);
         ready.busy(true);
+        let abort = self.abort.get_value();
         leptos::task::spawn_local(async move {
-            match s.metrics(&queue, &missing, None).await {
-                Ok((series, _skipped)) => {
-                    self.cache.update(|c| {
-                        for id in missing.iter().filter_map(|j| j.run_id.clone()) {
-                            c.entry(id).or_default();
-                        }
-                        for s in series {
-                            c.entry(s.run_id.clone()).or_default().push(s);
-                        }
-                    });
-                    self.error.set(None);
+            let signal = abort.as_ref().map(|c| c.signal());
+            let result = self
+                .load_series(source, &queue, missing, signal.as_ref())
+                .await;
+            // An aborted fetch was the old queue's, even if that queue is
+            // shown again by now.
+            let aborted = signal.as_ref().is_some_and(|s| s.aborted());
+            let current = !aborted && self.is_current(&queue);
+            let settles = self.fetches.try_update_value(|f| {
+                f.running = f.running.saturating_sub(1);
+                let settles = current && mine.is_some_and(|n| n > f.settled);
+                if settles {
+                    f.settled = mine.unwrap_or(f.settled);
                 }
-                Err(e) => self.error.set(Some(e.to_string())),
+                (settles, f.running == 0)
+            });
+            let (settles, idle) = settles.unwrap_or((false, true));
+            match result {
+                Ok(skipped) if current => {
+                    if !skipped.is_empty() {
+                        self.skipped.update(|k| k.merge(skipped));
+                    }
+                    if settles {
+                        self.error.set(None);
+                    }
+                }
+                Err(e) if settles => self.error.set(Some(e.to_string())),
+                _ => {}
             }
-            self.loading.set(false);
+            if idle {
+                self.loading.set(false);
+            }
             ready.busy(false);
         });
     }
+
+    /// Whether `queue` is the queue shown now (untracked).
+    fn is_current(&self, queue: &str) -> bool {
+        self.queues.current.get_untracked().as_deref() == Some(queue)
+    }
+
+    /// The runs of `runs` with a run id that `known` lacks and that no
+    /// fetch for the charts has in flight (untracked).
+    fn lacking<V>(
+        &self,
+        known: RwSignal<HashMap<String, V>>,
+        queue: &str,
+        runs: Vec<Job>,
+    ) -> Vec<Job>
+    where
+        V: Send + Sync + 'static,
+    {
+        known.with_untracked(|c| {
+            self.in_flight.with_value(|f| {
+                runs.into_iter()
+                    .filter(|job| {
+                        job.run_id.as_ref().is_some_and(|id| {
+                            !c.contains_key(id) && !f.contains(&(queue.to_string(), id.clone()))
+                        })
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    /// The runs of `runs` whose series the charts still need.
+    fn missing(&self, queue: &str, runs: Vec<Job>) -> Vec<Job> {
+        self.lacking(self.cache, queue, runs)
+    }
+
+    /// The runs of `runs` whose mean GPU use is not known yet (a run that
+    /// a chart is fetching counts as known: its mean comes with it).
+    pub fn without_mean(&self, queue: &str, runs: Vec<Job>) -> Vec<Job> {
+        self.lacking(self.gpu_means, queue, runs)
+    }
+
+    /// Fetches the series of `runs` (not cached, not in flight) into the
+    /// cache and their means into [`Metrics::gpu_means`]; answers the
+    /// series skipped as malformed.
+    async fn load_series(
+        self,
+        source: SourceCtx,
+        queue: &str,
+        runs: Vec<Job>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<SkipReport, LoadError> {
+        let runs = self.missing(queue, runs);
+        let keys: Vec<(String, String)> = runs
+            .iter()
+            .filter_map(|j| Some((queue.to_string(), j.run_id.clone()?)))
+            .collect();
+        self.in_flight
+            .update_value(|f| f.extend(keys.iter().cloned()));
+        let answer = series_of(source, queue, &runs, abort).await;
+        self.in_flight.update_value(|f| {
+            for k in &keys {
+                f.remove(k);
+            }
+        });
+        let (by_run, skipped) = answer?;
+        if self.store_means(queue, gpu_means(&by_run)) {
+            // Whole runs replace what was there: a run fetched twice never
+            // doubles its lines.
+            self.cache.update(|c| c.extend(by_run));
+        }
+        Ok(skipped)
+    }
+
+    /// Fetches the mean GPU use of `runs` (their series are not kept).
+    /// `abort` cancels this fetch only.
+    pub async fn fetch_means(
+        self,
+        source: SourceCtx,
+        queue: &str,
+        runs: &[Job],
+        abort: Option<&AbortSignal>,
+    ) -> Result<GpuMeans, LoadError> {
+        let (by_run, _skipped) = series_of(source, queue, runs, abort).await?;
+        Ok(gpu_means(&by_run))
+    }
+
+    /// Adds means fetched for `queue`; dropped (false) when another queue
+    /// is shown by now.
+    pub fn store_means(self, queue: &str, means: GpuMeans) -> bool {
+        let current = self.is_current(queue);
+        if current && !means.is_empty() {
+            self.gpu_means.update(|m| m.extend(means));
+        }
+        current
+    }
+}
+
+/// The usage of `runs` by run id (the source batches them, at most 100 run
+/// ids a request), and the series skipped as malformed; a run asked for and
+/// not answered maps to no series: loaded, no usage.
+async fn series_of(
+    source: SourceCtx,
+    queue: &str,
+    runs: &[Job],
+    abort: Option<&AbortSignal>,
+) -> Result<(Cache, SkipReport), LoadError> {
+    let mut by_run: Cache = runs
+        .iter()
+        .filter_map(|j| Some((j.run_id.clone()?, Vec::new())))
+        .collect();
+    if by_run.is_empty() {
+        return Ok((by_run, SkipReport::default()));
+    }
+    let (series, skipped) = source.get().metrics(queue, runs, abort).await?;
+    for s in series {
+        by_run.entry(s.run_id.clone()).or_default().push(s);
+    }
+    Ok((by_run, skipped))
 }

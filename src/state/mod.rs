@@ -7,12 +7,13 @@
 //! ```text
 //! notices ─▶ cache
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
-//!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics
+//!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
 //!                                                                       └─▶ legend
 //! ```
 
 pub mod analysis;
 pub mod cache;
+pub mod insights;
 pub mod legend;
 pub mod loader;
 pub mod metrics;
@@ -24,6 +25,7 @@ pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
 pub use cache::Cache;
+pub use insights::Insights;
 pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
@@ -71,6 +73,7 @@ impl<T> Deref for Shared<T> {
 /// context (the config too).
 pub fn provide(config: Config, source: Source) {
     let notices = Notices::provide();
+    notices.extend(config.notices.iter().cloned());
     Cache::provide(notices);
     let prefs = Prefs::provide(notices);
     let view = ViewState::provide(notices, prefs);
@@ -79,7 +82,8 @@ pub fn provide(config: Config, source: Source) {
     let data = DataState::provide(source, queues, view, config.refresh_seconds);
     let analysis = Analysis::provide(view, data, queues, prefs);
     let ready = Readiness::provide(view, data, queues);
-    Metrics::provide(source, queues, analysis, ready);
+    let metrics = Metrics::provide(source, queues, analysis, ready);
+    Insights::provide(analysis, view, metrics, (source, queues, ready));
     Legend::provide(view, analysis);
     provide_context(config);
 }

@@ -10,6 +10,7 @@ use queuescope_core::analysis::CustomGrouping;
 use queuescope_core::prefs::{
     self, GroupingStore, LinkStore, ViewStore, GROUPINGS_KEY, LINKS_KEY, VIEWS_KEY,
 };
+use std::collections::BTreeSet;
 
 /// The user's stored preferences, one signal per storage key.
 #[derive(Clone, Copy)]
@@ -22,8 +23,23 @@ pub struct Prefs {
     pub groupings: RwSignal<GroupingStore>,
     /// The custom groupings in the evaluator's form, converted once per change.
     pub custom: Memo<Vec<CustomGrouping>>,
-    /// The last storage problem (quota, unavailable), shown near the controls.
-    pub problem: RwSignal<Option<String>>,
+    /// Keys whose stored value a newer Queuescope wrote: never written here.
+    newer: RwSignal<BTreeSet<&'static str>>,
+}
+
+/// The storage keys with the store each holds (for messages) and its format.
+const KEYS: [(&str, &str, u32); 3] = [
+    (LINKS_KEY, "saved links", LinkStore::VERSION),
+    (VIEWS_KEY, "saved views", ViewStore::VERSION),
+    (GROUPINGS_KEY, "custom groupings", GroupingStore::VERSION),
+];
+
+/// The keys among [`KEYS`] that hold a newer format than this app writes.
+fn newer_keys(raw: impl Fn(&str) -> Option<String>) -> BTreeSet<&'static str> {
+    KEYS.iter()
+        .filter(|(key, _, known)| prefs::newer_format(raw(key).as_deref(), *known).is_some())
+        .map(|(key, _, _)| *key)
+        .collect()
 }
 
 impl Prefs {
@@ -49,18 +65,20 @@ impl Prefs {
             views: RwSignal::new(v),
             groupings,
             custom,
-            problem: RwSignal::new(None),
+            newer: RwSignal::new(newer_keys(dom::storage_get)),
         };
         // Another tab wrote: take its value (the schema is the same).
-        let handle =
-            window_event_listener(leptos::ev::storage, move |ev| match ev.key().as_deref() {
-                Some(LINKS_KEY) => p.links.set(prefs::load_links(ev.new_value().as_deref()).0),
-                Some(VIEWS_KEY) => p.views.set(prefs::load_views(ev.new_value().as_deref()).0),
-                Some(GROUPINGS_KEY) => p
-                    .groupings
-                    .set(prefs::load_groupings(ev.new_value().as_deref()).0),
-                _ => {}
-            });
+        let handle = window_event_listener(leptos::ev::storage, move |ev| {
+            let raw = ev.new_value();
+            match ev.key().as_deref() {
+                Some(LINKS_KEY) => p.links.set(prefs::load_links(raw.as_deref()).0),
+                Some(VIEWS_KEY) => p.views.set(prefs::load_views(raw.as_deref()).0),
+                Some(GROUPINGS_KEY) => p.groupings.set(prefs::load_groupings(raw.as_deref()).0),
+                _ => return,
+            }
+            // A newer app in another tab may have written its format.
+            p.newer.set(newer_keys(dom::storage_get));
+        });
         on_cleanup(move || handle.remove());
         provide_context(p);
         p
@@ -73,40 +91,95 @@ impl Prefs {
     }
 
     /// Runs `f` on a copy of one store and, only when that changed it,
-    /// saves and publishes the copy. A refused edit (a `javascript:` link, a
-    /// taken name) or a no-op (moving the first link up) writes nothing, so
-    /// it neither touches storage nor wakes the other tabs.
-    fn update<T: Clone + PartialEq + Send + Sync + 'static, R>(
+    /// saves the copy and then publishes it. A refused edit (a
+    /// `javascript:` link, a taken name) or a no-op (moving the first link
+    /// up) writes nothing, so it neither touches storage nor wakes the
+    /// other tabs. A write that storage refuses (full, unavailable) or a
+    /// key a newer Queuescope owns is an error too, and the change is not
+    /// shown as if it were kept: the caller says so instead of "Saved".
+    fn update<T, R, E>(
         &self,
         signal: RwSignal<T>,
-        key: &str,
+        key: &'static str,
         save: fn(&T) -> String,
-        f: impl FnOnce(&mut T) -> R,
-    ) -> R {
+        f: impl FnOnce(&mut T) -> Result<R, E>,
+    ) -> Result<R, String>
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
+        E: ToString,
+    {
+        if let Some(e) = self.read_only(key) {
+            return Err(e);
+        }
         let mut store = signal.get_untracked();
-        let r = f(&mut store);
+        let r = f(&mut store).map_err(|e| e.to_string())?;
         if signal.with_untracked(|old| *old != store) {
-            match dom::storage_set(key, &save(&store)) {
-                Ok(()) => self.problem.set(None),
-                Err(e) => self.problem.set(Some(e)),
-            }
+            dom::storage_set(key, &save(&store))?;
             signal.set(store);
         }
-        r
+        Ok(r)
     }
 
-    /// Changes the links and saves them.
-    pub fn update_links<R>(&self, f: impl FnOnce(&mut LinkStore) -> R) -> R {
+    /// Why `key` must not be written, if a newer Queuescope owns it.
+    fn read_only(&self, key: &str) -> Option<String> {
+        let newer = self.newer.with_untracked(|n| n.contains(key));
+        let what = KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, w, _)| *w);
+        newer.then(|| {
+            format!(
+                "not saved: the {} in this browser were saved by a newer version of Queuescope, and this one leaves them untouched",
+                what.unwrap_or("preferences")
+            )
+        })
+    }
+
+    /// Replaces all three stores (an import), all or nothing: when storage
+    /// refuses one of the writes, the ones already made are put back and
+    /// nothing changes on screen.
+    pub fn replace_all(&self, l: LinkStore, v: ViewStore, g: GroupingStore) -> Result<(), String> {
+        if let Some(e) = KEYS.iter().find_map(|(k, _, _)| self.read_only(k)) {
+            return Err(e);
+        }
+        let values = [
+            (LINKS_KEY, prefs::save_links(&l)),
+            (VIEWS_KEY, prefs::save_views(&v)),
+            (GROUPINGS_KEY, prefs::save_groupings(&g)),
+        ];
+        let before: Vec<Option<String>> = values.iter().map(|(k, _)| dom::storage_get(k)).collect();
+        for (i, (key, value)) in values.iter().enumerate() {
+            if let Err(e) = dom::storage_set(key, value) {
+                for ((k, _), old) in values.iter().zip(&before).take(i) {
+                    dom::storage_restore(k, old.as_deref());
+                }
+                return Err(e);
+            }
+        }
+        self.links.set(l);
+        self.views.set(v);
+        self.groupings.set(g);
+        Ok(())
+    }
+
+    /// Changes the links and saves them (see [`Prefs::update`] for errors).
+    pub fn update_links<R, E: ToString>(
+        &self,
+        f: impl FnOnce(&mut LinkStore) -> Result<R, E>,
+    ) -> Result<R, String> {
         self.update(self.links, LINKS_KEY, prefs::save_links, f)
     }
 
     /// Changes the saved views and saves them.
-    pub fn update_views<R>(&self, f: impl FnOnce(&mut ViewStore) -> R) -> R {
+    pub fn update_views<R, E: ToString>(
+        &self,
+        f: impl FnOnce(&mut ViewStore) -> Result<R, E>,
+    ) -> Result<R, String> {
         self.update(self.views, VIEWS_KEY, prefs::save_views, f)
     }
 
     /// Changes the custom groupings and saves them.
-    pub fn update_groupings<R>(&self, f: impl FnOnce(&mut GroupingStore) -> R) -> R {
+    pub fn update_groupings<R, E: ToString>(
+        &self,
+        f: impl FnOnce(&mut GroupingStore) -> Result<R, E>,
+    ) -> Result<R, String> {
         self.update(self.groupings, GROUPINGS_KEY, prefs::save_groupings, f)
     }
 }

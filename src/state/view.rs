@@ -146,6 +146,15 @@ impl ViewState {
         self.update(|v| v.group = group);
     }
 
+    /// Narrows the view to one group of its grouping ([`View::only_group`]:
+    /// the group as the only value of its field's filter); a custom
+    /// grouping's groups are no filter, so nothing changes for them.
+    pub fn only_group(&self, name: &str) {
+        if let Some(v) = self.view.with_untracked(|v| v.only_group(name)) {
+            self.update(|old| *old = v);
+        }
+    }
+
     /// Adds or removes one value of a field's filter.
     pub fn toggle_filter(&self, field: Field, value: &str) {
         self.update(|v| v.filters.toggle(field, value));

@@ -12,7 +12,9 @@
 //   - waiting on `html[data-app-state=...]` (SPEC §6), never on a timer;
 //   - reading what a chart panel shows through `window.queuescope.inspect`
 //     (SPEC §6), and which canvas contexts the page asked for (no WebGL);
-//   - page errors (an uncaught exception or a wasm panic) fail the test.
+//   - page errors (an uncaught exception or a wasm panic) fail the test;
+//   - every page is served under SPEC §6's content security policy (CSP
+//     below), and any violation of it fails the test.
 //
 // Only 127.0.0.1 is ever contacted.
 
@@ -64,6 +66,34 @@ const CHROMIUM_ARGS = [
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
+/**
+ * SPEC §6: the policy the built dist/ must run under unchanged. Sent with
+ * every file the test server answers, in every test.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  'connect-src *',
+  'frame-ancestors *',
+].join('; ');
+
+/**
+ * Runs in the page before its own scripts: reports every CSP violation as a
+ * console error the harness recognises (Chromium's own "Refused to ..."
+ * message is caught too).
+ */
+const CSP_WATCH = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+    ' at ' + e.sourceFile + ':' + e.lineNumber);
+});`;
+
+/** A console error that reports a CSP violation. */
+function isCspViolation(text) {
+  return text.startsWith('CSP violation:') || text.includes('Content Security Policy');
+}
+
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -108,10 +138,10 @@ export async function serveDist(t, config, dist = DIST) {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (url.pathname === '/config.json' && config !== SPA_FALLBACK) {
       if (config === null || config === undefined) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('no config.json: demo mode');
+        res.writeHead(404, { 'content-type': 'text/plain', 'content-security-policy': CSP }).end('no config.json: demo mode');
       } else {
         const body = typeof config === 'string' ? config : JSON.stringify(config);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-security-policy': CSP }).end(body);
       }
       return;
     }
@@ -123,7 +153,9 @@ export async function serveDist(t, config, dist = DIST) {
       }
       const body = await readFile(file);
       const type = MIME[path.extname(file)] ?? 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      res
+        .writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'content-security-policy': CSP })
+        .end(body);
     } catch (e) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
     }
@@ -342,11 +374,17 @@ export async function openApp(t, { config = null, query = '', deviceScaleFactor 
     crash = reject;
   });
   app.crashed.catch(() => {});
+  app.cspViolations = [];
+  await context.addInitScript(CSP_WATCH);
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     app.consoleErrors.push(msg.text());
     // console_error_panic_hook logs Rust panics as console errors.
     if (msg.text().includes('panicked at')) crash(new Error(`the app panicked: ${msg.text()}`));
+    if (isCspViolation(msg.text())) {
+      app.cspViolations.push(msg.text());
+      crash(new Error(`the page broke the content security policy: ${msg.text()}`));
+    }
   });
   page.on('pageerror', (err) => {
     app.pageErrors.push(err);
@@ -363,6 +401,9 @@ export async function openApp(t, { config = null, query = '', deviceScaleFactor 
         `the page threw ${app.pageErrors.length} error(s):\n` +
           [...app.pageErrors.map((e) => e.stack ?? String(e)), ...panics].join('\n'),
       );
+    }
+    if (app.cspViolations.length > 0) {
+      throw new Error(`the page broke the content security policy (SPEC §6):\n${app.cspViolations.join('\n')}`);
     }
   });
   app.waitForState = (state) => waitForState(t, app, state);

@@ -10,7 +10,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openApp, xToMs, HOUR, DAY } from './harness.mjs';
+import { openApp, waitFor, xToMs, HOUR, DAY } from './harness.mjs';
 
 const LINKS_KEY = 'queuescope.v1.links';
 const VIEWS_KEY = 'queuescope.v1.views';
@@ -34,18 +34,15 @@ const [QUEUE_A, QUEUE_B] = ['a100-pool', 'h100-burst'];
 async function settle(page, action, until, arg = null) {
   const before = await page.evaluate(() => Number(document.documentElement.dataset.renderSeq ?? 0));
   await action();
-  await page.waitForFunction(
-    ({ before, src, arg }) => {
+  // `until` runs through page.evaluate: the page's CSP (SPEC §6) forbids
+  // compiling it from a string inside the page.
+  await waitFor(`the view to settle with ${until}`, async () => {
+    const ready = await page.evaluate((before) => {
       const html = document.documentElement;
-      return (
-        html.dataset.appState === 'ready' &&
-        Number(html.dataset.renderSeq ?? 0) > before &&
-        // eslint-disable-next-line no-new-func
-        new Function('arg', `return (${src})(arg)`)(arg)
-      );
-    },
-    { before, src: until.toString(), arg },
-  );
+      return html.dataset.appState === 'ready' && Number(html.dataset.renderSeq ?? 0) > before;
+    }, before);
+    return ready && (await page.evaluate(until, arg));
+  });
 }
 
 /** The query of the address bar as `[key, value]` pairs, decoded. */

@@ -203,7 +203,12 @@ pub fn config(data: &[u8]) {
             l.url
         );
     }
-    assert_ne!(c.refresh_seconds, Some(0));
+    // SPEC §4's limits hold whatever the file says (a value outside them
+    // is clamped, never a panic later in the browser's timer).
+    if let Some(r) = c.refresh_seconds {
+        assert!(queuescope_core::limits::REFRESH_SECONDS.contains(&r), "{r}");
+    }
+    assert!(queuescope_core::limits::REQUEST_TIMEOUT_SECONDS.contains(&c.request_timeout()));
     let _ = (c.title(), c.is_demo());
     let _ = c.run_link(Some("e/ü"), None, "r 1");
     let _ = c.run_link(None, Some("p"), "");

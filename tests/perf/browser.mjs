@@ -29,7 +29,10 @@
 //   filter    one user checkbox on, then off again;
 //   brush     a real mouse drag (Plotly select) over ~1 day of Job runs,
 //             then "Clear selection";
-//   zoom      the mode bar's "Zoom in" on Job runs, then "Autoscale".
+//   zoom      the mode bar's "Zoom in" on Job runs, then "Autoscale";
+//   usage     once, last: the Insights panel's "Load the usage of the
+//             other N runs" (batches of 100 run ids) until every run's
+//             usage is loaded, with the number of metrics requests.
 //
 // Each interaction is timed inside the page on performance.now()'s clock
 // (with the app's qs:* spans and, as net:metrics, the usage metrics
@@ -191,7 +194,9 @@ function toggleUser(page, value) {
  * over the full lane height (Plotly's select drag: down, moves, up).
  */
 async function brush(page, f0, f1) {
-  const box = await page.locator('[data-panel="job-runs"] .nsewdrag').first().boundingBox();
+  const area = page.locator('[data-panel="job-runs"] .nsewdrag').first();
+  await area.scrollIntoViewIfNeeded();
+  const box = await area.boundingBox();
   const y0 = box.y + 2;
   const y1 = box.y + box.height - 2;
   const x0 = box.x + box.width * f0;
@@ -368,6 +373,25 @@ async function scenario(jobs, api, dist) {
         }
       }
     }
+    if (!stopped && (await page.locator('[data-usage-load-rest]').count()) > 0) {
+      // Once: loading every run's usage for the under-used GPUs.
+      const before = await page.evaluate(() => {
+        performance.setResourceTimingBufferSize(10_000);
+        return performance.getEntriesByType('resource').length;
+      });
+      try {
+        rep.usage = [await timed(page, 'click', () => page.click('[data-usage-load-rest]'))];
+        (out.spans.usage ??= []).push(lastSpans);
+        out.usage = await page.evaluate((before) => ({
+          progress: document.querySelector('[data-usage-progress]')?.innerText,
+          requests: performance.getEntriesByType('resource').slice(before).filter((r) => r.name.includes('/metrics?')).length,
+        }), before);
+        log(`${jobs}: usage ${Math.round(rep.usage[0])} ms, ${out.usage.requests} requests`);
+      } catch (e) {
+        out.stopped = `usage: ${e.message}`;
+        stopped = true;
+      }
+    }
     out.median = Object.fromEntries(Object.entries(rep).filter(([, v]) => v.length).map(([k, v]) => [k, median(v)]));
     out.p95 = Object.fromEntries(Object.entries(rep).filter(([, v]) => v.length).map(([k, v]) => [k, p95(v)]));
     out.loadavgAfter = os.loadavg();
@@ -410,6 +434,7 @@ function report(r) {
       `${l.metricsRequests} metrics requests (${ms(l.metricsTime)} summed)`,
   );
   console.log(`brush selects: ${r.brushed}`);
+  if (r.usage) console.log(`usage: ${r.usage.progress} in ${r.usage.requests} metrics requests`);
   if (r.stopped) console.log(`STOPPED at ${r.stopped}`);
   const spanText = (spans) =>
     Object.entries(spans)

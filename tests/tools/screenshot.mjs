@@ -8,7 +8,11 @@
 // "http://127.0.0.1:8090/api/v1"; QUEUESCOPE_DIST picks another build),
 // waits for data-app-state="ready" and every chart drawn, and writes one
 // full-page and one viewport PNG per viewport size (default 1440x900 and
-// 1024x768).
+// 1024x768). With SCREENSHOT_PANEL=NAME it also writes the panel
+// `[data-panel=NAME]` alone (panel-NAME-WxH.png); with
+// SCREENSHOT_CLICK=SELECTOR it clicks that element first and waits for the
+// app to be ready again (e.g. '[data-usage-load-rest]' to show the
+// insights over every run's usage).
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
@@ -26,6 +30,16 @@ try {
   }
   const app = await openApp(t, { config, query });
   await app.waitForState('ready');
+  if (process.env.SCREENSHOT_CLICK) {
+    await app.page.click(process.env.SCREENSHOT_CLICK);
+    await app.page.waitForFunction(
+      () =>
+        document.documentElement.getAttribute('data-app-state') === 'ready' &&
+        !document.querySelector('[data-usage-progress="running"]'),
+    );
+    // The pointer off the page: no hover state in the pictures.
+    await app.page.mouse.move(0, 0);
+  }
   for (const [width, height] of viewports) {
     await app.page.setViewportSize({ width, height });
     // Plotly follows window resizes (debounced): wait until every graph
@@ -65,6 +79,15 @@ try {
     const viewportFile = path.join(outDir, `view-${width}x${height}.png`);
     await app.page.screenshot({ path: viewportFile, fullPage: false });
     console.log(file, viewportFile);
+    const panel = process.env.SCREENSHOT_PANEL;
+    if (panel) {
+      const panelFile = path.join(outDir, `panel-${panel}-${width}x${height}.png`);
+      // Clipped from the whole page, so the sticky header does not cover it.
+      await app.page.evaluate(() => window.scrollTo(0, 0));
+      const clip = await app.page.locator(`[data-panel="${panel}"]`).boundingBox();
+      await app.page.screenshot({ path: panelFile, fullPage: true, clip });
+      console.log(panelFile);
+    }
   }
 } finally {
   for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(String(e)));

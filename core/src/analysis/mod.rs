@@ -55,8 +55,7 @@ pub use skew::{clock_skew, ClockSkew, CLOCK_TOLERANCE};
 pub use status::{job_status, StatusCounts};
 pub use summary::{summary, Summary};
 pub use table::{
-    errors, errors_page, rows_to_csv, table_page, table_page_in, table_rows, table_rows_in, Column,
-    ErrorRow, TableRow,
+    errors, errors_page, rows_to_csv, table_page_in, table_rows_in, Column, ErrorRow, TableRow,
 };
 pub use time::{
     auto_width, format_width, BucketGrid, LocalZone, TimeRange, Zone, AUTO_LADDER,

@@ -163,25 +163,6 @@ pub fn table_page_in(
     (keys.len(), rows)
 }
 
-/// [`table_rows_in`] with the whole job's seconds, unclipped. Kept for the
-/// app until it passes its range (issue #10 part 2); then remove.
-pub fn table_rows(prep: &Prepared, jobs: &[u32], sort: Column, ascending: bool) -> Vec<TableRow> {
-    table_rows_in(prep, jobs, TimeRange::ALL, sort, ascending)
-}
-
-/// [`table_page_in`] with the whole job's seconds, unclipped. Kept for the
-/// app until it passes its range (issue #10 part 2); then remove.
-pub fn table_page(
-    prep: &Prepared,
-    jobs: &[u32],
-    sort: Column,
-    ascending: bool,
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<TableRow>) {
-    table_page_in(prep, jobs, TimeRange::ALL, sort, ascending, offset, limit)
-}
-
 /// The cells of one row, borrowed from the job: what sorting compares.
 struct Key<'a> {
     job: u32,

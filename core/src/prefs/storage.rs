@@ -31,7 +31,7 @@ pub(super) trait Stored: Sized + Default + Serialize + DeserializeOwned {
 
     /// JSON of any known version to the current store.
     fn decode(value: Value) -> Result<Self, DecodeError> {
-        match value.get("version").and_then(Value::as_u64) {
+        match version_of(&value) {
             Some(v) if v == u64::from(Self::CURRENT) => {
                 serde_json::from_value(value).map_err(|_| DecodeError::Unreadable)
             }
@@ -39,6 +39,34 @@ pub(super) trait Stored: Sized + Default + Serialize + DeserializeOwned {
             _ => Self::migrate(value).ok_or(DecodeError::Unreadable),
         }
     }
+}
+
+/// The `version` a stored or exported section says it has.
+fn version_of(value: &Value) -> Option<u64> {
+    value.get("version").and_then(Value::as_u64)
+}
+
+/// The format of a raw local-storage value when it is newer than `known`
+/// (a store's `VERSION`): it was written by a newer Queuescope. The app
+/// then leaves that key alone (read-only, with a notice) instead of
+/// replacing the newer data with its own on the first edit.
+pub fn newer_format(raw: Option<&str>, known: u32) -> Option<u64> {
+    let value: Value = serde_json::from_str(raw?).ok()?;
+    version_of(&value).filter(|&v| v > u64::from(known))
+}
+
+/// Largest file [`import_all`] reads: an export of 50 links for each of a
+/// hundred queues, hundreds of views and groupings is well under it, and
+/// local storage holds only a few MB in all.
+pub const MAX_IMPORT_BYTES: usize = 1_000_000;
+
+/// The message for a file over [`MAX_IMPORT_BYTES`] (`bytes` long).
+pub fn import_too_large(bytes: u64) -> String {
+    format!(
+        "nothing was imported: the file is {} KB, more than the {} KB a Queuescope export can be",
+        crate::text::count(usize::try_from(bytes.div_ceil(1000)).unwrap_or(usize::MAX)),
+        crate::text::count(MAX_IMPORT_BYTES / 1000)
+    )
 }
 
 /// Serialises a store. These types hold only strings, integers and
@@ -92,7 +120,7 @@ pub(super) fn load<T: Stored>(raw: Option<&str>) -> (T, Option<String>) {
         Err(DecodeError::Newer(v)) => (
             T::default(),
             Some(format!(
-                "{} were saved by a newer version of Queuescope (format {v}) and have been reset",
+                "{} were saved by a newer version of Queuescope (format {v}): this version cannot show them and leaves them untouched; changes to them here are not saved",
                 T::WHAT
             )),
         ),
@@ -246,6 +274,9 @@ pub fn import_all(
     g: &GroupingStore,
 ) -> Result<(LinkStore, ViewStore, GroupingStore), String> {
     let refuse = |why: String| format!("nothing was imported: {why}");
+    if json.len() > MAX_IMPORT_BYTES {
+        return Err(import_too_large(json.len() as u64));
+    }
     let doc: Value = serde_json::from_str(json)
         .map_err(|e| refuse(format!("the file is not valid JSON ({e})")))?;
     match doc.get("queuescope_export").and_then(Value::as_u64) {

@@ -210,7 +210,7 @@ fn missing_corrupt_and_future_data() {
         load_links(Some(r#"{"version": 2, "per_queue": {}, "colours": {}}"#)),
         (
             LinkStore::default(),
-            Some("saved links were saved by a newer version of Queuescope (format 2) and have been reset".into())
+            Some("saved links were saved by a newer version of Queuescope (format 2): this version cannot show them and leaves them untouched; changes to them here are not saved".into())
         )
     );
     assert_eq!(
@@ -219,8 +219,50 @@ fn missing_corrupt_and_future_data() {
     );
     assert_eq!(
         load_groupings(Some(r#"{"version": 9}"#)).1.as_deref(),
-        Some("custom groupings were saved by a newer version of Queuescope (format 9) and have been reset")
+        Some("custom groupings were saved by a newer version of Queuescope (format 9): this version cannot show them and leaves them untouched; changes to them here are not saved")
     );
+}
+
+/// Issue #10 row 9: data of a newer app is recognised, so this one can
+/// leave the key alone instead of overwriting it on the first edit.
+#[test]
+fn newer_formats_are_recognised() {
+    let cases: [(Option<&str>, Option<u64>); 7] = [
+        (None, None),
+        (Some(r#"{"version": 1, "per_queue": {}}"#), None),
+        (Some(r#"{"version": 2, "per_queue": {}}"#), Some(2)),
+        (Some(r#"{"version": 9}"#), Some(9)),
+        (Some("[1, 2]"), None),
+        (Some("{"), None),
+        (Some(r#"{"version": "2"}"#), None),
+    ];
+    for (raw, want) in cases {
+        assert_eq!(newer_format(raw, LinkStore::VERSION), want, "{raw:?}");
+    }
+}
+
+/// Issue #10 row 9: an import has a size limit, refused with a message
+/// before the JSON is read.
+#[test]
+fn imports_have_a_size_limit() {
+    let (l, v, g) = (
+        LinkStore::default(),
+        ViewStore::default(),
+        GroupingStore::default(),
+    );
+    let big = format!(
+        r#"{{"queuescope_export": 1, "pad": "{}"}}"#,
+        "x".repeat(MAX_IMPORT_BYTES)
+    );
+    assert_eq!(
+        import_all(&big, ImportMode::Merge, &l, &v, &g),
+        Err("nothing was imported: the file is 1,001 KB, more than the 1,000 KB a Queuescope export can be".into())
+    );
+    let fits = format!(
+        r#"{{"queuescope_export": 1, "pad": "{}"}}"#,
+        "x".repeat(MAX_IMPORT_BYTES - 100)
+    );
+    assert!(import_all(&fits, ImportMode::Merge, &l, &v, &g).is_ok());
 }
 
 #[test]

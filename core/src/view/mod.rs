@@ -167,6 +167,37 @@ impl View {
         self.range_spec().resolve(now)
     }
 
+    /// This view over the fixed range `[from, to)` (an insight's window or
+    /// bucket: the view that shows it).
+    pub fn over(&self, from: Ms, to: Ms) -> View {
+        View {
+            range: Some(RangeSpec::Absolute { from, to }),
+            ..self.clone()
+        }
+    }
+
+    /// This view narrowed to one group of its grouping (an insight's group:
+    /// the view that shows it): the group's name becomes the only value of
+    /// its field's filter, or of its label key's filter (`(none)` matches
+    /// the jobs without the field or label, as the grouping puts them).
+    /// `None` for a custom grouping, whose groups are no filter.
+    pub fn only_group(&self, name: &str) -> Option<View> {
+        let mut v = self.clone();
+        match &self.group {
+            GroupKey::Field(f) => {
+                let values = v.filters.values_mut(*f);
+                values.clear();
+                values.insert(name.to_string());
+            }
+            GroupKey::Label(key) => {
+                v.filters.labels.retain(|(k, _)| k != key);
+                v.filters.labels.insert((key.clone(), name.to_string()));
+            }
+            GroupKey::Custom(_) => return None,
+        }
+        Some(v)
+    }
+
     /// A `custom:NAME` grouping whose name `known` does not accept (no saved
     /// grouping has it) falls back to the default grouping, and the notice
     /// says so. The saved groupings live in local storage, not in the link,
@@ -201,4 +232,57 @@ pub fn is_navigation(a: &View, b: &View) -> bool {
         (v.queue.clone(), range)
     };
     place(a) != place(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HOUR;
+
+    fn view(q: &str) -> View {
+        parse_query(q).0
+    }
+
+    #[test]
+    fn over_sets_an_absolute_range_and_keeps_the_rest() {
+        let v = view("?queue=q1&range=24h&group=project&user=alice&tz=utc");
+        let w = v.over(2 * HOUR, 3 * HOUR);
+        assert_eq!(
+            to_query(&w),
+            "queue=q1&from=1970-01-01T02:00:00Z&to=1970-01-01T03:00:00Z&tz=utc&group=project&user=alice"
+        );
+        assert!(is_navigation(&v, &w));
+    }
+
+    #[test]
+    fn only_group_replaces_the_fields_filter() {
+        let v = view("?group=user&user=bob&user=carol&project=llm");
+        let w = v.only_group("alice").expect("a field grouping is a filter");
+        assert_eq!(to_query(&w), "user=alice&project=llm");
+        let s = view("?group=state").only_group("failed").expect("state");
+        assert_eq!(to_query(&s), "group=state&state=failed");
+        let none = view("?group=project").only_group("(none)").expect("(none)");
+        assert_eq!(to_query(&none), "group=project&project=%28none%29");
+    }
+
+    #[test]
+    fn only_group_of_a_label_replaces_that_keys_filter_only() {
+        let v = view("?group=label:team&label=team:a&label=prio:high");
+        let w = v
+            .only_group("vision")
+            .expect("a label grouping is a filter");
+        let labels: Vec<(String, String)> = w.filters.labels.iter().cloned().collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("prio".to_string(), "high".to_string()),
+                ("team".to_string(), "vision".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_custom_groups_is_no_filter() {
+        assert_eq!(view("?group=custom:teams").only_group("vision team"), None);
+    }
 }

@@ -2,10 +2,16 @@
 //! Europe/Berlin offset function.
 #![allow(dead_code)]
 
-use queuescope_core::analysis::insights::FailureSpike;
+use queuescope_core::analysis::insights::{gpu_means, FailureSpike, JobMeans, RunIds, UsageByRun};
 use queuescope_core::analysis::{Prepared, TimeRange};
 use queuescope_core::model::{Dataset, Job, JobError, JobState, Ms, Transition, HOUR, MINUTE};
 use queuescope_core::time::parse_rfc3339;
+
+/// Loaded usage as the under-used GPUs read it (the app builds it once per
+/// data load or change of the loaded usage).
+pub fn job_means(p: &Prepared, usage: &UsageByRun) -> JobMeans {
+    JobMeans::new(p, &RunIds::new(p), &gpu_means(usage))
+}
 
 /// An RFC 3339 time in ms.
 pub fn t(s: &str) -> Ms {

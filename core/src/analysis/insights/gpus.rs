@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
 use super::{top, UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN};
-use crate::analysis::runs::{shown_run, shown_runs};
+use crate::analysis::runs::shown_runs;
 use crate::analysis::{Prepared, Selection, TimeRange, NONE_NAME};
 use crate::model::{Ms, HOUR};
 use crate::parse::{Metric, Series};
@@ -14,6 +14,20 @@ use crate::parse::{Metric, Series};
 /// usage was asked for and that has none maps to an empty list: loaded,
 /// nothing to judge.
 pub type UsageByRun = HashMap<String, Vec<Series>>;
+
+/// What the insight needs of the loaded usage: run id → the mean of its
+/// `gpu_util` ([`mean_gpu_util`]; `None`: loaded, no sample to judge). A
+/// few bytes a run where its series are kilobytes, so the usage of every
+/// run of a large view fits in a page ([`gpu_means`] reduces the series).
+pub type GpuMeans = HashMap<String, Option<f64>>;
+
+/// The [`GpuMeans`] of some usage.
+pub fn gpu_means(usage: &UsageByRun) -> GpuMeans {
+    usage
+        .iter()
+        .map(|(id, series)| (id.clone(), mean_gpu_util(series)))
+        .collect()
+}
 
 /// One under-used run.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +64,9 @@ pub struct UnderUsed {
     pub in_view: usize,
 }
 
-/// The plain mean of the non-null `gpu_util` samples, if the run has any.
-fn mean_gpu(series: &[Series]) -> Option<f64> {
+/// SPEC §3.1's mean GPU use of a run: the plain mean of the non-null
+/// `gpu_util` samples of its series, if it has any.
+pub fn mean_gpu_util(series: &[Series]) -> Option<f64> {
     let s = series.iter().find(|s| s.metric == Metric::GpuUtil)?;
     let (sum, n) =
         s.v.iter()
@@ -132,66 +147,128 @@ impl RunIds {
     }
 }
 
+/// The loaded GPU means by job of one [`Prepared`]: what
+/// [`under_used_gpus`] and [`runs_to_load`] read, one slot a job, so a view
+/// costs a pass over its runs however many runs are loaded. Built once per
+/// data load or change of the loaded means ([`JobMeans::new`], one run-id
+/// lookup per loaded run), not per selection, range or grouping.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobMeans {
+    /// Per job: `None` without a run id, else [`Usage`].
+    slots: Vec<Option<Usage>>,
+}
+
+/// The usage of a job's run as far as the insight knows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Usage {
+    /// Not loaded yet.
+    Unknown,
+    /// Loaded: the mean `gpu_util`, `None` without samples.
+    Loaded(Option<f64>),
+}
+
+impl JobMeans {
+    /// The means of `means` on the jobs of `prep` (`ids` is
+    /// [`RunIds::new`] of `prep`). O(jobs + loaded runs).
+    pub fn new(prep: &Prepared, ids: &RunIds, means: &GpuMeans) -> JobMeans {
+        let mut slots: Vec<Option<Usage>> = (0..prep.len())
+            .map(|j| ids.has_id(j as u32).then_some(Usage::Unknown))
+            .collect();
+        for (run_id, &mean) in means {
+            for j in ids.jobs(prep, run_id) {
+                if let Some(slot) = slots.get_mut(j as usize) {
+                    *slot = Some(Usage::Loaded(mean));
+                }
+            }
+        }
+        JobMeans { slots }
+    }
+
+    fn get(&self, job: u32) -> Option<Usage> {
+        self.slots.get(job as usize).copied().flatten()
+    }
+}
+
 /// SPEC §3.1 under-used GPUs: of the runs the view shows (selected jobs,
-/// run overlapping the range) whose usage is loaded, those that ran at least
-/// [`UNDER_USED_MIN_RUN`] with a mean `gpu_util` under
-/// [`UNDER_USED_MAX_MEAN`] %, ordered by unused GPU-hours. A run id shared
-/// by several jobs is listed once (its largest). `ids` is [`RunIds::new`]
-/// of `prep`. O(runs of the view + samples of the loaded usage).
+/// run overlapping the range) whose usage is loaded (see [`JobMeans`]),
+/// those that ran at least [`UNDER_USED_MIN_RUN`] with a mean `gpu_util`
+/// under [`UNDER_USED_MAX_MEAN`] %, ordered by unused GPU-hours. A run id
+/// shared by several jobs is listed once (its largest, the first in
+/// dataset order among equals). O(runs of the view); strings are touched
+/// only for the under-used runs.
 pub fn under_used_gpus(
     prep: &Prepared,
-    ids: &RunIds,
     sel: &Selection,
     range: TimeRange,
-    usage: &UsageByRun,
+    means: &JobMeans,
 ) -> UnderUsed {
     let pos = prep.positions(sel);
-    let mut out = UnderUsed {
-        in_view: shown_runs(prep, &pos, range)
-            .filter(|r| ids.has_id(r.job))
-            .count(),
-        ..UnderUsed::default()
-    };
-    let mut found: Vec<UnderUsedRun> = Vec::new();
-    for (run_id, series) in usage {
-        let shown = ids
-            .jobs(prep, run_id)
-            .filter_map(|j| shown_run(prep, &pos, j, range));
-        let mut mean = None;
-        for r in shown {
-            out.loaded += 1;
-            let Some(m) = *mean.get_or_insert_with(|| mean_gpu(series)) else {
-                continue;
-            };
-            let run_len = r.end - r.start;
-            let Some(job) = prep.get(r.job as usize) else {
-                continue;
-            };
-            if run_len < UNDER_USED_MIN_RUN || m >= UNDER_USED_MAX_MEAN {
-                continue;
-            }
-            found.push(UnderUsedRun {
-                job: r.job,
-                run_id: run_id.clone(),
-                launch_job: job.job.clone(),
-                user: job.user.clone().unwrap_or_else(|| NONE_NAME.to_string()),
-                mean_gpu: m,
-                run_len,
-                unused_hours: (100.0 - m) / 100.0 * run_len as f64 / HOUR as f64,
-            });
+    let mut out = UnderUsed::default();
+    // Per run id, its largest under-used run.
+    let mut found: HashMap<&str, Judged> = HashMap::new();
+    for r in shown_runs(prep, &pos, range) {
+        let Some(usage) = means.get(r.job) else {
+            continue;
+        };
+        out.in_view += 1;
+        let Usage::Loaded(mean) = usage else {
+            continue;
+        };
+        out.loaded += 1;
+        let run_len = r.end - r.start;
+        let (Some(m), Some(run_id)) = (
+            mean,
+            prep.get(r.job as usize).and_then(|j| j.run_id.as_deref()),
+        ) else {
+            continue;
+        };
+        if run_len < UNDER_USED_MIN_RUN || m >= UNDER_USED_MAX_MEAN {
+            continue;
+        }
+        let judged = Judged {
+            job: r.job,
+            mean: m,
+            run_len,
+            unused_hours: (100.0 - m) / 100.0 * run_len as f64 / HOUR as f64,
+        };
+        let best = found.entry(run_id).or_insert(judged);
+        if judged.unused_hours > best.unused_hours
+            || (judged.unused_hours == best.unused_hours && judged.job < best.job)
+        {
+            *best = judged;
         }
     }
-    let order = |a: &UnderUsedRun, b: &UnderUsedRun| {
+    out.count = found.len();
+    let order = |(a_id, a): &(&str, Judged), (b_id, b): &(&str, Judged)| {
         b.unused_hours
             .total_cmp(&a.unused_hours)
-            .then_with(|| a.run_id.cmp(&b.run_id))
+            .then_with(|| a_id.cmp(b_id))
     };
-    // One entry per run id: its largest.
-    found.sort_by(|a, b| a.run_id.cmp(&b.run_id).then_with(|| order(a, b)));
-    found.dedup_by(|later, first| later.run_id == first.run_id);
-    out.count = found.len();
-    out.runs = top(found, order);
+    out.runs = top(found, order)
+        .into_iter()
+        .filter_map(|(run_id, b)| {
+            let job = prep.get(b.job as usize)?;
+            Some(UnderUsedRun {
+                job: b.job,
+                run_id: run_id.to_string(),
+                launch_job: job.job.clone(),
+                user: job.user.clone().unwrap_or_else(|| NONE_NAME.to_string()),
+                mean_gpu: b.mean,
+                run_len: b.run_len,
+                unused_hours: b.unused_hours,
+            })
+        })
+        .collect();
     out
+}
+
+/// An under-used run as judged, before it is listed.
+#[derive(Clone, Copy)]
+struct Judged {
+    job: u32,
+    mean: f64,
+    run_len: Ms,
+    unused_hours: f64,
 }
 
 /// The runs of the view (as [`under_used_gpus`] counts them in `in_view`)
@@ -200,20 +277,13 @@ pub fn under_used_gpus(
 /// run id shared by several jobs comes once per job.
 pub fn runs_to_load(
     prep: &Prepared,
-    ids: &RunIds,
     sel: &Selection,
     range: TimeRange,
-    usage: &UsageByRun,
+    means: &JobMeans,
 ) -> Vec<u32> {
-    let mut loaded = vec![false; prep.len()];
-    for j in usage.keys().flat_map(|id| ids.jobs(prep, id)) {
-        if let Some(l) = loaded.get_mut(j as usize) {
-            *l = true;
-        }
-    }
     let pos = prep.positions(sel);
     let mut out: Vec<u32> = shown_runs(prep, &pos, range)
-        .filter(|r| ids.has_id(r.job) && !loaded.get(r.job as usize).copied().unwrap_or(true))
+        .filter(|r| means.get(r.job) == Some(Usage::Unknown))
         .map(|r| r.job)
         .collect();
     out.reverse();

@@ -11,8 +11,7 @@
 //! who_waits        (Prepared, Selection, Groups, range)    who suffers from waiting
 //! failure_spikes   (Prepared, Selection, BucketGrid,
 //!                   StatusCounts)                          where did failures spike
-//! under_used_gpus  (Prepared, RunIds, Selection, range,
-//!                   usage)                                 which runs waste their GPUs
+//! under_used_gpus  (Prepared, Selection, range, JobMeans)  which runs waste their GPUs
 //! ```
 //!
 //! They reuse the rules the panels already follow (run spans and waiting
@@ -27,7 +26,10 @@ mod idle;
 mod spikes;
 mod waits;
 
-pub use gpus::{runs_to_load, under_used_gpus, RunIds, UnderUsed, UnderUsedRun, UsageByRun};
+pub use gpus::{
+    gpu_means, mean_gpu_util, runs_to_load, under_used_gpus, GpuMeans, JobMeans, RunIds, UnderUsed,
+    UnderUsedRun, UsageByRun,
+};
 pub use hours::{waiting_by_hour, HourCell, WaitingByHour, HOURS_OF_WEEK};
 pub use idle::{idle_windows, IdleWindow, IdleWindows};
 pub use spikes::{failure_spikes, FailureSpike, FailureSpikes};
@@ -54,13 +56,52 @@ pub const UNDER_USED_MIN_RUN: Ms = 30 * MINUTE;
 /// A run whose mean `gpu_util` is under this (percent) is under-used.
 pub const UNDER_USED_MAX_MEAN: f64 = 20.0;
 
-/// The top [`TOP_ITEMS`] of `items` by `order` (O(n) to find them, then a
-/// sort of at most [`TOP_ITEMS`]).
-fn top<T>(mut items: Vec<T>, order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
-    if items.len() > TOP_ITEMS {
-        items.select_nth_unstable_by(TOP_ITEMS - 1, &order);
-        items.truncate(TOP_ITEMS);
+/// The first [`TOP_ITEMS`] of `items` in `order` (equal items keep their
+/// order), in one pass that keeps the best few sorted: O(n) comparisons
+/// against the last kept, and no sorting machinery per item type in the
+/// wasm.
+fn top<T>(
+    items: impl IntoIterator<Item = T>,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    use std::cmp::Ordering::Greater;
+    let mut best: Vec<T> = Vec::with_capacity(TOP_ITEMS + 1);
+    for x in items {
+        if best.len() == TOP_ITEMS
+            && best
+                .last()
+                .is_some_and(|last| order(&x, last) != std::cmp::Ordering::Less)
+        {
+            continue;
+        }
+        let at = best.partition_point(|b| order(b, &x) != Greater);
+        best.insert(at, x);
+        best.truncate(TOP_ITEMS);
     }
-    items.sort_by(order);
-    items
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_keeps_the_first_few_in_order_and_ties_in_arrival_order() {
+        let by_first = |a: &(i32, char), b: &(i32, char)| b.0.cmp(&a.0);
+        let items = [
+            (1, 'a'),
+            (5, 'b'),
+            (3, 'c'),
+            (5, 'd'),
+            (2, 'e'),
+            (9, 'f'),
+            (3, 'g'),
+        ];
+        assert_eq!(
+            top(items, by_first),
+            [(9, 'f'), (5, 'b'), (5, 'd'), (3, 'c'), (3, 'g')]
+        );
+        assert_eq!(top([(1, 'a')], by_first), [(1, 'a')]);
+        assert!(top(Vec::<(i32, char)>::new(), by_first).is_empty());
+    }
 }

@@ -53,7 +53,7 @@ pub fn who_waits(
     }
     let name = |g: usize| groups.names.get(g).map_or("", String::as_str);
     let best = top(
-        (0..n).filter(|&g| waiting[g] > 0).collect(),
+        (0..n).filter(|&g| waiting[g] > 0),
         |&a: &usize, &b: &usize| waiting[b].cmp(&waiting[a]).then(name(a).cmp(name(b))),
     );
     // The waits to run, only for the groups shown.

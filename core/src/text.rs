@@ -1,0 +1,62 @@
+//! Text for people: counts with thousands separators, and long strings
+//! from the backend clipped for labels (the full text goes in a tooltip).
+
+use std::borrow::Cow;
+
+/// A count with thousands separators: `12,345`.
+pub fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` cut to at most `max` (≥ 1) characters, the last of them `…` when cut. A
+/// backend may name a group with 4 KB of text: shown whole it squeezes a
+/// chart's legend or a table column to nothing. Counts `char`s, so a cut
+/// never splits one.
+pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some(_) => {
+            let keep = max.saturating_sub(1);
+            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+            Cow::Owned(format!("{}…", &s[..end]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (2000, "2,000"),
+            (1_000_000, "1,000,000"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(count(n), s);
+        }
+    }
+
+    #[test]
+    fn clips_by_characters() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("exactly10!", 10), "exactly10!");
+        assert_eq!(clip("eleven char", 10), "eleven ch…");
+        assert_eq!(clip("ääääää", 4), "äää…");
+        assert!(matches!(clip("short", 10), Cow::Borrowed(_)));
+        let long = "x".repeat(4096);
+        assert_eq!(clip(&long, 60).chars().count(), 60);
+    }
+}

@@ -1,0 +1,317 @@
+//! The Insights panel (SPEC §3.1; `data-panel="insights"`): the questions
+//! the dashboard exists to answer, each a short list of sentences that
+//! link to the view showing them, the hour-of-week heat map, and the
+//! loader of the usage the under-used GPUs are judged on.
+
+use super::panel::{data_status, Panel};
+use crate::format;
+use crate::insight_items::{
+    heat_cells, idle_items, idle_summary, peak_items, spike_items, spike_summary, under_used_items,
+    under_used_summary, who_items, Attrs, HeatCell, Item, Target,
+};
+use crate::state::insights::Progress;
+use crate::state::{Analysis, Insights, ViewState};
+use leptos::prelude::*;
+use queuescope_core::analysis::{format_width, Zone};
+use queuescope_core::view::{to_query, GroupKey, RangeSpec};
+
+/// The panel.
+#[component]
+pub fn InsightsPanel() -> impl IntoView {
+    let i = expect_context::<Insights>();
+    let a = expect_context::<Analysis>();
+    let view = expect_context::<ViewState>();
+    let zone = move || a.zone.get();
+    let idle = move || i.idle.with(|w| w.as_ref().map(|w| idle_items(w, &zone())));
+    let idle_sum = move || i.idle.with(|w| w.as_ref().map(idle_summary));
+    let filterable = move || view.with(|v| !matches!(v.group, GroupKey::Custom(_)));
+    let who = move || {
+        i.who
+            .with(|w| w.as_ref().map(|w| who_items(w, filterable())))
+    };
+    let who_sum = move || {
+        let by = view.with(|v| match &v.group {
+            GroupKey::Field(f) => f.label().to_lowercase(),
+            GroupKey::Label(key) => format!("label {key}"),
+            GroupKey::Custom(name) => name.clone(),
+        });
+        i.who.with(|w| {
+            w.as_ref().map(|w| match w.is_empty() {
+                true => "No job waited in this range".to_string(),
+                false => format!("Waiting inside the range by {by}, most first"),
+            })
+        })
+    };
+    let spikes = move || {
+        i.spikes
+            .with(|s| s.as_ref().map(|s| spike_items(s, &zone())))
+    };
+    let bucket = move || format_width(a.grid.with(|g| g.width));
+    let spike_sum = move || {
+        i.spikes
+            .with(|s| s.as_ref().map(|s| spike_summary(s, &bucket())))
+    };
+    let gpus = move || i.under_used.with(|u| u.as_ref().map(under_used_items));
+    let gpu_sum = move || i.under_used.with(|u| u.as_ref().map(under_used_summary));
+    let subtitle = Signal::derive(move || {
+        let tz = match zone() {
+            Zone::Utc => "UTC",
+            Zone::Local(_) => "local time",
+        };
+        format!("what this view says · click an item to see it · {tz}")
+    });
+    view! {
+        <Panel name="insights" title="Insights" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+            <div class="qs-insights">
+                <InsightList name="idle" title="Idle windows" summary=idle_sum items=idle/>
+                <InsightList name="who" title="Who waits most" summary=who_sum items=who/>
+                <InsightList name="spikes" title="Failure spikes" summary=spike_sum items=spikes/>
+                <InsightList name="gpus" title="Under-used GPUs" summary=gpu_sum items=gpus>
+                    <UsageLoader/>
+                </InsightList>
+                <HourMap/>
+            </div>
+        </Panel>
+    }
+}
+
+/// One insight: a heading, a line that sums it up (or says there is
+/// nothing), and its items.
+#[component]
+fn InsightList(
+    /// `data-insight-list`.
+    name: &'static str,
+    /// Heading.
+    title: &'static str,
+    /// The line under the heading.
+    #[prop(into)]
+    summary: Signal<Option<String>>,
+    /// The items (`None` before the first load).
+    #[prop(into)]
+    items: Signal<Option<Vec<Item>>>,
+    /// More under the items.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <section class="qs-insight" data-insight-list=name>
+            <h3>{title}</h3>
+            <p class="qs-insight-sum">{move || summary.get()}</p>
+            <ItemList items=items/>
+            {children.map(|c| c())}
+        </section>
+    }
+}
+
+/// The items of one insight as an ordered list (nothing when empty).
+#[component]
+fn ItemList(#[prop(into)] items: Signal<Option<Vec<Item>>>) -> impl IntoView {
+    let i = expect_context::<Insights>();
+    let view = expect_context::<ViewState>();
+    move || {
+        let items = items.get().unwrap_or_default();
+        (!items.is_empty()).then(|| {
+            let rows = items
+                .into_iter()
+                .map(|item| view! { <li>{item_link(item, view, i)}</li> })
+                .collect_view();
+            view! { <ol class="qs-insight-items">{rows}</ol> }
+        })
+    }
+}
+
+/// An item: a link to the view it shows (the address of that view, so it
+/// also opens in a new tab), carrying its SPEC §6 data attributes. A click
+/// shows the view in place. A group of a custom grouping links nowhere.
+fn item_link(item: Item, view: ViewState, i: Insights) -> impl IntoView {
+    let Item {
+        kind,
+        text,
+        attrs,
+        target,
+    } = item;
+    let Attrs {
+        start,
+        end,
+        group,
+        count,
+        seconds,
+        run_id,
+        mean,
+    } = attrs;
+    let href = {
+        let target = target.clone();
+        move || {
+            let query = view.with(|v| match &target {
+                Some(Target::Range { from, to }) => Some(to_query(&v.over(*from, *to))),
+                Some(Target::Group(name)) => v.only_group(name).map(|v| to_query(&v)),
+                // The selection is not part of the address: the view itself.
+                Some(Target::Run(_)) => Some(to_query(v)),
+                None => None,
+            })?;
+            Some(format!("?{query}"))
+        }
+    };
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let Some(target) = &target else { return };
+        ev.prevent_default();
+        match target {
+            Target::Range { from, to } => view.set_range(RangeSpec::Absolute {
+                from: *from,
+                to: *to,
+            }),
+            Target::Group(name) => view.only_group(name),
+            Target::Run(job) => i.select_run(*job),
+        }
+    };
+    view! {
+        <a class="qs-insight-item" href=href on:click=click data-insight=kind data-start=start
+            data-end=end data-group=group data-count=count data-seconds=seconds data-run-id=run_id
+            data-mean=mean>{text}</a>
+    }
+}
+
+/// Loads the usage of the view's other runs, with progress and cancel.
+#[component]
+fn UsageLoader() -> impl IntoView {
+    let i = expect_context::<Insights>();
+    let b = i.batches;
+    let rest = move || {
+        i.under_used
+            .with(|u| u.as_ref().map_or(0, |u| u.in_view.saturating_sub(u.loaded)))
+    };
+    let running = move || b.progress.with(|p| p.is_some_and(|p| p.running));
+    let load = move || {
+        (rest() > 0 && !running()).then(|| {
+            let label = format!(
+                "Load the usage of the other {}",
+                format::counted(rest(), "run")
+            );
+            view! { <button class="qs-btn" data-usage-load-rest on:click=move |_| b.load_rest()>{label}</button> }
+        })
+    };
+    let error = move || {
+        b.error
+            .get()
+            .map(|e| view! { <p class="qs-insight-error" role="alert">"Usage could not be loaded: " {e}</p> })
+    };
+    view! {
+        <div class="qs-usage-loader">
+            {move || b.progress.get().map(|p| progress_view(p, b))}
+            {load}
+            {error}
+        </div>
+    }
+}
+
+/// The progress of a batch load: a bar, "120 of 2,412 runs", Cancel.
+fn progress_view(p: Progress, b: crate::state::insights::UsageBatches) -> impl IntoView {
+    let state = if p.running {
+        "running"
+    } else if p.cancelled {
+        "cancelled"
+    } else {
+        "done"
+    };
+    let text = format!(
+        "{} usage of {} of {} runs",
+        match state {
+            "running" => "Loading",
+            "cancelled" => "Stopped: loaded",
+            _ => "Loaded",
+        },
+        format::count(p.done),
+        format::count(p.total)
+    );
+    view! {
+        <div class="qs-usage-progress" data-usage-progress=state data-done=p.done data-total=p.total>
+            <progress max=p.total.max(1) value=p.done></progress>
+            <span role="status">{text}</span>
+            {p.running.then(|| view! {
+                <button class="qs-btn qs-btn-quiet" data-usage-cancel on:click=move |_| b.cancel()>"Cancel"</button>
+            })}
+        </div>
+    }
+}
+
+/// Waiting by hour of week: the weekday × hour heat map (hover or focus a
+/// cell for its exact mean) and the peak hours.
+#[component]
+fn HourMap() -> impl IntoView {
+    let i = expect_context::<Insights>();
+    let hovered = RwSignal::new(None::<usize>);
+    let cells = Memo::new(move |_| i.hours.with(|h| h.as_ref().map(heat_cells)));
+    let peaks = move || i.hours.with(|h| h.as_ref().map(peak_items));
+    let summary = move || {
+        let any = i
+            .hours
+            .with(|h| h.as_ref().map(|h| h.cells.iter().any(|c| c.waiting > 0)))?;
+        Some(match any {
+            true => "Mean jobs waiting (idle or queued) in each hour of the week; blank hours are outside the range".to_string(),
+            false => "No job waited in this range".to_string(),
+        })
+    };
+    let readout = move || {
+        hovered
+            .get()
+            .and_then(|k| cells.with(|c| c.as_ref()?.0.get(k).map(|c| c.label.clone())))
+            .unwrap_or_else(|| "Point at an hour for its exact mean".into())
+    };
+    let max = move || cells.with(|c| c.as_ref().map_or(0.0, |c| c.1));
+    let hours = (0..24)
+        .map(|h| view! { <th scope="col">{format!("{h:02}")}</th> })
+        .collect_view();
+    view! {
+        <section class="qs-insight qs-insight-hours" data-insight-list="hours">
+            <h3>"Waiting by hour of week"</h3>
+            <p class="qs-insight-sum">{summary}</p>
+            <div class="qs-heat-wrap">
+                <table class="qs-heatmap" aria-label="Mean jobs waiting by weekday and hour">
+                    <thead><tr><th></th>{hours}</tr></thead>
+                    <tbody>{move || cells.with(|c| c.as_ref().map(|c| heat_rows(&c.0, hovered)))}</tbody>
+                </table>
+            </div>
+            <div class="qs-heat-foot">
+                <p class="qs-heat-readout" aria-live="polite" data-heat-readout>{readout}</p>
+                <span class="qs-heat-scale">
+                    <span class="qs-heat-swatch qs-heat-empty"></span>"outside the range · 0 "
+                    <span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}
+                </span>
+            </div>
+            <h4>"Peak hours"</h4>
+            <ItemList items=Signal::derive(peaks)/>
+        </section>
+    }
+}
+
+/// The rows of the heat map: one a weekday, Monday first.
+fn heat_rows(cells: &[HeatCell], hovered: RwSignal<Option<usize>>) -> impl IntoView {
+    format::WEEKDAYS
+        .iter()
+        .enumerate()
+        .map(|(d, name)| {
+            let row = cells
+                .iter()
+                .enumerate()
+                .skip(d * 24)
+                .take(24)
+                .map(|(k, c)| heat_cell(k, c, hovered))
+                .collect_view();
+            view! { <tr><th scope="row">{*name}</th>{row}</tr> }
+        })
+        .collect_view()
+}
+
+/// One hour of the week: filled on the scale, or empty when the range
+/// never reaches it; its label is the tooltip and the readout.
+fn heat_cell(k: usize, c: &HeatCell, hovered: RwSignal<Option<usize>>) -> impl IntoView {
+    let show = move || hovered.set(Some(k));
+    let hide = move || hovered.set(None);
+    view! {
+        <td class="qs-heat-cell" class:qs-heat-empty=c.mean.is_none()
+            style:background-color=c.colour.clone() data-weekday=c.weekday data-hour=c.hour
+            data-mean=c.mean.map(|m| m.to_string()) title=c.label.clone() aria-label=c.label.clone()
+            tabindex="0" on:mouseenter=move |_| show() on:focus=move |_| show()
+            on:mouseleave=move |_| hide() on:blur=move |_| hide()></td>
+    }
+}

@@ -1,0 +1,334 @@
+//! The insights of SPEC §3.1 for the view, one memo each over only what
+//! that insight reads, so a control recomputes only the insights it
+//! concerns (a regroup recomputes "who waits" alone, new usage only the
+//! under-used GPUs):
+//!
+//! ```text
+//! idle        prepared, selection, range
+//! hours       prepared, selection, range, zone
+//! who         prepared, selection, all groups, range
+//! spikes      prepared, selection, grid, job-status counts
+//! job_means   prepared, run ids (per load), GPU means (per answer)
+//! under_used  prepared, selection, range, job_means
+//! ```
+//!
+//! And the loader that fetches the usage of the view's other runs in
+//! batches, with progress and cancel, keeping only each run's mean GPU use
+//! ([`Metrics::fetch_means`]): it skips what the usage charts are fetching,
+//! and never aborts them.
+
+use super::{Analysis, Loaded, Metrics, Queues, Readiness, Shared, SourceCtx, ViewState};
+use crate::dom::{self, timed};
+use leptos::prelude::*;
+use queuescope_core::analysis::insights::{
+    failure_spikes, idle_windows, runs_to_load, under_used_gpus, waiting_by_hour, who_waits,
+    FailureSpikes, GpuMeans, GroupWait, IdleWindows, JobMeans, RunIds, UnderUsed, WaitingByHour,
+};
+use queuescope_core::analysis::Brush;
+use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
+use queuescope_core::{Job, Ms};
+
+/// Loaded means reach the insight at most this often during a batch load:
+/// each time it recomputes over every loaded run (~100k at most), so once
+/// a request would make a long load quadratic.
+const PUBLISH_EVERY: Ms = 1000;
+
+/// The insights of the view (`None` before the first load).
+#[derive(Clone, Copy)]
+pub struct Insights {
+    /// Idle windows.
+    pub idle: Memo<Option<IdleWindows>>,
+    /// Waiting by hour of week.
+    pub hours: Memo<Option<WaitingByHour>>,
+    /// Who waits most.
+    pub who: Memo<Option<Vec<GroupWait>>>,
+    /// Failure spikes.
+    pub spikes: Memo<Option<FailureSpikes>>,
+    /// Under-used GPUs, over the runs whose usage is loaded.
+    pub under_used: Memo<Option<UnderUsed>>,
+    /// Loading the usage of the view's other runs.
+    pub batches: UsageBatches,
+    analysis: Analysis,
+    view: ViewState,
+}
+
+impl Insights {
+    /// Builds the memos and the batch loader, and provides them.
+    pub fn provide(
+        a: Analysis,
+        view: ViewState,
+        m: Metrics,
+        (source, queues, ready): (SourceCtx, Queues, Readiness),
+    ) -> Insights {
+        let run_ids = Memo::new(move |_| {
+            let l = a.prepared.get()?;
+            Some(Shared::new(timed("qs:insight:run-ids", || {
+                RunIds::new(&l.prepared)
+            })))
+        });
+        // The loaded means by job: once per load and per new means, so a
+        // filter or a range costs a pass over the view's runs only.
+        let job_means = Memo::new(move |_| {
+            let l = a.prepared.get()?;
+            let ids = run_ids.get()?;
+            Some(Shared::new(m.gpu_means.with(|means| {
+                timed("qs:insight:job-means", || {
+                    JobMeans::new(&l.prepared, &ids, means)
+                })
+            })))
+        });
+        let (idle, hours, who, spikes) = selection_memos(a);
+        let under_used = Memo::new(move |_| {
+            let l = a.prepared.get()?;
+            let means = job_means.get()?;
+            let range = a.range.get();
+            Some(a.selection.with(|s| {
+                timed("qs:insight:under-used", || {
+                    under_used_gpus(&l.prepared, s, range, &means)
+                })
+            }))
+        });
+        let batches = UsageBatches::new(a, m, job_means, (source, queues, ready));
+        let i = Insights {
+            idle,
+            hours,
+            who,
+            spikes,
+            under_used,
+            batches,
+            analysis: a,
+            view,
+        };
+        provide_context(i);
+        i
+    }
+
+    /// Selects job `job`'s run in Job runs: a brush over its span and its
+    /// lane, which holds no other run there.
+    pub fn select_run(&self, job: u32) {
+        let bar = self
+            .analysis
+            .runs
+            .with_untracked(|r| r.bars.iter().find(|b| b.job == job).copied());
+        if let Some(b) = bar {
+            let lane = f64::from(b.lane);
+            self.view.set_brush(Some(Brush {
+                from: b.start,
+                to: b.end,
+                lanes: Some((lane, lane)),
+            }));
+        }
+    }
+}
+
+type SelectionMemos = (
+    Memo<Option<IdleWindows>>,
+    Memo<Option<WaitingByHour>>,
+    Memo<Option<Vec<GroupWait>>>,
+    Memo<Option<FailureSpikes>>,
+);
+
+/// The four insights over the selected jobs alone (no usage).
+fn selection_memos(a: Analysis) -> SelectionMemos {
+    let idle = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let range = a.range.get();
+        Some(
+            a.selection
+                .with(|s| timed("qs:insight:idle", || idle_windows(&l.prepared, s, range))),
+        )
+    });
+    let hours = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let (range, zone) = (a.range.get(), a.zone.get());
+        Some(a.selection.with(|s| {
+            timed("qs:insight:hours", || {
+                waiting_by_hour(&l.prepared, s, range, &zone)
+            })
+        }))
+    });
+    let who = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let range = a.range.get();
+        Some(a.selection.with(|s| {
+            a.all_groups
+                .with(|g| timed("qs:insight:who", || who_waits(&l.prepared, s, g, range)))
+        }))
+    });
+    let spikes = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let status = a.status.get()?;
+        Some(a.selection.with(|s| {
+            a.grid.with(|g| {
+                timed("qs:insight:spikes", || {
+                    failure_spikes(&l.prepared, s, g, &status)
+                })
+            })
+        }))
+    });
+    (idle, hours, who, spikes)
+}
+
+/// How far a batch load got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Runs done (fetched, or found loaded or in flight for the charts).
+    pub done: usize,
+    /// Runs the load set out to fetch.
+    pub total: usize,
+    /// Still going.
+    pub running: bool,
+    /// Stopped by the user.
+    pub cancelled: bool,
+}
+
+/// Loads the usage of the view's runs that lack it, [`MAX_RUN_IDS_PER_REQUEST`]
+/// runs a request, one request at a time, into the usage cache.
+#[derive(Clone, Copy)]
+pub struct UsageBatches {
+    /// The load in progress, or the last one (`None`: none yet).
+    pub progress: RwSignal<Option<Progress>>,
+    /// Why the last load stopped early.
+    pub error: RwSignal<Option<String>>,
+    generation: StoredValue<u64>,
+    abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    analysis: Analysis,
+    metrics: Metrics,
+    job_means: Memo<Option<Shared<JobMeans>>>,
+    source: SourceCtx,
+    queues: Queues,
+    ready: Readiness,
+}
+
+impl UsageBatches {
+    fn new(
+        analysis: Analysis,
+        metrics: Metrics,
+        job_means: Memo<Option<Shared<JobMeans>>>,
+        (source, queues, ready): (SourceCtx, Queues, Readiness),
+    ) -> UsageBatches {
+        let b = UsageBatches {
+            progress: RwSignal::new(None),
+            error: RwSignal::new(None),
+            generation: StoredValue::new(0),
+            abort: StoredValue::new_local(None),
+            analysis,
+            metrics,
+            job_means,
+            source,
+            queues,
+            ready,
+        };
+        // Another queue: its cache starts empty, and so does the progress.
+        Effect::new(move |prev: Option<Option<String>>| {
+            let q = queues.current.get();
+            if prev.is_some_and(|p| p != q) {
+                b.cancel();
+                b.progress.set(None);
+            }
+            q
+        });
+        b
+    }
+
+    /// Starts loading the usage of every run of the view that lacks it,
+    /// most recent first (a load in progress is cancelled first).
+    pub fn load_rest(self) {
+        self.cancel();
+        let a = self.analysis;
+        let (Some(l), Some(means), Some(queue)) = (
+            a.prepared.get_untracked(),
+            self.job_means.get_untracked(),
+            self.queues.current.get_untracked(),
+        ) else {
+            return;
+        };
+        let todo: Vec<u32> = a
+            .selection
+            .with_untracked(|s| runs_to_load(&l.prepared, s, a.range.get_untracked(), &means));
+        let ctrl = web_sys::AbortController::new().ok();
+        self.abort.set_value(ctrl.clone());
+        let mine = self.generation.get_value();
+        self.error.set(None);
+        self.progress.set(Some(Progress {
+            total: todo.len(),
+            running: true,
+            ..Progress::default()
+        }));
+        self.ready.busy(true);
+        leptos::task::spawn_local(async move {
+            self.run((l, queue), todo, ctrl, mine).await;
+            self.ready.busy(false);
+        });
+    }
+
+    /// The batches of [`UsageBatches::load_rest`]: one request at a time,
+    /// progress after each, the means published at most every
+    /// [`PUBLISH_EVERY`] ms and at the end (also when cancelled: what was
+    /// fetched is loaded).
+    async fn run(
+        self,
+        (l, queue): (Shared<Loaded>, String),
+        todo: Vec<u32>,
+        ctrl: Option<web_sys::AbortController>,
+        mine: u64,
+    ) {
+        let signal = ctrl.as_ref().map(|c| c.signal());
+        let mut fetched = GpuMeans::new();
+        let mut published = dom::now_ms();
+        for batch in todo.chunks(MAX_RUN_IDS_PER_REQUEST) {
+            let jobs: Vec<Job> = batch
+                .iter()
+                .filter_map(|&j| l.prepared.get(j as usize).cloned())
+                .collect();
+            let want = self.metrics.without_mean(&queue, jobs);
+            let got = self
+                .metrics
+                .fetch_means(self.source, &queue, &want, signal.as_ref())
+                .await;
+            if self.generation.get_value() != mine {
+                break;
+            }
+            match got {
+                Ok(means) => fetched.extend(means),
+                Err(e) => {
+                    self.error.set(Some(e.to_string()));
+                    break;
+                }
+            }
+            self.progress
+                .update(|p| p.iter_mut().for_each(|p| p.done += batch.len()));
+            if dom::now_ms() - published >= PUBLISH_EVERY {
+                self.metrics
+                    .store_means(&queue, std::mem::take(&mut fetched));
+                published = dom::now_ms();
+            }
+        }
+        self.metrics.store_means(&queue, fetched);
+        if self.generation.get_value() == mine {
+            self.progress
+                .update(|p| p.iter_mut().for_each(|p| p.running = false));
+        }
+    }
+
+    /// Stops the load in progress (its request is aborted; the usage
+    /// charts' own fetches go on).
+    pub fn cancel(self) {
+        self.generation.update_value(|g| *g += 1);
+        if let Some(c) = self.abort.get_value() {
+            c.abort();
+        }
+        self.abort.set_value(None);
+        if self
+            .progress
+            .with_untracked(|p| p.is_some_and(|p| p.running))
+        {
+            self.progress.update(|p| {
+                for p in p.iter_mut() {
+                    p.running = false;
+                    p.cancelled = true;
+                }
+            });
+        }
+    }
+}
