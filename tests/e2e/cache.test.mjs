@@ -5,10 +5,15 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp } from './harness.mjs';
 
-/** Runs `body(db)` on the app's cache database in the page; returns its result. */
-function inCache(page, body, arg) {
+/**
+ * In the page, on the app's cache database (`queuescope-cache`, stores
+ * `reads` and `meta`): `put` fills an entry of 1.5 MB per queue in `queues`
+ * (as the app writes them), `count` answers the records of both stores.
+ * One function, no code built from strings (the page runs under a strict CSP).
+ */
+function inCache(page, op, queues = []) {
   return page.evaluate(
-    ([source, arg]) =>
+    ([op, queues]) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('queuescope-cache', 1);
         open.onupgradeneeded = () => {
@@ -16,50 +21,45 @@ function inCache(page, body, arg) {
           open.result.createObjectStore('meta');
         };
         open.onerror = () => reject(open.error);
-        open.onsuccess = async () => {
+        open.onsuccess = () => {
           const db = open.result;
-          try {
-            resolve(await new Function('db', 'arg', source)(db, arg));
-          } catch (e) {
-            reject(e);
-          } finally {
-            db.close();
+          const tx = db.transaction(['reads', 'meta'], op === 'put' ? 'readwrite' : 'readonly');
+          const counts = [];
+          if (op === 'put') {
+            const backend = 'http://127.0.0.1:9/api/v1';
+            queues.forEach((queue, i) => {
+              const key = `${backend}\n${queue}`;
+              tx.objectStore('reads').put(new Uint8Array(1_500_000), key);
+              const meta = { backend, queue, bytes: 1_500_000, stored_at: 1000 + i, generated_at: 0 };
+              tx.objectStore('meta').put(meta, key);
+            });
+          } else {
+            for (const [i, name] of ['reads', 'meta'].entries()) {
+              const r = tx.objectStore(name).count();
+              r.onsuccess = () => (counts[i] = r.result);
+            }
           }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(counts);
+          };
+          tx.onerror = () => reject(tx.error);
         };
       }),
-    [body, arg],
+    [op, queues],
   );
 }
-
-const PUT = `
-  const tx = db.transaction(['reads', 'meta'], 'readwrite');
-  for (const [i, queue] of arg.entries()) {
-    const key = 'http://127.0.0.1:9/api/v1\\n' + queue;
-    tx.objectStore('reads').put(new Uint8Array(1_500_000), key);
-    tx.objectStore('meta').put(
-      { backend: 'http://127.0.0.1:9/api/v1', queue, bytes: 1_500_000, stored_at: 1000 + i, generated_at: 0 },
-      key,
-    );
-  }
-  return new Promise((ok, fail) => { tx.oncomplete = () => ok(); tx.onerror = () => fail(tx.error); });
-`;
-
-const COUNT = `
-  const tx = db.transaction(['reads', 'meta'], 'readonly');
-  const count = (name) => new Promise((ok) => { const r = tx.objectStore(name).count(); r.onsuccess = () => ok(r.result); });
-  return Promise.all([count('reads'), count('meta')]);
-`;
 
 test('Clear cache empties the cache and says what it removed', async (t) => {
   const app = await openApp(t, { query: '?tz=utc' });
   await app.waitForState('ready');
-  await inCache(app.page, PUT, ['a100-pool', 'h100-pool']);
-  assert.deepEqual(await inCache(app.page, COUNT), [2, 2]);
+  await inCache(app.page, 'put', ['a100-pool', 'h100-pool']);
+  assert.deepEqual(await inCache(app.page, 'count'), [2, 2]);
 
   const button = app.page.getByRole('button', { name: 'Clear cache' });
   await button.click();
   await app.page.getByText('Cache cleared: 2 queues (3.0 MB).').waitFor();
-  assert.deepEqual(await inCache(app.page, COUNT), [0, 0]);
+  assert.deepEqual(await inCache(app.page, 'count'), [0, 0]);
 
   await app.page.getByRole('button', { name: 'Dismiss' }).click();
   await button.click();
