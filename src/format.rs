@@ -162,11 +162,37 @@ pub fn counted(n: usize, noun: &str) -> String {
     format!("{} {noun}{}", count(n), if n == 1 { "" } else { "s" })
 }
 
+/// A size in bytes, one decimal from a kilobyte on: `512 B`, `1.5 kB`,
+/// `12.4 MB` (decimal units, as browsers report storage).
+pub fn bytes(n: usize) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 999.95 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
 pub use queuescope_core::text::count;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_in_decimal_units() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1000), "1.0 kB");
+        assert_eq!(bytes(12_400_000), "12.4 MB");
+        assert_eq!(bytes(999_960), "1.0 MB");
+        assert_eq!(bytes(2_500_000_000), "2.5 GB");
+    }
 
     #[test]
     fn wall_clock_shifts_by_offset() {

@@ -146,6 +146,12 @@ fn rfc3339(s: &str) -> Option<Ms> {
 /// Formats as RFC 3339 in UTC (`2026-11-21T08:00:00Z`, with milliseconds
 /// only when they are not zero).
 pub fn format_rfc3339(ms: Ms) -> String {
+    // Years 1970-9999, the times any queue has: written directly (chrono's
+    // formatter is general and 5-10x slower; a cached 100k-job read formats
+    // half a million times). Same text, checked against chrono in tests.
+    if (0..253_402_300_800_000).contains(&ms) {
+        return format_utc_fast(ms);
+    }
     match DateTime::<Utc>::from_timestamp_millis(ms) {
         Some(t) if ms % 1000 == 0 => t.to_rfc3339_opts(SecondsFormat::Secs, true),
         Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -209,6 +215,28 @@ impl Civil {
     }
 }
 
+/// [`format_rfc3339`] for `0 <= ms` before the year 10000.
+fn format_utc_fast(ms: Ms) -> String {
+    let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // Days to a civil date (H. Hinnant's algorithm, era of 400 years).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (secs, milli) = (in_day / 1000, in_day % 1000);
+    let (h, m, sec) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if milli == 0 {
+        format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}Z")
+    } else {
+        format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}.{milli:03}Z")
+    }
+}
+
 /// Milliseconds of a wall-clock date as Plotly writes it on a date axis
 /// (`2026-11-21 08:30:12.5`, `2026-11-21 08:30`, `2026-11-21 08`,
 /// `2026-11-21`; surrounding space ignored), read as UTC: what a zone
@@ -238,6 +266,40 @@ pub fn parse_wall(s: &str) -> Option<Ms> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn chrono_format(ms: Ms) -> String {
+        match DateTime::<Utc>::from_timestamp_millis(ms) {
+            Some(t) if ms % 1000 == 0 => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+            Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
+            None => String::from("(out of range)"),
+        }
+    }
+
+    #[test]
+    fn the_fast_format_is_chronos() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let edges = [
+            0,
+            1,
+            999,
+            1000,
+            86_399_999,
+            951_782_400_000,
+            253_402_300_799_999,
+        ];
+        let random: Vec<Ms> = (0..200_000)
+            .map(|_| rng.i64(0..253_402_300_800_000))
+            .collect();
+        let seconds: Vec<Ms> = (0..50_000)
+            .map(|_| rng.i64(0..4_102_444_800) * 1000)
+            .collect();
+        for ms in edges.into_iter().chain(random).chain(seconds) {
+            assert_eq!(format_rfc3339(ms), chrono_format(ms), "{ms}");
+        }
+        for ms in [-1, -86_400_001, 253_402_300_800_000, Ms::MIN, Ms::MAX] {
+            assert_eq!(format_rfc3339(ms), chrono_format(ms), "{ms}");
+        }
+    }
 
     #[test]
     fn parses_offsets_and_fractions() {

@@ -7,7 +7,7 @@ use crate::faults::{
     hostile, hostile_queues, pad, strip_hostile, synthetic_job, truncate, Effects, Endpoint, Fault,
     HTML_PAGE,
 };
-use crate::store::{QueueData, Store};
+use crate::store::{Query, QueueData, Store};
 use queuescope_core::contract::{RawSeries, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::run_metrics;
 use queuescope_core::model::Ms;
@@ -108,14 +108,16 @@ impl Route {
     }
 }
 
-/// Answers one request under the active `faults`. Never panics, whatever
-/// the URL. Faults hit `GET`/`HEAD` of the three API endpoints only.
+/// Answers one request under the active `faults`, as of the clock's `now`.
+/// Never panics, whatever the URL. Faults hit `GET`/`HEAD` of the three
+/// API endpoints only.
 pub fn answer(
     store: &Store,
     method: &str,
     url: &str,
     page_size: usize,
     faults: &[Fault],
+    now: Ms,
 ) -> Outcome {
     let path = url.split_once('?').map_or(url, |(p, _)| p);
     let route = Route::of(path);
@@ -135,7 +137,7 @@ pub fn answer(
             body: HTML_PAGE.to_string(),
         }
     } else {
-        let mut r = handle(store, method, url, &route, page_size, &fx);
+        let mut r = handle(store, method, url, &route, page_size, &fx, now);
         if fx.truncated {
             r.body = truncate(&r.body);
         }
@@ -168,6 +170,7 @@ fn handle(
     route: &Route,
     page_size: usize,
     fx: &Effects,
+    now: Ms,
 ) -> Reply {
     match method {
         "OPTIONS" => {
@@ -205,11 +208,12 @@ fn handle(
             };
             Reply::json(padded(body, fx))
         }
-        Route::Jobs(id) => {
-            queue(id).map_or_else(|| unknown(id), |q| jobs(store, q, &params, page_size, fx))
-        }
+        Route::Jobs(id) => queue(id).map_or_else(
+            || unknown(id),
+            |q| jobs(store, q, &params, page_size, fx, now),
+        ),
         Route::Metrics(id) => {
-            queue(id).map_or_else(|| unknown(id), |q| metrics(store, q, &params, fx))
+            queue(id).map_or_else(|| unknown(id), |q| metrics(store, q, &params, fx, now))
         }
         Route::NotFound => not_found(path.trim_end_matches('/')),
     }
@@ -235,8 +239,18 @@ const LOOP_CURSOR: &str = "loop";
 /// Prefix of the `endless` fault's cursors.
 const ENDLESS_CURSOR: &str = "endless.";
 
-/// `GET /queues/{id}/jobs?from&to[&cursor]`.
-fn jobs(store: &Store, q: &QueueData, params: &Params, page_size: usize, fx: &Effects) -> Reply {
+/// `GET /queues/{id}/jobs?from&to[&updated_since][&cursor]`. A read is a
+/// snapshot: its first page is as of `now`, and that instant rides in the
+/// cursor, so every page of one read (and its `generated_at`) agrees even
+/// while the clock moves.
+fn jobs(
+    store: &Store,
+    q: &QueueData,
+    params: &Params,
+    page_size: usize,
+    fx: &Effects,
+    now: Ms,
+) -> Reply {
     let (from, to) = match (params.time("from"), params.time("to")) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return Reply::error(400, &e),
@@ -244,6 +258,21 @@ fn jobs(store: &Store, q: &QueueData, params: &Params, page_size: usize, fx: &Ef
     if from >= to {
         return Reply::error(400, "`from` must be before `to`");
     }
+    // A queue that does not list the capability ignores it, as a version 1
+    // backend ignores a parameter it does not know.
+    let since = match params.get("updated_since").filter(|_| q.incremental) {
+        None => None,
+        Some(_) => match params.time("updated_since") {
+            Ok(g) => Some(g),
+            Err(e) => return Reply::error(400, &e),
+        },
+    };
+    let mut query = Query {
+        from,
+        to,
+        since,
+        at: now,
+    };
     let cursor = params.get("cursor");
     let endless_page = cursor
         .filter(|_| fx.endless)
@@ -258,29 +287,28 @@ fn jobs(store: &Store, q: &QueueData, params: &Params, page_size: usize, fx: &Ef
             Some(format!("{ENDLESS_CURSOR}{}", n.saturating_add(1))),
         )
     } else {
-        let at =
-            match cursor {
-                None => 0,
-                Some(LOOP_CURSOR) if fx.loop_cursor => 0,
-                Some(c) => match decode_cursor(c, &q.id, from, to) {
-                    Some(at) if at <= q.entries.len() => at,
-                    _ => return Reply::error(
-                        400,
-                        "bad cursor: pass back next_cursor unchanged, with the same from and to",
-                    ),
-                },
-            };
-        let (page, next) = q.page(from, to, at, page_size);
-        let jobs = page
-            .iter()
-            .filter_map(|&k| q.entries.get(k).map(|e| fx.job(&e.json, k)))
-            .collect();
+        let at = match cursor {
+            None => 0,
+            Some(LOOP_CURSOR) if fx.loop_cursor => 0,
+            Some(c) => match decode_cursor(c, &q.id, &query) {
+                Some((at, instant)) => {
+                    query.at = instant;
+                    at
+                }
+                None => return Reply::error(
+                    400,
+                    "bad cursor: pass back next_cursor unchanged, with the same from, to and updated_since",
+                ),
+            },
+        };
+        let (page, next) = q.page(&query, store.live, at, page_size);
+        let jobs = page.iter().map(|(k, json)| fx.job(json, *k)).collect();
         let next = if fx.loop_cursor {
             Some(LOOP_CURSOR.to_string())
         } else if fx.endless {
             Some(format!("{ENDLESS_CURSOR}1"))
         } else {
-            next.map(|n| encode_cursor(n, &q.id, from, to))
+            next.map(|n| encode_cursor(n, &q.id, &query))
         };
         (jobs, next)
     };
@@ -302,7 +330,7 @@ fn jobs(store: &Store, q: &QueueData, params: &Params, page_size: usize, fx: &Ef
         Some(n) => serde_json::Value::from(n).to_string(),
         None => "null".to_string(),
     };
-    let generated_at = format_rfc3339(store.generated_at.saturating_add(fx.skew));
+    let generated_at = format_rfc3339(query.at.saturating_add(fx.skew));
     let mut body = String::with_capacity(records.iter().map(|j| j.len() + 1).sum::<usize>() + 96);
     body.push_str("{\"jobs\":[");
     body.push_str(&records.join(","));
@@ -315,7 +343,7 @@ fn jobs(store: &Store, q: &QueueData, params: &Params, page_size: usize, fx: &Ef
 }
 
 /// `GET /queues/{id}/metrics?run_ids=a,b,...`.
-fn metrics(store: &Store, q: &QueueData, params: &Params, fx: &Effects) -> Reply {
+fn metrics(store: &Store, q: &QueueData, params: &Params, fx: &Effects, now: Ms) -> Reply {
     let mut ids: Vec<&str> = Vec::new();
     // Spaces after commas are forgiven; other white space (a tab, a CR)
     // can be part of an id.
@@ -350,16 +378,11 @@ fn metrics(store: &Store, q: &QueueData, params: &Params, fx: &Effects) -> Reply
     let mut verbatim: Vec<String> = Vec::new();
     if q.fixture_series.is_empty() {
         for id in &ids {
-            let Some(job) = q
-                .runs
-                .get(*id)
-                .and_then(|&i| q.entries.get(i))
-                .and_then(|e| e.job.as_ref())
-            else {
+            let Some(job) = q.run_job(id, now, store.live) else {
                 continue;
             };
             for metric in Metric::ALL {
-                if let Some(s) = run_metrics(store.seed, job, store.generated_at, metric) {
+                if let Some(s) = run_metrics(store.seed, &job, now, metric) {
                     series.push(RawSeries {
                         run_id: s.run_id,
                         metric: s.metric.as_str().to_string(),
@@ -490,28 +513,44 @@ fn fnv(parts: &[&[u8]]) -> u64 {
         })
 }
 
-fn cursor_check(at: usize, queue: &str, from: Ms, to: Ms) -> u32 {
+fn cursor_check(at: usize, queue: &str, q: &Query) -> u32 {
+    // A tag byte keeps `updated_since` absent apart from `updated_since=0`.
+    let since: Vec<u8> = match q.since {
+        None => vec![0],
+        Some(g) => std::iter::once(1).chain(g.to_le_bytes()).collect(),
+    };
     let h = fnv(&[
         queue.as_bytes(),
-        &from.to_le_bytes(),
-        &to.to_le_bytes(),
+        &q.from.to_le_bytes(),
+        &q.to.to_le_bytes(),
+        &since,
+        &q.at.to_le_bytes(),
         &(at as u64).to_le_bytes(),
     ]);
     (h >> 32) as u32
 }
 
-/// An opaque cursor: where the next page starts, plus a check that ties it
-/// to the queue and range it was made for (so a cursor reused with other
-/// `from`/`to` is refused instead of silently skipping jobs).
-fn encode_cursor(at: usize, queue: &str, from: Ms, to: Ms) -> String {
-    format!("{at:x}.{:08x}", cursor_check(at, queue, from, to))
+/// An opaque cursor: where the next page starts and the instant the read
+/// is as of, plus a check that ties it to the queue and query it was made
+/// for (so a cursor reused with another `from`, `to` or `updated_since` is
+/// refused instead of silently skipping jobs).
+fn encode_cursor(at: usize, queue: &str, q: &Query) -> String {
+    format!(
+        "{at:x}.{:x}.{:08x}",
+        q.at as u64,
+        cursor_check(at, queue, q)
+    )
 }
 
-fn decode_cursor(c: &str, queue: &str, from: Ms, to: Ms) -> Option<usize> {
-    let (at, check) = c.split_once('.')?;
-    let at = usize::from_str_radix(at, 16).ok()?;
-    let check = u32::from_str_radix(check, 16).ok()?;
-    (check == cursor_check(at, queue, from, to)).then_some(at)
+/// The position and instant of a cursor made for `queue` and `q` (whose
+/// own instant is ignored: the cursor's is the read's).
+fn decode_cursor(c: &str, queue: &str, q: &Query) -> Option<(usize, Ms)> {
+    let mut parts = c.split('.');
+    let at = usize::from_str_radix(parts.next()?, 16).ok()?;
+    let instant = u64::from_str_radix(parts.next()?, 16).ok()? as Ms;
+    let check = u32::from_str_radix(parts.next()?, 16).ok()?;
+    let q = Query { at: instant, ..*q };
+    (parts.next().is_none() && check == cursor_check(at, queue, &q)).then_some((at, instant))
 }
 
 #[cfg(test)]
@@ -521,15 +560,18 @@ mod tests {
     use serde_json::Value;
 
     fn store() -> Store {
-        Store::generated(&DemoConfig {
-            jobs: 400,
-            ..DemoConfig::default()
-        })
+        Store::generated(
+            &DemoConfig {
+                jobs: 400,
+                ..DemoConfig::default()
+            },
+            None,
+        )
     }
 
-    /// The reply to a request without faults.
+    /// The reply to a request without faults, as of the data's now.
     fn send(s: &Store, method: &str, url: &str, page_size: usize) -> Reply {
-        match answer(s, method, url, page_size, &[]) {
+        match answer(s, method, url, page_size, &[], s.generated_at) {
             Outcome::Send { reply, delay } if delay.is_zero() => reply,
             other => panic!("{url}: {other:?}"),
         }
@@ -587,11 +629,27 @@ mod tests {
 
     #[test]
     fn cursor_is_tied_to_its_query() {
-        let c = encode_cursor(17, "q", 1, 2);
-        assert_eq!(decode_cursor(&c, "q", 1, 2), Some(17));
-        assert_eq!(decode_cursor(&c, "q", 1, 3), None);
-        assert_eq!(decode_cursor(&c, "r", 1, 2), None);
-        assert_eq!(decode_cursor("", "q", 1, 2), None);
+        let q = |from, to, since| Query {
+            from,
+            to,
+            since,
+            at: 99,
+        };
+        let c = encode_cursor(17, "q", &q(1, 2, None));
+        let later = Query {
+            at: 150,
+            ..q(1, 2, None)
+        };
+        assert_eq!(
+            decode_cursor(&c, "q", &later),
+            Some((17, 99)),
+            "the read's instant"
+        );
+        assert_eq!(decode_cursor(&c, "q", &q(1, 3, None)), None);
+        assert_eq!(decode_cursor(&c, "q", &q(1, 2, Some(0))), None);
+        assert_eq!(decode_cursor(&c, "r", &q(1, 2, None)), None);
+        assert_eq!(decode_cursor("", "q", &q(1, 2, None)), None);
+        assert_eq!(decode_cursor(&format!("{c}.0"), "q", &q(1, 2, None)), None);
     }
 
     #[test]

@@ -127,7 +127,7 @@ impl Control {
             _ => (
                 Reply::error(
                     404,
-                    "control endpoints: GET/PUT /_control/faults, GET/DELETE /_control/requests",
+                    "control endpoints: GET/PUT /_control/faults, GET/DELETE /_control/requests, GET/PUT /_control/clock, POST /_control/jobs/QUEUE[/ID]",
                 ),
                 false,
             ),

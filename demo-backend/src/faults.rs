@@ -354,7 +354,7 @@ const UNITS: [(&str, Ms); 5] = [
 ];
 
 /// `-2d`, `+90m`, `30s`, `500ms` to milliseconds.
-fn parse_duration(s: &str) -> Result<Ms, String> {
+pub fn parse_duration(s: &str) -> Result<Ms, String> {
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => (-1, r),
         None => (1, s.strip_prefix('+').unwrap_or(s)),

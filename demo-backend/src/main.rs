@@ -10,22 +10,22 @@
 mod api;
 mod control;
 mod faults;
+mod live;
 mod store;
 
 use api::{Outcome, Reply};
 use clap::Parser;
 use control::Control;
 use faults::{Fault, MODES};
-use queuescope_core::demo::DemoConfig;
+use live::Clock;
+use queuescope_core::demo::{DemoConfig, DEFAULT_NOW};
+use queuescope_core::model::{Ms, DAY, HOUR};
 use queuescope_core::time::parse_rfc3339;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use store::Store;
 use tiny_http::{Header, Request, Response, Server};
-
-/// The generator's fixed "now" as text, for clap's default (checked by a test).
-const DEFAULT_NOW_TEXT: &str = "2026-11-28T09:00:00Z";
 
 const ABOUT: &str = "Reference implementation of the Queuescope REST contract (SPEC §2)";
 
@@ -40,15 +40,24 @@ point the app's config.json at `\"api_base\": \"URL/api/v1\"`.
 Endpoints (all GET, JSON, CORS open to any origin, OPTIONS preflights answered):
   /api/v1/queues
       the queues
-  /api/v1/queues/{id}/jobs?from=T&to=T[&cursor=C]
+  /api/v1/queues/{id}/jobs?from=T&to=T[&updated_since=G][&cursor=C]
       every job whose lifetime overlaps [from, to), sorted by (enqueue time,
-      id), in pages of --page-size; follow next_cursor until it is null
+      id), in pages of --page-size; follow next_cursor until it is null.
+      With updated_since, only the jobs whose record changed at or after G
+      (a new job, transition or error); every queue lists
+      \"supports\": [\"updated_since\"]
   /api/v1/queues/{id}/metrics?run_ids=a,b,...
       usage series (gpu_util, cpu_util, gpu_mem, sys_mem) of at most 100 runs
   /healthz
       200 `ok`
 Bad parameters get a 400 and unknown queues or paths a 404, each with a
 JSON body {\"error\": \"...\"}. Times are RFC 3339 with an offset.
+
+Every answer is as of the server's clock, which is its generated_at. It
+stays at --now unless moved through the control endpoint; with --live it
+ticks with the real time (from the real now, or from --now if given) and
+the data keeps moving: jobs arrive, states advance, runs finish, usage
+grows, for --live-days after the start.
 
 Faults (for tests of what a client does when a backend misbehaves): give
 --fault MODE[:ARG][@TARGET] at start (repeatable), or switch them while it
@@ -65,7 +74,13 @@ Control endpoint (loopback, never faulted or logged):
                                 the API requests seen, in order: [{\"seq\",
                                 \"method\", \"path\" (with query), \"status\",
                                 \"bytes\"}] (null status and bytes: hanging)
-  DELETE /_control/requests     empty that log";
+  DELETE /_control/requests     empty that log
+  GET /_control/clock           {\"now\": T, \"live\": bool}
+  PUT /_control/clock           {\"advance\": \"90s\"} or {\"to\": T}: forward only
+  POST /_control/jobs/QUEUE     add a job (a record; only `job` is needed,
+                                times default to the clock's now): 201
+  POST /_control/jobs/QUEUE/ID  {\"state\": S} and/or {\"error\": M}: append
+                                them to the job at the clock's now";
 
 /// `LONG_ABOUT` with the fault modes listed (clap wants a `&'static str`).
 fn long_about() -> &'static str {
@@ -103,9 +118,20 @@ struct Cli {
     /// Days of history before --now.
     #[arg(long, default_value_t = 8)]
     days: u32,
-    /// "Now" of the data (RFC 3339); fixed by default so answers are reproducible.
-    #[arg(long, default_value = DEFAULT_NOW_TEXT, value_parser = parse_rfc3339)]
-    now: i64,
+    /// "Now" of the data (RFC 3339), where the clock starts; fixed by
+    /// default (2026-11-28T09:00:00Z) so answers are reproducible. With
+    /// --live the default is the real now.
+    #[arg(long, value_parser = parse_rfc3339)]
+    now: Option<i64>,
+    /// Live mode: the clock ticks with the real time and the generated data
+    /// keeps moving with it (deterministic given the seed, the flags and
+    /// the clock). --jobs then counts the jobs before the start.
+    #[arg(long)]
+    live: bool,
+    /// In live mode, how many days of data lie ahead of the start (after
+    /// that nothing new happens).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=60))]
+    live_days: u32,
     /// Jobs per page of the jobs endpoint.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     page_size: u64,
@@ -134,6 +160,8 @@ const MAX_HELD: usize = 10_000;
 /// Everything a worker needs.
 struct Shared {
     store: Store,
+    /// The instant answers are as of.
+    clock: Clock,
     control: Control,
     /// Requests held by `hang`, until the faults change.
     held: Mutex<Vec<Request>>,
@@ -158,12 +186,27 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             Store::fixture(&text, cli.seed).map_err(|e| format!("{}: {e}", path.display()))?
         }
-        None => Store::generated(&DemoConfig {
-            seed: cli.seed,
-            jobs: cli.jobs,
-            now: cli.now,
-            days: cli.days,
-        }),
+        None if cli.live => {
+            let start = cli.now.unwrap_or_else(live::real_now);
+            Store::generated(&live_config(&cli, start), Some(start))
+        }
+        None => Store::generated(
+            &DemoConfig {
+                seed: cli.seed,
+                jobs: cli.jobs,
+                now: cli.now.unwrap_or(DEFAULT_NOW),
+                days: cli.days,
+            },
+            None,
+        ),
+    };
+    // The clock starts at --now, else at the real now in live mode (the
+    // generated_at of every answer is then the real time), else at the
+    // data's own now (a fixture's generated_at).
+    let start = match cli.now {
+        Some(t) => t,
+        None if cli.live => live::real_now(),
+        None => store.generated_at,
     };
     let server = Server::http(("127.0.0.1", cli.port))
         .map_err(|e| format!("cannot bind 127.0.0.1:{}: {e}", cli.port))?;
@@ -175,16 +218,18 @@ fn run(cli: Cli) -> Result<(), String> {
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();
     eprintln!(
-        "api_base http://{addr}{}  ({} jobs in {} queues, generated_at {}, ready in {:?})",
+        "api_base http://{addr}{}  ({} jobs in {} queues, clock at {}{}, ready in {:?})",
         api::BASE,
         store.job_count(),
         store.queues.len(),
-        store.generated_at_text(),
+        queuescope_core::time::format_rfc3339(start),
+        if cli.live { ", live" } else { "" },
         t0.elapsed()
     );
     let server = Arc::new(server);
     let shared = Arc::new(Shared {
         store,
+        clock: Clock::new(start, cli.live),
         control: Control::new(cli.faults),
         held: Mutex::new(Vec::new()),
         page_size: usize::try_from(cli.page_size).unwrap_or(500),
@@ -206,16 +251,37 @@ fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
+/// The generator's config in live mode, for a clock starting at `start`: the
+/// data covers --days before the start's hour and --live-days after it, at
+/// the rate of --jobs over --days. The hour, not the instant, anchors it,
+/// so servers started within one hour with one seed serve the same data
+/// at the same clock.
+fn live_config(cli: &Cli, start: Ms) -> DemoConfig {
+    let anchor = start.div_euclid(HOUR) * HOUR;
+    let days = cli.days.max(1);
+    let total = days.saturating_add(cli.live_days);
+    let jobs = (cli.jobs as u128 * u128::from(total) / u128::from(days)) as usize;
+    DemoConfig {
+        seed: cli.seed,
+        jobs,
+        now: anchor + Ms::from(cli.live_days) * DAY,
+        days: total,
+    }
+}
+
 /// Answers one request; errors writing to a client that went away are ignored.
 fn serve(shared: &Arc<Shared>, mut request: Request) {
     let method = request.method().as_str().to_ascii_uppercase();
     let url = request.url().to_string();
     if url.starts_with(control::PREFIX) {
         let mut body = String::new();
-        // A control body is a short list; more than 1 MB is not one.
+        // A control body is a short list or one job; more than 1 MB is not one.
         let read = request.as_reader().take(1 << 20).read_to_string(&mut body);
         let (reply, changed) = match read {
-            Ok(_) => shared.control.handle(&method, &url, &body),
+            Ok(_) => live::handle(&shared.store, &shared.clock, &method, &url, &body).map_or_else(
+                || shared.control.handle(&method, &url, &body),
+                |r| (r, false),
+            ),
             Err(e) => (Reply::error(400, &format!("unreadable body: {e}")), false),
         };
         if changed {
@@ -225,7 +291,8 @@ fn serve(shared: &Arc<Shared>, mut request: Request) {
         return;
     }
     let faults = shared.control.faults();
-    match api::answer(&shared.store, &method, &url, shared.page_size, &faults) {
+    let now = shared.clock.now();
+    match api::answer(&shared.store, &method, &url, shared.page_size, &faults, now) {
         Outcome::Hang => {
             shared.control.record(&method, &url, None);
             let mut held = shared.held.lock().unwrap_or_else(PoisonError::into_inner);
@@ -302,7 +369,9 @@ fn send(request: Request, method: &str, reply: Reply, cors: bool) {
 mod tests {
     use super::*;
     use clap::CommandFactory;
-    use queuescope_core::demo::DEFAULT_NOW;
+
+    /// The generator's fixed "now" as text, as the help text names it.
+    const DEFAULT_NOW_TEXT: &str = "2026-11-28T09:00:00Z";
 
     #[test]
     fn cli_is_consistent_and_defaults_to_the_generators_now() {
@@ -313,7 +382,15 @@ mod tests {
             (cli.port, cli.seed, cli.jobs, cli.page_size),
             (8787, 42, 6000, 500)
         );
-        assert_eq!(cli.now, DEFAULT_NOW);
+        assert_eq!(
+            cli.now, None,
+            "the data's own now, or the real one when live"
+        );
+        assert!(!cli.live);
+        let cli = Cli::parse_from(["demo-backend", "--live", "--now", DEFAULT_NOW_TEXT]);
+        let cfg = live_config(&cli, DEFAULT_NOW + 25 * 60_000);
+        assert_eq!(cfg.now, DEFAULT_NOW + 7 * DAY, "anchored on the hour");
+        assert_eq!((cfg.days, cfg.jobs), (15, 11_250));
         assert!(Cli::try_parse_from(["demo-backend", "--now", "soon"]).is_err());
         assert!(Cli::try_parse_from(["demo-backend", "--page-size", "0"]).is_err());
         let cli = Cli::parse_from(["demo-backend", "--fault", "slow:10@jobs", "--fault", "nan"]);

@@ -3,45 +3,18 @@
 
 mod common;
 
-use common::Backend;
+use common::{jobs_url, Backend};
 use queuescope_core::demo::{generate, DemoConfig, DEFAULT_NOW};
 use queuescope_core::model::{Ms, DAY, HOUR};
 use queuescope_core::parse::{parse_jobs_page, parse_metrics};
-use queuescope_core::time::format_rfc3339;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 
 const JOBS: &str = "2500";
 
-fn jobs_url(queue: &str, from: Ms, to: Ms) -> String {
-    format!(
-        "/api/v1/queues/{queue}/jobs?from={}&to={}",
-        format_rfc3339(from),
-        format_rfc3339(to)
-    )
-}
-
-/// Follows `next_cursor` to the end; returns every page's body.
+/// Every page of a full read of `queue` over [from, to).
 fn walk(b: &Backend, queue: &str, from: Ms, to: Ms) -> Vec<String> {
-    let base = jobs_url(queue, from, to);
-    let mut pages = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let url = match &cursor {
-            Some(c) => format!("{base}&cursor={c}"),
-            None => base.clone(),
-        };
-        let r = b.get(&url);
-        assert_eq!(r.status, 200, "{url}: {}", r.body);
-        let v = r.json();
-        pages.push(r.body);
-        match v["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => break,
-        }
-        assert!(pages.len() < 1000, "cursor loop");
-    }
-    pages
+    b.walk(&jobs_url(queue, from, to))
 }
 
 #[test]

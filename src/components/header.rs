@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::format;
-use crate::state::{Analysis, DataState, Metrics, Notices, Queues};
+use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
 
@@ -64,7 +64,43 @@ pub fn Header(is_demo: bool) -> impl IntoView {
                 })}
             </div>
             <div class="qs-figures" data-summary>{figures}</div>
+            <ClearCache/>
         </header>
+    }
+}
+
+/// The "Clear cache" control: empties the cache of last reads (kept for an
+/// instant reopen) and says what it removed.
+#[component]
+fn ClearCache() -> impl IntoView {
+    let cache = expect_context::<Cache>();
+    let notices = expect_context::<Notices>();
+    let busy = RwSignal::new(false);
+    let clear = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let held = cache.entries().await.unwrap_or_default();
+            if cache.clear().await.is_ok() {
+                let bytes = held.iter().map(|e| e.bytes).sum();
+                notices.extend([match held.len() {
+                    0 => "The cache was already empty.".to_string(),
+                    n => format!(
+                        "Cache cleared: {} ({}).",
+                        format::counted(n, "queue"),
+                        format::bytes(bytes)
+                    ),
+                }]);
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="qs-data-status">
+            <button class="qs-btn qs-btn-quiet" data-clear-cache
+                title="Forget the data kept in this browser for an instant reopen; the next load reads the backend"
+                prop:disabled=move || busy.get()
+                on:click=clear>"Clear cache"</button>
+        </div>
     }
 }
 

@@ -5,12 +5,14 @@
 //! [`provide`] builds them in dependency order:
 //!
 //! ```text
+//! notices ─▶ cache
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
 //!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
 //!                                                                       └─▶ legend
 //! ```
 
 pub mod analysis;
+pub mod cache;
 pub mod insights;
 pub mod legend;
 pub mod loader;
@@ -22,6 +24,7 @@ pub mod readiness;
 pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
+pub use cache::Cache;
 pub use insights::Insights;
 pub use legend::Legend;
 pub use loader::{DataState, Loaded};
@@ -71,6 +74,7 @@ impl<T> Deref for Shared<T> {
 pub fn provide(config: Config, source: Source) {
     let notices = Notices::provide();
     notices.extend(config.notices.iter().cloned());
+    Cache::provide(notices);
     let prefs = Prefs::provide(notices);
     let view = ViewState::provide(notices, prefs);
     let source = SourceCtx::provide(source);

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+use queuescope_core::model::Ms;
+use queuescope_core::time::format_rfc3339;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -73,11 +75,17 @@ impl Backend {
         s
     }
 
+    /// Sends `body` with `method` and reads the whole answer.
+    pub fn call(&self, method: &str, path: &str, body: &str) -> Reply {
+        let mut s = self.send(method, path, &[], body);
+        s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+        read_reply(&mut s).expect("an answer")
+    }
+
     /// Replaces the active faults through the control endpoint.
     pub fn set_faults(&self, specs: &[&str]) -> Reply {
         let body = serde_json::to_string(specs).expect("a list");
-        let mut s = self.send("PUT", "/_control/faults", &[], &body);
-        read_reply(&mut s).expect("an answer")
+        self.call("PUT", "/_control/faults", &body)
     }
 
     /// The control endpoint's request log.
@@ -88,10 +96,47 @@ impl Backend {
         }
     }
 
+    /// Follows `next_cursor` from the jobs URL `base` to the end; returns
+    /// every page's body (each checked to be a 200).
+    pub fn walk(&self, base: &str) -> Vec<String> {
+        self.walk_from(base, None)
+    }
+
+    /// [`Backend::walk`] from `cursor` on.
+    pub fn walk_from(&self, base: &str, cursor: Option<&str>) -> Vec<String> {
+        let mut pages = Vec::new();
+        let mut cursor = cursor.map(str::to_string);
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("{base}&cursor={c}"),
+                None => base.to_string(),
+            };
+            let r = self.get(&url);
+            assert_eq!(r.status, 200, "{url}: {}", r.body);
+            let v = r.json();
+            pages.push(r.body);
+            match v["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
+            assert!(pages.len() < 1000, "cursor loop: {url}");
+        }
+        pages
+    }
+
     /// `GET` without extra headers.
     pub fn get(&self, path: &str) -> Reply {
         self.request("GET", path, &[])
     }
+}
+
+/// The jobs URL of `queue` over [from, to).
+pub fn jobs_url(queue: &str, from: Ms, to: Ms) -> String {
+    format!(
+        "/api/v1/queues/{queue}/jobs?from={}&to={}",
+        format_rfc3339(from),
+        format_rfc3339(to)
+    )
 }
 
 /// Runs the binary to its end (e.g. `--help`, or a start that must fail):
