@@ -4,8 +4,9 @@
 //! zone the user picked (`2026-11-21 08:00:00`); the same function formats
 //! table cells, so a chart and a table never disagree about a time.
 
-use chrono::{DateTime, NaiveDateTime, NaiveTime};
 use queuescope_core::analysis::Zone;
+use queuescope_core::model::DAY;
+pub use queuescope_core::text::count;
 use queuescope_core::time::Civil;
 use queuescope_core::Ms;
 
@@ -109,24 +110,27 @@ pub const NBSP: &str = "\u{a0}";
 /// 09:40–12:00` on one day, `Sat 21 Nov 18:00–24:00` when it ends at the
 /// next midnight, else `Fri 20 Nov 22:00–Sat 21 Nov 02:10`.
 pub fn window(start: Ms, end: Ms, zone: &Zone) -> String {
-    let (Some(a), Some(b)) = (local(start, zone), local(end, zone)) else {
+    let (a, b) = (zone.wall_of(start), zone.wall_of(end));
+    let (Some(ca), Some(cb)) = (Civil::of(a), Civil::of(b)) else {
         return String::from("—");
     };
-    let day = |t: NaiveDateTime| t.format("%a %-d %b %H:%M").to_string().replace(' ', NBSP);
-    let same_day = a.date() == b.date();
-    let next_midnight = a.date().succ_opt() == Some(b.date()) && b.time() == NaiveTime::MIN;
-    if same_day {
-        format!("{}–{}", day(a), b.format("%H:%M"))
-    } else if next_midnight {
-        format!("{}–24:00", day(a))
+    let (day_a, day_b) = (a.div_euclid(DAY), b.div_euclid(DAY));
+    // 1970-01-01 was a Thursday (3 with Monday as 0).
+    let day = |day_no: Ms, c: &Civil| {
+        let weekday = WEEKDAYS[(day_no + 3).rem_euclid(7) as usize];
+        let (d, m) = (c.day, c.month_abbr());
+        format!(
+            "{weekday}{NBSP}{d}{NBSP}{m}{NBSP}{:02}:{:02}",
+            c.hour, c.minute
+        )
+    };
+    if day_a == day_b {
+        format!("{}–{:02}:{:02}", day(day_a, &ca), cb.hour, cb.minute)
+    } else if day_b == day_a + 1 && b.rem_euclid(DAY) == 0 {
+        format!("{}–24:00", day(day_a, &ca))
     } else {
-        format!("{}–{}", day(a), day(b))
+        format!("{}–{}", day(day_a, &ca), day(day_b, &cb))
     }
-}
-
-/// The wall clock of `utc` in `zone`.
-fn local(utc: Ms, zone: &Zone) -> Option<NaiveDateTime> {
-    DateTime::from_timestamp_millis(zone.wall_of(utc)).map(|t| t.naive_utc())
 }
 
 /// Short weekday names, Monday first (core's hour-of-week order).
@@ -177,8 +181,6 @@ pub fn bytes(n: usize) -> String {
     }
     format!("{v:.1} {}", UNITS[unit])
 }
-
-pub use queuescope_core::text::count;
 
 #[cfg(test)]
 mod tests {
