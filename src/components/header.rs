@@ -108,7 +108,30 @@ fn ClearCache() -> impl IntoView {
 /// the app fold or clip, ignored URL parameters.
 #[component]
 pub fn NoticeBar() -> impl IntoView {
-    view! { <div class="qs-notices"><LoadError/> <Skipped/> <DataNotes/> <Messages/></div> }
+    view! { <div class="qs-notices"><LoadProgress/> <LoadError/> <Skipped/> <DataNotes/> <Messages/></div> }
+}
+
+/// A read in flight: how far it has come (pages and jobs so far), with
+/// Cancel (issue #12 item 4).
+#[component]
+fn LoadProgress() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    move || {
+        if !data.loading.get() {
+            return None;
+        }
+        let (queue, p) = data.progress.get()?;
+        Some(view! {
+            <div class="qs-notice qs-notice-info" role="status" data-load-progress
+                data-pages=p.pages data-jobs=p.jobs>
+                <div>
+                    <strong>"Reading " {queue} "… "</strong>
+                    <span>{format!("{} pages, {} jobs so far", format::count(p.pages), format::count(p.jobs))}</span>
+                </div>
+                <button class="qs-btn" on:click=move |_| data.cancel()>"Cancel"</button>
+            </div>
+        })
+    }
 }
 
 /// A failed load, with Retry.
@@ -124,7 +147,10 @@ fn LoadError() -> impl IntoView {
         Some(view! {
             <div class="qs-notice qs-notice-error" role="alert" data-load-error data-refresh-paused=paused.then_some("")>
                 <div>
-                    <strong>"Could not load the queue data. "</strong>
+                    <strong>{match e {
+                        crate::api::LoadError::Cancelled { .. } => "Load cancelled. ",
+                        _ => "Could not load the queue data. ",
+                    }}</strong>
                     <span>{e.to_string()}</span>
                     {kept.then(|| view! { <span class="qs-muted">" The last good data stays on screen."</span> })}
                     {paused.then(|| view! { <span class="qs-muted">" Automatic refresh is paused until you press Retry."</span> })}
