@@ -68,9 +68,13 @@ fn detail(message: &Option<String>) -> String {
 
 impl LoadError {
     /// 401 and 403: only the user can fix them (sign in, get access), so
-    /// the periodic refresh stops asking until they press Retry.
+    /// the periodic refresh stops asking until they press Retry; and a read
+    /// the user cancelled is not started again behind their back.
     pub fn needs_user(&self) -> bool {
-        matches!(self, LoadError::SignIn { .. } | LoadError::NoAccess { .. })
+        matches!(
+            self,
+            LoadError::SignIn { .. } | LoadError::NoAccess { .. } | LoadError::Cancelled { .. }
+        )
     }
 }
 

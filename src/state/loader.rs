@@ -7,8 +7,8 @@
 //!   or Retry, aborts the load in flight and starts one; a new queue drops
 //!   the old queue's data first (it never shows under the new queue's
 //!   name, issue #10 row 4).
-//! - [`DataState::refresh`], the refresh timer's tick, never aborts a read
-//!   in flight: a tick during a read is skipped (issue #10 row 2).
+//! - The refresh (`refresh.rs`) never aborts a read in flight: a refresh
+//!   due during a read is skipped (issue #10 row 2).
 //! - [`DataState::load`] reads (every request has `request_timeout_seconds`
 //!   and SPEC §2's limits, see `api.rs`), publishing [`Progress`] per page.
 //! - [`DataState::finish`] publishes the result of the newest load only;
@@ -22,7 +22,6 @@ use leptos::prelude::*;
 use queuescope_core::analysis::Prepared;
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
-use std::time::Duration;
 
 /// One load of a queue's jobs, checked and prepared.
 pub struct Loaded {
@@ -57,14 +56,8 @@ pub struct DataState {
 type LoadKey = (Option<String>, RangeSpec);
 
 impl DataState {
-    /// Starts the loader (and the refresh timer of `refresh_seconds`) and
-    /// provides the data state.
-    pub fn provide(
-        source: SourceCtx,
-        queues: Queues,
-        view: ViewState,
-        refresh_seconds: Option<u32>,
-    ) -> DataState {
+    /// Starts the loader and provides the data state.
+    pub fn provide(source: SourceCtx, queues: Queues, view: ViewState) -> DataState {
         let data = DataState {
             loaded: RwSignal::new(None),
             loading: RwSignal::new(false),
@@ -86,34 +79,8 @@ impl DataState {
             }
             (queue, range)
         });
-        if let Some(secs) = refresh_seconds {
-            // `secs` is within core::limits::REFRESH_SECONDS (the config
-            // clamps it), which the browser's timer takes.
-            if let Ok(handle) = set_interval_with_handle(
-                move || data.refresh(queues),
-                Duration::from_secs(u64::from(secs)),
-            ) {
-                on_cleanup(move || handle.clear());
-            }
-        }
         provide_context(data);
         data
-    }
-
-    /// A tick of the refresh timer: loads everything again, unless a read
-    /// is in flight (it is left to finish: a backend slower than
-    /// `refresh_seconds` still shows its data) or the last error needs the
-    /// user (401/403: asking again cannot help; wait for Retry).
-    fn refresh(self, queues: Queues) {
-        dom::count_refresh_tick();
-        let needs_user = |e: &Option<LoadError>| e.as_ref().is_some_and(LoadError::needs_user);
-        if self.loading.get_untracked()
-            || self.error.with_untracked(needs_user)
-            || queues.error.with_untracked(needs_user)
-        {
-            return;
-        }
-        queues.retry();
     }
 
     /// Decides what to read next for (queue, range): aborts the load in
