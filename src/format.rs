@@ -8,7 +8,10 @@ use queuescope_core::analysis::Zone;
 use queuescope_core::model::DAY;
 pub use queuescope_core::text::count;
 use queuescope_core::time::Civil;
+use queuescope_core::view::Lang;
 use queuescope_core::Ms;
+
+use crate::i18n;
 
 /// The calendar fields of the wall clock at `utc` in a zone `offset_ms` ahead of UTC.
 fn civil(utc: Ms, offset_ms: Ms) -> Option<Civil> {
@@ -32,9 +35,13 @@ pub fn wall_clock(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
-/// `Nov 21 08:00`: compact, for tables and hovers.
+/// `Nov 21 08:00` (Korean: `11월 21일 08:00`): compact, for tables and
+/// hovers, in the page's language.
 pub fn short_time(utc: Ms, offset_ms: Ms) -> String {
     match civil(utc, offset_ms) {
+        Some(c) if i18n::current() == Lang::Ko => {
+            format!("{}월 {}일 {:02}:{:02}", c.month, c.day, c.hour, c.minute)
+        }
         Some(c) => format!(
             "{} {:02} {:02}:{:02}",
             c.month_abbr(),
@@ -61,12 +68,38 @@ pub fn input_value(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
-/// A duration for people: `45s`, `12m 05s`, `3h 07m`, `2d 4h`.
+/// `2026-11-21T08:00:05.250` (seconds and milliseconds only when not
+/// zero) for inputs of type `datetime-local` with `step="0.001"`: exact to
+/// the millisecond, so a span typed in selects what a drag selects.
+pub fn input_value_exact(utc: Ms, offset_ms: Ms) -> String {
+    match civil(utc, offset_ms) {
+        Some(c) if c.milli != 0 => format!(
+            "{}:{:02}.{:03}",
+            input_value(utc, offset_ms),
+            c.second,
+            c.milli
+        ),
+        Some(c) if c.second != 0 => format!("{}:{:02}", input_value(utc, offset_ms), c.second),
+        Some(_) => input_value(utc, offset_ms),
+        None => String::new(),
+    }
+}
+
+/// A duration for people: `45s`, `12m 05s`, `3h 07m`, `2d 4h` (Korean:
+/// `45초`, `12분 05초`, `3시간 07분`, `2일 4시간`).
 pub fn duration(secs: f64) -> String {
     if !secs.is_finite() || secs < 0.0 {
         return String::from("—");
     }
     let s = secs.round() as i64;
+    if i18n::current() == Lang::Ko {
+        return match s {
+            s if s < 60 => format!("{s}초"),
+            s if s < 3600 => format!("{}분 {:02}초", s / 60, s % 60),
+            s if s < 86_400 => format!("{}시간 {:02}분", s / 3600, (s % 3600) / 60),
+            s => format!("{}일 {}시간", s / 86_400, (s % 86_400) / 3600),
+        };
+    }
     match s {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
@@ -185,6 +218,21 @@ pub fn bytes(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_durations_follow_the_language() {
+        let t = 1_763_712_000_000; // 2025-11-21T08:00:00Z
+        assert_eq!(short_time(t, 0), "Nov 21 08:00");
+        assert_eq!(duration(3.0 * 3600.0 + 7.0 * 60.0), "3h 07m");
+        i18n::set_current(Lang::Ko);
+        assert_eq!(short_time(t, 0), "11월 21일 08:00");
+        assert_eq!(duration(3.0 * 3600.0 + 7.0 * 60.0), "3시간 07분");
+        assert_eq!(duration(45.0), "45초");
+        i18n::set_current(Lang::En);
+        assert_eq!(input_value_exact(t, 0), "2025-11-21T08:00");
+        assert_eq!(input_value_exact(t + 5_250, 0), "2025-11-21T08:00:05.250");
+        assert_eq!(input_value_exact(t + 5_000, 0), "2025-11-21T08:00:05");
+    }
 
     #[test]
     fn bytes_in_decimal_units() {

@@ -4,6 +4,7 @@
 
 use crate::dom::timed;
 use crate::format;
+use crate::i18n::t;
 use crate::state::{Analysis, Loaded, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field, Selection};
@@ -66,7 +67,7 @@ fn FieldFilter(field: Field, population: Memo<Population>) -> impl IntoView {
         view.with(|v| v.filters.values(field).iter().cloned().collect::<Vec<_>>())
     });
     let on_toggle = Callback::new(move |value: String| view.toggle_filter(field, &value));
-    view! { <MultiSelect name=field.as_str() label=field.label() options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+    view! { <MultiSelect name=field.as_str() label=t().field(field) options=options.into() selected=selected.into() on_toggle=on_toggle/> }
 }
 
 /// The label multi-select: `KEY:VALUE` for every label of the jobs in range.
@@ -99,7 +100,7 @@ fn LabelFilter(population: Memo<Population>) -> impl IntoView {
             view.toggle_label(k, x);
         }
     });
-    view! { <MultiSelect name="label" label="Label" options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+    view! { <MultiSelect name="label" label=t().label options=options.into() selected=selected.into() on_toggle=on_toggle/> }
 }
 
 /// Debounced text search (case-insensitive substring of job name, job id,
@@ -128,8 +129,8 @@ fn SearchBox() -> impl IntoView {
     };
     view! {
         <label class="qs-field">
-            <span class="qs-sr">"Search"</span>
-            <input type="search" name="q" placeholder="Search job, job id, run…" prop:value=move || text.get() on:input=on_input/>
+            <span class="qs-sr">{t().search}</span>
+            <input type="search" name="q" placeholder=t().search_hint prop:value=move || text.get() on:input=on_input/>
         </label>
     }
 }

@@ -5,6 +5,7 @@
 
 use super::panel::{data_status, Panel};
 use crate::format;
+use crate::i18n::t;
 use crate::insight_items::{
     heat_cells, idle_items, idle_summary, peak_items, spike_items, spike_summary, under_used_items,
     under_used_summary, who_items, Attrs, HeatCell, Item, Target,
@@ -61,12 +62,12 @@ pub fn InsightsPanel() -> impl IntoView {
         format!("what this view says · click an item to see it · {tz}")
     });
     view! {
-        <Panel name="insights" title="Insights" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+        <Panel name="insights" title=t().insights subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
             <div class="qs-insights">
-                <InsightList name="idle" title="Idle windows" summary=idle_sum items=idle/>
-                <InsightList name="who" title="Who waits most" summary=who_sum items=who/>
-                <InsightList name="spikes" title="Failure spikes" summary=spike_sum items=spikes/>
-                <InsightList name="gpus" title="Under-used GPUs" summary=gpu_sum items=gpus>
+                <InsightList name="idle" title=t().idle_windows summary=idle_sum items=idle/>
+                <InsightList name="who" title=t().who_waits summary=who_sum items=who/>
+                <InsightList name="spikes" title=t().failure_spikes summary=spike_sum items=spikes/>
+                <InsightList name="gpus" title=t().under_used_gpus summary=gpu_sum items=gpus>
                     <UsageLoader/>
                 </InsightList>
                 <HourMap/>
@@ -255,7 +256,7 @@ fn HourMap() -> impl IntoView {
         hovered
             .get()
             .and_then(|k| cells.with(|c| c.as_ref()?.0.get(k).map(|c| c.label.clone())))
-            .unwrap_or_else(|| "Point at an hour for its exact mean".into())
+            .unwrap_or_else(|| t().point_at_hour.into())
     };
     let max = move || cells.with(|c| c.as_ref().map_or(0.0, |c| c.1));
     let hours = (0..24)
@@ -263,7 +264,7 @@ fn HourMap() -> impl IntoView {
         .collect_view();
     view! {
         <section class="qs-insight qs-insight-hours" data-insight-list="hours">
-            <h3>"Waiting by hour of week"</h3>
+            <h3>{t().waiting_by_hour}</h3>
             <p class="qs-insight-sum">{summary}</p>
             <div class="qs-heat-wrap">
                 <table class="qs-heatmap" aria-label="Mean jobs waiting by weekday and hour">
@@ -278,7 +279,7 @@ fn HourMap() -> impl IntoView {
                     <span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}
                 </span>
             </div>
-            <h4>"Peak hours"</h4>
+            <h4>{t().peak_hours}</h4>
             <ItemList items=Signal::derive(peaks)/>
         </section>
     }
