@@ -11,6 +11,7 @@
 //! Texts with figures in them are `fn` fields, so each language orders the
 //! sentence its own way.
 
+use crate::format::{count, counted};
 use queuescope_core::field::Field;
 use queuescope_core::view::Lang;
 use std::cell::Cell;
@@ -267,6 +268,44 @@ pub struct Words {
     pub chart_summary: fn(usize, usize, &str, &str) -> String,
     /// Text: chart_empty.
     pub chart_empty: &'static str,
+    /// Text: kept data.
+    pub kept_data: &'static str,
+    /// Text: refresh paused.
+    pub refresh_paused: &'static str,
+    /// Text: dismiss.
+    pub dismiss: &'static str,
+    /// Text: no wait.
+    pub no_wait: &'static str,
+    /// Text: waiting by.
+    pub waiting_by: fn(&str) -> String,
+    /// Text: hour map note.
+    pub hour_map_note: &'static str,
+    /// Text: usage failed.
+    pub usage_failed: &'static str,
+    /// Insights: jobs n.
+    pub jobs_n: fn(&str) -> String,
+    /// Insights: idle item.
+    pub idle_item: fn(&str, &str) -> String,
+    /// Insights: no idle.
+    pub no_idle: fn(i64) -> String,
+    /// Insights: idle summary.
+    pub idle_summary: fn(&str, usize, i64, Option<usize>) -> String,
+    /// Insights: peak item.
+    pub peak_item: fn(&str, &str) -> String,
+    /// Insights: who item.
+    pub who_item: fn(&str, &str, usize, Option<&str>) -> String,
+    /// Insights: spike item.
+    pub spike_item: fn(u32, &str, (&str, u32), (&str, u32)) -> String,
+    /// Insights: spike summary.
+    pub spike_summary: fn(&str, u32, &str, usize) -> String,
+    /// Insights: under used item.
+    pub under_used_item: fn((&str, &str, &str), &str, &str, f64) -> String,
+    /// Insights: under used summary.
+    pub under_used_summary: fn((f64, i64), &str, &str, usize) -> String,
+    /// Insights: heat label.
+    pub heat_label: fn(&str, &str, &str, &str) -> String,
+    /// Insights: heat outside.
+    pub heat_outside: fn(&str) -> String,
     /// Header figure labels, in the header's order.
     pub figures: [&'static str; 7],
     /// Pager: `1–50 of 312` from the formatted first, last and total.
@@ -408,6 +447,47 @@ pub static EN: Words = Words {
     columns_menu: "Columns",
     chart_summary: |n, pts, top, total| format!("{n} series, {pts} values; the largest total is {top} ({total})."),
     chart_empty: "No data in this chart.",
+    kept_data: " The last good data stays on screen.",
+    refresh_paused: " Automatic refresh is paused until you press Retry.",
+    dismiss: "Dismiss",
+    no_wait: "No job waited in this range",
+    waiting_by: |by| format!("Waiting inside the range by {by}, most first"),
+    hour_map_note: "Mean jobs waiting (idle or queued) in each hour of the week; blank hours are outside the range",
+    usage_failed: "Usage could not be loaded: ",
+    jobs_n: |n| if n == "1" { "1 job".into() } else { format!("{n} jobs") },
+    idle_item: |len, when| format!("Idle {len} on {when}: no run held the queue"),
+    no_idle: |m| format!("No idle window of {m} minutes or more in this range"),
+    idle_summary: |share, n, m, top| {
+        let longest = top.map(|k| format!(" (the {k} longest)")).unwrap_or_default();
+        format!("{share} of the range idle, in {} of {m} minutes or more{longest}", counted(n, "window"))
+    },
+    peak_item: |hour, jobs| format!("{hour}: {jobs} waiting on average"),
+    who_item: |group, len, n, p95| {
+        let p95 = match p95 {
+            Some(p) => format!("p95 wait {p}"),
+            None => "none started running in this range".into(),
+        };
+        format!("{group}: {len} waiting over {}, {p95}", counted(n, "job"))
+    },
+    spike_item: |n, when, (user, uf), (job, jf)| format!("{n} failures on {when}: most by {user} ({uf}), launch job {job} ({jf})"),
+    spike_summary: |bucket, at_least, median, n| {
+        let rule = format!("a {bucket} bucket with at least {at_least} failures (3 × the median of {median})");
+        match n {
+            0 => format!("No failure spike in this range: none is {rule}"),
+            n => format!("{}: each {rule}", counted(n, "spike")),
+        }
+    },
+    under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {pct} % GPU use over {len}, {unused:.1} GPU-hours unused"),
+    under_used_summary: |(max, mins), loaded, in_view, n| {
+        let rule = format!("mean GPU use under {max} % over a run of {mins} minutes or more");
+        let judged = format!("judged on the {loaded} of {in_view} runs in view whose usage is loaded");
+        match n {
+            0 => format!("No under-used GPU ({rule}), {judged}"),
+            n => format!("{} with {rule}, {judged}", counted(n, "run")),
+        }
+    },
+    heat_label: |hour, jobs, waiting, covered| format!("{hour}: {jobs} waiting on average ({waiting} of waiting over {covered} of the range)"),
+    heat_outside: |hour| format!("{hour}: not in this range"),
     figures: [
         "jobs",
         "runs",
@@ -551,6 +631,47 @@ pub static KO: Words = Words {
     columns_menu: "열",
     chart_summary: |n, pts, top, total| format!("계열 {n}개, 값 {pts}개. 합계가 가장 큰 계열은 {top}({total})입니다."),
     chart_empty: "이 차트에 데이터가 없습니다.",
+    kept_data: " 마지막으로 받은 데이터를 계속 보여 줍니다.",
+    refresh_paused: " 다시 시도를 누를 때까지 자동 새로 고침을 멈춥니다.",
+    dismiss: "닫기",
+    no_wait: "이 기간에 기다린 작업이 없습니다",
+    waiting_by: |by| format!("기간 안의 대기, {by}별, 많은 순"),
+    hour_map_note: "요일·시간대별 평균 대기 작업 수(유휴 또는 대기열). 빈 칸은 기간 밖입니다",
+    usage_failed: "사용량을 불러오지 못했습니다: ",
+    jobs_n: |n| format!("작업 {n}개"),
+    idle_item: |len, when| format!("{when}에 {len} 유휴: 큐를 쓴 실행이 없었습니다"),
+    no_idle: |m| format!("이 기간에 {m}분 이상의 유휴 구간이 없습니다"),
+    idle_summary: |share, n, m, top| {
+        let longest = top.map(|k| format!(" (가장 긴 {k}개)")).unwrap_or_default();
+        format!("기간의 {share} 유휴, {m}분 이상의 구간 {}개{longest}", count(n))
+    },
+    peak_item: |hour, jobs| format!("{hour}: 평균 {jobs} 대기"),
+    who_item: |group, len, n, p95| {
+        let p95 = match p95 {
+            Some(p) => format!("p95 대기 {p}"),
+            None => "이 기간에 시작한 작업 없음".into(),
+        };
+        format!("{group}: 작업 {}개가 {len} 대기, {p95}", count(n))
+    },
+    spike_item: |n, when, (user, uf), (job, jf)| format!("{when}에 실패 {n}건: 가장 많은 사용자 {user} ({uf}), 실행 작업 {job} ({jf})"),
+    spike_summary: |bucket, at_least, median, n| {
+        let rule = format!("실패가 {at_least}건 이상인 {bucket} 구간(중앙값 {median}의 3배)");
+        match n {
+            0 => format!("이 기간에 실패 급증이 없습니다: {rule}이 없습니다"),
+            n => format!("급증 {}건: 각각 {rule}", count(n)),
+        }
+    },
+    under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {len} 동안 GPU 사용률 {pct} %, 쓰지 않은 GPU 시간 {unused:.1}"),
+    under_used_summary: |(max, mins), loaded, in_view, n| {
+        let rule = format!("{mins}분 이상 실행하며 평균 GPU 사용률 {max} % 미만");
+        let judged = format!("보이는 실행 {in_view}개 중 사용량을 불러온 {loaded}개 기준");
+        match n {
+            0 => format!("덜 쓰인 GPU가 없습니다({rule}), {judged}"),
+            n => format!("실행 {}개가 {rule}, {judged}", count(n)),
+        }
+    },
+    heat_label: |hour, jobs, waiting, covered| format!("{hour}: 평균 {jobs} 대기 (기간 {covered} 동안 대기 {waiting})"),
+    heat_outside: |hour| format!("{hour}: 기간 밖"),
     figures: [
         "작업",
         "실행",

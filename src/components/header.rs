@@ -156,10 +156,10 @@ fn LoadError() -> impl IntoView {
                 <div>
                     <strong>{t().load_failed}</strong>
                     <span>{e.to_string()}</span>
-                    {kept.then(|| view! { <span class="qs-muted">" The last good data stays on screen."</span> })}
-                    {paused.then(|| view! { <span class="qs-muted">" Automatic refresh is paused until you press Retry."</span> })}
+                    {kept.then(|| view! { <span class="qs-muted">{t().kept_data}</span> })}
+                    {paused.then(|| view! { <span class="qs-muted">{t().refresh_paused}</span> })}
                 </div>
-                <button class="qs-btn" on:click=move |_| queues.retry()>"Retry"</button>
+                <button class="qs-btn" on:click=move |_| queues.retry()>{t().retry}</button>
             </div>
         })
     }
@@ -240,7 +240,7 @@ fn Messages() -> impl IntoView {
         (!n.is_empty()).then(|| view! {
             <div class="qs-notice qs-notice-info" data-url-notice>
                 <div>{n.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
-                <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>"Dismiss"</button>
+                <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>{t().dismiss}</button>
             </div>
         })
     }

@@ -32,14 +32,14 @@ pub fn InsightsPanel() -> impl IntoView {
     };
     let who_sum = move || {
         let by = view.with(|v| match &v.group {
-            GroupKey::Field(f) => f.label().to_lowercase(),
+            GroupKey::Field(f) => t().field(*f).to_lowercase(),
             GroupKey::Label(key) => format!("label {key}"),
             GroupKey::Custom(name) => name.clone(),
         });
         i.who.with(|w| {
             w.as_ref().map(|w| match w.is_empty() {
-                true => "No job waited in this range".to_string(),
-                false => format!("Waiting inside the range by {by}, most first"),
+                true => t().no_wait.to_string(),
+                false => (t().waiting_by)(&by),
             })
         })
     };
@@ -57,7 +57,7 @@ pub fn InsightsPanel() -> impl IntoView {
     let subtitle = Signal::derive(move || {
         let tz = match zone() {
             Zone::Utc => "UTC",
-            Zone::Local(_) => "local time",
+            Zone::Local(_) => t().local_time,
         };
         format!("what this view says · click an item to see it · {tz}")
     });
@@ -194,7 +194,7 @@ fn UsageLoader() -> impl IntoView {
     let error = move || {
         b.error
             .get()
-            .map(|e| view! { <p class="qs-insight-error" role="alert">"Usage could not be loaded: " {e}</p> })
+            .map(|e| view! { <p class="qs-insight-error" role="alert">{t().usage_failed}{e}</p> })
     };
     view! {
         <div class="qs-usage-loader">
@@ -229,7 +229,7 @@ fn progress_view(p: Progress, b: crate::state::insights::UsageBatches) -> impl I
             <progress max=p.total.max(1) value=p.done></progress>
             <span role="status">{text}</span>
             {p.running.then(|| view! {
-                <button class="qs-btn qs-btn-quiet" data-usage-cancel on:click=move |_| b.cancel()>"Cancel"</button>
+                <button class="qs-btn qs-btn-quiet" data-usage-cancel on:click=move |_| b.cancel()>{t().cancel}</button>
             })}
         </div>
     }
@@ -248,8 +248,8 @@ fn HourMap() -> impl IntoView {
             .hours
             .with(|h| h.as_ref().map(|h| h.cells.iter().any(|c| c.waiting > 0)))?;
         Some(match any {
-            true => "Mean jobs waiting (idle or queued) in each hour of the week; blank hours are outside the range".to_string(),
-            false => "No job waited in this range".to_string(),
+            true => t().hour_map_note.to_string(),
+            false => t().no_wait.to_string(),
         })
     };
     let readout = move || {
@@ -287,7 +287,7 @@ fn HourMap() -> impl IntoView {
 
 /// The rows of the heat map: one a weekday, Monday first.
 fn heat_rows(cells: &[HeatCell], hovered: RwSignal<Option<usize>>) -> impl IntoView {
-    format::WEEKDAYS
+    format::weekdays()
         .iter()
         .enumerate()
         .map(|(d, name)| {

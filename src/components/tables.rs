@@ -57,12 +57,13 @@ const DEFAULT_HIDDEN: [usize; 3] = [3, 6, 8];
 /// The table's classes: `qs-hide-N` hides column N (the stylesheet's
 /// `nth-child` rules), so the rows carry no per-cell state.
 fn hidden_classes(hidden: &[usize]) -> String {
-    hidden
-        .iter()
-        .fold(String::from("qs-table qs-selection-table"), |mut c, i| {
+    hidden.iter().fold(
+        String::from("qs-table qs-fit qs-selection-table"),
+        |mut c, i| {
             c.push_str(&format!(" qs-hide-{i}"));
             c
-        })
+        },
+    )
 }
 
 /// The column chooser: a checkbox per column of the selection table.
@@ -285,7 +286,7 @@ pub fn ErrorsPanel() -> impl IntoView {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
             <div class="qs-table-wrap">
-                <table class="qs-table">
+                <table class="qs-table qs-fit qs-errors-table">
                     <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
                     <tbody>{body}</tbody>
                 </table>
