@@ -16,6 +16,9 @@ use queuescope_core::field::Field;
 use queuescope_core::view::Lang;
 use std::cell::Cell;
 
+/// Who or what failed most in a spike, and how often.
+pub type Most<'a> = (&'a str, u32);
+
 /// Every string the UI shows, in one language.
 pub struct Words {
     /// The language's own name, for the picker (`English`, `한국어`).
@@ -295,7 +298,7 @@ pub struct Words {
     /// Insights: who item.
     pub who_item: fn(&str, &str, usize, Option<&str>) -> String,
     /// Insights: spike item.
-    pub spike_item: fn(u32, &str, (&str, u32), (&str, u32)) -> String,
+    pub spike_item: fn(u32, &str, Most<'_>, Most<'_>) -> String,
     /// Insights: spike summary.
     pub spike_summary: fn(&str, u32, &str, usize) -> String,
     /// Insights: under used item.
@@ -306,6 +309,24 @@ pub struct Words {
     pub heat_label: fn(&str, &str, &str, &str) -> String,
     /// Insights: heat outside.
     pub heat_outside: fn(&str) -> String,
+    /// Text: filters.
+    pub filters: &'static str,
+    /// Text: clear filters.
+    pub clear_filters: &'static str,
+    /// Text: any.
+    pub any: &'static str,
+    /// Text: n selected.
+    pub n_selected: fn(usize) -> String,
+    /// Text: find.
+    pub find: &'static str,
+    /// Text: find in.
+    pub find_in: fn(&str) -> String,
+    /// Text: insights note.
+    pub insights_note: fn(&str) -> String,
+    /// Text: load rest.
+    pub load_rest: fn(usize) -> String,
+    /// Text: usage progress.
+    pub usage_progress: fn(&str, &str, &str) -> String,
     /// Header figure labels, in the header's order.
     pub figures: [&'static str; 7],
     /// Pager: `1–50 of 312` from the formatted first, last and total.
@@ -488,6 +509,22 @@ pub static EN: Words = Words {
     },
     heat_label: |hour, jobs, waiting, covered| format!("{hour}: {jobs} waiting on average ({waiting} of waiting over {covered} of the range)"),
     heat_outside: |hour| format!("{hour}: not in this range"),
+    filters: "Filters",
+    clear_filters: "Clear filters",
+    any: "any",
+    n_selected: |n| format!("{n} selected"),
+    find: "Find…",
+    find_in: |what| format!("Find a {what}"),
+    insights_note: |tz| format!("what this view says · click an item to see it · {tz}"),
+    load_rest: |n| format!("Load the usage of the other {}", counted(n, "run")),
+    usage_progress: |state, done, total| {
+        let what = match state {
+            "running" => "Loading",
+            "cancelled" => "Stopped: loaded",
+            _ => "Loaded",
+        };
+        format!("{what} usage of {done} of {total} runs")
+    },
     figures: [
         "jobs",
         "runs",
@@ -672,6 +709,22 @@ pub static KO: Words = Words {
     },
     heat_label: |hour, jobs, waiting, covered| format!("{hour}: 평균 {jobs} 대기 (기간 {covered} 동안 대기 {waiting})"),
     heat_outside: |hour| format!("{hour}: 기간 밖"),
+    filters: "필터",
+    clear_filters: "필터 지우기",
+    any: "전체",
+    n_selected: |n| format!("{n}개 선택"),
+    find: "찾기…",
+    find_in: |what| format!("{what} 찾기"),
+    insights_note: |tz| format!("이 보기에서 알 수 있는 것 · 항목을 누르면 그 부분을 봅니다 · {tz}"),
+    load_rest: |n| format!("나머지 실행 {}개의 사용량 불러오기", count(n)),
+    usage_progress: |state, done, total| {
+        let what = match state {
+            "running" => "불러오는 중",
+            "cancelled" => "멈춤",
+            _ => "완료",
+        };
+        format!("사용량 {what}: 실행 {total}개 중 {done}개")
+    },
     figures: [
         "작업",
         "실행",

@@ -39,8 +39,8 @@ pub fn FilterControls() -> impl IntoView {
     view! {
         <div class="qs-filters">
             <div class="qs-filters-head">
-                <span class="qs-label">"Filters"</span>
-                <button class="qs-link-btn" disabled=move || !any_filter() on:click=move |_| view.clear_filters() data-clear-filters>"Clear filters"</button>
+                <span class="qs-label">{t().filters}</span>
+                <button class="qs-link-btn" disabled=move || !any_filter() on:click=move |_| view.clear_filters() data-clear-filters>{t().clear_filters}</button>
             </div>
             <SearchBox/>
             {fields}
@@ -177,9 +177,9 @@ fn MultiSelect(
     let find = RwSignal::new(String::new());
     let summary = move || {
         selected.with(|s| match s.len() {
-            0 => "any".to_string(),
+            0 => t().any.to_string(),
             1 => s[0].clone(),
-            n => format!("{n} selected"),
+            n => (t().n_selected)(n),
         })
     };
     let rows = move || {
@@ -202,7 +202,7 @@ fn MultiSelect(
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
             <div class="qs-multi-body">
                 <Show when=move || { options.with(|o| o.len() > 8) }>
-                    <input type="search" class="qs-multi-find" placeholder="Find…" prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
+                    <input type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
                 </Show>
                 <ul>{rows}</ul>
             </div>

@@ -59,7 +59,7 @@ pub fn InsightsPanel() -> impl IntoView {
             Zone::Utc => "UTC",
             Zone::Local(_) => t().local_time,
         };
-        format!("what this view says · click an item to see it · {tz}")
+        (t().insights_note)(tz)
     });
     view! {
         <Panel name="insights" title=t().insights subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
@@ -184,10 +184,7 @@ fn UsageLoader() -> impl IntoView {
     let running = move || b.progress.with(|p| p.is_some_and(|p| p.running));
     let load = move || {
         (rest() > 0 && !running()).then(|| {
-            let label = format!(
-                "Load the usage of the other {}",
-                format::counted(rest(), "run")
-            );
+            let label = (t().load_rest)(rest());
             view! { <button class="qs-btn" data-usage-load-rest on:click=move |_| b.load_rest()>{label}</button> }
         })
     };
@@ -214,16 +211,7 @@ fn progress_view(p: Progress, b: crate::state::insights::UsageBatches) -> impl I
     } else {
         "done"
     };
-    let text = format!(
-        "{} usage of {} of {} runs",
-        match state {
-            "running" => "Loading",
-            "cancelled" => "Stopped: loaded",
-            _ => "Loaded",
-        },
-        format::count(p.done),
-        format::count(p.total)
-    );
+    let text = (t().usage_progress)(state, &format::count(p.done), &format::count(p.total));
     view! {
         <div class="qs-usage-progress" data-usage-progress=state data-done=p.done data-total=p.total>
             <progress max=p.total.max(1) value=p.done></progress>

@@ -198,6 +198,19 @@ pub fn JobRunsPanel() -> impl IntoView {
     }
 }
 
+/// The lanes typed into the span form: both empty is every lane
+/// (`Some(None)`), two numbers a range, anything else `None`.
+fn lanes_of(from: &str, to: &str) -> Option<Option<(f64, f64)>> {
+    let lane = |t: &str| t.trim().parse::<f64>().ok().filter(|l| l.is_finite());
+    match (from.trim().is_empty(), to.trim().is_empty()) {
+        (true, true) => Some(None),
+        _ => {
+            let (x, y) = (lane(from)?, lane(to)?);
+            Some(Some((x.min(y), x.max(y))))
+        }
+    }
+}
+
 /// The keyboard's brush: a span typed in (to the millisecond, in the view's
 /// zone) and, optionally, a range of lanes, applied exactly as a drag's box
 /// is (the same [`Brush`], so the same runs). Prefilled with the brush on
@@ -231,23 +244,8 @@ fn SpanForm() -> impl IntoView {
         ev.prevent_default();
         let zone = a.zone.get_untracked();
         let at = |s: RwSignal<String>| zone.parse_wall_clock(&s.get_untracked());
-        let lane = |s: RwSignal<String>| {
-            let t = s.get_untracked();
-            let t = t.trim();
-            if t.is_empty() {
-                Ok(None)
-            } else {
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|l| l.is_finite())
-                    .map(Some)
-                    .ok_or(())
-            }
-        };
-        let lanes = match (lane(lane_from), lane(lane_to)) {
-            (Ok(None), Ok(None)) => None,
-            (Ok(Some(x)), Ok(Some(y))) => Some((x.min(y), x.max(y))),
-            _ => return error.set(Some(t().span_lanes_error)),
+        let Some(lanes) = lanes_of(&lane_from.get_untracked(), &lane_to.get_untracked()) else {
+            return error.set(Some(t().span_lanes_error));
         };
         match (at(from), at(to)) {
             (Some(f), Some(e)) if f < e => {

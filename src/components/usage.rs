@@ -20,8 +20,11 @@ use queuescope_core::parse::Metric;
 /// Points per run and chart after downsampling.
 pub const MAX_POINTS: usize = 300;
 
+/// A panel title in the catalogue.
+type TitleOf = fn(&Words) -> &'static str;
+
 /// The four charts: metric, `data-panel`, title.
-const CHARTS: [(Metric, &str, fn(&Words) -> &'static str); 4] = [
+const CHARTS: [(Metric, &str, TitleOf); 4] = [
     (Metric::GpuUtil, "gpu-util", |w| w.gpu_util),
     (Metric::CpuUtil, "cpu-util", |w| w.cpu_util),
     (Metric::GpuMem, "gpu-mem", |w| w.gpu_mem),
