@@ -5,6 +5,7 @@ use super::chart::{model_chart, MarkedChart, TipKey};
 use super::legend::{GroupLegend, StateKey};
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
+use crate::i18n::t;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, BarChart};
 use crate::state::{Analysis, Shared, MAX_GROUPS};
@@ -18,9 +19,9 @@ fn bucket_subtitle(what: &'static str) -> Signal<String> {
         let w = a.grid.with(|g| g.width);
         let zone = match a.zone.get() {
             Zone::Utc => "UTC",
-            Zone::Local(_) => "local time",
+            Zone::Local(_) => t().local_time,
         };
-        format!("{what} · {} buckets · {zone}", analysis::format_width(w))
+        (t().buckets_note)(what, &analysis::format_width(w), zone)
     })
 }
 
@@ -61,9 +62,9 @@ pub fn JobStatusPanel() -> impl IntoView {
             })
         })
     });
-    let subtitle = bucket_subtitle("jobs per bucket and state");
+    let subtitle = bucket_subtitle(t().jobs_per_bucket);
     view! {
-        <Panel name="job-status" title="Job status" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+        <Panel name="job-status" title=t().job_status subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
             <div class="qs-chart-row">
                 <Bars name="job-status" chart=chart/>
                 <StateKey states=states/>
@@ -92,9 +93,9 @@ pub fn QueuedTimePanel() -> impl IntoView {
             render::queued_time(&series, &palette, &grid, &zone, &rev)
         })))
     });
-    let subtitle = bucket_subtitle("seconds spent waiting (idle + queued), by group");
+    let subtitle = bucket_subtitle(t().seconds_waiting);
     view! {
-        <Panel name="queued-time" title="Queued time" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+        <Panel name="queued-time" title=t().queued_time subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
             <div class="qs-chart-row">
                 <Bars name="queued-time" chart=chart/>
                 <GroupLegend/>

@@ -10,6 +10,7 @@ use super::tables::{ErrorsPanel, SelectionPanel};
 use super::usage::UsagePanels;
 use crate::api::Source;
 use crate::config::Config;
+use crate::i18n;
 use crate::state;
 use leptos::prelude::*;
 
@@ -18,7 +19,12 @@ use leptos::prelude::*;
 pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
     let is_demo = config.is_demo();
     state::provide(config, source);
-    view! {
+    let lang = expect_context::<state::LangState>().lang;
+    // The view tree is built in one language and rebuilt when it changes
+    // (rare: a click on the picker); the state above lives on.
+    move || {
+        i18n::set_current(lang.get());
+        view! {
         <div class="qs-app">
             <Header is_demo=is_demo/>
             <div class="qs-body">
@@ -36,5 +42,6 @@ pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
                 </main>
             </div>
         </div>
+        }
     }
 }

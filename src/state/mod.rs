@@ -6,8 +6,8 @@
 //!
 //! ```text
 //! notices ─▶ cache
-//! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
-//!                                               refresh (timer) ◀─┤    │
+//! notices ─▶ prefs ─▶ view (+ URL sync, lang) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
+//!                                                     refresh (timer) ◀─┤    │
 //!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
 //!                                                                       └─▶ legend
 //! ```
@@ -15,6 +15,7 @@
 pub mod analysis;
 pub mod cache;
 pub mod insights;
+pub mod lang;
 pub mod legend;
 pub mod loader;
 pub mod metrics;
@@ -28,6 +29,7 @@ pub mod view;
 pub use analysis::{Analysis, MAX_GROUPS};
 pub use cache::Cache;
 pub use insights::Insights;
+pub use lang::LangState;
 pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
@@ -80,6 +82,7 @@ pub fn provide(config: Config, source: Source) {
     Cache::provide(notices);
     let prefs = Prefs::provide(notices);
     let view = ViewState::provide(notices, prefs);
+    LangState::provide(view, config.lang);
     let source = SourceCtx::provide(source);
     let queues = Queues::provide(source, view, notices);
     let data = DataState::provide(source, queues, view);
