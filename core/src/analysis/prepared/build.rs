@@ -453,7 +453,7 @@ fn error_order(p: &Prepared) -> Vec<(Ms, u32, u32)> {
 }
 
 /// Gives back the spare capacity of the page-by-page growth.
-fn shrink(p: &mut Prepared) {
+pub(super) fn shrink(p: &mut Prepared) {
     p.ids.shrink_to_fit();
     p.run_ids.shrink_to_fit();
     p.run_names.shrink_to_fit();
