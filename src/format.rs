@@ -46,6 +46,18 @@ pub fn short_time(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
+/// The label of cached data on screen: `Cached, from Nov 29 14:02 — 3 m
+/// old, updating…` while the backend is asked, `… — 3 m old` once that
+/// failed (the error says why). Times in the zone of `offset_ms`.
+pub fn cached_label(generated_at: Ms, now: Ms, offset_ms: Ms, updating: bool) -> String {
+    let age = length((now - generated_at).max(0));
+    let tail = if updating { ", updating…" } else { "" };
+    format!(
+        "Cached, from {} — {age} old{tail}",
+        short_time(generated_at, offset_ms)
+    )
+}
+
 /// `2026-11-21 08:00` for inputs of type `datetime-local`.
 pub fn input_value(utc: Ms, offset_ms: Ms) -> String {
     match civil(utc, offset_ms) {
@@ -185,6 +197,20 @@ pub fn bytes(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_data_says_when_and_how_old() {
+        let g = 1_795_856_400_000; // 2026-11-29T06:20:00Z
+        let now = g + 3 * 60_000 + 10_000;
+        assert_eq!(
+            cached_label(g, now, 0, true),
+            "Cached, from Nov 29 06:20 — 3 m old, updating…"
+        );
+        assert_eq!(
+            cached_label(g, now, 3_600_000, false),
+            "Cached, from Nov 29 07:20 — 3 m old"
+        );
+    }
 
     #[test]
     fn bytes_in_decimal_units() {

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::format;
+use crate::state::live::ReadKind;
 use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
@@ -96,12 +97,33 @@ fn ClearCache() -> impl IntoView {
     };
     view! {
         <div class="qs-data-status">
+            <CachedBadge/>
             <button class="qs-btn qs-btn-quiet" data-clear-cache
                 title="Forget the data kept in this browser for an instant reopen; the next load reads the backend"
                 prop:disabled=move || busy.get()
                 on:click=clear>"Clear cache"</button>
         </div>
     }
+}
+
+/// While the data on screen is the cached read (issue #12): when it is
+/// from and how old, and that the backend is being asked.
+#[component]
+fn CachedBadge() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    let label = move || {
+        let g = data.loaded.with(|l| {
+            l.as_ref()
+                .filter(|l| l.read == ReadKind::Cached)
+                .map(|l| l.prepared.generated_at())
+        })?;
+        let now = crate::dom::now_ms();
+        let text = format::cached_label(g, now, crate::dom::local_offset_ms(g), data.loading.get());
+        Some(
+            view! { <span class="qs-badge qs-badge-cached" data-cached-from=g.to_string() role="status">{text}</span> },
+        )
+    };
+    view! { {label} }
 }
 
 /// Notices: load errors (with Retry), skipped records, what the data made

@@ -2,7 +2,8 @@
 //! typed view; a newer load aborts the one in flight. The last good data
 //! stays on screen when a reload fails.
 
-use super::{Queues, Shared, SourceCtx, ViewState};
+use super::live::{self, ReadKind};
+use super::{Cache, Queues, Shared, SourceCtx, ViewState};
 use crate::api::LoadError;
 use crate::dom;
 use leptos::prelude::*;
@@ -21,6 +22,12 @@ pub struct Loaded {
     pub prepared: Prepared,
     /// "Now" of this load: the range a relative view resolves against.
     pub now: Ms,
+    /// The view's range this load is for.
+    pub range: RangeSpec,
+    /// The range read ([from, to), `range` resolved at `now`).
+    pub span: (Ms, Ms),
+    /// A full read, or an incremental refresh of the previous load.
+    pub read: ReadKind,
 }
 
 /// The data side: last good data, load status, errors.
@@ -54,6 +61,8 @@ impl DataState {
         let key = Memo::new(move |_| (queues.current.get(), view.with(|v| v.range_spec())));
         let abort = StoredValue::new_local(None::<web_sys::AbortController>);
         let generation = StoredValue::new(0u64);
+        let cache_ctx = use_context::<Cache>();
+        let incremental = queues.incremental;
         Effect::new(move |prev: Option<LoadKey>| {
             queues.reload.track();
             let (queue, range) = key.get();
@@ -69,11 +78,30 @@ impl DataState {
                 abort.set_value(ctrl.clone());
                 generation.update_value(|g| *g += 1);
                 let mine = generation.get_value();
-                let load = data.load(source, q, range, ctrl);
+                // A refresh of the same queue and range builds on the data
+                // on screen when the queue answers incremental reads.
+                let same = prev.as_ref().is_some_and(|p| *p == (queue.clone(), range));
+                let base = same
+                    .then(|| {
+                        let incremental = incremental.get_untracked();
+                        live::base(data.loaded.get_untracked(), incremental, &q, range)
+                    })
+                    .flatten();
+                // A new queue or range (or the first load) shows the cached
+                // read first, if there is one.
+                let cache = if same {
+                    None
+                } else {
+                    cache_ctx.map(|c| (c, incremental))
+                };
+                let still_mine = move || generation.get_value() == mine;
+                let load = data.load(source, (q, range), base, cache, ctrl, still_mine);
                 leptos::task::spawn_local(async move {
                     let done = load.await;
-                    if generation.get_value() == mine {
-                        data.finish(done);
+                    if still_mine() {
+                        if let Some(l) = data.finish(done) {
+                            live::keep(cache_ctx, source.get(), l);
+                        }
                     }
                 });
             }
@@ -107,20 +135,40 @@ impl DataState {
     fn load(
         self,
         source: SourceCtx,
-        queue: String,
-        range: RangeSpec,
+        (queue, range): (String, RangeSpec),
+        mut base: Option<Shared<Loaded>>,
+        cache: Option<(Cache, Memo<bool>)>,
         ctrl: Option<web_sys::AbortController>,
+        still_mine: impl Fn() -> bool + 'static,
     ) -> impl std::future::Future<Output = Result<Loaded, LoadError>> {
         let now = dom::now_ms();
         let r = range.resolve(now);
+        let span = (r.from, r.to);
         self.loading.set(true);
         let s = source.get();
         async move {
+            if let Some((cache, incremental)) = cache {
+                if let Some(c) = live::open_cached(cache, &s, &queue, range, now).await {
+                    let c = Shared::new(c);
+                    if still_mine() {
+                        dom::set_html_attribute("data-last-read", &c.read.attribute());
+                        self.loaded.set(Some(c.clone()));
+                    }
+                    if live::can_build_on(&c, incremental.get_untracked(), span) {
+                        base = Some(c);
+                    }
+                }
+            }
             dom::mark("qs-fetch-start");
             let signal = ctrl.as_ref().map(|c| c.signal());
+            if let Some(base) = base {
+                if let Some(done) = live::refresh(&s, &base, span, now, signal.as_ref()).await {
+                    return done;
+                }
+            }
             // Each page is folded into the builder as it arrives; what is
             // left for the end is a few sorts.
-            let built = s.jobs(&queue, r.from, r.to, signal.as_ref()).await?;
+            let built = s.jobs(&queue, span, None, signal.as_ref()).await?;
             dom::mark("qs-data");
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
@@ -129,19 +177,29 @@ impl DataState {
                 skipped,
                 prepared,
                 now,
+                range,
+                span,
+                read: ReadKind::Full,
             })
         }
     }
 
-    /// Publishes the result of the newest load.
-    fn finish(self, done: Result<Loaded, LoadError>) {
-        match done {
+    /// Publishes the result of the newest load (and returns it, when good).
+    fn finish(self, done: Result<Loaded, LoadError>) -> Option<Shared<Loaded>> {
+        let good = match done {
             Ok(l) => {
-                self.loaded.set(Some(Shared::new(l)));
+                dom::set_html_attribute("data-last-read", &l.read.attribute());
+                let l = Shared::new(l);
+                self.loaded.set(Some(l.clone()));
                 self.error.set(None);
+                Some(l)
             }
-            Err(e) => self.error.set(Some(e)),
-        }
+            Err(e) => {
+                self.error.set(Some(e));
+                None
+            }
+        };
         self.loading.set(false);
+        good
     }
 }

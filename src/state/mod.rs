@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod cache;
 pub mod insights;
 pub mod legend;
+pub mod live;
 pub mod loader;
 pub mod metrics;
 pub mod notices;

@@ -4,7 +4,7 @@
 use super::{Notices, ViewState};
 use crate::api::{LoadError, Source};
 use leptos::prelude::*;
-use queuescope_core::contract::QueueInfo;
+use queuescope_core::contract::{QueueInfo, SUPPORTS_UPDATED_SINCE};
 use queuescope_core::SkipReport;
 
 /// The source of data, shared by the loaders.
@@ -32,6 +32,9 @@ pub struct Queues {
     pub list: Memo<Vec<QueueInfo>>,
     /// The queue shown (the view's `queue`, else the first).
     pub current: Memo<Option<String>>,
+    /// The queue shown answers incremental reads (its `supports` lists
+    /// `updated_since`, SPEC §2).
+    pub incremental: Memo<bool>,
     /// Queues skipped as malformed.
     pub skipped: RwSignal<SkipReport>,
     /// The queue list could not be loaded.
@@ -51,10 +54,12 @@ impl Queues {
         });
         let skipped = RwSignal::new(SkipReport::default());
         let error = RwSignal::new(None);
-        let list = Memo::new(move |_| match res.get() {
+        let entries = Memo::new(move |_| match res.get() {
             Some(Ok((list, _))) => list,
             _ => Vec::new(),
         });
+        let list: Memo<Vec<QueueInfo>> =
+            Memo::new(move |_| entries.with(|e| e.iter().map(|e| e.info.clone()).collect()));
         Effect::new(move |_| match res.get() {
             Some(Ok((_, s))) => {
                 skipped.set(s);
@@ -82,9 +87,19 @@ impl Queues {
                 }
             }
         });
+        let incremental = Memo::new(move |_| {
+            let current = current.get();
+            entries.with(|e| {
+                e.iter().any(|e| {
+                    Some(&e.info.id) == current.as_ref()
+                        && e.supports.iter().any(|s| s == SUPPORTS_UPDATED_SINCE)
+                })
+            })
+        });
         let q = Queues {
             list,
             current,
+            incremental,
             skipped,
             error,
             reload,

@@ -14,7 +14,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openApp, startDemoBackend, waitFor, DAY } from './harness.mjs';
+import { controlOf, openApp, startDemoBackend, waitFor, DAY } from './harness.mjs';
 import { afterAction } from './monitor-helpers.mjs';
 
 const [QUEUE_A, QUEUE_B] = ['a100-pool', 'h100-burst'];
@@ -37,16 +37,7 @@ async function faultyBackend(t, faults = [], extra = []) {
   const args = ['--jobs', '1200', '--days', '2', '--now', rfc3339(now), ...extra];
   for (const f of faults) args.push('--fault', f);
   const api = await startDemoBackend(t, args);
-  const control = api.replace(/\/api\/v1$/, '/_control');
-  const call = async (method, p, body) => {
-    const res = await fetch(control + p, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${p}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const call = controlOf(api);
   const from = now - DAY;
   return {
     api,
