@@ -7,7 +7,7 @@
 use super::{Cache, Loaded, Shared};
 use crate::api::{LoadError, Source};
 use crate::dom;
-use leptos::prelude::set_timeout;
+use leptos::prelude::{set_timeout, GetUntracked, Memo};
 use queuescope_core::analysis::{PreparedBuilder, UpdateCounts};
 use queuescope_core::cache::CachedRead;
 use queuescope_core::view::RangeSpec;
@@ -131,6 +131,31 @@ pub async fn open_cached(
         span: read.span,
         read: ReadKind::Cached,
     })
+}
+
+/// Whether the queue answers incremental reads, once the queue list says
+/// (a load can start before the list arrives: the view names its queue).
+/// Waits for the list at most a second; unknown then means a full read.
+pub async fn capability(incremental: Memo<Option<bool>>) -> bool {
+    for _ in 0..50 {
+        if let Some(known) = incremental.get_untracked() {
+            return known;
+        }
+        pause(20).await;
+    }
+    false
+}
+
+/// Resolves after `ms` (a browser timeout).
+async fn pause(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let set = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+        if !matches!(set, Some(Ok(_))) {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
 /// An incremental read from the cached `c` completes it for `span` when

@@ -83,7 +83,7 @@ impl DataState {
                 let same = prev.as_ref().is_some_and(|p| *p == (queue.clone(), range));
                 let base = same
                     .then(|| {
-                        let incremental = incremental.get_untracked();
+                        let incremental = incremental.get_untracked() == Some(true);
                         live::base(data.loaded.get_untracked(), incremental, &q, range)
                     })
                     .flatten();
@@ -137,7 +137,7 @@ impl DataState {
         source: SourceCtx,
         (queue, range): (String, RangeSpec),
         mut base: Option<Shared<Loaded>>,
-        cache: Option<(Cache, Memo<bool>)>,
+        cache: Option<(Cache, Memo<Option<bool>>)>,
         ctrl: Option<web_sys::AbortController>,
         still_mine: impl Fn() -> bool + 'static,
     ) -> impl std::future::Future<Output = Result<Loaded, LoadError>> {
@@ -154,7 +154,8 @@ impl DataState {
                         dom::set_html_attribute("data-last-read", &c.read.attribute());
                         self.loaded.set(Some(c.clone()));
                     }
-                    if live::can_build_on(&c, incremental.get_untracked(), span) {
+                    let incremental = live::capability(incremental).await;
+                    if live::can_build_on(&c, incremental, span) {
                         base = Some(c);
                     }
                 }

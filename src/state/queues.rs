@@ -33,8 +33,8 @@ pub struct Queues {
     /// The queue shown (the view's `queue`, else the first).
     pub current: Memo<Option<String>>,
     /// The queue shown answers incremental reads (its `supports` lists
-    /// `updated_since`, SPEC §2).
-    pub incremental: Memo<bool>,
+    /// `updated_since`, SPEC §2); `None` until the list is loaded.
+    pub incremental: Memo<Option<bool>>,
     /// Queues skipped as malformed.
     pub skipped: RwSignal<SkipReport>,
     /// The queue list could not be loaded.
@@ -88,12 +88,10 @@ impl Queues {
             }
         });
         let incremental = Memo::new(move |_| {
-            let current = current.get();
+            let current = current.get()?;
             entries.with(|e| {
-                e.iter().any(|e| {
-                    Some(&e.info.id) == current.as_ref()
-                        && e.supports.iter().any(|s| s == SUPPORTS_UPDATED_SINCE)
-                })
+                let q = e.iter().find(|e| e.info.id == current)?;
+                Some(q.supports.iter().any(|s| s == SUPPORTS_UPDATED_SINCE))
             })
         });
         let q = Queues {
