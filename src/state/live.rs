@@ -115,7 +115,10 @@ pub async fn open_cached(
     now: Ms,
 ) -> Option<Loaded> {
     let backend = source.backend()?;
-    let read = cache.load(backend, queue).await?;
+    dom::mark("qs-cache-asked");
+    let read = cache.load(backend, queue).await;
+    dom::mark("qs-cache-read");
+    let read = read?;
     let mut b = PreparedBuilder::new();
     dom::timed("qs:cache-fold", || {
         b.push_raw_jobs(read.generated_at, &read.jobs)
