@@ -8,6 +8,7 @@ use gloo_net::http::Request;
 use queuescope_core::analysis::PreparedBuilder;
 use queuescope_core::contract::{QueueEntry, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::{self, DemoConfig, DemoData};
+use queuescope_core::limits::{ReadGuard, ReadLimitError, ReadLimits};
 use queuescope_core::parse::{self, Metric, ParseError, Series};
 use queuescope_core::time::format_rfc3339;
 use queuescope_core::{Job, Ms, SkipReport};
@@ -43,9 +44,17 @@ pub enum LoadError {
     /// The body could not be used.
     #[error("{source} (from {url})")]
     Parse { url: String, source: ParseError },
-    /// Pagination that never ends.
-    #[error("the queue API kept sending pages for {url} (more than {MAX_PAGES}); stopped")]
-    TooManyPages { url: String },
+    /// The user cancelled the read.
+    #[error("the read of {queue} was cancelled after {} pages ({} jobs); press Retry to load it again", queuescope_core::text::count(*.pages), queuescope_core::text::count(*.jobs))]
+    Cancelled {
+        queue: String,
+        pages: usize,
+        jobs: usize,
+    },
+    /// A limit of SPEC §2 stopped the read (a timeout, a looping cursor,
+    /// too many pages, jobs or bytes); the message names it.
+    #[error("{source} (at {url})")]
+    Limit { url: String, source: ReadLimitError },
 }
 
 /// The backend's own words after a colon (clipped: a body may hold
@@ -59,14 +68,15 @@ fn detail(message: &Option<String>) -> String {
 
 impl LoadError {
     /// 401 and 403: only the user can fix them (sign in, get access), so
-    /// the periodic refresh stops asking until they press Retry.
+    /// the periodic refresh stops asking until they press Retry; and a read
+    /// the user cancelled is not started again behind their back.
     pub fn needs_user(&self) -> bool {
-        matches!(self, LoadError::SignIn { .. } | LoadError::NoAccess { .. })
+        matches!(
+            self,
+            LoadError::SignIn { .. } | LoadError::NoAccess { .. } | LoadError::Cancelled { .. }
+        )
     }
 }
-
-/// A safety net against a backend whose cursor loops.
-const MAX_PAGES: usize = 10_000;
 
 /// The backend of this deployment.
 #[derive(Clone)]
@@ -83,6 +93,8 @@ pub struct Rest {
     base: String,
     credentials: Credentials,
     token: Option<String>,
+    /// `request_timeout_seconds`: the most one request may take.
+    timeout_seconds: u32,
 }
 
 impl Source {
@@ -93,6 +105,7 @@ impl Source {
                 base: base.clone(),
                 credentials: config.credentials,
                 token: config.bearer_token.clone(),
+                timeout_seconds: config.request_timeout(),
             }),
             None => {
                 let cfg = DemoConfig {
@@ -118,7 +131,10 @@ impl Source {
 
     /// The queues to pick from, with what each one's jobs endpoint
     /// supports (the demo's: nothing beyond version 1).
-    pub async fn queues(&self) -> Result<(Vec<QueueEntry>, SkipReport), LoadError> {
+    pub async fn queues(
+        &self,
+        abort: Option<&AbortSignal>,
+    ) -> Result<(Vec<QueueEntry>, SkipReport), LoadError> {
         match self {
             Source::Demo(d) => {
                 let entries = d.queues.iter().map(|info| QueueEntry {
@@ -129,22 +145,25 @@ impl Source {
             }
             Source::Rest(r) => {
                 let url = format!("{}/queues", r.base);
-                let body = r.get_text(&url, None).await?;
+                let body = r.get_text(&url, abort, None).await?;
                 parse::parse_queue_entries(&body).map_err(|source| LoadError::Parse { url, source })
             }
         }
     }
 
     /// Every job of `queue` whose lifetime overlaps [from, to), all pages,
-    /// read into a [`PreparedBuilder`] (the caller finishes it). With
-    /// `since`, only the jobs changed at or after it (SPEC §2 incremental
-    /// reads; only for a queue that `supports` them, never the demo's).
+    /// read into a [`PreparedBuilder`] (the caller finishes it) within the
+    /// client's limits (SPEC §2). `progress` hears how much was read after
+    /// every page. With `since`, only the jobs changed at or after it (SPEC
+    /// §2 incremental reads; only for a queue that `supports` them, never
+    /// the demo's).
     pub async fn jobs(
         &self,
         queue: &str,
         (from, to): (Ms, Ms),
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
+        progress: &dyn Fn(Progress),
     ) -> Result<PreparedBuilder, LoadError> {
         let mut b = PreparedBuilder::new();
         match self {
@@ -154,7 +173,10 @@ impl Source {
                     b.push_dataset(data);
                 }
             }
-            Source::Rest(r) => r.jobs(&mut b, queue, (from, to), since, abort).await?,
+            Source::Rest(r) => {
+                r.jobs(&mut b, queue, (from, to), since, abort, progress)
+                    .await?
+            }
         }
         Ok(b)
     }
@@ -199,7 +221,7 @@ impl Source {
                         encode_component(queue),
                         list.join(",")
                     );
-                    let body = r.get_text(&url, abort).await?;
+                    let body = r.get_text(&url, abort, None).await?;
                     let (s, k) = parse::parse_metrics(&body)
                         .map_err(|source| LoadError::Parse { url, source })?;
                     series.extend(s);
@@ -211,11 +233,22 @@ impl Source {
     }
 }
 
+/// How far a read has come: pages and jobs received so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Pages whose body arrived.
+    pub pages: usize,
+    /// Job records in them.
+    pub jobs: usize,
+}
+
 impl Rest {
     /// Reads every page of a jobs request into `b`. Each page is read while
     /// the next one downloads: its envelope first (the cursor), then the
     /// next request starts, then its records are checked and folded into
-    /// `b`; the page's text is dropped as soon as it is read.
+    /// `b`; the page's text is dropped as soon as it is read. A
+    /// [`ReadGuard`] holds the read to SPEC §2's limits: a repeated cursor,
+    /// too many pages, jobs or bytes stop it with a message naming the limit.
     async fn jobs(
         &self,
         b: &mut PreparedBuilder,
@@ -223,6 +256,7 @@ impl Rest {
         (from, to): (Ms, Ms),
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
+        progress: &dyn Fn(Progress),
     ) -> Result<(), LoadError> {
         let mut first = format!(
             "{}/queues/{}/jobs?from={}&to={}",
@@ -234,9 +268,14 @@ impl Rest {
         if let Some(g) = since {
             first += &format!("&updated_since={}", encode_component(&format_rfc3339(g)));
         }
+        let mut guard = ReadGuard::new(ReadLimits::default());
         let mut url = first.clone();
-        let mut body = self.get_text(&url, abort).await?;
-        for _ in 0..MAX_PAGES {
+        let mut body = self.get_text(&url, abort, Some(&mut guard)).await?;
+        loop {
+            let limit = |url: &str| {
+                let url = url.to_string();
+                move |source| LoadError::Limit { url, source }
+            };
             let (text, mut relaxed) = (&body, None);
             let relaxed = &mut relaxed;
             let envelope = move || {
@@ -248,43 +287,83 @@ impl Rest {
                     url: url.clone(),
                     source,
                 })?;
-            let Some(cursor) = page.next_cursor.clone() else {
+            let cursor = guard
+                .page(page.len(), page.next_cursor.as_deref())
+                .map_err(limit(&url))?
+                .map(encode_component);
+            progress(Progress {
+                pages: guard.pages(),
+                jobs: guard.jobs(),
+            });
+            let Some(cursor) = cursor else {
                 dom::timed("qs:page-records", || b.push_page(page));
                 return Ok(());
             };
-            let next = format!("{first}&cursor={}", encode_component(&cursor));
+            let next = format!("{first}&cursor={cursor}");
             // `join` polls the request first, which starts it; the records
             // are then read while it downloads.
             let read = async { dom::timed("qs:page-records", || b.push_page(page)) };
-            let (next_body, ()) = join(self.get_text(&next, abort), read).await;
+            let (next_body, ()) = join(self.get_text(&next, abort, Some(&mut guard)), read).await;
             body = next_body?;
             url = next;
         }
-        Err(LoadError::TooManyPages {
-            url: format!("{}/queues/{queue}/jobs", self.base),
-        })
     }
 
-    async fn get_text(&self, url: &str, abort: Option<&AbortSignal>) -> Result<String, LoadError> {
+    /// One GET, as text. It is aborted by `abort` (a newer load) and by
+    /// `request_timeout_seconds` (SPEC §2), whichever comes first; a body
+    /// is counted against `guard` (refused unread when its declared length
+    /// breaks a byte limit).
+    async fn get_text(
+        &self,
+        url: &str,
+        abort: Option<&AbortSignal>,
+        guard: Option<&mut ReadGuard>,
+    ) -> Result<String, LoadError> {
         let credentials = match self.credentials {
             Credentials::Omit => RequestCredentials::Omit,
             Credentials::SameOrigin => RequestCredentials::SameOrigin,
             Credentials::Include => RequestCredentials::Include,
         };
+        let deadline = Deadline::new(abort, self.timeout_seconds);
         let mut req = Request::get(url)
             .credentials(credentials)
-            .abort_signal(abort);
+            .abort_signal(Some(&deadline.signal));
         req = req.header("Accept", "application/json");
         if let Some(token) = &self.token {
             req = req.header("Authorization", &format!("Bearer {token}"));
         }
-        let network = |e: gloo_net::Error| LoadError::Network {
+        let limit = |source| LoadError::Limit {
             url: url.to_string(),
-            detail: e.to_string(),
+            source,
+        };
+        let network = |e: gloo_net::Error| match deadline.timed_out() {
+            true => limit(ReadLimitError::TimedOut {
+                seconds: self.timeout_seconds,
+            }),
+            false => LoadError::Network {
+                url: url.to_string(),
+                detail: e.to_string(),
+            },
         };
         let resp = req.send().await.map_err(network)?;
         let status = resp.status();
+        if let Some(guard) = &guard {
+            let declared = resp
+                .headers()
+                .get("content-length")
+                .and_then(|n| n.trim().parse::<u64>().ok());
+            if let Err(e) = guard.check_declared(declared) {
+                // Stops the download of the body nobody will read.
+                deadline.cancel();
+                return Err(limit(e));
+            }
+        }
         let body = resp.text().await.map_err(network)?;
+        if let Some(guard) = guard {
+            guard
+                .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
+                .map_err(limit)?;
+        }
         if !(200..300).contains(&status) {
             let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(&body)
                 .ok()
@@ -301,5 +380,81 @@ impl Rest {
             });
         }
         Ok(body)
+    }
+}
+
+/// The abort signal of one request: the caller's (a newer load), the
+/// request's timeout, and the request's own (to stop a body unread),
+/// combined with `AbortSignal.any` (Chromium 116+, Firefox 124+, Safari
+/// 17.4+), or, where the browser lacks it, an own controller that listeners
+/// on the other two abort.
+struct Deadline {
+    /// What the request listens to.
+    signal: AbortSignal,
+    /// Fires after the timeout.
+    timeout: AbortSignal,
+    own: Option<web_sys::AbortController>,
+    /// The fallback's listeners, removed when the request ends.
+    listeners: Vec<(AbortSignal, wasm_bindgen::closure::Closure<dyn Fn()>)>,
+}
+
+impl Deadline {
+    fn new(abort: Option<&AbortSignal>, seconds: u32) -> Deadline {
+        use wasm_bindgen::JsCast;
+        let timeout = AbortSignal::timeout_with_u32(seconds.saturating_mul(1000));
+        let own = web_sys::AbortController::new().ok();
+        let mut d = Deadline {
+            signal: timeout.clone(),
+            timeout,
+            own,
+            listeners: Vec::new(),
+        };
+        let Some(own) = &d.own else {
+            // No controller (cannot happen in a browser with fetch): the
+            // timeout alone, and the caller's abort is not heard.
+            return d;
+        };
+        let mut signals: Vec<AbortSignal> = vec![own.signal(), d.timeout.clone()];
+        signals.extend(abort.cloned());
+        let has_any = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into())
+            .and_then(|ctor| js_sys::Reflect::has(&ctor, &"any".into()))
+            .unwrap_or(false);
+        if has_any {
+            let list: js_sys::Array = signals.iter().collect();
+            d.signal = AbortSignal::any(&list);
+        } else {
+            d.signal = own.signal();
+            for s in signals.into_iter().skip(1) {
+                if s.aborted() {
+                    own.abort();
+                }
+                let own = own.clone();
+                let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || own.abort());
+                let _ = s.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+                d.listeners.push((s, cb));
+            }
+        }
+        d
+    }
+
+    /// The request ran out of time (rather than being aborted by its caller).
+    fn timed_out(&self) -> bool {
+        self.timeout.aborted()
+    }
+
+    /// Aborts the request (its body is not wanted).
+    fn cancel(&self) {
+        if let Some(own) = &self.own {
+            own.abort();
+        }
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        for (s, cb) in self.listeners.drain(..) {
+            let _ = s.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+        }
     }
 }

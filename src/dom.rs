@@ -68,6 +68,13 @@ pub fn set_html_attribute(name: &str, value: &str) {
     }
 }
 
+/// The page is hidden (Page Visibility: another tab, a minimised window).
+pub fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> Ms {
     js_sys::Date::now() as Ms

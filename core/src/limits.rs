@@ -254,6 +254,23 @@ pub fn clamp_refresh(given: Option<f64>) -> (Option<u32>, Option<String>) {
     (Some(used), notice)
 }
 
+/// The longest wait between refreshes after failures, unless
+/// `refresh_seconds` itself is longer.
+pub const MAX_BACKOFF_SECONDS: u32 = 300;
+
+/// Seconds until the next refresh, after `failures` failed reads in a row
+/// (SPEC §4: a refresh backs off after failures): `refresh_seconds` while
+/// the reads succeed and after the first failure, then doubled per failure
+/// (10 s, 20 s, 40 s ...) up to [`MAX_BACKOFF_SECONDS`] (or
+/// `refresh_seconds`, if longer).
+pub fn refresh_delay(refresh_seconds: u32, failures: u32) -> u32 {
+    let cap = refresh_seconds.max(MAX_BACKOFF_SECONDS);
+    let doublings = failures.saturating_sub(1).min(31);
+    refresh_seconds
+        .checked_mul(1 << doublings)
+        .map_or(cap, |d| d.min(cap))
+}
+
 /// `request_timeout_seconds` as the app uses it: absent is the default;
 /// a value outside [`REQUEST_TIMEOUT_SECONDS`] is the default too, with a
 /// notice (a timeout of 0 or of hours is a typo, not a wish). A fraction
@@ -286,6 +303,19 @@ mod tests {
             max_page_bytes: 100,
             max_read_bytes: 250,
         }
+    }
+
+    #[test]
+    fn refresh_backs_off_after_failures() {
+        let delays: Vec<u32> = (0..8).map(|f| refresh_delay(10, f)).collect();
+        assert_eq!(delays, [10, 10, 20, 40, 80, 160, 300, 300]);
+        assert_eq!(
+            refresh_delay(600, 3),
+            600,
+            "never sooner than refresh_seconds"
+        );
+        assert_eq!(refresh_delay(86_400, u32::MAX), 86_400);
+        assert_eq!(refresh_delay(10, u32::MAX), 300);
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //!   are then answered (503).
 //! - `GET /_control/requests[?since=SEQ]`: every API request so far (or
 //!   from `seq` SEQ on), in arrival order: `{"seq", "method", "path"
-//!   (path and query as sent), "status", "bytes"}` (`status` and `bytes`
-//!   are `null` for a request that is hanging). The log keeps the last
+//!   (path and query as sent), "status", "bytes", "at_ms"}` (`status` and
+//!   `bytes` are `null` for a request that is hanging; `at_ms` is when it
+//!   arrived, wall clock ms since 1970, for tests of the refresh's timing). The log keeps the last
 //!   [`LOG_CAP`] requests.
 //! - `DELETE /_control/requests`: empties the log (`seq` keeps counting).
 //!
@@ -40,6 +41,8 @@ pub struct Logged {
     pub status: Option<u16>,
     /// Bytes of the body answered; `None` while hanging.
     pub bytes: Option<usize>,
+    /// Arrival, wall clock ms since 1970 (the real clock, not live mode's).
+    pub at_ms: u64,
 }
 
 #[derive(Default)]
@@ -87,6 +90,9 @@ impl Control {
             path: path.to_string(),
             status: answered.map(|a| a.0),
             bytes: answered.map(|a| a.1),
+            at_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         });
     }
 
@@ -192,8 +198,10 @@ mod tests {
         c.record("GET", "/api/v1/queues/q/jobs?from=a&to=b", None);
         c.record("OPTIONS", "/api/v1/queues", Some((204, 0)));
         let (r, _) = c.handle("GET", "/_control/requests", "");
-        let v = body(&r);
+        let mut v = body(&r);
         assert_eq!(v.as_array().unwrap().len(), 3);
+        assert!(v[1]["at_ms"].as_u64().unwrap() > 1_700_000_000_000);
+        v[1].as_object_mut().unwrap().remove("at_ms");
         assert_eq!(
             v[1],
             serde_json::json!({"seq": 1, "method": "GET",

@@ -73,7 +73,8 @@ Control endpoint (loopback, never faulted or logged):
   GET /_control/requests[?since=SEQ]
                                 the API requests seen, in order: [{\"seq\",
                                 \"method\", \"path\" (with query), \"status\",
-                                \"bytes\"}] (null status and bytes: hanging)
+                                \"bytes\", \"at_ms\" (arrival, ms since 1970)}]
+                                (null status and bytes: hanging)
   DELETE /_control/requests     empty that log
   GET /_control/clock           {\"now\": T, \"live\": bool}
   PUT /_control/clock           {\"advance\": \"90s\"} or {\"to\": T}: forward only

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::format;
 use crate::state::live::ReadKind;
-use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues};
+use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues, Refresh};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
 
@@ -65,8 +65,62 @@ pub fn Header(is_demo: bool) -> impl IntoView {
                 })}
             </div>
             <div class="qs-figures" data-summary>{figures}</div>
+            <RefreshStatus/>
             <ClearCache/>
         </header>
+    }
+}
+
+/// How fresh the data is and what the refresh does next: "Updated 12s
+/// ago · next in 48s" with Pause, "Refresh paused" with Resume, "retrying
+/// in 20s" after failures (issue #12 item 3). Without `refresh_seconds`,
+/// only the age.
+#[component]
+fn RefreshStatus() -> impl IntoView {
+    let r = expect_context::<Refresh>();
+    let data = expect_context::<DataState>();
+    let ago = move || {
+        let at = r.updated_at.get()?;
+        Some(((r.now.get() - at).max(0) / 1000) as u64)
+    };
+    let next = move || {
+        r.every?;
+        Some(if data.loading.get() {
+            "updating…".to_string()
+        } else if r.paused.get() {
+            "refresh paused".to_string()
+        } else if r.hidden.get() {
+            "refresh paused while the page is hidden".to_string()
+        } else {
+            let left = format::duration(r.seconds_left().unwrap_or(0) as f64);
+            match r.failures.get() {
+                0 => format!("next in {left}"),
+                _ => format!("retrying in {left}"),
+            }
+        })
+    };
+    let toggle = move |_| r.set_paused(!r.paused.get_untracked());
+    view! {
+        <div class="qs-refresh" role="status" data-refresh-status
+            data-paused=move || r.paused.get().then_some("")
+            data-hidden=move || r.hidden.get().then_some("")
+            data-due=move || (r.due() && r.held()).then_some("")
+            data-failures=move || r.failures.get()
+            data-updated-ago=ago>
+            <span>
+                {move || ago().map(|s| format!("Updated {} ago", format::duration(s as f64)))}
+                {move || match (ago().is_some(), next()) {
+                    (true, Some(n)) => format!(" · {n}"),
+                    (false, Some(n)) => n,
+                    (_, None) => String::new(),
+                }}
+            </span>
+            {r.every.is_some().then(|| view! {
+                <button class="qs-btn qs-btn-quiet" data-refresh-toggle on:click=toggle>
+                    {move || if r.paused.get() { "Resume" } else { "Pause" }}
+                </button>
+            })}
+        </div>
     }
 }
 
@@ -130,7 +184,30 @@ fn CachedBadge() -> impl IntoView {
 /// the app fold or clip, ignored URL parameters.
 #[component]
 pub fn NoticeBar() -> impl IntoView {
-    view! { <div class="qs-notices"><LoadError/> <Skipped/> <DataNotes/> <Messages/></div> }
+    view! { <div class="qs-notices"><LoadProgress/> <LoadError/> <Skipped/> <DataNotes/> <Messages/></div> }
+}
+
+/// A read in flight: how far it has come (pages and jobs so far), with
+/// Cancel (issue #12 item 4).
+#[component]
+fn LoadProgress() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    move || {
+        if !data.loading.get() {
+            return None;
+        }
+        let (queue, p) = data.progress.get()?;
+        Some(view! {
+            <div class="qs-notice qs-notice-info" role="status" data-load-progress
+                data-pages=p.pages data-jobs=p.jobs>
+                <div>
+                    <strong>"Reading " {queue} "… "</strong>
+                    <span>{format!("{} pages, {} jobs so far", format::count(p.pages), format::count(p.jobs))}</span>
+                </div>
+                <button class="qs-btn" on:click=move |_| data.cancel()>"Cancel"</button>
+            </div>
+        })
+    }
 }
 
 /// A failed load, with Retry.
@@ -138,20 +215,33 @@ pub fn NoticeBar() -> impl IntoView {
 fn LoadError() -> impl IntoView {
     let data = expect_context::<DataState>();
     let queues = expect_context::<Queues>();
-    let refreshes = expect_context::<Config>().refresh_seconds.is_some();
+    let refresh = expect_context::<Refresh>();
+    let refreshes = refresh.every.is_some();
     move || {
         let e = data.error.get().or_else(|| queues.error.get())?;
         let kept = data.loaded.with(|l| l.is_some());
         let paused = refreshes && e.needs_user();
+        // The refresh tries again by itself: say when.
+        let retrying_label = refreshes && !paused && refresh.failures.get() > 0;
+        let retrying = retrying_label.then_some(move || {
+            let left = refresh.seconds_left().unwrap_or(0);
+            format!(" Retrying in {}.", format::duration(left as f64))
+        });
         Some(view! {
             <div class="qs-notice qs-notice-error" role="alert" data-load-error data-refresh-paused=paused.then_some("")>
                 <div>
-                    <strong>"Could not load the queue data. "</strong>
+                    <strong>{match e {
+                        crate::api::LoadError::Cancelled { .. } => "Load cancelled. ",
+                        _ => "Could not load the queue data. ",
+                    }}</strong>
                     <span>{e.to_string()}</span>
                     {kept.then(|| view! { <span class="qs-muted">" The last good data stays on screen."</span> })}
                     {paused.then(|| view! { <span class="qs-muted">" Automatic refresh is paused until you press Retry."</span> })}
+                    {retrying.map(|t| view! { <span class="qs-muted" data-retrying>{t}</span> })}
                 </div>
-                <button class="qs-btn" on:click=move |_| queues.retry()>"Retry"</button>
+                <button class="qs-btn" on:click=move |_| queues.retry()>
+                    {if retrying_label { "Retry now" } else { "Retry" }}
+                </button>
             </div>
         })
     }

@@ -5,7 +5,7 @@
 //! refresh build on the data on screen?) and [`refresh`] (do it).
 
 use super::{Cache, Loaded, Shared};
-use crate::api::{LoadError, Source};
+use crate::api::{LoadError, Progress, Source};
 use crate::dom;
 use leptos::prelude::{set_timeout, GetUntracked, Memo};
 use queuescope_core::analysis::{PreparedBuilder, UpdateCounts};
@@ -77,9 +77,10 @@ pub async fn refresh(
     span: (Ms, Ms),
     now: Ms,
     abort: Option<&AbortSignal>,
+    progress: &dyn Fn(Progress),
 ) -> Option<Result<Loaded, LoadError>> {
     let built = match source
-        .jobs(&base.queue, span, Some(since(base)), abort)
+        .jobs(&base.queue, span, Some(since(base)), abort, progress)
         .await
     {
         Ok(b) => b,

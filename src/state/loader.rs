@@ -1,16 +1,36 @@
 //! The jobs loader: one load per (queue, range, reload), keyed on the
-//! typed view; a newer load aborts the one in flight. The last good data
-//! stays on screen when a reload fails.
+//! typed view.
+//!
+//! The lifecycle, in the order a trigger goes through it:
+//!
+//! - [`DataState::start`] decides what to read next: a new queue or range,
+//!   or Retry, aborts the load in flight and starts one; a new queue drops
+//!   the old queue's data first (it never shows under the new queue's
+//!   name, issue #10 row 4).
+//! - The refresh (`refresh.rs`) never aborts a read in flight: a refresh
+//!   due during a read is skipped (issue #10 row 2).
+//! - [`DataState::load`] reads (every request has `request_timeout_seconds`
+//!   and SPEC §2's limits, see `api.rs`), publishing [`Progress`] per page.
+//! - [`DataState::finish`] publishes the result of the newest load only;
+//!   a failure keeps the last good data of the same queue on screen.
+//! - [`DataState::cancel`] stops a read at the user's request.
+//!
+//! Incremental reads and the cache (issue #12, `live.rs`) hook in at three
+//! places: `start` asks [`live::base`] whether the read builds on the data
+//! on screen (a refresh of the same queue and range of a queue that
+//! answers `updated_since`) and, when nothing of the queue is on screen,
+//! `load` first shows the cached read ([`live::open_cached`]); `load` then
+//! reads incrementally ([`live::refresh`]) or in full; a published read is
+//! kept for the next open ([`live::keep`]).
 
 use super::live::{self, ReadKind};
 use super::{Cache, Queues, Shared, SourceCtx, ViewState};
-use crate::api::LoadError;
+use crate::api::{LoadError, Progress};
 use crate::dom;
 use leptos::prelude::*;
 use queuescope_core::analysis::Prepared;
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
-use std::time::Duration;
 
 /// One load of a queue's jobs, checked and prepared.
 pub struct Loaded {
@@ -26,7 +46,8 @@ pub struct Loaded {
     pub range: RangeSpec,
     /// The range read ([from, to), `range` resolved at `now`).
     pub span: (Ms, Ms),
-    /// A full read, or an incremental refresh of the previous load.
+    /// A full read, an incremental refresh of the previous load, or the
+    /// cached read shown until the backend answers.
     pub read: ReadKind,
 }
 
@@ -39,30 +60,35 @@ pub struct DataState {
     pub loading: RwSignal<bool>,
     /// The last load failed with this error.
     pub error: RwSignal<Option<LoadError>>,
+    /// The load in flight: its queue and how far it has come.
+    pub progress: RwSignal<Option<(String, Progress)>>,
+    /// Aborts the load in flight.
+    abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// Number of the newest load: only it may publish.
+    generation: StoredValue<u64>,
+    /// Whether the queue shown answers incremental reads.
+    incremental: Memo<Option<bool>>,
+    /// The cache of last reads (absent in tests that mount without it).
+    cache: Option<Cache>,
 }
 
 /// What a load is for: the queue and the range.
 type LoadKey = (Option<String>, RangeSpec);
 
 impl DataState {
-    /// Starts the loader (and the refresh timer of `refresh_seconds`) and
-    /// provides the data state.
-    pub fn provide(
-        source: SourceCtx,
-        queues: Queues,
-        view: ViewState,
-        refresh_seconds: Option<u32>,
-    ) -> DataState {
+    /// Starts the loader and provides the data state.
+    pub fn provide(source: SourceCtx, queues: Queues, view: ViewState) -> DataState {
         let data = DataState {
             loaded: RwSignal::new(None),
             loading: RwSignal::new(false),
             error: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            abort: StoredValue::new_local(None),
+            generation: StoredValue::new(0),
+            incremental: queues.incremental,
+            cache: use_context::<Cache>(),
         };
         let key = Memo::new(move |_| (queues.current.get(), view.with(|v| v.range_spec())));
-        let abort = StoredValue::new_local(None::<web_sys::AbortController>);
-        let generation = StoredValue::new(0u64);
-        let cache_ctx = use_context::<Cache>();
-        let incremental = queues.incremental;
         Effect::new(move |prev: Option<LoadKey>| {
             queues.reload.track();
             let (queue, range) = key.get();
@@ -71,64 +97,78 @@ impl DataState {
                 view.set_brush(None);
             }
             if let Some(q) = queue.clone() {
-                if let Some(c) = abort.get_value() {
-                    c.abort();
-                }
-                let ctrl = web_sys::AbortController::new().ok();
-                abort.set_value(ctrl.clone());
-                generation.update_value(|g| *g += 1);
-                let mine = generation.get_value();
-                // A refresh of the same queue and range builds on the data
-                // on screen when the queue answers incremental reads.
-                let same = prev.as_ref().is_some_and(|p| *p == (queue.clone(), range));
-                let base = same
-                    .then(|| {
-                        let incremental = incremental.get_untracked() == Some(true);
-                        live::base(data.loaded.get_untracked(), incremental, &q, range)
-                    })
-                    .flatten();
-                // A new queue or range (or the first load) shows the cached
-                // read first, if there is one.
-                let cache = if same {
-                    None
-                } else {
-                    cache_ctx.map(|c| (c, incremental))
-                };
-                let still_mine = move || generation.get_value() == mine;
-                let load = data.load(source, (q, range), base, cache, ctrl, still_mine);
-                leptos::task::spawn_local(async move {
-                    let done = load.await;
-                    if still_mine() {
-                        if let Some(l) = data.finish(done) {
-                            live::keep(cache_ctx, source.get(), l);
-                        }
-                    }
-                });
+                data.start(source, q, range);
             }
             (queue, range)
         });
-        if let Some(secs) = refresh_seconds {
-            // `secs` is within core::limits::REFRESH_SECONDS (the config
-            // clamps it), which the browser's timer takes.
-            if let Ok(handle) = set_interval_with_handle(
-                move || {
-                    dom::count_refresh_tick();
-                    // 401/403: asking again cannot help; wait for Retry.
-                    let needs_user =
-                        |e: &Option<LoadError>| e.as_ref().is_some_and(LoadError::needs_user);
-                    if !data.error.with_untracked(needs_user)
-                        && !queues.error.with_untracked(needs_user)
-                    {
-                        queues.retry();
-                    }
-                },
-                Duration::from_secs(u64::from(secs)),
-            ) {
-                on_cleanup(move || handle.clear());
-            }
-        }
         provide_context(data);
         data
+    }
+
+    /// Decides what to read next for (queue, range): aborts the load in
+    /// flight and starts this one. A queue other than the one on screen
+    /// drops the data on screen first: the old queue's charts never sit
+    /// under the new queue's name, neither while loading nor after a
+    /// failure.
+    fn start(self, source: SourceCtx, queue: String, range: RangeSpec) {
+        self.stop();
+        let other_queue = self
+            .loaded
+            .with_untracked(|l| l.as_ref().is_some_and(|l| l.queue != queue));
+        if other_queue {
+            self.loaded.set(None);
+            self.error.set(None);
+        }
+        // A refresh (or Retry) of the data on screen may read only what
+        // changed; with nothing of this queue on screen, the cache shows
+        // first.
+        let on_screen = self.loaded.get_untracked();
+        let incremental = self.incremental.get_untracked() == Some(true);
+        let base = live::base(on_screen.clone(), incremental, &queue, range);
+        let cache = on_screen
+            .is_none_or(|l| l.queue != queue)
+            .then_some(self.cache)
+            .flatten();
+        let ctrl = web_sys::AbortController::new().ok();
+        self.abort.set_value(ctrl.clone());
+        let mine = self.generation.get_value();
+        let load = self.load(source, (queue, range), base, cache, ctrl);
+        leptos::task::spawn_local(async move {
+            let done = load.await;
+            if self.generation.get_value() == mine {
+                if let Some(l) = self.finish(done) {
+                    live::keep(self.cache, source.get(), l);
+                }
+            }
+        });
+    }
+
+    /// Aborts the load in flight (if any); its result will not be published.
+    fn stop(self) {
+        if let Some(c) = self.abort.get_value() {
+            c.abort();
+        }
+        self.abort.set_value(None);
+        self.generation.update_value(|g| *g += 1);
+    }
+
+    /// Cancel, at the user's request: stops the read in flight. The last
+    /// good data stays; without any, the panels say the load was cancelled
+    /// (Retry loads again).
+    pub fn cancel(self) {
+        if !self.loading.get_untracked() {
+            return;
+        }
+        let read = self.progress.get_untracked();
+        self.stop();
+        let (queue, p) = read.unwrap_or_default();
+        self.error.set(Some(LoadError::Cancelled {
+            queue,
+            pages: p.pages,
+            jobs: p.jobs,
+        }));
+        self.progress.set(None);
+        self.loading.set(false);
     }
 
     /// Marks a load as started and returns it, to run.
@@ -137,39 +177,49 @@ impl DataState {
         source: SourceCtx,
         (queue, range): (String, RangeSpec),
         mut base: Option<Shared<Loaded>>,
-        cache: Option<(Cache, Memo<Option<bool>>)>,
+        cache: Option<Cache>,
         ctrl: Option<web_sys::AbortController>,
-        still_mine: impl Fn() -> bool + 'static,
     ) -> impl std::future::Future<Output = Result<Loaded, LoadError>> {
         let now = dom::now_ms();
         let r = range.resolve(now);
         let span = (r.from, r.to);
         self.loading.set(true);
+        self.progress
+            .set(Some((queue.clone(), Progress::default())));
         let s = source.get();
+        let mine = self.generation.get_value();
         async move {
-            if let Some((cache, incremental)) = cache {
+            if let Some(cache) = cache {
                 if let Some(c) = live::open_cached(cache, &s, &queue, range, now).await {
                     let c = Shared::new(c);
-                    if still_mine() {
+                    if self.generation.get_value() == mine {
                         dom::set_html_attribute("data-last-read", &c.read.attribute());
                         self.loaded.set(Some(c.clone()));
                     }
-                    let incremental = live::capability(incremental).await;
-                    if live::can_build_on(&c, incremental, span) {
+                    if live::can_build_on(&c, live::capability(self.incremental).await, span) {
                         base = Some(c);
                     }
                 }
             }
             dom::mark("qs-fetch-start");
             let signal = ctrl.as_ref().map(|c| c.signal());
+            let progress = |p: Progress| {
+                if self.generation.get_value() == mine {
+                    self.progress
+                        .update(|cur| cur.iter_mut().for_each(|(_, x)| *x = p));
+                }
+            };
             if let Some(base) = base {
-                if let Some(done) = live::refresh(&s, &base, span, now, signal.as_ref()).await {
+                let done = live::refresh(&s, &base, span, now, signal.as_ref(), &progress).await;
+                if let Some(done) = done {
                     return done;
                 }
             }
             // Each page is folded into the builder as it arrives; what is
             // left for the end is a few sorts.
-            let built = s.jobs(&queue, span, None, signal.as_ref()).await?;
+            let built = s
+                .jobs(&queue, span, None, signal.as_ref(), &progress)
+                .await?;
             dom::mark("qs-data");
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
@@ -200,6 +250,7 @@ impl DataState {
                 None
             }
         };
+        self.progress.set(None);
         self.loading.set(false);
         good
     }

@@ -7,6 +7,7 @@
 //! ```text
 //! notices ─▶ cache
 //! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
+//!                                               refresh (timer) ◀─┤    │
 //!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
 //!                                                                       └─▶ legend
 //! ```
@@ -22,6 +23,7 @@ pub mod notices;
 pub mod prefs;
 pub mod queues;
 pub mod readiness;
+pub mod refresh;
 pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
@@ -34,6 +36,7 @@ pub use notices::Notices;
 pub use prefs::Prefs;
 pub use queues::{Queues, SourceCtx};
 pub use readiness::Readiness;
+pub use refresh::Refresh;
 pub use view::ViewState;
 
 use crate::api::Source;
@@ -80,7 +83,8 @@ pub fn provide(config: Config, source: Source) {
     let view = ViewState::provide(notices, prefs);
     let source = SourceCtx::provide(source);
     let queues = Queues::provide(source, view, notices);
-    let data = DataState::provide(source, queues, view, config.refresh_seconds);
+    let data = DataState::provide(source, queues, view);
+    Refresh::provide(data, queues, config.refresh_seconds);
     let analysis = Analysis::provide(view, data, queues, prefs);
     let ready = Readiness::provide(view, data, queues);
     let metrics = Metrics::provide(source, queues, analysis, ready);

@@ -4,7 +4,7 @@
 use super::{Notices, ViewState};
 use crate::api::{LoadError, Source};
 use leptos::prelude::*;
-use queuescope_core::contract::{QueueInfo, SUPPORTS_UPDATED_SINCE};
+use queuescope_core::contract::{QueueEntry, QueueInfo, SUPPORTS_UPDATED_SINCE};
 use queuescope_core::SkipReport;
 
 /// The source of data, shared by the loaders.
@@ -47,16 +47,28 @@ impl Queues {
     /// Loads the queue list (again on every reload) and provides it.
     pub fn provide(source: SourceCtx, view: ViewState, notices: Notices) -> Queues {
         let reload = RwSignal::new(0u32);
+        // A newer reload aborts the request of the one before.
+        let abort = StoredValue::new_local(None::<web_sys::AbortController>);
         let res = LocalResource::new(move || {
             reload.track();
             let s = source.get();
-            async move { s.queues().await }
+            if let Some(c) = abort.get_value() {
+                c.abort();
+            }
+            let ctrl = web_sys::AbortController::new().ok();
+            abort.set_value(ctrl.clone());
+            async move {
+                let signal = ctrl.as_ref().map(|c| c.signal());
+                s.queues(signal.as_ref()).await
+            }
         });
         let skipped = RwSignal::new(SkipReport::default());
         let error = RwSignal::new(None);
-        let entries = Memo::new(move |_| match res.get() {
+        // A failed reload (a refresh while the backend is down) keeps the
+        // list it had: the picker never empties under the user.
+        let entries = Memo::new(move |prev: Option<&Vec<QueueEntry>>| match res.get() {
             Some(Ok((list, _))) => list,
-            _ => Vec::new(),
+            _ => prev.cloned().unwrap_or_default(),
         });
         let list: Memo<Vec<QueueInfo>> =
             Memo::new(move |_| entries.with(|e| e.iter().map(|e| e.info.clone()).collect()));

@@ -6,16 +6,15 @@
 // serves dist/ with it and fails a test on any violation, row 7).
 //
 // Rows 1-4 (timeouts, refresh aborting a read, paging limits, stale data
-// under the wrong queue) belong to the jobs loader's rewrite: they are
-// listed below as todo cases with the fault that will drive them
-// (`core::limits::ReadGuard` holds their limits and messages already).
+// under the wrong queue) drive the jobs loader's lifecycle
+// (src/state/loader.rs, src/api.rs, `core::limits::ReadGuard`).
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { controlOf, openApp, startDemoBackend, waitFor, DAY } from './harness.mjs';
-import { afterAction } from './monitor-helpers.mjs';
+import { afterAction, chartView } from './monitor-helpers.mjs';
 
 const [QUEUE_A, QUEUE_B] = ['a100-pool', 'h100-burst'];
 const DIST = path.resolve(import.meta.dirname, '../../dist');
@@ -94,12 +93,323 @@ function metricsRequests(log) {
     });
 }
 
-// ------------------------------------------------------------ row 1-4 (todo)
+// ------------------------------------------------------------------ row 1
 
-test.todo('row 1: a hung backend times out after request_timeout_seconds with Retry (fault hang)');
-test.todo('row 2: a backend slower than refresh_seconds still shows data (fault slow:MS)');
-test.todo('row 3: a looping cursor, an endless chain, a huge page stop with a limit message (loop-cursor, endless, huge)');
-test.todo('row 4: after a queue switch the old queue\'s data never shows under the new name (slow@jobs/QUEUE)');
+/** The header's "jobs" figure as a number, or null while it shows "—". */
+async function jobsFigure(page) {
+  const text = await page
+    .locator('[data-summary] .qs-figure')
+    .filter({ has: page.locator('.qs-figure-label', { hasText: /^jobs$/ }) })
+    .locator('.qs-figure-value')
+    .innerText();
+  return text.trim() === '—' ? null : Number(text.replace(/,/g, ''));
+}
+
+/** The jobs requests in the backend's log: `{ queue, cursor, status }`. */
+function jobsRequests(log) {
+  return log
+    .filter((r) => r.path.includes('/jobs?'))
+    .map((r) => {
+      const u = new URL(r.path, 'http://x');
+      return { queue: decodeURIComponent(u.pathname.split('/').at(-2)), cursor: u.searchParams.get('cursor'), status: r.status };
+    });
+}
+
+/** demo-backend without faults and the app on queue A refreshing every 10 s, once ready. */
+async function refreshingApp(t) {
+  const b = await faultyBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query(QUEUE_A) });
+  await app.waitForState('ready');
+  return { b, app, page: app.page };
+}
+
+/** The overlay texts of a panel (loading, empty, error). */
+function overlays(page, panel) {
+  return page.$$eval(`[data-panel="${panel}"] .qs-overlay`, (els) => els.map((e) => e.textContent.trim()));
+}
+
+test('row 1: a hung backend times out after request_timeout_seconds, names the URL, and Retry recovers', async (t) => {
+  const b = await faultyBackend(t, ['hang@jobs']);
+  const app = await openApp(t, { config: { api_base: b.api, request_timeout_seconds: 2 }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  await app.waitForState('error');
+  const e = await loadError(page);
+  assert.match(
+    e.text,
+    /^Could not load the queue data\. the queue API did not answer within 2 seconds \(request_timeout_seconds\); retry, or choose a shorter range \(at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\/a100-pool\/jobs\?from=[^ ]+\) Retry$/,
+  );
+  assert.deepEqual(await overlays(page, 'job-status'), [e.text.replace(/^Could not load the queue data\. | Retry$/g, '')]);
+  // The backend still holds the request: the browser gave up on it.
+  assert.deepEqual(jobsRequests(await b.requests()).map((r) => r.status), [null]);
+
+  await b.setFaults([]);
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await app.waitForState('ready');
+  const { jobs } = await allJobs(b.api, QUEUE_A, b.from, b.now);
+  assert.equal(await jobsFigure(page), jobs.length);
+  assert.equal(await page.locator('[data-load-error]').count(), 0);
+});
+
+test('row 1: a hung /queues and hung usage requests time out too', async (t) => {
+  const b = await faultyBackend(t, ['hang@queues', 'hang@metrics']);
+  const app = await openApp(t, { config: { api_base: b.api, request_timeout_seconds: 1 }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  await app.waitForState('error');
+  const e = await loadError(page);
+  assert.match(e.text, /did not answer within 1 second \(request_timeout_seconds\); retry, or choose a shorter range \(at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\)/);
+  // The queue named in the URL is read meanwhile: its data is on screen,
+  // and its usage requests time out in the usage panels.
+  for (const panel of ['gpu-util', 'cpu-util']) {
+    const overlay = page.locator(`[data-panel="${panel}"] .qs-overlay`);
+    await overlay.filter({ hasText: 'did not answer' }).waitFor();
+    assert.match(
+      await overlay.innerText(),
+      /^Usage could not be loaded: the queue API did not answer within 1 second \(request_timeout_seconds\).*\/queues\/a100-pool\/metrics\?run_ids=/,
+      panel,
+    );
+  }
+  await b.setFaults([]);
+  const { jobs } = await allJobs(b.api, QUEUE_A, b.from, b.now);
+  assert.equal(await jobsFigure(page), jobs.length);
+});
+
+// ------------------------------------------------------------------ row 2
+
+test('row 2: a backend slower than refresh_seconds shows its data; the tick during the read is skipped', async (t) => {
+  // One page per read, answered after 12 s; the refresh ticks every 10 s.
+  const b = await faultyBackend(t, ['slow:12000@jobs'], ['--page-size', '5000']);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  await app.waitForState('ready');
+  assert.ok((await ticks(page)) >= 1, 'a refresh tick came during the read');
+  // The read was never aborted and asked again: one jobs request.
+  const asked = jobsRequests(await b.requests());
+  assert.equal(asked.length, 1, JSON.stringify(asked));
+  await b.setFaults([]);
+  const { jobs } = await allJobs(b.api, QUEUE_A, b.from, b.now);
+  assert.equal(await jobsFigure(page), jobs.length);
+  assert.equal(await page.locator('[data-load-error]').count(), 0);
+});
+
+// ------------------------------------------------------------------ row 3
+
+test('row 3: a looping cursor stops after the first repeat with a message naming it', async (t) => {
+  const b = await faultyBackend(t, ['loop-cursor@jobs']);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A) });
+  await app.waitForState('error');
+  const e = await loadError(app.page);
+  assert.match(
+    e.text,
+    /the backend's paging loops: it sent the cursor "loop" a second time \(after 2 pages\), so nothing more was asked; its owners need to fix its paging \(at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\/a100-pool\/jobs\?from=[^ ]+&cursor=loop\)/,
+  );
+  assert.deepEqual(jobsRequests(await b.requests()).map((r) => r.cursor), [null, 'loop']);
+});
+
+test('row 3: an endless chain stops at 2,000 pages', async (t) => {
+  const b = await faultyBackend(t, ['endless@jobs'], ['--page-size', '1']);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A) });
+  await app.waitForState('error');
+  const e = await loadError(app.page);
+  assert.match(e.text, /the answer has more than 2,000 pages, the most one read follows; choose a shorter range \(at http:/);
+  const asked = jobsRequests(await b.requests());
+  assert.equal(asked.length, 2000);
+  assert.equal(new Set(asked.map((r) => r.cursor)).size, 2000, 'every page asked once');
+});
+
+test('row 3: a page larger than 64 MB is refused unread; the last good data stays', async (t) => {
+  const { b, app, page } = await refreshingApp(t);
+  const before = await jobsFigure(page);
+  assert.ok(before > 0);
+  // The next refresh meets a 100 MB page.
+  await b.setFaults(['huge:100@jobs']);
+  await app.waitForState('error');
+  const e = await loadError(page);
+  assert.match(e.text, /one page of the answer is 10\d MB, more than the 64 MB a page may have; choose a shorter range, or ask the backend's owners for smaller pages/);
+  assert.match(e.text, /The last good data stays on screen\./);
+  assert.equal(await jobsFigure(page), before);
+  assert.deepEqual(await overlays(page, 'job-status'), []);
+});
+
+// ------------------------------------------------------------------ row 4
+
+test('row 4: while the new queue loads, and after it fails, the old queue\'s data is not shown', async (t) => {
+  const b = await faultyBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  await app.waitForState('ready');
+  const a = (await allJobs(b.api, QUEUE_A, b.from, b.now)).jobs.length;
+  const bJobs = (await allJobs(b.api, QUEUE_B, b.from, b.now)).jobs.length;
+  assert.notEqual(a, bJobs);
+  assert.equal(await jobsFigure(page), a);
+
+  // B answers slowly: while it loads, A's figures and charts are gone.
+  await b.setFaults([`slow:3000@jobs/${QUEUE_B}`]);
+  await page.selectOption('select[name=queue]', QUEUE_B);
+  const progress = page.locator('[data-load-progress]');
+  await progress.waitFor();
+  assert.match(await progress.innerText(), new RegExp(`^Reading ${QUEUE_B}…`));
+  assert.equal(await jobsFigure(page), null);
+  assert.deepEqual(await overlays(page, 'job-status'), ['Loading…']);
+  await app.waitForState('ready');
+  assert.equal(await jobsFigure(page), bJobs);
+
+  // Back to A, then B fails: B's error, and none of A's data under B's name.
+  await page.selectOption('select[name=queue]', QUEUE_A);
+  await app.waitForState('ready');
+  await b.setFaults([`status:500@jobs/${QUEUE_B}`]);
+  await page.selectOption('select[name=queue]', QUEUE_B);
+  await app.waitForState('error');
+  const e = await loadError(page);
+  assert.match(e.text, /the queue API answered 500 for http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\/h100-burst\/jobs/);
+  assert.doesNotMatch(e.text, /last good data/);
+  assert.equal(await jobsFigure(page), null);
+  assert.equal((await overlays(page, 'job-status')).length, 1);
+  assert.match((await overlays(page, 'job-status'))[0], /answered 500/);
+});
+
+test('row 4: a failed /queues during a refresh keeps the queue picker and the data', async (t) => {
+  const { b, app, page } = await refreshingApp(t);
+  const options = () => page.$$eval('select[name=queue] option', (os) => os.map((o) => o.value));
+  const picker = await options();
+  assert.ok(picker.includes(QUEUE_A) && picker.includes(QUEUE_B), JSON.stringify(picker));
+  const before = await jobsFigure(page);
+  await b.setFaults(['status:500@queues']);
+  const seq = (await b.requests()).at(-1).seq;
+  await app.waitForState('error');
+  assert.ok((await b.requests(seq + 1)).some((r) => r.path.endsWith('/queues') && r.status === 500));
+  const e = await loadError(page);
+  assert.match(e.text, /the queue API answered 500 for http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues/);
+  assert.deepEqual(await options(), picker);
+  assert.equal(await page.locator('select[name=queue]').inputValue(), QUEUE_A);
+  assert.equal(await jobsFigure(page), before);
+});
+
+// ------------------------------------------------- #12 item 4: progress and Cancel
+
+test('a long first read shows pages and jobs read so far, and Cancel stops it; Retry loads', async (t) => {
+  const b = await faultyBackend(t, ['slow:1500@jobs'], ['--page-size', '100']);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  const progress = page.locator('[data-load-progress][data-pages="2"]');
+  await progress.waitFor();
+  assert.equal(await progress.getAttribute('data-jobs'), '200');
+  assert.match(await progress.innerText(), /Reading a100-pool… 2 pages, 200 jobs so far/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await app.waitForState('error');
+  const e = await loadError(page);
+  assert.match(e.text, /^Load cancelled\. the read of a100-pool was cancelled after [23] pages \([23]00 jobs\); press Retry to load it again Retry$/);
+  assert.equal(await page.locator('[data-load-progress]').count(), 0);
+  const asked = jobsRequests(await b.requests()).length;
+  await b.setFaults([]);
+  // No more pages are asked for once cancelled.
+  assert.ok(asked <= 4, `${asked} requests`);
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await app.waitForState('ready');
+  const { jobs } = await allJobs(b.api, QUEUE_A, b.from, b.now);
+  assert.equal(await jobsFigure(page), jobs.length);
+});
+
+// ------------------------------------ #12 item 3: a refresh that behaves
+
+/** The refresh status line in the header: its text and data attributes. */
+async function refreshStatus(page) {
+  const el = page.locator('[data-refresh-status]');
+  return el.evaluate((e) => ({ text: e.textContent.replace(/\s+/g, ' ').trim(), ...e.dataset }));
+}
+
+/**
+ * Hides or shows the page as the Page Visibility API reports it. Headless
+ * Chromium keeps every page visible (another tab in front, a minimised
+ * window: still "visible"), so the test sets what `document.hidden` and
+ * `visibilityState` answer and fires the event the browser would.
+ */
+function setHidden(page, hidden) {
+  return page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  }, hidden);
+}
+
+/** Waits until the refresh came due while held (hidden or paused). */
+function dueWhileHeld(page) {
+  return page.locator('[data-refresh-status][data-due]').waitFor({ state: 'attached' });
+}
+
+test('refresh: a hidden page and a paused refresh do not poll, and catch up at once when back', async (t) => {
+  const { b, app, page } = await refreshingApp(t);
+  const status = await refreshStatus(page);
+  assert.match(status.text, /^Updated \d+s ago · next in \d+s ?Pause$/);
+
+  // Hidden: the refresh comes due and waits; the backend hears nothing.
+  await setHidden(page, true);
+  let seq = (await b.requests()).at(-1).seq;
+  await dueWhileHeld(page);
+  assert.deepEqual(await b.requests(seq + 1), [], 'no request while hidden');
+  assert.match((await refreshStatus(page)).text, /· refresh paused while the page is hidden ?Pause$/);
+  // Back on screen: it catches up at once.
+  await setHidden(page, false);
+  await waitFor('the catch-up refresh', async () => (await b.requests(seq + 1)).some((r) => r.path.includes('/jobs?')));
+  await app.waitForState('ready');
+
+  // Paused by the user: the same, with Resume.
+  await page.locator('[data-refresh-toggle]').click();
+  seq = (await b.requests()).at(-1).seq;
+  await dueWhileHeld(page);
+  assert.deepEqual(await b.requests(seq + 1), [], 'no request while paused');
+  const paused = await refreshStatus(page);
+  assert.equal(paused.paused, '');
+  assert.match(paused.text, /^Updated \d+s ago · refresh paused ?Resume$/);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await waitFor('the refresh after Resume', async () => (await b.requests(seq + 1)).some((r) => r.path.includes('/jobs?')));
+  await app.waitForState('ready');
+  assert.match((await refreshStatus(page)).text, /Pause$/);
+});
+
+test('refresh: a failing backend is asked again after 10 s, then 20 s, says when, and recovers', async (t) => {
+  const b = await faultyBackend(t, ['status:500@jobs']);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  await app.waitForState('error');
+  const jobsAt = async () => (await b.requests()).filter((r) => r.path.includes('/jobs?')).map((r) => r.at_ms);
+  await waitFor('the second failed read', async () => (await jobsAt()).length >= 2);
+  await page.locator('[data-refresh-status][data-failures="2"]').waitFor({ state: 'attached' });
+  const e = await loadError(page);
+  const left = Number(e.text.match(/Retrying in (\d+)s\. Retry now$/)?.[1]);
+  assert.ok(left > 10 && left <= 20, e.text);
+  assert.match((await refreshStatus(page)).text, /^retrying in \d+s ?Pause$/);
+  // The backend recovers: the third read (20 s after the second) shows the data.
+  await b.setFaults([]);
+  await waitFor('the third read', async () => (await jobsAt()).length >= 3, 500);
+  await app.waitForState('ready');
+  const [t1, t2, t3] = await jobsAt();
+  const gaps = [(t2 - t1) / 1000, (t3 - t2) / 1000];
+  assert.ok(gaps[0] >= 9.5 && gaps[0] <= 12, `first retry after ${gaps[0]} s`);
+  assert.ok(gaps[1] >= 19.5 && gaps[1] <= 22, `second retry after ${gaps[1]} s`);
+  const { jobs } = await allJobs(b.api, QUEUE_A, b.from, b.now);
+  assert.equal(await jobsFigure(page), jobs.length);
+  assert.equal((await refreshStatus(page)).failures, '0');
+});
+
+test('refresh: the zoom of a chart and the scroll position survive a refresh', async (t) => {
+  const { b, app, page } = await refreshingApp(t);
+  const panel = 'job-status';
+  const whole = await chartView(app, panel);
+  const graph = page.locator(`[data-panel="${panel}"] .js-plotly-plot`);
+  await afterAction(app, () => graph.locator('.modebar-btn[data-title="Zoom in"]').click());
+  const zoomed = await chartView(app, panel);
+  assert.ok(zoomed.x[1] - zoomed.x[0] < (whole.x[1] - whole.x[0]) * 0.6, 'zoomed in');
+  const scrolled = await page.evaluate(() => window.scrollY);
+  assert.ok(scrolled > 0, 'the chart was scrolled into view');
+  // The next refresh reads and draws the data again.
+  const seq = (await b.requests()).at(-1).seq;
+  await afterAction(app, () =>
+    waitFor('a refresh', async () => (await b.requests(seq + 1)).some((r) => r.path.includes('/jobs?') && r.status === 200)),
+  );
+  const after = await chartView(app, panel);
+  assert.deepEqual(after.x, zoomed.x, 'the zoom survived');
+  assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the scroll position survived');
+});
 
 // ------------------------------------------------------------------ row 5
 
