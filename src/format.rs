@@ -200,15 +200,16 @@ mod tests {
 
     #[test]
     fn cached_data_says_when_and_how_old() {
-        let g = 1_795_856_400_000; // 2026-11-29T06:20:00Z
+        let g = 1_795_856_400_000; // 2026-11-28T09:00:00Z
         let now = g + 3 * 60_000 + 10_000;
+        // Lengths keep their figure and unit together (a no-break space).
         assert_eq!(
             cached_label(g, now, 0, true),
-            "Cached, from Nov 29 06:20 — 3 m old, updating…"
+            "Cached, from Nov 28 09:00 — 3\u{a0}m old, updating…"
         );
         assert_eq!(
             cached_label(g, now, 3_600_000, false),
-            "Cached, from Nov 29 07:20 — 3 m old"
+            "Cached, from Nov 28 10:00 — 3\u{a0}m old"
         );
     }
 
