@@ -79,6 +79,10 @@ pub fn Header(is_demo: bool) -> impl IntoView {
 fn RefreshStatus() -> impl IntoView {
     let r = expect_context::<Refresh>();
     let data = expect_context::<DataState>();
+    let queues = expect_context::<Queues>();
+    let needs_user = |e: &Option<crate::api::LoadError>| {
+        e.as_ref().is_some_and(crate::api::LoadError::needs_user)
+    };
     let ago = move || {
         let at = r.updated_at.get()?;
         Some(((r.now.get() - at).max(0) / 1000) as u64)
@@ -89,6 +93,8 @@ fn RefreshStatus() -> impl IntoView {
             "updating…".to_string()
         } else if r.paused.get() {
             "refresh paused".to_string()
+        } else if data.error.with(needs_user) || queues.error.with(needs_user) {
+            "refresh paused until Retry".to_string()
         } else if r.hidden.get() {
             "refresh paused while the page is hidden".to_string()
         } else {

@@ -301,7 +301,7 @@ test('row 4: a failed /queues during a refresh keeps the queue picker and the da
 
 test('a long first read shows pages and jobs read so far, and Cancel stops it; Retry loads', async (t) => {
   const b = await faultyBackend(t, ['slow:1500@jobs'], ['--page-size', '100']);
-  const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A) });
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query(QUEUE_A) });
   const { page } = app;
   const progress = page.locator('[data-load-progress][data-pages="2"]');
   await progress.waitFor();
@@ -310,8 +310,9 @@ test('a long first read shows pages and jobs read so far, and Cancel stops it; R
   await page.getByRole('button', { name: 'Cancel' }).click();
   await app.waitForState('error');
   const e = await loadError(page);
-  assert.match(e.text, /^Load cancelled\. the read of a100-pool was cancelled after [23] pages \([23]00 jobs\); press Retry to load it again Retry$/);
+  assert.match(e.text, /^Load cancelled\. the read of a100-pool was cancelled after [23] pages \([23]00 jobs\); press Retry to load it again Automatic refresh is paused until you press Retry\. Retry$/);
   assert.equal(await page.locator('[data-load-progress]').count(), 0);
+  assert.match((await refreshStatus(page)).text, /^refresh paused until Retry ?Pause$/);
   const asked = jobsRequests(await b.requests()).length;
   await b.setFaults([]);
   // No more pages are asked for once cancelled.
