@@ -6,7 +6,7 @@ use crate::dom;
 use futures_util::future::join;
 use gloo_net::http::Request;
 use queuescope_core::analysis::PreparedBuilder;
-use queuescope_core::contract::{QueueInfo, MAX_RUN_IDS_PER_REQUEST};
+use queuescope_core::contract::{QueueEntry, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::{self, DemoConfig, DemoData};
 use queuescope_core::limits::{ReadGuard, ReadLimitError, ReadLimits};
 use queuescope_core::parse::{self, Metric, ParseError, Series};
@@ -121,17 +121,32 @@ impl Source {
         }
     }
 
-    /// The queues to pick from.
+    /// The API's base URL (what the cache keys reads by); `None` for the demo.
+    pub fn backend(&self) -> Option<&str> {
+        match self {
+            Source::Demo(_) => None,
+            Source::Rest(r) => Some(&r.base),
+        }
+    }
+
+    /// The queues to pick from, with what each one's jobs endpoint
+    /// supports (the demo's: nothing beyond version 1).
     pub async fn queues(
         &self,
         abort: Option<&AbortSignal>,
-    ) -> Result<(Vec<QueueInfo>, SkipReport), LoadError> {
+    ) -> Result<(Vec<QueueEntry>, SkipReport), LoadError> {
         match self {
-            Source::Demo(d) => Ok((d.queues.clone(), SkipReport::default())),
+            Source::Demo(d) => {
+                let entries = d.queues.iter().map(|info| QueueEntry {
+                    info: info.clone(),
+                    supports: Vec::new(),
+                });
+                Ok((entries.collect(), SkipReport::default()))
+            }
             Source::Rest(r) => {
                 let url = format!("{}/queues", r.base);
                 let body = r.get_text(&url, abort, None).await?;
-                parse::parse_queues(&body).map_err(|source| LoadError::Parse { url, source })
+                parse::parse_queue_entries(&body).map_err(|source| LoadError::Parse { url, source })
             }
         }
     }
@@ -139,12 +154,14 @@ impl Source {
     /// Every job of `queue` whose lifetime overlaps [from, to), all pages,
     /// read into a [`PreparedBuilder`] (the caller finishes it) within the
     /// client's limits (SPEC §2). `progress` hears how much was read after
-    /// every page.
+    /// every page. With `since`, only the jobs changed at or after it (SPEC
+    /// §2 incremental reads; only for a queue that `supports` them, never
+    /// the demo's).
     pub async fn jobs(
         &self,
         queue: &str,
-        from: Ms,
-        to: Ms,
+        (from, to): (Ms, Ms),
+        since: Option<Ms>,
         abort: Option<&AbortSignal>,
         progress: &dyn Fn(Progress),
     ) -> Result<PreparedBuilder, LoadError> {
@@ -156,7 +173,10 @@ impl Source {
                     b.push_dataset(data);
                 }
             }
-            Source::Rest(r) => r.jobs(&mut b, queue, (from, to), abort, progress).await?,
+            Source::Rest(r) => {
+                r.jobs(&mut b, queue, (from, to), since, abort, progress)
+                    .await?
+            }
         }
         Ok(b)
     }
@@ -234,16 +254,20 @@ impl Rest {
         b: &mut PreparedBuilder,
         queue: &str,
         (from, to): (Ms, Ms),
+        since: Option<Ms>,
         abort: Option<&AbortSignal>,
         progress: &dyn Fn(Progress),
     ) -> Result<(), LoadError> {
-        let first = format!(
+        let mut first = format!(
             "{}/queues/{}/jobs?from={}&to={}",
             self.base,
             encode_component(queue),
             encode_component(&format_rfc3339(from)),
             encode_component(&format_rfc3339(to)),
         );
+        if let Some(g) = since {
+            first += &format!("&updated_since={}", encode_component(&format_rfc3339(g)));
+        }
         let mut guard = ReadGuard::new(ReadLimits::default());
         let mut url = first.clone();
         let mut body = self.get_text(&url, abort, Some(&mut guard)).await?;

@@ -61,6 +61,13 @@ pub fn count_refresh_tick() {
     }
 }
 
+/// Sets an attribute of `<html>` (a hook for tests, SPEC §6 style).
+pub fn set_html_attribute(name: &str, value: &str) {
+    if let Some(el) = html() {
+        let _ = el.set_attribute(name, value);
+    }
+}
+
 /// The page is hidden (Page Visibility: another tab, a minimised window).
 pub fn page_hidden() -> bool {
     web_sys::window()

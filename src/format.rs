@@ -53,6 +53,14 @@ pub fn short_time(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
+/// The label of cached data on screen: `Cached, from Nov 29 14:02 — 3 m
+/// old, updating…` while the backend is asked, `… — 3 m old` once that
+/// failed (the error says why). Times in the zone of `offset_ms`.
+pub fn cached_label(generated_at: Ms, now: Ms, offset_ms: Ms, updating: bool) -> String {
+    let age = length((now - generated_at).max(0));
+    (i18n::t().cached_from)(&short_time(generated_at, offset_ms), &age, updating)
+}
+
 /// `2026-11-21 08:00` for inputs of type `datetime-local`.
 pub fn input_value(utc: Ms, offset_ms: Ms) -> String {
     match civil(utc, offset_ms) {
@@ -258,6 +266,27 @@ mod tests {
         assert_eq!(input_value_exact(t, 0), "2025-11-21T08:00");
         assert_eq!(input_value_exact(t + 5_250, 0), "2025-11-21T08:00:05.250");
         assert_eq!(input_value_exact(t + 5_000, 0), "2025-11-21T08:00:05");
+    }
+
+    #[test]
+    fn cached_data_says_when_and_how_old() {
+        let g = 1_795_856_400_000; // 2026-11-28T09:00:00Z
+        let now = g + 3 * 60_000 + 10_000;
+        // Lengths keep their figure and unit together (a no-break space).
+        assert_eq!(
+            cached_label(g, now, 0, true),
+            "Cached, from Nov 28 09:00 — 3\u{a0}m old, updating…"
+        );
+        assert_eq!(
+            cached_label(g, now, 3_600_000, false),
+            "Cached, from Nov 28 10:00 — 3\u{a0}m old"
+        );
+        i18n::set_current(Lang::Ko);
+        assert_eq!(
+            cached_label(g, now, 0, true),
+            "캐시: 11월 28일 09:00 기준 — 3분 전, 갱신 중…"
+        );
+        i18n::set_current(Lang::En);
     }
 
     #[test]

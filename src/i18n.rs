@@ -193,6 +193,8 @@ pub struct Words {
     pub clear_cache_tip: &'static str,
     /// Clear cache
     pub clear_cache: &'static str,
+    /// The cached-read badge: `(from, age, updating)`.
+    pub cached_from: fn(&str, &str, bool) -> String,
     /// Could not load the queue data.
     pub load_failed: &'static str,
     /// Details
@@ -429,6 +431,10 @@ pub static EN: Words = Words {
     cache_empty: "The cache was already empty.",
     clear_cache_tip: "Forget the data kept in this browser for an instant reopen; the next load reads the backend",
     clear_cache: "Clear cache",
+    cached_from: |from, age, updating| {
+        let tail = if updating { ", updating…" } else { "" };
+        format!("Cached, from {from} — {age} old{tail}")
+    },
     load_failed: "Could not load the queue data. ",
     details: "Details",
     idle_windows: "Idle windows",
@@ -629,6 +635,10 @@ pub static KO: Words = Words {
     cache_empty: "캐시가 이미 비어 있습니다.",
     clear_cache_tip: "빠른 재열기를 위해 이 브라우저에 보관한 데이터를 지웁니다. 다음 불러오기는 백엔드에서 읽습니다",
     clear_cache: "캐시 지우기",
+    cached_from: |from, age, updating| {
+        let tail = if updating { ", 갱신 중…" } else { "" };
+        format!("캐시: {from} 기준 — {age} 전{tail}")
+    },
     load_failed: "큐 데이터를 불러오지 못했습니다. ",
     details: "자세히",
     idle_windows: "유휴 구간",

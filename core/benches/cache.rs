@@ -20,6 +20,7 @@ fn read() -> CachedRead {
     });
     CachedRead {
         generated_at: DEFAULT_NOW,
+        span: (0, DEFAULT_NOW),
         jobs: demo
             .datasets
             .iter()

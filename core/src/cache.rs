@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// The format written by [`encode`]; [`decode`] refuses any other.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 const MAGIC: &[u8; 4] = b"QSCR";
 
@@ -30,9 +30,27 @@ pub struct CachedRead {
     /// The read's `generated_at`: its data is as of this instant, and an
     /// incremental read asks for what changed since.
     pub generated_at: Ms,
+    /// The range read, [from, to): an incremental read from this one is
+    /// complete only for a range that starts at or after `from` (format 2).
+    pub span: (Ms, Ms),
     /// The records as they came (after the contract's shape, before the
     /// model's checks).
     pub jobs: Vec<RawJob>,
+}
+
+impl CachedRead {
+    /// The jobs of a load as the cache keeps them (what the backend sent,
+    /// as far as the checked model still says it).
+    pub fn of_prepared(p: &crate::analysis::Prepared, span: (Ms, Ms)) -> CachedRead {
+        CachedRead {
+            generated_at: p.generated_at(),
+            span,
+            jobs: p
+                .iter()
+                .map(|j| crate::demo::to_raw_job(&j.to_job()))
+                .collect(),
+        }
+    }
 }
 
 /// Why bytes are not a cached read.
@@ -80,6 +98,7 @@ struct WireJob {
 #[derive(Serialize, Deserialize)]
 struct Wire<'a> {
     generated_at: Ms,
+    span: (Ms, Ms),
     #[serde(borrow)]
     strings: Vec<&'a str>,
     jobs: Vec<WireJob>,
@@ -142,6 +161,7 @@ pub fn encode(read: &CachedRead) -> Vec<u8> {
         .collect();
     let wire = Wire {
         generated_at: read.generated_at,
+        span: read.span,
         strings: t.strings,
         jobs,
     };
@@ -225,6 +245,7 @@ pub fn decode(bytes: &[u8]) -> Result<CachedRead, DecodeError> {
         .collect::<Result<Vec<_>, DecodeError>>()?;
     Ok(CachedRead {
         generated_at: wire.generated_at,
+        span: wire.span,
         jobs,
     })
 }
@@ -234,6 +255,27 @@ mod tests {
     use super::*;
     use crate::demo::{generate, to_raw_job, DemoConfig};
 
+    #[test]
+    fn a_prepared_load_round_trips_through_the_cache() {
+        let read = demo_read(2000);
+        let mut b = crate::analysis::PreparedBuilder::new();
+        b.push_raw_jobs(read.generated_at, &read.jobs);
+        let (p, skipped) = b.finish();
+        assert!(skipped.is_empty());
+        let back = decode(&encode(&CachedRead::of_prepared(&p, read.span))).unwrap();
+        assert_eq!(back, read);
+        let mut b = crate::analysis::PreparedBuilder::new();
+        b.push_raw_jobs(back.generated_at, &back.jobs);
+        assert_eq!(b.finish().0, p);
+        // A cached record is checked like a fresh one.
+        let mut bad = back.jobs[0].clone();
+        bad.transitions.clear();
+        let mut b = crate::analysis::PreparedBuilder::new();
+        b.push_raw_jobs(back.generated_at, &[bad, back.jobs[0].clone()]);
+        let (one, skipped) = b.finish();
+        assert_eq!((one.len(), skipped.total()), (1, 1), "{skipped}");
+    }
+
     fn demo_read(jobs: usize) -> CachedRead {
         let data = generate(&DemoConfig {
             jobs,
@@ -241,6 +283,7 @@ mod tests {
         });
         CachedRead {
             generated_at: DemoConfig::default().now,
+            span: (0, DemoConfig::default().now),
             jobs: data.datasets[0].jobs.iter().map(to_raw_job).collect(),
         }
     }
@@ -282,6 +325,7 @@ mod tests {
         assert_eq!(decode(&bytes), Ok(read.clone()));
         let empty = CachedRead {
             generated_at: -5,
+            span: (-10, 7),
             jobs: Vec::new(),
         };
         assert_eq!(decode(&encode(&empty)), Ok(empty));
@@ -302,8 +346,8 @@ mod tests {
         assert_eq!(decode(b"{\"jobs\": []}"), Err(DecodeError::NotACache));
         assert_eq!(decode(b"QSCR"), Err(DecodeError::NotACache));
         let mut other = bytes.clone();
-        other[4] = 2;
-        assert_eq!(decode(&other), Err(DecodeError::Version { found: 2 }));
+        other[4] = 1;
+        assert_eq!(decode(&other), Err(DecodeError::Version { found: 1 }));
         assert!(matches!(
             decode(&bytes[..bytes.len() / 2]),
             Err(DecodeError::Corrupt(_))

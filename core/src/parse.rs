@@ -6,7 +6,7 @@
 //! data. A single record that breaks a rule is skipped and counted in a
 //! [`SkipReport`]; the rest is used. Nothing here panics on any input.
 
-use crate::contract::{QueueInfo, RawJob, RawSeries};
+use crate::contract::{QueueEntry, QueueInfo, RawJob, RawSeries};
 use crate::model::{Job, JobError, JobState, Ms, Transition};
 use crate::time::parse_rfc3339;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -413,7 +413,7 @@ impl<'a> Record<'a> {
     }
 
     /// A wire job's fields, borrowed.
-    fn of_raw(raw: &'a RawJob) -> Record<'a> {
+    pub(crate) fn of_raw(raw: &'a RawJob) -> Record<'a> {
         let opt = |s: &'a Option<String>| s.as_deref().map(borrowed);
         Record {
             id: borrowed(&raw.id),
@@ -569,6 +569,13 @@ pub fn parse_jobs_page(
 /// Parses `GET /queues`. Queues without a usable id, or with a repeated
 /// one, are skipped and counted.
 pub fn parse_queues(body: &str) -> Result<(Vec<QueueInfo>, SkipReport), ParseError> {
+    let (entries, skipped) = parse_queue_entries(body)?;
+    Ok((entries.into_iter().map(|e| e.info).collect(), skipped))
+}
+
+/// [`parse_queues`] with what each queue's jobs endpoint supports beyond
+/// version 1 (SPEC §2: `"supports": ["updated_since"]`).
+pub fn parse_queue_entries(body: &str) -> Result<(Vec<QueueEntry>, SkipReport), ParseError> {
     #[derive(Deserialize)]
     struct Env<'a> {
         #[serde(borrow)]
@@ -580,11 +587,14 @@ pub fn parse_queues(body: &str) -> Result<(Vec<QueueInfo>, SkipReport), ParseErr
     let mut skipped = SkipReport::default();
     let mut seen = HashSet::new();
     for raw in env.queues {
-        match serde_json::from_str::<QueueInfo>(raw.get()) {
-            Ok(q) if q.id.is_empty() => skipped.add("empty id", "a queue with an empty id".into()),
-            Ok(q) if !seen.insert(q.id.clone()) => {
-                skipped.add("duplicate id", format!("queue {:?}: duplicate id", q.id))
+        match serde_json::from_str::<QueueEntry>(raw.get()) {
+            Ok(q) if q.info.id.is_empty() => {
+                skipped.add("empty id", "a queue with an empty id".into())
             }
+            Ok(q) if !seen.insert(q.info.id.clone()) => skipped.add(
+                "duplicate id",
+                format!("queue {:?}: duplicate id", q.info.id),
+            ),
             Ok(q) => out.push(q),
             Err(e) => {
                 let r = serde_reason(&e);

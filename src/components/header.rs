@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::format;
 use crate::i18n;
 use crate::i18n::t;
+use crate::state::live::ReadKind;
 use crate::state::{Analysis, Cache, DataState, LangState, Metrics, Notices, Queues, Refresh};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
@@ -186,12 +187,33 @@ fn ClearCache() -> impl IntoView {
     };
     view! {
         <div class="qs-data-status">
+            <CachedBadge/>
             <button class="qs-btn qs-btn-quiet" data-clear-cache
                 title=t().clear_cache_tip
                 prop:disabled=move || busy.get()
                 on:click=clear>{t().clear_cache}</button>
         </div>
     }
+}
+
+/// While the data on screen is the cached read (issue #12): when it is
+/// from and how old, and that the backend is being asked.
+#[component]
+fn CachedBadge() -> impl IntoView {
+    let data = expect_context::<DataState>();
+    let label = move || {
+        let g = data.loaded.with(|l| {
+            l.as_ref()
+                .filter(|l| l.read == ReadKind::Cached)
+                .map(|l| l.prepared.generated_at())
+        })?;
+        let now = crate::dom::now_ms();
+        let text = format::cached_label(g, now, crate::dom::local_offset_ms(g), data.loading.get());
+        Some(
+            view! { <span class="qs-badge qs-badge-cached" data-cached-from=g.to_string() role="status">{text}</span> },
+        )
+    };
+    view! { {label} }
 }
 
 /// Notices: load errors (with Retry), skipped records, what the data made

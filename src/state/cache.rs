@@ -430,6 +430,7 @@ mod tests {
     fn read(generated_at: i64, jobs: usize) -> CachedRead {
         CachedRead {
             generated_at,
+            span: (generated_at - 1000, generated_at),
             jobs: (0..jobs)
                 .map(|i| RawJob {
                     id: format!("job-{i}"),

@@ -14,8 +14,17 @@
 //! - [`DataState::finish`] publishes the result of the newest load only;
 //!   a failure keeps the last good data of the same queue on screen.
 //! - [`DataState::cancel`] stops a read at the user's request.
+//!
+//! Incremental reads and the cache (issue #12, `live.rs`) hook in at three
+//! places: `start` asks [`live::base`] whether the read builds on the data
+//! on screen (a refresh of the same queue and range of a queue that
+//! answers `updated_since`) and, when nothing of the queue is on screen,
+//! `load` first shows the cached read ([`live::open_cached`]); `load` then
+//! reads incrementally ([`live::refresh`]) or in full; a published read is
+//! kept for the next open ([`live::keep`]).
 
-use super::{Queues, Shared, SourceCtx, ViewState};
+use super::live::{self, ReadKind};
+use super::{Cache, Queues, Shared, SourceCtx, ViewState};
 use crate::api::{LoadError, Progress};
 use crate::dom;
 use leptos::prelude::*;
@@ -33,6 +42,13 @@ pub struct Loaded {
     pub prepared: Prepared,
     /// "Now" of this load: the range a relative view resolves against.
     pub now: Ms,
+    /// The view's range this load is for.
+    pub range: RangeSpec,
+    /// The range read ([from, to), `range` resolved at `now`).
+    pub span: (Ms, Ms),
+    /// A full read, an incremental refresh of the previous load, or the
+    /// cached read shown until the backend answers.
+    pub read: ReadKind,
 }
 
 /// The data side: last good data, load status, errors.
@@ -50,6 +66,10 @@ pub struct DataState {
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     /// Number of the newest load: only it may publish.
     generation: StoredValue<u64>,
+    /// Whether the queue shown answers incremental reads.
+    incremental: Memo<Option<bool>>,
+    /// The cache of last reads (absent in tests that mount without it).
+    cache: Option<Cache>,
 }
 
 /// What a load is for: the queue and the range.
@@ -65,6 +85,8 @@ impl DataState {
             progress: RwSignal::new(None),
             abort: StoredValue::new_local(None),
             generation: StoredValue::new(0),
+            incremental: queues.incremental,
+            cache: use_context::<Cache>(),
         };
         let key = Memo::new(move |_| (queues.current.get(), view.with(|v| v.range_spec())));
         Effect::new(move |prev: Option<LoadKey>| {
@@ -97,14 +119,26 @@ impl DataState {
             self.loaded.set(None);
             self.error.set(None);
         }
+        // A refresh (or Retry) of the data on screen may read only what
+        // changed; with nothing of this queue on screen, the cache shows
+        // first.
+        let on_screen = self.loaded.get_untracked();
+        let incremental = self.incremental.get_untracked() == Some(true);
+        let base = live::base(on_screen.clone(), incremental, &queue, range);
+        let cache = on_screen
+            .is_none_or(|l| l.queue != queue)
+            .then_some(self.cache)
+            .flatten();
         let ctrl = web_sys::AbortController::new().ok();
         self.abort.set_value(ctrl.clone());
         let mine = self.generation.get_value();
-        let load = self.load(source, queue, range, ctrl);
+        let load = self.load(source, (queue, range), base, cache, ctrl);
         leptos::task::spawn_local(async move {
             let done = load.await;
             if self.generation.get_value() == mine {
-                self.finish(done);
+                if let Some(l) = self.finish(done) {
+                    live::keep(self.cache, source.get(), l);
+                }
             }
         });
     }
@@ -141,18 +175,32 @@ impl DataState {
     fn load(
         self,
         source: SourceCtx,
-        queue: String,
-        range: RangeSpec,
+        (queue, range): (String, RangeSpec),
+        mut base: Option<Shared<Loaded>>,
+        cache: Option<Cache>,
         ctrl: Option<web_sys::AbortController>,
     ) -> impl std::future::Future<Output = Result<Loaded, LoadError>> {
         let now = dom::now_ms();
         let r = range.resolve(now);
+        let span = (r.from, r.to);
         self.loading.set(true);
         self.progress
             .set(Some((queue.clone(), Progress::default())));
         let s = source.get();
         let mine = self.generation.get_value();
         async move {
+            if let Some(cache) = cache {
+                if let Some(c) = live::open_cached(cache, &s, &queue, range, now).await {
+                    let c = Shared::new(c);
+                    if self.generation.get_value() == mine {
+                        dom::set_html_attribute("data-last-read", &c.read.attribute());
+                        self.loaded.set(Some(c.clone()));
+                    }
+                    if live::can_build_on(&c, live::capability(self.incremental).await, span) {
+                        base = Some(c);
+                    }
+                }
+            }
             dom::mark("qs-fetch-start");
             let signal = ctrl.as_ref().map(|c| c.signal());
             let progress = |p: Progress| {
@@ -161,10 +209,16 @@ impl DataState {
                         .update(|cur| cur.iter_mut().for_each(|(_, x)| *x = p));
                 }
             };
+            if let Some(base) = base {
+                let done = live::refresh(&s, &base, span, now, signal.as_ref(), &progress).await;
+                if let Some(done) = done {
+                    return done;
+                }
+            }
             // Each page is folded into the builder as it arrives; what is
             // left for the end is a few sorts.
             let built = s
-                .jobs(&queue, r.from, r.to, signal.as_ref(), &progress)
+                .jobs(&queue, span, None, signal.as_ref(), &progress)
                 .await?;
             dom::mark("qs-data");
             let (prepared, skipped) = built.finish();
@@ -174,20 +228,30 @@ impl DataState {
                 skipped,
                 prepared,
                 now,
+                range,
+                span,
+                read: ReadKind::Full,
             })
         }
     }
 
-    /// Publishes the result of the newest load.
-    fn finish(self, done: Result<Loaded, LoadError>) {
-        match done {
+    /// Publishes the result of the newest load (and returns it, when good).
+    fn finish(self, done: Result<Loaded, LoadError>) -> Option<Shared<Loaded>> {
+        let good = match done {
             Ok(l) => {
-                self.loaded.set(Some(Shared::new(l)));
+                dom::set_html_attribute("data-last-read", &l.read.attribute());
+                let l = Shared::new(l);
+                self.loaded.set(Some(l.clone()));
                 self.error.set(None);
+                Some(l)
             }
-            Err(e) => self.error.set(Some(e)),
-        }
+            Err(e) => {
+                self.error.set(Some(e));
+                None
+            }
+        };
         self.progress.set(None);
         self.loading.set(false);
+        good
     }
 }

@@ -17,6 +17,7 @@ pub mod cache;
 pub mod insights;
 pub mod lang;
 pub mod legend;
+pub mod live;
 pub mod loader;
 pub mod metrics;
 pub mod notices;

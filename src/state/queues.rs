@@ -4,7 +4,7 @@
 use super::{Notices, ViewState};
 use crate::api::{LoadError, Source};
 use leptos::prelude::*;
-use queuescope_core::contract::QueueInfo;
+use queuescope_core::contract::{QueueEntry, QueueInfo, SUPPORTS_UPDATED_SINCE};
 use queuescope_core::SkipReport;
 
 /// The source of data, shared by the loaders.
@@ -32,6 +32,9 @@ pub struct Queues {
     pub list: Memo<Vec<QueueInfo>>,
     /// The queue shown (the view's `queue`, else the first).
     pub current: Memo<Option<String>>,
+    /// The queue shown answers incremental reads (its `supports` lists
+    /// `updated_since`, SPEC §2); `None` until the list is loaded.
+    pub incremental: Memo<Option<bool>>,
     /// Queues skipped as malformed.
     pub skipped: RwSignal<SkipReport>,
     /// The queue list could not be loaded.
@@ -63,10 +66,12 @@ impl Queues {
         let error = RwSignal::new(None);
         // A failed reload (a refresh while the backend is down) keeps the
         // list it had: the picker never empties under the user.
-        let list = Memo::new(move |prev: Option<&Vec<QueueInfo>>| match res.get() {
+        let entries = Memo::new(move |prev: Option<&Vec<QueueEntry>>| match res.get() {
             Some(Ok((list, _))) => list,
             _ => prev.cloned().unwrap_or_default(),
         });
+        let list: Memo<Vec<QueueInfo>> =
+            Memo::new(move |_| entries.with(|e| e.iter().map(|e| e.info.clone()).collect()));
         Effect::new(move |_| match res.get() {
             Some(Ok((_, s))) => {
                 skipped.set(s);
@@ -94,9 +99,17 @@ impl Queues {
                 }
             }
         });
+        let incremental = Memo::new(move |_| {
+            let current = current.get()?;
+            entries.with(|e| {
+                let q = e.iter().find(|e| e.info.id == current)?;
+                Some(q.supports.iter().any(|s| s == SUPPORTS_UPDATED_SINCE))
+            })
+        });
         let q = Queues {
             list,
             current,
+            incremental,
             skipped,
             error,
             reload,

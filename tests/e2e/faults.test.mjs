@@ -13,7 +13,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openApp, startDemoBackend, waitFor, DAY } from './harness.mjs';
+import { controlOf, openApp, startDemoBackend, waitFor, DAY } from './harness.mjs';
 import { afterAction, chartView } from './monitor-helpers.mjs';
 
 const [QUEUE_A, QUEUE_B] = ['a100-pool', 'h100-burst'];
@@ -36,16 +36,7 @@ async function faultyBackend(t, faults = [], extra = []) {
   const args = ['--jobs', '1200', '--days', '2', '--now', rfc3339(now), ...extra];
   for (const f of faults) args.push('--fault', f);
   const api = await startDemoBackend(t, args);
-  const control = api.replace(/\/api\/v1$/, '/_control');
-  const call = async (method, p, body) => {
-    const res = await fetch(control + p, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${p}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const call = controlOf(api);
   const from = now - DAY;
   return {
     api,
@@ -263,6 +254,8 @@ test('row 4: while the new queue loads, and after it fails, the old queue\'s dat
   assert.equal(await jobsFigure(page), bJobs);
 
   // Back to A, then B fails: B's error, and none of A's data under B's name.
+  // B was read before, so what shows is B's own cached read, labelled
+  // (issue #12: the cache shown on open), never A's.
   await page.selectOption('select[name=queue]', QUEUE_A);
   await app.waitForState('ready');
   await b.setFaults([`status:500@jobs/${QUEUE_B}`]);
@@ -270,7 +263,18 @@ test('row 4: while the new queue loads, and after it fails, the old queue\'s dat
   await app.waitForState('error');
   const e = await loadError(page);
   assert.match(e.text, /the queue API answered 500 for http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\/h100-burst\/jobs/);
-  assert.doesNotMatch(e.text, /last good data/);
+  assert.equal(await jobsFigure(page), bJobs);
+  assert.match(await page.locator('[data-cached-from]').innerText(), /^Cached, from /);
+
+  // With the cache cleared, a failing B shows no data at all.
+  await page.selectOption('select[name=queue]', QUEUE_A);
+  await app.waitForState('ready');
+  await page.getByRole('button', { name: 'Clear cache' }).click();
+  await page.getByText('Cache cleared:', { exact: false }).waitFor();
+  await page.selectOption('select[name=queue]', QUEUE_B);
+  await app.waitForState('error');
+  const e2 = await loadError(page);
+  assert.doesNotMatch(e2.text, /last good data/);
   assert.equal(await jobsFigure(page), null);
   assert.equal((await overlays(page, 'job-status')).length, 1);
   assert.match((await overlays(page, 'job-status'))[0], /answered 500/);

@@ -208,6 +208,24 @@ export async function startDemoBackend(t, args) {
   return url.replace(/\/$/, '') + DEMO_API_PATH;
 }
 
+/**
+ * A caller of demo-backend's control endpoint (`/_control`, next to the
+ * API at `api`): `call(method, path, body?)` resolves to the JSON answer
+ * and fails the test on a non-2xx one.
+ */
+export function controlOf(api) {
+  const control = api.replace(/\/api\/v1$/, '/_control');
+  return async (method, p, body) => {
+    const res = await fetch(control + p, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+}
+
 /** The bridge to real schedulers, built with `cargo build --release -p queuescope-bridge`. */
 export const BRIDGE = path.join(TARGET, 'release', 'queuescope-bridge');
 

@@ -61,6 +61,24 @@ impl Column {
         }
     }
 
+    /// Calls `f(job, value id)` for every job that has a value, jobs ascending.
+    pub(crate) fn for_each_value(&self, mut f: impl FnMut(u32, u32)) {
+        match &self.values {
+            Values::Dense(of_job) => {
+                for (i, &id) in (0u32..).zip(of_job) {
+                    if id != NO_VALUE {
+                        f(i, id);
+                    }
+                }
+            }
+            Values::Sparse { jobs, ids } => {
+                for (&i, &id) in jobs.iter().zip(ids) {
+                    f(i, id);
+                }
+            }
+        }
+    }
+
     /// How many value ids the column stores (its memory, in ids).
     #[cfg(test)]
     pub fn stored(&self) -> usize {

@@ -22,8 +22,10 @@ use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
 mod build;
 #[cfg(test)]
 mod tests;
+mod update;
 
 pub use build::PreparedBuilder;
+pub use update::{UpdateCounts, UpdateError};
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
 pub const NONE_NAME: &str = "(none)";

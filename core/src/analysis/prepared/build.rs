@@ -10,6 +10,7 @@ use std::hash::{BuildHasher, RandomState};
 use hashbrown::HashTable;
 
 use super::{Column, Prepared, StateFold, MAX_UNKNOWN_STATES, NO_VALUE, OTHER_STATES_NAME};
+use crate::contract::RawJob;
 use crate::model::{Dataset, JobState, Ms};
 use crate::parse::{JobsPageText, Record, SkipReport};
 use crate::sort::{sort_indices, sort_vec, sorted_indices};
@@ -165,40 +166,63 @@ impl PreparedBuilder {
     pub fn push_page(&mut self, page: JobsPageText<'_>) {
         self.p.generated_at = self.p.generated_at.max(page.generated_at);
         for raw in page.records {
-            let (mut times, mut error_times) = (
-                std::mem::take(&mut self.times),
-                std::mem::take(&mut self.error_times),
-            );
-            let read =
-                Record::read(raw).and_then(|r| r.check(&mut times, &mut error_times).map(|()| r));
-            match read {
-                Ok(r) => {
-                    let f = Fields {
-                        id: &r.id.0,
-                        job: &r.job.0,
-                        run_id: r.run_id.as_ref().map(|t| &*t.0),
-                        run_name: r.run_name.as_ref().map(|t| &*t.0),
-                        project: r.project.as_ref().map(|t| &*t.0),
-                        entity: r.entity.as_ref().map(|t| &*t.0),
-                        user: r.user.as_ref().map(|t| &*t.0),
-                    };
-                    let labels = r.labels.0.iter().map(|(k, v)| (&*k.0, &*v.0));
-                    let transitions = r.transitions.iter().map(|t| &*t.state.0).zip(&times);
-                    let errors = error_times
-                        .iter()
-                        .zip(r.errors.iter().map(|e| &*e.message.0));
-                    if let Err(reason) = self.push(&f, labels, transitions, errors, true) {
-                        let example = format!("job {:?}: {reason}", f.id);
-                        self.skipped.add(reason, example);
-                    }
-                }
-                Err(reason) => {
-                    let example = crate::parse::unreadable_job(raw, &reason);
-                    self.skipped.add(&reason, example);
+            self.push_record(Record::read(raw), |why| {
+                crate::parse::unreadable_job(raw, why)
+            });
+        }
+    }
+
+    /// Checks and appends records of a cached read (the contract's
+    /// [`RawJob`]s, `core::cache`) with `generated_at`, exactly as a page of
+    /// them: a cached read is never trusted beyond what the network is.
+    pub fn push_raw_jobs(&mut self, generated_at: Ms, jobs: &[RawJob]) {
+        self.p.generated_at = self.p.generated_at.max(generated_at);
+        for raw in jobs {
+            self.push_record(Ok(Record::of_raw(raw)), |why| {
+                format!("job {:?}: {why}", raw.id)
+            });
+        }
+    }
+
+    /// Checks one record read from the wire (or the cache) and appends it,
+    /// or skips and counts it; `example` says which and why in the skip report.
+    fn push_record(
+        &mut self,
+        read: Result<Record<'_>, String>,
+        example: impl FnOnce(&str) -> String,
+    ) {
+        let (mut times, mut error_times) = (
+            std::mem::take(&mut self.times),
+            std::mem::take(&mut self.error_times),
+        );
+        let read = read.and_then(|r| r.check(&mut times, &mut error_times).map(|()| r));
+        match read {
+            Ok(r) => {
+                let f = Fields {
+                    id: &r.id.0,
+                    job: &r.job.0,
+                    run_id: r.run_id.as_ref().map(|t| &*t.0),
+                    run_name: r.run_name.as_ref().map(|t| &*t.0),
+                    project: r.project.as_ref().map(|t| &*t.0),
+                    entity: r.entity.as_ref().map(|t| &*t.0),
+                    user: r.user.as_ref().map(|t| &*t.0),
+                };
+                let labels = r.labels.0.iter().map(|(k, v)| (&*k.0, &*v.0));
+                let transitions = r.transitions.iter().map(|t| &*t.state.0).zip(&times);
+                let errors = error_times
+                    .iter()
+                    .zip(r.errors.iter().map(|e| &*e.message.0));
+                if let Err(reason) = self.push(&f, labels, transitions, errors, true) {
+                    let example = format!("job {:?}: {reason}", f.id);
+                    self.skipped.add(reason, example);
                 }
             }
-            (self.times, self.error_times) = (times, error_times);
+            Err(reason) => {
+                let example = example(&reason);
+                self.skipped.add(&reason, example);
+            }
         }
+        (self.times, self.error_times) = (times, error_times);
     }
 
     /// Appends a whole dataset's jobs, taken as checked and unique (a
@@ -453,7 +477,7 @@ fn error_order(p: &Prepared) -> Vec<(Ms, u32, u32)> {
 }
 
 /// Gives back the spare capacity of the page-by-page growth.
-fn shrink(p: &mut Prepared) {
+pub(super) fn shrink(p: &mut Prepared) {
     p.ids.shrink_to_fit();
     p.run_ids.shrink_to_fit();
     p.run_names.shrink_to_fit();

@@ -1,0 +1,508 @@
+//! An incremental read applied to a [`Prepared`] (SPEC §2, `updated_since`):
+//! the changed records replace the held ones by id, new ones are added, and
+//! jobs that left the (sliding) range are dropped.
+//!
+//! This is a splice, not a rebuild: no record is parsed again and nothing
+//! of size n is sorted. The changed records arrive as a small `Prepared` of
+//! their own (read page by page like any load, so they are checked and
+//! counted the same way); the kept jobs' rows are copied across with their
+//! interned ids remapped, the changed jobs' rows appended after them, and
+//! the derived orders (id ranks, run order, error order) are the old orders
+//! filtered to the kept jobs, with the few new entries placed by binary
+//! search. The result is *equal* (`==`) to a [`Prepared`] built from the
+//! final record set in that order: the property tests check exactly that.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{Column, Prepared, Texts, EMPTY_COLUMN, MAX_UNKNOWN_STATES, NO_VALUE};
+use crate::model::{JobState, Ms};
+
+/// What an update did, for the UI and the request log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UpdateCounts {
+    /// Held jobs replaced by a changed record.
+    pub replaced: usize,
+    /// Jobs new to this view.
+    pub added: usize,
+    /// Held jobs dropped because their lifetime left the range (including
+    /// a replaced job whose new record lies outside it).
+    pub dropped: usize,
+}
+
+/// Why an update cannot be applied; the caller reads the range in full.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UpdateError {
+    /// Past [`MAX_UNKNOWN_STATES`] unknown states the fold into
+    /// “(other states)” depends on every record's counts, and the held data
+    /// no longer knows the folded names.
+    #[error("more than {MAX_UNKNOWN_STATES} unknown states; the data is read in full")]
+    FoldedStates,
+    /// The text buffers would overflow (as in a full read).
+    #[error("too much data")]
+    TooMuchData,
+}
+
+impl Prepared {
+    /// The jobs after an incremental read: `changed` holds the records that
+    /// changed since the previous read (built with a
+    /// [`super::PreparedBuilder`] from the `updated_since` pages), `range`
+    /// is the read's [from, to). Held jobs whose id is in `changed` are
+    /// replaced; jobs whose lifetime no longer overlaps the range (it
+    /// starts before `to` and ends at or after `from`, as the backend
+    /// selects them) are dropped; `generated_at` becomes the later of both.
+    /// Kept jobs keep their order, changed ones follow in their own order.
+    pub fn updated(
+        &self,
+        changed: &Prepared,
+        (from, to): (Ms, Ms),
+    ) -> Result<(Prepared, UpdateCounts), UpdateError> {
+        if self.state_fold.is_some() || changed.state_fold.is_some() {
+            return Err(UpdateError::FoldedStates);
+        }
+        let g = self.generated_at.max(changed.generated_at);
+        let in_range = |p: &Prepared, i: usize| {
+            let (start, _) = p.lifetime(i);
+            let end = p.ended(i).unwrap_or(g).max(start);
+            start < to && end >= from
+        };
+        let mut counts = UpdateCounts::default();
+
+        // Which held jobs go: replaced by id, or out of the range.
+        let by_id = self.by_id();
+        let mut gone = vec![false; self.len()];
+        for c in 0..changed.len() {
+            let id = changed.id(c);
+            let k = by_id.partition_point(|&j| self.id(j as usize) < id);
+            let held = by_id.get(k).copied().filter(|&j| self.id(j as usize) == id);
+            let fits = in_range(changed, c);
+            match held {
+                Some(j) => {
+                    if let Some(g) = gone.get_mut(j as usize) {
+                        *g = true;
+                    }
+                    if fits {
+                        counts.replaced += 1;
+                    } else {
+                        counts.dropped += 1;
+                    }
+                }
+                None if fits => counts.added += 1,
+                None => {}
+            }
+        }
+        for (i, g) in gone.iter_mut().enumerate() {
+            if !*g && !in_range(self, i) {
+                *g = true;
+                counts.dropped += 1;
+            }
+        }
+        let keep_old: Vec<u32> = (0u32..)
+            .zip(&gone)
+            .filter(|(_, g)| !**g)
+            .map(|(i, _)| i)
+            .collect();
+        let keep_new: Vec<u32> = (0..changed.len())
+            .filter(|&c| in_range(changed, c))
+            .filter_map(|c| u32::try_from(c).ok())
+            .collect();
+        let n = keep_old.len() + keep_new.len();
+        if u32::try_from(n).is_err() {
+            return Err(UpdateError::TooMuchData);
+        }
+        // New index of each held and each changed job (u32::MAX: not kept).
+        let map_old = index_map(self.len(), &keep_old, 0);
+        let map_new = index_map(changed.len(), &keep_new, keep_old.len());
+        let sources = [(self, &keep_old[..]), (changed, &keep_new[..])];
+
+        let mut p = Prepared {
+            generated_at: g,
+            ..Prepared::default()
+        };
+        p.first = vec![0];
+        p.error_first = vec![0];
+
+        // Texts, a run of consecutive jobs at a time.
+        let runs = [consecutive(&keep_old), consecutive(&keep_new)];
+        for ((src, _), runs) in sources.iter().zip(&runs) {
+            for &(a, b) in runs {
+                let copied = p.ids.extend_from(&src.ids, a, b)
+                    && p.run_ids.extend_from(&src.run_ids, a, b)
+                    && p.run_names.extend_from(&src.run_names, a, b);
+                if !copied {
+                    return Err(UpdateError::TooMuchData);
+                }
+            }
+        }
+
+        // States: the known ones, then the unknown ones still in use, sorted
+        // (no fold: at most MAX_UNKNOWN_STATES of them).
+        let used_unknown = |src: &Prepared, keep: &[u32]| {
+            let mut used = vec![false; src.states.len()];
+            for &i in keep {
+                for k in src.transitions_of(i as usize) {
+                    if let Some(u) = src.state.get(k).and_then(|&s| used.get_mut(usize::from(s))) {
+                        *u = true;
+                    }
+                }
+            }
+            used
+        };
+        let used = [
+            used_unknown(self, &keep_old),
+            used_unknown(changed, &keep_new),
+        ];
+        let known = JobState::KNOWN.len();
+        let mut unknown: BTreeSet<&str> = BTreeSet::new();
+        for ((src, _), used) in sources.iter().zip(&used) {
+            for (s, &u) in src.states.iter().zip(used).skip(known) {
+                if u {
+                    unknown.insert(s.as_str());
+                }
+            }
+        }
+        if unknown.len() > MAX_UNKNOWN_STATES {
+            return Err(UpdateError::FoldedStates);
+        }
+        p.states = JobState::KNOWN.to_vec();
+        p.states
+            .extend(unknown.iter().map(|s| JobState::Other((*s).to_string())));
+        let state_map = |src: &Prepared| -> Vec<u16> {
+            (0..src.states.len())
+                .map(|s| match s.checked_sub(known) {
+                    None => u16::try_from(s).unwrap_or(0),
+                    Some(_) => {
+                        let name = src.states.get(s).map_or("", JobState::as_str);
+                        let k = unknown.iter().position(|u| *u == name).unwrap_or(0);
+                        u16::try_from(known + k).unwrap_or(0)
+                    }
+                })
+                .collect()
+        };
+        let state_maps = [state_map(self), state_map(changed)];
+
+        // Transitions and errors, job after job; messages interned again in
+        // first-seen order (as a load interns them), unused ones left out.
+        let mut messages: HashMap<&str, u32> = HashMap::new();
+        let total = |f: &dyn Fn(&Prepared, usize, usize) -> usize| {
+            sources
+                .iter()
+                .zip(&runs)
+                .flat_map(|((src, _), runs)| runs.iter().map(|&(a, b)| f(src, a, b)))
+                .sum::<usize>()
+        };
+        let transitions = total(&|src, a, b| src.transition_span(a, b).len());
+        let errors = total(&|src, a, b| src.error_span(a, b).len());
+        p.at.reserve_exact(transitions);
+        p.state.reserve_exact(transitions);
+        p.first.reserve_exact(n);
+        p.error_at.reserve_exact(errors);
+        p.error_message.reserve_exact(errors);
+        p.error_first.reserve_exact(n);
+        for (((src, _), runs), smap) in sources.iter().zip(&runs).zip(&state_maps) {
+            let mut msg_map = vec![u32::MAX; src.messages.len()];
+            for &(a, b) in runs {
+                let t = src.transition_span(a, b);
+                let base = p.at.len() as i64 - t.start as i64;
+                p.at.extend_from_slice(src.at.get(t.clone()).unwrap_or_default());
+                let states = src.state.get(t).unwrap_or_default();
+                p.state.extend(
+                    states
+                        .iter()
+                        .map(|&s| smap.get(usize::from(s)).copied().unwrap_or(0)),
+                );
+                let firsts = src.first.get(a + 1..=b).unwrap_or_default();
+                for &f in firsts {
+                    let f = u32::try_from(i64::from(f) + base);
+                    p.first.push(f.map_err(|_| UpdateError::TooMuchData)?);
+                }
+                let e = src.error_span(a, b);
+                let base = p.error_at.len() as i64 - e.start as i64;
+                p.error_at
+                    .extend_from_slice(src.error_at.get(e.clone()).unwrap_or_default());
+                for &m in src.error_message.get(e).unwrap_or_default() {
+                    let id = match msg_map.get(m as usize) {
+                        Some(&id) if id != u32::MAX => id,
+                        _ => {
+                            let text = src.messages.get(m as usize).map_or("", String::as_str);
+                            let next = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+                            let id = *messages.entry(text).or_insert(next);
+                            if let Some(slot) = msg_map.get_mut(m as usize) {
+                                *slot = id;
+                            }
+                            id
+                        }
+                    };
+                    p.error_message.push(id);
+                }
+                for &f in src.error_first.get(a + 1..=b).unwrap_or_default() {
+                    let f = u32::try_from(i64::from(f) + base);
+                    p.error_first.push(f.map_err(|_| UpdateError::TooMuchData)?);
+                }
+            }
+        }
+        let mut texts = vec![String::new(); messages.len()];
+        for (text, id) in messages {
+            if let Some(slot) = texts.get_mut(id as usize) {
+                *slot = text.to_string();
+            }
+        }
+        p.messages = texts;
+
+        // Interned columns: user, launch job, project, entity, label values.
+        let maps = [&map_old[..], &map_new[..]];
+        for (c, out) in p.columns.iter_mut().enumerate() {
+            let old = self.columns.get(c).unwrap_or(&EMPTY_COLUMN);
+            let new = changed.columns.get(c).unwrap_or(&EMPTY_COLUMN);
+            *out = merge_column([old, new], maps, n)
+                .unwrap_or_else(|| Column::from_pairs(Vec::new(), Vec::new(), Vec::new(), n));
+        }
+        let keys: BTreeSet<&String> = self.labels.keys().chain(changed.labels.keys()).collect();
+        for key in keys {
+            let old = self.labels.get(key).unwrap_or(&EMPTY_COLUMN);
+            let new = changed.labels.get(key).unwrap_or(&EMPTY_COLUMN);
+            if let Some(col) = merge_column([old, new], maps, n) {
+                p.labels.insert(key.clone(), col);
+            }
+        }
+
+        p.id_rank = merged_ranks(&p, [&by_id, &changed.by_id()], maps);
+        p.run_order = merged_run_order(&p, self, maps[0]);
+        p.error_order = merged_error_order(&p, self, changed, maps);
+        super::build::shrink(&mut p);
+        Ok((p, counts))
+    }
+
+    /// Where the transitions of jobs `[a, b)` are in `at` and `state`.
+    fn transition_span(&self, a: usize, b: usize) -> std::ops::Range<usize> {
+        span(&self.first, a, b)
+    }
+
+    /// Where the errors of jobs `[a, b)` are in `error_at` and `error_message`.
+    fn error_span(&self, a: usize, b: usize) -> std::ops::Range<usize> {
+        span(&self.error_first, a, b)
+    }
+
+    /// Job indices in id order (the inverse of `id_rank`).
+    fn by_id(&self) -> Vec<u32> {
+        let mut order = vec![0u32; self.len()];
+        for (i, &r) in (0u32..).zip(&self.id_rank) {
+            if let Some(slot) = order.get_mut(r as usize) {
+                *slot = i;
+            }
+        }
+        order
+    }
+}
+
+/// `first[a]..first[b]` (empty for bad indices).
+fn span(first: &[u32], a: usize, b: usize) -> std::ops::Range<usize> {
+    let x = first.get(a).copied().unwrap_or(0) as usize;
+    let y = first.get(b).copied().unwrap_or(0) as usize;
+    x..y.max(x)
+}
+
+impl Texts {
+    /// Appends the texts of `src`'s jobs `[a, b)` in one copy; false when
+    /// they do not fit.
+    fn extend_from(&mut self, src: &Texts, a: usize, b: usize) -> bool {
+        let off = |k: usize| src.end.get(k).map_or(0, |e| (e & !super::PRESENT) as usize);
+        let (x, y) = (off(a), off(b).max(off(a)));
+        let Some(text) = src.buf.get(x..y) else {
+            return false;
+        };
+        if !self.fits(text.len()) {
+            return false;
+        }
+        let base = self.buf.len() as i64 - x as i64;
+        self.buf.push_str(text);
+        for &e in src.end.get(a + 1..=b).unwrap_or_default() {
+            let at = i64::from(e & !super::PRESENT) + base;
+            self.end
+                .push(u32::try_from(at).unwrap_or(0) | (e & super::PRESENT));
+        }
+        true
+    }
+}
+
+/// For `len` jobs of which `keep` (ascending) stay: each job's new index
+/// (`first` + its place in `keep`), or `u32::MAX`.
+fn index_map(len: usize, keep: &[u32], first: usize) -> Vec<u32> {
+    let mut map = vec![u32::MAX; len];
+    for (k, &i) in keep.iter().enumerate() {
+        if let Some(slot) = map.get_mut(i as usize) {
+            *slot = u32::try_from(first + k).unwrap_or(u32::MAX);
+        }
+    }
+    map
+}
+
+/// The new index of `i` through `map`, if kept.
+fn mapped(map: &[u32], i: u32) -> Option<u32> {
+    map.get(i as usize).copied().filter(|&j| j != u32::MAX)
+}
+
+/// One column of the `n` kept jobs from the held and the changed column:
+/// names merged (both are sorted), only the ones still used, ids renumbered.
+/// `None` when no kept job has a value (a label key that is gone).
+fn merge_column(cols: [&Column; 2], maps: [&[u32]; 2], n: usize) -> Option<Column> {
+    let [old, new] = cols;
+    // The changed column's names among the held ones (both sorted).
+    let mut names: Vec<&str> = old.names.iter().map(String::as_str).collect();
+    let new_ids: Vec<u32> = new
+        .names
+        .iter()
+        .map(|s| match old.names.binary_search(s) {
+            Ok(k) => u32::try_from(k).unwrap_or(u32::MAX),
+            Err(_) => {
+                names.push(s);
+                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+            }
+        })
+        .collect();
+    let mut of_job = vec![NO_VALUE; n];
+    let mut used = vec![false; names.len()];
+    let mut any = false;
+    let mut set = |j: Option<u32>, id: u32| {
+        let Some(j) = j else { return };
+        if let (Some(slot), Some(u)) = (of_job.get_mut(j as usize), used.get_mut(id as usize)) {
+            *slot = id;
+            *u = true;
+            any = true;
+        }
+    };
+    old.for_each_value(|i, id| set(mapped(maps[0], i), id));
+    new.for_each_value(|i, id| {
+        set(
+            mapped(maps[1], i),
+            new_ids.get(id as usize).copied().unwrap_or(u32::MAX),
+        )
+    });
+    if !any {
+        return None;
+    }
+    // Drop the names no kept job uses (a load never interns those).
+    let mut kept = Vec::with_capacity(names.len());
+    if used.iter().all(|&u| u) {
+        kept.extend(names.iter().map(|s| s.to_string()));
+    } else {
+        let mut renumber = vec![NO_VALUE; names.len()];
+        for (k, (name, &u)) in names.iter().zip(&used).enumerate() {
+            if u {
+                if let Some(r) = renumber.get_mut(k) {
+                    *r = u32::try_from(kept.len()).unwrap_or(NO_VALUE);
+                }
+                kept.push((*name).to_string());
+            }
+        }
+        for id in of_job.iter_mut().filter(|id| **id != NO_VALUE) {
+            *id = renumber.get(*id as usize).copied().unwrap_or(NO_VALUE);
+        }
+    }
+    Some(Column::from_per_job(kept, of_job))
+}
+
+/// `keep` (ascending) as runs of consecutive jobs `[a, b)`.
+fn consecutive(keep: &[u32]) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &i in keep {
+        let i = i as usize;
+        match runs.last_mut() {
+            Some((_, b)) if *b == i => *b = i + 1,
+            _ => runs.push((i, i + 1)),
+        }
+    }
+    runs
+}
+
+/// `id_rank` of the new jobs: the held id order filtered to the kept jobs,
+/// with the changed ones (in their own id order) placed by binary search.
+fn merged_ranks(p: &Prepared, by_id: [&[u32]; 2], maps: [&[u32]; 2]) -> Vec<u32> {
+    let [old, new] = by_id;
+    let old: Vec<u32> = old.iter().filter_map(|&i| mapped(maps[0], i)).collect();
+    let new: Vec<u32> = new.iter().filter_map(|&i| mapped(maps[1], i)).collect();
+    let order = merge_by(&old, &new, |a, b| p.id(a as usize) < p.id(b as usize));
+    let mut rank = vec![0u32; p.len()];
+    for (r, i) in (0u32..).zip(order) {
+        if let Some(slot) = rank.get_mut(i as usize) {
+            *slot = r;
+        }
+    }
+    rank
+}
+
+/// Merges two sorted lists; `less(a, b)` orders them. Each item of `new`
+/// is placed by a binary search in `old`, so it costs `new.len() × log n`
+/// comparisons plus the copy.
+fn merge_by<T: Copy>(old: &[T], new: &[T], less: impl Fn(T, T) -> bool) -> Vec<T> {
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let mut at = 0;
+    for &x in new {
+        let rest = old.get(at..).unwrap_or_default();
+        let k = at + rest.partition_point(|&o| less(o, x));
+        out.extend_from_slice(old.get(at..k).unwrap_or_default());
+        out.push(x);
+        at = k;
+    }
+    out.extend_from_slice(old.get(at..).unwrap_or_default());
+    out
+}
+
+/// The run order (SPEC §3 lanes: by run start, ties by id rank) of the new
+/// jobs: the held order filtered, and placed into it by binary search, the
+/// changed jobs' runs and any held run that only now has a positive length
+/// (a run that started at the previous `generated_at`).
+fn merged_run_order(p: &Prepared, old: &Prepared, map_old: &[u32]) -> Vec<u32> {
+    let kept: Vec<u32> = old
+        .run_order
+        .iter()
+        .filter_map(|&i| mapped(map_old, i))
+        .collect();
+    let mut ordered = vec![false; p.len()];
+    for &i in &kept {
+        if let Some(o) = ordered.get_mut(i as usize) {
+            *o = true;
+        }
+    }
+    let key = |i: u32| {
+        let start = p.run_span(i as usize).map_or(Ms::MIN, |(s, _)| s);
+        (start, p.id_rank.get(i as usize).copied().unwrap_or(0))
+    };
+    let fresh: Vec<(Ms, u32, u32)> = (0..p.len())
+        .filter(|&i| !ordered.get(i).copied().unwrap_or(true))
+        .filter_map(|i| {
+            let (s, e) = p.run_span(i)?;
+            let i = u32::try_from(i).ok()?;
+            (e > s).then(|| (s, p.id_rank.get(i as usize).copied().unwrap_or(0), i))
+        })
+        .collect();
+    let fresh: Vec<u32> = crate::sort::sort_vec(fresh, &|a, b| a.cmp(b))
+        .into_iter()
+        .map(|(_, _, i)| i)
+        .collect();
+    merge_by(&kept, &fresh, |a, b| key(a) < key(b))
+}
+
+/// The errors panel's order (newest first, ties by id rank, then list
+/// position) of the new jobs: both orders filtered and merged.
+fn merged_error_order(
+    p: &Prepared,
+    old: &Prepared,
+    changed: &Prepared,
+    maps: [&[u32]; 2],
+) -> Vec<(Ms, u32, u32)> {
+    let remap = |order: &[(Ms, u32, u32)], map: &[u32]| -> Vec<(Ms, u32, u32)> {
+        order
+            .iter()
+            .filter_map(|&(at, i, k)| Some((at, mapped(map, i)?, k)))
+            .collect()
+    };
+    let kept = remap(&old.error_order, maps[0]);
+    let fresh = remap(&changed.error_order, maps[1]);
+    let rank = |i: u32| p.id_rank.get(i as usize).copied().unwrap_or(0);
+    merge_by(&kept, &fresh, |a, b| {
+        (std::cmp::Reverse(a.0), rank(a.1), a.2) < (std::cmp::Reverse(b.0), rank(b.1), b.2)
+    })
+}
+
+#[cfg(test)]
+mod tests;

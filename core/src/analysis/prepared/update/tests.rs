@@ -1,0 +1,210 @@
+//! An update equals a rebuild of the same final record set: the whole
+//! `Prepared` (`==`), and every SPEC §3 number of a view over it.
+
+use super::*;
+use crate::analysis::{
+    errors_page, group, job_status, queued_time, run_layout, select, summary, table_page_in,
+    BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
+};
+use crate::demo::{generate, DemoConfig};
+use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+/// Demo jobs (one queue, a few hundred), generated once.
+fn base() -> &'static Dataset {
+    static BASE: OnceLock<Dataset> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let d = generate(&DemoConfig {
+            jobs: 1500,
+            ..DemoConfig::default()
+        });
+        d.datasets.into_iter().next().unwrap()
+    })
+}
+
+fn prepared(jobs: &[Job], generated_at: Ms) -> Prepared {
+    Prepared::new(&Dataset {
+        queue_id: "q".into(),
+        generated_at,
+        jobs: jobs.to_vec(),
+        skipped: Default::default(),
+    })
+}
+
+/// A changed record of `j`: what a backend sends after it moved on.
+fn change(j: &Job, rng: &mut fastrand::Rng, g0: Ms, g1: Ms) -> Job {
+    let mut j = j.clone();
+    let last = j.transitions.last().map_or(g0, |t| t.at);
+    let at = last.max(g0) + rng.i64(0..=(g1 - g0).max(0));
+    match rng.u8(0..8) {
+        0 => j.transitions.push(Transition {
+            state: JobState::Running,
+            at,
+        }),
+        1 => j.transitions.push(Transition {
+            state: JobState::Failed,
+            at,
+        }),
+        2 => j.transitions.push(Transition {
+            state: JobState::Other(["preempted", "held", "(other states)"][rng.usize(..3)].into()),
+            at,
+        }),
+        3 => j.errors.push(JobError {
+            at,
+            message: format!("new error {}", rng.u8(0..3)),
+        }),
+        4 => j.user = Some(format!("newcomer-{}", rng.u8(0..2))),
+        5 => {
+            j.labels.insert(format!("key{}", rng.u8(0..2)), "v".into());
+        }
+        6 => {
+            j.run_id = Some(format!("run-{}", rng.u32(..)));
+            j.labels.clear();
+            j.project = None;
+        }
+        _ => {
+            // Ended long ago: the changed record lies outside the range.
+            j.transitions.truncate(1);
+            if let Some(t) = j.transitions.first_mut() {
+                t.at = g0 - 30 * DAY;
+            }
+            j.transitions.push(Transition {
+                state: JobState::Killed,
+                at: g0 - 29 * DAY,
+            });
+        }
+    }
+    j
+}
+
+/// Every number of the Monitor view over `range` (SPEC §3), as text.
+fn numbers(p: &Prepared, range: TimeRange) -> String {
+    let sel = select(p, &Filters::default(), range);
+    let grid = BucketGrid::new(range, HOUR, &Zone::Utc);
+    let mut out = String::new();
+    for by in [GroupBy::Field(Field::User), GroupBy::Label("key0".into())] {
+        let groups = group(p, &sel, &by);
+        let runs = run_layout(p, &sel, &groups, range);
+        out += &format!(
+            "{:?}\n{:?}\n",
+            queued_time(p, &sel, &groups, &grid, 10),
+            runs
+        );
+    }
+    out += &format!("{:?}\n", job_status(p, &sel, &grid));
+    out += &format!("{:?}\n", summary(p, &sel, range));
+    out += &format!("{:?}\n", errors_page(p, &sel, range, 0, usize::MAX));
+    let rows = table_page_in(p, &sel.0, range, Default::default(), true, 0, usize::MAX);
+    out += &format!("{rows:?}\n");
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn an_update_equals_a_rebuild(
+        seed in any::<u64>(),
+        first in 0usize..100,
+        held in 0usize..300,
+        changed_share in 0u32..40,
+        fresh in 0usize..12,
+        later in 0i64..(3 * HOUR),
+        shift in 0i64..(2 * DAY),
+    ) {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let all = &base().jobs;
+        let g0 = base().generated_at;
+        let g1 = g0 + later;
+        let old_jobs: Vec<Job> = all.iter().skip(first).take(held).cloned().collect();
+        // Changed records of held jobs, and new jobs (ids never seen).
+        let mut changed = Vec::new();
+        for j in &old_jobs {
+            if rng.u32(0..100) < changed_share {
+                changed.push(change(j, &mut rng, g0, g1));
+            }
+        }
+        for k in 0..fresh {
+            let mut j = all[(first + held + k) % all.len()].clone();
+            j.id = format!("fresh-{k}");
+            for t in &mut j.transitions {
+                t.at = t.at.min(g1) - MINUTE;
+            }
+            changed.push(change(&j, &mut rng, g0, g1));
+        }
+        rng.shuffle(&mut changed);
+        let range = TimeRange { from: g1 + shift - 7 * DAY, to: g1 + shift.min(HOUR) };
+
+        let old = prepared(&old_jobs, g0);
+        let delta = prepared(&changed, g1);
+        let (got, counts) = old.updated(&delta, (range.from, range.to)).unwrap();
+
+        let overlaps = |j: &Job| {
+            let (s, e) = j.lifetime(g1);
+            s < range.to && e >= range.from
+        };
+        let replaced = |j: &Job| changed.iter().any(|c| c.id == j.id);
+        let mut fin: Vec<Job> = old_jobs.iter().filter(|j| !replaced(j) && overlaps(j)).cloned().collect();
+        fin.extend(changed.iter().filter(|j| overlaps(j)).cloned());
+        let want = prepared(&fin, g1);
+
+        prop_assert_eq!(got.len(), fin.len());
+        prop_assert!(old_jobs.len() == held.min(all.len().saturating_sub(first)));
+        prop_assert_eq!(counts.replaced + counts.added, changed.iter().filter(|j| overlaps(j)).count());
+        prop_assert_eq!(&numbers(&got, range), &numbers(&want, range));
+        prop_assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn an_update_can_empty_and_refill() {
+    let all = &base().jobs[..50];
+    let g = base().generated_at;
+    let old = prepared(all, g);
+    let far = (g + 400 * DAY, g + 407 * DAY);
+    let (none, c) = old.updated(&prepared(&[], g), far).unwrap();
+    assert!(none.is_empty());
+    assert_eq!(
+        c.dropped,
+        old.len()
+            - all
+                .iter()
+                .filter(|j| !j.current_state().is_terminal())
+                .count()
+    );
+    let (back, _) = prepared(&[], g).updated(&old, (g - 7 * DAY, g)).unwrap();
+    let fin: Vec<Job> = all
+        .iter()
+        .filter(|j| {
+            let (s, e) = j.lifetime(g);
+            s < g && e >= g - 7 * DAY
+        })
+        .cloned()
+        .collect();
+    assert_eq!(back, prepared(&fin, g));
+}
+
+#[test]
+fn too_many_unknown_states_ask_for_a_full_read() {
+    let g = base().generated_at;
+    let jobs: Vec<Job> = (0..=MAX_UNKNOWN_STATES)
+        .map(|k| Job {
+            id: format!("j{k}"),
+            job: "x".into(),
+            transitions: vec![Transition {
+                state: JobState::Other(format!("s{k}")),
+                at: g - HOUR,
+            }],
+            ..Default::default()
+        })
+        .collect();
+    let (half, rest) = jobs.split_at(MAX_UNKNOWN_STATES / 2);
+    let old = prepared(half, g);
+    let err = old.updated(&prepared(rest, g), (g - DAY, g)).unwrap_err();
+    assert_eq!(err, UpdateError::FoldedStates);
+    let folded = prepared(&jobs, g);
+    assert!(folded.state_fold().is_some());
+    let err = folded.updated(&prepared(&[], g), (g - DAY, g)).unwrap_err();
+    assert_eq!(err, UpdateError::FoldedStates);
+}

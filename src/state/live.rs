@@ -1,0 +1,213 @@
+//! Incremental refresh (SPEC §2 `updated_since`, issue #12): a refresh of
+//! the data on screen asks only for the records that changed since its
+//! read and splices them in (`Prepared::updated`), instead of reading the
+//! whole range again. The loader calls two hooks: [`base`] (may this
+//! refresh build on the data on screen?) and [`refresh`] (do it).
+
+use super::{Cache, Loaded, Shared};
+use crate::api::{LoadError, Progress, Source};
+use crate::dom;
+use leptos::prelude::{set_timeout, GetUntracked, Memo};
+use queuescope_core::analysis::{PreparedBuilder, UpdateCounts};
+use queuescope_core::cache::CachedRead;
+use queuescope_core::view::RangeSpec;
+use queuescope_core::Ms;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::Duration;
+use web_sys::AbortSignal;
+
+/// What a load was: a whole read of the range, or an incremental one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadKind {
+    /// Every job of the range.
+    Full,
+    /// The records changed since the previous read, spliced in.
+    Incremental(UpdateCounts),
+    /// The last complete read kept in this browser (`state::cache`), shown
+    /// while the backend is asked for what changed since.
+    Cached,
+}
+
+impl ReadKind {
+    /// `<html data-last-read>`: `full`, or `incremental:R/A/D` (replaced,
+    /// added, dropped), for tests and for the curious.
+    pub fn attribute(&self) -> String {
+        match self {
+            ReadKind::Full => "full".into(),
+            ReadKind::Cached => "cached".into(),
+            ReadKind::Incremental(c) => {
+                format!("incremental:{}/{}/{}", c.replaced, c.added, c.dropped)
+            }
+        }
+    }
+}
+
+/// The data a refresh of (`queue`, `range`) builds on: the data on screen
+/// when it is of that queue and range and the queue answers incremental
+/// reads; `None` means a full read.
+pub fn base(
+    loaded: Option<Shared<Loaded>>,
+    incremental: bool,
+    queue: &str,
+    range: RangeSpec,
+) -> Option<Shared<Loaded>> {
+    let l = loaded?;
+    (incremental && l.queue == queue && l.range == range).then_some(l)
+}
+
+/// `updated_since` for a refresh of `base`: its `generated_at` (SPEC §2),
+/// or the end of its range when that is earlier. A relative range ends at
+/// the browser's "now", and a job that started between that end and the
+/// backend's `generated_at` (a backend clock ahead of the browser's) was
+/// in neither read; every such job's record changed (it began) after the
+/// range's end, so asking from there brings it. Records sent twice replace
+/// themselves by id.
+pub fn since(base: &Loaded) -> Ms {
+    base.prepared.generated_at().min(base.span.1)
+}
+
+/// Reads the records of `base`'s queue changed since [`since`] over the
+/// new `span` and splices them in. `None` when the splice cannot be done
+/// (more unknown states than the core keeps apart): the caller then reads
+/// in full.
+pub async fn refresh(
+    source: &Source,
+    base: &Loaded,
+    span: (Ms, Ms),
+    now: Ms,
+    abort: Option<&AbortSignal>,
+    progress: &dyn Fn(Progress),
+) -> Option<Result<Loaded, LoadError>> {
+    let built = match source
+        .jobs(&base.queue, span, Some(since(base)), abort, progress)
+        .await
+    {
+        Ok(b) => b,
+        Err(e) => return Some(Err(e)),
+    };
+    dom::mark("qs-data");
+    let (changed, skipped) = built.finish();
+    let (prepared, counts) =
+        dom::timed("qs:update", || base.prepared.updated(&changed, span)).ok()?;
+    dom::mark("qs-prepared");
+    let mut all_skipped = base.skipped.clone();
+    all_skipped.merge(skipped);
+    Some(Ok(Loaded {
+        queue: base.queue.clone(),
+        skipped: all_skipped,
+        prepared,
+        now,
+        range: base.range,
+        span,
+        read: ReadKind::Incremental(counts),
+    }))
+}
+
+/// The cached read of `queue` (from the backend of `source`; the demo has
+/// no cache), checked and prepared as a fresh read is, as a load of
+/// `range` at `now` labelled [`ReadKind::Cached`]. A cache that fails to
+/// read was dropped with a notice by [`Cache::load`].
+pub async fn open_cached(
+    cache: Cache,
+    source: &Source,
+    queue: &str,
+    range: RangeSpec,
+    now: Ms,
+) -> Option<Loaded> {
+    let backend = source.backend()?;
+    dom::mark("qs-cache-asked");
+    let read = cache.load(backend, queue).await;
+    dom::mark("qs-cache-read");
+    let read = read?;
+    let mut b = PreparedBuilder::new();
+    dom::timed("qs:cache-fold", || {
+        b.push_raw_jobs(read.generated_at, &read.jobs)
+    });
+    let (prepared, skipped) = b.finish();
+    dom::mark("qs-cached");
+    Some(Loaded {
+        queue: queue.to_string(),
+        skipped,
+        prepared,
+        now,
+        range,
+        span: read.span,
+        read: ReadKind::Cached,
+    })
+}
+
+/// Whether the queue answers incremental reads, once the queue list says
+/// (a load can start before the list arrives: the view names its queue).
+/// Waits for the list at most a second; unknown then means a full read.
+pub async fn capability(incremental: Memo<Option<bool>>) -> bool {
+    for _ in 0..50 {
+        if let Some(known) = incremental.get_untracked() {
+            return known;
+        }
+        pause(20).await;
+    }
+    false
+}
+
+/// Resolves after `ms` (a browser timeout).
+async fn pause(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let set = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+        if !matches!(set, Some(Ok(_))) {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// An incremental read from the cached `c` completes it for `span` when
+/// the queue answers them, the cached read covered the start of `span`
+/// (jobs that ended before its start were never read) and is not older
+/// than that start (then nearly every record changed: a full read is
+/// as cheap and simpler).
+pub fn can_build_on(c: &Loaded, incremental: bool, span: (Ms, Ms)) -> bool {
+    incremental && c.span.0 <= span.0 && c.prepared.generated_at() >= span.0
+}
+
+/// After an incremental read, the cache is written again only this long
+/// after its last write: a 100k-job queue is ~10 MB to encode and write,
+/// not worth doing every `refresh_seconds`.
+pub const STORE_EVERY_MS: f64 = 5.0 * 60_000.0;
+
+thread_local! {
+    /// When each (backend, queue) was last stored from this page.
+    static STORED: RefCell<HashMap<(String, String), f64>> = RefCell::new(HashMap::new());
+}
+
+/// Keeps `l` as the last complete read of its queue, for the next open:
+/// after a full read always, after an incremental one at most every
+/// [`STORE_EVERY_MS`]. Runs after the panels had their turn (a timeout),
+/// since encoding is synchronous. `<html data-cache-stored>` is then the
+/// stored read's `generated_at` (ms), for tests.
+pub fn keep(cache: Option<Cache>, source: Source, l: Shared<Loaded>) {
+    let (Some(cache), Some(backend)) = (cache, source.backend().map(str::to_string)) else {
+        return;
+    };
+    let key = (backend, l.queue.clone());
+    let now = js_sys::Date::now();
+    let last = STORED.with(|s| s.borrow().get(&key).copied());
+    let due = matches!(l.read, ReadKind::Full) || last.is_none_or(|t| now - t >= STORE_EVERY_MS);
+    if !due {
+        return;
+    }
+    STORED.with(|s| s.borrow_mut().insert(key.clone(), now));
+    set_timeout(
+        move || {
+            leptos::task::spawn_local(async move {
+                let read = dom::timed("qs:cache-encode", || {
+                    CachedRead::of_prepared(&l.prepared, l.span)
+                });
+                cache.store(&key.0, &key.1, &read).await;
+                dom::set_html_attribute("data-cache-stored", &read.generated_at.to_string());
+            });
+        },
+        Duration::from_millis(100),
+    );
+}

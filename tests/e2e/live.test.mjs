@@ -1,0 +1,211 @@
+// Issue #12 items 1-2: incremental refresh (SPEC §2 `updated_since`) and
+// the cache shown on open, in real Chromium against demo-backend, whose
+// control endpoint adds and advances jobs and logs every request it saw.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { controlOf, openApp, startDemoBackend, waitFor, DAY, HOUR } from './harness.mjs';
+
+const QUEUE = 'a100-pool';
+
+/** `ms` as RFC 3339 in whole seconds. */
+function rfc3339(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * demo-backend with its clock at this moment (fixed unless moved), and
+ * helpers around its control endpoint.
+ */
+async function liveBackend(t, extra = []) {
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const api = await startDemoBackend(t, ['--jobs', '1200', '--days', '2', '--now', rfc3339(now), ...extra]);
+  const call = controlOf(api);
+  const from = now - DAY;
+  const to = now + HOUR;
+  return {
+    api,
+    now,
+    call,
+    requests: (since = 0) => call('GET', `/requests?since=${since}`),
+    /** The app's view of the queue: the last day and the next hour, absolute. */
+    query: `?queue=${QUEUE}&from=${rfc3339(from)}&to=${rfc3339(to)}&bucket=1h&tz=utc`,
+    /** Every job of the view as the API serves it now. */
+    async jobs() {
+      const out = [];
+      let cursor = null;
+      do {
+        const c = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const url = `${api}/queues/${QUEUE}/jobs?from=${rfc3339(from)}&to=${rfc3339(to)}${c}`;
+        const page = await (await fetch(url)).json();
+        out.push(...page.jobs);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return out;
+    },
+  };
+}
+
+/** The backend's log of jobs requests (path and bytes) from `since` on. */
+async function jobsRequests(b, since) {
+  return (await b.requests(since)).filter((r) => r.path.includes('/jobs?'));
+}
+
+/** The ids of every record a logged request's answer held (asked again: the clock did not move). */
+async function idsOf(b, path) {
+  const base = b.api.replace(/\/api\/v1$/, '');
+  const page = await (await fetch(base + path)).json();
+  return page.jobs.map((j) => j.id).sort();
+}
+
+/** Total of one state's series in Job status. */
+async function stateTotal(app, name) {
+  const s = (await app.inspect('job-status')).find((x) => x.name === name);
+  return s ? s.y.reduce((a, b) => a + b, 0) : 0;
+}
+
+/** The header's job count. */
+async function jobCount(page) {
+  const text = await page.$eval('[data-summary] .qs-figure-value', (e) => e.textContent);
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+/** `<html data-last-read>`: `full` or `incremental:R/A/D`. */
+function lastRead(page) {
+  return page.evaluate(() => document.documentElement.dataset.lastRead ?? '');
+}
+
+test('a job added and a job advanced appear after the next refresh, which transfers only them', async (t) => {
+  const b = await liveBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query });
+  await app.waitForState('ready');
+  const { page } = app;
+  assert.equal(await lastRead(page), 'full');
+  const failedBefore = await stateTotal(app, 'Failed');
+  const jobsBefore = await jobCount(page);
+  const held = await b.jobs();
+  const running = held.find((j) => j.transitions.at(-1).state === 'running');
+  assert.ok(running, 'an unfinished job to advance');
+
+  // One second later on the backend's clock a job arrives and another one
+  // fails; 30 s later the new job has waited 30 s.
+  await b.call('PUT', '/clock', { advance: '1s' });
+  const added = await b.call('POST', `/jobs/${QUEUE}`, { id: 'e2e-new', job: 'e2e-arrival', user: 'zz-new' });
+  assert.equal(added.job.id, 'e2e-new');
+  await b.call('POST', `/jobs/${QUEUE}/${running.id}`, { state: 'failed', error: 'e2e: advanced to failed' });
+  const seq = ((await b.requests()).at(-1)?.seq ?? -1) + 1;
+  await b.call('PUT', '/clock', { advance: '30s' });
+
+  // The next refresh brings both: the advanced job's error row, one more
+  // failure, one more job (waiting).
+  const row = page.locator(`[data-panel="errors"] tr[data-job-id="${running.id}"]`);
+  await waitFor('the advanced job in the errors table', async () => (await row.count()) > 0, 250);
+  await app.waitForState('ready');
+  assert.match(await lastRead(page), /^incremental:\d+\/\d+\/0$/);
+  assert.equal(await stateTotal(app, 'Failed'), failedBefore + 1);
+  assert.equal(await jobCount(page), jobsBefore + 1, 'the new job is counted');
+  assert.match(await row.first().innerText(), /e2e: advanced to failed/);
+
+  // What went over the wire: every jobs request since the edits carried
+  // updated_since; the first one's answer held exactly the two changed
+  // records (asked again: the clock has not moved since).
+  const log = await jobsRequests(b, seq);
+  assert.ok(log.length >= 1, 'a jobs request after the edits');
+  for (const r of log) {
+    assert.ok(new URL(r.path, 'http://x').searchParams.get('updated_since'), `${r.path} carries updated_since`);
+  }
+  assert.deepEqual(await idsOf(b, log[0].path), ['e2e-new', running.id].sort(), log[0].path);
+  assert.ok(log[0].bytes < 5_000, `${log[0].bytes} bytes for two records (the view holds ${held.length})`);
+  const full = (await jobsRequests(b, 0)).find((r) => !r.path.includes('updated_since'));
+  assert.ok(full.bytes > 50 * log[0].bytes, `a full read was ${full.bytes} bytes`);
+});
+
+/** `<html data-cache-stored>`: the `generated_at` of the read last stored in the cache. */
+function stored(page) {
+  return page.evaluate(() => document.documentElement.dataset.cacheStored ?? '');
+}
+
+/** The header's figures (jobs, runs, ...) as shown. */
+function figures(page) {
+  return page.$$eval('[data-summary] .qs-figure-value', (els) => els.map((e) => e.textContent.trim()));
+}
+
+/** Overwrites the cached read of `queue` on `api` in the page's IndexedDB with `bytes`. */
+function corruptCache(page, api, queue, bytes) {
+  return page.evaluate(
+    ([key, bytes]) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('queuescope-cache');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['reads'], 'readwrite');
+          tx.objectStore('reads').put(new Uint8Array(bytes), key);
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    [`${api}\n${queue}`, bytes],
+  );
+}
+
+test('a reopen shows the cached data before the jobs request completes, then brings it current', async (t) => {
+  const b = await liveBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query });
+  await app.waitForState('ready');
+  const { page } = app;
+  const shown = await figures(page);
+  const status = await app.inspect('job-status');
+  assert.notEqual(shown[0], '—');
+  await waitFor('the read stored in the cache', async () => (await stored(page)) !== '', 100);
+
+  // The backend is slow now: the reopened page shows the cached read at
+  // once, labelled, while its jobs request is still unanswered.
+  await b.call('PUT', '/faults', ['slow:6000@jobs']);
+  const seq = ((await b.requests()).at(-1)?.seq ?? -1) + 1;
+  await page.reload();
+  const badge = page.locator('[data-cached-from]');
+  await badge.waitFor();
+  assert.match(await badge.innerText(), /^Cached, from \w{3}\s\d{2}\s\d{2}:\d{2} — \d+\s[sm] old, updating…$/);
+  await page.locator('[data-panel="job-status"] .qs-chart-box[data-drawn]').first().waitFor();
+  assert.deepEqual(await figures(page), shown, 'the cached figures are on screen');
+  assert.deepEqual(await app.inspect('job-status'), status, 'the cached job status is on screen');
+  await waitFor('the jobs request sent', async () => (await jobsRequests(b, seq)).length > 0, 100);
+  const answered = await page.evaluate(
+    () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/jobs?')).length,
+  );
+  assert.equal(answered, 0, 'no jobs answer has reached the page yet');
+  assert.equal(await lastRead(page), 'cached');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.appState), 'loading');
+
+  // The answer (what changed since the cached read) brings it current.
+  await app.waitForState('ready');
+  assert.match(await lastRead(page), /^incremental:/);
+  assert.equal(await badge.count(), 0, 'no cached label once current');
+  const log = await jobsRequests(b, seq);
+  assert.ok(log.every((r) => new URL(r.path, 'http://x').searchParams.get('updated_since')), 'asked only for changes');
+  assert.deepEqual(await figures(page), shown);
+});
+
+test('a corrupt cache is dropped with a notice and the queue is read in full', async (t) => {
+  const b = await liveBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query });
+  await app.waitForState('ready');
+  const { page } = app;
+  const shown = await figures(page);
+  await waitFor('the read stored in the cache', async () => (await stored(page)) !== '', 100);
+  await corruptCache(page, b.api, QUEUE, [81, 83, 67, 82, 2, 0, 255, 255, 255]);
+
+  await page.reload();
+  await app.waitForState('ready');
+  await page
+    .getByText(`The cached data of queue “${QUEUE}” could not be read (damaged:`, { exact: false })
+    .waitFor();
+  assert.equal(await lastRead(page), 'full');
+  assert.deepEqual(await figures(page), shown);
+  // The full read is stored again: the next reopen has a cache.
+  await waitFor('the read stored again', async () => (await stored(page)) !== '', 100);
+});

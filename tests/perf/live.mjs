@@ -1,0 +1,171 @@
+// Browser figures of issue #12's budgets (docs/benchmarks.md, "Incremental
+// refresh and the cache"). Not a test: it prints figures.
+//
+//   node tests/perf/live.mjs [--jobs 225000] [--reps 5]
+//
+// Needs a RELEASE dist/ (or QUEUESCOPE_DIST) and
+// `cargo build --release -p demo-backend`. Starts `demo-backend --seed 7
+// --jobs N --page-size 5000` with its clock fixed at the data's "now" and
+// opens a100-pool (45 % of the jobs: ~100k at 225000) over the 7 days
+// before it, refresh_seconds 10. Then:
+//
+//   full      the first read: bytes of the jobs pages, response end of the
+//             last page -> ready (what every refresh cost before: a
+//             refresh re-read all of it);
+//   refresh   --reps times: the clock moves 1 s, 80 jobs get an error
+//             and 20 new ones arrive (100 changed records, through the
+//             control endpoint); the next refresh's jobs request: bytes
+//             (the backend's log) and its response end -> the next ready
+//             (every panel updated);
+//   reopen    the page reloaded with the cache filled and the jobs endpoint
+//             held 10 s (`slow`): navigation start -> the cached data read
+//             (`qs-cached`) and -> every chart of the first screen drawn
+//             with it (the cached label shown, charts `data-drawn`).
+
+import { controlOf, openApp, startDemoBackend } from '../e2e/harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const JOBS = Number(opt('--jobs', '225000'));
+const REPS = Number(opt('--reps', '5'));
+const QUEUE = 'a100-pool';
+const NOW = '2026-11-28T09:00:00Z';
+const FROM = '2026-11-21T09:00:00Z';
+const TO = '2026-11-28T10:00:00Z';
+const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&tz=utc`;
+const log = (m) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function scope() {
+  const cleanups = [];
+  return {
+    name: 'live-perf',
+    after: (fn) => cleanups.push(fn),
+    close: async () => {
+      for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(String(e)));
+    },
+  };
+}
+
+/** Resolves (in the page) to performance.now() at the next ready after the current render. */
+function armNextReady(page) {
+  return page.evaluate(() => {
+    const html = document.documentElement;
+    const old = Number(html.getAttribute('data-render-seq') ?? 0);
+    window.__qsNext = new Promise((resolve) => {
+      const obs = new MutationObserver(() => {
+        if (html.getAttribute('data-app-state') === 'ready' && Number(html.getAttribute('data-render-seq')) > old) {
+          obs.disconnect();
+          resolve(performance.now());
+        }
+      });
+      obs.observe(html, { attributes: true });
+    });
+  });
+}
+
+/** Response end of the last jobs request the page made (performance.now() clock). */
+function lastJobsResponseEnd(page) {
+  return page.evaluate(() => {
+    const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/jobs?'));
+    return r.length ? r.at(-1).responseEnd : null;
+  });
+}
+
+const t = scope();
+try {
+  const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000', '--now', NOW]);
+  const call = controlOf(api);
+  const seqNow = async () => ((await call('GET', '/requests')).at(-1)?.seq ?? -1) + 1;
+  const jobsLog = async (since) => (await call('GET', `/requests?since=${since}`)).filter((r) => r.path.includes('/jobs?'));
+
+  // Jobs to change, read as the app reads them.
+  const ids = [];
+  let cursor = null;
+  do {
+    const c = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const page = await (await fetch(`${api}/queues/${QUEUE}/jobs?from=${FROM}&to=${TO}${c}`)).json();
+    for (const j of page.jobs) ids.push(j.id);
+    cursor = page.next_cursor;
+  } while (cursor);
+  log(`${ids.length} jobs in the view`);
+
+  const seq0 = await seqNow();
+  const app = await openApp(t, { config: { api_base: api, refresh_seconds: 10 }, query: QUERY });
+  await app.waitForState('ready');
+  const { page } = app;
+  const full = await jobsLog(seq0);
+  const fullBytes = full.reduce((a, r) => a + (r.bytes ?? 0), 0);
+  const fullReady = await page.evaluate(() => performance.getEntriesByName('qs-ready').at(-1)?.startTime ?? null);
+  const fullEnd = await lastJobsResponseEnd(page);
+  const jobsShown = await page.$eval('[data-summary] .qs-figure-value', (e) => e.textContent.trim());
+  log(`full read: ${full.length} requests, ${fullBytes} bytes, response end -> ready ${Math.round(fullReady - fullEnd)} ms; ${jobsShown} jobs in view`);
+
+  const refresh = [];
+  let next = 0;
+  for (let rep = 0; rep < REPS; rep++) {
+    // Edits are dated by the clock: move it on before and after them, so
+    // they lie strictly between two reads' generated_at (a record changed
+    // exactly at a read's generated_at is sent again by the next one, SPEC
+    // §2's "at or after").
+    await call('PUT', '/clock', { advance: '1s' });
+    for (let k = 0; k < 80; k++) {
+      // Spread over the view; an error changes a record, ended or not.
+      const id = ids[Math.floor((next++ * 7919) % ids.length)];
+      await call('POST', `/jobs/${QUEUE}/${id}`, { error: `perf: rep ${rep}` });
+    }
+    for (let k = 0; k < 20; k++) await call('POST', `/jobs/${QUEUE}`, { id: `perf-${rep}-${k}`, job: 'perf-arrival' });
+    await call('PUT', '/clock', { advance: '1s' });
+    const seq = await seqNow();
+    await armNextReady(page);
+    // The next ready that follows a jobs request made after the edits.
+    let ready;
+    for (;;) {
+      ready = await page.evaluate(() => window.__qsNext);
+      if ((await jobsLog(seq)).length > 0) break;
+      await armNextReady(page);
+    }
+    const reqs = await jobsLog(seq);
+    const end = await lastJobsResponseEnd(page);
+    const kind = await page.evaluate(() => document.documentElement.dataset.lastRead);
+    const bytes = reqs.reduce((a, r) => a + (r.bytes ?? 0), 0);
+    const update = await page.evaluate(() => performance.getEntriesByName('qs:update').at(-1)?.duration ?? null);
+    refresh.push({ bytes, ms: ready - end, update, kind, requests: reqs.length });
+    log(`refresh ${rep + 1}: ${kind}, ${reqs.length} request(s), ${bytes} bytes, response end -> ready ${Math.round(ready - end)} ms (splice ${Math.round(update)} ms)`);
+  }
+
+  // Reopen with the cache filled (stored after the full read; what storing
+  // 100k jobs blocked the page for).
+  await page.waitForFunction(() => document.documentElement.dataset.cacheStored, null, { timeout: 120_000 });
+  const encode = await page.evaluate(() => performance.getEntriesByName('qs:cache-encode').at(-1)?.duration ?? null);
+  log(`storing the full read: ${Math.round(encode)} ms to turn the columns into records and encode them`);
+  await call('PUT', '/faults', ['slow:10000@jobs']);
+  await page.reload();
+  await page.locator('[data-cached-from]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-panel="job-status"] .qs-chart-box[data-drawn]').first().waitFor({ timeout: 60_000 });
+  const reopen = await page.evaluate(() => ({
+    asked: performance.getEntriesByName('qs-cache-asked').at(-1)?.startTime ?? null,
+    read: performance.getEntriesByName('qs-cache-read').at(-1)?.startTime ?? null,
+    cached: performance.getEntriesByName('qs-cached').at(-1)?.startTime ?? null,
+    drawn: performance.now(),
+    fold: performance.getEntriesByName('qs:cache-fold').at(-1)?.duration ?? null,
+  }));
+  log(
+    `reopen: cache asked at ${Math.round(reopen.asked)} ms, read (IndexedDB + decode) by ${Math.round(reopen.read)} ms, ` +
+      `folded by ${Math.round(reopen.cached)} ms (fold ${Math.round(reopen.fold)} ms); charts drawn by ${Math.round(reopen.drawn)} ms`,
+  );
+  await call('PUT', '/faults', []);
+
+  const ms = refresh.map((r) => r.ms);
+  console.log(JSON.stringify({ jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, refreshMedian: median(ms), refreshP95: p95(ms), reopen }, null, 2));
+} finally {
+  await t.close();
+}
