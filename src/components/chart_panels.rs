@@ -2,12 +2,13 @@
 //! draws over Plotly's axes).
 
 use super::chart::{model_chart, MarkedChart, TipKey};
+use super::inspect_dialog::InspectButton;
 use super::legend::{GroupLegend, StateKey};
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, BarChart};
-use crate::state::{Analysis, Shared, MAX_GROUPS};
+use crate::state::{Analysis, Shared, ThemeState, MAX_GROUPS};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Zone};
 
@@ -42,12 +43,14 @@ fn Bars(name: &'static str, chart: Memo<Option<Shared<BarChart>>>) -> impl IntoV
 #[component]
 pub fn JobStatusPanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
+    let theme = expect_context::<ThemeState>();
     let chart = Memo::new(move |_| {
         let counts = a.status.get()?;
+        let tokens = theme.tokens.get();
         let grid = a.grid.get();
         let (zone, rev) = (a.zone.get(), a.revision.get());
         Some(Shared::new(timed("qs:chart:job-status", || {
-            render::job_status(&counts, &grid, &zone, &rev)
+            render::job_status(&counts, &grid, &zone, (&tokens, &rev))
         })))
     });
     let states = Signal::derive(move || {
@@ -63,7 +66,8 @@ pub fn JobStatusPanel() -> impl IntoView {
     });
     let subtitle = bucket_subtitle("jobs per bucket and state");
     view! {
-        <Panel name="job-status" title="Job status" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+        <Panel name="job-status" title="Job status" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide"
+            actions=|| view! { <InspectButton panel="job-status" title="Job status"/> }>
             <div class="qs-chart-row">
                 <Bars name="job-status" chart=chart/>
                 <StateKey states=states/>
@@ -94,7 +98,8 @@ pub fn QueuedTimePanel() -> impl IntoView {
     });
     let subtitle = bucket_subtitle("seconds spent waiting (idle + queued), by group");
     view! {
-        <Panel name="queued-time" title="Queued time" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+        <Panel name="queued-time" title="Queued time" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide"
+            actions=|| view! { <InspectButton panel="queued-time" title="Queued time"/> }>
             <div class="qs-chart-row">
                 <Bars name="queued-time" chart=chart/>
                 <GroupLegend/>

@@ -10,7 +10,8 @@ use super::tables::{ErrorsPanel, SelectionPanel};
 use super::usage::UsagePanels;
 use crate::api::Source;
 use crate::config::Config;
-use crate::state;
+use crate::state::{self, ThemeState};
+use leptos::html::Div;
 use leptos::prelude::*;
 
 /// The whole Monitor page.
@@ -18,8 +19,10 @@ use leptos::prelude::*;
 pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
     let is_demo = config.is_demo();
     state::provide(config, source);
+    let root = NodeRef::<Div>::new();
+    expect_context::<ThemeState>().bind(root);
     view! {
-        <div class="qs-app">
+        <div class="qs-app" node_ref=root>
             <Header is_demo=is_demo/>
             <div class="qs-body">
                 <ControlPanel/>

@@ -1,6 +1,7 @@
 //! The page header (title, demo badge, summary figures) and the notice bar
 //! (load errors with Retry, skipped records, ignored URL parameters).
 
+use super::theme_toggle::ThemeToggle;
 use crate::config::Config;
 use crate::format;
 use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues};
@@ -64,7 +65,10 @@ pub fn Header(is_demo: bool) -> impl IntoView {
                 })}
             </div>
             <div class="qs-figures" data-summary>{figures}</div>
-            <ClearCache/>
+            <div class="qs-header-tools">
+                <ThemeToggle/>
+                <ClearCache/>
+            </div>
         </header>
     }
 }

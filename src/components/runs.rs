@@ -3,6 +3,7 @@
 //! card, the brush, and the group legend.
 
 use super::chart::{chart_place, MarkedChart, TipKey};
+use super::inspect_dialog::InspectButton;
 use super::legend::GroupLegend;
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
@@ -183,6 +184,7 @@ pub fn JobRunsPanel() -> impl IntoView {
     });
     let actions = ViewFn::from(move || {
         view! {
+            <InspectButton panel="job-runs" title="Job runs"/>
             <button class="qs-btn qs-btn-quiet" data-clear-brush
                 disabled=move || !view.has_brush()
                 on:click=move |_| view.set_brush(None)>"Clear selection"</button>
