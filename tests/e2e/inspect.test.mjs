@@ -71,7 +71,7 @@ for (const panel of ['job-status', 'queued-time']) {
       shown.map(([s, x, y]) => [s, x, value(y, true)]),
       want.slice(0, shown.length),
     );
-    assert.match(await dialog.locator('.qs-sub').innerText(), new RegExp(`^${want.length.toLocaleString('en-US')} rows in \\d+ series$`));
+    assert.match(await dialog.locator('.qs-dialog-sub').innerText(), new RegExp(`^${want.length.toLocaleString('en-US')} rows in \\d+ series$`));
 
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.locator('[data-inspect-csv]').click()]);
     assert.equal(download.suggestedFilename(), `queuescope-${panel}.csv`);
