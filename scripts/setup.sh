@@ -9,7 +9,8 @@
 #   3. wasm-bindgen-cli in exactly the wasm-bindgen version of Cargo.lock
 #      (cargo install without --locked: its own lock file pins a crate
 #      version the registry lacks);
-#   4. Debian's chromium and chromium-driver (apt-get update once);
+#   4. Debian's chromium and chromium-driver (apt-get update once), and a
+#      Korean font (fonts-nanum) for the Korean pages;
 #   5. npm ci from package-lock.json (plotly.js, playwright-core, and
 #      binaryen, whose wasm-opt trunk uses), when node_modules is stale;
 #   6. the tool versions Trunk.toml pins equal the installed ones;
@@ -81,6 +82,17 @@ else
   as_root apt-get update -q
   as_root apt-get install -y -q chromium chromium-driver
   did "chromium + chromium-driver: installed"
+fi
+
+# 4b. A Korean font, so that the browser tests measure Korean layouts (and
+# screenshots show them) with real glyphs rather than boxes.
+if ! command -v fc-list >/dev/null || [ -n "$(fc-list :lang=ko 2>/dev/null | head -1)" ]; then
+  done_steps+=("Korean font: present")
+else
+  command -v apt-get >/dev/null || die "no Korean font and no apt-get to install fonts-nanum"
+  log "installing a Korean font (fonts-nanum) from Debian"
+  as_root apt-get install -y -q fonts-nanum || { as_root apt-get update -q && as_root apt-get install -y -q fonts-nanum; }
+  did "fonts-nanum: installed"
 fi
 
 # 5. npm packages, exactly as package-lock.json says. The stamp holds the

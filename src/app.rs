@@ -4,6 +4,7 @@ use crate::api::Source;
 use crate::components::Dashboard;
 use crate::config::Config;
 use crate::dom;
+use crate::i18n;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
@@ -74,6 +75,9 @@ async fn load_config(host: Option<JsValue>) -> ConfigLoad {
 /// The root: config first, then the dashboard.
 #[component]
 fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
+    // Before the config is read, the URL's or the browser's language.
+    let (early, _) = queuescope_core::view::parse_query(&dom::location_search());
+    i18n::set_current(early.lang.unwrap_or_else(crate::state::lang::browser));
     let attempt = RwSignal::new(0u32);
     let host = host_config.map(|h| h.take());
     let config = LocalResource::new(move || {
@@ -81,15 +85,14 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
         load_config(host.clone())
     });
     move || match config.get() {
-        None => {
-            view! { <div class="qs-splash" role="status">"Loading configuration…"</div> }.into_any()
-        }
+        None => view! { <div class="qs-splash" role="status">{i18n::t().loading_config}</div> }
+            .into_any(),
         Some(ConfigLoad::Failed(msg)) => {
             dom::set_app_state(dom::AppState::Error);
             view! {
                 <div class="qs-splash qs-error" role="alert">
                     <p>{msg}</p>
-                    <button class="qs-btn" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
+                    <button class="qs-btn" on:click=move |_| attempt.update(|n| *n += 1)>{i18n::t().retry}</button>
                 </div>
             }
             .into_any()

@@ -5,6 +5,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use queuescope_core::limits;
 use queuescope_core::theme::Theme;
+use queuescope_core::view::Lang;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -55,6 +56,9 @@ pub struct Config {
     pub theme: Theme,
     /// Links every user sees.
     pub default_links: Vec<DefaultLink>,
+    /// The page language (SPEC §4 `lang`); `None` = `auto`, the browser's.
+    #[serde(skip)]
+    pub lang: Option<Lang>,
     /// A bearer token, only ever handed over at runtime by a host page
     /// (never put secrets in `config.json`).
     #[serde(skip)]
@@ -107,9 +111,17 @@ impl Config {
             "request_timeout_seconds",
         )?;
         let (theme, n0) = theme(fields.remove("theme"));
+        let lang = fields.remove("lang");
         let mut c = Config::deserialize(value).map_err(invalid)?;
         c.theme = theme;
         c.notices.extend(n0);
+        match lang.as_ref().map(|v| (v.as_str(), v)) {
+            None | Some((Some("auto"), _)) => {}
+            Some((Some(s), _)) if Lang::parse(s).is_some() => c.lang = Lang::parse(s),
+            Some((_, v)) => c.notices.push(format!(
+                "config.json: lang {v} is not auto, en or ko; the browser's language is used"
+            )),
+        }
         let (refresh, n1) = limits::clamp_refresh(refresh);
         let (timeout, n2) = limits::check_request_timeout(timeout);
         c.refresh_seconds = refresh;

@@ -132,6 +132,16 @@ pub fn set_location_search(query: &str, push: bool) {
     };
 }
 
+/// Sets `<html lang>` (screen readers and fonts follow it).
+pub fn set_html_lang(lang: queuescope_core::view::Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.as_str());
+    }
+}
+
 /// Local storage, if the browser allows it (it may not, in private modes or
 /// sandboxed frames).
 fn storage() -> Option<web_sys::Storage> {

@@ -8,7 +8,10 @@ use queuescope_core::analysis::Zone;
 use queuescope_core::model::DAY;
 pub use queuescope_core::text::count;
 use queuescope_core::time::Civil;
+use queuescope_core::view::Lang;
 use queuescope_core::Ms;
+
+use crate::i18n;
 
 /// The calendar fields of the wall clock at `utc` in a zone `offset_ms` ahead of UTC.
 fn civil(utc: Ms, offset_ms: Ms) -> Option<Civil> {
@@ -32,9 +35,13 @@ pub fn wall_clock(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
-/// `Nov 21 08:00`: compact, for tables and hovers.
+/// `Nov 21 08:00` (Korean: `11월 21일 08:00`): compact, for tables and
+/// hovers, in the page's language.
 pub fn short_time(utc: Ms, offset_ms: Ms) -> String {
     match civil(utc, offset_ms) {
+        Some(c) if i18n::current() == Lang::Ko => {
+            format!("{}월 {}일 {:02}:{:02}", c.month, c.day, c.hour, c.minute)
+        }
         Some(c) => format!(
             "{} {:02} {:02}:{:02}",
             c.month_abbr(),
@@ -61,12 +68,38 @@ pub fn input_value(utc: Ms, offset_ms: Ms) -> String {
     }
 }
 
-/// A duration for people: `45s`, `12m 05s`, `3h 07m`, `2d 4h`.
+/// `2026-11-21T08:00:05.250` (seconds and milliseconds only when not
+/// zero) for inputs of type `datetime-local` with `step="0.001"`: exact to
+/// the millisecond, so a span typed in selects what a drag selects.
+pub fn input_value_exact(utc: Ms, offset_ms: Ms) -> String {
+    match civil(utc, offset_ms) {
+        Some(c) if c.milli != 0 => format!(
+            "{}:{:02}.{:03}",
+            input_value(utc, offset_ms),
+            c.second,
+            c.milli
+        ),
+        Some(c) if c.second != 0 => format!("{}:{:02}", input_value(utc, offset_ms), c.second),
+        Some(_) => input_value(utc, offset_ms),
+        None => String::new(),
+    }
+}
+
+/// A duration for people: `45s`, `12m 05s`, `3h 07m`, `2d 4h` (Korean:
+/// `45초`, `12분 05초`, `3시간 07분`, `2일 4시간`).
 pub fn duration(secs: f64) -> String {
     if !secs.is_finite() || secs < 0.0 {
         return String::from("—");
     }
     let s = secs.round() as i64;
+    if i18n::current() == Lang::Ko {
+        return match s {
+            s if s < 60 => format!("{s}초"),
+            s if s < 3600 => format!("{}분 {:02}초", s / 60, s % 60),
+            s if s < 86_400 => format!("{}시간 {:02}분", s / 3600, (s % 3600) / 60),
+            s => format!("{}일 {}시간", s / 86_400, (s % 86_400) / 3600),
+        };
+    }
     match s {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
@@ -82,20 +115,26 @@ pub fn length(ms: Ms) -> String {
     if ms < 0 {
         return String::from("—");
     }
+    // Unit names: English `s m h d`, Korean `초 분 시간 일` (no space
+    // between a figure and a Korean unit).
+    let (s, m, h, d, sep) = match i18n::current() {
+        Lang::En => ("s", "m", "h", "d", " "),
+        Lang::Ko => ("초", "분", "시간", "일", ""),
+    };
     let secs = (ms + 500) / 1000;
     let text = if secs < 60 {
-        format!("{secs} s")
+        format!("{secs}{sep}{s}")
     } else {
         let mins = (secs + 30) / 60;
         match mins {
-            m if m < 60 => format!("{m} m"),
-            m if m < 24 * 60 && m % 60 == 0 => format!("{} h", m / 60),
-            m if m < 24 * 60 => format!("{} h {} m", m / 60, m % 60),
-            m => {
-                let hours = (m + 30) / 60;
+            x if x < 60 => format!("{x}{sep}{m}"),
+            x if x < 24 * 60 && x % 60 == 0 => format!("{}{sep}{h}", x / 60),
+            x if x < 24 * 60 => format!("{}{sep}{h} {}{sep}{m}", x / 60, x % 60),
+            x => {
+                let hours = (x + 30) / 60;
                 match hours % 24 {
-                    0 => format!("{} d", hours / 24),
-                    h => format!("{} d {h} h", hours / 24),
+                    0 => format!("{}{sep}{d}", hours / 24),
+                    hh => format!("{}{sep}{d} {hh}{sep}{h}", hours / 24),
                 }
             }
         }
@@ -116,13 +155,16 @@ pub fn window(start: Ms, end: Ms, zone: &Zone) -> String {
     };
     let (day_a, day_b) = (a.div_euclid(DAY), b.div_euclid(DAY));
     // 1970-01-01 was a Thursday (3 with Monday as 0).
+    let ko = i18n::current() == Lang::Ko;
     let day = |day_no: Ms, c: &Civil| {
-        let weekday = WEEKDAYS[(day_no + 3).rem_euclid(7) as usize];
-        let (d, m) = (c.day, c.month_abbr());
-        format!(
-            "{weekday}{NBSP}{d}{NBSP}{m}{NBSP}{:02}:{:02}",
-            c.hour, c.minute
-        )
+        let weekday = weekdays()[(day_no + 3).rem_euclid(7) as usize];
+        let (d, hh, mm) = (c.day, c.hour, c.minute);
+        if ko {
+            format!("{}월{NBSP}{d}일({weekday}){NBSP}{hh:02}:{mm:02}", c.month)
+        } else {
+            let m = c.month_abbr();
+            format!("{weekday}{NBSP}{d}{NBSP}{m}{NBSP}{hh:02}:{mm:02}")
+        }
     };
     if day_a == day_b {
         format!("{}–{:02}:{:02}", day(day_a, &ca), cb.hour, cb.minute)
@@ -136,9 +178,20 @@ pub fn window(start: Ms, end: Ms, zone: &Zone) -> String {
 /// Short weekday names, Monday first (core's hour-of-week order).
 pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
+/// The same in Korean.
+const WEEKDAYS_KO: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
+
+/// The weekday names of the page's language.
+pub fn weekdays() -> &'static [&'static str; 7] {
+    match i18n::current() {
+        Lang::En => &WEEKDAYS,
+        Lang::Ko => &WEEKDAYS_KO,
+    }
+}
+
 /// An hour of the week: `Sat 21:00–22:00` (weekday 0 = Monday).
 pub fn hour_of_week(weekday: u8, hour: u8) -> String {
-    let name = WEEKDAYS.get(usize::from(weekday)).copied().unwrap_or("?");
+    let name = weekdays().get(usize::from(weekday)).copied().unwrap_or("?");
     format!("{name}{NBSP}{hour:02}:00–{:02}:00", u32::from(hour) + 1)
 }
 
@@ -185,6 +238,27 @@ pub fn bytes(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_durations_follow_the_language() {
+        let t = 1_763_712_000_000; // 2025-11-21T08:00:00Z
+        assert_eq!(short_time(t, 0), "Nov 21 08:00");
+        assert_eq!(duration(3.0 * 3600.0 + 7.0 * 60.0), "3h 07m");
+        i18n::set_current(Lang::Ko);
+        assert_eq!(short_time(t, 0), "11월 21일 08:00");
+        assert_eq!(duration(3.0 * 3600.0 + 7.0 * 60.0), "3시간 07분");
+        assert_eq!(duration(45.0), "45초");
+        assert_eq!(length(2 * 3_600_000 + 20 * 60_000), "2시간\u{a0}20분");
+        assert_eq!(hour_of_week(5, 21), "토\u{a0}21:00–22:00");
+        assert_eq!(
+            window(t + 3_600_000, t + 4 * 3_600_000, &Zone::Utc),
+            "11월\u{a0}21일(금)\u{a0}09:00–12:00"
+        );
+        i18n::set_current(Lang::En);
+        assert_eq!(input_value_exact(t, 0), "2025-11-21T08:00");
+        assert_eq!(input_value_exact(t + 5_250, 0), "2025-11-21T08:00:05.250");
+        assert_eq!(input_value_exact(t + 5_000, 0), "2025-11-21T08:00:05");
+    }
 
     #[test]
     fn bytes_in_decimal_units() {

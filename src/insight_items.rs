@@ -4,6 +4,7 @@
 //! hour-of-week heat map. Core computes the figures; this only words them.
 
 use crate::format;
+use crate::i18n::t;
 use crate::render::Colour;
 use queuescope_core::analysis::insights::{
     FailureSpikes, GroupWait, HourCell, IdleWindows, UnderUsed, WaitingByHour, MIN_IDLE,
@@ -104,11 +105,7 @@ fn trimmed(x: f64, decimals: usize) -> String {
 
 /// `N jobs` (`1 job`) of a mean as written.
 fn jobs(n: &str) -> String {
-    if n == "1" {
-        "1 job".into()
-    } else {
-        format!("{n} jobs")
-    }
+    (t().jobs_n)(n)
 }
 
 /// Idle windows, longest first: "Idle 2 h 20 m on Sat 21 Nov 09:40–12:00:
@@ -118,10 +115,9 @@ pub fn idle_items(w: &IdleWindows, zone: &Zone) -> Vec<Item> {
         .iter()
         .map(|win| Item {
             kind: "idle-window",
-            text: format!(
-                "Idle {} on {}: no run held the queue",
-                format::length(win.len()),
-                format::window(win.start, win.end, zone)
+            text: (t().idle_item)(
+                &format::length(win.len()),
+                &format::window(win.start, win.end, zone),
             ),
             attrs: Attrs {
                 seconds: Some(format::seconds_attr(win.len())),
@@ -139,21 +135,13 @@ pub fn idle_items(w: &IdleWindows, zone: &Zone) -> Vec<Item> {
 /// are none.
 pub fn idle_summary(w: &IdleWindows) -> String {
     if w.count == 0 {
-        return format!(
-            "No idle window of {} minutes or more in this range",
-            MIN_IDLE / 60_000
-        );
+        return (t().no_idle)(MIN_IDLE / 60_000);
     }
-    format!(
-        "{} of the range idle, in {} of {} minutes or more{}",
-        format::percent(w.share()),
-        format::counted(w.count, "window"),
+    (t().idle_summary)(
+        &format::percent(w.share()),
+        w.count,
         MIN_IDLE / 60_000,
-        if w.count > w.top.len() {
-            format!(" (the {} longest)", w.top.len())
-        } else {
-            String::new()
-        }
+        (w.count > w.top.len()).then_some(w.top.len()),
     )
 }
 
@@ -168,10 +156,9 @@ pub fn peak_items(h: &WaitingByHour) -> Vec<Item> {
             let (from, to) = c.last?;
             Some(Item {
                 kind: "waiting-hour",
-                text: format!(
-                    "{}: {} waiting on average",
-                    format::hour_of_week(c.weekday, c.hour),
-                    jobs(&mean_text(mean))
+                text: (t().peak_item)(
+                    &format::hour_of_week(c.weekday, c.hour),
+                    &jobs(&mean_text(mean)),
                 ),
                 attrs: Attrs {
                     seconds: Some(format::seconds_attr(c.waiting)),
@@ -190,18 +177,10 @@ pub fn who_items(groups: &[GroupWait], filterable: bool) -> Vec<Item> {
     groups
         .iter()
         .map(|g| {
-            let p95 = match g.p95_wait {
-                Some(ms) => format!("p95 wait {}", format::length(ms)),
-                None => "none started running in this range".into(),
-            };
+            let p95 = g.p95_wait.map(format::length);
             Item {
                 kind: "who-waits",
-                text: format!(
-                    "{}: {} waiting over {}, {p95}",
-                    g.group,
-                    format::length(g.waiting),
-                    format::counted(g.jobs, "job")
-                ),
+                text: (t().who_item)(&g.group, &format::length(g.waiting), g.jobs, p95.as_deref()),
                 attrs: Attrs {
                     group: Some(g.group.clone()),
                     count: Some(g.jobs.to_string()),
@@ -221,14 +200,11 @@ pub fn spike_items(s: &FailureSpikes, zone: &Zone) -> Vec<Item> {
         .iter()
         .map(|b| Item {
             kind: "failure-spike",
-            text: format!(
-                "{} failures on {}: most by {} ({}), launch job {} ({})",
+            text: (t().spike_item)(
                 b.count,
-                format::window(b.start, b.end, zone),
-                b.user,
-                b.user_failures,
-                b.job,
-                b.job_failures
+                &format::window(b.start, b.end, zone),
+                (b.user.as_str(), b.user_failures),
+                (b.job.as_str(), b.job_failures),
             ),
             attrs: Attrs {
                 count: Some(b.count.to_string()),
@@ -244,15 +220,7 @@ pub fn spike_items(s: &FailureSpikes, zone: &Zone) -> Vec<Item> {
 
 /// The line above the failure spikes: the rule in this view's figures.
 pub fn spike_summary(s: &FailureSpikes, bucket: &str) -> String {
-    let rule = format!(
-        "a {bucket} bucket with at least {} failures (3 × the median of {})",
-        s.threshold,
-        mean_text(s.median)
-    );
-    match s.count {
-        0 => format!("No failure spike in this range: none is {rule}"),
-        n => format!("{}: each {rule}", format::counted(n, "spike")),
-    }
+    (t().spike_summary)(bucket, s.threshold, &mean_text(s.median), s.count)
 }
 
 /// Under-used GPUs, most unused GPU-hours first: "run-g1 (train-llm:v7,
@@ -263,14 +231,11 @@ pub fn under_used_items(u: &UnderUsed) -> Vec<Item> {
         .iter()
         .map(|r| Item {
             kind: "under-used",
-            text: format!(
-                "{} ({}, {}): {} % GPU use over {}, {:.1} GPU-hours unused",
-                r.run_id,
-                r.launch_job,
-                r.user,
-                percent_text(r.mean_gpu),
-                format::length(r.run_len),
-                r.unused_hours
+            text: (t().under_used_item)(
+                (r.run_id.as_str(), r.launch_job.as_str(), r.user.as_str()),
+                &percent_text(r.mean_gpu),
+                &format::length(r.run_len),
+                r.unused_hours,
             ),
             attrs: Attrs {
                 run_id: Some(r.run_id.clone()),
@@ -285,19 +250,12 @@ pub fn under_used_items(u: &UnderUsed) -> Vec<Item> {
 
 /// The line above the under-used GPUs: the rule, and the runs judged.
 pub fn under_used_summary(u: &UnderUsed) -> String {
-    let rule = format!(
-        "mean GPU use under {UNDER_USED_MAX_MEAN} % over a run of {} minutes or more",
-        UNDER_USED_MIN_RUN / 60_000
-    );
-    let judged = format!(
-        "judged on the {} of {} runs in view whose usage is loaded",
-        format::count(u.loaded),
-        format::count(u.in_view)
-    );
-    match u.count {
-        0 => format!("No under-used GPU ({rule}), {judged}"),
-        n => format!("{} with {rule}, {judged}", format::counted(n, "run")),
-    }
+    (t().under_used_summary)(
+        (UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN / 60_000),
+        &format::count(u.loaded),
+        &format::count(u.in_view),
+        u.count,
+    )
 }
 
 /// One cell of the hour-of-week heat map.
@@ -331,13 +289,13 @@ pub fn heat_cells(h: &WaitingByHour, ends: (Colour, Colour)) -> (Vec<HeatCell>, 
             let mean = c.mean();
             let hour = format::hour_of_week(c.weekday, c.hour);
             let label = match mean {
-                Some(m) => format!(
-                    "{hour}: {} waiting on average ({} of waiting over {} of the range)",
-                    jobs(&mean_text(m)),
-                    format::length(c.waiting),
-                    format::length(c.covered)
+                Some(m) => (t().heat_label)(
+                    &hour,
+                    &jobs(&mean_text(m)),
+                    &format::length(c.waiting),
+                    &format::length(c.covered),
                 ),
-                None => format!("{hour}: not in this range"),
+                None => (t().heat_outside)(&hour),
             };
             HeatCell {
                 weekday: c.weekday,

@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod format;
+pub mod i18n;
 pub mod insight_items;
 pub mod render;
 

@@ -5,7 +5,7 @@
 use crate::hooks::{device_window, use_in_view, use_marks, MarksLayer};
 use crate::inspect;
 use crate::plotly_glue::{PlotView, PlotlyChart, Pointer};
-use crate::render::{self, Chart, ChartModel, SelectBox};
+use crate::render::{self, summary, Chart, ChartModel, SelectBox};
 use crate::state::{Readiness, Shared, ThemeState};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -46,17 +46,35 @@ pub struct ChartPlace {
     /// True while the chart is (about to be) on screen.
     pub visible: Signal<bool>,
     node: NodeRef<Div>,
+    /// The chart's text alternative (read before the chart).
+    summary: Signal<String>,
 }
 
-/// A place for a chart (see [`ChartPlace`]).
-pub fn chart_place() -> ChartPlace {
+/// A place for a chart (see [`ChartPlace`]) whose text alternative is
+/// `summary`.
+pub fn chart_place(summary: Signal<String>) -> ChartPlace {
     let ready = expect_context::<Readiness>();
     let node = NodeRef::<Div>::new();
     ChartPlace {
         axes: RwSignal::new(None),
         visible: use_in_view(node, ready.on_busy()),
         node,
+        summary,
     }
+}
+
+/// The place of a [`ChartModel`] chart, summarised from its `inspect`.
+fn model_place<C>(chart: Memo<Option<Shared<C>>>) -> ChartPlace
+where
+    C: ChartModel + Send + Sync + 'static,
+{
+    chart_place(Signal::derive(move || {
+        chart.with(|c| {
+            c.as_ref()
+                .map(|c| summary(&c.inspect()))
+                .unwrap_or_default()
+        })
+    }))
 }
 
 /// What a panel whose chart is one value ([`ChartModel`]) shows of it:
@@ -69,10 +87,10 @@ pub fn model_chart<C>(
 where
     C: ChartModel + Send + Sync + 'static,
 {
+    let place = model_place(chart);
     inspect::register(name, move || {
         chart.with_untracked(|c| c.as_ref().map(|c| c.inspect().to_string()))
     });
-    let place = chart_place();
     let frame = Memo::new(move |_| chart.with(|c| c.as_ref().map(|c| c.frame().clone())));
     let layer = use_marks(
         (name, expect_context::<Readiness>().on_busy()),
@@ -141,7 +159,9 @@ pub fn MarkedChart(
         let f = frame.get()?;
         Some(theme.tokens.with(|t| render::frame::themed(&f, &t.frame)))
     });
+    let summary = place.summary;
     view! {
+        <p class="qs-sr" data-chart-summary>{move || summary.get()}</p>
         <div class="qs-chart-box" node_ref=place.node data-drawn=move || drawn.get().to_string()>
             <PlotlyChart chart=frame visible=place.visible overlay=layer.canvas
                 on_view=on_view on_pointer=on_pointer on_busy=ready.on_busy()

@@ -6,6 +6,7 @@ use super::inspect_dialog::InspectButton;
 use super::legend::{GroupLegend, StateKey};
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
+use crate::i18n::t;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, BarChart};
 use crate::state::{Analysis, Shared, ThemeState, MAX_GROUPS};
@@ -19,9 +20,9 @@ fn bucket_subtitle(what: &'static str) -> Signal<String> {
         let w = a.grid.with(|g| g.width);
         let zone = match a.zone.get() {
             Zone::Utc => "UTC",
-            Zone::Local(_) => "local time",
+            Zone::Local(_) => t().local_time,
         };
-        format!("{what} · {} buckets · {zone}", analysis::format_width(w))
+        (t().buckets_note)(what, &analysis::format_width(w), zone)
     })
 }
 
@@ -64,10 +65,10 @@ pub fn JobStatusPanel() -> impl IntoView {
             })
         })
     });
-    let subtitle = bucket_subtitle("jobs per bucket and state");
+    let subtitle = bucket_subtitle(t().jobs_per_bucket);
     view! {
-        <Panel name="job-status" title="Job status" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide"
-            actions=|| view! { <InspectButton panel="job-status" title="Job status"/> }>
+        <Panel name="job-status" title=t().job_status subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide"
+            actions=|| view! { <InspectButton panel="job-status" title=t().job_status/> }>
             <div class="qs-chart-row">
                 <Bars name="job-status" chart=chart/>
                 <StateKey states=states/>
@@ -96,10 +97,10 @@ pub fn QueuedTimePanel() -> impl IntoView {
             render::queued_time(&series, &palette, &grid, &zone, &rev)
         })))
     });
-    let subtitle = bucket_subtitle("seconds spent waiting (idle + queued), by group");
+    let subtitle = bucket_subtitle(t().seconds_waiting);
     view! {
-        <Panel name="queued-time" title="Queued time" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide"
-            actions=|| view! { <InspectButton panel="queued-time" title="Queued time"/> }>
+        <Panel name="queued-time" title=t().queued_time subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide"
+            actions=|| view! { <InspectButton panel="queued-time" title=t().queued_time/> }>
             <div class="qs-chart-row">
                 <Bars name="queued-time" chart=chart/>
                 <GroupLegend/>

@@ -5,6 +5,7 @@
 use super::filters::FilterControls;
 use super::saved_views::SavedViews;
 use crate::format;
+use crate::i18n::t;
 use crate::state::{Analysis, Prefs, Queues, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field};
@@ -21,7 +22,7 @@ const AUTO: &str = "auto";
 #[component]
 pub fn ControlPanel() -> impl IntoView {
     view! {
-        <aside class="qs-controls" aria-label="View controls">
+        <aside class="qs-controls" aria-label=t().view_controls>
             <QueuePicker/>
             <RangeControl/>
             <div class="qs-row2">
@@ -52,7 +53,7 @@ fn QueuePicker() -> impl IntoView {
     };
     view! {
         <label class="qs-field">
-            <span class="qs-label">"Queue"</span>
+            <span class="qs-label">{t().queue}</span>
             <select name="queue" on:change=move |ev| view.set_queue(event_target_value(&ev))
                 prop:value=move || queues.current.get().unwrap_or_default()>
                 <For each=move || queues.list.get() key=|q| q.id.clone() let:q>
@@ -83,11 +84,11 @@ fn RangeControl() -> impl IntoView {
     let is_custom = move || view.with(|v| matches!(v.range_spec(), RangeSpec::Absolute { .. }));
     view! {
         <div class="qs-field">
-            <span class="qs-label">"Time range"</span>
-            <div class="qs-seg" role="group" aria-label="Time range">
+            <span class="qs-label">{t().time_range}</span>
+            <div class="qs-seg" role="group" aria-label=t().time_range>
                 {presets}
                 <button class="qs-seg-btn" class:qs-active=is_custom data-range="custom"
-                    on:click=move |_| custom_open.update(|o| *o = !*o)>"Custom"</button>
+                    on:click=move |_| custom_open.update(|o| *o = !*o)>{t().custom}</button>
             </div>
             <Show when=move || custom_open.get()>
                 <CustomRange/>
@@ -118,15 +119,15 @@ fn CustomRange() -> impl IntoView {
                 error.set(None);
                 view.set_range(RangeSpec::Absolute { from, to });
             }
-            (Some(_), Some(_)) => error.set(Some("“From” must be before “To”.".into())),
-            _ => error.set(Some("Enter both times.".into())),
+            (Some(_), Some(_)) => error.set(Some(t().from_before_to.into())),
+            _ => error.set(Some(t().enter_both.into())),
         }
     };
     view! {
         <div class="qs-custom-range">
-            <label>"From" <input type="datetime-local" name="from" prop:value=move || from_text.get() on:input=move |ev| from_text.set(event_target_value(&ev))/></label>
-            <label>"To" <input type="datetime-local" name="to" prop:value=move || to_text.get() on:input=move |ev| to_text.set(event_target_value(&ev))/></label>
-            <button class="qs-btn" on:click=apply>"Apply"</button>
+            <label>{t().from} <input type="datetime-local" name="from" prop:value=move || from_text.get() on:input=move |ev| from_text.set(event_target_value(&ev))/></label>
+            <label>{t().to} <input type="datetime-local" name="to" prop:value=move || to_text.get() on:input=move |ev| to_text.set(event_target_value(&ev))/></label>
+            <button class="qs-btn" on:click=apply>{t().apply}</button>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert">{e}</p> })}
         </div>
     }
@@ -136,16 +137,12 @@ fn CustomRange() -> impl IntoView {
 fn BucketControl() -> impl IntoView {
     let view = expect_context::<ViewState>();
     let a = expect_context::<Analysis>();
-    let auto_label = move || {
-        format!(
-            "auto ({})",
-            analysis::format_width(analysis::auto_width(a.range.get()))
-        )
-    };
+    let auto_label =
+        move || (t().auto_width)(&analysis::format_width(analysis::auto_width(a.range.get())));
     let current = Memo::new(move |_| view.with(|v| v.bucket.map(|w| w.to_string())));
     view! {
         <label class="qs-field">
-            <span class="qs-label">"Bucket"</span>
+            <span class="qs-label">{t().bucket}</span>
             // `prop:value` as well as `selected`: the attribute alone does not
             // reselect an option the user picked before (its "dirtiness"),
             // so a saved view or Back left the select on the old width.
@@ -166,10 +163,10 @@ fn ZoneControl() -> impl IntoView {
     let tz = Memo::new(move |_| view.with(|v| v.tz));
     view! {
         <label class="qs-field">
-            <span class="qs-label">"Time zone"</span>
+            <span class="qs-label">{t().time_zone}</span>
             <select name="tz" on:change=move |ev| view.set_tz(Tz::parse(&event_target_value(&ev)).unwrap_or_default())
                 prop:value=move || tz.get().as_str()>
-                <option value="local" selected=move || tz.get() == Tz::Local>"Local"</option>
+                <option value="local" selected=move || tz.get() == Tz::Local>{t().local}</option>
                 <option value="utc" selected=move || tz.get() == Tz::Utc>"UTC"</option>
             </select>
         </label>
@@ -179,14 +176,14 @@ fn ZoneControl() -> impl IntoView {
 /// The grouping options: the fields, each label key of the data, each
 /// saved custom grouping (value, label).
 fn group_options(label_keys: Vec<String>, custom: Vec<String>) -> Vec<(String, String)> {
-    let fields = Field::ALL.map(|f| (f.as_str().to_string(), f.label().to_string()));
+    let fields = Field::ALL.map(|f| (f.as_str().to_string(), t().field(f).to_string()));
     let labels = label_keys.into_iter().map(|k| {
         let key = GroupKey::Label(k.clone());
-        (key.to_string(), format!("Label: {k}"))
+        (key.to_string(), (t().label_key)(&k))
     });
     let customs = custom.into_iter().map(|n| {
         let key = GroupKey::Custom(n.clone());
-        (key.to_string(), format!("Custom: {n}"))
+        (key.to_string(), (t().custom_grouping)(&n))
     });
     fields.into_iter().chain(labels).chain(customs).collect()
 }
@@ -215,7 +212,7 @@ fn GroupingControl() -> impl IntoView {
     };
     view! {
         <label class="qs-field">
-            <span class="qs-label">"Group by"</span>
+            <span class="qs-label">{t().group_by}</span>
             <select name="group" on:change=on_change prop:value=move || current.get()>
                 {move || options.get().into_iter().map(|(value, label)| {
                     let selected = current.with(|c| *c == value);

@@ -10,6 +10,7 @@ use super::tables::{ErrorsPanel, SelectionPanel};
 use super::usage::UsagePanels;
 use crate::api::Source;
 use crate::config::Config;
+use crate::i18n;
 use crate::state::{self, ThemeState};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -19,10 +20,18 @@ use leptos::prelude::*;
 pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
     let is_demo = config.is_demo();
     state::provide(config, source);
+    let lang = expect_context::<state::LangState>().lang;
+    // The theme's tokens are read from the app's root, again whenever the
+    // root is rebuilt (a new language) or the scheme changes.
+    let theme = expect_context::<ThemeState>();
     let root = NodeRef::<Div>::new();
-    expect_context::<ThemeState>().bind(root);
-    view! {
-        <div class="qs-app" node_ref=root>
+    theme.bind(root);
+    // The view tree is built in one language and rebuilt when it changes
+    // (rare: a click on the picker); the state above lives on.
+    move || {
+        i18n::set_current(lang.get());
+        view! {
+        <div class="qs-app" node_ref=root data-theme=move || theme.scheme.get().as_str()>
             <Header is_demo=is_demo/>
             <div class="qs-body">
                 <ControlPanel/>
@@ -39,5 +48,6 @@ pub fn Dashboard(config: Config, source: Source) -> impl IntoView {
                 </main>
             </div>
         </div>
+        }
     }
 }

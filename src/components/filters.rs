@@ -4,6 +4,7 @@
 
 use crate::dom::timed;
 use crate::format;
+use crate::i18n::t;
 use crate::state::{Analysis, Loaded, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field, Selection};
@@ -38,8 +39,8 @@ pub fn FilterControls() -> impl IntoView {
     view! {
         <div class="qs-filters">
             <div class="qs-filters-head">
-                <span class="qs-label">"Filters"</span>
-                <button class="qs-link-btn" disabled=move || !any_filter() on:click=move |_| view.clear_filters() data-clear-filters>"Clear filters"</button>
+                <span class="qs-label">{t().filters}</span>
+                <button class="qs-link-btn" disabled=move || !any_filter() on:click=move |_| view.clear_filters() data-clear-filters>{t().clear_filters}</button>
             </div>
             <SearchBox/>
             {fields}
@@ -66,7 +67,7 @@ fn FieldFilter(field: Field, population: Memo<Population>) -> impl IntoView {
         view.with(|v| v.filters.values(field).iter().cloned().collect::<Vec<_>>())
     });
     let on_toggle = Callback::new(move |value: String| view.toggle_filter(field, &value));
-    view! { <MultiSelect name=field.as_str() label=field.label() options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+    view! { <MultiSelect name=field.as_str() label=t().field(field) options=options.into() selected=selected.into() on_toggle=on_toggle/> }
 }
 
 /// The label multi-select: `KEY:VALUE` for every label of the jobs in range.
@@ -99,7 +100,7 @@ fn LabelFilter(population: Memo<Population>) -> impl IntoView {
             view.toggle_label(k, x);
         }
     });
-    view! { <MultiSelect name="label" label="Label" options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+    view! { <MultiSelect name="label" label=t().label options=options.into() selected=selected.into() on_toggle=on_toggle/> }
 }
 
 /// Debounced text search (case-insensitive substring of job name, job id,
@@ -128,8 +129,8 @@ fn SearchBox() -> impl IntoView {
     };
     view! {
         <label class="qs-field">
-            <span class="qs-sr">"Search"</span>
-            <input type="search" name="q" placeholder="Search job, job id, run…" prop:value=move || text.get() on:input=on_input/>
+            <span class="qs-sr">{t().search}</span>
+            <input type="search" name="q" placeholder=t().search_hint prop:value=move || text.get() on:input=on_input/>
         </label>
     }
 }
@@ -176,9 +177,9 @@ fn MultiSelect(
     let find = RwSignal::new(String::new());
     let summary = move || {
         selected.with(|s| match s.len() {
-            0 => "any".to_string(),
+            0 => t().any.to_string(),
             1 => s[0].clone(),
-            n => format!("{n} selected"),
+            n => (t().n_selected)(n),
         })
     };
     let rows = move || {
@@ -201,7 +202,7 @@ fn MultiSelect(
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
             <div class="qs-multi-body">
                 <Show when=move || { options.with(|o| o.len() > 8) }>
-                    <input type="search" class="qs-multi-find" placeholder="Find…" prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
+                    <input type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
                 </Show>
                 <ul>{rows}</ul>
             </div>

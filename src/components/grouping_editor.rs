@@ -3,6 +3,7 @@
 //! The rule fields offered are every [`RuleField`]: the field table, the
 //! run fields and `label:KEY` for each label key of the data.
 
+use crate::i18n::t;
 use crate::state::{Analysis, Prefs, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field, GroupBy, RuleField};
@@ -75,15 +76,15 @@ pub fn GroupingEditor() -> impl IntoView {
     };
     view! {
         <div class="qs-grouping-editor" data-grouping-editor>
-            <h3 class="qs-label">"Custom groupings"</h3>
+            <h3 class="qs-label">{t().custom_groupings}</h3>
             <SavedGroupings name=name rules=rules message=message/>
-            <input name="grouping-name" placeholder="Grouping name, e.g. teams" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+            <input name="grouping-name" aria-label=t().grouping_name placeholder=t().grouping_name_hint prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
             <ol class="qs-rules">
                 {move || (0..rules.with(Vec::len)).map(|i| view! { <RuleRow rules=rules index=i/> }).collect_view()}
             </ol>
             <div class="qs-saved-io">
-                <button class="qs-btn qs-btn-quiet" on:click=move |_| rules.update(|r| r.push(empty_rule()))>"Add rule"</button>
-                <button class="qs-btn" on:click=save>"Save grouping"</button>
+                <button class="qs-btn qs-btn-quiet" on:click=move |_| rules.update(|r| r.push(empty_rule()))>{t().add_rule}</button>
+                <button class="qs-btn" on:click=save>{t().save_grouping}</button>
             </div>
             {problem}
             <ul class="qs-preview" data-grouping-preview>
@@ -113,7 +114,7 @@ fn SavedGroupings(
             view! {
                 <li>
                     <button class="qs-link-btn" on:click=edit>{label}</button>
-                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=move |_| if let Err(e) = p.update_groupings(|s| s.delete(&n)) { message.set(Some((false, e))); }>"Delete"</button>
+                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=move |_| if let Err(e) = p.update_groupings(|s| s.delete(&n)) { message.set(Some((false, e))); }>{t().delete}</button>
                 </li>
             }
         }).collect_view()
@@ -173,7 +174,7 @@ fn RuleRow(rules: RwSignal<Vec<RuleDef>>, index: usize) -> impl IntoView {
     };
     view! {
         <li class="qs-rule">
-            <select name="rule-field" on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.field = v)); }>
+            <select name="rule-field" aria-label=(t().rule_field)(index + 1) on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.field = v)); }>
                 {move || {
                     let current = get().field;
                     let mut all = fields.get();
@@ -187,12 +188,12 @@ fn RuleRow(rules: RwSignal<Vec<RuleDef>>, index: usize) -> impl IntoView {
                     }).collect_view()
                 }}
             </select>
-            <input name="rule-match" placeholder="alice, bob  or  /^sweep-/" prop:value=matcher_text
+            <input name="rule-match" aria-label=(t().rule_match)(index + 1) placeholder=t().rule_match_hint prop:value=matcher_text
                 on:change=move |ev| { let t = event_target_value(&ev); set(Box::new(move |r| set_matcher(r, &t))); }/>
-            <span aria-hidden="true">"→"</span>
-            <input name="rule-group" placeholder="group" prop:value=move || get().group
+            <span class="qs-rule-arrow" aria-hidden="true">"→"</span>
+            <input name="rule-group" aria-label=(t().rule_group)(index + 1) placeholder=t().rule_group_hint prop:value=move || get().group
                 on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.group = v)); }/>
-            <button class="qs-btn qs-btn-quiet" aria-label="Remove rule" on:click=move |_| rules.update(|r| { if index < r.len() { r.remove(index); } })>"×"</button>
+            <button class="qs-btn qs-btn-quiet" aria-label=(t().remove_rule)(index + 1) on:click=move |_| rules.update(|r| { if index < r.len() { r.remove(index); } })>"×"</button>
         </li>
     }
 }

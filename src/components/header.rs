@@ -4,26 +4,29 @@
 use super::theme_toggle::ThemeToggle;
 use crate::config::Config;
 use crate::format;
-use crate::state::{Analysis, Cache, DataState, Metrics, Notices, Queues};
+use crate::i18n;
+use crate::i18n::t;
+use crate::state::{Analysis, Cache, DataState, LangState, Metrics, Notices, Queues};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
+use queuescope_core::view::Lang;
 
 /// A summary figure's text.
 type Figure = fn(&Summary) -> String;
 
-/// The figures of the header, in order: label and text.
-const FIGURES: [(&str, Figure); 7] = [
-    ("jobs", |s| format::count(s.jobs)),
-    ("runs", |s| format::count(s.runs)),
-    ("queued hours", |s| format!("{:.1}", s.queued_hours)),
-    ("median wait", |s| opt_duration(s.median_wait_secs)),
-    ("p95 wait", |s| opt_duration(s.p95_wait_secs)),
-    ("failure rate", |s| {
+/// The figures of the header, in order (the labels are the catalogue's `figures`, in this order).
+const FIGURES: [Figure; 7] = [
+    |s| format::count(s.jobs),
+    |s| format::count(s.runs),
+    |s| format!("{:.1}", s.queued_hours),
+    |s| opt_duration(s.median_wait_secs),
+    |s| opt_duration(s.p95_wait_secs),
+    |s| {
         s.failure_rate
             .map(format::percent)
             .unwrap_or_else(|| "—".into())
-    }),
-    ("idle share", |s| format::percent(s.idle_share)),
+    },
+    |s| format::percent(s.idle_share),
 ];
 
 fn opt_duration(v: Option<f64>) -> String {
@@ -45,7 +48,8 @@ pub fn Header(is_demo: bool) -> impl IntoView {
     });
     let figures = FIGURES
         .into_iter()
-        .map(|(label, text)| {
+        .zip(t().figures)
+        .map(|(text, label)| {
             let value =
                 move || summary.with(|s| s.as_ref().map(text).unwrap_or_else(|| "—".into()));
             view! {
@@ -61,15 +65,41 @@ pub fn Header(is_demo: bool) -> impl IntoView {
             <div class="qs-brand">
                 <h1>{title}</h1>
                 {is_demo.then(|| view! {
-                    <span class="qs-badge" data-demo-badge title="No api_base is configured: the data is generated in your browser">"Demo data"</span>
+                    <span class="qs-badge" data-demo-badge title=t().demo_data_tip>{t().demo_data}</span>
                 })}
             </div>
             <div class="qs-figures" data-summary>{figures}</div>
             <div class="qs-header-tools">
+                <LangPicker/>
                 <ThemeToggle/>
                 <ClearCache/>
             </div>
         </header>
+    }
+}
+
+/// The language picker: each language named in itself.
+#[component]
+fn LangPicker() -> impl IntoView {
+    let lang = expect_context::<LangState>();
+    let options = Lang::ALL
+        .into_iter()
+        .map(|l| {
+            view! {
+                <option value=l.as_str() selected=move || lang.lang.get() == l>{i18n::words(l).lang_name}</option>
+            }
+        })
+        .collect_view();
+    view! {
+        <label class="qs-lang">
+            <span class="qs-sr">{t().language}</span>
+            <select data-lang-picker
+                on:change=move |ev| {
+                    if let Some(l) = Lang::parse(&event_target_value(&ev)) {
+                        lang.set(l);
+                    }
+                }>{options}</select>
+        </label>
     }
 }
 
@@ -87,7 +117,7 @@ fn ClearCache() -> impl IntoView {
             if cache.clear().await.is_ok() {
                 let bytes = held.iter().map(|e| e.bytes).sum();
                 notices.extend([match held.len() {
-                    0 => "The cache was already empty.".to_string(),
+                    0 => t().cache_empty.to_string(),
                     n => format!(
                         "Cache cleared: {} ({}).",
                         format::counted(n, "queue"),
@@ -101,9 +131,9 @@ fn ClearCache() -> impl IntoView {
     view! {
         <div class="qs-data-status">
             <button class="qs-btn qs-btn-quiet" data-clear-cache
-                title="Forget the data kept in this browser for an instant reopen; the next load reads the backend"
+                title=t().clear_cache_tip
                 prop:disabled=move || busy.get()
-                on:click=clear>"Clear cache"</button>
+                on:click=clear>{t().clear_cache}</button>
         </div>
     }
 }
@@ -128,12 +158,12 @@ fn LoadError() -> impl IntoView {
         Some(view! {
             <div class="qs-notice qs-notice-error" role="alert" data-load-error data-refresh-paused=paused.then_some("")>
                 <div>
-                    <strong>"Could not load the queue data. "</strong>
+                    <strong>{t().load_failed}</strong>
                     <span>{e.to_string()}</span>
-                    {kept.then(|| view! { <span class="qs-muted">" The last good data stays on screen."</span> })}
-                    {paused.then(|| view! { <span class="qs-muted">" Automatic refresh is paused until you press Retry."</span> })}
+                    {kept.then(|| view! { <span class="qs-muted">{t().kept_data}</span> })}
+                    {paused.then(|| view! { <span class="qs-muted">{t().refresh_paused}</span> })}
                 </div>
-                <button class="qs-btn" on:click=move |_| queues.retry()>"Retry"</button>
+                <button class="qs-btn" on:click=move |_| queues.retry()>{t().retry}</button>
             </div>
         })
     }
@@ -169,7 +199,7 @@ fn Skipped() -> impl IntoView {
                     <div>
                         {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                         {(!examples.is_empty()).then(|| view! {
-                            <details><summary>"Details"</summary>
+                            <details><summary>{t().details}</summary>
                                 <ul class="qs-examples">{examples.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                             </details>
                         })}
@@ -214,7 +244,7 @@ fn Messages() -> impl IntoView {
         (!n.is_empty()).then(|| view! {
             <div class="qs-notice qs-notice-info" data-url-notice>
                 <div>{n.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
-                <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>"Dismiss"</button>
+                <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>{t().dismiss}</button>
             </div>
         })
     }

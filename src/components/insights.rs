@@ -5,6 +5,7 @@
 
 use super::panel::{data_status, Panel};
 use crate::format;
+use crate::i18n::t;
 use crate::insight_items::{
     heat_cells, idle_items, idle_summary, peak_items, spike_items, spike_summary, under_used_items,
     under_used_summary, who_items, Attrs, HeatCell, Item, Target,
@@ -31,14 +32,14 @@ pub fn InsightsPanel() -> impl IntoView {
     };
     let who_sum = move || {
         let by = view.with(|v| match &v.group {
-            GroupKey::Field(f) => f.label().to_lowercase(),
+            GroupKey::Field(f) => t().field(*f).to_lowercase(),
             GroupKey::Label(key) => format!("label {key}"),
             GroupKey::Custom(name) => name.clone(),
         });
         i.who.with(|w| {
             w.as_ref().map(|w| match w.is_empty() {
-                true => "No job waited in this range".to_string(),
-                false => format!("Waiting inside the range by {by}, most first"),
+                true => t().no_wait.to_string(),
+                false => (t().waiting_by)(&by),
             })
         })
     };
@@ -56,17 +57,17 @@ pub fn InsightsPanel() -> impl IntoView {
     let subtitle = Signal::derive(move || {
         let tz = match zone() {
             Zone::Utc => "UTC",
-            Zone::Local(_) => "local time",
+            Zone::Local(_) => t().local_time,
         };
-        format!("what this view says · click an item to see it · {tz}")
+        (t().insights_note)(tz)
     });
     view! {
-        <Panel name="insights" title="Insights" subtitle=subtitle status=data_status("No jobs in this range") class="qs-wide">
+        <Panel name="insights" title=t().insights subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
             <div class="qs-insights">
-                <InsightList name="idle" title="Idle windows" summary=idle_sum items=idle/>
-                <InsightList name="who" title="Who waits most" summary=who_sum items=who/>
-                <InsightList name="spikes" title="Failure spikes" summary=spike_sum items=spikes/>
-                <InsightList name="gpus" title="Under-used GPUs" summary=gpu_sum items=gpus>
+                <InsightList name="idle" title=t().idle_windows summary=idle_sum items=idle/>
+                <InsightList name="who" title=t().who_waits summary=who_sum items=who/>
+                <InsightList name="spikes" title=t().failure_spikes summary=spike_sum items=spikes/>
+                <InsightList name="gpus" title=t().under_used_gpus summary=gpu_sum items=gpus>
                     <UsageLoader/>
                 </InsightList>
                 <HourMap/>
@@ -183,17 +184,14 @@ fn UsageLoader() -> impl IntoView {
     let running = move || b.progress.with(|p| p.is_some_and(|p| p.running));
     let load = move || {
         (rest() > 0 && !running()).then(|| {
-            let label = format!(
-                "Load the usage of the other {}",
-                format::counted(rest(), "run")
-            );
+            let label = (t().load_rest)(rest());
             view! { <button class="qs-btn" data-usage-load-rest on:click=move |_| b.load_rest()>{label}</button> }
         })
     };
     let error = move || {
         b.error
             .get()
-            .map(|e| view! { <p class="qs-insight-error" role="alert">"Usage could not be loaded: " {e}</p> })
+            .map(|e| view! { <p class="qs-insight-error" role="alert">{t().usage_failed}{e}</p> })
     };
     view! {
         <div class="qs-usage-loader">
@@ -213,22 +211,13 @@ fn progress_view(p: Progress, b: crate::state::insights::UsageBatches) -> impl I
     } else {
         "done"
     };
-    let text = format!(
-        "{} usage of {} of {} runs",
-        match state {
-            "running" => "Loading",
-            "cancelled" => "Stopped: loaded",
-            _ => "Loaded",
-        },
-        format::count(p.done),
-        format::count(p.total)
-    );
+    let text = (t().usage_progress)(state, &format::count(p.done), &format::count(p.total));
     view! {
         <div class="qs-usage-progress" data-usage-progress=state data-done=p.done data-total=p.total>
             <progress max=p.total.max(1) value=p.done></progress>
             <span role="status">{text}</span>
             {p.running.then(|| view! {
-                <button class="qs-btn qs-btn-quiet" data-usage-cancel on:click=move |_| b.cancel()>"Cancel"</button>
+                <button class="qs-btn qs-btn-quiet" data-usage-cancel on:click=move |_| b.cancel()>{t().cancel}</button>
             })}
         </div>
     }
@@ -251,15 +240,15 @@ fn HourMap() -> impl IntoView {
             .hours
             .with(|h| h.as_ref().map(|h| h.cells.iter().any(|c| c.waiting > 0)))?;
         Some(match any {
-            true => "Mean jobs waiting (idle or queued) in each hour of the week; blank hours are outside the range".to_string(),
-            false => "No job waited in this range".to_string(),
+            true => t().hour_map_note.to_string(),
+            false => t().no_wait.to_string(),
         })
     };
     let readout = move || {
         hovered
             .get()
             .and_then(|k| cells.with(|c| c.as_ref()?.0.get(k).map(|c| c.label.clone())))
-            .unwrap_or_else(|| "Point at an hour for its exact mean".into())
+            .unwrap_or_else(|| t().point_at_hour.into())
     };
     let max = move || cells.with(|c| c.as_ref().map_or(0.0, |c| c.1));
     let hours = (0..24)
@@ -267,7 +256,7 @@ fn HourMap() -> impl IntoView {
         .collect_view();
     view! {
         <section class="qs-insight qs-insight-hours" data-insight-list="hours">
-            <h3>"Waiting by hour of week"</h3>
+            <h3>{t().waiting_by_hour}</h3>
             <p class="qs-insight-sum">{summary}</p>
             <div class="qs-heat-wrap">
                 <table class="qs-heatmap" aria-label="Mean jobs waiting by weekday and hour">
@@ -282,7 +271,7 @@ fn HourMap() -> impl IntoView {
                     <span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}
                 </span>
             </div>
-            <h4>"Peak hours"</h4>
+            <h4>{t().peak_hours}</h4>
             <ItemList items=Signal::derive(peaks)/>
         </section>
     }
@@ -290,7 +279,7 @@ fn HourMap() -> impl IntoView {
 
 /// The rows of the heat map: one a weekday, Monday first.
 fn heat_rows(cells: &[HeatCell], hovered: RwSignal<Option<usize>>) -> impl IntoView {
-    format::WEEKDAYS
+    format::weekdays()
         .iter()
         .enumerate()
         .map(|(d, name)| {

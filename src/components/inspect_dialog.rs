@@ -3,43 +3,15 @@
 //! table, exactly the series of `window.queuescope.inspect(panel)` (the
 //! table is read from that answer, `core::analysis::inspect`), and a CSV
 //! download through core's formula-safe CSV writer. The data is taken
-//! when the dialog opens.
+//! when the dialog opens. Its words are the catalogue's (`crate::i18n`).
 
 use super::panel::Pager;
 use crate::dom;
+use crate::i18n::t;
 use crate::inspect;
 use crate::state::Shared;
 use leptos::prelude::*;
 use queuescope_core::analysis::inspect::{Cell, InspectTable};
-
-/// Every user-visible string of the Inspect action, in one place (for the
-/// catalogue of issue #15 item 2).
-pub mod text {
-    /// The button.
-    pub const INSPECT: &str = "Inspect";
-    /// The button's tooltip.
-    pub const HINT: &str = "Show this panel's data as a table, with a CSV download";
-    /// The download button.
-    pub const DOWNLOAD: &str = "Download CSV";
-    /// The close button.
-    pub const CLOSE: &str = "Close";
-    /// A panel without data in the view.
-    pub const EMPTY: &str = "No data in this view.";
-
-    /// The dialog's heading.
-    pub fn heading(panel_title: &str) -> String {
-        format!("{panel_title}: data")
-    }
-
-    /// How many rows and series.
-    pub fn size(rows: usize, series: usize) -> String {
-        format!(
-            "{} in {} series",
-            crate::format::counted(rows, "row"),
-            crate::format::count(series)
-        )
-    }
-}
 
 /// Rows a page of the dialog's table.
 const PER_PAGE: usize = 100;
@@ -73,24 +45,24 @@ pub fn InspectButton(panel: &'static str, title: &'static str) -> impl IntoView 
     let (heading_id, labelled_by) = (format!("qs-inspect-{panel}"), format!("qs-inspect-{panel}"));
     let total = Signal::derive(move || table.with(|t| t.rows.len()));
     let size = move || {
-        table.with(|t| {
-            let mut names: Vec<String> = t.rows.iter().map(|r| r[0].text()).collect();
+        table.with(|tab| {
+            let mut names: Vec<String> = tab.rows.iter().map(|r| r[0].text()).collect();
             names.dedup();
-            text::size(t.rows.len(), names.len())
+            (t().inspect_size)(tab.rows.len(), names.len())
         })
     };
     view! {
-        <button class="qs-btn qs-btn-quiet" data-inspect=panel title=text::HINT
-            aria-haspopup="dialog" on:click=open>{text::INSPECT}</button>
+        <button class="qs-btn qs-btn-quiet" data-inspect=panel title=t().inspect_hint
+            aria-haspopup="dialog" on:click=open>{t().inspect}</button>
         <dialog class="qs-dialog" node_ref=dialog data-inspect-dialog=panel aria-labelledby=labelled_by>
             <header class="qs-dialog-head">
                 <div>
-                    <h3 id=heading_id>{text::heading(title)}</h3>
+                    <h3 id=heading_id>{(t().inspect_heading)(title)}</h3>
                     <p class="qs-dialog-sub">{size}</p>
                 </div>
                 <div class="qs-panel-actions">
-                    <button class="qs-btn" data-inspect-csv on:click=download>{text::DOWNLOAD}</button>
-                    <button class="qs-btn qs-btn-quiet" data-inspect-close on:click=close>{text::CLOSE}</button>
+                    <button class="qs-btn" data-inspect-csv on:click=download>{t().download_csv}</button>
+                    <button class="qs-btn qs-btn-quiet" data-inspect-close on:click=close>{t().close}</button>
                 </div>
             </header>
             <InspectRows table=table page=page/>
@@ -133,7 +105,7 @@ fn InspectRows(table: RwSignal<Shared<InspectTable>>, page: RwSignal<usize>) -> 
     view! {
         <div class="qs-dialog-body">
             <Show when=move || table.with(|t| !t.rows.is_empty())
-                fallback=|| view! { <p class="qs-muted">{text::EMPTY}</p> }>
+                fallback=|| view! { <p class="qs-muted">{t().inspect_empty}</p> }>
                 <table class="qs-table" data-inspect-table>
                     <thead><tr>{head}</tr></thead>
                     <tbody>{rows}</tbody>

@@ -8,6 +8,7 @@
 //! what the legend limited. See [`crate::state::Legend`] for how that
 //! becomes a filter.
 
+use crate::i18n::t;
 use crate::state::{Analysis, Legend};
 use leptos::prelude::*;
 use queuescope_core::analysis::GroupAction;
@@ -35,12 +36,12 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
             .get()
             .into_iter()
             .map(|(i, name, colour)| {
-                let (what, hide, key) = (name.clone(), format!("Hide {name}"), name.clone());
+                let (what, hide, key) = (name.clone(), (t().hide_group)(&name), name.clone());
                 let title = move || {
                     if isolated.get() {
-                        "Show every group".to_string()
+                        t().show_every_group.to_string()
                     } else {
-                        format!("Show only {what}")
+                        (t().show_only)(&what)
                     }
                 };
                 view! {
@@ -60,11 +61,11 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <div class="qs-legend" class:qs-legend-row=row role="group" aria-label="Groups" data-legend="groups">
+        <div class="qs-legend" class:qs-legend-row=row role="group" aria-label=t().groups data-legend="groups">
             <ul>{items}</ul>
             <Show when=move || legend.limited()>
                 <button class="qs-link-btn qs-legend-all" data-legend-show-all
-                    on:click=move |_| legend.show_all()>"Show all"</button>
+                    on:click=move |_| legend.show_all()>{t().show_all}</button>
             </Show>
         </div>
     }

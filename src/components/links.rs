@@ -3,6 +3,7 @@
 
 use super::panel::{Panel, PanelStatus};
 use crate::config::Config;
+use crate::i18n::t;
 use crate::state::{Prefs, Queues};
 use leptos::prelude::*;
 use queuescope_core::prefs::{self, LinkStore};
@@ -30,27 +31,27 @@ pub fn ExternalLinks() -> impl IntoView {
     let defaults = config.default_links.iter().map(|d| view! {
         <li class="qs-link qs-link-default">
             <a href=d.url.clone() target="_blank" rel="noopener noreferrer">{d.label.clone()}</a>
-            <span class="qs-tag" title="Set by this deployment's config">"default"</span>
+            <span class="qs-tag" title=t().default_link_tip>{t().default_link}</span>
         </li>
     }).collect_view();
     let actions = ViewFn::from(move || {
         view! {
             <button class="qs-btn" data-manage-links aria-expanded=move || managing.get().to_string()
                 on:click=move |_| managing.update(|m| *m = !*m)>
-                {move || if managing.get() { "Done" } else { "Manage links" }}
+                {move || if managing.get() { t().done } else { t().manage_links }}
             </button>
         }
     });
-    let subtitle = Signal::derive(move || format!("other monitors for {}", current_queue(queues)));
+    let subtitle = Signal::derive(move || (t().other_monitors)(&current_queue(queues)));
     view! {
-        <Panel name="external-links" title="External links" status=PanelStatus::Ready actions=actions class="qs-wide" subtitle=subtitle>
+        <Panel name="external-links" title=t().external_links status=PanelStatus::Ready actions=actions class="qs-wide" subtitle=subtitle>
             <ul class="qs-links">
                 {defaults}
                 {move || mine().into_iter().map(|l| view! {
                     <li class="qs-link"><a href=l.url.clone() target="_blank" rel="noopener noreferrer">{l.label.clone()}</a></li>
                 }).collect_view()}
                 {move || (no_defaults && mine().is_empty()).then(|| view! {
-                    <li class="qs-muted">"No links yet. Use “Manage links” to add your Grafana, Datadog or cloud console."</li>
+                    <li class="qs-muted">{t().no_links}</li>
                 })}
             </ul>
             <Show when=move || managing.get()>
@@ -99,11 +100,11 @@ fn LinkEditor() -> impl IntoView {
         <div class="qs-link-editor" data-link-editor>
             <LinkRows on_edit=on_edit error=error/>
             <form class="qs-link-form" on:submit=submit>
-                <input name="label" placeholder="Label, e.g. Grafana" maxlength="60" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
-                <input name="url" type="text" placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
-                <button class="qs-btn qs-btn-primary" type="submit">{move || if editing.get().is_some() { "Save" } else { "Add" }}</button>
+                <input name="label" aria-label=t().link_label placeholder=t().link_label_hint maxlength="60" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
+                <input name="url" type="text" aria-label=t().link_url placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
+                <button class="qs-btn qs-btn-primary" type="submit">{move || if editing.get().is_some() { t().save } else { t().add }}</button>
                 <Show when=move || editing.get().is_some()>
-                    <button class="qs-btn qs-btn-quiet" type="button" on:click=move |_| clear()>"Cancel"</button>
+                    <button class="qs-btn qs-btn-quiet" type="button" on:click=move |_| clear()>{t().cancel}</button>
                 </Show>
             </form>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert" data-link-error>{e}</p> })}
@@ -135,13 +136,13 @@ fn LinkRows(
                 <li>
                     <span class="qs-link-label">{l.label.clone()}</span>
                     <span class="qs-link-url qs-mono">{l.url.clone()}</span>
-                    <button class="qs-btn qs-btn-quiet" aria-label="Move up" disabled=i == 0
+                    <button class="qs-btn qs-btn-quiet" aria-label=t().move_up disabled=i == 0
                         on:click=move |_| act(Box::new(move |s, q| s.move_up(q, i)))>"↑"</button>
-                    <button class="qs-btn qs-btn-quiet" aria-label="Move down" disabled=i + 1 == n
+                    <button class="qs-btn qs-btn-quiet" aria-label=t().move_down disabled=i + 1 == n
                         on:click=move |_| act(Box::new(move |s, q| s.move_down(q, i)))>"↓"</button>
-                    <button class="qs-btn qs-btn-quiet" on:click=move |_| on_edit.run((i, lab.clone(), u.clone()))>"Edit"</button>
+                    <button class="qs-btn qs-btn-quiet" on:click=move |_| on_edit.run((i, lab.clone(), u.clone()))>{t().edit}</button>
                     <button class="qs-btn qs-btn-quiet qs-danger"
-                        on:click=move |_| act(Box::new(move |s, q| s.remove(q, i).map(|_| ())))>"Remove"</button>
+                        on:click=move |_| act(Box::new(move |s, q| s.remove(q, i).map(|_| ())))>{t().remove}</button>
                 </li>
             }
         }).collect_view()

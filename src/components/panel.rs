@@ -2,6 +2,7 @@
 //! hook and a loading / empty / error overlay, and the table pager.
 
 use crate::format;
+use crate::i18n::t;
 use crate::state::{Analysis, DataState};
 use leptos::prelude::*;
 
@@ -64,7 +65,7 @@ pub fn Panel(
 ) -> impl IntoView {
     let overlay = move || match status.get() {
         PanelStatus::Loading => {
-            Some(view! { <div class="qs-overlay" role="status">"Loading…"</div> }.into_any())
+            Some(view! { <div class="qs-overlay" role="status">{t().loading}</div> }.into_any())
         }
         PanelStatus::Empty(t) => {
             Some(view! { <div class="qs-overlay qs-empty">{t}</div> }.into_any())
@@ -93,25 +94,24 @@ pub fn Panel(
 pub fn Pager(page: RwSignal<usize>, total: Signal<usize>, per_page: usize) -> impl IntoView {
     let pages = move || total.get().div_ceil(per_page).max(1);
     let range = move || {
-        let t = total.get();
-        if t == 0 {
-            return "0 rows".to_string();
+        let n = total.get();
+        if n == 0 {
+            return t().no_rows.to_string();
         }
         let start = page.get() * per_page + 1;
-        let end = ((page.get() + 1) * per_page).min(t);
-        format!(
-            "{}–{} of {}",
-            format::count(start),
-            format::count(end),
-            format::count(t)
+        let end = ((page.get() + 1) * per_page).min(n);
+        (t().rows_of)(
+            &format::count(start),
+            &format::count(end),
+            &format::count(n),
         )
     };
     view! {
         <div class="qs-pager">
             <span>{range}</span>
-            <button class="qs-btn qs-btn-quiet" aria-label="Previous page" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹"</button>
-            <span class="qs-muted">{move || format!("page {} of {}", page.get() + 1, pages())}</span>
-            <button class="qs-btn qs-btn-quiet" aria-label="Next page" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"›"</button>
+            <button class="qs-btn qs-btn-quiet" aria-label=t().prev_page disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹"</button>
+            <span class="qs-muted">{move || (t().page_of)(page.get() + 1, pages())}</span>
+            <button class="qs-btn qs-btn-quiet" aria-label=t().next_page disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"›"</button>
         </div>
     }
 }

@@ -9,6 +9,7 @@ use super::panel::{data_status, Panel};
 use crate::dom::timed;
 use crate::format;
 use crate::hooks::use_marks;
+use crate::i18n::t;
 use crate::inspect;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, Palette, SelectBox};
@@ -95,17 +96,8 @@ fn runs_subtitle(a: Analysis) -> Signal<String> {
     Signal::derive(move || {
         let (runs, lanes) = a.runs.with(|r| (r.bars.len(), r.lanes));
         match a.brushed.get() {
-            Some(sel) => format!(
-                "{} runs in {} lanes · {} selected by the brush",
-                format::count(runs),
-                lanes,
-                format::count(sel.len())
-            ),
-            None => format!(
-                "{} runs in {} lanes · drag to select a time span",
-                format::count(runs),
-                lanes
-            ),
+            Some(sel) => (t().runs_brushed)(&format::count(runs), lanes, &format::count(sel.len())),
+            None => (t().runs_note)(&format::count(runs), lanes),
         }
     })
 }
@@ -161,7 +153,7 @@ pub fn JobRunsPanel() -> impl IntoView {
             brushed: mask.get(),
         })
     });
-    let place = chart_place();
+    let place = chart_place(runs_subtitle(a));
     let layer = use_marks(
         ("job-runs", expect_context::<Readiness>().on_busy()),
         marks.into(),
@@ -182,21 +174,115 @@ pub fn JobRunsPanel() -> impl IntoView {
         let lanes = a.runs.with_untracked(|r| r.lanes);
         view.set_brush(b.map(|b| brush_of(b, &zone, lanes)));
     });
+    let span_open = RwSignal::new(false);
     let actions = ViewFn::from(move || {
         view! {
-            <InspectButton panel="job-runs" title="Job runs"/>
+            <InspectButton panel="job-runs" title=t().job_runs/>
+            <button class="qs-btn qs-btn-quiet" data-select-span aria-expanded=move || span_open.get().to_string()
+                aria-controls="qs-span-form"
+                on:click=move |_| span_open.update(|o| *o = !*o)>{t().select_span}</button>
             <button class="qs-btn qs-btn-quiet" data-clear-brush
                 disabled=move || !view.has_brush()
-                on:click=move |_| view.set_brush(None)>"Clear selection"</button>
+                on:click=move |_| view.set_brush(None)>{t().clear_selection}</button>
         }
     });
     view! {
-        <Panel name="job-runs" title="Job runs" subtitle=runs_subtitle(a) status=data_status("No jobs in this range") class="qs-wide qs-tall" actions=actions>
+        <Panel name="job-runs" title=t().job_runs subtitle=runs_subtitle(a) status=data_status(t().no_jobs) class="qs-wide qs-tall" actions=actions>
+            <Show when=move || span_open.get()>
+                <SpanForm/>
+            </Show>
             <div class="qs-chart-row">
                 <MarkedChart frame=frame place=place layer=layer tip=tip on_select=on_select
                     selection_active=Signal::derive(move || view.has_brush())/>
                 <GroupLegend/>
             </div>
         </Panel>
+    }
+}
+
+/// The lanes typed into the span form: both empty is every lane
+/// (`Some(None)`), two numbers a range, anything else `None`.
+fn lanes_of(from: &str, to: &str) -> Option<Option<(f64, f64)>> {
+    let lane = |t: &str| t.trim().parse::<f64>().ok().filter(|l| l.is_finite());
+    match (from.trim().is_empty(), to.trim().is_empty()) {
+        (true, true) => Some(None),
+        _ => {
+            let (x, y) = (lane(from)?, lane(to)?);
+            Some(Some((x.min(y), x.max(y))))
+        }
+    }
+}
+
+/// The keyboard's brush: a span typed in (to the millisecond, in the view's
+/// zone) and, optionally, a range of lanes, applied exactly as a drag's box
+/// is (the same [`Brush`], so the same runs). Prefilled with the brush on
+/// screen, else the view's range.
+#[component]
+fn SpanForm() -> impl IntoView {
+    let a = expect_context::<Analysis>();
+    let view = expect_context::<ViewState>();
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let lane_from = RwSignal::new(String::new());
+    let lane_to = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    Effect::new(move |_| {
+        let zone = a.zone.get();
+        let (span, lanes) = match view.brush() {
+            Some(b) => ((b.from, b.to), b.lanes),
+            None => {
+                let r = a.range.get();
+                ((r.from, r.to), None)
+            }
+        };
+        let text = |t: Ms| format::input_value_exact(t, zone.offset_at(t));
+        from.set(text(span.0));
+        to.set(text(span.1));
+        let lane = |l: Option<f64>| l.map(|l| l.to_string()).unwrap_or_default();
+        lane_from.set(lane(lanes.map(|l| l.0)));
+        lane_to.set(lane(lanes.map(|l| l.1)));
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let zone = a.zone.get_untracked();
+        let at = |s: RwSignal<String>| zone.parse_wall_clock(&s.get_untracked());
+        let Some(lanes) = lanes_of(&lane_from.get_untracked(), &lane_to.get_untracked()) else {
+            return error.set(Some(t().span_lanes_error));
+        };
+        match (at(from), at(to)) {
+            (Some(f), Some(e)) if f < e => {
+                error.set(None);
+                view.set_brush(Some(Brush {
+                    from: f,
+                    to: e,
+                    lanes,
+                }));
+            }
+            (Some(_), Some(_)) => error.set(Some(t().from_before_to)),
+            _ => error.set(Some(t().enter_both)),
+        }
+    };
+    let input = |name: &'static str,
+                 label: &'static str,
+                 kind: &'static str,
+                 value: RwSignal<String>| {
+        let step = if kind == "number" { "any" } else { "0.001" };
+        view! {
+            <label class="qs-field">
+                <span class="qs-label">{label}</span>
+                <input type=kind name=name step=step min=(kind == "number").then_some("0")
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            </label>
+        }
+    };
+    view! {
+        <form id="qs-span-form" class="qs-span-form" data-span-form on:submit=submit aria-label=t().select_span>
+            {input("span-from", t().from, "datetime-local", from)}
+            {input("span-to", t().to, "datetime-local", to)}
+            {input("span-lane-from", t().lane_from, "number", lane_from)}
+            {input("span-lane-to", t().lane_to, "number", lane_to)}
+            <button class="qs-btn qs-btn-primary" type="submit">{t().select_span_apply}</button>
+            {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert">{e}</p> })}
+        </form>
     }
 }

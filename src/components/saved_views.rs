@@ -5,6 +5,7 @@
 
 use super::grouping_editor::GroupingEditor;
 use crate::dom;
+use crate::i18n::t;
 use crate::state::{Prefs, ViewState};
 use leptos::prelude::*;
 use queuescope_core::prefs::{self, ImportMode, SavedView};
@@ -42,17 +43,17 @@ pub fn SavedViews() -> impl IntoView {
     let importing = RwSignal::new(false);
     view! {
         <details class="qs-saved" data-saved-views>
-            <summary class="qs-label">"Saved views"</summary>
+            <summary class="qs-label">{t().saved_views}</summary>
             <form class="qs-inline-form" on:submit=save>
-                <input name="view-name" placeholder="Name this view" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <button class="qs-btn" type="submit">"Save view"</button>
+                <input name="view-name" aria-label=t().view_name placeholder=t().view_name prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <button class="qs-btn" type="submit">{t().save_view}</button>
             </form>
             <ul class="qs-saved-list">
                 {move || p.views.get().views.into_iter().map(|sv| view! { <SavedViewRow saved=sv message=message/> }).collect_view()}
             </ul>
             <div class="qs-saved-io">
-                <button class="qs-btn qs-btn-quiet" on:click=export>"Export…"</button>
-                <button class="qs-btn qs-btn-quiet" on:click=move |_| importing.update(|i| *i = !*i)>"Import…"</button>
+                <button class="qs-btn qs-btn-quiet" on:click=export>{t().export}</button>
+                <button class="qs-btn qs-btn-quiet" on:click=move |_| importing.update(|i| *i = !*i)>{t().import_more}</button>
             </div>
             <Show when=move || importing.get()>
                 <ImportBox importing=importing message=message/>
@@ -98,10 +99,10 @@ fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
     view! {
         <li data-saved-view=key>
             <Show when=move || renaming.get() fallback=move || view! {
-                <button class="qs-link-btn" title="Apply this view" on:click=apply.clone()>{name.clone()}</button>
+                <button class="qs-link-btn" title=t().apply_view on:click=apply.clone()>{name.clone()}</button>
                 <span class="qs-saved-actions">
-                    <button class="qs-btn qs-btn-quiet" on:click=move |_| renaming.set(true)>"Rename"</button>
-                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=delete.clone()>"Delete"</button>
+                    <button class="qs-btn qs-btn-quiet" on:click=move |_| renaming.set(true)>{t().rename}</button>
+                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=delete.clone()>{t().delete}</button>
                 </span>
             }>
                 <RenameBox old=old.clone() on_done=on_done/>
@@ -119,8 +120,8 @@ fn RenameBox(old: String, on_done: Callback<(String, String)>) -> impl IntoView 
     };
     view! {
         <form class="qs-inline-form" on:submit=submit>
-            <input name="rename" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
-            <button class="qs-btn" type="submit">"OK"</button>
+            <input name="rename" aria-label=t().new_name prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+            <button class="qs-btn" type="submit">{t().ok}</button>
         </form>
     }
 }
@@ -146,7 +147,7 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
             Ok(()) => {
                 importing.set(false);
                 text.set(String::new());
-                message.set(Some((true, "Imported.".into())));
+                message.set(Some((true, t().imported.into())));
             }
             Err(e) => message.set(Some((false, e))),
         }
@@ -158,11 +159,11 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
     };
     view! {
         <div class="qs-import">
-            <textarea name="import" rows="4" placeholder="Paste an exported JSON file here" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <input type="file" accept="application/json,.json" on:change=move |ev| read_file(ev, text, message)/>
+            <textarea name="import" rows="4" aria-label=t().import_paste placeholder=t().import_paste prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <input type="file" aria-label=t().import_file accept="application/json,.json" on:change=move |ev| read_file(ev, text, message)/>
             {radio(ImportMode::Merge, "merge")}
             {radio(ImportMode::Replace, "replace")}
-            <button class="qs-btn" on:click=import>"Import"</button>
+            <button class="qs-btn" on:click=import>{t().import}</button>
         </div>
     }
 }

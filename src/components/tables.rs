@@ -5,9 +5,10 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
+use crate::i18n::t;
 use crate::state::{Analysis, Shared, ViewState};
 use leptos::prelude::*;
-use queuescope_core::analysis::{self, Column, ErrorRow, TableRow, NONE_NAME};
+use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
@@ -31,7 +32,8 @@ fn cell_text(text: &str) -> AnyView {
     view! { <span class="qs-cell" title=title>{shown.into_owned()}</span> }.into_any()
 }
 
-/// Columns of the selection table: (column, header, numeric).
+/// Columns of the selection table: (column, `data-sort` key, numeric);
+/// the headers shown are the catalogue's `columns`, in this order.
 const COLUMNS: [(Column, &str, bool); 11] = [
     (Column::JobId, "Job id", false),
     (Column::Run, "Run", false),
@@ -45,6 +47,56 @@ const COLUMNS: [(Column, &str, bool); 11] = [
     (Column::QueuedSecs, "Queued", true),
     (Column::RunSecs, "Run time", true),
 ];
+
+/// Columns (indexes into [`COLUMNS`]) the table starts without: what
+/// matters is who ran what, its state, when it started and how long it
+/// waited and ran; the project, enqueue and end times are a click away in
+/// the column chooser, so the table fits its panel at 1024 px.
+const DEFAULT_HIDDEN: [usize; 3] = [3, 6, 8];
+
+/// The table's classes: `qs-hide-N` hides column N (the stylesheet's
+/// `nth-child` rules), so the rows carry no per-cell state.
+fn hidden_classes(hidden: &[usize]) -> String {
+    hidden.iter().fold(
+        String::from("qs-table qs-fit qs-selection-table"),
+        |mut c, i| {
+            c.push_str(&format!(" qs-hide-{i}"));
+            c
+        },
+    )
+}
+
+/// The column chooser: a checkbox per column of the selection table.
+#[component]
+fn ColumnChooser(hidden: RwSignal<Vec<usize>>) -> impl IntoView {
+    let boxes = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, key, _))| {
+            let shown = move || hidden.with(|h| !h.contains(&i));
+            let toggle = move |_| {
+                hidden.update(|h| match h.iter().position(|&x| x == i) {
+                    Some(p) => {
+                        h.remove(p);
+                    }
+                    None => h.push(i),
+                })
+            };
+            view! {
+                <label class="qs-check">
+                    <input type="checkbox" data-column=*key prop:checked=shown on:change=toggle/>
+                    {t().columns[i]}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="qs-columns" data-column-chooser>
+            <summary class="qs-btn qs-btn-quiet">{t().columns_menu}</summary>
+            <div class="qs-columns-menu" role="group" aria-label=t().columns_menu>{boxes}</div>
+        </details>
+    }
+}
 
 /// The selection table under Job runs.
 #[component]
@@ -73,14 +125,10 @@ pub fn SelectionPanel() -> impl IntoView {
         })))
     });
     let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.0 .0).unwrap_or(0)));
-    let base = data_status("No jobs in this range");
+    let base = data_status(t().no_jobs);
     let status = Signal::derive(move || match base.get() {
-        PanelStatus::Ready if !view.has_brush() => {
-            PanelStatus::Empty("Drag across Job runs to select runs; they are listed here.".into())
-        }
-        PanelStatus::Ready if total.get() == 0 => {
-            PanelStatus::Empty("No run in the selected span.".into())
-        }
+        PanelStatus::Ready if !view.has_brush() => PanelStatus::Empty(t().select_hint.into()),
+        PanelStatus::Ready if total.get() == 0 => PanelStatus::Empty(t().no_run_in_span.into()),
         s => s,
     });
     let download = move |_| {
@@ -95,8 +143,9 @@ pub fn SelectionPanel() -> impl IntoView {
             &analysis::rows_to_csv(&all),
         );
     };
+    let hidden = RwSignal::new(DEFAULT_HIDDEN.to_vec());
     let actions = ViewFn::from(move || {
-        view! { <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>"Download CSV"</button> }
+        view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
     let body = move || {
         let zone = a.zone.get();
@@ -116,10 +165,10 @@ pub fn SelectionPanel() -> impl IntoView {
         })
     };
     view! {
-        <Panel name="selection" title="Selected runs" status=status class="qs-wide" actions=actions
-            subtitle=Signal::derive(move || format!("{} runs selected", format::count(total.get())))>
+        <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
+            subtitle=Signal::derive(move || (t().runs_selected)(&format::count(total.get())))>
             <div class="qs-table-wrap">
-                <table class="qs-table">
+                <table class=move || hidden_classes(&hidden.get())>
                     <thead><tr>{sort_header(sort)}</tr></thead>
                     <tbody>{body}</tbody>
                 </table>
@@ -133,7 +182,8 @@ pub fn SelectionPanel() -> impl IntoView {
 fn sort_header(sort: RwSignal<(Column, bool)>) -> impl IntoView {
     COLUMNS
         .into_iter()
-        .map(|(col, name, numeric)| {
+        .enumerate()
+        .map(|(i, (col, name, numeric))| {
             let arrow = move || match sort.get() {
                 (c, true) if c == col => " ▲",
                 (c, false) if c == col => " ▼",
@@ -146,7 +196,7 @@ fn sort_header(sort: RwSignal<(Column, bool)>) -> impl IntoView {
             };
             view! {
                 <th class:qs-num=numeric aria-sort=aria>
-                    <button class="qs-th-btn" data-sort=name on:click=move |_| sort.update(|s| *s = if s.0 == col { (col, !s.1) } else { (col, true) })>{name}{arrow}</button>
+                    <button class="qs-th-btn" data-sort=name on:click=move |_| sort.update(|s| *s = if s.0 == col { (col, !s.1) } else { (col, true) })>{t().columns[i]}{arrow}</button>
                 </th>
             }
         })
@@ -219,11 +269,9 @@ pub fn ErrorsPanel() -> impl IntoView {
         })))
     });
     let total = Signal::derive(move || rows.with(|r| r.as_ref().map(|r| r.0 .0).unwrap_or(0)));
-    let base = data_status("No jobs in this range");
+    let base = data_status(t().no_jobs);
     let status = Signal::derive(move || match base.get() {
-        PanelStatus::Ready if total.get() == 0 => {
-            PanelStatus::Empty("No errors in this range.".into())
-        }
+        PanelStatus::Ready if total.get() == 0 => PanelStatus::Empty(t().no_errors.into()),
         s => s,
     });
     let body = move || {
@@ -235,11 +283,11 @@ pub fn ErrorsPanel() -> impl IntoView {
         })
     };
     view! {
-        <Panel name="errors" title="Errors" status=status class="qs-wide"
-            subtitle=Signal::derive(move || format!("{} errors in the range, newest first", format::count(total.get())))>
+        <Panel name="errors" title=t().errors status=status class="qs-wide"
+            subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
             <div class="qs-table-wrap">
-                <table class="qs-table">
-                    <thead><tr><th>"Time"</th><th>"Launch job"</th><th>"Run"</th><th>"User"</th><th>"Message"</th></tr></thead>
+                <table class="qs-table qs-fit qs-errors-table">
+                    <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>

@@ -8,6 +8,7 @@ use super::legend::GroupLegend;
 use super::panel::{data_status, Panel, PanelStatus};
 use crate::dom::timed;
 use crate::format;
+use crate::i18n::{t, Words};
 use crate::plotly_glue::Pointer;
 use crate::render::usage::HOVER_SLACK;
 use crate::render::{self, UsageChart, UsageLine};
@@ -20,12 +21,15 @@ use queuescope_core::parse::Metric;
 /// Points per run and chart after downsampling.
 pub const MAX_POINTS: usize = 300;
 
+/// A panel title in the catalogue.
+type TitleOf = fn(&Words) -> &'static str;
+
 /// The four charts: metric, `data-panel`, title.
-const CHARTS: [(Metric, &str, &str); 4] = [
-    (Metric::GpuUtil, "gpu-util", "GPU use by job"),
-    (Metric::CpuUtil, "cpu-util", "CPU use by job"),
-    (Metric::GpuMem, "gpu-mem", "GPU memory by job"),
-    (Metric::SysMem, "sys-mem", "System memory by job"),
+const CHARTS: [(Metric, &str, TitleOf); 4] = [
+    (Metric::GpuUtil, "gpu-util", |w| w.gpu_util),
+    (Metric::CpuUtil, "cpu-util", |w| w.cpu_util),
+    (Metric::GpuMem, "gpu-mem", |w| w.gpu_mem),
+    (Metric::SysMem, "sys-mem", |w| w.sys_mem),
 ];
 
 /// A run's series after downsampling: (job, group, t, v).
@@ -74,31 +78,24 @@ fn usage_note(a: Analysis, m: Metrics) -> Signal<String> {
         let n = m.in_view.with(|v| v.len());
         let brushed = a.brushed.with(|b| b.as_ref().map(|b| b.len()));
         if let Some(total) = brushed.filter(|&t| t > n) {
-            format!(
-                "the {} most recent of the {} runs selected on Job runs",
-                format::count(n),
-                format::count(total)
-            )
+            (t().usage_some_selected)(&format::count(n), &format::count(total))
         } else if brushed.is_some() {
-            format!("the {} runs selected on Job runs", format::count(n))
+            (t().usage_selected)(&format::count(n))
         } else {
-            format!(
-                "the {} most recent runs in view (select on Job runs to choose)",
-                format::count(n)
-            )
+            (t().usage_recent)(&format::count(n))
         }
     })
 }
 
 /// The panel's status: the data's, then the usage fetch's.
 fn usage_status(m: Metrics) -> Signal<PanelStatus> {
-    let base = data_status("No jobs in this range");
+    let base = data_status(t().no_jobs);
     Signal::derive(move || match base.get() {
         PanelStatus::Ready => {
             if let Some(e) = m.error.get() {
                 PanelStatus::Error(format!("Usage could not be loaded: {e}"))
             } else if m.in_view.with(|v| v.is_empty()) {
-                PanelStatus::Empty("No runs in view.".into())
+                PanelStatus::Empty(t().no_runs_in_view.into())
             } else if m.loading.get() {
                 PanelStatus::Loading
             } else {
@@ -148,7 +145,7 @@ fn UsagePanel(metric: Metric, name: &'static str, title: &'static str) -> impl I
 pub fn UsagePanels() -> impl IntoView {
     let panels = CHARTS
         .into_iter()
-        .map(|(metric, name, title)| view! { <UsagePanel metric=metric name=name title=title/> })
+        .map(|(metric, name, title)| view! { <UsagePanel metric=metric name=name title=title(t())/> })
         .collect_view();
     view! {
         <div class="qs-usage">

@@ -31,6 +31,22 @@ pub use usage::{usage, UsageChart, UsageLine};
 
 use std::sync::Arc;
 
+#[cfg(test)]
+mod summary_tests {
+    use super::summary;
+    use serde_json::json;
+
+    #[test]
+    fn names_the_largest_series() {
+        let v = json!({"series": [{"name": "a", "y": [1, 2]}, {"name": "b", "y": [5, 0]}]});
+        assert_eq!(
+            summary(&v),
+            "2 series, 4 values; the largest total is b (5)."
+        );
+        assert_eq!(summary(&json!({"series": []})), "No data in this chart.");
+    }
+}
+
 /// A figure ready for Plotly: `{"data", "layout", "config"}` as JSON.
 /// Compared by value, so an unchanged frame is never redrawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +72,38 @@ pub trait ChartModel {
     fn picture(&self, win: &queuescope_core::analysis::RasterWindow, scale: f64) -> Picture;
     /// What `window.queuescope.inspect` returns for the panel.
     fn inspect(&self) -> serde_json::Value;
+}
+
+/// A chart's text alternative, from what `inspect` returns
+/// (`{"series": [{"name", "y": [...]}]}`): how many series and values,
+/// and the series with the largest total, in the page's language. Screen
+/// readers read it before the chart, which they cannot see.
+pub fn summary(inspect: &serde_json::Value) -> String {
+    let series = inspect["series"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mut points = 0;
+    let mut top: Option<(&str, f64)> = None;
+    for s in series {
+        let ys = s["y"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        points += ys.len();
+        let total: f64 = ys.iter().filter_map(serde_json::Value::as_f64).sum();
+        let name = s["name"].as_str().unwrap_or("");
+        if top.is_none_or(|(_, t)| total > t) {
+            top = Some((name, total));
+        }
+    }
+    let w = crate::i18n::t();
+    match top {
+        None => w.chart_empty.to_string(),
+        Some((name, total)) => (w.chart_summary)(
+            series.len(),
+            points,
+            name,
+            &crate::format::count(total.round().max(0.0) as usize),
+        ),
+    }
 }
 
 /// A box drawn with Plotly's select tool, in axis units (x: wall-clock

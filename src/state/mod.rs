@@ -7,7 +7,7 @@
 //! ```text
 //! notices ─▶ cache
 //! notices ─▶ theme (scheme, chart tokens) ─────────────────────────────▶ analysis (palette)
-//! notices ─▶ prefs ─▶ view (+ URL sync) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
+//! notices ─▶ prefs ─▶ view (+ URL sync, lang) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
 //!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
 //!                                                                       └─▶ legend
 //! ```
@@ -15,6 +15,7 @@
 pub mod analysis;
 pub mod cache;
 pub mod insights;
+pub mod lang;
 pub mod legend;
 pub mod loader;
 pub mod metrics;
@@ -28,6 +29,7 @@ pub mod view;
 pub use analysis::{Analysis, MAX_GROUPS};
 pub use cache::Cache;
 pub use insights::Insights;
+pub use lang::LangState;
 pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
@@ -81,6 +83,7 @@ pub fn provide(config: Config, source: Source) {
     let prefs = Prefs::provide(notices);
     let theme = ThemeState::provide(config.theme, notices);
     let view = ViewState::provide(notices, prefs);
+    LangState::provide(view, config.lang);
     let source = SourceCtx::provide(source);
     let queues = Queues::provide(source, view, notices);
     let data = DataState::provide(source, queues, view, config.refresh_seconds);

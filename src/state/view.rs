@@ -8,7 +8,7 @@ use crate::dom;
 use leptos::prelude::*;
 use queuescope_core::analysis::{Brush, Field, Filters};
 use queuescope_core::view::{
-    is_navigation, parse_query, to_query, GroupKey, RangeSpec, Tz, View, Width,
+    is_navigation, parse_query, to_query, GroupKey, Lang, RangeSpec, Tz, View, Width,
 };
 use std::collections::BTreeSet;
 
@@ -139,6 +139,11 @@ impl ViewState {
     /// Sets the time zone.
     pub fn set_tz(&self, tz: Tz) {
         self.update(|v| v.tz = tz);
+    }
+
+    /// Sets the page language (`None`: not in the URL).
+    pub fn set_lang(&self, lang: Option<Lang>) {
+        self.update(|v| v.lang = lang);
     }
 
     /// Groups by another key.

@@ -365,7 +365,8 @@ export async function downBackendUrl() {
  * Opens the app: serves dist/ (or `dist`) with `config` (null: demo mode), launches
  * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
  * `?queue=q1&tz=utc`), after `initScript` (a function or source, run in
- * the page before its own scripts) if given. Does not wait: use
+ * the page before its own scripts) if given; `locale` is the browser's
+ * language (navigator.language), `viewport` its size. Does not wait: use
  * `app.waitForState(...)`.
  *
  * The returned `app` has `page`, `consoleErrors` (strings), `pageErrors`
@@ -374,7 +375,16 @@ export async function downBackendUrl() {
  */
 export async function openApp(
   t,
-  { config = null, query = '', deviceScaleFactor = 1, dist = DIST, initScript = null, url = null } = {},
+  {
+    config = null,
+    query = '',
+    deviceScaleFactor = 1,
+    dist = DIST,
+    initScript = null,
+    locale = 'en-US',
+    viewport = { width: 1400, height: 1000 },
+    url = null,
+  } = {},
 ) {
   // `url`: a page served elsewhere (serveHosted); else dist/ at a root.
   const base = url ? null : await serveDist(t, config, dist);
@@ -388,8 +398,8 @@ export async function openApp(
     // Chromium's own scratch folders land in the test's temp dir.
     env: { ...process.env, TMPDIR: tmp },
     timezoneId: 'UTC',
-    locale: 'en-US',
-    viewport: { width: 1400, height: 1000 },
+    locale,
+    viewport,
     deviceScaleFactor,
   })
     .catch(async (e) => {

@@ -1,0 +1,231 @@
+// Languages, keyboard use, accessibility and layouts that fit (issue #15
+// items 2, 3 and 6), in real Chromium against demo-backend (seed 7, 3000
+// jobs, the Monitor test's data):
+//
+//   - `lang=ko`: `<html lang="ko">`, Korean panel titles, a duration and a
+//     date of the page formatted the Korean way (the same figures as in
+//     English);
+//   - the language picker switches the page, the URL says so, and a later
+//     visit without `lang` keeps the choice; a Korean browser gets Korean;
+//   - the "Select span" form, used from the keyboard, brushes Job runs
+//     exactly as the mouse box did (the whole `inspect` answer is equal);
+//   - axe-core finds no serious or critical violation on the Monitor page
+//     in English and in Korean;
+//   - at 1024 and 1440 px, in both languages, no panel is wider than its
+//     place, the selection table does not scroll sideways, and the custom
+//     grouping's pattern field is wide enough to type into.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openApp, REPO, startDemoBackend } from './harness.mjs';
+import { afterAction, dragBox, JOBS, QUERY, reload, SEED } from './monitor-helpers.mjs';
+
+/** Korean panel titles, by `data-panel`. */
+const KO_TITLES = {
+  'job-status': '작업 상태',
+  'queued-time': '대기 시간',
+  'job-runs': '작업 실행',
+  selection: '선택한 실행',
+  errors: '오류',
+  'external-links': '외부 링크',
+  'gpu-util': '작업별 GPU 사용률',
+};
+const EN_TITLES = {
+  'job-status': 'Job status',
+  'queued-time': 'Queued time',
+  'job-runs': 'Job runs',
+  selection: 'Selected runs',
+  errors: 'Errors',
+  'external-links': 'External links',
+  'gpu-util': 'GPU use by job',
+};
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `Nov 26 08:05` as the Korean page writes it: `11월 26일 08:05`. */
+function koDate(en) {
+  const m = /^([A-Z][a-z]{2}) (\d\d) (\d\d:\d\d)$/.exec(en);
+  assert.ok(m, `an English short date: ${en}`);
+  return `${MONTHS.indexOf(m[1]) + 1}월 ${Number(m[2])}일 ${m[3]}`;
+}
+
+/** `3h 07m` as the Korean page writes it: `3시간 07분`. */
+function koDuration(en) {
+  const units = { d: '일', h: '시간', m: '분', s: '초' };
+  return en.replace(/(\d+)([dhms])/g, (_, n, u) => `${n}${units[u]}`);
+}
+
+/** Panel titles on screen, by `data-panel`. */
+async function titles(page) {
+  return page.$$eval('[data-panel]', (els) =>
+    Object.fromEntries(els.map((el) => [el.dataset.panel, el.querySelector('h2')?.textContent ?? ''])),
+  );
+}
+
+/** The header's figures: `{label: value}`. */
+async function figures(page) {
+  return page.$$eval('[data-summary] .qs-figure', (els) =>
+    els.map((el) => [el.querySelector('.qs-figure-label').textContent, el.querySelector('.qs-figure-value').textContent]),
+  );
+}
+
+/** The first row's time and the errors table's first time cell. */
+async function firstErrorTime(page) {
+  return page.locator('[data-panel="errors"] tbody tr').first().locator('td').first().innerText();
+}
+
+/** Runs axe-core on the page; returns the violations of serious or critical impact and a summary by impact. */
+async function axe(page) {
+  const source = await readFile(path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })),
+    ),
+  );
+  const summary = {};
+  for (const v of result) summary[v.impact] = (summary[v.impact] ?? 0) + v.nodes.length;
+  return { bad: result.filter((v) => v.impact === 'serious' || v.impact === 'critical'), all: result, summary };
+}
+
+/** Elements wider than their place: panels past their column, tables scrolling sideways, a page wider than the window. */
+async function overflows(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const main = document.querySelector('.qs-main').getBoundingClientRect();
+    for (const el of document.querySelectorAll('[data-panel]')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > main.right + 1 || el.scrollWidth > el.clientWidth + 1) {
+        out.push(`${el.dataset.panel}: right ${r.right} > ${main.right} or scroll ${el.scrollWidth} > ${el.clientWidth}`);
+      }
+    }
+    for (const el of document.querySelectorAll('.qs-table-wrap')) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        out.push(`${el.closest('[data-panel]').dataset.panel} table scrolls: ${el.scrollWidth} > ${el.clientWidth}`);
+      }
+    }
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth + 1) out.push(`the page scrolls sideways: ${doc.scrollWidth}`);
+    return out;
+  });
+}
+
+test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t) => {
+  const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY });
+  await app.waitForState('ready');
+  const { page } = app;
+
+  // English figures, to compare the Korean page with.
+  const enFigures = await figures(page);
+  const enErrorTime = await firstErrorTime(page);
+
+  await t.test('lang=ko: Korean titles, <html lang="ko">, Korean dates and durations', async () => {
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    const english = await titles(page);
+    for (const [panel, title] of Object.entries(EN_TITLES)) assert.equal(english[panel], title, panel);
+    await reload(app, `${QUERY}&lang=ko`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    const shown = await titles(page);
+    for (const [panel, title] of Object.entries(KO_TITLES)) assert.equal(shown[panel], title, panel);
+    const koFigures = await figures(page);
+    // The same figures: jobs and runs as numbers, the median wait as a Korean duration.
+    assert.equal(koFigures[0][1], enFigures[0][1], 'jobs');
+    assert.match(enFigures[3][1], /^\d+[dhms]/, 'the English median wait is a duration');
+    assert.equal(koFigures[3][1], koDuration(enFigures[3][1]), 'the median wait in Korean');
+    assert.equal(koFigures[3][0], '대기 중앙값');
+    assert.equal(await firstErrorTime(page), koDate(enErrorTime), 'an error time in Korean');
+  });
+
+  await t.test('the language picker switches the page and is remembered', async () => {
+    await reload(app, QUERY);
+    // Nothing is stored yet (lang=ko came from the URL): the browser's English.
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await afterAction(app, () => page.locator('[data-lang-picker]').selectOption('ko'));
+    await page.waitForFunction(() => document.documentElement.lang === 'ko');
+    assert.equal((await titles(page))['job-status'], '작업 상태');
+    assert.match(page.url(), /[?&]lang=ko(&|$)/, 'the URL holds the language');
+    // A visit without lang keeps the user's choice.
+    await reload(app, QUERY);
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assert.equal((await titles(page))['queued-time'], '대기 시간');
+    await afterAction(app, () => page.locator('[data-lang-picker]').selectOption('en'));
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.equal((await titles(page))['job-status'], 'Job status');
+  });
+
+  await t.test('a Korean browser gets Korean', async (t2) => {
+    const ko = await openApp(t2, { config: { api_base: api }, query: QUERY, locale: 'ko-KR' });
+    await ko.waitForState('ready');
+    assert.equal(await ko.page.getAttribute('html', 'lang'), 'ko');
+    assert.equal((await titles(ko.page))['job-runs'], '작업 실행');
+  });
+
+  await t.test('the keyboard span form brushes Job runs exactly like a mouse box', async () => {
+    await reload(app, `${QUERY}&lang=en`);
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]));
+    const byMouse = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    assert.ok(byMouse.brush, 'the mouse brushed');
+    const selected = await page.locator('[data-panel="selection"] .qs-sub').innerText();
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
+    assert.equal((await page.evaluate(() => window.queuescope.inspect('job-runs'))).brush, null);
+
+    // Keyboard only: focus the button, open the form, type, press Enter.
+    await page.locator('[data-panel="job-runs"] button[data-select-span]').focus();
+    await page.keyboard.press('Enter');
+    const form = page.locator('[data-span-form]');
+    await form.waitFor();
+    // The view is in UTC (tz=utc): the wall clock is the RFC 3339 time without its zone.
+    const wall = (iso) => iso.replace(/Z$/, '');
+    await form.locator('input[name="span-from"]').fill(wall(byMouse.brush.from));
+    await form.locator('input[name="span-to"]').fill(wall(byMouse.brush.to));
+    await form.locator('input[name="span-lane-from"]').fill(String(byMouse.brush.lanes[0]));
+    await form.locator('input[name="span-lane-to"]').fill(String(byMouse.brush.lanes[1]));
+    await afterAction(app, () => form.locator('input[name="span-lane-to"]').press('Enter'));
+    const byKeys = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    assert.deepEqual(byKeys, byMouse, 'the same brush and the same runs brushed');
+    assert.equal(await page.locator('[data-panel="selection"] .qs-sub').innerText(), selected);
+  });
+
+  await t.test('axe: no serious or critical violation, in English and in Korean, light and dark', async () => {
+    for (const scheme of ['light', 'dark']) {
+      // The theme follows the (emulated) system scheme.
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const lang of ['en', 'ko']) {
+        await reload(app, `${QUERY}&lang=${lang}`);
+        assert.equal(await page.getAttribute('.qs-app', 'data-theme'), scheme);
+        const { bad, all, summary } = await axe(page);
+        t.diagnostic(`axe ${scheme} ${lang}: ${all.length} rules violated, nodes by impact ${JSON.stringify(summary)}`);
+        assert.deepEqual(bad, [], `${scheme}, ${lang}: serious or critical violations`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await t.test('every panel fits its width at 1024 and 1440 px, in English and Korean', async () => {
+    for (const width of [1024, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const lang of ['en', 'ko']) {
+        await reload(app, `${QUERY}&lang=${lang}`);
+        // Every run of the view selected (the span form starts at the view's range), so the table is full.
+        await page.locator('[data-panel="job-runs"] button[data-select-span]').click();
+        await afterAction(app, () => page.locator('[data-span-form] button[type="submit"]').click());
+        assert.notEqual(await page.locator('[data-panel="selection"] tbody tr').count(), 0, 'rows in the table');
+        assert.deepEqual(await overflows(page), [], `${width} px, ${lang}`);
+        // The columns that matter are on screen.
+        const visible = await page.$$eval('[data-panel="selection"] thead th', (ths) =>
+          ths.filter((th) => th.offsetParent !== null).map((th) => th.querySelector('button').dataset.sort),
+        );
+        for (const col of ['Job id', 'Run', 'User', 'State', 'Started', 'Queued', 'Run time']) {
+          assert.ok(visible.includes(col), `${width} px, ${lang}: column ${col} shows`);
+        }
+        // The custom grouping's pattern field takes the editor's width.
+        await page.locator('[data-saved-views] > summary').click();
+        const field = await page.locator('input[name="rule-match"]').first().boundingBox();
+        assert.ok(field.width >= 200, `${width} px, ${lang}: the pattern field is ${field.width} px wide`);
+      }
+    }
+  });
+});
