@@ -4,6 +4,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use queuescope_core::limits;
+use queuescope_core::theme::Theme;
 use queuescope_core::view::Lang;
 use serde::Deserialize;
 use serde_json::Value;
@@ -50,6 +51,9 @@ pub struct Config {
     /// (checked when the config loads); `None` is the default of 30.
     #[serde(skip)]
     pub request_timeout_seconds: Option<u32>,
+    /// The theme (SPEC §4); the user's choice in the app wins over it.
+    #[serde(skip)]
+    pub theme: Theme,
     /// Links every user sees.
     pub default_links: Vec<DefaultLink>,
     /// The page language (SPEC §4 `lang`); `None` = `auto`, the browser's.
@@ -65,6 +69,24 @@ pub struct Config {
     /// `refresh_seconds`, say), for the user.
     #[serde(skip)]
     pub notices: Vec<String>,
+}
+
+/// The config's `theme`: absent is `auto`; a value that is none of
+/// `auto`, `light`, `dark` is `auto` with a notice (a typo must not stop
+/// the page).
+fn theme(v: Option<Value>) -> (Theme, Option<String>) {
+    match v {
+        None | Some(Value::Null) => (Theme::Auto, None),
+        Some(v) => match v.as_str().and_then(Theme::parse) {
+            Some(t) => (t, None),
+            None => (
+                Theme::Auto,
+                Some(format!(
+                    "config.json: theme {v} is not auto, light or dark; following the system's"
+                )),
+            ),
+        },
+    }
 }
 
 /// The title shown when the config names none.
@@ -88,8 +110,11 @@ impl Config {
             fields.remove("request_timeout_seconds"),
             "request_timeout_seconds",
         )?;
+        let (theme, n0) = theme(fields.remove("theme"));
         let lang = fields.remove("lang");
         let mut c = Config::deserialize(value).map_err(invalid)?;
+        c.theme = theme;
+        c.notices.extend(n0);
         match lang.as_ref().map(|v| (v.as_str(), v)) {
             None | Some((Some("auto"), _)) => {}
             Some((Some(s), _)) if Lang::parse(s).is_some() => c.lang = Lang::parse(s),
@@ -255,6 +280,18 @@ mod tests {
             e.contains("request_timeout_seconds must be a number"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn theme_is_read_and_a_bad_one_is_auto_with_a_notice() {
+        assert_eq!(Config::from_json("{}").unwrap().theme, Theme::Auto);
+        assert_eq!(
+            Config::from_json(r#"{"theme": "dark"}"#).unwrap().theme,
+            Theme::Dark
+        );
+        let c = Config::from_json(r#"{"theme": "sepia"}"#).unwrap();
+        assert_eq!(c.theme, Theme::Auto);
+        assert!(c.notices[0].contains("\"sepia\" is not auto, light or dark"));
     }
 
     #[test]

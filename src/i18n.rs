@@ -341,6 +341,25 @@ pub struct Words {
     pub prev_page: &'static str,
     /// Pager buttons.
     pub next_page: &'static str,
+    /// The theme picker's label.
+    pub theme: &'static str,
+    /// The theme picker's tooltip.
+    pub theme_hint: &'static str,
+    /// The theme settings, in `Theme::ALL` order (auto, light, dark).
+    pub theme_names: [&'static str; 3],
+    /// A chart panel's Inspect button.
+    pub inspect: &'static str,
+    /// Its tooltip.
+    pub inspect_hint: &'static str,
+    /// The Inspect dialog's heading: `Job status: data`.
+    pub inspect_heading: fn(&str) -> String,
+    /// The Inspect dialog's size line: `2,028 rows in 12 series`, from
+    /// the row and series counts.
+    pub inspect_size: fn(usize, usize) -> String,
+    /// The Inspect dialog with nothing in it.
+    pub inspect_empty: &'static str,
+    /// A dialog's close button.
+    pub close: &'static str,
 }
 
 /// English.
@@ -545,6 +564,15 @@ pub static EN: Words = Words {
     no_rows: "0 rows",
     prev_page: "Previous page",
     next_page: "Next page",
+    theme: "Theme",
+    theme_hint: "Light or dark page and charts; System follows your device's setting",
+    theme_names: ["System", "Light", "Dark"],
+    inspect: "Inspect",
+    inspect_hint: "Show this panel's data as a table, with a CSV download",
+    inspect_heading: |panel| format!("{panel}: data"),
+    inspect_size: |rows, series| format!("{} in {} series", counted(rows, "row"), count(series)),
+    inspect_empty: "No data in this view.",
+    close: "Close",
 };
 
 /// Korean.
@@ -749,6 +777,15 @@ pub static KO: Words = Words {
     no_rows: "0개",
     prev_page: "이전 쪽",
     next_page: "다음 쪽",
+    theme: "테마",
+    theme_hint: "페이지와 차트를 밝게 또는 어둡게 표시합니다. 시스템은 기기 설정을 따릅니다",
+    theme_names: ["시스템", "밝게", "어둡게"],
+    inspect: "데이터 보기",
+    inspect_hint: "이 패널의 데이터를 표로 보고 CSV로 내려받습니다",
+    inspect_heading: |panel| format!("{panel}: 데이터"),
+    inspect_size: |rows, series| format!("{}개 시리즈, {}행", count(series), count(rows)),
+    inspect_empty: "이 보기에는 데이터가 없습니다.",
+    close: "닫기",
 };
 
 impl Words {

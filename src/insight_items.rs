@@ -5,11 +5,13 @@
 
 use crate::format;
 use crate::i18n::t;
+use crate::render::Colour;
 use queuescope_core::analysis::insights::{
     FailureSpikes, GroupWait, HourCell, IdleWindows, UnderUsed, WaitingByHour, MIN_IDLE,
     UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN,
 };
 use queuescope_core::analysis::Zone;
+use queuescope_core::theme::Rgb;
 use queuescope_core::time::format_rfc3339;
 use queuescope_core::Ms;
 
@@ -272,8 +274,9 @@ pub struct HeatCell {
 }
 
 /// The heat map's cells, Monday 00:00 first, coloured on one scale from 0
-/// to the highest mean of the map (returned too).
-pub fn heat_cells(h: &WaitingByHour) -> (Vec<HeatCell>, f64) {
+/// (`ends.0`) to the highest mean of the map (`ends.1`; the mean returned
+/// too). The ends are the theme's `--qs-heat-low` and `--qs-heat-high`.
+pub fn heat_cells(h: &WaitingByHour, ends: (Colour, Colour)) -> (Vec<HeatCell>, f64) {
     let max = h
         .cells
         .iter()
@@ -298,7 +301,7 @@ pub fn heat_cells(h: &WaitingByHour) -> (Vec<HeatCell>, f64) {
                 weekday: c.weekday,
                 hour: c.hour,
                 mean,
-                colour: mean.map(|m| heat_colour(m, max)),
+                colour: mean.map(|m| heat_colour(m, max, ends)),
                 label,
             }
         })
@@ -306,18 +309,15 @@ pub fn heat_cells(h: &WaitingByHour) -> (Vec<HeatCell>, f64) {
     (cells, max)
 }
 
-/// The fill of a mean on the map's scale: from a pale blue at 0 to a deep
-/// blue at `max` (linear, so twice the colour is twice the waiting).
-pub fn heat_colour(mean: f64, max: f64) -> String {
-    const LOW: [f64; 3] = [238.0, 243.0, 251.0];
-    const HIGH: [f64; 3] = [24.0, 74.0, 160.0];
+/// The fill of a mean on the map's scale: from `low` at 0 to `high` at
+/// `max` (linear, so twice the colour is twice the waiting).
+pub fn heat_colour(mean: f64, max: f64, (low, high): (Colour, Colour)) -> String {
     let t = if max > 0.0 {
         (mean / max).clamp(0.0, 1.0)
     } else {
         0.0
     };
-    let c = |i: usize| (LOW[i] + (HIGH[i] - LOW[i]) * t).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", c(0), c(1), c(2))
+    Colour(Rgb(high.0).mix(Rgb(low.0), t).0).css()
 }
 
 #[cfg(test)]

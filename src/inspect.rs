@@ -26,16 +26,21 @@ pub fn register(panel: &'static str, answer: impl Fn() -> Option<String> + 'stat
     });
 }
 
-/// The answer for `panel`: its series, `{"series": []}` before its data
-/// arrives, `null` for a name that is no chart panel.
+/// The answer for `panel` as JSON: its series, `{"series":[]}` before its
+/// data arrives, `None` for a name that is no mounted chart panel. The
+/// hook and the panel's *Inspect* dialog both read it.
+pub fn answer(panel: &str) -> Option<String> {
+    let answer = PANELS.with(|p| p.borrow().get(panel).cloned())?;
+    Some(answer().unwrap_or_else(|| r#"{"series":[]}"#.to_string()))
+}
+
+/// The hook: [`answer`] parsed, `null` for a name that is no chart panel.
 fn inspect(panel: JsValue) -> JsValue {
     let panel = panel.as_string().unwrap_or_default();
-    let answer = PANELS.with(|p| p.borrow().get(panel.as_str()).cloned());
-    let Some(answer) = answer else {
-        return JsValue::NULL;
-    };
-    let json = answer().unwrap_or_else(|| r#"{"series":[]}"#.to_string());
-    js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
+    match answer(&panel) {
+        Some(json) => js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL),
+        None => JsValue::NULL,
+    }
 }
 
 /// Puts `inspect` on `window.queuescope` (creating the object if needed).

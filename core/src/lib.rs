@@ -20,6 +20,7 @@ pub mod parse;
 pub mod prefs;
 pub mod sort;
 pub mod text;
+pub mod theme;
 pub mod time;
 pub mod view;
 

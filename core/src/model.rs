@@ -119,22 +119,6 @@ impl JobState {
     pub fn is_waiting(&self) -> bool {
         matches!(self, JobState::Idle | JobState::Queued)
     }
-
-    /// A fixed colour per known state; a neutral grey for unknown ones.
-    pub fn color(&self) -> &'static str {
-        match self {
-            JobState::Idle => "#b0b7c3",
-            JobState::Queued => "#f2b134",
-            JobState::Pending => "#e8833a",
-            JobState::Starting => "#7fb2e5",
-            JobState::Running => "#2f7ed8",
-            JobState::Finished => "#3aa76d",
-            JobState::Failed => "#d64545",
-            JobState::Crashed => "#8e2c8e",
-            JobState::Killed => "#5b5f66",
-            JobState::Other(_) => "#9aa0a6",
-        }
-    }
 }
 
 impl fmt::Display for JobState {

@@ -8,9 +8,10 @@
 //!   are then answered (503).
 //! - `GET /_control/requests[?since=SEQ]`: every API request so far (or
 //!   from `seq` SEQ on), in arrival order: `{"seq", "method", "path"
-//!   (path and query as sent), "status", "bytes", "at_ms"}` (`status` and
-//!   `bytes` are `null` for a request that is hanging; `at_ms` is when it
-//!   arrived, wall clock ms since 1970, for tests of the refresh's timing). The log keeps the last
+//!   (path and query as sent), "status", "bytes", "at_ms", "authorization"}`
+//!   (`status` and `bytes` are `null` for a request that is hanging; `at_ms`
+//!   is when it arrived, wall clock ms since 1970, for tests of the refresh's
+//!   timing; `authorization` is the header as sent, `null` without one). The log keeps the last
 //!   [`LOG_CAP`] requests.
 //! - `DELETE /_control/requests`: empties the log (`seq` keeps counting).
 //!
@@ -43,6 +44,9 @@ pub struct Logged {
     pub bytes: Option<usize>,
     /// Arrival, wall clock ms since 1970 (the real clock, not live mode's).
     pub at_ms: u64,
+    /// The `Authorization` header as sent (`None`: none), so a test sees
+    /// the bearer token a host page handed the app.
+    pub authorization: Option<String>,
 }
 
 #[derive(Default)]
@@ -76,8 +80,13 @@ impl Control {
             .clone()
     }
 
-    /// Logs one request; `answered` is (status, body bytes), `None` for a hang.
-    pub fn record(&self, method: &str, path: &str, answered: Option<(u16, usize)>) {
+    /// Logs one request (method, path and `Authorization` header);
+    /// `answered` is (status, body bytes), `None` for a hang.
+    pub fn record(
+        &self,
+        (method, path, authorization): (&str, &str, Option<&str>),
+        answered: Option<(u16, usize)>,
+    ) {
         let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
         let seq = log.next;
         log.next += 1;
@@ -93,6 +102,7 @@ impl Control {
             at_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            authorization: authorization.map(str::to_string),
         });
     }
 
@@ -194,9 +204,9 @@ mod tests {
     #[test]
     fn the_log_keeps_order_and_reads_from_a_point() {
         let c = Control::default();
-        c.record("GET", "/api/v1/queues", Some((200, 10)));
-        c.record("GET", "/api/v1/queues/q/jobs?from=a&to=b", None);
-        c.record("OPTIONS", "/api/v1/queues", Some((204, 0)));
+        c.record(("GET", "/api/v1/queues", Some("Bearer t")), Some((200, 10)));
+        c.record(("GET", "/api/v1/queues/q/jobs?from=a&to=b", None), None);
+        c.record(("OPTIONS", "/api/v1/queues", None), Some((204, 0)));
         let (r, _) = c.handle("GET", "/_control/requests", "");
         let mut v = body(&r);
         assert_eq!(v.as_array().unwrap().len(), 3);
@@ -205,12 +215,14 @@ mod tests {
         assert_eq!(
             v[1],
             serde_json::json!({"seq": 1, "method": "GET",
-                "path": "/api/v1/queues/q/jobs?from=a&to=b", "status": null, "bytes": null})
+                "path": "/api/v1/queues/q/jobs?from=a&to=b", "status": null, "bytes": null,
+                "authorization": null})
         );
+        assert_eq!(v[0]["authorization"], "Bearer t");
         let (r, _) = c.handle("GET", "/_control/requests?since=2", "");
         assert_eq!(body(&r)[0]["method"], "OPTIONS");
         c.handle("DELETE", "/_control/requests", "");
-        c.record("GET", "/healthz", Some((200, 2)));
+        c.record(("GET", "/healthz", None), Some((200, 2)));
         let (r, _) = c.handle("GET", "/_control/requests", "");
         assert_eq!(body(&r)[0]["seq"], 3, "seq keeps counting");
     }

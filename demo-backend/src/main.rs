@@ -291,11 +291,17 @@ fn serve(shared: &Arc<Shared>, mut request: Request) {
         send(request, &method, reply, false);
         return;
     }
+    let auth = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.as_str().to_string());
+    let seen = (method.as_str(), url.as_str(), auth.as_deref());
     let faults = shared.control.faults();
     let now = shared.clock.now();
     match api::answer(&shared.store, &method, &url, shared.page_size, &faults, now) {
         Outcome::Hang => {
-            shared.control.record(&method, &url, None);
+            shared.control.record(seen, None);
             let mut held = shared.held.lock().unwrap_or_else(PoisonError::into_inner);
             if held.len() >= MAX_HELD {
                 let oldest = held.remove(0);
@@ -306,7 +312,7 @@ fn serve(shared: &Arc<Shared>, mut request: Request) {
         Outcome::Send { reply, delay } => {
             shared
                 .control
-                .record(&method, &url, Some((reply.status, reply.body.len())));
+                .record(seen, Some((reply.status, reply.body.len())));
             let delay = delay + shared.delay;
             if delay.is_zero() {
                 send(request, &method, reply, true);

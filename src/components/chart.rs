@@ -5,8 +5,8 @@
 use crate::hooks::{device_window, use_in_view, use_marks, MarksLayer};
 use crate::inspect;
 use crate::plotly_glue::{PlotView, PlotlyChart, Pointer};
-use crate::render::{summary, Chart, ChartModel, SelectBox};
-use crate::state::{Readiness, Shared};
+use crate::render::{self, summary, Chart, ChartModel, SelectBox};
+use crate::state::{Readiness, Shared, ThemeState};
 use leptos::html::Div;
 use leptos::prelude::*;
 use queuescope_core::analysis::RasterWindow;
@@ -153,6 +153,12 @@ pub fn MarkedChart(
         }
     });
     let drawn = layer.drawn;
+    // The frame in the theme's colours: a theme change redraws it.
+    let theme = expect_context::<ThemeState>();
+    let frame = Memo::new(move |_| {
+        let f = frame.get()?;
+        Some(theme.tokens.with(|t| render::frame::themed(&f, &t.frame)))
+    });
     let summary = place.summary;
     view! {
         <p class="qs-sr" data-chart-summary>{move || summary.get()}</p>

@@ -2,13 +2,14 @@
 //! draws over Plotly's axes).
 
 use super::chart::{model_chart, MarkedChart, TipKey};
+use super::inspect_dialog::InspectButton;
 use super::legend::{GroupLegend, StateKey};
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
 use crate::i18n::t;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, BarChart};
-use crate::state::{Analysis, Shared, MAX_GROUPS};
+use crate::state::{Analysis, Shared, ThemeState, MAX_GROUPS};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Zone};
 
@@ -43,12 +44,14 @@ fn Bars(name: &'static str, chart: Memo<Option<Shared<BarChart>>>) -> impl IntoV
 #[component]
 pub fn JobStatusPanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
+    let theme = expect_context::<ThemeState>();
     let chart = Memo::new(move |_| {
         let counts = a.status.get()?;
+        let tokens = theme.tokens.get();
         let grid = a.grid.get();
         let (zone, rev) = (a.zone.get(), a.revision.get());
         Some(Shared::new(timed("qs:chart:job-status", || {
-            render::job_status(&counts, &grid, &zone, &rev)
+            render::job_status(&counts, &grid, &zone, (&tokens, &rev))
         })))
     });
     let states = Signal::derive(move || {
@@ -64,7 +67,8 @@ pub fn JobStatusPanel() -> impl IntoView {
     });
     let subtitle = bucket_subtitle(t().jobs_per_bucket);
     view! {
-        <Panel name="job-status" title=t().job_status subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
+        <Panel name="job-status" title=t().job_status subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide"
+            actions=|| view! { <InspectButton panel="job-status" title=t().job_status/> }>
             <div class="qs-chart-row">
                 <Bars name="job-status" chart=chart/>
                 <StateKey states=states/>
@@ -95,7 +99,8 @@ pub fn QueuedTimePanel() -> impl IntoView {
     });
     let subtitle = bucket_subtitle(t().seconds_waiting);
     view! {
-        <Panel name="queued-time" title=t().queued_time subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide">
+        <Panel name="queued-time" title=t().queued_time subtitle=subtitle status=data_status(t().no_jobs) class="qs-wide"
+            actions=|| view! { <InspectButton panel="queued-time" title=t().queued_time/> }>
             <div class="qs-chart-row">
                 <Bars name="queued-time" chart=chart/>
                 <GroupLegend/>

@@ -1,6 +1,7 @@
 //! The page header (title, demo badge, summary figures) and the notice bar
 //! (load errors with Retry, skipped records, ignored URL parameters).
 
+use super::theme_toggle::ThemeToggle;
 use crate::config::Config;
 use crate::format;
 use crate::i18n;
@@ -70,8 +71,11 @@ pub fn Header(is_demo: bool) -> impl IntoView {
             </div>
             <div class="qs-figures" data-summary>{figures}</div>
             <RefreshStatus/>
-            <LangPicker/>
-            <ClearCache/>
+            <div class="qs-header-tools">
+                <LangPicker/>
+                <ThemeToggle/>
+                <ClearCache/>
+            </div>
         </header>
     }
 }

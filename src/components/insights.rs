@@ -11,7 +11,7 @@ use crate::insight_items::{
     under_used_summary, who_items, Attrs, HeatCell, Item, Target,
 };
 use crate::state::insights::Progress;
-use crate::state::{Analysis, Insights, ViewState};
+use crate::state::{Analysis, Insights, ThemeState, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{format_width, Zone};
 use queuescope_core::view::{to_query, GroupKey, RangeSpec};
@@ -229,7 +229,11 @@ fn progress_view(p: Progress, b: crate::state::insights::UsageBatches) -> impl I
 fn HourMap() -> impl IntoView {
     let i = expect_context::<Insights>();
     let hovered = RwSignal::new(None::<usize>);
-    let cells = Memo::new(move |_| i.hours.with(|h| h.as_ref().map(heat_cells)));
+    let theme = expect_context::<ThemeState>();
+    let cells = Memo::new(move |_| {
+        let ends = theme.tokens.with(|t| t.heat);
+        i.hours.with(|h| h.as_ref().map(|h| heat_cells(h, ends)))
+    });
     let peaks = move || i.hours.with(|h| h.as_ref().map(peak_items));
     let summary = move || {
         let any = i

@@ -15,12 +15,14 @@ mod filters;
 mod grouping_editor;
 mod header;
 mod insights;
+mod inspect_dialog;
 mod legend;
 mod links;
 mod panel;
 mod runs;
 mod saved_views;
 mod tables;
+mod theme_toggle;
 mod usage;
 
 pub use dashboard::Dashboard;

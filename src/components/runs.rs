@@ -3,6 +3,7 @@
 //! card, the brush, and the group legend.
 
 use super::chart::{chart_place, MarkedChart, TipKey};
+use super::inspect_dialog::InspectButton;
 use super::legend::GroupLegend;
 use super::panel::{data_status, Panel};
 use crate::dom::timed;
@@ -176,6 +177,7 @@ pub fn JobRunsPanel() -> impl IntoView {
     let span_open = RwSignal::new(false);
     let actions = ViewFn::from(move || {
         view! {
+            <InspectButton panel="job-runs" title=t().job_runs/>
             <button class="qs-btn qs-btn-quiet" data-select-span aria-expanded=move || span_open.get().to_string()
                 aria-controls="qs-span-form"
                 on:click=move |_| span_open.update(|o| *o = !*o)>{t().select_span}</button>

@@ -238,7 +238,7 @@ fn row_view(
             <td>{cell_text(&row.launch_job)}</td>
             <td>{cell_text(row.project.as_deref().unwrap_or(NONE_NAME))}</td>
             <td>{cell_text(row.user.as_deref().unwrap_or(NONE_NAME))}</td>
-            <td><span class="qs-state" style:--qs-state-color=state.color()>{cell_text(state.as_str())}</span></td>
+            <td><span class="qs-state" style:--qs-state-color=format!("var({})", crate::render::palette::state_token(&state))>{cell_text(state.as_str())}</span></td>
             <td>{time_cell(row.enqueued, zone)}</td>
             <td>{time_cell(row.started, zone)}</td>
             <td>{time_cell(row.ended, zone)}</td>

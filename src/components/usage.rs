@@ -3,6 +3,7 @@
 //! [`crate::state::Metrics`].
 
 use super::chart::{model_chart, pointer_window, MarkedChart, TipKey};
+use super::inspect_dialog::InspectButton;
 use super::legend::GroupLegend;
 use super::panel::{data_status, Panel, PanelStatus};
 use crate::dom::timed;
@@ -132,7 +133,8 @@ fn UsagePanel(metric: Metric, name: &'static str, title: &'static str) -> impl I
         })
     });
     view! {
-        <Panel name=name title=title status=usage_status(m) subtitle=usage_note(a, m) class="qs-quarter">
+        <Panel name=name title=title status=usage_status(m) subtitle=usage_note(a, m) class="qs-quarter"
+            actions=move || view! { <InspectButton panel=name title=title/> }>
             <MarkedChart frame=frame place=place layer=layer tip=tip/>
         </Panel>
     }

@@ -120,7 +120,8 @@ fn peak_hours_and_the_heat_map() {
     assert_eq!(items[0].attrs.seconds.as_deref(), Some("7200"));
     assert_eq!(items[0].attrs.mean.as_deref(), Some("2"));
 
-    let (cells, max) = heat_cells(&map);
+    let light = (Colour([0xee, 0xf3, 0xfb]), Colour([0x18, 0x4a, 0xa0]));
+    let (cells, max) = heat_cells(&map, light);
     assert_eq!(max, 2.0);
     assert_eq!(cells.len(), 168);
     // Saturday is reached: every hour has a mean, 0 included; the other

@@ -6,7 +6,7 @@
 //! and no legend (the app draws both), so redrawing it is cheap and a
 //! change of the data that keeps the extent does not touch it at all.
 
-use super::Chart;
+use super::{Chart, FrameColours};
 use plotly::common::{HoverInfo, Line, Mode, Title};
 use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
@@ -58,8 +58,7 @@ fn base_layout(left: usize, top: usize, font_size: usize) -> Layout {
         .font(
             plotly::common::Font::new()
                 .family("Inter, system-ui, sans-serif")
-                .size(font_size)
-                .color("#2b2f36"),
+                .size(font_size),
         )
         .paper_background_color("rgba(0,0,0,0)")
         .plot_background_color("rgba(0,0,0,0)")
@@ -123,7 +122,6 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
         XAxis::Seconds => Axis::new().title(Title::with_text("seconds since run start")),
     }
     .show_grid(false)
-    .line_color("#c9ced6")
     .range(vec![f.x.0, f.x.1]);
     let y_axis = Axis::new()
         .title(Title::with_text(f.y_title))
@@ -131,7 +129,6 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
         .fixed_range(!f.y_zoom)
         .show_tick_labels(f.y_ticks)
         .show_grid(f.y_ticks)
-        .grid_color("#eceff3")
         .zero_line(false);
     let drag = if f.select {
         DragMode::Select
@@ -151,6 +148,47 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
     );
     plot.set_configuration(config());
     finish(plot, uirevision)
+}
+
+/// The figure in the theme's colours (text, axis lines, grid, mode bar):
+/// the frames are built without colours and coloured here, where the
+/// chart meets the page, so a theme change redraws every frame (its
+/// `base` differs) and nothing else.
+pub fn themed(chart: &Chart, c: &FrameColours) -> Chart {
+    let mut h = std::hash::DefaultHasher::new();
+    (chart.base, c).hash(&mut h);
+    let base = h.finish();
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&chart.json) else {
+        return Chart {
+            base,
+            ..chart.clone()
+        };
+    };
+    if let Some(layout) = v.get_mut("layout").and_then(|l| l.as_object_mut()) {
+        let font = layout
+            .entry("font")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(font) = font.as_object_mut() {
+            font.insert("color".into(), c.text.css().into());
+        }
+        for axis in ["xaxis", "yaxis"] {
+            if let Some(a) = layout.get_mut(axis).and_then(|a| a.as_object_mut()) {
+                a.insert("linecolor".into(), c.axis.css().into());
+                a.insert("tickcolor".into(), c.axis.css().into());
+                a.insert("gridcolor".into(), c.grid.css().into());
+            }
+        }
+        layout.insert(
+            "modebar".into(),
+            serde_json::json!({"bgcolor": "rgba(0,0,0,0)", "color": c.modebar.css(),
+                "activecolor": c.modebar_active.css()}),
+        );
+    }
+    Chart {
+        json: Arc::from(v.to_string()),
+        base,
+        relayout: chart.relayout.clone(),
+    }
 }
 
 /// The top of a value axis that shows `max` with a little headroom (as

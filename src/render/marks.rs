@@ -60,7 +60,11 @@ impl BarMarks {
         let mut p = Picture::of(win);
         for (s, rects) in self.stacks.rects(win).into_iter().enumerate() {
             if !rects.is_empty() {
-                let colour = self.colours.get(s).copied().unwrap_or(super::OTHER_COLOUR);
+                let colour = self
+                    .colours
+                    .get(s)
+                    .copied()
+                    .unwrap_or(Colour([0x85, 0x8d, 0x94]));
                 p.paints.push(Paint::Rects(colour, rects));
             }
         }

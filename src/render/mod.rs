@@ -23,7 +23,7 @@ pub mod usage;
 
 pub use bars::BarChart;
 pub use marks::{Paint, Picture};
-pub use palette::{Colour, Palette, OTHER_COLOUR};
+pub use palette::{Colour, FrameColours, Palette, Tokens};
 pub use queued::queued_time;
 pub use runs::{job_runs, run_tip, runs_inspect, runs_picture};
 pub use status::job_status;

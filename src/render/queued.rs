@@ -36,7 +36,6 @@ pub fn queued_time(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::palette::GROUP_COLOURS;
     use queuescope_core::analysis::{Groups, TimeRange};
 
     #[test]
@@ -50,12 +49,13 @@ mod tests {
             groups: groups.names.clone(),
             values: vec![vec![5.0], vec![1.0], vec![60.0]],
         };
-        let palette = Palette::of(&groups);
+        let t = crate::render::palette::tests::test_tokens();
+        let palette = Palette::of(&groups, &t);
         let c = queued_time(&series, &palette, &grid, &Zone::Utc, "r");
         assert_eq!(c.names[2], "bob");
-        assert_eq!(c.marks.colours[0], GROUP_COLOURS[0]);
+        assert_eq!(c.marks.colours[0], t.groups[0]);
         assert_eq!(c.marks.colours[1].css(), "#a0a4ab");
-        assert_eq!(c.marks.colours[2], GROUP_COLOURS[2]);
+        assert_eq!(c.marks.colours[2], t.groups[2]);
         assert_eq!(c.values[2], vec![60.0]);
         let (_, _, tip) = c.tip(1_800_000.0, 30.0).unwrap();
         assert_eq!(tip[0], "bob");

@@ -64,7 +64,9 @@ pub fn runs_picture(
         |bar| {
             let c = palette.colour(usize::from(bar.group));
             match brushed {
-                Some(m) if !m.get(bar.job as usize).copied().unwrap_or(false) => c.faded(),
+                Some(m) if !m.get(bar.job as usize).copied().unwrap_or(false) => {
+                    c.faded(palette.surface)
+                }
                 _ => c.rgba(),
             }
         },

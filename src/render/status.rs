@@ -2,7 +2,7 @@
 //! fixed colour per state.
 
 use super::bars::{bar_chart, BarChart, BarSeries, Unit};
-use super::Colour;
+use super::Tokens;
 use queuescope_core::analysis::{BucketGrid, StatusCounts, Zone};
 
 /// Job status: one series per state (named `Queued`, ...), in the states'
@@ -11,7 +11,7 @@ pub fn job_status(
     counts: &StatusCounts,
     grid: &BucketGrid,
     zone: &Zone,
-    uirevision: &str,
+    (tokens, uirevision): (&Tokens, &str),
 ) -> BarChart {
     let labels: Vec<String> = counts.states.iter().map(|s| s.label()).collect();
     let series = counts
@@ -21,7 +21,7 @@ pub fn job_status(
         .zip(&counts.counts)
         .map(|((s, name), ys)| BarSeries {
             name,
-            colour: Colour::from_hex(s.color()).unwrap_or(super::OTHER_COLOUR),
+            colour: tokens.state(s),
             values: ys.iter().map(|&n| f64::from(n)).collect(),
         })
         .collect();
@@ -49,7 +49,8 @@ mod tests {
             ],
             counts: vec![vec![1, 0, 2], vec![0, 3, 0], vec![0, 0, 1]],
         };
-        let c = job_status(&counts, &grid, &Zone::Utc, "rev-1");
+        let t = crate::render::palette::tests::test_tokens();
+        let c = job_status(&counts, &grid, &Zone::Utc, (&t, "rev-1"));
         let v = c.inspect();
         let names: Vec<&str> = v["series"]
             .as_array()
@@ -59,7 +60,8 @@ mod tests {
             .collect();
         assert_eq!(names, ["Queued", "Running", "pre<empted>"], "raw names");
         assert_eq!(v["series"][1]["y"], json!([0.0, 3.0, 0.0]));
-        assert_eq!(v["series"][0]["color"], JobState::Queued.color());
-        assert_eq!(c.marks.colours[1].css(), JobState::Running.color());
+        assert_eq!(v["series"][0]["color"], t.state(&JobState::Queued).css());
+        assert_eq!(c.marks.colours[1], t.state(&JobState::Running));
+        assert_eq!(c.marks.colours[2], t.state_other);
     }
 }

@@ -6,7 +6,7 @@
 //! for every panel; the job-status counts once, for the chart and the
 //! failure spikes.
 
-use super::{DataState, Loaded, Prefs, Queues, Shared, ViewState};
+use super::{DataState, Loaded, Prefs, Queues, Shared, ThemeState, ViewState};
 use crate::dom::{self, timed};
 use crate::render::Palette;
 use leptos::prelude::*;
@@ -56,15 +56,16 @@ pub struct Analysis {
 
 impl Analysis {
     /// Builds the memo graph and provides it.
-    pub fn provide(view: ViewState, data: DataState, queues: Queues, prefs: Prefs) -> Analysis {
+    pub fn provide(
+        view: ViewState,
+        data: DataState,
+        queues: Queues,
+        ctx: (Prefs, ThemeState),
+    ) -> Analysis {
+        let (prefs, theme) = ctx;
         let prepared = Memo::new(move |_| data.loaded.get());
         let (range, zone, grid) = time_memos(view, prepared);
-        let group_by = Memo::new(move |_| {
-            let key = view.with(|v| v.group.clone());
-            // An unknown custom name never reaches here for long: the view
-            // state replaces it (with a notice) as soon as it is seen.
-            prefs.custom.with(|c| key.resolve(c)).unwrap_or_default()
-        });
+        let group_by = group_by_memo(view, prefs);
         let selection = selection_memo(view, prepared, range, group_by);
         let (all_groups, groups) = groups_memos(prepared, selection, group_by);
         let status = Memo::new(move |_| {
@@ -74,7 +75,7 @@ impl Analysis {
             });
             Some(Shared::new(counts))
         });
-        let palette = Memo::new(move |_| groups.with(|g| Shared::new(Palette::of(g))));
+        let palette = palette_memo(theme, groups);
         // Lanes do not depend on groups: a regroup relabels the bars only.
         let lanes = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
@@ -132,6 +133,25 @@ impl Analysis {
         provide_context(a);
         a
     }
+}
+
+/// The grouping of the view, a custom one resolved by name.
+fn group_by_memo(view: ViewState, prefs: Prefs) -> Memo<GroupBy> {
+    Memo::new(move |_| {
+        let key = view.with(|v| v.group.clone());
+        // An unknown custom name never reaches here for long: the view
+        // state replaces it (with a notice) as soon as it is seen.
+        prefs.custom.with(|c| key.resolve(c)).unwrap_or_default()
+    })
+}
+
+/// The groups' colours in the theme's tokens (one memo every panel reads).
+fn palette_memo(theme: ThemeState, groups: Memo<Shared<Groups>>) -> Memo<Shared<Palette>> {
+    Memo::new(move |_| {
+        theme
+            .tokens
+            .with(|t| groups.with(|g| Shared::new(Palette::of(g, t))))
+    })
 }
 
 /// The range, the zone and the bucket grid of the view.

@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! notices ─▶ cache
+//! notices ─▶ theme (scheme, chart tokens) ─────────────────────────────▶ analysis (palette)
 //! notices ─▶ prefs ─▶ view (+ URL sync, lang) ─▶ queues ─▶ loader ─▶ analysis (+ palette)
 //!                                                     refresh (timer) ◀─┤    │
 //!                                     readiness (data-app-state) ◀─┘    ├─▶ metrics ─▶ insights
@@ -25,6 +26,7 @@ pub mod prefs;
 pub mod queues;
 pub mod readiness;
 pub mod refresh;
+pub mod theme;
 pub mod view;
 
 pub use analysis::{Analysis, MAX_GROUPS};
@@ -39,6 +41,7 @@ pub use prefs::Prefs;
 pub use queues::{Queues, SourceCtx};
 pub use readiness::Readiness;
 pub use refresh::Refresh;
+pub use theme::ThemeState;
 pub use view::ViewState;
 
 use crate::api::Source;
@@ -82,13 +85,14 @@ pub fn provide(config: Config, source: Source) {
     notices.extend(config.notices.iter().cloned());
     Cache::provide(notices);
     let prefs = Prefs::provide(notices);
+    let theme = ThemeState::provide(config.theme, notices);
     let view = ViewState::provide(notices, prefs);
     LangState::provide(view, config.lang);
     let source = SourceCtx::provide(source);
     let queues = Queues::provide(source, view, notices);
     let data = DataState::provide(source, queues, view);
     Refresh::provide(data, queues, config.refresh_seconds);
-    let analysis = Analysis::provide(view, data, queues, prefs);
+    let analysis = Analysis::provide(view, data, queues, (prefs, theme));
     let ready = Readiness::provide(view, data, queues);
     let metrics = Metrics::provide(source, queues, analysis, ready);
     Insights::provide(analysis, view, metrics, (source, queues, ready));

@@ -162,6 +162,40 @@ export async function serveDist(t, config, dist = DIST) {
   });
 }
 
+/** A file name trunk hashed (`queuescope-9babdfd0c6c3bb78_bg.wasm`, `main-5bb6dfacc048511.css`). */
+export const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
+/** What a CDN-friendly host sends: hashed files forever, the rest revalidated. */
+export const LONG_CACHE = 'public, max-age=31536000, immutable';
+
+/**
+ * Serves `dist/` the way a portal or CDN hosts it: under the sub-path
+ * `prefix` (`/tools/queues/`), hashed files with `LONG_CACHE`,
+ * `index.html`, `config.json` and every unhashed file with `no-cache`,
+ * nothing outside `prefix` but the host's own `pages` (path → `{type,
+ * body}`), every answer under the CSP. No SPA fallback: a missing file is
+ * a 404. Returns the origin (`http://127.0.0.1:PORT`).
+ */
+export async function serveHosted(t, { config = null, prefix = '/tools/queues/', pages = {}, dist = DIST } = {}) {
+  const send = (res, status, type, cache, body) =>
+    res.writeHead(status, { 'content-type': type, 'cache-control': cache, 'content-security-policy': CSP }).end(body);
+  return listen(t, async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const page = pages[url.pathname];
+    if (page) return send(res, 200, page.type, 'no-cache', page.body);
+    if (!url.pathname.startsWith(prefix)) return send(res, 404, 'text/plain', 'no-cache', 'not here');
+    const rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    if (rel === 'config.json') {
+      return config === null
+        ? send(res, 404, 'text/plain', 'no-cache', 'no config.json')
+        : send(res, 200, 'application/json', 'no-cache', JSON.stringify(config));
+    }
+    const file = path.join(dist, path.normalize(`/${rel}`));
+    if (!existsSync(file)) return send(res, 404, 'text/plain', 'no-cache', 'missing');
+    const type = MIME[path.extname(file)] ?? 'application/octet-stream';
+    send(res, 200, type, HASHED.test(file) ? LONG_CACHE : 'no-cache', await readFile(file));
+  });
+}
+
 /** `serveDist`'s config for a host without config.json that answers index.html instead. */
 export const SPA_FALLBACK = Symbol('spa-fallback');
 
@@ -367,9 +401,11 @@ export async function openApp(
     initScript = null,
     locale = 'en-US',
     viewport = { width: 1400, height: 1000 },
+    url = null,
   } = {},
 ) {
-  const base = await serveDist(t, config, dist);
+  // `url`: a page served elsewhere (serveHosted); else dist/ at a root.
+  const base = url ? null : await serveDist(t, config, dist);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-e2e-'));
   // A launch that fails still leaves the temp dir to remove.
   const context = await chromium
@@ -400,7 +436,7 @@ export async function openApp(
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(TIMEOUT_MS);
-  const app = { page, context, url: `${base}/${query}`, consoleErrors: [], pageErrors: [] };
+  const app = { page, context, url: url ?? `${base}/${query}`, consoleErrors: [], pageErrors: [] };
   let crash;
   app.crashed = new Promise((_, reject) => {
     crash = reject;

@@ -189,13 +189,19 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     assert.equal(await page.locator('[data-panel="selection"] .qs-sub').innerText(), selected);
   });
 
-  await t.test('axe: no serious or critical violation, in English and in Korean', async () => {
-    for (const lang of ['en', 'ko']) {
-      await reload(app, `${QUERY}&lang=${lang}`);
-      const { bad, all, summary } = await axe(page);
-      t.diagnostic(`axe ${lang}: ${all.length} rules violated, nodes by impact ${JSON.stringify(summary)}`);
-      assert.deepEqual(bad, [], `${lang}: serious or critical violations`);
+  await t.test('axe: no serious or critical violation, in English and in Korean, light and dark', async () => {
+    for (const scheme of ['light', 'dark']) {
+      // The theme follows the (emulated) system scheme.
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const lang of ['en', 'ko']) {
+        await reload(app, `${QUERY}&lang=${lang}`);
+        assert.equal(await page.getAttribute('.qs-app', 'data-theme'), scheme);
+        const { bad, all, summary } = await axe(page);
+        t.diagnostic(`axe ${scheme} ${lang}: ${all.length} rules violated, nodes by impact ${JSON.stringify(summary)}`);
+        assert.deepEqual(bad, [], `${scheme}, ${lang}: serious or critical violations`);
+      }
     }
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   await t.test('every panel fits its width at 1024 and 1440 px, in English and Korean', async () => {

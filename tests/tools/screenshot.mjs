@@ -12,7 +12,8 @@
 // `[data-panel=NAME]` alone (panel-NAME-WxH.png); with
 // SCREENSHOT_CLICK=SELECTOR it clicks that element first and waits for the
 // app to be ready again (e.g. '[data-usage-load-rest]' to show the
-// insights over every run's usage).
+// insights over every run's usage). SCREENSHOT_THEME=dark (or light)
+// emulates that system colour scheme, which the app follows.
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
@@ -30,6 +31,16 @@ try {
   }
   const app = await openApp(t, { config, query });
   await app.waitForState('ready');
+  if (process.env.SCREENSHOT_THEME) {
+    // The system's colour scheme, which the app follows under theme auto.
+    await app.page.emulateMedia({ colorScheme: process.env.SCREENSHOT_THEME });
+    await app.page.waitForFunction(
+      (s) =>
+        document.querySelector('.qs-app')?.getAttribute('data-theme') === s &&
+        document.documentElement.getAttribute('data-app-state') === 'ready',
+      process.env.SCREENSHOT_THEME,
+    );
+  }
   if (process.env.SCREENSHOT_CLICK) {
     await app.page.click(process.env.SCREENSHOT_CLICK);
     await app.page.waitForFunction(

@@ -27,6 +27,7 @@ pub mod geometry;
 pub mod group;
 pub mod hover;
 pub mod insights;
+pub mod inspect;
 pub mod legend;
 pub mod prepared;
 pub mod queued;

@@ -320,7 +320,7 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// One field: `'`-prefixed if it is text that would start a formula, then
 /// quoted if RFC 4180 asks for it.
-fn push_csv_field(out: &mut String, s: &str, text: bool) {
+pub(crate) fn push_csv_field(out: &mut String, s: &str, text: bool) {
     let guard = if text && s.starts_with(FORMULA_START) {
         "'"
     } else {

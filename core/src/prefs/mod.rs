@@ -21,6 +21,7 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+mod appearance;
 mod groupings;
 mod links;
 mod storage;
@@ -28,6 +29,7 @@ mod storage;
 mod tests;
 mod views;
 
+pub use appearance::*;
 pub use groupings::*;
 pub use links::*;
 pub use storage::*;

@@ -1,5 +1,4 @@
 use super::*;
-use crate::render::palette::GROUP_COLOURS;
 use queuescope_core::analysis::{Brush, TimeRange};
 
 const H: Ms = 3_600_000;
@@ -56,7 +55,8 @@ fn job_runs_frame_is_the_range_across_and_the_lanes_down_with_a_select_drag() {
 fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
     let (layout, groups, (x0, x1)) = one_run();
     let zone = Zone::Local(queuescope_core::analysis::LocalZone::fixed(9 * H));
-    let palette = Palette::of(&groups);
+    let t = crate::render::palette::tests::test_tokens();
+    let palette = Palette::of(&groups, &t);
     // One column an hour from 09:00 local: the run (09:00-11:00 UTC) is
     // 18:00-20:00 local, columns 9 and 10.
     let win = RasterWindow {
@@ -71,8 +71,8 @@ fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
         panic!("a raster");
     };
     let at = |px: &[u8], col: usize| px[col * 4..col * 4 + 4].to_vec();
-    assert_eq!(at(px, 9), GROUP_COLOURS[0].rgba().to_vec());
-    assert_eq!(at(px, 10), GROUP_COLOURS[0].rgba().to_vec());
+    assert_eq!(at(px, 9), t.groups[0].rgba().to_vec());
+    assert_eq!(at(px, 10), t.groups[0].rgba().to_vec());
     assert_eq!(at(px, 11), vec![0, 0, 0, 0]);
     assert_eq!(at(px, 8), vec![0, 0, 0, 0]);
     let Paint::Pixels(px) =
@@ -80,13 +80,14 @@ fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
     else {
         panic!("a raster");
     };
-    assert_eq!(at(px, 9), GROUP_COLOURS[0].faded().to_vec());
+    assert_eq!(at(px, 9), t.groups[0].faded(t.surface).to_vec());
 }
 
 #[test]
 fn inspect_lists_each_run_under_its_group() {
     let (layout, groups, _) = one_run();
-    let palette = Palette::of(&groups);
+    let t = crate::render::palette::tests::test_tokens();
+    let palette = Palette::of(&groups, &t);
     let v = runs_inspect(
         &layout,
         (&groups, &palette),
@@ -97,7 +98,7 @@ fn inspect_lists_each_run_under_its_group() {
     assert_eq!(v["brushed"], serde_json::Value::Null);
     let s = &v["series"][0];
     assert_eq!(s["name"], "a<b");
-    assert_eq!(s["color"], GROUP_COLOURS[0].css());
+    assert_eq!(s["color"], t.groups[0].css());
     assert_eq!(s["x"], serde_json::json!(["2026-11-21T09:00:00Z"]));
     assert_eq!(s["end"], serde_json::json!(["2026-11-21T11:00:00Z"]));
     assert_eq!(s["y"], serde_json::json!([0]));
