@@ -131,6 +131,9 @@ export function wallClockMs(s) {
  */
 export async function dragBox(app, panel, [fx0, fy0], [fx1, fy1]) {
   const { page } = app;
+  // Charts below the fold are drawn when they scroll into view: bring the
+  // panel on screen first, then wait for its plot.
+  await page.locator(`[data-panel="${panel}"]`).scrollIntoViewIfNeeded();
   const graph = page.locator(`[data-panel="${panel}"] .js-plotly-plot`);
   await graph.scrollIntoViewIfNeeded();
   // Listen next to the app's own handler (Plotly's graph is an event
