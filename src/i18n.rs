@@ -277,6 +277,34 @@ pub struct Words {
     pub kept_data: &'static str,
     /// Text: refresh paused.
     pub refresh_paused: &'static str,
+    /// The refresh line (issue #12 item 3): `Updated {d} ago`.
+    pub updated_ago: fn(&str) -> String,
+    /// The refresh line while a read is in flight.
+    pub updating: &'static str,
+    /// The refresh line while the user paused the refresh.
+    pub paused_by_user: &'static str,
+    /// The refresh line while 401/403 or a cancelled read waits for Retry.
+    pub paused_until_retry: &'static str,
+    /// The refresh line while the page is hidden.
+    pub paused_while_hidden: &'static str,
+    /// The refresh line: `next in {d}`.
+    pub next_in: fn(&str) -> String,
+    /// The refresh line after failures: `retrying in {d}`.
+    pub retrying_in: fn(&str) -> String,
+    /// The load error after failures: ` Retrying in {d}.`
+    pub retrying_sentence: fn(&str) -> String,
+    /// The refresh toggle.
+    pub pause: &'static str,
+    /// The refresh toggle while paused.
+    pub resume: &'static str,
+    /// Progress of a read: `Reading {queue}… `.
+    pub reading: fn(&str) -> String,
+    /// Progress of a read: `{pages} pages, {jobs} jobs so far`.
+    pub read_so_far: fn(&str, &str) -> String,
+    /// A read the user cancelled.
+    pub load_cancelled: &'static str,
+    /// Retry while the refresh will retry by itself later.
+    pub retry_now: &'static str,
     /// Text: dismiss.
     pub dismiss: &'static str,
     /// Text: no wait.
@@ -495,6 +523,20 @@ pub static EN: Words = Words {
     chart_empty: "No data in this chart.",
     kept_data: " The last good data stays on screen.",
     refresh_paused: " Automatic refresh is paused until you press Retry.",
+    updated_ago: |d| format!("Updated {d} ago"),
+    updating: "updating…",
+    paused_by_user: "refresh paused",
+    paused_until_retry: "refresh paused until Retry",
+    paused_while_hidden: "refresh paused while the page is hidden",
+    next_in: |d| format!("next in {d}"),
+    retrying_in: |d| format!("retrying in {d}"),
+    retrying_sentence: |d| format!(" Retrying in {d}."),
+    pause: "Pause",
+    resume: "Resume",
+    reading: |q| format!("Reading {q}… "),
+    read_so_far: |pages, jobs| format!("{pages} pages, {jobs} jobs so far"),
+    load_cancelled: "Load cancelled. ",
+    retry_now: "Retry now",
     dismiss: "Dismiss",
     no_wait: "No job waited in this range",
     waiting_by: |by| format!("Waiting inside the range by {by}, most first"),
@@ -708,6 +750,20 @@ pub static KO: Words = Words {
     chart_empty: "이 차트에 데이터가 없습니다.",
     kept_data: " 마지막으로 받은 데이터를 계속 보여 줍니다.",
     refresh_paused: " 다시 시도를 누를 때까지 자동 새로 고침을 멈춥니다.",
+    updated_ago: |d| format!("{d} 전 갱신"),
+    updating: "갱신 중…",
+    paused_by_user: "새로 고침 멈춤",
+    paused_until_retry: "다시 시도할 때까지 새로 고침 멈춤",
+    paused_while_hidden: "페이지가 숨겨진 동안 새로 고침 멈춤",
+    next_in: |d| format!("{d} 후 다음 갱신"),
+    retrying_in: |d| format!("{d} 후 다시 시도"),
+    retrying_sentence: |d| format!(" {d} 후 다시 시도합니다."),
+    pause: "멈춤",
+    resume: "재개",
+    reading: |q| format!("{q} 읽는 중… "),
+    read_so_far: |pages, jobs| format!("지금까지 {pages}페이지, 작업 {jobs}개"),
+    load_cancelled: "불러오기를 취소했습니다. ",
+    retry_now: "지금 다시 시도",
     dismiss: "닫기",
     no_wait: "이 기간에 기다린 작업이 없습니다",
     waiting_by: |by| format!("기간 안의 대기, {by}별, 많은 순"),

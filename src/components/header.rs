@@ -99,18 +99,18 @@ fn RefreshStatus() -> impl IntoView {
     let next = move || {
         r.every?;
         Some(if data.loading.get() {
-            "updating…".to_string()
+            t().updating.to_string()
         } else if r.paused.get() {
-            "refresh paused".to_string()
+            t().paused_by_user.to_string()
         } else if data.error.with(needs_user) || queues.error.with(needs_user) {
-            "refresh paused until Retry".to_string()
+            t().paused_until_retry.to_string()
         } else if r.hidden.get() {
-            "refresh paused while the page is hidden".to_string()
+            t().paused_while_hidden.to_string()
         } else {
             let left = format::duration(r.seconds_left().unwrap_or(0) as f64);
             match r.failures.get() {
-                0 => format!("next in {left}"),
-                _ => format!("retrying in {left}"),
+                0 => (t().next_in)(&left),
+                _ => (t().retrying_in)(&left),
             }
         })
     };
@@ -123,7 +123,7 @@ fn RefreshStatus() -> impl IntoView {
             data-failures=move || r.failures.get()
             data-updated-ago=ago>
             <span>
-                {move || ago().map(|s| format!("Updated {} ago", format::duration(s as f64)))}
+                {move || ago().map(|s| (t().updated_ago)(&format::duration(s as f64)))}
                 {move || match (ago().is_some(), next()) {
                     (true, Some(n)) => format!(" · {n}"),
                     (false, Some(n)) => n,
@@ -132,7 +132,7 @@ fn RefreshStatus() -> impl IntoView {
             </span>
             {r.every.is_some().then(|| view! {
                 <button class="qs-btn qs-btn-quiet" data-refresh-toggle on:click=toggle>
-                    {move || if r.paused.get() { "Resume" } else { "Pause" }}
+                    {move || if r.paused.get() { t().resume } else { t().pause }}
                 </button>
             })}
         </div>
@@ -241,10 +241,10 @@ fn LoadProgress() -> impl IntoView {
             <div class="qs-notice qs-notice-info" role="status" data-load-progress
                 data-pages=p.pages data-jobs=p.jobs>
                 <div>
-                    <strong>"Reading " {queue} "… "</strong>
-                    <span>{format!("{} pages, {} jobs so far", format::count(p.pages), format::count(p.jobs))}</span>
+                    <strong>{(t().reading)(&queue)}</strong>
+                    <span>{(t().read_so_far)(&format::count(p.pages), &format::count(p.jobs))}</span>
                 </div>
-                <button class="qs-btn" on:click=move |_| data.cancel()>"Cancel"</button>
+                <button class="qs-btn" on:click=move |_| data.cancel()>{t().cancel}</button>
             </div>
         })
     }
@@ -265,13 +265,13 @@ fn LoadError() -> impl IntoView {
         let retrying_label = refreshes && !paused && refresh.failures.get() > 0;
         let retrying = retrying_label.then_some(move || {
             let left = refresh.seconds_left().unwrap_or(0);
-            format!(" Retrying in {}.", format::duration(left as f64))
+            (t().retrying_sentence)(&format::duration(left as f64))
         });
         Some(view! {
             <div class="qs-notice qs-notice-error" role="alert" data-load-error data-refresh-paused=paused.then_some("")>
                 <div>
                     <strong>{match e {
-                        crate::api::LoadError::Cancelled { .. } => "Load cancelled. ",
+                        crate::api::LoadError::Cancelled { .. } => t().load_cancelled,
                         _ => t().load_failed,
                     }}</strong>
                     <span>{e.to_string()}</span>
@@ -280,7 +280,7 @@ fn LoadError() -> impl IntoView {
                     {retrying.map(|t| view! { <span class="qs-muted" data-retrying>{t}</span> })}
                 </div>
                 <button class="qs-btn" on:click=move |_| queues.retry()>
-                    {if retrying_label { "Retry now" } else { t().retry }}
+                    {if retrying_label { t().retry_now } else { t().retry }}
                 </button>
             </div>
         })

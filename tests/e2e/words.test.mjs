@@ -137,6 +137,8 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     assert.equal(koFigures[3][1], koDuration(enFigures[3][1]), 'the median wait in Korean');
     assert.equal(koFigures[3][0], '대기 중앙값');
     assert.equal(await firstErrorTime(page), koDate(enErrorTime), 'an error time in Korean');
+    // The refresh line too ("3초 전 갱신", not "Updated 3초 ago").
+    assert.match(await page.locator('[data-refresh-status]').innerText(), /전 갱신/);
   });
 
   await t.test('the language picker switches the page and is remembered', async () => {
