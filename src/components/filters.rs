@@ -7,7 +7,7 @@ use crate::format;
 use crate::i18n::t;
 use crate::state::{Analysis, Loaded, Shared, ViewState};
 use leptos::prelude::*;
-use queuescope_core::analysis::{self, Field, Selection};
+use queuescope_core::analysis::{Field, Selection};
 use std::time::Duration;
 
 /// Text search waits this long after the last keystroke.
@@ -18,11 +18,7 @@ const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 type Population = Option<(Shared<Loaded>, Shared<Selection>)>;
 
 fn population(a: Analysis) -> Memo<Population> {
-    Memo::new(move |_| {
-        let l = a.prepared.get()?;
-        let sel = analysis::select(&l.prepared, &analysis::Filters::default(), a.range.get());
-        Some((l, Shared::new(sel)))
-    })
+    Memo::new(move |_| Some((a.prepared.get()?, a.population.get())))
 }
 
 /// The filter section: clear button, search, one multi-select per field, labels.

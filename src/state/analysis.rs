@@ -32,6 +32,9 @@ pub struct Analysis {
     pub grid: Memo<Shared<BucketGrid>>,
     /// What the view groups by, resolved (a custom grouping's rules).
     pub group_by: Memo<GroupBy>,
+    /// Every job in the range, no filter: the filter lists' counts, and
+    /// the selection itself (the same `Shared`) whenever no filter is set.
+    pub population: Memo<Shared<Selection>>,
     /// Jobs that pass the filters in the range (and, for a custom
     /// grouping, the legend's choice of groups).
     pub selection: Memo<Shared<Selection>>,
@@ -66,25 +69,37 @@ impl Analysis {
         let prepared = Memo::new(move |_| data.loaded.get());
         let (range, zone, grid) = time_memos(view, prepared);
         let group_by = group_by_memo(view, prefs);
-        let selection = selection_memo(view, prepared, range, group_by);
-        let (all_groups, groups) = groups_memos(prepared, selection, group_by);
-        let status = Memo::new(move |_| {
-            let l = prepared.get()?;
-            let counts = selection.with(|s| {
-                grid.with(|g| timed("qs:job-status", || analysis::job_status(&l.prepared, s, g)))
+        let population = Memo::new(move |_| {
+            let sel = prepared.with(|p| match p {
+                Some(l) => timed("qs:select", || {
+                    analysis::select(&l.prepared, &Filters::default(), range.get())
+                }),
+                None => Selection::default(),
             });
+            Shared::new(sel)
+        });
+        let selection = selection_memo(view, (prepared, population), range, group_by);
+        let (all_groups, groups) = groups_memos(prepared, selection, group_by);
+        let per_sel = PerSelection {
+            selection,
+            population,
+        };
+        let status = per_sel.memo(move |s| {
+            let l = prepared.get()?;
+            let counts =
+                grid.with(|g| timed("qs:job-status", || analysis::job_status(&l.prepared, s, g)));
             Some(Shared::new(counts))
         });
         let palette = palette_memo(theme, groups);
         // Lanes do not depend on groups: a regroup relabels the bars only.
-        let lanes = Memo::new(move |_| {
+        let lanes = per_sel.memo(move |s| {
             let r = prepared.with(|p| match p {
-                Some(l) => selection.with(|s| {
+                Some(l) => {
                     let range = range.get();
                     timed("qs:run-layout", || {
                         analysis::run_layout(&l.prepared, s, &Groups::default(), range)
                     })
-                }),
+                }
                 None => RunLayout::default(),
             });
             Shared::new(r)
@@ -121,6 +136,7 @@ impl Analysis {
             zone,
             grid,
             group_by,
+            population,
             selection,
             all_groups,
             groups,
@@ -132,6 +148,60 @@ impl Analysis {
         };
         provide_context(a);
         a
+    }
+}
+
+/// Memos of the selection that keep their value for the unfiltered
+/// population: a filter switched off (or the legend's "Show all") takes
+/// the population's result back instead of computing it again. Exact by
+/// construction: the selection *is* the population then (the same
+/// `Shared`, see [`selection_memo`]).
+#[derive(Clone, Copy)]
+pub struct PerSelection {
+    /// The view's selection.
+    pub selection: Memo<Shared<Selection>>,
+    /// Every job in the range.
+    pub population: Memo<Shared<Selection>>,
+}
+
+impl PerSelection {
+    /// `f` of the selection, computed at most once for the population
+    /// (lazily: only once the selection has been the population). `f` may
+    /// read other signals (data, range, grid, groups) but nothing derived
+    /// from the selection besides its argument: the population's value is
+    /// computed by the same `f`.
+    pub fn memo<T, F>(self, f: F) -> Memo<T>
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
+        F: Fn(&Selection) -> T + Clone + Send + Sync + 'static,
+    {
+        let Self {
+            selection,
+            population,
+        } = self;
+        let base = {
+            let f = f.clone();
+            Memo::new(move |_| population.with(|p| f(p)))
+        };
+        Memo::new(move |_| {
+            let s = selection.get();
+            if population.with(|p| *p == s) {
+                base.get()
+            } else {
+                f(&s)
+            }
+        })
+    }
+}
+
+impl Analysis {
+    /// Memos of the selection that reuse the population's value (see
+    /// [`PerSelection`]).
+    pub fn per_selection(&self) -> PerSelection {
+        PerSelection {
+            selection: self.selection,
+            population: self.population,
+        }
     }
 }
 
@@ -177,15 +247,21 @@ fn time_memos(
 
 /// The jobs that pass the view's filters in its range and, under a custom
 /// grouping whose legend shows only some groups, are in those groups.
+///
+/// With no filter and no legend choice it is the population itself (the
+/// same `Shared`), so [`PerSelection`] memos reuse their unfiltered value.
 fn selection_memo(
     view: ViewState,
-    prepared: Memo<Option<Shared<Loaded>>>,
+    (prepared, population): (Memo<Option<Shared<Loaded>>>, Memo<Shared<Selection>>),
     range: Memo<TimeRange>,
     group_by: Memo<GroupBy>,
 ) -> Memo<Shared<Selection>> {
     let filters: Memo<Filters> = Memo::new(move |_| view.with(|v| v.filters.clone()));
     let custom = Memo::new(move |_| view.custom_groups());
     Memo::new(move |_| {
+        if custom.with(Option::is_none) && filters.with(Filters::is_empty) {
+            return population.get();
+        }
         let sel = prepared.with(|p| match p {
             Some(l) => {
                 let f = filters.get();

@@ -78,14 +78,12 @@ impl Insights {
             })))
         });
         let (idle, hours, who, spikes) = selection_memos(a);
-        let under_used = Memo::new(move |_| {
+        let under_used = a.per_selection().memo(move |s| {
             let l = a.prepared.get()?;
             let means = job_means.get()?;
             let range = a.range.get();
-            Some(a.selection.with(|s| {
-                timed("qs:insight:under-used", || {
-                    under_used_gpus(&l.prepared, s, range, &means)
-                })
+            Some(timed("qs:insight:under-used", || {
+                under_used_gpus(&l.prepared, s, range, &means)
             }))
         });
         let batches = UsageBatches::new(a, m, job_means, (source, queues, ready));
@@ -130,21 +128,21 @@ type SelectionMemos = (
 
 /// The four insights over the selected jobs alone (no usage).
 fn selection_memos(a: Analysis) -> SelectionMemos {
-    let idle = Memo::new(move |_| {
+    // Idle windows and waiting by hour read nothing else of the selection:
+    // a filter switched off takes the unfiltered result back.
+    let per_sel = a.per_selection();
+    let idle = per_sel.memo(move |s| {
         let l = a.prepared.get()?;
         let range = a.range.get();
-        Some(
-            a.selection
-                .with(|s| timed("qs:insight:idle", || idle_windows(&l.prepared, s, range))),
-        )
+        Some(timed("qs:insight:idle", || {
+            idle_windows(&l.prepared, s, range)
+        }))
     });
-    let hours = Memo::new(move |_| {
+    let hours = per_sel.memo(move |s| {
         let l = a.prepared.get()?;
         let (range, zone) = (a.range.get(), a.zone.get());
-        Some(a.selection.with(|s| {
-            timed("qs:insight:hours", || {
-                waiting_by_hour(&l.prepared, s, range, &zone)
-            })
+        Some(timed("qs:insight:hours", || {
+            waiting_by_hour(&l.prepared, s, range, &zone)
         }))
     });
     let who = Memo::new(move |_| {

@@ -43,6 +43,11 @@ pub struct Metrics {
     pub gpu_means: RwSignal<GpuMeans>,
     /// The runs in view: (job index, group), in the order drawn.
     pub in_view: Memo<Vec<(u32, u16)>>,
+    /// A run in view has no series yet and no failure was reported: its
+    /// fetch is about to start or in flight, so the charts keep what they
+    /// show until it answers (one frame, not one without the new lines
+    /// and one with them).
+    pub waiting: Memo<bool>,
     /// The charts' latest settled fetch failed with this message.
     pub error: RwSignal<Option<String>>,
     /// A fetch for the charts is in flight.
@@ -109,11 +114,32 @@ impl Metrics {
             a.runs
                 .with(|r| runs_in_view(&r.bars, brushed.as_ref().map(|b| b.as_slice())))
         });
+        let cache = RwSignal::new(Cache::new());
+        let error = RwSignal::new(None::<String>);
+        let waiting = Memo::new(move |_| {
+            if error.with(Option::is_some) {
+                return false;
+            }
+            let Some(l) = a.prepared.get() else {
+                return false;
+            };
+            cache.with(|c| {
+                in_view.with(|v| {
+                    v.iter().any(|(j, _)| {
+                        l.prepared
+                            .get(*j as usize)
+                            .and_then(|job| job.run_id)
+                            .is_some_and(|id| !c.contains_key(id))
+                    })
+                })
+            })
+        });
         let m = Metrics {
-            cache: RwSignal::new(Cache::new()),
+            cache,
             gpu_means: RwSignal::new(GpuMeans::new()),
             in_view,
-            error: RwSignal::new(None),
+            waiting,
+            error,
             loading: RwSignal::new(false),
             skipped: RwSignal::new(SkipReport::default()),
             in_flight: StoredValue::new(HashSet::new()),

@@ -3,7 +3,7 @@
 // docs/benchmarks.md ("## Browser (headless Chromium)").
 //
 //   node tests/perf/browser.mjs [--jobs 25000,250000] [--reps 5] [--profile]
-//                               [--cap SECONDS] [--json OUT.json]
+//                               [--cap SECONDS] [--json OUT.json] [--no-usage]
 //                               [--dists NAME=DIR,NAME=DIR]
 //
 // Needs RELEASE builds of the app (debug wasm is 10-50x slower):
@@ -63,6 +63,8 @@ const opt = (name, dflt) => {
 const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
 const REPS = Number(opt('--reps', '5'));
 const PROFILE = args.includes('--profile');
+// --no-usage: skip the last step (loading every run's usage: 1-2 min at 100k).
+const USAGE = !args.includes('--no-usage');
 const JSON_OUT = opt('--json', null);
 const DISTS = (opt('--dists', null) ?? `after=${DIST}`).split(',').map((d) => {
   const [name, ...dir] = d.split('=');
@@ -179,11 +181,46 @@ async function elapsed(page) {
 /** The spans of the last timed interaction. */
 let lastSpans = {};
 
-/** Runs `act` (which fires `event` in the page) and times it to the next ready. */
+/**
+ * The renderer's own accounting (CDP `Performance.getMetrics`, cumulative
+ * seconds): style recalculation, layout, script and all tasks. One session
+ * per page, enabled on first use.
+ */
+const perfSessions = new WeakMap();
+async function rendererMetrics(page) {
+  let cdp = perfSessions.get(page);
+  if (!cdp) {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    perfSessions.set(page, cdp);
+  }
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+/** Renderer time between two `rendererMetrics` readings, as `qs:renderer-*` spans (ms). */
+function rendererSpans(a, b) {
+  const d = (name) => Math.max(0, (b[name] - a[name]) * 1000);
+  return {
+    'qs:renderer-style': d('RecalcStyleDuration'),
+    'qs:renderer-layout': d('LayoutDuration'),
+    'qs:renderer-script': d('ScriptDuration'),
+    'qs:renderer-tasks': d('TaskDuration'),
+  };
+}
+
+/**
+ * Runs `act` (which fires `event` in the page) and times it to the next
+ * ready; the renderer's style, layout, script and task time around it
+ * (from before the action to after the ready, so a little wider than the
+ * timed span) join the app's spans as `qs:renderer-*`.
+ */
 async function timed(page, event, act) {
   await armNextReady(page, event);
+  const before = await rendererMetrics(page);
   await act();
-  return elapsed(page);
+  const dt = await elapsed(page);
+  Object.assign(lastSpans, rendererSpans(before, await rendererMetrics(page)));
+  return dt;
 }
 
 /** Changes select[name=group] to `value` (a real `change` event). */
@@ -211,8 +248,14 @@ function toggleUser(page, value) {
  * over the full lane height (Plotly's select drag: down, moves, up).
  */
 async function brush(page, f0, f1) {
+  // Charts below the fold are drawn when they scroll into view: bring the
+  // panel on screen, wait for its plot and the ready after its draw.
+  await page.locator('[data-panel="job-runs"]').scrollIntoViewIfNeeded();
   const area = page.locator('[data-panel="job-runs"] .nsewdrag').first();
+  await area.waitFor();
   await area.scrollIntoViewIfNeeded();
+  await page.waitForSelector('[data-panel="job-runs"] .qs-chart-box[data-drawn="true"]');
+  await page.waitForSelector('html[data-app-state="ready"]');
   const box = await area.boundingBox();
   const y0 = box.y + 2;
   const y1 = box.y + box.height - 2;
@@ -404,7 +447,7 @@ async function scenario(jobs, api, dist) {
       }
     }
     out.memory.afterAll = await wasmMemory(page);
-    if (!stopped && (await page.locator('[data-usage-load-rest]').count()) > 0) {
+    if (USAGE && !stopped && (await page.locator('[data-usage-load-rest]').count()) > 0) {
       // Once: loading every run's usage for the under-used GPUs.
       const before = await page.evaluate(() => {
         performance.setResourceTimingBufferSize(10_000);

@@ -1,0 +1,106 @@
+// One Chrome performance trace (CDP Tracing, devtools.timeline) per kind of
+// interaction, summed by trace event name: where the time of an input ->
+// ready goes outside the app's own spans (style, layout, paint, history,
+// GC, Plotly, wasm). Not a test: it prints figures for docs/benchmarks.md.
+//
+//   node tests/perf/trace.mjs [--jobs 25000] [--reps 3] [--dists NAME=DIR,...]
+//
+// Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
+// `cargo build --release -p demo-backend`; opens the same view as
+// tests/perf/browser.mjs (seed 7, a100-pool, 7 days, 1 h buckets).
+
+import { openApp, startDemoBackend, DIST } from '../e2e/harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const JOBS = opt('--jobs', '25000').split(',').map(Number);
+const REPS = Number(opt('--reps', '3'));
+const DISTS = (opt('--dists', null) ?? `after=${DIST}`).split(',').map((d) => {
+  const [name, ...dir] = d.split('=');
+  return { name, dir: dir.join('=') };
+});
+const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
+const CATEGORIES = ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-devtools.timeline'];
+
+/** The page's data-render-seq now. */
+const renderSeq = (page) => page.evaluate(() => Number(document.documentElement.dataset.renderSeq ?? 0));
+
+/** Resolves once the page is ready with a render seq above `old`. */
+function nextReady(page, old) {
+  return page.waitForFunction(
+    (old) => document.documentElement.dataset.appState === 'ready' && Number(document.documentElement.dataset.renderSeq) > old,
+    old,
+    { polling: 'raf', timeout: 120_000 },
+  );
+}
+
+/** Self time (ms) by event name of the renderer main thread's complete events. */
+function selfTimes(events) {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const mine = events
+    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const self = new Map();
+  const stack = [];
+  for (const e of mine) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur / 1000);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur / 1000);
+    stack.push(e);
+  }
+  return self;
+}
+
+async function traced(page, act) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+  const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: CATEGORIES.join(','), transferMode: 'ReportEvents' });
+  const old = await renderSeq(page);
+  await act();
+  await nextReady(page, old);
+  await cdp.send('Tracing.end');
+  await done;
+  await cdp.detach();
+  return selfTimes(events);
+}
+
+const actions = {
+  // As tests/perf/browser.mjs does them: a `change` of the select, a click
+  // on the first user's checkbox (on, then off).
+  regroup: (page, i) =>
+    page.evaluate((value) => {
+      const sel = document.querySelector('select[name=group]');
+      sel.value = value;
+      sel.dispatchEvent(new Event('change', { bubbles: true }));
+    }, i % 2 ? 'user' : 'project'),
+  filter: (page) => page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click()),
+};
+
+for (const jobs of JOBS) {
+  const cleanups = [];
+  const t = { after: (f) => cleanups.push(f) };
+  try {
+    const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(jobs), '--page-size', '5000']);
+    for (const dist of DISTS) {
+      const app = await openApp(t, { config: { api_base: api }, query: QUERY, dist: dist.dir });
+      await app.waitForState('ready');
+      for (const [name, act] of Object.entries(actions)) {
+        const sum = new Map();
+        for (let i = 0; i < REPS; i++) {
+          for (const [k, v] of await traced(app.page, () => act(app.page, i))) sum.set(k, (sum.get(k) ?? 0) + v / REPS);
+        }
+        const top = [...sum].filter(([, v]) => v >= 0.5).sort((a, b) => b[1] - a[1]).slice(0, 14);
+        console.log(`${dist.name} ${jobs} ${name} (mean of ${REPS}, self ms): ${top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+      }
+    }
+  } finally {
+    for (const f of cleanups.reverse()) await f().catch(() => {});
+  }
+}
+process.exit(0);
