@@ -427,6 +427,7 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     await afterAction(app, () => page.selectOption('select[name="group"]', 'user'));
     const plainStatus = await app.inspect('job-status');
     const plainQueued = await app.inspect('queued-time');
+    const plainRuns = await app.inspect('job-runs');
     assertTraces(plainStatus, statusAll, 'unfiltered job status');
     assertTraces(plainQueued, queuedAll, 'unfiltered queued time');
 
@@ -447,6 +448,14 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       sorted(USERS),
       'grouped by user: one trace per filtered user',
     );
+
+    // The filter off again: the unfiltered figures come back (the app
+    // keeps them for the unfiltered view instead of computing them anew).
+    await afterAction(app, () => page.click('button[data-clear-filters]'));
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('user'), [], 'the URL holds no filter');
+    assertTraces(await app.inspect('job-status'), statusAll, 'job status, filter cleared');
+    assertTraces(await app.inspect('queued-time'), queuedAll, 'queued time, filter cleared');
+    assert.deepEqual(await app.inspect('job-runs'), plainRuns, 'job runs, filter cleared: the same lanes');
 
     // The same filter given in the URL, in a fresh app.
     await reload(app, QUERY + USERS.map((u) => `&user=${u}`).join(''));
