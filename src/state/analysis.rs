@@ -69,15 +69,7 @@ impl Analysis {
         let prepared = Memo::new(move |_| data.loaded.get());
         let (range, zone, grid) = time_memos(view, prepared);
         let group_by = group_by_memo(view, prefs);
-        let population = Memo::new(move |_| {
-            let sel = prepared.with(|p| match p {
-                Some(l) => timed("qs:select", || {
-                    analysis::select(&l.prepared, &Filters::default(), range.get())
-                }),
-                None => Selection::default(),
-            });
-            Shared::new(sel)
-        });
+        let population = population_memo(prepared, range);
         let selection = selection_memo(view, (prepared, population), range, group_by);
         let (all_groups, groups) = groups_memos(prepared, selection, group_by);
         let per_sel = PerSelection {
@@ -126,10 +118,7 @@ impl Analysis {
                 timed("qs:brush", || analysis::brush_select(r, &b))
             })))
         });
-        let revision = Memo::new(move |_| {
-            let q = queues.current.get().unwrap_or_default();
-            view.with(|v| format!("{q}|{:?}|{}", v.range_spec(), v.tz.as_str()))
-        });
+        let revision = revision_memo(view, queues);
         let a = Analysis {
             prepared,
             range,
@@ -149,6 +138,30 @@ impl Analysis {
         provide_context(a);
         a
     }
+}
+
+/// The `uirevision` key: queue, range and zone.
+fn revision_memo(view: ViewState, queues: Queues) -> Memo<String> {
+    Memo::new(move |_| {
+        let q = queues.current.get().unwrap_or_default();
+        view.with(|v| format!("{q}|{:?}|{}", v.range_spec(), v.tz.as_str()))
+    })
+}
+
+/// Every job in the range, no filter.
+fn population_memo(
+    prepared: Memo<Option<Shared<Loaded>>>,
+    range: Memo<TimeRange>,
+) -> Memo<Shared<Selection>> {
+    Memo::new(move |_| {
+        let sel = prepared.with(|p| match p {
+            Some(l) => timed("qs:select", || {
+                analysis::select(&l.prepared, &Filters::default(), range.get())
+            }),
+            None => Selection::default(),
+        });
+        Shared::new(sel)
+    })
 }
 
 /// Memos of the selection that keep their value for the unfiltered

@@ -104,6 +104,33 @@ fn runs_in_view(bars: &[RunBar], brushed: Option<&[u32]>) -> Vec<(u32, u16)> {
     recent.into_iter().map(|b| (b.job, b.group)).collect()
 }
 
+/// [`Metrics::waiting`]: a run in view with a run id has no series in
+/// `cache` and `error` is clear.
+fn waiting_memo(
+    a: Analysis,
+    in_view: Memo<Vec<(u32, u16)>>,
+    (cache, error): (RwSignal<Cache>, RwSignal<Option<String>>),
+) -> Memo<bool> {
+    Memo::new(move |_| {
+        if error.with(Option::is_some) {
+            return false;
+        }
+        let Some(l) = a.prepared.get() else {
+            return false;
+        };
+        cache.with(|c| {
+            in_view.with(|v| {
+                v.iter().any(|(j, _)| {
+                    l.prepared
+                        .get(*j as usize)
+                        .and_then(|job| job.run_id)
+                        .is_some_and(|id| !c.contains_key(id))
+                })
+            })
+        })
+    })
+}
+
 impl Metrics {
     /// Starts fetching what the runs in view lack, and provides the state.
     pub fn provide(source: SourceCtx, queues: Queues, a: Analysis, ready: Readiness) -> Metrics {
@@ -116,24 +143,7 @@ impl Metrics {
         });
         let cache = RwSignal::new(Cache::new());
         let error = RwSignal::new(None::<String>);
-        let waiting = Memo::new(move |_| {
-            if error.with(Option::is_some) {
-                return false;
-            }
-            let Some(l) = a.prepared.get() else {
-                return false;
-            };
-            cache.with(|c| {
-                in_view.with(|v| {
-                    v.iter().any(|(j, _)| {
-                        l.prepared
-                            .get(*j as usize)
-                            .and_then(|job| job.run_id)
-                            .is_some_and(|id| !c.contains_key(id))
-                    })
-                })
-            })
-        });
+        let waiting = waiting_memo(a, in_view, (cache, error));
         let m = Metrics {
             cache,
             gpu_means: RwSignal::new(GpuMeans::new()),
