@@ -43,8 +43,8 @@ pub struct Metrics {
     pub gpu_means: RwSignal<GpuMeans>,
     /// The runs in view: (job index, group), in the order drawn.
     pub in_view: Memo<Vec<(u32, u16)>>,
-    /// The charts' latest settled fetch failed with this message.
-    pub error: RwSignal<Option<String>>,
+    /// The charts' latest settled fetch failed so.
+    pub error: RwSignal<Option<LoadError>>,
     /// A fetch for the charts is in flight.
     pub loading: RwSignal<bool>,
     /// Series of this queue skipped as malformed (SPEC §2: reported).
@@ -199,7 +199,7 @@ impl Metrics {
                         self.error.set(None);
                     }
                 }
-                Err(e) if settles => self.error.set(Some(e.to_string())),
+                Err(e) if settles => self.error.set(Some(e)),
                 _ => {}
             }
             if idle {
