@@ -13,9 +13,9 @@
 
 pub mod notices;
 
-use crate::api::LoadError;
 use crate::format::{count, counted};
-use crate::state::Notice;
+use crate::load_error::LoadError;
+use crate::notice::Notice;
 pub use notices::Records;
 use queuescope_core::analysis::{ClockSkew, StateFold};
 use queuescope_core::field::Field;

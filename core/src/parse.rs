@@ -944,7 +944,7 @@ mod tests {
             skipped
                 .examples
                 .iter()
-                .any(|e| e == "series of run \"NaN \\\"Infinity\": a value that is not a number"),
+                .any(|e| *e == "series of run \"NaN \\\"Infinity\": a value that is not a number"),
             "strings are left alone: {:?}",
             skipped.examples
         );

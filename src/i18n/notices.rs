@@ -7,10 +7,9 @@
 //! catalogue's English entries call them. Raw backend text (URLs, error
 //! messages, cursors, names) is inserted as a value, never translated.
 
-use crate::api::LoadError;
 use crate::format::count;
-use crate::state::cache::CacheTrouble;
-use crate::state::Notice;
+use crate::load_error::{detail, LoadError};
+use crate::notice::{CacheTrouble, Notice};
 use queuescope_core::analysis::skew::SkewSpan;
 use queuescope_core::analysis::{ClockSkew, StateFold, CLOCK_TOLERANCE, OTHER_STATES_NAME};
 use queuescope_core::limits::{
@@ -177,14 +176,6 @@ fn parse_ko(e: &ParseError) -> String {
     }
 }
 
-/// The backend's own words after a colon (clipped), or nothing.
-fn detail(message: &Option<String>) -> String {
-    message
-        .as_deref()
-        .map(|m| format!(": {}", queuescope_core::text::clip(m, 300)))
-        .unwrap_or_default()
-}
-
 /// A failed load in Korean.
 pub fn load_error_ko(e: &LoadError) -> String {
     match e {
@@ -308,5 +299,76 @@ pub fn notice_ko(n: &Notice) -> String {
             ),
         },
         Notice::Text(s) => s.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use queuescope_core::model::DAY;
+
+    #[test]
+    fn load_errors_in_korean_keep_the_figures_and_the_url() {
+        let url = "http://127.0.0.1:9/api/v1/queues/q/jobs".to_string();
+        let timeout = LoadError::Limit {
+            url: url.clone(),
+            source: ReadLimitError::TimedOut { seconds: 2 },
+        };
+        assert_eq!(
+            load_error_ko(&timeout),
+            format!("큐 API가 2초 안에 응답하지 않았습니다(request_timeout_seconds). 다시 시도하거나 더 짧은 기간을 고르세요 ({url})")
+        );
+        let http = LoadError::Http {
+            url: url.clone(),
+            status: 503,
+            message: Some("down".into()),
+        };
+        assert_eq!(
+            load_error_ko(&http),
+            format!("큐 API가 {url}에 503(으)로 응답했습니다: down")
+        );
+        assert_eq!(
+            http.to_string(),
+            format!("the queue API answered 503 for {url}: down"),
+            "English is the Display"
+        );
+    }
+
+    #[test]
+    fn skips_skew_and_url_notices_in_korean() {
+        let mut r = SkipReport::default();
+        for id in ["a", "b"] {
+            r.add(
+                "duplicate id",
+                SkipExample::new(RecordKind::Job, Some(id.into()), "duplicate id"),
+            );
+        }
+        r.add(
+            "missing field `job`",
+            SkipExample::new(RecordKind::Job, None, "missing field `job`"),
+        );
+        assert_eq!(
+            skipped_ko(Records::Jobs, &r).as_deref(),
+            Some("작업 3개 건너뜀: 중복된 ID 2건, missing field `job` 1건")
+        );
+        assert_eq!(skip_example_ko(&r.examples[0]), "작업 \"a\": 중복된 ID");
+        let skew = ClockSkew {
+            ahead: -2 * DAY,
+            jobs_after_now: 4,
+        };
+        assert_eq!(
+            clock_skew_ko(&skew),
+            "백엔드의 시계가 이 브라우저보다 2일 0시간 느립니다. 실행 중인 작업은 백엔드의 “현재”까지 그립니다. \
+             작업 4개에 백엔드의 “현재”(generated_at) 이후의 상태 전이가 있어, 마지막 상태가 그 시각에 끝납니다."
+        );
+        let (_, notices) = queuescope_core::view::parse_query("bucket=7x&foo=bar");
+        let ko: Vec<String> = notices.iter().map(query_ko).collect();
+        assert_eq!(
+            ko,
+            [
+                "bucket=7x 무시됨: 5m, 1h, 1d 같은 폭이 아닙니다",
+                "foo=bar 무시됨: 알 수 없는 매개변수입니다"
+            ]
+        );
     }
 }

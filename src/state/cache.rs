@@ -64,25 +64,7 @@ pub enum Lookup {
     Dropped(CacheTrouble),
 }
 
-/// Why a cached read could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CacheTrouble {
-    /// Another version of the cache format wrote it.
-    OtherVersion,
-    /// It could not be decoded or read; the reader's detail.
-    Unreadable(String),
-}
-
-impl std::fmt::Display for CacheTrouble {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CacheTrouble::OtherVersion => {
-                f.write_str("was written by another version of Queuescope")
-            }
-            CacheTrouble::Unreadable(d) => write!(f, "could not be read ({d})"),
-        }
-    }
-}
+pub use crate::notice::CacheTrouble;
 
 /// One entry, as `meta` describes it.
 #[derive(Debug, Clone, PartialEq)]
