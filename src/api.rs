@@ -9,7 +9,7 @@ use queuescope_core::analysis::PreparedBuilder;
 use queuescope_core::contract::{QueueEntry, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::{self, DemoConfig, DemoData};
 use queuescope_core::limits::{ReadGuard, ReadLimitError, ReadLimits};
-use queuescope_core::parse::{self, Metric, ParseError, Series};
+use queuescope_core::parse::{self, Metric, Series};
 use queuescope_core::time::format_rfc3339;
 use queuescope_core::{Job, Ms, SkipReport};
 use std::rc::Rc;
