@@ -9,74 +9,14 @@ use queuescope_core::analysis::PreparedBuilder;
 use queuescope_core::contract::{QueueEntry, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::{self, DemoConfig, DemoData};
 use queuescope_core::limits::{ReadGuard, ReadLimitError, ReadLimits};
-use queuescope_core::parse::{self, Metric, ParseError, Series};
+use queuescope_core::parse::{self, Metric, Series};
 use queuescope_core::time::format_rfc3339;
 use queuescope_core::{Job, Ms, SkipReport};
 use std::rc::Rc;
 use web_sys::AbortSignal;
 use web_sys::RequestCredentials;
 
-/// Why a load failed, in words a user can act on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LoadError {
-    /// The request never got an answer (offline, CORS, DNS, aborted).
-    #[error("could not reach the queue API at {url}: {detail}")]
-    Network { url: String, detail: String },
-    /// 401: the API does not know who asks (SPEC §2 errors; issue #10 row 10).
-    #[error("the queue API asks you to sign in (401 for {url}{}). Sign in to the site that serves the queue API, or, if this dashboard is embedded in a portal, reload the portal page so it hands over a fresh token; then press Retry", detail(message))]
-    SignIn {
-        url: String,
-        message: Option<String>,
-    },
-    /// 403: known, but not allowed to read this queue.
-    #[error("you have no access to this queue's data (403 for {url}{}). Ask the queue's owners for access, or, in a portal, check that its page hands over a token allowed to read it; then press Retry", detail(message))]
-    NoAccess {
-        url: String,
-        message: Option<String>,
-    },
-    /// Another non-2xx answer.
-    #[error("the queue API answered {status} for {url}{}", detail(message))]
-    Http {
-        url: String,
-        status: u16,
-        message: Option<String>,
-    },
-    /// The body could not be used.
-    #[error("{source} (from {url})")]
-    Parse { url: String, source: ParseError },
-    /// The user cancelled the read.
-    #[error("the read of {queue} was cancelled after {} pages ({} jobs); press Retry to load it again", queuescope_core::text::count(*.pages), queuescope_core::text::count(*.jobs))]
-    Cancelled {
-        queue: String,
-        pages: usize,
-        jobs: usize,
-    },
-    /// A limit of SPEC §2 stopped the read (a timeout, a looping cursor,
-    /// too many pages, jobs or bytes); the message names it.
-    #[error("{source} (at {url})")]
-    Limit { url: String, source: ReadLimitError },
-}
-
-/// The backend's own words after a colon (clipped: a body may hold
-/// kilobytes of them), or nothing.
-fn detail(message: &Option<String>) -> String {
-    message
-        .as_deref()
-        .map(|m| format!(": {}", queuescope_core::text::clip(m, 300)))
-        .unwrap_or_default()
-}
-
-impl LoadError {
-    /// 401 and 403: only the user can fix them (sign in, get access), so
-    /// the periodic refresh stops asking until they press Retry; and a read
-    /// the user cancelled is not started again behind their back.
-    pub fn needs_user(&self) -> bool {
-        matches!(
-            self,
-            LoadError::SignIn { .. } | LoadError::NoAccess { .. } | LoadError::Cancelled { .. }
-        )
-    }
-}
+pub use crate::load_error::LoadError;
 
 /// The backend of this deployment.
 #[derive(Clone)]

@@ -3,7 +3,7 @@
 //! host page hands over when it embeds the app.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use queuescope_core::limits;
+use queuescope_core::limits::{self, ConfigNotice};
 use queuescope_core::theme::Theme;
 use queuescope_core::view::Lang;
 use serde::Deserialize;
@@ -68,23 +68,18 @@ pub struct Config {
     /// What the app changed while loading the config (a clamped
     /// `refresh_seconds`, say), for the user.
     #[serde(skip)]
-    pub notices: Vec<String>,
+    pub notices: Vec<ConfigNotice>,
 }
 
 /// The config's `theme`: absent is `auto`; a value that is none of
 /// `auto`, `light`, `dark` is `auto` with a notice (a typo must not stop
 /// the page).
-fn theme(v: Option<Value>) -> (Theme, Option<String>) {
+fn theme(v: Option<Value>) -> (Theme, Option<ConfigNotice>) {
     match v {
         None | Some(Value::Null) => (Theme::Auto, None),
         Some(v) => match v.as_str().and_then(Theme::parse) {
             Some(t) => (t, None),
-            None => (
-                Theme::Auto,
-                Some(format!(
-                    "config.json: theme {v} is not auto, light or dark; following the system's"
-                )),
-            ),
+            None => (Theme::Auto, Some(ConfigNotice::Theme(v.to_string()))),
         },
     }
 }
@@ -118,9 +113,7 @@ impl Config {
         match lang.as_ref().map(|v| (v.as_str(), v)) {
             None | Some((Some("auto"), _)) => {}
             Some((Some(s), _)) if Lang::parse(s).is_some() => c.lang = Lang::parse(s),
-            Some((_, v)) => c.notices.push(format!(
-                "config.json: lang {v} is not auto, en or ko; the browser's language is used"
-            )),
+            Some((_, v)) => c.notices.push(ConfigNotice::Lang(v.to_string())),
         }
         let (refresh, n1) = limits::clamp_refresh(refresh);
         let (timeout, n2) = limits::check_request_timeout(timeout);
@@ -291,7 +284,9 @@ mod tests {
         );
         let c = Config::from_json(r#"{"theme": "sepia"}"#).unwrap();
         assert_eq!(c.theme, Theme::Auto);
-        assert!(c.notices[0].contains("\"sepia\" is not auto, light or dark"));
+        assert!(c.notices[0]
+            .to_string()
+            .contains("\"sepia\" is not auto, light or dark"));
     }
 
     #[test]

@@ -11,8 +11,15 @@
 //! Texts with figures in them are `fn` fields, so each language orders the
 //! sentence its own way.
 
+pub mod notices;
+
 use crate::format::{count, counted};
+use crate::load_error::LoadError;
+use crate::notice::Notice;
+pub use notices::Records;
+use queuescope_core::analysis::{ClockSkew, StateFold};
 use queuescope_core::field::Field;
+use queuescope_core::parse::{SkipExample, SkipReport};
 use queuescope_core::view::Lang;
 use std::cell::Cell;
 
@@ -388,6 +395,43 @@ pub struct Words {
     pub inspect_empty: &'static str,
     /// A dialog's close button.
     pub close: &'static str,
+    /// A failed load (or read of usage), from its typed error.
+    pub load_error: fn(&LoadError) -> String,
+    /// `3 jobs skipped: 2 × duplicate id, ...`, or nothing.
+    pub skipped: fn(Records, &SkipReport) -> Option<String>,
+    /// One skipped record in the details: `job "j1": duplicate id`.
+    pub skip_example: fn(&SkipExample) -> String,
+    /// The backend's clock disagrees with the browser's.
+    pub clock_skew: fn(&ClockSkew) -> String,
+    /// Unknown states folded into one.
+    pub state_fold: fn(&StateFold) -> String,
+    /// A one-off notice (URL parameters, cache).
+    pub notice: fn(&Notice) -> String,
+    /// Hover cards: `launch job: {job}`.
+    pub tip_launch_job: fn(&str) -> String,
+    /// Hover cards: `user: {user}`.
+    pub tip_user: fn(&str) -> String,
+    /// Hover cards: `project: {project}`.
+    pub tip_project: fn(&str) -> String,
+    /// Hover cards: `run {id}`.
+    pub tip_run: fn(&str) -> String,
+    /// Hover cards of the usage charts: `{t} s since start: {v}%`.
+    pub tip_since_start: fn(&str, f64) -> String,
+    /// A run without a name.
+    pub unnamed_run: &'static str,
+    /// Axis title of the usage charts.
+    pub axis_since_start: &'static str,
+    /// Axis title of Queued time.
+    pub axis_seconds_waiting: &'static str,
+    /// A chart Plotly could not draw.
+    pub chart_failed: &'static str,
+    /// A chart whose data could not be encoded.
+    pub chart_encode_failed: &'static str,
+    /// A custom grouping saved: `{name}`.
+    pub grouping_saved: fn(&str) -> String,
+    /// The Inspect table's head for a key of the `inspect` answer (the
+    /// CSV keeps the keys, SPEC §6).
+    pub inspect_column: fn(&str) -> &str,
 }
 
 /// English.
@@ -615,6 +659,24 @@ pub static EN: Words = Words {
     inspect_size: |rows, series| format!("{} in {} series", counted(rows, "row"), count(series)),
     inspect_empty: "No data in this view.",
     close: "Close",
+    load_error: |e| e.to_string(),
+    skipped: notices::skipped_en,
+    skip_example: SkipExample::to_string,
+    clock_skew: ClockSkew::summary,
+    state_fold: StateFold::summary,
+    notice: notices::notice_en,
+    tip_launch_job: |j| format!("launch job: {j}"),
+    tip_user: |u| format!("user: {u}"),
+    tip_project: |p| format!("project: {p}"),
+    tip_run: |r| format!("run {r}"),
+    tip_since_start: |t, v| format!("{t} s since start: {v:.1}%"),
+    unnamed_run: "(unnamed run)",
+    axis_since_start: "seconds since run start",
+    axis_seconds_waiting: "seconds waiting",
+    chart_failed: "the chart could not be drawn",
+    chart_encode_failed: "chart data could not be encoded",
+    grouping_saved: |n| format!("Saved grouping “{n}”; pick custom: {n} under Group by."),
+    inspect_column: |key| key,
 };
 
 /// Korean.
@@ -842,6 +904,30 @@ pub static KO: Words = Words {
     inspect_size: |rows, series| format!("{}개 시리즈, {}행", count(series), count(rows)),
     inspect_empty: "이 보기에는 데이터가 없습니다.",
     close: "닫기",
+    load_error: notices::load_error_ko,
+    skipped: notices::skipped_ko,
+    skip_example: notices::skip_example_ko,
+    clock_skew: notices::clock_skew_ko,
+    state_fold: notices::state_fold_ko,
+    notice: notices::notice_ko,
+    tip_launch_job: |j| format!("실행 작업: {j}"),
+    tip_user: |u| format!("사용자: {u}"),
+    tip_project: |p| format!("프로젝트: {p}"),
+    tip_run: |r| format!("실행 {r}"),
+    tip_since_start: |t, v| format!("시작 후 {t}초: {v:.1}%"),
+    unnamed_run: "(이름 없는 실행)",
+    axis_since_start: "실행 시작 후 경과(초)",
+    axis_seconds_waiting: "대기(초)",
+    chart_failed: "차트를 그리지 못했습니다",
+    chart_encode_failed: "차트 데이터를 변환하지 못했습니다",
+    grouping_saved: |n| format!("묶음 “{n}”을(를) 저장했습니다. 묶음 기준에서 custom: {n}을(를) 고르세요."),
+    inspect_column: |key| match key {
+        "series" => "계열",
+        "brushed" => "선택됨",
+        "end" => "끝",
+        "job_id" => "작업 ID",
+        other => other,
+    },
 };
 
 impl Words {

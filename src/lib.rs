@@ -14,6 +14,8 @@ pub mod config;
 pub mod format;
 pub mod i18n;
 pub mod insight_items;
+pub mod load_error;
+pub mod notice;
 pub mod render;
 
 #[cfg(target_arch = "wasm32")]

@@ -407,7 +407,7 @@ fn finish_draw(
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
             web_sys::console::error_2(&"Plotly failed to draw".into(), &e);
-            error.set(Some("the chart could not be drawn".into()));
+            error.set(Some(crate::i18n::t().chart_failed.into()));
         } else {
             error.set(None);
         }
@@ -453,7 +453,9 @@ fn draw_on_change(
                 }
                 finish_draw(el, promise, hooks.clone(), error);
             }
-            Err(DrawError::Encoding) => error.set(Some("chart data could not be encoded".into())),
+            Err(DrawError::Encoding) => {
+                error.set(Some(crate::i18n::t().chart_encode_failed.into()))
+            }
             Err(DrawError::Plotly(e)) => {
                 web_sys::console::error_2(&"Plotly is not available".into(), &e);
                 error.set(Some(

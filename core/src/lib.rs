@@ -9,6 +9,26 @@
 
 #![warn(missing_docs)]
 
+/// `impl PartialEq<&str>` and `PartialEq<String>` for a type by its
+/// English `Display` form: tests compare typed notices with the sentences
+/// users read.
+macro_rules! eq_by_display {
+    ($t:ty) => {
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                let shown = self.to_string();
+                shown == *other
+            }
+        }
+        impl PartialEq<String> for $t {
+            fn eq(&self, other: &String) -> bool {
+                let shown = self.to_string();
+                shown == *other
+            }
+        }
+    };
+}
+
 pub mod analysis;
 pub mod cache;
 pub mod contract;

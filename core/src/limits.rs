@@ -8,6 +8,7 @@
 //! keeps the last good data on screen (the loader's side of the promise).
 
 use std::collections::HashSet;
+use std::fmt;
 use std::ops::RangeInclusive;
 
 use crate::text::{clip, count};
@@ -236,7 +237,7 @@ impl ReadGuard {
 /// `refresh_seconds` as the app uses it: `None` (absent, or 0) never
 /// refreshes; anything else is clamped into [`REFRESH_SECONDS`] (a fraction
 /// rounds up to whole seconds), with the notice that says so.
-pub fn clamp_refresh(given: Option<f64>) -> (Option<u32>, Option<String>) {
+pub fn clamp_refresh(given: Option<f64>) -> (Option<u32>, Option<ConfigNotice>) {
     let Some(s) = given.filter(|&s| s != 0.0) else {
         return (None, None);
     };
@@ -244,13 +245,7 @@ pub fn clamp_refresh(given: Option<f64>) -> (Option<u32>, Option<String>) {
     let whole = s.ceil();
     // NaN cannot come from JSON; `clamp` would keep it, and the cast makes it 0.
     let used = (whole.clamp(f64::from(lo), f64::from(hi)) as u32).max(lo);
-    let notice = (f64::from(used) != whole).then(|| {
-        format!(
-            "refresh_seconds is {s} in config.json, outside {lo} to {}: the data refreshes every {} seconds",
-            count(hi as usize),
-            count(used as usize)
-        )
-    });
+    let notice = (f64::from(used) != whole).then_some(ConfigNotice::Refresh { given: s, used });
     (Some(used), notice)
 }
 
@@ -275,7 +270,7 @@ pub fn refresh_delay(refresh_seconds: u32, failures: u32) -> u32 {
 /// a value outside [`REQUEST_TIMEOUT_SECONDS`] is the default too, with a
 /// notice (a timeout of 0 or of hours is a typo, not a wish). A fraction
 /// rounds up to whole seconds.
-pub fn check_request_timeout(given: Option<f64>) -> (u32, Option<String>) {
+pub fn check_request_timeout(given: Option<f64>) -> (u32, Option<ConfigNotice>) {
     let Some(s) = given else {
         return (DEFAULT_REQUEST_TIMEOUT_SECONDS, None);
     };
@@ -286,11 +281,64 @@ pub fn check_request_timeout(given: Option<f64>) -> (u32, Option<String>) {
     if s > 0.0 && s.ceil() <= f64::from(hi) {
         return ((s.ceil() as u32).max(lo), None);
     }
-    let notice = format!(
-        "request_timeout_seconds is {s} in config.json, outside {lo} to {hi}: requests time out after {DEFAULT_REQUEST_TIMEOUT_SECONDS} seconds"
-    );
-    (DEFAULT_REQUEST_TIMEOUT_SECONDS, Some(notice))
+    (
+        DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        Some(ConfigNotice::Timeout { given: s }),
+    )
 }
+
+/// What reading `config.json` changed, for the user: typed, so the shell
+/// words it in the page's language; [`fmt::Display`] is the English.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigNotice {
+    /// `refresh_seconds` outside [`REFRESH_SECONDS`]: `used` instead.
+    Refresh {
+        /// As given.
+        given: f64,
+        /// What the app uses.
+        used: u32,
+    },
+    /// `request_timeout_seconds` outside [`REQUEST_TIMEOUT_SECONDS`]: the
+    /// default ([`DEFAULT_REQUEST_TIMEOUT_SECONDS`]) instead.
+    Timeout {
+        /// As given.
+        given: f64,
+    },
+    /// `theme` none of auto, light, dark (its JSON): the system's is used.
+    Theme(String),
+    /// `lang` none of auto, en, ko (its JSON): the browser's is used.
+    Lang(String),
+}
+
+impl fmt::Display for ConfigNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigNotice::Refresh { given, used } => write!(
+                f,
+                "refresh_seconds is {given} in config.json, outside {} to {}: the data refreshes every {} seconds",
+                REFRESH_SECONDS.start(),
+                count(*REFRESH_SECONDS.end() as usize),
+                count(*used as usize)
+            ),
+            ConfigNotice::Timeout { given } => write!(
+                f,
+                "request_timeout_seconds is {given} in config.json, outside {} to {}: requests time out after {DEFAULT_REQUEST_TIMEOUT_SECONDS} seconds",
+                REQUEST_TIMEOUT_SECONDS.start(),
+                REQUEST_TIMEOUT_SECONDS.end()
+            ),
+            ConfigNotice::Theme(v) => write!(
+                f,
+                "config.json: theme {v} is not auto, light or dark; following the system's"
+            ),
+            ConfigNotice::Lang(v) => write!(
+                f,
+                "config.json: lang {v} is not auto, en or ko; the browser's language is used"
+            ),
+        }
+    }
+}
+
+eq_by_display!(ConfigNotice);
 
 #[cfg(test)]
 mod tests {
@@ -485,7 +533,7 @@ mod tests {
         // Past what the browser's timer (and leptos' helper) can take.
         let (s, n) = clamp_refresh(Some(2_147_484.0));
         assert_eq!(s, Some(86_400));
-        assert!(n.unwrap().contains("every 86,400 seconds"));
+        assert!(n.unwrap().to_string().contains("every 86,400 seconds"));
         assert_eq!(clamp_refresh(Some(1e300)).0, Some(86_400));
         assert_eq!(clamp_refresh(Some(-5.0)).0, Some(10));
         assert_eq!(clamp_refresh(Some(30.5)), (Some(31), None));
@@ -500,7 +548,7 @@ mod tests {
         for bad in [0.0, -1.0, 600.5, 601.0, 1e300] {
             let (s, n) = check_request_timeout(Some(bad));
             assert_eq!(s, 30);
-            assert!(n.unwrap().contains("outside 1 to 600"), "{bad}");
+            assert!(n.unwrap().to_string().contains("outside 1 to 600"), "{bad}");
         }
     }
 }

@@ -34,15 +34,66 @@ pub struct SkipReport {
     /// Count per reason ("missing field `job`", "transitions out of order", ...).
     pub reasons: BTreeMap<String, usize>,
     /// A few concrete examples (record id + reason), for the details view.
-    pub examples: Vec<String>,
+    pub examples: Vec<SkipExample>,
 }
+
+/// What kind of record was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// A job of `GET /queues/{id}/jobs`.
+    Job,
+    /// A queue of `GET /queues`.
+    Queue,
+    /// A usage series of `GET /queues/{id}/metrics`.
+    Series,
+}
+
+/// One skipped record, for the details view: its kind, its id (or its
+/// run's, for a series) when it had one, and the reason. Typed, so the
+/// page words it in its language; [`fmt::Display`] is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipExample {
+    /// What the record was.
+    pub kind: RecordKind,
+    /// Its id as the backend sent it (text), if it had one.
+    pub id: Option<String>,
+    /// Why it was skipped (a key of [`SkipReport::reasons`]).
+    pub reason: String,
+}
+
+impl SkipExample {
+    /// An example of `kind` with `id`, skipped for `reason`.
+    pub fn new(kind: RecordKind, id: Option<String>, reason: &str) -> SkipExample {
+        SkipExample {
+            kind,
+            id,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for SkipExample {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = &self.reason;
+        match (self.kind, &self.id) {
+            (RecordKind::Job, Some(id)) => write!(f, "job {id:?}: {reason}"),
+            (RecordKind::Job, None) => write!(f, "a job without an id: {reason}"),
+            (RecordKind::Queue, Some(id)) => write!(f, "queue {id:?}: {reason}"),
+            (RecordKind::Queue, None) => write!(f, "a queue: {reason}"),
+            (RecordKind::Series, Some(id)) => write!(f, "series of run {id:?}: {reason}"),
+            (RecordKind::Series, None) => write!(f, "a series: {reason}"),
+        }
+    }
+}
+
+eq_by_display!(SkipExample);
 
 /// At most this many examples are kept per report.
 const MAX_EXAMPLES: usize = 20;
 
 impl SkipReport {
     /// Records one skipped record.
-    pub fn add(&mut self, reason: &str, example: String) {
+    pub fn add(&mut self, reason: &str, example: SkipExample) {
         *self.reasons.entry(reason.to_string()).or_insert(0) += 1;
         if self.examples.len() < MAX_EXAMPLES {
             self.examples.push(example);
@@ -295,16 +346,9 @@ fn serde_reason(e: &serde_json::Error) -> String {
     }
 }
 
-/// How a job record is named in reports: `job "j1"`.
-fn job_name(id: Option<&str>) -> String {
-    id.map(|s| format!("job {s:?}"))
-        .unwrap_or_else(|| "a job without an id".to_string())
-}
-
 /// The report example of a record skipped for `reason`: `job "j1": reason`.
-pub(crate) fn unreadable_job(raw: &RawValue, reason: &str) -> String {
-    let id = job_name(raw_field(raw, "id").as_deref());
-    format!("{id}: {reason}")
+pub(crate) fn unreadable_job(raw: &RawValue, reason: &str) -> SkipExample {
+    SkipExample::new(RecordKind::Job, raw_field(raw, "id"), reason)
 }
 
 /// A JSON string, borrowed from the body unless it had escapes (the
@@ -555,9 +599,9 @@ pub fn parse_jobs_page(
                 if seen.insert(job.id.clone()) {
                     page.jobs.push(job);
                 } else {
-                    let id = job_name(Some(&job.id));
-                    page.skipped
-                        .add("duplicate id", format!("{id}: duplicate id"));
+                    let example =
+                        SkipExample::new(RecordKind::Job, Some(job.id.clone()), "duplicate id");
+                    page.skipped.add("duplicate id", example);
                 }
             }
             Err(reason) => page.skipped.add(&reason, unreadable_job(raw, &reason)),
@@ -588,17 +632,18 @@ pub fn parse_queue_entries(body: &str) -> Result<(Vec<QueueEntry>, SkipReport), 
     let mut seen = HashSet::new();
     for raw in env.queues {
         match serde_json::from_str::<QueueEntry>(raw.get()) {
-            Ok(q) if q.info.id.is_empty() => {
-                skipped.add("empty id", "a queue with an empty id".into())
-            }
+            Ok(q) if q.info.id.is_empty() => skipped.add(
+                "empty id",
+                SkipExample::new(RecordKind::Queue, None, "empty id"),
+            ),
             Ok(q) if !seen.insert(q.info.id.clone()) => skipped.add(
                 "duplicate id",
-                format!("queue {:?}: duplicate id", q.info.id),
+                SkipExample::new(RecordKind::Queue, Some(q.info.id), "duplicate id"),
             ),
             Ok(q) => out.push(q),
             Err(e) => {
                 let r = serde_reason(&e);
-                skipped.add(&r, format!("a queue: {r}"));
+                skipped.add(&r, SkipExample::new(RecordKind::Queue, None, &r));
             }
         }
     }
@@ -709,10 +754,8 @@ pub fn parse_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), ParseError
         match checked {
             Ok(s) => out.push(s),
             Err(r) => {
-                let run = raw_field(raw, "run_id")
-                    .map(|s| format!("series of run {s:?}"))
-                    .unwrap_or_else(|| "a series".into());
-                skipped.add(&r, format!("{run}: {r}"));
+                let run = raw_field(raw, "run_id");
+                skipped.add(&r, SkipExample::new(RecordKind::Series, run, &r));
             }
         }
     }
@@ -901,7 +944,7 @@ mod tests {
             skipped
                 .examples
                 .iter()
-                .any(|e| e == "series of run \"NaN \\\"Infinity\": a value that is not a number"),
+                .any(|e| *e == "series of run \"NaN \\\"Infinity\": a value that is not a number"),
             "strings are left alone: {:?}",
             skipped.examples
         );

@@ -58,10 +58,7 @@ pub fn GroupingEditor() -> impl IntoView {
         let n = d.name.clone();
         match p.update_groupings(|s| s.save(d)) {
             Ok(()) => {
-                message.set(Some((
-                    true,
-                    format!("Saved grouping “{n}”; pick custom: {n} under Group by."),
-                )));
+                message.set(Some((true, (t().grouping_saved)(&n))));
                 view.set_group(GroupKey::Custom(n));
             }
             Err(e) => message.set(Some((false, e))),

@@ -6,8 +6,11 @@ use crate::config::Config;
 use crate::format;
 use crate::i18n;
 use crate::i18n::t;
+use crate::i18n::Records;
 use crate::state::live::ReadKind;
-use crate::state::{Analysis, Cache, DataState, LangState, Metrics, Notices, Queues, Refresh};
+use crate::state::{
+    Analysis, Cache, DataState, LangState, Metrics, Notice, Notices, Queues, Refresh,
+};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
 use queuescope_core::view::Lang;
@@ -70,11 +73,13 @@ pub fn Header(is_demo: bool) -> impl IntoView {
                 })}
             </div>
             <div class="qs-figures" data-summary>{figures}</div>
-            <RefreshStatus/>
-            <div class="qs-header-tools">
-                <LangPicker/>
-                <ThemeToggle/>
-                <ClearCache/>
+            <div class="qs-header-side">
+                <RefreshStatus/>
+                <div class="qs-header-tools">
+                    <LangPicker/>
+                    <ThemeToggle/>
+                    <ClearCache/>
+                </div>
             </div>
         </header>
     }
@@ -178,12 +183,8 @@ fn ClearCache() -> impl IntoView {
             if cache.clear().await.is_ok() {
                 let bytes = held.iter().map(|e| e.bytes).sum();
                 notices.extend([match held.len() {
-                    0 => t().cache_empty.to_string(),
-                    n => format!(
-                        "Cache cleared: {} ({}).",
-                        format::counted(n, "queue"),
-                        format::bytes(bytes)
-                    ),
+                    0 => Notice::CacheEmpty,
+                    queues => Notice::CacheCleared { queues, bytes },
                 }]);
             }
             busy.set(false);
@@ -274,7 +275,7 @@ fn LoadError() -> impl IntoView {
                         crate::api::LoadError::Cancelled { .. } => t().load_cancelled,
                         _ => t().load_failed,
                     }}</strong>
-                    <span>{e.to_string()}</span>
+                    <span>{(t().load_error)(&e)}</span>
                     {kept.then(|| view! { <span class="qs-muted">{t().kept_data}</span> })}
                     {paused.then(|| view! { <span class="qs-muted">{t().refresh_paused}</span> })}
                     {retrying.map(|t| view! { <span class="qs-muted" data-retrying>{t}</span> })}
@@ -295,13 +296,12 @@ fn Skipped() -> impl IntoView {
     let queues = expect_context::<Queues>();
     let metrics = expect_context::<Metrics>();
     move || {
+        let skipped = t().skipped;
         let jobs = data
             .loaded
-            .with(|l| l.as_ref().and_then(|l| l.skipped.summary("job")));
-        let q = queues.skipped.with(|s| s.summary("queue"));
-        let series = metrics
-            .skipped
-            .with(|s| s.summary_as("usage series", "usage series"));
+            .with(|l| l.as_ref().and_then(|l| skipped(Records::Jobs, &l.skipped)));
+        let q = queues.skipped.with(|s| skipped(Records::Queues, s));
+        let series = metrics.skipped.with(|s| skipped(Records::UsageSeries, s));
         let lines: Vec<String> = jobs.into_iter().chain(q).chain(series).collect();
         (!lines.is_empty()).then(|| {
             let mut examples = data.loaded.with(|l| {
@@ -318,7 +318,7 @@ fn Skipped() -> impl IntoView {
                         {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                         {(!examples.is_empty()).then(|| view! {
                             <details><summary>{t().details}</summary>
-                                <ul class="qs-examples">{examples.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                                <ul class="qs-examples">{examples.iter().map(|e| view! { <li>{(t().skip_example)(e)}</li> }).collect_view()}</ul>
                             </details>
                         })}
                     </div>
@@ -339,8 +339,8 @@ fn DataNotes() -> impl IntoView {
             let Some(l) = l else {
                 return (None, None);
             };
-            let fold = l.prepared.state_fold().map(|f| f.summary());
-            let skew = analysis::clock_skew(&l.prepared, l.now).map(|s| s.summary());
+            let fold = l.prepared.state_fold().map(|f| (t().state_fold)(&f));
+            let skew = analysis::clock_skew(&l.prepared, l.now).map(|s| (t().clock_skew)(&s));
             (fold, skew)
         })
     });
@@ -361,7 +361,7 @@ fn Messages() -> impl IntoView {
         let n = notices.get();
         (!n.is_empty()).then(|| view! {
             <div class="qs-notice qs-notice-info" data-url-notice>
-                <div>{n.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
+                <div>{n.iter().map(|l| view! { <p>{(t().notice)(l)}</p> }).collect_view()}</div>
                 <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>{t().dismiss}</button>
             </div>
         })

@@ -191,7 +191,7 @@ fn UsageLoader() -> impl IntoView {
     let error = move || {
         b.error
             .get()
-            .map(|e| view! { <p class="qs-insight-error" role="alert">{t().usage_failed}{e}</p> })
+            .map(|e| view! { <p class="qs-insight-error" role="alert">{t().usage_failed}{(t().load_error)(&e)}</p> })
     };
     view! {
         <div class="qs-usage-loader">

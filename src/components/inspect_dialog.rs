@@ -78,7 +78,7 @@ fn InspectRows(table: RwSignal<Shared<InspectTable>>, page: RwSignal<usize>) -> 
         table.with(|t| {
             t.columns
                 .iter()
-                .map(|c| view! { <th scope="col">{c.clone()}</th> })
+                .map(|c| view! { <th scope="col" data-key=c.clone()>{(crate::i18n::t().inspect_column)(c).to_string()}</th> })
                 .collect_view()
         })
     };

@@ -29,7 +29,7 @@ pub fn data_status(empty_text: &'static str) -> Signal<PanelStatus> {
         let has = data.loaded.with(|l| l.is_some());
         if !has {
             return match data.error.get() {
-                Some(e) => PanelStatus::Error(e.to_string()),
+                Some(e) => PanelStatus::Error((t().load_error)(&e)),
                 None => PanelStatus::Loading,
             };
         }

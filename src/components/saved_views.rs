@@ -6,7 +6,7 @@
 use super::grouping_editor::GroupingEditor;
 use crate::dom;
 use crate::i18n::t;
-use crate::state::{Prefs, ViewState};
+use crate::state::{Notice, Prefs, ViewState};
 use leptos::prelude::*;
 use queuescope_core::prefs::{self, ImportMode, SavedView};
 
@@ -77,7 +77,11 @@ fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
             let (v, notices) = saved.view();
             view.apply(v);
             if !notices.is_empty() {
-                message.set(Some((false, notices.join("; "))));
+                let words: Vec<String> = notices
+                    .into_iter()
+                    .map(|n| (t().notice)(&Notice::Query(n)))
+                    .collect();
+                message.set(Some((false, words.join("; "))));
             }
         }
     };

@@ -93,7 +93,7 @@ fn usage_status(m: Metrics) -> Signal<PanelStatus> {
     Signal::derive(move || match base.get() {
         PanelStatus::Ready => {
             if let Some(e) = m.error.get() {
-                PanelStatus::Error(format!("Usage could not be loaded: {e}"))
+                PanelStatus::Error(format!("{}{}", t().usage_failed, (t().load_error)(&e)))
             } else if m.in_view.with(|v| v.is_empty()) {
                 PanelStatus::Empty(t().no_runs_in_view.into())
             } else if m.loading.get() {

@@ -119,7 +119,7 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
     let x_axis = match f.x_axis {
         XAxis::Time => Axis::new().type_(AxisType::Date),
-        XAxis::Seconds => Axis::new().title(Title::with_text("seconds since run start")),
+        XAxis::Seconds => Axis::new().title(Title::with_text(crate::i18n::t().axis_since_start)),
     }
     .show_grid(false)
     .range(vec![f.x.0, f.x.1]);

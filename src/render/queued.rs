@@ -28,7 +28,7 @@ pub fn queued_time(
     bar_chart(
         bars,
         (grid, zone),
-        (Unit::Seconds, "seconds waiting"),
+        (Unit::Seconds, crate::i18n::t().axis_seconds_waiting),
         uirevision,
     )
 }

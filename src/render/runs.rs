@@ -11,6 +11,7 @@ use super::frame::{axes_frame, Frame, XAxis};
 use super::marks::{Paint, Picture};
 use super::{Chart, Palette};
 use crate::format::{duration, short_time};
+use crate::i18n::t;
 use queuescope_core::analysis::JobRef;
 use queuescope_core::analysis::{
     raster_runs, Brush, Groups, RasterWindow, RunBar, RunLayout, Zone,
@@ -84,11 +85,11 @@ pub fn run_tip(job: &JobRef<'_>, bar: &RunBar, zone: &Zone) -> Vec<String> {
     vec![
         format!(
             "{} · {}",
-            job.run_name.unwrap_or("(unnamed run)"),
+            job.run_name.unwrap_or(t().unnamed_run),
             job.run_id.unwrap_or(job.id)
         ),
-        format!("launch job: {}", job.job),
-        format!("user: {}", job.user.unwrap_or("(none)")),
+        (t().tip_launch_job)(job.job),
+        (t().tip_user)(job.user.unwrap_or("(none)")),
         format!(
             "{} → {} ({})",
             short_time(bar.start, zone.offset_at(bar.start)),

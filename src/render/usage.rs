@@ -110,13 +110,10 @@ impl UsageChart {
         Some((
             l,
             vec![
-                format!("run {}", info.run_id),
-                format!("project: {}", info.project),
-                format!("launch job: {}", info.launch_job),
-                format!(
-                    "{} s since start: {v:.1}%",
-                    crate::format::count(*t as usize)
-                ),
+                (crate::i18n::t().tip_run)(&info.run_id),
+                (crate::i18n::t().tip_project)(&info.project),
+                (crate::i18n::t().tip_launch_job)(&info.launch_job),
+                (crate::i18n::t().tip_since_start)(&crate::format::count(*t as usize), v),
             ],
         ))
     }

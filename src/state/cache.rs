@@ -11,14 +11,14 @@
 //!
 //! Nothing read from it is trusted: an entry that is missing its bytes,
 //! is not bytes, or does not decode (another format version, damage) is
-//! deleted and reported as [`Lookup::Dropped`] with a sentence for the user;
+//! deleted and reported as [`Lookup::Dropped`] with why, for a notice;
 //! [`Cache`] turns that into a notice. A browser without IndexedDB (or one
 //! that refuses it) just has no cache.
 //!
 //! API for the loader: [`Cache::load`], [`Cache::store`], [`Cache::clear`]
 //! (and [`Cache::entries`] for what it holds).
 
-use super::Notices;
+use super::{Notice, Notices};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::{Object, Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -59,10 +59,12 @@ pub enum Lookup {
     Hit(CachedRead),
     /// Nothing cached for this queue (or no IndexedDB).
     Miss,
-    /// There was an entry that could not be used; it is deleted. The
-    /// sentence says why, for a notice.
-    Dropped(String),
+    /// There was an entry that could not be used; it is deleted. Why, for
+    /// a notice.
+    Dropped(CacheTrouble),
 }
+
+pub use crate::notice::CacheTrouble;
 
 /// One entry, as `meta` describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,23 +175,19 @@ impl CacheDb {
             Ok(None) => return Lookup::Miss,
             Ok(Some(v)) => match v.dyn_into::<Uint8Array>() {
                 Ok(bytes) => format::decode(&bytes.to_vec()).map_err(|e| match e {
-                    DecodeError::Version { .. } => {
-                        "was written by another version of Queuescope".to_string()
-                    }
-                    other => format!("could not be read ({other})"),
+                    DecodeError::Version { .. } => CacheTrouble::OtherVersion,
+                    other => CacheTrouble::Unreadable(other.to_string()),
                 }),
-                Err(_) => Err("could not be read (not bytes)".to_string()),
+                Err(_) => Err(CacheTrouble::Unreadable("not bytes".to_string())),
             },
-            Err(e) => Err(format!("could not be read ({e})")),
+            Err(e) => Err(CacheTrouble::Unreadable(e)),
         };
         db.close();
         match outcome {
             Ok(read) => Lookup::Hit(read),
             Err(why) => {
                 let _ = self.delete(backend, queue).await;
-                Lookup::Dropped(format!(
-                    "The cached data of queue “{queue}” {why}; it was dropped and is read again from the backend."
-                ))
+                Lookup::Dropped(why)
             }
         }
     }
@@ -381,7 +379,10 @@ impl Cache {
             Lookup::Hit(read) => Some(read),
             Lookup::Miss => None,
             Lookup::Dropped(why) => {
-                self.notices.extend([why]);
+                self.notices.extend([Notice::CacheDropped {
+                    queue: queue.to_string(),
+                    why,
+                }]);
                 None
             }
         }
@@ -401,9 +402,7 @@ impl Cache {
         let done = self.db().clear().await;
         match &done {
             Ok(()) => self.cleared.update(|n| *n += 1),
-            Err(e) => self
-                .notices
-                .extend([format!("The cache could not be cleared: {e}")]),
+            Err(e) => self.notices.extend([Notice::CacheClearFailed(e.clone())]),
         }
         done
     }
@@ -487,7 +486,7 @@ mod tests {
         let value: JsValue = Uint8Array::from(bytes.as_slice()).into();
         c.put_raw(B, "q", &value).await.expect("put");
         match c.load(B, "q").await {
-            Lookup::Dropped(why) => assert!(why.contains("another version"), "{why}"),
+            Lookup::Dropped(why) => assert_eq!(why, CacheTrouble::OtherVersion),
             other => panic!("{other:?}"),
         }
         assert_eq!(c.load(B, "q").await, Lookup::Miss, "deleted");
@@ -510,7 +509,11 @@ mod tests {
         });
         assert_eq!(cache.load(B, "cut").await, None);
         assert_eq!(cache.load(B, "text").await, None);
-        let shown = notices.get();
+        let shown: Vec<String> = notices
+            .get()
+            .iter()
+            .map(crate::i18n::notices::notice_en)
+            .collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(
             shown[0].contains("“cut” could not be read (damaged"),

@@ -18,6 +18,7 @@
 //! and never aborts them.
 
 use super::{Analysis, Loaded, Metrics, Queues, Readiness, Shared, SourceCtx, ViewState};
+use crate::api::LoadError;
 use crate::dom::{self, timed};
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{
@@ -187,7 +188,7 @@ pub struct UsageBatches {
     /// The load in progress, or the last one (`None`: none yet).
     pub progress: RwSignal<Option<Progress>>,
     /// Why the last load stopped early.
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<LoadError>>,
     generation: StoredValue<u64>,
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     analysis: Analysis,
@@ -290,7 +291,7 @@ impl UsageBatches {
             match got {
                 Ok(means) => fetched.extend(means),
                 Err(e) => {
-                    self.error.set(Some(e.to_string()));
+                    self.error.set(Some(e));
                     break;
                 }
             }

@@ -48,8 +48,8 @@ pub struct Metrics {
     /// show until it answers (one frame, not one without the new lines
     /// and one with them).
     pub waiting: Memo<bool>,
-    /// The charts' latest settled fetch failed with this message.
-    pub error: RwSignal<Option<String>>,
+    /// The charts' latest settled fetch failed so.
+    pub error: RwSignal<Option<LoadError>>,
     /// A fetch for the charts is in flight.
     pub loading: RwSignal<bool>,
     /// Series of this queue skipped as malformed (SPEC §2: reported).
@@ -109,7 +109,7 @@ fn runs_in_view(bars: &[RunBar], brushed: Option<&[u32]>) -> Vec<(u32, u16)> {
 fn waiting_memo(
     a: Analysis,
     in_view: Memo<Vec<(u32, u16)>>,
-    (cache, error): (RwSignal<Cache>, RwSignal<Option<String>>),
+    (cache, error): (RwSignal<Cache>, RwSignal<Option<LoadError>>),
 ) -> Memo<bool> {
     Memo::new(move |_| {
         if error.with(Option::is_some) {
@@ -142,7 +142,7 @@ impl Metrics {
                 .with(|r| runs_in_view(&r.bars, brushed.as_ref().map(|b| b.as_slice())))
         });
         let cache = RwSignal::new(Cache::new());
-        let error = RwSignal::new(None::<String>);
+        let error = RwSignal::new(None::<LoadError>);
         let waiting = waiting_memo(a, in_view, (cache, error));
         let m = Metrics {
             cache,
@@ -235,7 +235,7 @@ impl Metrics {
                         self.error.set(None);
                     }
                 }
-                Err(e) if settles => self.error.set(Some(e.to_string())),
+                Err(e) if settles => self.error.set(Some(e)),
                 _ => {}
             }
             if idle {

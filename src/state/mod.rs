@@ -36,7 +36,7 @@ pub use lang::LangState;
 pub use legend::Legend;
 pub use loader::{DataState, Loaded};
 pub use metrics::Metrics;
-pub use notices::Notices;
+pub use notices::{Notice, Notices};
 pub use prefs::Prefs;
 pub use queues::{Queues, SourceCtx};
 pub use readiness::Readiness;

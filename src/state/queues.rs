@@ -5,6 +5,7 @@ use super::{Notices, ViewState};
 use crate::api::{LoadError, Source};
 use leptos::prelude::*;
 use queuescope_core::contract::{QueueEntry, QueueInfo, SUPPORTS_UPDATED_SINCE};
+use queuescope_core::view::{Ignored, QueryNotice};
 use queuescope_core::SkipReport;
 
 /// The source of data, shared by the loaders.
@@ -93,8 +94,9 @@ impl Queues {
             let list = list.get();
             if let Some(q) = wanted.get() {
                 if !list.is_empty() && !list.iter().any(|x| x.id == q) {
-                    notices.extend([format!(
-                        "ignored queue={q}: no such queue; showing the first one"
+                    notices.extend([QueryNotice::new(
+                        format!("queue={}", queuescope_core::text::clip(&q, 40)),
+                        Ignored::NoSuchQueue,
                     )]);
                 }
             }

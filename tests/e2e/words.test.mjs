@@ -11,7 +11,8 @@
 //     exactly as the mouse box did (the whole `inspect` answer is equal);
 //   - axe-core finds no serious or critical violation on the Monitor page
 //     in English and in Korean;
-//   - at 1024 and 1440 px, in both languages, no panel is wider than its
+//   - at 1024 and 1440 px, in both languages, the header is one row (the
+//     refresh line and tools beside the figures), no panel is wider than its
 //     place, the selection table does not scroll sideways, and the custom
 //     grouping's pattern field is wide enough to type into.
 
@@ -216,6 +217,15 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         await afterAction(app, () => page.locator('[data-span-form] button[type="submit"]').click());
         assert.notEqual(await page.locator('[data-panel="selection"] tbody tr').count(), 0, 'rows in the table');
         assert.deepEqual(await overflows(page), [], `${width} px, ${lang}`);
+        // The header is one row: the refresh line and the tools beside the figures, not under them.
+        const row = await page.evaluate(() => {
+          const box = (s) => document.querySelector(s).getBoundingClientRect();
+          return { figures: box('[data-summary]'), side: box('.qs-header-side') };
+        });
+        assert.ok(
+          row.side.top < row.figures.bottom && row.side.left >= row.figures.right,
+          `${width} px, ${lang}: the header tools wrap (${JSON.stringify(row)})`,
+        );
         // The columns that matter are on screen.
         const visible = await page.$$eval('[data-panel="selection"] thead th', (ths) =>
           ths.filter((th) => th.offsetParent !== null).map((th) => th.querySelector('button').dataset.sort),

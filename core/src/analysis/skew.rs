@@ -66,13 +66,35 @@ impl ClockSkew {
     }
 }
 
+/// A skew in its two largest units (minutes are whole, rounded down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkewSpan {
+    /// Under an hour.
+    Minutes(u64),
+    /// Under a day: hours and minutes.
+    HoursMinutes(u64, u64),
+    /// Days and hours.
+    DaysHours(u64, u64),
+}
+
+impl SkewSpan {
+    /// The span of `ms`.
+    pub fn of(ms: u64) -> SkewSpan {
+        let minutes = ms / 60_000;
+        let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+        match (d, h) {
+            (0, 0) => SkewSpan::Minutes(m),
+            (0, h) => SkewSpan::HoursMinutes(h, m),
+            (d, h) => SkewSpan::DaysHours(d, h),
+        }
+    }
+}
+
 /// `2 d 3 h`, `45 min`: the two largest units.
 fn span(ms: u64) -> String {
-    let minutes = ms / 60_000;
-    let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    match (d, h) {
-        (0, 0) => format!("{m} min"),
-        (0, h) => format!("{h} h {m} min"),
-        (d, h) => format!("{d} d {h} h"),
+    match SkewSpan::of(ms) {
+        SkewSpan::Minutes(m) => format!("{m} min"),
+        SkewSpan::HoursMinutes(h, m) => format!("{h} h {m} min"),
+        SkewSpan::DaysHours(d, h) => format!("{d} d {h} h"),
     }
 }

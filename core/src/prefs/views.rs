@@ -18,7 +18,7 @@ pub struct SavedView {
 impl SavedView {
     /// The view back, with notices for parts a newer or older app wrote
     /// that this one cannot use.
-    pub fn view(&self) -> (View, Vec<String>) {
+    pub fn view(&self) -> (View, Vec<crate::view::QueryNotice>) {
         parse_query(&self.query)
     }
 }
@@ -98,6 +98,7 @@ impl Stored for ViewStore {
                 }
             }
             let (parsed, notices) = view.view();
+            let notices: Vec<String> = notices.iter().map(ToString::to_string).collect();
             if !notices.is_empty() {
                 problems.push(format!("saved view {:?}: {}", view.name, summary(&notices)));
                 view.query = to_query(&parsed);

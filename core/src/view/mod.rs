@@ -4,9 +4,11 @@
 //! pasted and edited by people, so parsing never fails: what cannot be used
 //! is dropped and explained in a notice the app shows.
 
+mod notice;
 mod query;
 mod range;
 
+pub use notice::{Ignored, QueryNotice};
 pub use query::{parse_query, to_query};
 pub use range::{RangeSpec, Width};
 
@@ -202,17 +204,16 @@ impl View {
     /// grouping has it) falls back to the default grouping, and the notice
     /// says so. The saved groupings live in local storage, not in the link,
     /// so this check runs where they are known: after every parse.
-    pub fn check_custom(&mut self, known: impl Fn(&str) -> bool) -> Option<String> {
+    pub fn check_custom(&mut self, known: impl Fn(&str) -> bool) -> Option<QueryNotice> {
         let GroupKey::Custom(name) = &self.group else {
             return None;
         };
         if known(name) {
             return None;
         }
-        let notice = format!(
-            "ignored group={}: no saved custom grouping has that name; grouping by {}",
-            query::show(&self.group.to_string()),
-            GroupKey::default()
+        let notice = QueryNotice::new(
+            format!("group={}", query::show(&self.group.to_string())),
+            Ignored::NoSuchGrouping,
         );
         self.group = GroupKey::default();
         Some(notice)

@@ -1,5 +1,6 @@
 //! The query string of SPEC §5 to a [`View`] and back.
 
+use super::notice::{Ignored, QueryNotice};
 use super::{GroupKey, Lang, RangeSpec, Tz, View, Width};
 use crate::field::Field;
 use crate::model::Ms;
@@ -22,9 +23,9 @@ pub(super) fn show(s: &str) -> String {
 
 /// Stores the first occurrence of a single-valued parameter; later ones are
 /// refused, since browsers' `URLSearchParams.get` also reads the first.
-fn set_once<T>(slot: &mut Option<T>, value: T) -> Result<(), String> {
+fn set_once<T>(slot: &mut Option<T>, value: T) -> Result<(), Ignored> {
     if slot.is_some() {
-        return Err("given more than once, the first one counts".into());
+        return Err(Ignored::Repeated);
     }
     *slot = Some(value);
     Ok(())
@@ -49,7 +50,7 @@ struct Draft {
 /// Reads an absolute time. A hand-typed `+09:00` arrives as ` 09:00` (`+`
 /// means space in a query), so a failed time gets a second try with that
 /// space undone.
-fn time(value: &str) -> Result<(Ms, String), String> {
+fn time(value: &str) -> Result<(Ms, String), Ignored> {
     parse_rfc3339(value)
         .or_else(|e| {
             value
@@ -57,46 +58,46 @@ fn time(value: &str) -> Result<(Ms, String), String> {
                 .map_or(Err(e), |(t, off)| parse_rfc3339(&format!("{t}+{off}")))
         })
         .map(|ms| (ms, value.to_string()))
-        .map_err(|_| String::from("not a time like 2026-11-21T08:00:00Z"))
+        .map_err(|_| Ignored::NotTime)
 }
 
 impl Draft {
     /// Takes one decoded pair, or says why it cannot.
-    fn accept(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let width = |what: &str| Width::parse(value).ok_or_else(|| format!("not a {what}"));
+    fn accept(&mut self, key: &str, value: &str) -> Result<(), Ignored> {
+        let width = |why: Ignored| Width::parse(value).ok_or(why);
         match key {
             "queue" => set_once(&mut self.view.queue, value.to_string()),
-            "range" => set_once(&mut self.range, width("range like 30m, 24h or 7d")?),
-            "bucket" => set_once(&mut self.view.bucket, width("width like 5m, 1h or 1d")?),
+            "range" => set_once(&mut self.range, width(Ignored::NotRange)?),
+            "bucket" => set_once(&mut self.view.bucket, width(Ignored::NotWidth)?),
             "from" => set_once(&mut self.from, time(value)?),
             "to" => set_once(&mut self.to, time(value)?),
-            "tz" => set_once(&mut self.tz, Tz::parse(value).ok_or("use utc or local")?),
+            "tz" => set_once(&mut self.tz, Tz::parse(value).ok_or(Ignored::NotTz)?),
             "group" => match GroupKey::parse(value) {
                 Some(g) => set_once(&mut self.group, g),
-                None => Err(format!("use {}", GroupKey::forms())),
+                None => Err(Ignored::NotGroup),
             },
             "label" => match value.split_once(':') {
                 Some((k, val)) if !k.is_empty() => {
                     self.view.filters.labels.insert((k.into(), val.into()));
                     Ok(())
                 }
-                _ => Err("not KEY:VALUE".into()),
+                _ => Err(Ignored::NotLabel),
             },
             "q" => set_once(&mut self.q, value.to_string()),
-            "lang" => set_once(&mut self.lang, Lang::parse(value).ok_or("use en or ko")?),
+            "lang" => set_once(&mut self.lang, Lang::parse(value).ok_or(Ignored::NotLang)?),
             _ => match Field::parse(key) {
                 Some(f) => {
                     self.view.filters.values_mut(f).insert(value.to_string());
                     Ok(())
                 }
-                None => Err("unknown parameter".into()),
+                None => Err(Ignored::Unknown),
             },
         }
     }
 
     /// Applies the rules that span parameters: `from` and `to` come together,
     /// in order, and then win over `range`.
-    fn finish(self, notices: &mut Vec<String>) -> View {
+    fn finish(self, notices: &mut Vec<QueryNotice>) -> View {
         let mut view = self.view;
         view.tz = self.tz.unwrap_or_default();
         view.group = self.group.unwrap_or_default();
@@ -104,23 +105,29 @@ impl Draft {
         view.lang = self.lang;
         view.range = self.range.map(RangeSpec::Relative);
         match (self.from, self.to) {
-            (Some((from, raw_from)), Some((to, raw_to))) if from >= to => notices.push(format!(
-                "ignored from={}&to={}: from must be before to",
-                show(&raw_from),
-                show(&raw_to)
-            )),
+            (Some((from, raw_from)), Some((to, raw_to))) if from >= to => {
+                notices.push(QueryNotice::new(
+                    format!("from={}&to={}", show(&raw_from), show(&raw_to)),
+                    Ignored::FromAfterTo,
+                ))
+            }
             (Some((from, _)), Some((to, _))) => {
                 if let Some(range) = self.range {
-                    notices.push(format!("ignored range={range}: from and to are given"));
+                    notices.push(QueryNotice::new(
+                        format!("range={range}"),
+                        Ignored::RangeWithBounds,
+                    ));
                 }
                 view.range = Some(RangeSpec::Absolute { from, to });
             }
-            (Some((_, raw)), None) => {
-                notices.push(format!("ignored from={}: to is missing", show(&raw)))
-            }
-            (None, Some((_, raw))) => {
-                notices.push(format!("ignored to={}: from is missing", show(&raw)))
-            }
+            (Some((_, raw)), None) => notices.push(QueryNotice::new(
+                format!("from={}", show(&raw)),
+                Ignored::ToMissing,
+            )),
+            (None, Some((_, raw))) => notices.push(QueryNotice::new(
+                format!("to={}", show(&raw)),
+                Ignored::FromMissing,
+            )),
             (None, None) => {}
         }
         view
@@ -133,7 +140,7 @@ impl Draft {
 /// value of a known parameter (`q=`, as a cleared form field leaves it) is
 /// the same as its absence and raises no notice. Whether a `custom:NAME`
 /// grouping exists is checked by [`View::check_custom`].
-pub fn parse_query(query: &str) -> (View, Vec<String>) {
+pub fn parse_query(query: &str) -> (View, Vec<QueryNotice>) {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut draft = Draft::default();
     let mut notices = Vec::new();
@@ -145,7 +152,10 @@ pub fn parse_query(query: &str) -> (View, Vec<String>) {
             continue;
         }
         if let Err(why) = draft.accept(&key, &value) {
-            notices.push(format!("ignored {}={}: {why}", show(&key), show(&value)));
+            notices.push(QueryNotice::new(
+                format!("{}={}", show(&key), show(&value)),
+                why,
+            ));
         }
     }
     (draft.finish(&mut notices), notices)

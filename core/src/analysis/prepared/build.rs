@@ -12,7 +12,7 @@ use hashbrown::HashTable;
 use super::{Column, Prepared, StateFold, MAX_UNKNOWN_STATES, NO_VALUE, OTHER_STATES_NAME};
 use crate::contract::RawJob;
 use crate::model::{Dataset, JobState, Ms};
-use crate::parse::{JobsPageText, Record, SkipReport};
+use crate::parse::{JobsPageText, Record, RecordKind, SkipExample, SkipReport};
 use crate::sort::{sort_indices, sort_vec, sorted_indices};
 
 /// The fields of one job about to be appended, borrowed from its record.
@@ -179,7 +179,7 @@ impl PreparedBuilder {
         self.p.generated_at = self.p.generated_at.max(generated_at);
         for raw in jobs {
             self.push_record(Ok(Record::of_raw(raw)), |why| {
-                format!("job {:?}: {why}", raw.id)
+                SkipExample::new(RecordKind::Job, Some(raw.id.to_string()), why)
             });
         }
     }
@@ -189,7 +189,7 @@ impl PreparedBuilder {
     fn push_record(
         &mut self,
         read: Result<Record<'_>, String>,
-        example: impl FnOnce(&str) -> String,
+        example: impl FnOnce(&str) -> SkipExample,
     ) {
         let (mut times, mut error_times) = (
             std::mem::take(&mut self.times),
@@ -213,7 +213,7 @@ impl PreparedBuilder {
                     .iter()
                     .zip(r.errors.iter().map(|e| &*e.message.0));
                 if let Err(reason) = self.push(&f, labels, transitions, errors, true) {
-                    let example = format!("job {:?}: {reason}", f.id);
+                    let example = SkipExample::new(RecordKind::Job, Some(f.id.to_string()), reason);
                     self.skipped.add(reason, example);
                 }
             }
@@ -244,8 +244,8 @@ impl PreparedBuilder {
             let transitions = j.transitions.iter().map(|t| (t.state.as_str(), &t.at));
             let errors = j.errors.iter().map(|e| (&e.at, e.message.as_str()));
             if let Err(reason) = self.push(&f, labels, transitions, errors, false) {
-                self.skipped
-                    .add(reason, format!("job {:?}: {reason}", j.id));
+                let example = SkipExample::new(RecordKind::Job, Some(j.id.clone()), reason);
+                self.skipped.add(reason, example);
             }
         }
     }

@@ -153,7 +153,7 @@ fn an_unknown_custom_grouping_is_a_notice_where_groupings_are_known() {
     assert_eq!(v.check_custom(|n| n == "teams"), None);
     assert_eq!(v.group, GroupKey::Custom("teams".into()));
     assert_eq!(
-        v.check_custom(|_| false).as_deref(),
+        v.check_custom(|_| false).map(|n| n.to_string()).as_deref(),
         Some(
             "ignored group=custom:teams: no saved custom grouping has that name; grouping by user"
         )
