@@ -16,10 +16,13 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::filter::{Field, Selection};
 use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
 
 mod build;
+mod stored;
 #[cfg(test)]
 mod tests;
 mod update;
@@ -42,7 +45,7 @@ pub const MAX_UNKNOWN_STATES: usize = 32;
 pub const OTHER_STATES_NAME: &str = "(other states)";
 
 /// The unknown states that were folded into [`OTHER_STATES_NAME`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StateFold {
     /// Distinct state names folded.
     pub states: usize,
@@ -93,7 +96,7 @@ const PRESENT: u32 = 1 << 31;
 /// One text per job, end to end in one buffer: job i's is
 /// `buf[end[i]..end[i + 1]]` (offsets without the [`PRESENT`] bit), and it
 /// has one when `end[i + 1]` carries the bit (a run id may be missing, or empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Texts {
     buf: String,
     end: Vec<u32>,
@@ -146,7 +149,11 @@ impl Texts {
 /// by page with a [`PreparedBuilder`] (or at once from a [`Dataset`]);
 /// every analysis function takes it by reference. A job's index here is the
 /// `u32` job index used by every other type.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// It serialises (for the browser's cache, `core::cache`) as its columns,
+/// without the derived orders; what deserialises is not usable before
+/// [`Prepared::checked`] checked it and derived them again.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Prepared {
     generated_at: Ms,
     /// Job ids (always present).
@@ -162,6 +169,7 @@ pub struct Prepared {
     /// Interned states: [`JobState::KNOWN`] in order, then the unknown ones
     /// seen in the data (at most [`MAX_UNKNOWN_STATES`], sorted, then
     /// [`OTHER_STATES_NAME`] for the rest). Indices are `u16` state ids.
+    #[serde(with = "stored::state_names")]
     pub(crate) states: Vec<JobState>,
     /// The unknown states counted as [`OTHER_STATES_NAME`], if any.
     state_fold: Option<StateFold>,
@@ -179,12 +187,15 @@ pub struct Prepared {
     /// Distinct error messages.
     messages: Vec<String>,
     /// Per job: rank of its id in byte order, for "ties by job id" without string compares.
+    #[serde(skip)]
     pub(crate) id_rank: Vec<u32>,
     /// Jobs with a positive-length run, sorted by (run start, job id): the
     /// lane order of SPEC §3, so layouts never sort.
+    #[serde(skip)]
     pub(crate) run_order: Vec<u32>,
     /// Every error as `(at, job, index in the job's errors)`, newest first,
     /// ties by job id then list order: the errors panel's order, sorted once.
+    #[serde(skip)]
     pub(crate) error_order: Vec<(Ms, u32, u32)>,
 }
 
