@@ -154,7 +154,8 @@ impl Source {
     /// Every job of `queue` whose lifetime overlaps [from, to), all pages,
     /// read into a [`PreparedBuilder`] (the caller finishes it) within the
     /// client's limits (SPEC §2). `progress` hears how much was read after
-    /// every page. With `since`, only the jobs changed at or after it (SPEC
+    /// every page's envelope, `partial` sees the builder after every page's
+    /// records but the last (to draw a long read as it arrives). With `since`, only the jobs changed at or after it (SPEC
     /// §2 incremental reads; only for a queue that `supports` them, never
     /// the demo's).
     pub async fn jobs(
@@ -164,6 +165,7 @@ impl Source {
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
         progress: &dyn Fn(Progress),
+        partial: &dyn Fn(&PreparedBuilder),
     ) -> Result<PreparedBuilder, LoadError> {
         let mut b = PreparedBuilder::new();
         match self {
@@ -174,7 +176,7 @@ impl Source {
                 }
             }
             Source::Rest(r) => {
-                r.jobs(&mut b, queue, (from, to), since, abort, progress)
+                r.jobs(&mut b, queue, (from, to), since, abort, (progress, partial))
                     .await?
             }
         }
@@ -256,7 +258,7 @@ impl Rest {
         (from, to): (Ms, Ms),
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
-        progress: &dyn Fn(Progress),
+        (progress, partial): (&dyn Fn(Progress), &dyn Fn(&PreparedBuilder)),
     ) -> Result<(), LoadError> {
         let mut first = format!(
             "{}/queues/{}/jobs?from={}&to={}",
@@ -302,7 +304,10 @@ impl Rest {
             let next = format!("{first}&cursor={cursor}");
             // `join` polls the request first, which starts it; the records
             // are then read while it downloads.
-            let read = async { dom::timed("qs:page-records", || b.push_page(page)) };
+            let read = async {
+                dom::timed("qs:page-records", || b.push_page(page));
+                partial(b);
+            };
             let (next_body, ()) = join(self.get_text(&next, abort, Some(&mut guard)), read).await;
             body = next_body?;
             url = next;

@@ -15,6 +15,14 @@
 //!   a failure keeps the last good data of the same queue on screen.
 //! - [`DataState::cancel`] stops a read at the user's request.
 //!
+//! A long first read (nothing of the queue on screen) is drawn as it
+//! arrives: after its first page, then each time the pages read have
+//! doubled (1, 2, 4, 8... so all the partial draws together cost at most
+//! about what the final one does), as a load labelled
+//! [`ReadKind::Partial`], while `loading` (and `data-app-state`) stays
+//! on until the read is complete. A partial load is never the base of an
+//! incremental read, never cached, and is dropped when the read fails.
+//!
 //! Incremental reads and the cache (issue #12, `live.rs`) hook in at three
 //! places: `start` asks [`live::base`] whether the read builds on the data
 //! on screen (a refresh of the same queue and range of a queue that
@@ -28,7 +36,7 @@ use super::{Cache, Queues, Shared, SourceCtx, ViewState};
 use crate::api::{LoadError, Progress};
 use crate::dom;
 use leptos::prelude::*;
-use queuescope_core::analysis::Prepared;
+use queuescope_core::analysis::{Prepared, PreparedBuilder};
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
 
@@ -119,6 +127,7 @@ impl DataState {
             self.loaded.set(None);
             self.error.set(None);
         }
+        self.drop_partial();
         // A refresh (or Retry) of the data on screen may read only what
         // changed; with nothing of this queue on screen, the cache shows
         // first.
@@ -141,6 +150,17 @@ impl DataState {
                 }
             }
         });
+    }
+
+    /// Takes a partial read (of a read that stopped) off the screen.
+    fn drop_partial(self) {
+        let partial = self.loaded.with_untracked(|l| {
+            l.as_ref()
+                .is_some_and(|l| matches!(l.read, ReadKind::Partial(_)))
+        });
+        if partial {
+            self.loaded.set(None);
+        }
     }
 
     /// Aborts the load in flight (if any); its result will not be published.
@@ -168,7 +188,28 @@ impl DataState {
             jobs: p.jobs,
         }));
         self.progress.set(None);
+        self.drop_partial();
         self.loading.set(false);
+    }
+
+    /// Shows the jobs of a first read so far (see the module doc), when
+    /// its pages have reached `next` (then doubles it).
+    fn show_partial(self, b: &PreparedBuilder, next: &std::cell::Cell<usize>, l: Loaded) {
+        let pages = self
+            .progress
+            .with_untracked(|p| p.as_ref().map_or(0, |(_, p)| p.pages));
+        if pages < next.get() {
+            return;
+        }
+        next.set(pages.saturating_mul(2));
+        let l = Loaded {
+            skipped: b.skipped().clone(),
+            prepared: dom::timed("qs:partial", || b.snapshot()),
+            read: ReadKind::Partial(pages),
+            ..l
+        };
+        dom::set_html_attribute("data-last-read", &l.read.attribute());
+        self.loaded.set(Some(Shared::new(l)));
     }
 
     /// Marks a load as started and returns it, to run.
@@ -216,9 +257,26 @@ impl DataState {
                 }
             }
             // Each page is folded into the builder as it arrives; what is
-            // left for the end is a few sorts.
+            // left for the end is a few sorts. With nothing on screen, the
+            // jobs so far are drawn on the way.
+            let first = self.loaded.with_untracked(Option::is_none);
+            let next = std::cell::Cell::new(1);
+            let partial = |b: &PreparedBuilder| {
+                if first && self.generation.get_value() == mine {
+                    let l = Loaded {
+                        queue: queue.clone(),
+                        skipped: SkipReport::default(),
+                        prepared: Prepared::default(),
+                        now,
+                        range,
+                        span,
+                        read: ReadKind::Full,
+                    };
+                    self.show_partial(b, &next, l);
+                }
+            };
             let built = s
-                .jobs(&queue, span, None, signal.as_ref(), &progress)
+                .jobs(&queue, span, None, signal.as_ref(), &progress, &partial)
                 .await?;
             dom::mark("qs-data");
             let (prepared, skipped) = built.finish();
@@ -246,6 +304,7 @@ impl DataState {
                 Some(l)
             }
             Err(e) => {
+                self.drop_partial();
                 self.error.set(Some(e));
                 None
             }
