@@ -16,9 +16,11 @@
 //! - [`DataState::cancel`] stops a read at the user's request.
 //!
 //! A long first read (nothing of the queue on screen) is drawn as it
-//! arrives: after its first page, then each time the pages read have
-//! doubled (1, 2, 4, 8... so all the partial draws together cost at most
-//! about what the final one does), as a load labelled
+//! arrives: after its first page, then when the pages read have doubled
+//! and [`PARTIAL_EVERY_MS`] have passed since the last partial draw (a
+//! fast read of 100k jobs draws once or twice, a slow one at 1, 2, 4, 8...
+//! pages; a partial draw of 40k jobs costs the main thread ~0.3 s, time
+//! taken from reading the next pages), as a load labelled
 //! [`ReadKind::Partial`], while `loading` (and `data-app-state`) stays
 //! on until the read is complete. A partial load is never the base of an
 //! incremental read, never cached, and is dropped when the read fails.
@@ -78,6 +80,33 @@ pub struct DataState {
     incremental: Memo<Option<bool>>,
     /// The cache of last reads (absent in tests that mount without it).
     cache: Option<Cache>,
+}
+
+/// Least time between two partial draws of a read (the first page is
+/// drawn at once).
+pub const PARTIAL_EVERY_MS: f64 = 2000.0;
+
+/// When a read's next partial draw is due (see the module doc).
+#[derive(Default)]
+struct Pace {
+    /// Pages drawn last time (0: none yet).
+    drawn: std::cell::Cell<usize>,
+    /// When (ms since the epoch).
+    at: std::cell::Cell<f64>,
+}
+
+impl Pace {
+    /// Whether to draw at `pages` read, `now`; if so, notes it.
+    fn due(&self, pages: usize, now: f64) -> bool {
+        let drawn = self.drawn.get();
+        let due = pages > 0
+            && (drawn == 0 || (pages >= drawn * 2 && now - self.at.get() >= PARTIAL_EVERY_MS));
+        if due {
+            self.drawn.set(pages);
+            self.at.set(now);
+        }
+        due
+    }
 }
 
 /// What a load is for: the queue and the range.
@@ -193,15 +222,14 @@ impl DataState {
     }
 
     /// Shows the jobs of a first read so far (see the module doc), when
-    /// its pages have reached `next` (then doubles it).
-    fn show_partial(self, b: &PreparedBuilder, next: &std::cell::Cell<usize>, l: Loaded) {
+    /// `pace` says it is time.
+    fn show_partial(self, b: &PreparedBuilder, pace: &Pace, l: Loaded) {
         let pages = self
             .progress
             .with_untracked(|p| p.as_ref().map_or(0, |(_, p)| p.pages));
-        if pages < next.get() {
+        if !pace.due(pages, js_sys::Date::now()) {
             return;
         }
-        next.set(pages.saturating_mul(2));
         let l = Loaded {
             skipped: b.skipped().clone(),
             prepared: dom::timed("qs:partial", || b.snapshot()),
@@ -260,7 +288,7 @@ impl DataState {
             // left for the end is a few sorts. With nothing on screen, the
             // jobs so far are drawn on the way.
             let first = self.loaded.with_untracked(Option::is_none);
-            let next = std::cell::Cell::new(1);
+            let pace = Pace::default();
             let partial = |b: &PreparedBuilder| {
                 if first && self.generation.get_value() == mine {
                     let l = Loaded {
@@ -272,7 +300,7 @@ impl DataState {
                         span,
                         read: ReadKind::Full,
                     };
-                    self.show_partial(b, &next, l);
+                    self.show_partial(b, &pace, l);
                 }
             };
             let built = s

@@ -335,9 +335,17 @@ test('a long first read draws the jobs read so far, labelled, and stays loading 
   };
   const peaks = [];
   // After the first page: its 100 jobs are counted and drawn, said so
-  // under the progress, while the page is still loading.
-  for (const pages of [1, 2]) {
-    await page.waitForFunction((p) => document.documentElement.dataset.lastRead === `partial:${p}`, pages);
+  // under the progress, while the page is still loading; then again once
+  // the pages read have doubled and 2 s have passed (page 2 or 3 here).
+  for (const first of [true, false]) {
+    const read = await page.waitForFunction(
+      (first) => {
+        const m = /^partial:(\d+)$/.exec(document.documentElement.dataset.lastRead ?? '');
+        return m && (first ? m[1] === '1' : Number(m[1]) >= 2) && Number(m[1]);
+      },
+      first,
+    );
+    const pages = await read.jsonValue();
     await page.waitForFunction(
       (n) => [...document.querySelectorAll('[data-summary] .qs-figure')].some(
         (f) => f.querySelector('.qs-figure-label')?.textContent === 'jobs' &&

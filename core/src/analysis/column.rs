@@ -27,9 +27,14 @@ pub(crate) struct Column {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Values {
     /// Per job, an index into `names` or [`NO_VALUE`].
-    Dense(Vec<u32>),
+    Dense(#[serde(with = "super::prepared::packed")] Vec<u32>),
     /// The jobs with a value, ascending, and their ids (parallel).
-    Sparse { jobs: Vec<u32>, ids: Vec<u32> },
+    Sparse {
+        #[serde(with = "super::prepared::packed")]
+        jobs: Vec<u32>,
+        #[serde(with = "super::prepared::packed")]
+        ids: Vec<u32>,
+    },
 }
 
 impl Default for Values {

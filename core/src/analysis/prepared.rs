@@ -23,6 +23,7 @@ use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
 
 mod build;
 mod stored;
+pub(crate) use stored::packed;
 #[cfg(test)]
 mod tests;
 mod update;
@@ -99,6 +100,7 @@ const PRESENT: u32 = 1 << 31;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Texts {
     buf: String,
+    #[serde(with = "stored::packed")]
     end: Vec<u32>,
 }
 
@@ -150,9 +152,9 @@ impl Texts {
 /// every analysis function takes it by reference. A job's index here is the
 /// `u32` job index used by every other type.
 ///
-/// It serialises (for the browser's cache, `core::cache`) as its columns,
-/// without the derived orders; what deserialises is not usable before
-/// [`Prepared::checked`] checked it and derived them again.
+/// It serialises (for the browser's cache, `core::cache`) as its columns
+/// and id ranks, without the run and error orders; what deserialises is
+/// not usable before [`Prepared::checked`] checked it and derived them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Prepared {
     generated_at: Ms,
@@ -175,19 +177,26 @@ pub struct Prepared {
     state_fold: Option<StateFold>,
     /// All jobs' transitions, job after job, each job's in time order: the
     /// instant and the state id entered.
+    #[serde(with = "stored::packed")]
     at: Vec<Ms>,
+    #[serde(with = "stored::packed")]
     state: Vec<u16>,
     /// `at[first[i]..first[i + 1]]` are job i's transitions (len = jobs + 1).
+    #[serde(with = "stored::packed")]
     first: Vec<u32>,
     /// All jobs' errors, job after job, as sent: when, and the message id.
+    #[serde(with = "stored::packed")]
     error_at: Vec<Ms>,
+    #[serde(with = "stored::packed")]
     error_message: Vec<u32>,
     /// `error_at[error_first[i]..error_first[i + 1]]` are job i's (len = jobs + 1).
+    #[serde(with = "stored::packed")]
     error_first: Vec<u32>,
     /// Distinct error messages.
     messages: Vec<String>,
     /// Per job: rank of its id in byte order, for "ties by job id" without string compares.
-    #[serde(skip)]
+    /// Stored (checked in O(n) on decode, cheaper than sorting the ids again).
+    #[serde(with = "stored::packed")]
     pub(crate) id_rank: Vec<u32>,
     /// Jobs with a positive-length run, sorted by (run start, job id): the
     /// lane order of SPEC §3, so layouts never sort.

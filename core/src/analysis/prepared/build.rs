@@ -438,7 +438,7 @@ fn fold_states(p: &mut Prepared, unknown: Vec<String>, count: &[usize], state: &
 }
 
 /// Rank of each job id in byte order.
-pub(super) fn rank_ids(p: &Prepared) -> Vec<u32> {
+fn rank_ids(p: &Prepared) -> Vec<u32> {
     let n = p.len();
     let order = sorted_indices(n, &|a, b| p.id(a as usize).cmp(p.id(b as usize)));
     let mut rank = vec![0u32; n];
