@@ -53,25 +53,20 @@ pub(crate) mod packed {
         const ZERO: Self;
     }
 
-    impl Packed for u16 {
-        fn pack(self, _: Self) -> u64 {
-            u64::from(self)
-        }
-        fn unpack(v: u64, _: Self) -> Option<Self> {
-            u16::try_from(v).ok()
-        }
-        const ZERO: Self = 0;
+    macro_rules! unsigned {
+        ($($t:ty),*) => {$(
+            impl Packed for $t {
+                fn pack(self, _: Self) -> u64 {
+                    u64::from(self)
+                }
+                fn unpack(v: u64, _: Self) -> Option<Self> {
+                    <$t>::try_from(v).ok()
+                }
+                const ZERO: Self = 0;
+            }
+        )*};
     }
-
-    impl Packed for u32 {
-        fn pack(self, _: Self) -> u64 {
-            u64::from(self)
-        }
-        fn unpack(v: u64, _: Self) -> Option<Self> {
-            u32::try_from(v).ok()
-        }
-        const ZERO: Self = 0;
-    }
+    unsigned!(u16, u32);
 
     impl Packed for i64 {
         fn pack(self, prev: Self) -> u64 {
