@@ -235,6 +235,10 @@ impl Source {
     }
 }
 
+/// Who watches a read: `progress` after every page's envelope, `partial`
+/// with the builder after every page's records but the last.
+type Watch<'a> = (&'a dyn Fn(Progress), &'a dyn Fn(&PreparedBuilder));
+
 /// How far a read has come: pages and jobs received so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -258,7 +262,7 @@ impl Rest {
         (from, to): (Ms, Ms),
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
-        (progress, partial): (&dyn Fn(Progress), &dyn Fn(&PreparedBuilder)),
+        (progress, partial): Watch<'_>,
     ) -> Result<(), LoadError> {
         let mut first = format!(
             "{}/queues/{}/jobs?from={}&to={}",

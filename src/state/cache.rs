@@ -57,8 +57,8 @@ pub const LIMITS: Limits = Limits {
 /// What [`CacheDb::load`] found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
-    /// A read, decoded.
-    Hit(CachedRead),
+    /// A read, decoded (boxed: the other variants are a few bytes).
+    Hit(Box<CachedRead>),
     /// Nothing cached for this queue (or no IndexedDB).
     Miss,
     /// There was an entry that could not be used; it is deleted. The
@@ -189,7 +189,7 @@ impl CacheDb {
         };
         db.close();
         match outcome {
-            Ok(read) => Lookup::Hit(read),
+            Ok(read) => Lookup::Hit(Box::new(read)),
             Err(why) => {
                 let _ = self.delete(backend, queue).await;
                 Lookup::Dropped(format!(
@@ -384,7 +384,7 @@ impl Cache {
     /// an unusable one is dropped with a notice.
     pub async fn load(&self, backend: &str, queue: &str) -> Option<CachedRead> {
         match self.db().load(backend, queue).await {
-            Lookup::Hit(read) => Some(read),
+            Lookup::Hit(read) => Some(*read),
             Lookup::Miss => None,
             Lookup::Dropped(why) => {
                 self.notices.extend([why]);
@@ -482,13 +482,13 @@ mod tests {
         assert_eq!(c.load(B, "q").await, Lookup::Miss);
         let r = read(1_795_856_400_000, 500);
         assert_eq!(put(&c, "q", &r).await, Ok(Vec::new()));
-        assert_eq!(c.load(B, "q").await, Lookup::Hit(r.clone()));
+        assert_eq!(c.load(B, "q").await, Lookup::Hit(Box::new(r.clone())));
         assert_eq!(c.load("http://other/api", "q").await, Lookup::Miss);
         assert_eq!(c.load(B, "other").await, Lookup::Miss);
         // A newer read replaces the older one.
         let newer = read(1_795_856_460_000, 3);
         put(&c, "q", &newer).await.expect("stored");
-        assert_eq!(c.load(B, "q").await, Lookup::Hit(newer.clone()));
+        assert_eq!(c.load(B, "q").await, Lookup::Hit(Box::new(newer.clone())));
         let entries = c.entries().await.expect("entries");
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].backend, B);
