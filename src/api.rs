@@ -94,7 +94,8 @@ impl Source {
     /// Every job of `queue` whose lifetime overlaps [from, to), all pages,
     /// read into a [`PreparedBuilder`] (the caller finishes it) within the
     /// client's limits (SPEC §2). `progress` hears how much was read after
-    /// every page. With `since`, only the jobs changed at or after it (SPEC
+    /// every page's envelope, `partial` sees the builder after every page's
+    /// records but the last (to draw a long read as it arrives). With `since`, only the jobs changed at or after it (SPEC
     /// §2 incremental reads; only for a queue that `supports` them, never
     /// the demo's).
     pub async fn jobs(
@@ -104,6 +105,7 @@ impl Source {
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
         progress: &dyn Fn(Progress),
+        partial: &dyn Fn(&PreparedBuilder),
     ) -> Result<PreparedBuilder, LoadError> {
         let mut b = PreparedBuilder::new();
         match self {
@@ -114,7 +116,7 @@ impl Source {
                 }
             }
             Source::Rest(r) => {
-                r.jobs(&mut b, queue, (from, to), since, abort, progress)
+                r.jobs(&mut b, queue, (from, to), since, abort, (progress, partial))
                     .await?
             }
         }
@@ -173,6 +175,10 @@ impl Source {
     }
 }
 
+/// Who watches a read: `progress` after every page's envelope, `partial`
+/// with the builder after every page's records but the last.
+type Watch<'a> = (&'a dyn Fn(Progress), &'a dyn Fn(&PreparedBuilder));
+
 /// How far a read has come: pages and jobs received so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -196,7 +202,7 @@ impl Rest {
         (from, to): (Ms, Ms),
         since: Option<Ms>,
         abort: Option<&AbortSignal>,
-        progress: &dyn Fn(Progress),
+        (progress, partial): Watch<'_>,
     ) -> Result<(), LoadError> {
         let mut first = format!(
             "{}/queues/{}/jobs?from={}&to={}",
@@ -242,7 +248,10 @@ impl Rest {
             let next = format!("{first}&cursor={cursor}");
             // `join` polls the request first, which starts it; the records
             // are then read while it downloads.
-            let read = async { dom::timed("qs:page-records", || b.push_page(page)) };
+            let read = async {
+                dom::timed("qs:page-records", || b.push_page(page));
+                partial(b);
+            };
             let (next_body, ()) = join(self.get_text(&next, abort, Some(&mut guard)), read).await;
             body = next_body?;
             url = next;

@@ -87,6 +87,21 @@ pub fn local_offset_ms(utc: Ms) -> Ms {
     -(d.get_timezone_offset() as Ms) * 60_000
 }
 
+/// Runs `f` once the page is idle (`requestIdleCallback`: after the
+/// frame's work, drawing included), or after a zero timeout in a browser
+/// without it.
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(w) = web_sys::window() else { return };
+    let cb = Closure::once_into_js(f);
+    let cb: &js_sys::Function = cb.unchecked_ref();
+    let has_idle =
+        js_sys::Reflect::has(&w, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
+    if !has_idle || w.request_idle_callback(cb).is_err() {
+        let _ = w.set_timeout_with_callback(cb);
+    }
+}
+
 /// A performance mark (read by the browser timing script).
 pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {

@@ -308,6 +308,8 @@ pub struct Words {
     pub reading: fn(&str) -> String,
     /// Progress of a read: `{pages} pages, {jobs} jobs so far`.
     pub read_so_far: fn(&str, &str) -> String,
+    /// Beside the progress while the charts show a read's first pages.
+    pub partial_shown: &'static str,
     /// A read the user cancelled.
     pub load_cancelled: &'static str,
     /// Retry while the refresh will retry by itself later.
@@ -579,6 +581,7 @@ pub static EN: Words = Words {
     resume: "Resume",
     reading: |q| format!("Reading {q}… "),
     read_so_far: |pages, jobs| format!("{pages} pages, {jobs} jobs so far"),
+    partial_shown: "The charts show the jobs read so far; they are not complete yet.",
     load_cancelled: "Load cancelled. ",
     retry_now: "Retry now",
     dismiss: "Dismiss",
@@ -824,6 +827,7 @@ pub static KO: Words = Words {
     resume: "재개",
     reading: |q| format!("{q} 읽는 중… "),
     read_so_far: |pages, jobs| format!("지금까지 {pages}페이지, 작업 {jobs}개"),
+    partial_shown: "차트는 지금까지 읽은 작업만 보여 줍니다. 아직 전부가 아닙니다.",
     load_cancelled: "불러오기를 취소했습니다. ",
     retry_now: "지금 다시 시도",
     dismiss: "닫기",

@@ -9,39 +9,40 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use queuescope_core::cache::{decode, encode, CachedRead};
+use queuescope_core::analysis::PreparedBuilder;
+use queuescope_core::cache::{decode, encode};
+use queuescope_core::contract::RawJob;
 use queuescope_core::demo::{generate, to_raw_job, DemoConfig, DEFAULT_NOW};
 
-/// 100k demo jobs of all queues as one read.
-fn read() -> CachedRead {
+/// 100k demo jobs of all queues as one read's records.
+fn records() -> Vec<RawJob> {
     let demo = generate(&DemoConfig {
         jobs: 100_000,
         ..DemoConfig::default()
     });
-    CachedRead {
-        generated_at: DEFAULT_NOW,
-        span: (0, DEFAULT_NOW),
-        jobs: demo
-            .datasets
-            .iter()
-            .flat_map(|d| d.jobs.iter().map(to_raw_job))
-            .collect(),
-    }
+    demo.datasets
+        .iter()
+        .flat_map(|d| d.jobs.iter().map(to_raw_job))
+        .collect()
 }
 
 fn benches(c: &mut Criterion) {
-    let read = read();
-    let bytes = encode(&read);
-    let json = serde_json::to_string(&read.jobs).map_or(0, |j| j.len());
+    let records = records();
+    let mut b = PreparedBuilder::new();
+    b.push_raw_jobs(DEFAULT_NOW, &records);
+    let prepared = b.finish().0;
+    let span = (0, DEFAULT_NOW);
+    let bytes = encode(span, &prepared);
+    let json = serde_json::to_string(&records).map_or(0, |j| j.len());
     eprintln!(
         "{} jobs: {} bytes encoded, {} bytes of JSON",
-        read.jobs.len(),
+        prepared.len(),
         bytes.len(),
         json
     );
     let mut g = c.benchmark_group("cache_100k");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
-    g.bench_function("encode", |b| b.iter(|| encode(black_box(&read))));
+    g.bench_function("encode", |b| b.iter(|| encode(span, black_box(&prepared))));
     g.bench_function("decode", |b| b.iter(|| decode(black_box(&bytes))));
     g.finish();
 }

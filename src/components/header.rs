@@ -238,12 +238,18 @@ fn LoadProgress() -> impl IntoView {
             return None;
         }
         let (queue, p) = data.progress.get()?;
+        // The pages drawn while the rest downloads (a long first read).
+        let partial = data.loaded.with(|l| match l.as_ref().map(|l| l.read) {
+            Some(ReadKind::Partial(pages)) => Some(pages),
+            _ => None,
+        });
         Some(view! {
             <div class="qs-notice qs-notice-info" role="status" data-load-progress
-                data-pages=p.pages data-jobs=p.jobs>
+                data-pages=p.pages data-jobs=p.jobs data-partial-pages=partial>
                 <div>
                     <strong>{(t().reading)(&queue)}</strong>
                     <span>{(t().read_so_far)(&format::count(p.pages), &format::count(p.jobs))}</span>
+                    {partial.map(|_| view! { <span class="qs-partial">{t().partial_shown}</span> })}
                 </div>
                 <button class="qs-btn" on:click=move |_| data.cancel()>{t().cancel}</button>
             </div>

@@ -1,8 +1,8 @@
 //! The cache of the last complete read of each (backend, queue), in
 //! IndexedDB, for an instant reopen (issue #12).
 //!
-//! A read is kept as `queuescope_core::cache` encodes it (the contract's raw
-//! records plus `generated_at`, versioned), never as the in-memory model.
+//! A read is kept as `queuescope_core::cache` encodes it (the prepared
+//! columns, versioned; decoding checks them whole).
 //! Two object stores in one database: `reads` holds the bytes, `meta` a
 //! small record per entry (`backend`, `queue`, `bytes`, `stored_at`,
 //! `generated_at`) so that bounding the size never reads the data. After a
@@ -22,8 +22,10 @@ use super::{Notice, Notices};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::{Object, Reflect, Uint8Array};
 use leptos::prelude::*;
+use queuescope_core::analysis::Prepared;
 pub use queuescope_core::cache::CachedRead;
 use queuescope_core::cache::{self as format, DecodeError};
+use queuescope_core::Ms;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The database the app uses.
@@ -46,7 +48,7 @@ pub struct Limits {
 }
 
 /// The app's limits: a handful of queues, and room for a few 100k-job
-/// reads (about 10 MB each encoded).
+/// reads (about 6 MB each encoded).
 pub const LIMITS: Limits = Limits {
     max_queues: 8,
     max_bytes: 64 << 20,
@@ -55,8 +57,8 @@ pub const LIMITS: Limits = Limits {
 /// What [`CacheDb::load`] found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
-    /// A read, decoded.
-    Hit(CachedRead),
+    /// A read, decoded (boxed: the other variants are a few bytes).
+    Hit(Box<CachedRead>),
     /// Nothing cached for this queue (or no IndexedDB).
     Miss,
     /// There was an entry that could not be used; it is deleted. Why, for
@@ -174,17 +176,20 @@ impl CacheDb {
         let outcome = match found {
             Ok(None) => return Lookup::Miss,
             Ok(Some(v)) => match v.dyn_into::<Uint8Array>() {
-                Ok(bytes) => format::decode(&bytes.to_vec()).map_err(|e| match e {
-                    DecodeError::Version { .. } => CacheTrouble::OtherVersion,
-                    other => CacheTrouble::Unreadable(other.to_string()),
-                }),
+                Ok(bytes) => {
+                    crate::dom::timed("qs:cache-decode", || format::decode(&bytes.to_vec()))
+                        .map_err(|e| match e {
+                            DecodeError::Version { .. } => CacheTrouble::OtherVersion,
+                            other => CacheTrouble::Unreadable(other.to_string()),
+                        })
+                }
                 Err(_) => Err(CacheTrouble::Unreadable("not bytes".to_string())),
             },
             Err(e) => Err(CacheTrouble::Unreadable(e)),
         };
         db.close();
         match outcome {
-            Ok(read) => Lookup::Hit(read),
+            Ok(read) => Lookup::Hit(Box::new(read)),
             Err(why) => {
                 let _ = self.delete(backend, queue).await;
                 Lookup::Dropped(why)
@@ -192,16 +197,17 @@ impl CacheDb {
         }
     }
 
-    /// Stores `read` as the last complete read of `queue` on `backend`
-    /// (replacing the previous one), then evicts what was stored longest
-    /// ago until the limits hold. Returns the evicted queues.
+    /// Stores the read of `span` as the last complete read of `queue` on
+    /// `backend` (replacing the previous one), then evicts what was stored
+    /// longest ago until the limits hold. Returns the evicted queues.
     pub async fn store(
         &self,
         backend: &str,
         queue: &str,
-        read: &CachedRead,
+        span: (Ms, Ms),
+        prepared: &Prepared,
     ) -> Result<Vec<EntryInfo>, String> {
-        let bytes = format::encode(read);
+        let bytes = crate::dom::timed("qs:cache-encode", || format::encode(span, prepared));
         if bytes.len() > self.limits.max_bytes {
             return Err(format!(
                 "{} bytes is more than the cache holds ({})",
@@ -235,7 +241,7 @@ impl CacheDb {
                 queue: queue.to_string(),
                 bytes: bytes.len(),
                 stored_at: js_sys::Date::now().max(latest + 1.0),
-                generated_at: read.generated_at as f64,
+                generated_at: prepared.generated_at() as f64,
             };
             reads
                 .put(&data, Some(&k))
@@ -376,7 +382,7 @@ impl Cache {
     /// an unusable one is dropped with a notice.
     pub async fn load(&self, backend: &str, queue: &str) -> Option<CachedRead> {
         match self.db().load(backend, queue).await {
-            Lookup::Hit(read) => Some(read),
+            Lookup::Hit(read) => Some(*read),
             Lookup::Miss => None,
             Lookup::Dropped(why) => {
                 self.notices.extend([Notice::CacheDropped {
@@ -388,11 +394,11 @@ impl Cache {
         }
     }
 
-    /// Keeps `read` as the last complete read of `queue` on `backend`.
-    /// Failing to store is not worth a notice (the data is on screen; the
-    /// next reopen reads from the backend): it goes to the console.
-    pub async fn store(&self, backend: &str, queue: &str, read: &CachedRead) {
-        if let Err(e) = self.db().store(backend, queue, read).await {
+    /// Keeps the read of `span` as the last complete read of `queue` on
+    /// `backend`. Failing to store is not worth a notice (the data is on
+    /// screen; the next reopen reads from the backend): it goes to the console.
+    pub async fn store(&self, backend: &str, queue: &str, span: (Ms, Ms), prepared: &Prepared) {
+        if let Err(e) = self.db().store(backend, queue, span, prepared).await {
             web_sys::console::warn_1(&format!("queuescope: not cached: {e}").into());
         }
     }
@@ -416,6 +422,7 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use queuescope_core::analysis::PreparedBuilder;
     use queuescope_core::contract::{RawJob, RawTransition};
     use wasm_bindgen_test::*;
 
@@ -427,27 +434,38 @@ mod tests {
     }
 
     fn read(generated_at: i64, jobs: usize) -> CachedRead {
+        let raw: Vec<RawJob> = (0..jobs)
+            .map(|i| RawJob {
+                id: format!("job-{i}"),
+                job: "train".into(),
+                run_id: (i % 2 == 0).then(|| format!("run-{i}")),
+                run_name: None,
+                project: Some("vision".into()),
+                entity: None,
+                user: Some("ada".into()),
+                labels: Default::default(),
+                transitions: vec![RawTransition {
+                    state: "queued".into(),
+                    at: "2026-11-28T08:00:00Z".into(),
+                }],
+                errors: Vec::new(),
+            })
+            .collect();
+        let mut b = PreparedBuilder::new();
+        b.push_raw_jobs(generated_at, &raw);
         CachedRead {
-            generated_at,
             span: (generated_at - 1000, generated_at),
-            jobs: (0..jobs)
-                .map(|i| RawJob {
-                    id: format!("job-{i}"),
-                    job: "train".into(),
-                    run_id: (i % 2 == 0).then(|| format!("run-{i}")),
-                    run_name: None,
-                    project: Some("vision".into()),
-                    entity: None,
-                    user: Some("ada".into()),
-                    labels: Default::default(),
-                    transitions: vec![RawTransition {
-                        state: "queued".into(),
-                        at: "2026-11-28T08:00:00Z".into(),
-                    }],
-                    errors: Vec::new(),
-                })
-                .collect(),
+            prepared: b.finish().0,
         }
+    }
+
+    fn encode(r: &CachedRead) -> Vec<u8> {
+        format::encode(r.span, &r.prepared)
+    }
+
+    /// Stores `r` (as the loader does, from its parts).
+    async fn put(c: &CacheDb, q: &str, r: &CachedRead) -> Result<Vec<EntryInfo>, String> {
+        c.store(B, q, r.span, &r.prepared).await
     }
 
     const B: &str = "http://127.0.0.1:8787/api/v1";
@@ -462,26 +480,26 @@ mod tests {
         c.clear().await.expect("cleared");
         assert_eq!(c.load(B, "q").await, Lookup::Miss);
         let r = read(1_795_856_400_000, 500);
-        assert_eq!(c.store(B, "q", &r).await, Ok(Vec::new()));
-        assert_eq!(c.load(B, "q").await, Lookup::Hit(r.clone()));
+        assert_eq!(put(&c, "q", &r).await, Ok(Vec::new()));
+        assert_eq!(c.load(B, "q").await, Lookup::Hit(Box::new(r.clone())));
         assert_eq!(c.load("http://other/api", "q").await, Lookup::Miss);
         assert_eq!(c.load(B, "other").await, Lookup::Miss);
         // A newer read replaces the older one.
         let newer = read(1_795_856_460_000, 3);
-        c.store(B, "q", &newer).await.expect("stored");
-        assert_eq!(c.load(B, "q").await, Lookup::Hit(newer.clone()));
+        put(&c, "q", &newer).await.expect("stored");
+        assert_eq!(c.load(B, "q").await, Lookup::Hit(Box::new(newer.clone())));
         let entries = c.entries().await.expect("entries");
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].backend, B);
-        assert_eq!(entries[0].generated_at, newer.generated_at as f64);
-        assert_eq!(entries[0].bytes, format::encode(&newer).len());
+        assert_eq!(entries[0].generated_at, newer.generated_at() as f64);
+        assert_eq!(entries[0].bytes, encode(&newer).len());
     }
 
     #[wasm_bindgen_test]
     async fn another_format_version_is_dropped() {
         let c = db("version", LIMITS);
         c.clear().await.expect("cleared");
-        let mut bytes = format::encode(&read(1, 2));
+        let mut bytes = encode(&read(1, 2));
         bytes[4] = bytes[4].wrapping_add(1);
         let value: JsValue = Uint8Array::from(bytes.as_slice()).into();
         c.put_raw(B, "q", &value).await.expect("put");
@@ -496,7 +514,7 @@ mod tests {
     async fn a_corrupt_entry_is_dropped_with_a_notice() {
         let c = db("corrupt", LIMITS);
         c.clear().await.expect("cleared");
-        let bytes = format::encode(&read(1, 50));
+        let bytes = encode(&read(1, 50));
         let cut: JsValue = Uint8Array::from(&bytes[..bytes.len() / 2]).into();
         c.put_raw(B, "cut", &cut).await.expect("put");
         c.put_raw(B, "text", &JsValue::from_str("{\"jobs\": []}"))
@@ -529,7 +547,7 @@ mod tests {
         assert_eq!(c.load(B, "cut").await, Lookup::Miss, "deleted");
         assert_eq!(c.load(B, "text").await, Lookup::Miss, "deleted");
         // A good entry next to them is untouched.
-        c.store(B, "good", &read(2, 5)).await.expect("stored");
+        put(&c, "good", &read(2, 5)).await.expect("stored");
         assert_eq!(cache.load(B, "good").await, Some(read(2, 5)));
         assert_eq!(notices.get().len(), 2);
     }
@@ -545,16 +563,16 @@ mod tests {
         );
         c.clear().await.expect("cleared");
         for q in ["a", "b"] {
-            assert_eq!(c.store(B, q, &read(1, 10)).await, Ok(Vec::new()));
+            assert_eq!(put(&c, q, &read(1, 10)).await, Ok(Vec::new()));
         }
         // Storing `a` again makes `b` the oldest.
-        c.store(B, "a", &read(2, 10)).await.expect("stored");
-        let evicted = c.store(B, "c", &read(1, 10)).await.expect("stored");
+        put(&c, "a", &read(2, 10)).await.expect("stored");
+        let evicted = put(&c, "c", &read(1, 10)).await.expect("stored");
         assert_eq!(queues(&evicted), ["b"]);
         assert_eq!(queues(&c.entries().await.expect("entries")), ["a", "c"]);
         assert_eq!(c.load(B, "b").await, Lookup::Miss);
         // By size: room for about two of these reads.
-        let size = format::encode(&read(1, 200)).len();
+        let size = encode(&read(1, 200)).len();
         let c = db(
             "evict-bytes",
             Limits {
@@ -564,12 +582,12 @@ mod tests {
         );
         c.clear().await.expect("cleared");
         for q in ["x", "y", "z"] {
-            c.store(B, q, &read(1, 200)).await.expect("stored");
+            put(&c, q, &read(1, 200)).await.expect("stored");
         }
         assert_eq!(queues(&c.entries().await.expect("entries")), ["y", "z"]);
         let big = read(1, 2000);
         assert!(
-            c.store(B, "big", &big).await.is_err(),
+            put(&c, "big", &big).await.is_err(),
             "more than the cache holds"
         );
         assert_eq!(queues(&c.entries().await.expect("entries")), ["y", "z"]);
@@ -579,7 +597,7 @@ mod tests {
     async fn clear_empties_it() {
         let c = db("clear", LIMITS);
         for q in ["a", "b"] {
-            c.store(B, q, &read(1, 10)).await.expect("stored");
+            put(&c, q, &read(1, 10)).await.expect("stored");
         }
         assert_eq!(c.entries().await.expect("entries").len(), 2);
         let owner = Owner::new();

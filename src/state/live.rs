@@ -7,14 +7,12 @@
 use super::{Cache, Loaded, Shared};
 use crate::api::{LoadError, Progress, Source};
 use crate::dom;
-use leptos::prelude::{set_timeout, GetUntracked, Memo};
-use queuescope_core::analysis::{PreparedBuilder, UpdateCounts};
-use queuescope_core::cache::CachedRead;
+use leptos::prelude::{GetUntracked, Memo};
+use queuescope_core::analysis::UpdateCounts;
 use queuescope_core::view::RangeSpec;
-use queuescope_core::Ms;
+use queuescope_core::{Ms, SkipReport};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::time::Duration;
 use web_sys::AbortSignal;
 
 /// What a load was: a whole read of the range, or an incremental one.
@@ -27,6 +25,9 @@ pub enum ReadKind {
     /// The last complete read kept in this browser (`state::cache`), shown
     /// while the backend is asked for what changed since.
     Cached,
+    /// The first pages of a long first read, drawn while the rest
+    /// downloads (`data-app-state` stays `loading`): pages read so far.
+    Partial(usize),
 }
 
 impl ReadKind {
@@ -36,6 +37,7 @@ impl ReadKind {
         match self {
             ReadKind::Full => "full".into(),
             ReadKind::Cached => "cached".into(),
+            ReadKind::Partial(pages) => format!("partial:{pages}"),
             ReadKind::Incremental(c) => {
                 format!("incremental:{}/{}/{}", c.replaced, c.added, c.dropped)
             }
@@ -53,7 +55,8 @@ pub fn base(
     range: RangeSpec,
 ) -> Option<Shared<Loaded>> {
     let l = loaded?;
-    (incremental && l.queue == queue && l.range == range).then_some(l)
+    let whole = !matches!(l.read, ReadKind::Partial(_));
+    (incremental && whole && l.queue == queue && l.range == range).then_some(l)
 }
 
 /// `updated_since` for a refresh of `base`: its `generated_at` (SPEC §2),
@@ -80,7 +83,14 @@ pub async fn refresh(
     progress: &dyn Fn(Progress),
 ) -> Option<Result<Loaded, LoadError>> {
     let built = match source
-        .jobs(&base.queue, span, Some(since(base)), abort, progress)
+        .jobs(
+            &base.queue,
+            span,
+            Some(since(base)),
+            abort,
+            progress,
+            &|_| {},
+        )
         .await
     {
         Ok(b) => b,
@@ -105,9 +115,11 @@ pub async fn refresh(
 }
 
 /// The cached read of `queue` (from the backend of `source`; the demo has
-/// no cache), checked and prepared as a fresh read is, as a load of
-/// `range` at `now` labelled [`ReadKind::Cached`]. A cache that fails to
-/// read was dropped with a notice by [`Cache::load`].
+/// no cache), its prepared columns checked as they were decoded
+/// (`core::cache`), as a load of `range` at `now` labelled
+/// [`ReadKind::Cached`]. A cache that fails to read was dropped with a
+/// notice by [`Cache::load`]. Opening it counts as a store of the queue
+/// as of its `generated_at`: a reopen does not write the same read back.
 pub async fn open_cached(
     cache: Cache,
     source: &Source,
@@ -118,18 +130,20 @@ pub async fn open_cached(
     let backend = source.backend()?;
     dom::mark("qs-cache-asked");
     let read = cache.load(backend, queue).await;
+    // Read and decoded into columns at once (format 2 folded records next).
     dom::mark("qs-cache-read");
-    let read = read?;
-    let mut b = PreparedBuilder::new();
-    dom::timed("qs:cache-fold", || {
-        b.push_raw_jobs(read.generated_at, &read.jobs)
-    });
-    let (prepared, skipped) = b.finish();
     dom::mark("qs-cached");
+    let read = read?;
+    STORED.with(|s| {
+        let key = (backend.to_string(), queue.to_string());
+        s.borrow_mut().insert(key, read.generated_at() as f64);
+    });
     Some(Loaded {
         queue: queue.to_string(),
-        skipped,
-        prepared,
+        // What the original read skipped was reported then; the cache
+        // holds only the jobs that passed.
+        skipped: SkipReport::default(),
+        prepared: read.prepared,
         now,
         range,
         span: read.span,
@@ -182,10 +196,12 @@ thread_local! {
 }
 
 /// Keeps `l` as the last complete read of its queue, for the next open:
-/// after a full read always, after an incremental one at most every
-/// [`STORE_EVERY_MS`]. Runs after the panels had their turn (a timeout),
-/// since encoding is synchronous. `<html data-cache-stored>` is then the
-/// stored read's `generated_at` (ms), for tests.
+/// after a full read always, after an incremental one when the last store
+/// (or the cached read opened) is [`STORE_EVERY_MS`] old. Runs when the
+/// page is idle (`requestIdleCallback`), after the panels drew and off
+/// any interaction: encoding a 100k-job read takes ~50 ms, the write
+/// itself happens outside the page's thread. `<html data-cache-stored>`
+/// is then the stored read's `generated_at` (ms), for tests.
 pub fn keep(cache: Option<Cache>, source: Source, l: Shared<Loaded>) {
     let (Some(cache), Some(backend)) = (cache, source.backend().map(str::to_string)) else {
         return;
@@ -198,16 +214,11 @@ pub fn keep(cache: Option<Cache>, source: Source, l: Shared<Loaded>) {
         return;
     }
     STORED.with(|s| s.borrow_mut().insert(key.clone(), now));
-    set_timeout(
-        move || {
-            leptos::task::spawn_local(async move {
-                let read = dom::timed("qs:cache-encode", || {
-                    CachedRead::of_prepared(&l.prepared, l.span)
-                });
-                cache.store(&key.0, &key.1, &read).await;
-                dom::set_html_attribute("data-cache-stored", &read.generated_at.to_string());
-            });
-        },
-        Duration::from_millis(100),
-    );
+    dom::when_idle(move || {
+        leptos::task::spawn_local(async move {
+            cache.store(&key.0, &key.1, l.span, &l.prepared).await;
+            let at = l.prepared.generated_at().to_string();
+            dom::set_html_attribute("data-cache-stored", &at);
+        });
+    });
 }

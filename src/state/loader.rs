@@ -15,6 +15,16 @@
 //!   a failure keeps the last good data of the same queue on screen.
 //! - [`DataState::cancel`] stops a read at the user's request.
 //!
+//! A long first read (nothing of the queue on screen) is drawn as it
+//! arrives: after its first page, then when the pages read have doubled
+//! and [`PARTIAL_EVERY_MS`] have passed since the last partial draw (a
+//! fast read of 100k jobs draws once or twice, a slow one at 1, 2, 4, 8...
+//! pages; a partial draw of 40k jobs costs the main thread ~0.3 s, time
+//! taken from reading the next pages), as a load labelled
+//! [`ReadKind::Partial`], while `loading` (and `data-app-state`) stays
+//! on until the read is complete. A partial load is never the base of an
+//! incremental read, never cached, and is dropped when the read fails.
+//!
 //! Incremental reads and the cache (issue #12, `live.rs`) hook in at three
 //! places: `start` asks [`live::base`] whether the read builds on the data
 //! on screen (a refresh of the same queue and range of a queue that
@@ -28,7 +38,7 @@ use super::{Cache, Queues, Shared, SourceCtx, ViewState};
 use crate::api::{LoadError, Progress};
 use crate::dom;
 use leptos::prelude::*;
-use queuescope_core::analysis::Prepared;
+use queuescope_core::analysis::{Prepared, PreparedBuilder};
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
 
@@ -70,6 +80,33 @@ pub struct DataState {
     incremental: Memo<Option<bool>>,
     /// The cache of last reads (absent in tests that mount without it).
     cache: Option<Cache>,
+}
+
+/// Least time between two partial draws of a read (the first page is
+/// drawn at once).
+pub const PARTIAL_EVERY_MS: f64 = 2000.0;
+
+/// When a read's next partial draw is due (see the module doc).
+#[derive(Default)]
+struct Pace {
+    /// Pages drawn last time (0: none yet).
+    drawn: std::cell::Cell<usize>,
+    /// When (ms since the epoch).
+    at: std::cell::Cell<f64>,
+}
+
+impl Pace {
+    /// Whether to draw at `pages` read, `now`; if so, notes it.
+    fn due(&self, pages: usize, now: f64) -> bool {
+        let drawn = self.drawn.get();
+        let due = pages > 0
+            && (drawn == 0 || (pages >= drawn * 2 && now - self.at.get() >= PARTIAL_EVERY_MS));
+        if due {
+            self.drawn.set(pages);
+            self.at.set(now);
+        }
+        due
+    }
 }
 
 /// What a load is for: the queue and the range.
@@ -119,6 +156,7 @@ impl DataState {
             self.loaded.set(None);
             self.error.set(None);
         }
+        self.drop_partial();
         // A refresh (or Retry) of the data on screen may read only what
         // changed; with nothing of this queue on screen, the cache shows
         // first.
@@ -141,6 +179,17 @@ impl DataState {
                 }
             }
         });
+    }
+
+    /// Takes a partial read (of a read that stopped) off the screen.
+    fn drop_partial(self) {
+        let partial = self.loaded.with_untracked(|l| {
+            l.as_ref()
+                .is_some_and(|l| matches!(l.read, ReadKind::Partial(_)))
+        });
+        if partial {
+            self.loaded.set(None);
+        }
     }
 
     /// Aborts the load in flight (if any); its result will not be published.
@@ -168,7 +217,27 @@ impl DataState {
             jobs: p.jobs,
         }));
         self.progress.set(None);
+        self.drop_partial();
         self.loading.set(false);
+    }
+
+    /// Shows the jobs of a first read so far (see the module doc), when
+    /// `pace` says it is time.
+    fn show_partial(self, b: &PreparedBuilder, pace: &Pace, l: Loaded) {
+        let pages = self
+            .progress
+            .with_untracked(|p| p.as_ref().map_or(0, |(_, p)| p.pages));
+        if !pace.due(pages, js_sys::Date::now()) {
+            return;
+        }
+        let l = Loaded {
+            skipped: b.skipped().clone(),
+            prepared: dom::timed("qs:partial", || b.snapshot()),
+            read: ReadKind::Partial(pages),
+            ..l
+        };
+        dom::set_html_attribute("data-last-read", &l.read.attribute());
+        self.loaded.set(Some(Shared::new(l)));
     }
 
     /// Marks a load as started and returns it, to run.
@@ -216,9 +285,26 @@ impl DataState {
                 }
             }
             // Each page is folded into the builder as it arrives; what is
-            // left for the end is a few sorts.
+            // left for the end is a few sorts. With nothing on screen, the
+            // jobs so far are drawn on the way.
+            let first = self.loaded.with_untracked(Option::is_none);
+            let pace = Pace::default();
+            let partial = |b: &PreparedBuilder| {
+                if first && self.generation.get_value() == mine {
+                    let l = Loaded {
+                        queue: queue.clone(),
+                        skipped: SkipReport::default(),
+                        prepared: Prepared::default(),
+                        now,
+                        range,
+                        span,
+                        read: ReadKind::Full,
+                    };
+                    self.show_partial(b, &pace, l);
+                }
+            };
             let built = s
-                .jobs(&queue, span, None, signal.as_ref(), &progress)
+                .jobs(&queue, span, None, signal.as_ref(), &progress, &partial)
                 .await?;
             dom::mark("qs-data");
             let (prepared, skipped) = built.finish();
@@ -246,6 +332,7 @@ impl DataState {
                 Some(l)
             }
             Err(e) => {
+                self.drop_partial();
                 self.error.set(Some(e));
                 None
             }

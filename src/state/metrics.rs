@@ -10,12 +10,20 @@
 //!   charts, or by the insights' batches, which keep only that: the series
 //!   of a 100k-run view would not fit in a page).
 //!
+//! The series are bounded: the runs in view always keep theirs, and of
+//! the runs that left the view only the [`KEPT_RUNS`] seen in view most
+//! recently do (a brush toggled back redraws at once); the rest are
+//! dropped and fetched again if they come back. On a live queue the most
+//! recent runs change with every refresh, so without a bound the cache
+//! grew by every run ever seen in view (issue #12, an hour left open).
+//!
 //! Answers are kept only for the queue they were asked for; a queue switch
 //! aborts the charts' fetches in flight; a fetch sets or clears the error
 //! only if no later fetch has already done so, so a stale failure never
 //! covers a newer success (issue #10 row 5). Series skipped as malformed
 //! are counted and reported (SPEC §2).
 
+use super::live::ReadKind;
 use super::{Analysis, Queues, Readiness, SourceCtx};
 use crate::api::LoadError;
 use leptos::prelude::*;
@@ -33,6 +41,47 @@ pub const MAX_BRUSHED_RUNS: usize = queuescope_core::contract::MAX_RUN_IDS_PER_R
 
 /// Cached series: run id → its series (all metrics).
 pub type Cache = HashMap<String, Vec<Series>>;
+
+/// Runs out of view whose series stay cached (about 1 MB at ~300 points
+/// a metric).
+pub const KEPT_RUNS: usize = 200;
+
+/// Drops cached series down to the runs in view plus the `keep` runs
+/// seen in view most recently. `seen` holds when each run was last in
+/// view (`tick` is now); it is updated, and forgets the dropped runs.
+/// Answers the dropped run ids.
+fn prune<V>(
+    cache: &HashMap<String, V>,
+    seen: &mut HashMap<String, u64>,
+    in_view: &[&str],
+    tick: u64,
+    keep: usize,
+) -> Vec<String> {
+    for id in in_view {
+        seen.insert((*id).to_string(), tick);
+    }
+    let view: HashSet<&str> = in_view.iter().copied().collect();
+    let mut out: Vec<(u64, &String)> = cache
+        .keys()
+        .filter(|id| !view.contains(id.as_str()))
+        .map(|id| (seen.get(id).copied().unwrap_or(0), id))
+        .collect();
+    let Some(excess) = out.len().checked_sub(keep).filter(|&n| n > 0) else {
+        return Vec::new();
+    };
+    out.sort_unstable();
+    let dropped: Vec<String> = out
+        .into_iter()
+        .take(excess)
+        .map(|(_, id)| id.clone())
+        .collect();
+    for id in &dropped {
+        seen.remove(id);
+    }
+    // Runs never cached (no run id answered) do not pile up either.
+    seen.retain(|id, _| cache.contains_key(id) || view.contains(id.as_str()));
+    dropped
+}
 
 /// The usage data of the runs in view.
 #[derive(Clone, Copy)]
@@ -54,6 +103,8 @@ pub struct Metrics {
     pub loading: RwSignal<bool>,
     /// Series of this queue skipped as malformed (SPEC §2: reported).
     pub skipped: RwSignal<SkipReport>,
+    /// When each cached run was last in view ([`prune`]), and the tick.
+    seen: StoredValue<(HashMap<String, u64>, u64)>,
     /// (queue, run id) of the charts' fetches in flight.
     in_flight: StoredValue<HashSet<(String, String)>>,
     /// The charts' fetches in flight, and the number of the newest started
@@ -152,6 +203,7 @@ impl Metrics {
             error,
             loading: RwSignal::new(false),
             skipped: RwSignal::new(SkipReport::default()),
+            seen: StoredValue::new((HashMap::new(), 0)),
             in_flight: StoredValue::new(HashSet::new()),
             fetches: StoredValue::new(Fetches::default()),
             abort: StoredValue::new_local(None),
@@ -167,6 +219,7 @@ impl Metrics {
                 }
                 m.abort.set_value(AbortController::new().ok());
                 m.cache.set(Cache::new());
+                m.seen.set_value((HashMap::new(), 0));
                 m.gpu_means.set(GpuMeans::new());
                 m.skipped.set(SkipReport::default());
                 m.error.set(None);
@@ -179,8 +232,9 @@ impl Metrics {
                 return;
             };
             // Until the new queue's jobs arrive, the runs on screen are the
-            // old queue's: never ask this queue for their run ids.
-            if l.queue != queue {
+            // old queue's: never ask this queue for their run ids. The
+            // first pages of a read are not worth their usage either.
+            if l.queue != queue || matches!(l.read, ReadKind::Partial(_)) {
                 return;
             }
             let runs: Vec<Job> = in_view.with(|v| {
@@ -189,6 +243,7 @@ impl Metrics {
                     .map(|job| job.to_job())
                     .collect()
             });
+            m.bound(&runs);
             let missing = m.missing(&queue, runs);
             if !missing.is_empty() {
                 m.fetch(source, ready, queue, missing);
@@ -196,6 +251,23 @@ impl Metrics {
         });
         provide_context(m);
         m
+    }
+
+    /// Bounds the cache for a new set of runs in view ([`prune`]).
+    fn bound(&self, runs: &[Job]) {
+        let ids: Vec<&str> = runs.iter().filter_map(|j| j.run_id.as_deref()).collect();
+        let dropped = self.seen.try_update_value(|(seen, tick)| {
+            *tick += 1;
+            self.cache
+                .with_untracked(|c| prune(c, seen, &ids, *tick, KEPT_RUNS))
+        });
+        if let Some(dropped) = dropped.filter(|d| !d.is_empty()) {
+            self.cache.update(|c| {
+                for id in &dropped {
+                    c.remove(id);
+                }
+            });
+        }
     }
 
     /// Fetches the series of `missing` into the cache, for the charts.
@@ -362,4 +434,50 @@ async fn series_of(
         by_run.entry(s.run_id.clone()).or_default().push(s);
     }
     Ok((by_run, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    fn ids(n: std::ops::Range<usize>) -> Vec<String> {
+        n.map(|i| format!("run-{i}")).collect()
+    }
+
+    /// A live queue: every refresh brings new recent runs into view. The
+    /// cache holds the runs in view plus `keep` others, the most recently
+    /// seen, however long it runs.
+    #[wasm_bindgen_test]
+    fn the_cache_keeps_the_view_and_the_most_recent_others() {
+        let mut cache: HashMap<String, u32> = HashMap::new();
+        let mut seen = HashMap::new();
+        for tick in 0..100u64 {
+            // 50 runs in view, moving on by 5 runs a refresh.
+            let start = tick as usize * 5;
+            let view = ids(start..start + 50);
+            let refs: Vec<&str> = view.iter().map(String::as_str).collect();
+            let dropped = prune(&cache, &mut seen, &refs, tick + 1, 20);
+            for id in &dropped {
+                assert!(!view.contains(id), "{id} is in view");
+                cache.remove(id);
+            }
+            for id in &view {
+                cache.insert(id.clone(), 0);
+            }
+            assert!(cache.len() <= 50 + 20 + 5, "{} at {tick}", cache.len());
+            assert!(seen.len() <= cache.len() + 50);
+        }
+        // The last view, and the 20 runs that left it last.
+        let mut kept: Vec<usize> = cache.keys().map(|k| k[4..].parse().unwrap()).collect();
+        kept.sort_unstable();
+        let want: Vec<usize> = (495 - 20..495 + 50).collect();
+        assert_eq!(kept, want);
+        // A run back in view is never dropped, however old.
+        let back = ["run-0"];
+        cache.insert("run-0".into(), 0);
+        let dropped = prune(&cache, &mut seen, &back, 1000, 0);
+        assert!(!dropped.contains(&"run-0".to_string()));
+        assert_eq!(dropped.len(), cache.len() - 1);
+    }
 }

@@ -267,6 +267,61 @@ test('a long first read shows pages and jobs read so far, and Cancel stops it; R
   assert.equal(await jobsFigure(page), jobs.length);
 });
 
+test('a long first read draws the jobs read so far, labelled, and stays loading until the read is complete', async (t) => {
+  const b = await faultyBackend(t, ['slow:1500@jobs'], ['--page-size', '100']);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 60 }, query: b.query(QUEUE_A) });
+  const { page } = app;
+  const state = () => page.evaluate(() => document.documentElement.dataset.appState);
+  /** Job status's highest bar: all states of one bucket. */
+  const statusPeak = async () => {
+    const status = await app.inspect('job-status');
+    return Math.max(...status[0].y.map((_, i) => status.reduce((a, s) => a + s.y[i], 0)));
+  };
+  const peaks = [];
+  // After the first page: its 100 jobs are counted and drawn, said so
+  // under the progress, while the page is still loading; then again once
+  // the pages read have doubled and 2 s have passed (page 2 or 3 here).
+  for (const first of [true, false]) {
+    const read = await page.waitForFunction(
+      (first) => {
+        const m = /^partial:(\d+)$/.exec(document.documentElement.dataset.lastRead ?? '');
+        return m && (first ? m[1] === '1' : Number(m[1]) >= 2) && Number(m[1]);
+      },
+      first,
+    );
+    const pages = await read.jsonValue();
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll('[data-summary] .qs-figure')].some(
+        (f) => f.querySelector('.qs-figure-label')?.textContent === 'jobs' &&
+          f.querySelector('.qs-figure-value')?.textContent === String(n),
+      ),
+      pages * 100,
+    );
+    assert.equal(await jobsFigure(page), pages * 100);
+    assert.equal(await state(), 'loading');
+    const progress = page.locator('[data-load-progress]');
+    assert.equal(await progress.getAttribute('data-partial-pages'), String(pages));
+    assert.match(await progress.innerText(), /The charts show the jobs read so far; they are not complete yet\./);
+    // Job status draws those jobs: more with every partial draw, fewer
+    // than the complete read.
+    peaks.push(await statusPeak());
+  }
+  await app.waitForState('ready');
+  peaks.push(await statusPeak());
+  assert.ok(peaks[0] > 0 && peaks[0] < peaks[1] && peaks[1] < peaks[2], `peaks ${peaks}`);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.lastRead), 'full');
+  assert.equal(await page.locator('[data-load-progress]').count(), 0);
+  // No usage was asked for on the way: only for the complete read.
+  const log = await b.requests();
+  const lastPage = Math.max(...log.filter((r) => r.path.includes('/jobs?')).map((r) => r.seq));
+  const usage = log.filter((r) => r.path.includes('/metrics'));
+  assert.ok(usage.length >= 1 && usage.every((r) => r.seq > lastPage), JSON.stringify(usage.map((r) => r.seq)));
+  await b.setFaults([]);
+  const { jobs } = await allJobs(b.api, QUEUE_A, b.from, b.now);
+  assert.ok(jobs.length > 300, `${jobs.length} jobs: at least 4 pages`);
+  assert.equal(await jobsFigure(page), jobs.length);
+});
+
 // ------------------------------------ #12 item 3: a refresh that behaves
 
 /** The refresh status line in the header: its text and data attributes. */

@@ -197,7 +197,8 @@ test('a corrupt cache is dropped with a notice and the queue is read in full', a
   const { page } = app;
   const shown = await figures(page);
   await waitFor('the read stored in the cache', async () => (await stored(page)) !== '', 100);
-  await corruptCache(page, b.api, QUEUE, [81, 83, 67, 82, 2, 0, 255, 255, 255]);
+  // QSCR, format 3 (this one), then nothing that decodes.
+  await corruptCache(page, b.api, QUEUE, [81, 83, 67, 82, 3, 0, 255, 255, 255]);
 
   await page.reload();
   await app.waitForState('ready');
@@ -208,4 +209,15 @@ test('a corrupt cache is dropped with a notice and the queue is read in full', a
   assert.deepEqual(await figures(page), shown);
   // The full read is stored again: the next reopen has a cache.
   await waitFor('the read stored again', async () => (await stored(page)) !== '', 100);
+
+  // An entry of format 2 (records, before the prepared columns) is
+  // dropped the same way, saying why.
+  await corruptCache(page, b.api, QUEUE, [81, 83, 67, 82, 2, 0, 1, 2, 3]);
+  await page.reload();
+  await app.waitForState('ready');
+  await page
+    .getByText(`The cached data of queue “${QUEUE}” was written by another version of Queuescope`, { exact: false })
+    .waitFor();
+  assert.equal(await lastRead(page), 'full');
+  assert.deepEqual(await figures(page), shown);
 });

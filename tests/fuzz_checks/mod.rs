@@ -21,8 +21,9 @@ pub type Check = fn(&[u8]);
 
 /// The fuzz targets, as named under `fuzz/fuzz_targets/` and
 /// `tests/fuzz-corpus/`, with their checks.
-pub const TARGETS: [(&str, Check); 6] = [
+pub const TARGETS: [(&str, Check); 7] = [
     ("jobs_page", jobs_page),
+    ("cache", cache),
     ("queues", queues),
     ("metrics", metrics),
     ("config", config),
@@ -68,10 +69,32 @@ pub fn jobs_page(data: &[u8]) {
     analyse(data);
 }
 
-/// Every panel's numbers over a dataset, on the last 7 days before its
-/// `generated_at` and on the whole lifetime of its jobs.
+/// A cached read (`core::cache`): whatever the bytes, an error or a read
+/// whose columns are whole: every panel runs on it, and it encodes to
+/// bytes that decode to the same read.
+pub fn cache(data: &[u8]) {
+    use queuescope_core::cache::{decode, encode};
+    let Ok(read) = decode(data) else {
+        return;
+    };
+    let again = decode(&encode(read.span, &read.prepared));
+    assert_eq!(again.as_ref(), Ok(&read));
+    for j in read.prepared.iter() {
+        let job = j.to_job();
+        assert!(!job.id.is_empty() && !job.transitions.is_empty());
+        assert!(job.transitions.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+    analyse_prepared(&read.prepared);
+}
+
+/// Every panel's numbers over a dataset, see [`analyse_prepared`].
 fn analyse(data: Dataset) {
-    let p = Prepared::from_dataset(data);
+    analyse_prepared(&Prepared::from_dataset(data));
+}
+
+/// Every panel's numbers, on the last 7 days before `generated_at` and on
+/// the whole lifetime of the jobs.
+fn analyse_prepared(p: &Prepared) {
     let g = p.generated_at();
     let first = p.iter().filter_map(|j| j.enqueued_at()).min().unwrap_or(g);
     let ranges = [
@@ -80,8 +103,8 @@ fn analyse(data: Dataset) {
     ];
     for r in ranges {
         let grid = BucketGrid::new(r, auto_width(r), &Zone::Utc);
-        let sel = select(&p, &Filters::default(), r);
-        let status = job_status(&p, &sel, &grid);
+        let sel = select(p, &Filters::default(), r);
+        let status = job_status(p, &sel, &grid);
         assert_eq!(status.states.len(), status.counts.len());
         assert!(
             status.states.len() <= queuescope_core::JobState::KNOWN.len() + MAX_UNKNOWN_STATES + 1
@@ -93,10 +116,10 @@ fn analyse(data: Dataset) {
         ];
         groupings.extend(p.label_keys().into_iter().take(2).map(GroupBy::Label));
         for by in &groupings {
-            let groups = group(&p, &sel, by);
+            let groups = group(p, &sel, by);
             assert_eq!(groups.of_job.len(), sel.len());
-            let _ = queued_time(&p, &sel, &groups, &grid, 10);
-            let layout = run_layout(&p, &sel, &groups, r);
+            let _ = queued_time(p, &sel, &groups, &grid, 10);
+            let layout = run_layout(p, &sel, &groups, r);
             let hits = brush_select(
                 &layout,
                 &Brush {
@@ -105,16 +128,16 @@ fn analyse(data: Dataset) {
                     lanes: None,
                 },
             );
-            let rows = table_rows_in(&p, &hits, r, Column::Started, true);
+            let rows = table_rows_in(p, &hits, r, Column::Started, true);
             let _ = rows_to_csv(&rows);
         }
         for f in Field::ALL {
             let _ = p.facet_values(f, &sel);
         }
-        let _ = errors_page(&p, &sel, r, 0, 100);
-        let _ = summary(&p, &sel, r);
+        let _ = errors_page(p, &sel, r, 0, 100);
+        let _ = summary(p, &sel, r);
     }
-    let _ = clock_skew(&p, g);
+    let _ = clock_skew(p, g);
 }
 
 /// `GET /queues`.

@@ -8,6 +8,8 @@
 //! 20,000 keys over 20,000 jobs cost 1.6 GB, however few labels each job
 //! has. Either way a column costs at most 8 bytes per value present.
 
+use serde::{Deserialize, Serialize};
+
 use super::filter::Selection;
 use super::prepared::NONE_NAME;
 
@@ -15,19 +17,24 @@ use super::prepared::NONE_NAME;
 pub(crate) const NO_VALUE: u32 = u32::MAX;
 
 /// One interned column (see the module doc).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct Column {
     /// Distinct values, sorted.
     pub names: Vec<String>,
     values: Values,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Values {
     /// Per job, an index into `names` or [`NO_VALUE`].
-    Dense(Vec<u32>),
+    Dense(#[serde(with = "super::prepared::packed")] Vec<u32>),
     /// The jobs with a value, ascending, and their ids (parallel).
-    Sparse { jobs: Vec<u32>, ids: Vec<u32> },
+    Sparse {
+        #[serde(with = "super::prepared::packed")]
+        jobs: Vec<u32>,
+        #[serde(with = "super::prepared::packed")]
+        ids: Vec<u32>,
+    },
 }
 
 impl Default for Values {
@@ -75,6 +82,20 @@ impl Column {
                 for (&i, &id) in jobs.iter().zip(ids) {
                     f(i, id);
                 }
+            }
+        }
+    }
+
+    /// Whether the values are whole for `n` jobs: one per job (dense), or
+    /// pairs with the jobs ascending below `n` (sparse). Value ids are not
+    /// looked at.
+    pub(crate) fn values_fit(&self, n: usize) -> bool {
+        match &self.values {
+            Values::Dense(of_job) => of_job.len() == n,
+            Values::Sparse { jobs, ids } => {
+                jobs.len() == ids.len()
+                    && jobs.windows(2).all(|w| w[0] < w[1])
+                    && jobs.last().is_none_or(|&j| (j as usize) < n)
             }
         }
     }

@@ -16,10 +16,14 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::filter::{Field, Selection};
 use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
 
 mod build;
+mod stored;
+pub(crate) use stored::packed;
 #[cfg(test)]
 mod tests;
 mod update;
@@ -42,7 +46,7 @@ pub const MAX_UNKNOWN_STATES: usize = 32;
 pub const OTHER_STATES_NAME: &str = "(other states)";
 
 /// The unknown states that were folded into [`OTHER_STATES_NAME`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StateFold {
     /// Distinct state names folded.
     pub states: usize,
@@ -93,9 +97,10 @@ const PRESENT: u32 = 1 << 31;
 /// One text per job, end to end in one buffer: job i's is
 /// `buf[end[i]..end[i + 1]]` (offsets without the [`PRESENT`] bit), and it
 /// has one when `end[i + 1]` carries the bit (a run id may be missing, or empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Texts {
     buf: String,
+    #[serde(with = "stored::packed")]
     end: Vec<u32>,
 }
 
@@ -146,7 +151,11 @@ impl Texts {
 /// by page with a [`PreparedBuilder`] (or at once from a [`Dataset`]);
 /// every analysis function takes it by reference. A job's index here is the
 /// `u32` job index used by every other type.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// It serialises (for the browser's cache, `core::cache`) as its columns
+/// and id ranks, without the run and error orders; what deserialises is
+/// not usable before [`Prepared::checked`] checked it and derived them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Prepared {
     generated_at: Ms,
     /// Job ids (always present).
@@ -162,29 +171,40 @@ pub struct Prepared {
     /// Interned states: [`JobState::KNOWN`] in order, then the unknown ones
     /// seen in the data (at most [`MAX_UNKNOWN_STATES`], sorted, then
     /// [`OTHER_STATES_NAME`] for the rest). Indices are `u16` state ids.
+    #[serde(with = "stored::state_names")]
     pub(crate) states: Vec<JobState>,
     /// The unknown states counted as [`OTHER_STATES_NAME`], if any.
     state_fold: Option<StateFold>,
     /// All jobs' transitions, job after job, each job's in time order: the
     /// instant and the state id entered.
+    #[serde(with = "stored::packed")]
     at: Vec<Ms>,
+    #[serde(with = "stored::packed")]
     state: Vec<u16>,
     /// `at[first[i]..first[i + 1]]` are job i's transitions (len = jobs + 1).
+    #[serde(with = "stored::packed")]
     first: Vec<u32>,
     /// All jobs' errors, job after job, as sent: when, and the message id.
+    #[serde(with = "stored::packed")]
     error_at: Vec<Ms>,
+    #[serde(with = "stored::packed")]
     error_message: Vec<u32>,
     /// `error_at[error_first[i]..error_first[i + 1]]` are job i's (len = jobs + 1).
+    #[serde(with = "stored::packed")]
     error_first: Vec<u32>,
     /// Distinct error messages.
     messages: Vec<String>,
     /// Per job: rank of its id in byte order, for "ties by job id" without string compares.
+    /// Stored (checked in O(n) on decode, cheaper than sorting the ids again).
+    #[serde(with = "stored::packed")]
     pub(crate) id_rank: Vec<u32>,
     /// Jobs with a positive-length run, sorted by (run start, job id): the
     /// lane order of SPEC §3, so layouts never sort.
+    #[serde(skip)]
     pub(crate) run_order: Vec<u32>,
     /// Every error as `(at, job, index in the job's errors)`, newest first,
     /// ties by job id then list order: the errors panel's order, sorted once.
+    #[serde(skip)]
     pub(crate) error_order: Vec<(Ms, u32, u32)>,
 }
 

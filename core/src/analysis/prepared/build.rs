@@ -28,7 +28,7 @@ struct Fields<'r> {
 
 /// Values interned in first-seen order (a column's names, the unknown
 /// states, the error messages).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Interned {
     names: Vec<String>,
     table: HashTable<u32>,
@@ -60,7 +60,7 @@ impl Interned {
 
 /// A label column being built: only the jobs that have the label hold a
 /// (job, value id) pair, so thousands of keys cost what their labels cost.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct LabelColumn {
     values: Interned,
     jobs: Vec<u32>,
@@ -90,6 +90,7 @@ impl LabelColumn {
 /// for body in pages { b.push_page(parse::read_jobs_page(&body, &mut None)?); }
 /// let (prepared, skipped) = b.finish();
 /// ```
+#[derive(Clone)]
 pub struct PreparedBuilder {
     p: Prepared,
     hasher: RandomState,
@@ -329,6 +330,13 @@ impl PreparedBuilder {
         Ok(())
     }
 
+    /// The jobs so far, prepared, while more pages are to come (a partial
+    /// read drawn as it arrives): what [`PreparedBuilder::finish`] would
+    /// give now. Costs a copy of the columns and the sorts.
+    pub fn snapshot(&self) -> Prepared {
+        self.clone().finish().0
+    }
+
     /// Sorts what needs the whole data and hands the prepared data over,
     /// with the records skipped on the way.
     pub fn finish(self) -> (Prepared, SkipReport) {
@@ -443,7 +451,7 @@ fn rank_ids(p: &Prepared) -> Vec<u32> {
 }
 
 /// Jobs with a positive-length run, by (run start, id rank).
-fn run_order(p: &Prepared) -> Vec<u32> {
+pub(super) fn run_order(p: &Prepared) -> Vec<u32> {
     let runs: Vec<(Ms, u32, u32)> = (0..p.len())
         .filter_map(|i| {
             let (s, e) = p.run_span(i)?;
@@ -458,7 +466,7 @@ fn run_order(p: &Prepared) -> Vec<u32> {
 }
 
 /// All errors, newest first, ties by job id rank then list position.
-fn error_order(p: &Prepared) -> Vec<(Ms, u32, u32)> {
+pub(super) fn error_order(p: &Prepared) -> Vec<(Ms, u32, u32)> {
     let all: Vec<(Ms, u32, u32, u32)> = (0..p.len())
         .flat_map(|i| {
             let rank = p.id_rank.get(i).copied().unwrap_or(0);
