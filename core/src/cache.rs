@@ -215,11 +215,14 @@ pub fn decode(bytes: &[u8]) -> Result<CachedRead, DecodeError> {
                 project: opt(j.project)?,
                 entity: opt(j.entity)?,
                 user: opt(j.user)?,
-                labels: j
-                    .labels
-                    .iter()
-                    .map(|&(k, v)| Ok((s(k)?, s(v)?)))
-                    .collect::<Result<BTreeMap<_, _>, DecodeError>>()?,
+                labels: {
+                    // Inserted one by one, not collected (`crate::sort::into_tree`).
+                    let mut labels = BTreeMap::new();
+                    for &(k, v) in &j.labels {
+                        labels.insert(s(k)?, s(v)?);
+                    }
+                    labels
+                },
                 transitions: j
                     .transitions
                     .iter()
