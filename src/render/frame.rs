@@ -7,6 +7,9 @@
 //! change of the data that keeps the extent does not touch it at all.
 
 use super::{Chart, FrameColours};
+use plotly::common::{HoverInfo, Line, Mode, Title};
+use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
+use plotly::{Configuration, Layout, Plot, Scatter};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -45,6 +48,39 @@ pub struct Frame<'a> {
     pub small: bool,
 }
 
+/// The frame every figure shares: transparent background, the app's font,
+/// tight margins (`left` leaves room for the y tick labels, `top` for the
+/// mode bar).
+fn base_layout(left: usize, top: usize, font_size: usize) -> Layout {
+    Layout::new()
+        .margin(Margin::new().left(left).right(8).top(top).bottom(36))
+        .auto_size(true)
+        .font(
+            plotly::common::Font::new()
+                .family("Inter, system-ui, sans-serif")
+                .size(font_size),
+        )
+        .paper_background_color("rgba(0,0,0,0)")
+        .plot_background_color("rgba(0,0,0,0)")
+        .show_legend(false)
+        .hover_mode(HoverMode::False)
+}
+
+/// Plotly's config for every chart.
+fn config() -> Configuration {
+    Configuration::new().responsive(true).display_logo(false)
+}
+
+/// The corners of the axes as two lone points (a line needs two
+/// neighbours, so nothing is drawn).
+fn corners(x: (f64, f64), y: (f64, f64)) -> Box<Scatter<f64, f64>> {
+    Scatter::new(vec![x.0, f64::NAN, x.1], vec![y.0, f64::NAN, y.1])
+        .mode(Mode::Lines)
+        .line(Line::new().width(0.0))
+        .hover_info(HoverInfo::Skip)
+        .show_legend(false)
+}
+
 /// The figure of a frame, with `uirevision` (zoom survives redraws of the
 /// same view). Its `base` is the figure without the y range where the user
 /// cannot zoom y, and `relayout` sets that range.
@@ -78,60 +114,40 @@ fn hash(s: &str) -> u64 {
     h.finish()
 }
 
-/// The figure's JSON (see [`axes_frame`]): one invisible trace at the
-/// axes' corners (a line needs two neighbours, so nothing is drawn), the
-/// layout every figure shares (transparent background, the app's font,
-/// tight margins: `left` leaves room for the y tick labels, `top` for the
-/// mode bar; no legend, no Plotly hover) and its axes.
-///
-/// Written as Plotly's own JSON rather than through the plotly crate's
-/// `Plot`: the crate's serialisers for its full `Layout`, `Axis` and trace
-/// types (through `erased_serde`) cost the wasm ~40 kB gzip for the dozen
-/// keys a frame has (docs/design.md, "The frame as JSON").
+/// The figure's JSON (see [`axes_frame`]).
 fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
-    use serde_json::{json, Value};
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
-    let mut x_axis = json!({ "showgrid": false, "range": [f.x.0, f.x.1] });
-    match f.x_axis {
-        XAxis::Time => x_axis["type"] = "date".into(),
-        XAxis::Seconds => x_axis["title"] = json!({ "text": "seconds since run start" }),
+    let x_axis = match f.x_axis {
+        XAxis::Time => Axis::new().type_(AxisType::Date),
+        XAxis::Seconds => Axis::new().title(Title::with_text("seconds since run start")),
     }
+    .show_grid(false)
+    .range(vec![f.x.0, f.x.1]);
+    let y_axis = Axis::new()
+        .title(Title::with_text(f.y_title))
+        .range(vec![f.y.0, f.y.1])
+        .fixed_range(!f.y_zoom)
+        .show_tick_labels(f.y_ticks)
+        .show_grid(f.y_ticks)
+        .zero_line(false);
+    let drag = if f.select {
+        DragMode::Select
+    } else {
+        DragMode::Zoom
+    };
     // Where y is the app's alone, the corners need not span it (autoscale
     // leaves a fixed axis be): constant, so a new y range is no new data.
     let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
-    let figure = json!({
-        "data": [{
-            "type": "scatter",
-            "x": [f.x.0, Value::Null, f.x.1],
-            "y": [corner_y.0, Value::Null, corner_y.1],
-            "mode": "lines",
-            "line": { "width": 0.0 },
-            "hoverinfo": "skip",
-            "showlegend": false,
-        }],
-        "layout": {
-            "uirevision": uirevision,
-            "margin": { "l": left, "r": 8, "t": top, "b": 36 },
-            "autosize": true,
-            "font": { "family": "Inter, system-ui, sans-serif", "size": font },
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "showlegend": false,
-            "hovermode": false,
-            "dragmode": if f.select { "select" } else { "zoom" },
-            "xaxis": x_axis,
-            "yaxis": {
-                "title": { "text": f.y_title },
-                "range": [f.y.0, f.y.1],
-                "fixedrange": !f.y_zoom,
-                "showticklabels": f.y_ticks,
-                "showgrid": f.y_ticks,
-                "zeroline": false,
-            },
-        },
-        "config": { "responsive": true, "displaylogo": false },
-    });
-    Arc::from(figure.to_string())
+    let mut plot = Plot::new();
+    plot.add_trace(corners(f.x, corner_y));
+    plot.set_layout(
+        base_layout(left, top, font)
+            .drag_mode(drag)
+            .x_axis(x_axis)
+            .y_axis(y_axis),
+    );
+    plot.set_configuration(config());
+    finish(plot, uirevision)
 }
 
 /// The figure in the theme's colours (text, axis lines, grid, mode bar):
@@ -185,10 +201,54 @@ pub fn value_top(max: f64) -> f64 {
     }
 }
 
+/// Serialises a plot and sets `layout.uirevision`, which plotly.rs's
+/// `Layout` lacks: zoom and selection survive updates with the same revision.
+///
+/// The key is spliced into the serialised text ([`splice_layout`]) rather
+/// than going through a `serde_json::Value`. The first `"layout":{` is the
+/// plot's own key: inside a JSON string a quote is always escaped, and no
+/// trace has a `layout` key.
+fn finish(plot: Plot, uirevision: &str) -> Arc<str> {
+    let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
+    Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev))
+}
+
+/// Adds `"key": value` (value already JSON) at the start of the figure's
+/// layout object, for the layout keys plotly.rs lacks (`uirevision`).
+pub fn splice_layout(json: &str, key: &str, value: &str) -> String {
+    const KEY: &str = "\"layout\":{";
+    let Some(i) = json.find(KEY) else {
+        return json.to_string();
+    };
+    let at = i + KEY.len();
+    let empty = json[at..].starts_with('}');
+    let key = serde_json::Value::from(key);
+    let mut out = String::with_capacity(json.len() + value.len() + 32);
+    out.push_str(&json[..at]);
+    out.push_str(&format!("{key}:{value}"));
+    if !empty {
+        out.push(',');
+    }
+    out.push_str(&json[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{json, Value};
+
+    #[test]
+    fn splice_adds_a_key_to_the_layout() {
+        assert_eq!(
+            splice_layout(r#"{"data":[],"layout":{}}"#, "k", "1"),
+            r#"{"data":[],"layout":{"k":1}}"#
+        );
+        assert_eq!(
+            splice_layout(r#"{"layout":{"a":2}}"#, "k", "1"),
+            r#"{"layout":{"k":1,"a":2}}"#
+        );
+    }
 
     /// A time frame of jobs, 1000-5000 across, 0-42 up.
     fn jobs_frame(y_zoom: bool) -> Frame<'static> {
