@@ -21,6 +21,19 @@ pub fn sorted_indices(n: usize, cmp: &dyn Fn(u32, u32) -> Ordering) -> Vec<u32> 
     v
 }
 
+/// `items` gathered into a `BTreeMap` or `BTreeSet`, one insert at a time.
+///
+/// `collect()` into a map or set sorts the items first (then builds the
+/// tree in bulk) with the standard library's stable sort: one more copy of
+/// it per item type. The maps and sets the app builds are small (label
+/// keys, a job's labels, prefs keys, legend groups), where inserts cost
+/// nothing next to that wasm.
+pub fn into_tree<C: Default + Extend<T>, T>(items: impl IntoIterator<Item = T>) -> C {
+    let mut tree = C::default();
+    tree.extend(items);
+    tree
+}
+
 /// `items` in the order of `cmp` over their positions (stably).
 pub fn sort_vec<T>(items: Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) -> Vec<T> {
     let order = sorted_indices(items.len(), &|a, b| match (

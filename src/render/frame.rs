@@ -9,7 +9,8 @@
 use super::{Chart, FrameColours};
 use plotly::common::{HoverInfo, Line, Mode, Title};
 use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
-use plotly::{Configuration, Layout, Plot, Scatter};
+use plotly::{Configuration, Layout, Scatter};
+use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -116,6 +117,17 @@ fn hash(s: &str) -> u64 {
 
 /// The figure's JSON (see [`axes_frame`]).
 fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
+    let (trace, layout, config) = parts(f);
+    let figure = Figure {
+        data: [&trace],
+        layout: &layout,
+        config: &config,
+    };
+    finish(&figure, uirevision)
+}
+
+/// The figure's trace, layout and config.
+fn parts(f: &Frame<'_>) -> (Box<Scatter<f64, f64>>, Layout, Configuration) {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
     let x_axis = match f.x_axis {
         XAxis::Time => Axis::new().type_(AxisType::Date),
@@ -138,16 +150,11 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
     // Where y is the app's alone, the corners need not span it (autoscale
     // leaves a fixed axis be): constant, so a new y range is no new data.
     let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
-    let mut plot = Plot::new();
-    plot.add_trace(corners(f.x, corner_y));
-    plot.set_layout(
-        base_layout(left, top, font)
-            .drag_mode(drag)
-            .x_axis(x_axis)
-            .y_axis(y_axis),
-    );
-    plot.set_configuration(config());
-    finish(plot, uirevision)
+    let layout = base_layout(left, top, font)
+        .drag_mode(drag)
+        .x_axis(x_axis)
+        .y_axis(y_axis);
+    (corners(f.x, corner_y), layout, config())
 }
 
 /// The figure in the theme's colours (text, axis lines, grid, mode bar):
@@ -201,16 +208,34 @@ pub fn value_top(max: f64) -> f64 {
     }
 }
 
-/// Serialises a plot and sets `layout.uirevision`, which plotly.rs's
+/// A figure as `Plotly.newPlot`/`react` take it, of the plotly crate's
+/// types: what `plotly::Plot` serialises, but with the trace's concrete
+/// type. `Plot` holds its traces as `Box<dyn Trace>` and serialises them
+/// through `erased_serde` (a second copy of every trace type's serialiser,
+/// and `dyn_clone`): 80 kB of the wasm before wasm-opt, ~25 kB gzip, for the
+/// one invisible trace a frame has (docs/design.md, "The frame's figure
+/// without `Plot`"). The test `same_as_plot` holds it to `Plot::to_json`.
+#[derive(Serialize)]
+struct Figure<'a> {
+    data: [&'a Scatter<f64, f64>; 1],
+    layout: &'a Layout,
+    config: &'a Configuration,
+}
+
+/// Serialises a figure and sets `layout.uirevision`, which plotly.rs's
 /// `Layout` lacks: zoom and selection survive updates with the same revision.
 ///
 /// The key is spliced into the serialised text ([`splice_layout`]) rather
 /// than going through a `serde_json::Value`. The first `"layout":{` is the
-/// plot's own key: inside a JSON string a quote is always escaped, and no
+/// figure's own key: inside a JSON string a quote is always escaped, and no
 /// trace has a `layout` key.
-fn finish(plot: Plot, uirevision: &str) -> Arc<str> {
+fn finish(figure: &Figure<'_>, uirevision: &str) -> Arc<str> {
     let rev = serde_json::to_string(uirevision).unwrap_or_else(|_| "\"\"".into());
-    Arc::from(splice_layout(&plot.to_json(), "uirevision", &rev))
+    // Serialising plain data into a String cannot fail (serde_json fails
+    // only on non-string map keys and failing `Serialize` impls); an empty
+    // figure would be drawn as an empty chart, not a panic.
+    let json = serde_json::to_string(figure).unwrap_or_default();
+    Arc::from(splice_layout(&json, "uirevision", &rev))
 }
 
 /// Adds `"key": value` (value already JSON) at the start of the figure's
@@ -316,6 +341,43 @@ mod tests {
         );
         assert_ne!(a.base, c.base, "another x range is a new figure");
         assert_ne!(a.base, axes_frame(&f, "s").base, "another revision too");
+    }
+
+    /// The figure is what `plotly::Plot` serialises for the same trace,
+    /// layout and config (but for `Plot`'s `"frames": null`), for every
+    /// kind of frame.
+    #[test]
+    fn same_as_plot() {
+        let mut n = 0;
+        for x_axis in [XAxis::Time, XAxis::Seconds] {
+            for bits in 0..16u8 {
+                let f = Frame {
+                    x_axis,
+                    x: (1.5, 7e12),
+                    y: (3.0, -0.25),
+                    y_title: "jobs \"q\" 대기",
+                    y_ticks: bits & 1 != 0,
+                    y_zoom: bits & 2 != 0,
+                    select: bits & 4 != 0,
+                    small: bits & 8 != 0,
+                };
+                let ours: Value = serde_json::from_str(&figure(&f, "r|\"x\"")).unwrap();
+                let (trace, layout, config) = parts(&f);
+                let mut plot = plotly::Plot::new();
+                plot.add_trace(trace);
+                plot.set_layout(layout);
+                plot.set_configuration(config);
+                let rev = serde_json::to_string("r|\"x\"").unwrap();
+                let mut theirs: Value =
+                    serde_json::from_str(&splice_layout(&plot.to_json(), "uirevision", &rev))
+                        .unwrap();
+                let frames = theirs.as_object_mut().unwrap().remove("frames");
+                assert_eq!(frames, Some(Value::Null));
+                assert_eq!(ours, theirs, "{f:?}");
+                n += 1;
+            }
+        }
+        assert_eq!(n, 32);
     }
 
     #[test]

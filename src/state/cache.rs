@@ -120,6 +120,11 @@ fn meta_record(e: &EntryInfo) -> Result<JsValue, String> {
     Ok(o.into())
 }
 
+/// The entries, the oldest stored first (through core's one shared sort).
+fn oldest_first(all: Vec<EntryInfo>) -> Vec<EntryInfo> {
+    queuescope_core::sort::sort_vec(all, &|a, b| a.stored_at.total_cmp(&b.stored_at))
+}
+
 fn entry_info(v: &JsValue) -> Option<EntryInfo> {
     Some(EntryInfo {
         backend: field(v, "backend").as_string()?,
@@ -224,7 +229,7 @@ impl CacheDb {
                 .map_err(err)?;
             let reads = tx.object_store(READS).map_err(err)?;
             let metas = tx.object_store(META).map_err(err)?;
-            let mut all: Vec<EntryInfo> = metas
+            let all: Vec<EntryInfo> = metas
                 .get_all(None, None)
                 .map_err(err)?
                 .await
@@ -254,7 +259,7 @@ impl CacheDb {
                 .await
                 .map_err(err)?;
             // Oldest first; evict until the limits hold (never the new one).
-            all.sort_by(|a, b| a.stored_at.total_cmp(&b.stored_at));
+            let all = oldest_first(all);
             let mut total: usize = all.iter().map(|e| e.bytes).sum::<usize>() + info.bytes;
             let mut count = all.len() + 1;
             let mut evicted = Vec::new();
@@ -322,9 +327,7 @@ impl CacheDb {
         }
         .await;
         db.close();
-        let mut all = all?;
-        all.sort_by(|a, b| a.stored_at.total_cmp(&b.stored_at));
-        Ok(all)
+        Ok(oldest_first(all?))
     }
 
     /// Puts raw bytes where a read of `queue` goes (tests: a damaged or

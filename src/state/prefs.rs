@@ -36,10 +36,11 @@ const KEYS: [(&str, &str, u32); 3] = [
 
 /// The keys among [`KEYS`] that hold a newer format than this app writes.
 fn newer_keys(raw: impl Fn(&str) -> Option<String>) -> BTreeSet<&'static str> {
-    KEYS.iter()
-        .filter(|(key, _, known)| prefs::newer_format(raw(key).as_deref(), *known).is_some())
-        .map(|(key, _, _)| *key)
-        .collect()
+    queuescope_core::sort::into_tree(
+        KEYS.iter()
+            .filter(|(key, _, known)| prefs::newer_format(raw(key).as_deref(), *known).is_some())
+            .map(|(key, _, _)| *key),
+    )
 }
 
 impl Prefs {

@@ -65,11 +65,9 @@ impl InspectTable {
             .iter()
             .filter_map(Value::as_object)
             .flat_map(|s| s.iter().filter(|(_, v)| v.is_array()).map(|(k, _)| k));
-        let (mut xy, mut rest): (Vec<&String>, Vec<&String>) =
-            arrays.partition(|k| *k == "x" || *k == "y");
-        xy.sort();
-        rest.sort();
-        for k in xy.into_iter().chain(rest) {
+        let (xy, rest): (Vec<&String>, Vec<&String>) = arrays.partition(|k| *k == "x" || *k == "y");
+        let by_name = |v| crate::sort::sort_vec(v, &|a: &&String, b: &&String| a.cmp(b));
+        for k in by_name(xy).into_iter().chain(by_name(rest)) {
             if !columns.contains(k) {
                 columns.push(k.clone());
             }

@@ -49,12 +49,13 @@ pub fn kept_values(
     let mine = members.get(k)?;
     let kept: BTreeSet<String> = match action {
         GroupAction::Isolate => mine.clone(),
-        GroupAction::Hide => members
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != k)
-            .flat_map(|(_, m)| m.iter().cloned())
-            .collect(),
+        GroupAction::Hide => crate::sort::into_tree(
+            members
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != k)
+                .flat_map(|(_, m)| m.iter().cloned()),
+        ),
     };
     (!kept.is_empty()).then_some(kept)
 }

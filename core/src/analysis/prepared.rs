@@ -559,10 +559,9 @@ impl<'a> JobRef<'a> {
             project: self.project.map(str::to_string),
             entity: self.entity.map(str::to_string),
             user: self.user.map(str::to_string),
-            labels: self
-                .labels()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            labels: crate::sort::into_tree(
+                self.labels().map(|(k, v)| (k.to_string(), v.to_string())),
+            ),
             transitions: self
                 .transitions()
                 .map(|(s, at)| Transition {

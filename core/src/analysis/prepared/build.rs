@@ -4,7 +4,7 @@
 //! needs the whole data (interned names, the id ranks, the run and error
 //! orders), a few sorts over compact arrays.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
@@ -13,7 +13,7 @@ use super::{Column, Prepared, StateFold, MAX_UNKNOWN_STATES, NO_VALUE, OTHER_STA
 use crate::contract::RawJob;
 use crate::model::{Dataset, JobState, Ms};
 use crate::parse::{JobsPageText, Record, RecordKind, SkipExample, SkipReport};
-use crate::sort::{sort_indices, sort_vec, sorted_indices};
+use crate::sort::{into_tree, sort_indices, sort_vec, sorted_indices};
 
 /// The fields of one job about to be appended, borrowed from its record.
 struct Fields<'r> {
@@ -356,10 +356,11 @@ impl PreparedBuilder {
         for ((out, built), of_job) in p.columns.iter_mut().zip(columns).zip(of_job) {
             *out = Column::from_per_job(built.names, of_job);
         }
-        p.labels = labels
-            .into_iter()
-            .map(|(k, b)| (k, Column::from_pairs(b.values.names, b.jobs, b.ids, n)))
-            .collect::<BTreeMap<_, _>>();
+        p.labels = into_tree(
+            labels
+                .into_iter()
+                .map(|(k, b)| (k, Column::from_pairs(b.values.names, b.jobs, b.ids, n))),
+        );
         p.messages = messages.names;
         fold_states(&mut p, unknown.names, &unknown_count, &state);
         p.id_rank = rank_ids(&p);

@@ -256,7 +256,8 @@ impl Prepared {
             *out = merge_column([old, new], maps, n)
                 .unwrap_or_else(|| Column::from_pairs(Vec::new(), Vec::new(), Vec::new(), n));
         }
-        let keys: BTreeSet<&String> = self.labels.keys().chain(changed.labels.keys()).collect();
+        let keys: BTreeSet<&String> =
+            crate::sort::into_tree(self.labels.keys().chain(changed.labels.keys()));
         for key in keys {
             let old = self.labels.get(key).unwrap_or(&EMPTY_COLUMN);
             let new = changed.labels.get(key).unwrap_or(&EMPTY_COLUMN);
