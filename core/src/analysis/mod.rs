@@ -49,7 +49,7 @@ pub use legend::{
 };
 pub use prepared::{
     JobRef, Prepared, PreparedBuilder, StateFold, UpdateCounts, UpdateError, MAX_UNKNOWN_STATES,
-    NONE_NAME, OTHER_STATES_NAME,
+    NONE_NAME, OTHER_STATES_NAME, SNAPSHOT_MAX_JOBS,
 };
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{

@@ -28,7 +28,7 @@ pub(crate) use stored::packed;
 mod tests;
 mod update;
 
-pub use build::PreparedBuilder;
+pub use build::{PreparedBuilder, SNAPSHOT_MAX_JOBS};
 pub use update::{UpdateCounts, UpdateError};
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
