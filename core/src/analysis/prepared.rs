@@ -23,12 +23,13 @@ use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
 
 mod build;
 mod stored;
+pub use build::SNAPSHOT_MAX_JOBS;
 pub(crate) use stored::packed;
 #[cfg(test)]
 mod tests;
 mod update;
 
-pub use build::{PreparedBuilder, SNAPSHOT_MAX_JOBS};
+pub use build::PreparedBuilder;
 pub use update::{UpdateCounts, UpdateError};
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
