@@ -131,7 +131,7 @@ thread_local! {
 /// At most this many of the app's marks and measures stay in the
 /// performance timeline: at the next one it is cleared and starts again.
 /// A page left open for days with a refresh timer must not grow it
-/// forever: a refresh adds ~90 entries (each ~100 bytes of the page's
+/// forever: a refresh adds ~40 entries (~130 bytes each of the page's
 /// heap, outside the wasm memory), which was the hour-long soak's slow
 /// rise of the JS heap (+0.7 MB, then flat at the former cap of 20,000
 /// measures; the marks had no cap at all). A load or an interaction makes

@@ -315,14 +315,9 @@ impl DataState {
                 .jobs(&queue, span, None, signal.as_ref(), &progress, &partial)
                 .await?;
             dom::mark("qs-data");
-            if first {
-                dom::mark_memory("pages-read");
-            }
+            first.then(|| dom::mark_memory("pages-read"));
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
-            if first {
-                dom::mark_memory("prepared");
-            }
             Ok(Loaded {
                 queue,
                 skipped,
