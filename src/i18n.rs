@@ -447,6 +447,12 @@ pub struct Words {
     pub import_merge: &'static str,
     /// Import mode: replace what is kept.
     pub import_replace: &'static str,
+    /// The name of Job status' key of states (for screen readers).
+    pub states_key: &'static str,
+    /// The name of the waiting-by-hour heat map (for screen readers).
+    pub heat_map_name: &'static str,
+    /// The heat map's scale: the swatch of hours outside the range and 0.
+    pub heat_scale_outside: &'static str,
 }
 
 /// English.
@@ -698,6 +704,9 @@ pub static EN: Words = Words {
     view_saved: |n| format!("Saved “{n}”."),
     import_merge: "merge",
     import_replace: "replace",
+    states_key: "States",
+    heat_map_name: "Mean jobs waiting by weekday and hour",
+    heat_scale_outside: "outside the range · 0 ",
 };
 
 /// Korean.
@@ -955,6 +964,9 @@ pub static KO: Words = Words {
     view_saved: |n| format!("“{n}”을(를) 저장했습니다."),
     import_merge: "합치기",
     import_replace: "바꾸기",
+    states_key: "상태",
+    heat_map_name: "요일·시간별 평균 대기 작업 수",
+    heat_scale_outside: "기간 밖 · 0 ",
 };
 
 impl Words {

@@ -42,6 +42,7 @@ const ENGLISH = [
   'merge',
   'replace',
   'theme not',
+  'outside the range',
 ];
 
 /** The page's visible text holds none of the English fragments. */
