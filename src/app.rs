@@ -2,7 +2,7 @@
 
 use crate::api::Source;
 use crate::components::Dashboard;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::dom;
 use crate::i18n;
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 #[derive(Clone)]
 enum ConfigLoad {
     Ready(Config),
-    Failed(String),
+    Failed(ConfigError),
 }
 
 /// Reads `window.queuescopeConfig` if a host page set it, else
@@ -44,7 +44,7 @@ async fn load_config(host: Option<JsValue>) -> ConfigLoad {
     }
     let resp = match gloo_net::http::Request::get("config.json").send().await {
         Ok(r) => r,
-        Err(e) => return ConfigLoad::Failed(format!("could not read config.json: {e}")),
+        Err(e) => return ConfigLoad::Failed(ConfigError::Unreadable(e.to_string())),
     };
     // A static host that rewrites missing files to index.html (an SPA
     // fallback: trunk serve, many CDNs) answers a web page: no config file.
@@ -66,9 +66,9 @@ async fn load_config(host: Option<JsValue>) -> ConfigLoad {
                 Ok(c) => ConfigLoad::Ready(c),
                 Err(e) => ConfigLoad::Failed(e),
             },
-            Err(e) => ConfigLoad::Failed(format!("could not read config.json: {e}")),
+            Err(e) => ConfigLoad::Failed(ConfigError::Unreadable(e.to_string())),
         },
-        s => ConfigLoad::Failed(format!("config.json answered HTTP {s}")),
+        s => ConfigLoad::Failed(ConfigError::Http(s)),
     }
 }
 
@@ -77,7 +77,10 @@ async fn load_config(host: Option<JsValue>) -> ConfigLoad {
 fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
     // Before the config is read, the URL's or the browser's language.
     let (early, _) = queuescope_core::view::parse_query(&dom::location_search());
-    i18n::set_current(early.lang.unwrap_or_else(crate::state::lang::browser));
+    let lang = early.lang.unwrap_or_else(crate::state::lang::browser);
+    i18n::set_current(lang);
+    // The splash and the config-failure page are in that language too.
+    dom::set_html_lang(lang);
     let attempt = RwSignal::new(0u32);
     let host = host_config.map(|h| h.take());
     let config = LocalResource::new(move || {
@@ -87,11 +90,11 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
     move || match config.get() {
         None => view! { <div class="qs-splash" role="status">{i18n::t().loading_config}</div> }
             .into_any(),
-        Some(ConfigLoad::Failed(msg)) => {
+        Some(ConfigLoad::Failed(e)) => {
             dom::set_app_state(dom::AppState::Error);
             view! {
-                <div class="qs-splash qs-error" role="alert">
-                    <p>{msg}</p>
+                <div class="qs-splash qs-error" role="alert" data-config-error>
+                    <p>{(i18n::t().config_error)(&e)}</p>
                     <button class="qs-btn" on:click=move |_| attempt.update(|n| *n += 1)>{i18n::t().retry}</button>
                 </div>
             }

@@ -84,19 +84,56 @@ fn theme(v: Option<Value>) -> (Theme, Option<ConfigNotice>) {
     }
 }
 
+/// Why the config could not be used; the failure page words it in the
+/// page's language (`i18n`), raw reader text kept as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// config.json (or the host's config) is not JSON of the right shape;
+    /// the JSON reader's reason.
+    Invalid(String),
+    /// Valid JSON, but not an object.
+    NotObject,
+    /// A seconds field holds something other than a number (as JSON).
+    NotSeconds {
+        /// The field.
+        field: String,
+        /// What it holds.
+        value: String,
+    },
+    /// The request or its body failed; the browser's reason.
+    Unreadable(String),
+    /// config.json answered this HTTP status.
+    Http(u16),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Invalid(e) => write!(f, "config.json is not valid: {e}"),
+            ConfigError::NotObject => f.write_str(
+                "config.json is not valid: it must be a JSON object, {\"api_base\": ...}",
+            ),
+            ConfigError::NotSeconds { field, value } => write!(
+                f,
+                "config.json is not valid: {field} must be a number of seconds, not {value}"
+            ),
+            ConfigError::Unreadable(e) => write!(f, "could not read config.json: {e}"),
+            ConfigError::Http(s) => write!(f, "config.json answered HTTP {s}"),
+        }
+    }
+}
+
 /// The title shown when the config names none.
 pub const DEFAULT_TITLE: &str = "Queuescope";
 
 impl Config {
     /// Parses `config.json`: a JSON object (serde would also read a struct
     /// from an array, by position). An empty `api_base` counts as absent.
-    pub fn from_json(body: &str) -> Result<Config, String> {
-        let invalid = |e: serde_json::Error| format!("config.json is not valid: {e}");
+    pub fn from_json(body: &str) -> Result<Config, ConfigError> {
+        let invalid = |e: serde_json::Error| ConfigError::Invalid(e.to_string());
         let mut value: Value = serde_json::from_str(body).map_err(invalid)?;
         let Some(fields) = value.as_object_mut() else {
-            return Err(
-                "config.json is not valid: it must be a JSON object, {\"api_base\": ...}".into(),
-            );
+            return Err(ConfigError::NotObject);
         };
         // The numbers with limits are read here, so that a value outside
         // them is clamped (SPEC §4) rather than a config error.
@@ -172,13 +209,14 @@ impl Config {
 
 /// A number of seconds from the config: absent or `null` is `None`; any
 /// other non-number is an error naming the field.
-fn seconds(v: Option<Value>, field: &str) -> Result<Option<f64>, String> {
+fn seconds(v: Option<Value>, field: &str) -> Result<Option<f64>, ConfigError> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(n.as_f64()),
-        Some(other) => Err(format!(
-            "config.json is not valid: {field} must be a number of seconds, not {other}"
-        )),
+        Some(other) => Err(ConfigError::NotSeconds {
+            field: field.to_string(),
+            value: other.to_string(),
+        }),
     }
 }
 
@@ -268,7 +306,9 @@ mod tests {
             ["request_timeout_seconds is 3600 in config.json, outside 1 to 600: requests time out after 30 seconds"]
         );
         assert_eq!(Config::default().request_timeout(), 30);
-        let e = Config::from_json(r#"{"request_timeout_seconds": "30"}"#).unwrap_err();
+        let e = Config::from_json(r#"{"request_timeout_seconds": "30"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("request_timeout_seconds must be a number"),
             "{e}"
@@ -300,7 +340,7 @@ mod tests {
     #[test]
     fn only_an_object_is_a_config() {
         for body in [r#"["https://x"]"#, "[]", "null", "7", r#""{}""#] {
-            let e = Config::from_json(body).unwrap_err();
+            let e = Config::from_json(body).unwrap_err().to_string();
             assert!(e.contains("must be a JSON object"), "{body}: {e}");
         }
     }

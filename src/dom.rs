@@ -2,6 +2,7 @@
 //! here tolerates a missing window/document (embedding, tests) instead of
 //! panicking.
 
+use crate::notice::StorageError;
 use queuescope_core::Ms;
 use wasm_bindgen::JsValue;
 
@@ -210,24 +211,18 @@ pub fn storage_get(key: &str) -> Option<String> {
 }
 
 /// Writes a local-storage value; the error says why it failed (quota,
-/// storage switched off) and that nothing was saved.
-pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
-    let s = storage().ok_or_else(|| {
-        "not saved: this browser does not let the page use local storage (private mode or site settings)"
-            .to_string()
-    })?;
+/// storage switched off), worded by the catalogue.
+pub fn storage_set(key: &str, value: &str) -> Result<(), StorageError> {
+    let s = storage().ok_or(StorageError::Unavailable)?;
     s.set_item(key, value).map_err(|e| {
         let detail = e.as_string().or_else(|| {
             js_sys::Reflect::get(&e, &JsValue::from_str("name"))
                 .ok()
                 .and_then(|n| n.as_string())
         });
-        match detail.as_deref() {
-            Some("QuotaExceededError") => {
-                "not saved: local storage is full; delete saved views or links you no longer need, or free space for this site in the browser".to_string()
-            }
-            Some(d) => format!("not saved: local storage refused the change ({d})"),
-            None => "not saved: local storage refused the change".to_string(),
+        match detail {
+            Some(d) if d == "QuotaExceededError" => StorageError::Full,
+            d => StorageError::Refused(d),
         }
     })
 }

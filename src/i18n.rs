@@ -12,10 +12,12 @@
 //! sentence its own way.
 
 pub mod notices;
+pub mod prefs;
 
+use crate::config::ConfigError;
 use crate::format::{count, counted};
 use crate::load_error::LoadError;
-use crate::notice::Notice;
+use crate::notice::{Notice, PrefsError};
 pub use notices::Records;
 use queuescope_core::analysis::{ClockSkew, StateFold};
 use queuescope_core::field::Field;
@@ -434,6 +436,23 @@ pub struct Words {
     /// The Inspect table's head for a key of the `inspect` answer (the
     /// CSV keeps the keys, SPEC §6).
     pub inspect_column: fn(&str) -> &str,
+    /// What a preference editor (links, saved views, custom groupings,
+    /// import) reports: a refused edit or a change not kept.
+    pub prefs_error: fn(&PrefsError) -> String,
+    /// The config-failure page's message.
+    pub config_error: fn(&ConfigError) -> String,
+    /// A view saved: `{name}`.
+    pub view_saved: fn(&str) -> String,
+    /// Import mode: add to what is kept.
+    pub import_merge: &'static str,
+    /// Import mode: replace what is kept.
+    pub import_replace: &'static str,
+    /// The name of Job status' key of states (for screen readers).
+    pub states_key: &'static str,
+    /// The name of the waiting-by-hour heat map (for screen readers).
+    pub heat_map_name: &'static str,
+    /// The heat map's scale: the swatch of hours outside the range and 0.
+    pub heat_scale_outside: &'static str,
 }
 
 /// English.
@@ -680,6 +699,14 @@ pub static EN: Words = Words {
     chart_encode_failed: "chart data could not be encoded",
     grouping_saved: |n| format!("Saved grouping “{n}”; pick custom: {n} under Group by."),
     inspect_column: |key| key,
+    prefs_error: |e| e.to_string(),
+    config_error: |e| e.to_string(),
+    view_saved: |n| format!("Saved “{n}”."),
+    import_merge: "merge",
+    import_replace: "replace",
+    states_key: "States",
+    heat_map_name: "Mean jobs waiting by weekday and hour",
+    heat_scale_outside: "outside the range · 0 ",
 };
 
 /// Korean.
@@ -932,6 +959,14 @@ pub static KO: Words = Words {
         "job_id" => "작업 ID",
         other => other,
     },
+    prefs_error: prefs::prefs_error_ko,
+    config_error: prefs::config_error_ko,
+    view_saved: |n| format!("“{n}”을(를) 저장했습니다."),
+    import_merge: "합치기",
+    import_replace: "바꾸기",
+    states_key: "상태",
+    heat_map_name: "요일·시간별 평균 대기 작업 수",
+    heat_scale_outside: "기간 밖 · 0 ",
 };
 
 impl Words {

@@ -4,7 +4,9 @@
 //! again. Outside `state` so the catalogue compiles natively.
 
 use queuescope_core::limits::ConfigNotice;
+use queuescope_core::prefs::{GroupingError, ImportError, LinkError, LoadNotice, NameError, Store};
 use queuescope_core::view::QueryNotice;
+use std::fmt;
 
 /// One notice, with its data.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +33,10 @@ pub enum Notice {
         /// Why.
         why: CacheTrouble,
     },
-    /// A message still worded in English only (stored preferences that
-    /// were reset, a theme choice that could not be stored); see
-    /// docs/design.md.
-    Text(String),
+    /// A stored preference was repaired, reset, or left to a newer version.
+    Stored(LoadNotice),
+    /// The theme chosen could not be kept.
+    ThemeNotSaved(StorageError),
 }
 
 impl From<QueryNotice> for Notice {
@@ -49,9 +51,127 @@ impl From<ConfigNotice> for Notice {
     }
 }
 
-impl From<String> for Notice {
-    fn from(s: String) -> Notice {
-        Notice::Text(s)
+impl From<LoadNotice> for Notice {
+    fn from(n: LoadNotice) -> Notice {
+        Notice::Stored(n)
+    }
+}
+
+/// Why local storage did not take a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser gives the page no local storage (private mode, settings).
+    Unavailable,
+    /// `QuotaExceededError`.
+    Full,
+    /// Another refusal; the browser's name for it, if any.
+    Refused(Option<String>),
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not saved: ")?;
+        match self {
+            StorageError::Unavailable => f.write_str(
+                "this browser does not let the page use local storage (private mode or site settings)",
+            ),
+            StorageError::Full => f.write_str(
+                "local storage is full; delete saved views or links you no longer need, or free space for this site in the browser",
+            ),
+            StorageError::Refused(Some(d)) => {
+                write!(f, "local storage refused the change ({d})")
+            }
+            StorageError::Refused(None) => f.write_str("local storage refused the change"),
+        }
+    }
+}
+
+/// Why a change to the stored preferences was not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// Local storage refused it.
+    Storage(StorageError),
+    /// A newer Queuescope owns the store; this one never writes it.
+    Newer(Store),
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SaveError::Storage(e) => write!(f, "{e}"),
+            SaveError::Newer(s) => write!(
+                f,
+                "not saved: the {} in this browser were saved by a newer version of Queuescope, and this one leaves them untouched",
+                s.what()
+            ),
+        }
+    }
+}
+
+impl From<StorageError> for SaveError {
+    fn from(e: StorageError) -> SaveError {
+        SaveError::Storage(e)
+    }
+}
+
+/// What the preference editors (links, saved views, custom groupings,
+/// import) report: the edit was refused, or not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrefsError {
+    /// A link that cannot be added or changed.
+    Link(LinkError),
+    /// A view's name.
+    Name(NameError),
+    /// A custom grouping that does not validate.
+    Grouping(GroupingError),
+    /// A refused import file.
+    Import(ImportError),
+    /// The change was not kept.
+    NotSaved(SaveError),
+    /// A valid import that could not be kept: nothing was imported.
+    ImportNotSaved(SaveError),
+}
+
+impl fmt::Display for PrefsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrefsError::Link(e) => write!(f, "{e}"),
+            PrefsError::Name(e) => write!(f, "{e}"),
+            PrefsError::Grouping(e) => write!(f, "{e}"),
+            PrefsError::Import(e) => write!(f, "{e}"),
+            PrefsError::NotSaved(e) => write!(f, "{e}"),
+            PrefsError::ImportNotSaved(e) => write!(f, "nothing was imported: {e}"),
+        }
+    }
+}
+
+impl From<LinkError> for PrefsError {
+    fn from(e: LinkError) -> PrefsError {
+        PrefsError::Link(e)
+    }
+}
+
+impl From<NameError> for PrefsError {
+    fn from(e: NameError) -> PrefsError {
+        PrefsError::Name(e)
+    }
+}
+
+impl From<GroupingError> for PrefsError {
+    fn from(e: GroupingError) -> PrefsError {
+        PrefsError::Grouping(e)
+    }
+}
+
+impl From<ImportError> for PrefsError {
+    fn from(e: ImportError) -> PrefsError {
+        PrefsError::Import(e)
+    }
+}
+
+impl From<SaveError> for PrefsError {
+    fn from(e: SaveError) -> PrefsError {
+        PrefsError::NotSaved(e)
     }
 }
 

@@ -243,7 +243,7 @@ fn custom_grouping_first_match_wins() {
     )
     .expect("stored grouping json");
     assert_eq!(
-        stored.validate(),
+        stored.validate().map_err(|e| e.to_string()),
         Err(format!(
             "grouping \"teams\": rule 3: the pattern \"(\" is not a valid regular expression ({})",
             regex_err("(")

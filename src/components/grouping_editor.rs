@@ -4,6 +4,7 @@
 //! run fields and `label:KEY` for each label key of the data.
 
 use crate::i18n::t;
+use crate::notice::PrefsError;
 use crate::state::{Analysis, Prefs, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field, GroupBy, RuleField};
@@ -61,13 +62,16 @@ pub fn GroupingEditor() -> impl IntoView {
                 message.set(Some((true, (t().grouping_saved)(&n))));
                 view.set_group(GroupKey::Custom(n));
             }
-            Err(e) => message.set(Some((false, e))),
+            Err(e) => message.set(Some((false, (t().prefs_error)(&e)))),
         }
     };
     let problem = move || {
         let d = def();
         match d.validate() {
-            Err(e) if !d.name.is_empty() => Some(view! { <p class="qs-field-error">{e}</p> }),
+            Err(e) if !d.name.is_empty() => {
+                let words = (t().prefs_error)(&PrefsError::Grouping(e));
+                Some(view! { <p class="qs-field-error" data-grouping-problem>{words}</p> })
+            }
             _ => None,
         }
     };
@@ -111,7 +115,7 @@ fn SavedGroupings(
             view! {
                 <li>
                     <button class="qs-link-btn" on:click=edit>{label}</button>
-                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=move |_| if let Err(e) = p.update_groupings(|s| s.delete(&n)) { message.set(Some((false, e))); }>{t().delete}</button>
+                    <button class="qs-btn qs-btn-quiet qs-danger" on:click=move |_| if let Err(e) = p.update_groupings(|s| s.delete(&n)) { message.set(Some((false, (t().prefs_error)(&e)))); }>{t().delete}</button>
                 </li>
             }
         }).collect_view()

@@ -259,7 +259,7 @@ fn HourMap() -> impl IntoView {
             <h3>{t().waiting_by_hour}</h3>
             <p class="qs-insight-sum">{summary}</p>
             <div class="qs-heat-wrap">
-                <table class="qs-heatmap" aria-label="Mean jobs waiting by weekday and hour">
+                <table class="qs-heatmap" aria-label=t().heat_map_name>
                     <thead><tr><th></th>{hours}</tr></thead>
                     <tbody>{move || cells.with(|c| c.as_ref().map(|c| heat_rows(&c.0, hovered)))}</tbody>
                 </table>
@@ -267,7 +267,7 @@ fn HourMap() -> impl IntoView {
             <div class="qs-heat-foot">
                 <p class="qs-heat-readout" aria-live="polite" data-heat-readout>{readout}</p>
                 <span class="qs-heat-scale">
-                    <span class="qs-heat-swatch qs-heat-empty"></span>"outside the range · 0 "
+                    <span class="qs-heat-swatch qs-heat-empty"></span>{t().heat_scale_outside}
                     <span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}
                 </span>
             </div>

@@ -75,7 +75,7 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
 #[component]
 pub fn StateKey(states: Signal<Vec<(String, String)>>) -> impl IntoView {
     view! {
-        <div class="qs-legend" role="group" aria-label="States" data-legend="states">
+        <div class="qs-legend" role="group" aria-label=t().states_key data-legend="states">
             <ul>
                 {move || states.get().into_iter().map(|(name, colour)| (name.clone(), name, colour)).map(|(key, name, colour)| view! {
                     <li class="qs-legend-entry qs-legend-key" data-legend-state=key data-color=colour.clone()>

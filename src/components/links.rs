@@ -88,7 +88,7 @@ fn LinkEditor() -> impl IntoView {
                 clear();
                 error.set(None);
             }
-            Err(e) => error.set(Some(e.to_string())),
+            Err(e) => error.set(Some((t().prefs_error)(&e))),
         }
     };
     let on_edit = Callback::new(move |(i, lab, u): (usize, String, String)| {
@@ -123,7 +123,7 @@ fn LinkRows(
     let act = move |f: LinkAction| {
         let q = current_queue(queues);
         if let Err(e) = p.update_links(|s| f(s, &q)) {
-            error.set(Some(e.to_string()));
+            error.set(Some((t().prefs_error)(&e)));
         }
     };
     let rows = move || {

@@ -6,6 +6,7 @@
 use super::grouping_editor::GroupingEditor;
 use crate::dom;
 use crate::i18n::t;
+use crate::notice::PrefsError;
 use crate::state::{Notice, Prefs, ViewState};
 use leptos::prelude::*;
 use queuescope_core::prefs::{self, ImportMode, SavedView};
@@ -27,9 +28,9 @@ pub fn SavedViews() -> impl IntoView {
         match p.update_views(|s| s.save(&n, &v, dom::now_ms())) {
             Ok(()) => {
                 name.set(String::new());
-                message.set(Some((true, format!("Saved “{}”.", n.trim()))));
+                message.set(Some((true, (t().view_saved)(n.trim()))));
             }
-            Err(e) => message.set(Some((false, e))),
+            Err(e) => message.set(Some((false, (t().prefs_error)(&e)))),
         }
     };
     let export = move |_| {
@@ -89,13 +90,13 @@ fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
         let n = name.clone();
         move |_| {
             if let Err(e) = p.update_views(|s| s.delete(&n)) {
-                message.set(Some((false, e)));
+                message.set(Some((false, (t().prefs_error)(&e))));
             }
         }
     };
     let on_done = Callback::new(move |(old, new): (String, String)| {
         if let Err(e) = p.update_views(|s| s.rename(&old, &new)) {
-            message.set(Some((false, e)));
+            message.set(Some((false, (t().prefs_error)(&e))));
         }
         renaming.set(false);
     });
@@ -144,29 +145,29 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
             &p.views.get_untracked(),
             &p.groupings.get_untracked(),
         );
-        match r.and_then(|(l, v, g)| {
-            p.replace_all(l, v, g)
-                .map_err(|e| format!("nothing was imported: {e}"))
-        }) {
+        let r = r
+            .map_err(PrefsError::Import)
+            .and_then(|(l, v, g)| p.replace_all(l, v, g).map_err(PrefsError::ImportNotSaved));
+        match r {
             Ok(()) => {
                 importing.set(false);
                 text.set(String::new());
                 message.set(Some((true, t().imported.into())));
             }
-            Err(e) => message.set(Some((false, e))),
+            Err(e) => message.set(Some((false, (t().prefs_error)(&e)))),
         }
     };
-    let radio = move |m: ImportMode, value: &'static str| {
+    let radio = move |m: ImportMode, value: &'static str, words: &'static str| {
         view! {
-            <label><input type="radio" name="import-mode" value=value prop:checked=move || mode.get() == m on:change=move |_| mode.set(m)/>" "{value}</label>
+            <label><input type="radio" name="import-mode" value=value prop:checked=move || mode.get() == m on:change=move |_| mode.set(m)/>" "{words}</label>
         }
     };
     view! {
         <div class="qs-import">
             <textarea name="import" rows="4" aria-label=t().import_paste placeholder=t().import_paste prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <input type="file" aria-label=t().import_file accept="application/json,.json" on:change=move |ev| read_file(ev, text, message)/>
-            {radio(ImportMode::Merge, "merge")}
-            {radio(ImportMode::Replace, "replace")}
+            {radio(ImportMode::Merge, "merge", t().import_merge)}
+            {radio(ImportMode::Replace, "replace", t().import_replace)}
             <button class="qs-btn" on:click=import>{t().import}</button>
         </div>
     }
@@ -189,7 +190,8 @@ fn read_file(ev: leptos::ev::Event, into: RwSignal<String>, message: Message) {
     let bytes = file.size() as u64;
     if bytes > prefs::MAX_IMPORT_BYTES as u64 {
         input.set_value("");
-        message.set(Some((false, prefs::import_too_large(bytes))));
+        let e = PrefsError::Import(prefs::import_too_large(bytes));
+        message.set(Some((false, (t().prefs_error)(&e))));
         return;
     }
     let promise = file.text();

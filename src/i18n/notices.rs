@@ -278,7 +278,8 @@ pub fn notice_en(n: &Notice) -> String {
         Notice::CacheDropped { queue, why } => format!(
             "The cached data of queue “{queue}” {why}; it was dropped and is read again from the backend."
         ),
-        Notice::Text(s) => s.clone(),
+        Notice::Stored(n) => n.to_string(),
+        Notice::ThemeNotSaved(e) => format!("theme {e}"),
     }
 }
 
@@ -302,7 +303,8 @@ pub fn notice_ko(n: &Notice) -> String {
                 "큐 “{queue}”의 캐시 데이터를 읽을 수 없어({d}) 지우고 백엔드에서 다시 읽습니다."
             ),
         },
-        Notice::Text(s) => s.clone(),
+        Notice::Stored(n) => super::prefs::load_notice_ko(n),
+        Notice::ThemeNotSaved(e) => super::prefs::theme_not_saved_ko(e),
     }
 }
 

@@ -5,10 +5,11 @@
 
 use super::Notices;
 use crate::dom;
+use crate::notice::{PrefsError, SaveError};
 use leptos::prelude::*;
 use queuescope_core::analysis::CustomGrouping;
 use queuescope_core::prefs::{
-    self, GroupingStore, LinkStore, ViewStore, GROUPINGS_KEY, LINKS_KEY, VIEWS_KEY,
+    self, GroupingStore, LinkStore, Store, ViewStore, GROUPINGS_KEY, LINKS_KEY, VIEWS_KEY,
 };
 use std::collections::BTreeSet;
 
@@ -28,10 +29,10 @@ pub struct Prefs {
 }
 
 /// The storage keys with the store each holds (for messages) and its format.
-const KEYS: [(&str, &str, u32); 3] = [
-    (LINKS_KEY, "saved links", LinkStore::VERSION),
-    (VIEWS_KEY, "saved views", ViewStore::VERSION),
-    (GROUPINGS_KEY, "custom groupings", GroupingStore::VERSION),
+const KEYS: [(&str, Store, u32); 3] = [
+    (LINKS_KEY, Store::Links, LinkStore::VERSION),
+    (VIEWS_KEY, Store::Views, ViewStore::VERSION),
+    (GROUPINGS_KEY, Store::Groupings, GroupingStore::VERSION),
 ];
 
 /// The keys among [`KEYS`] that hold a newer format than this app writes.
@@ -104,39 +105,44 @@ impl Prefs {
         key: &'static str,
         save: fn(&T) -> String,
         f: impl FnOnce(&mut T) -> Result<R, E>,
-    ) -> Result<R, String>
+    ) -> Result<R, PrefsError>
     where
         T: Clone + PartialEq + Send + Sync + 'static,
-        E: ToString,
+        E: Into<PrefsError>,
     {
         if let Some(e) = self.read_only(key) {
-            return Err(e);
+            return Err(e.into());
         }
         let mut store = signal.get_untracked();
-        let r = f(&mut store).map_err(|e| e.to_string())?;
+        let r = f(&mut store).map_err(Into::into)?;
         if signal.with_untracked(|old| *old != store) {
-            dom::storage_set(key, &save(&store))?;
+            dom::storage_set(key, &save(&store)).map_err(SaveError::from)?;
             signal.set(store);
         }
         Ok(r)
     }
 
     /// Why `key` must not be written, if a newer Queuescope owns it.
-    fn read_only(&self, key: &str) -> Option<String> {
-        let newer = self.newer.with_untracked(|n| n.contains(key));
-        let what = KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, w, _)| *w);
-        newer.then(|| {
-            format!(
-                "not saved: the {} in this browser were saved by a newer version of Queuescope, and this one leaves them untouched",
-                what.unwrap_or("preferences")
-            )
-        })
+    fn read_only(&self, key: &str) -> Option<SaveError> {
+        if !self.newer.with_untracked(|n| n.contains(key)) {
+            return None;
+        }
+        let store = KEYS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, s, _)| *s)?;
+        Some(SaveError::Newer(store))
     }
 
     /// Replaces all three stores (an import), all or nothing: when storage
     /// refuses one of the writes, the ones already made are put back and
     /// nothing changes on screen.
-    pub fn replace_all(&self, l: LinkStore, v: ViewStore, g: GroupingStore) -> Result<(), String> {
+    pub fn replace_all(
+        &self,
+        l: LinkStore,
+        v: ViewStore,
+        g: GroupingStore,
+    ) -> Result<(), SaveError> {
         if let Some(e) = KEYS.iter().find_map(|(k, _, _)| self.read_only(k)) {
             return Err(e);
         }
@@ -151,7 +157,7 @@ impl Prefs {
                 for ((k, _), old) in values.iter().zip(&before).take(i) {
                     dom::storage_restore(k, old.as_deref());
                 }
-                return Err(e);
+                return Err(e.into());
             }
         }
         self.links.set(l);
@@ -161,26 +167,26 @@ impl Prefs {
     }
 
     /// Changes the links and saves them (see [`Prefs::update`] for errors).
-    pub fn update_links<R, E: ToString>(
+    pub fn update_links<R, E: Into<PrefsError>>(
         &self,
         f: impl FnOnce(&mut LinkStore) -> Result<R, E>,
-    ) -> Result<R, String> {
+    ) -> Result<R, PrefsError> {
         self.update(self.links, LINKS_KEY, prefs::save_links, f)
     }
 
     /// Changes the saved views and saves them.
-    pub fn update_views<R, E: ToString>(
+    pub fn update_views<R, E: Into<PrefsError>>(
         &self,
         f: impl FnOnce(&mut ViewStore) -> Result<R, E>,
-    ) -> Result<R, String> {
+    ) -> Result<R, PrefsError> {
         self.update(self.views, VIEWS_KEY, prefs::save_views, f)
     }
 
     /// Changes the custom groupings and saves them.
-    pub fn update_groupings<R, E: ToString>(
+    pub fn update_groupings<R, E: Into<PrefsError>>(
         &self,
         f: impl FnOnce(&mut GroupingStore) -> Result<R, E>,
-    ) -> Result<R, String> {
+    ) -> Result<R, PrefsError> {
         self.update(self.groupings, GROUPINGS_KEY, prefs::save_groupings, f)
     }
 }

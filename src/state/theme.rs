@@ -7,6 +7,7 @@
 
 use super::{Notices, Shared};
 use crate::dom;
+use crate::notice::Notice;
 use crate::render::Tokens;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -74,7 +75,7 @@ impl ThemeState {
             ..Appearance::default()
         };
         if let Err(e) = dom::storage_set(APPEARANCE_KEY, &prefs::save_appearance(&stored)) {
-            self.notices.extend([format!("theme {e}")]);
+            self.notices.extend([Notice::ThemeNotSaved(e)]);
         }
     }
 

@@ -217,15 +217,7 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         await afterAction(app, () => page.locator('[data-span-form] button[type="submit"]').click());
         assert.notEqual(await page.locator('[data-panel="selection"] tbody tr').count(), 0, 'rows in the table');
         assert.deepEqual(await overflows(page), [], `${width} px, ${lang}`);
-        // The header is one row: the refresh line and the tools beside the figures, not under them.
-        const row = await page.evaluate(() => {
-          const box = (s) => document.querySelector(s).getBoundingClientRect();
-          return { figures: box('[data-summary]'), side: box('.qs-header-side') };
-        });
-        assert.ok(
-          row.side.top < row.figures.bottom && row.side.left >= row.figures.right,
-          `${width} px, ${lang}: the header tools wrap (${JSON.stringify(row)})`,
-        );
+        await headerIsOneRow(page, `${width} px, ${lang}`);
         // The columns that matter are on screen.
         const visible = await page.$$eval('[data-panel="selection"] thead th', (ths) =>
           ths.filter((th) => th.offsetParent !== null).map((th) => th.querySelector('button').dataset.sort),
@@ -240,4 +232,25 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
       }
     }
   });
+});
+
+/** Asserts the header is one row: the refresh line and the tools beside the figures, not under them. */
+async function headerIsOneRow(page, what) {
+  const row = await page.evaluate(() => {
+    const box = (s) => document.querySelector(s).getBoundingClientRect();
+    return { figures: box('[data-summary]'), side: box('.qs-header-side') };
+  });
+  assert.ok(
+    row.side.top < row.figures.bottom && row.side.left >= row.figures.right,
+    `${what}: the header tools wrap (${JSON.stringify(row)})`,
+  );
+}
+
+test('the demo page keeps the header one row at 1024 px (its badge under the name), in English and Korean', async (t) => {
+  for (const lang of ['en', 'ko']) {
+    const app = await openApp(t, { query: `lang=${lang}`, viewport: { width: 1024, height: 768 } });
+    await app.waitForState('ready');
+    assert.equal(await app.page.locator('[data-demo-badge]').count(), 1, 'demo mode');
+    await headerIsOneRow(app.page, `demo, ${lang}`);
+  }
 });

@@ -2,6 +2,7 @@
 //! config's `theme` (SPEC §4). Versioned like the other stores.
 
 use super::storage::{load, to_json, Stored};
+use super::{LoadNotice, Problem, Store};
 use crate::theme::Theme;
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +35,10 @@ impl Default for Appearance {
 }
 
 impl Stored for Appearance {
-    const WHAT: &'static str = "appearance settings";
+    const STORE: Store = Store::Appearance;
     const CURRENT: u32 = Appearance::VERSION;
 
-    fn sanitize(self) -> (Self, Vec<String>) {
+    fn sanitize(self) -> (Self, Vec<Problem>) {
         (
             Appearance {
                 version: Self::VERSION,
@@ -50,7 +51,7 @@ impl Stored for Appearance {
 
 /// Loads the appearance from the raw value of [`APPEARANCE_KEY`]: never
 /// saved is the default; unreadable or newer is the default with a notice.
-pub fn load_appearance(raw: Option<&str>) -> (Appearance, Option<String>) {
+pub fn load_appearance(raw: Option<&str>) -> (Appearance, Option<LoadNotice>) {
     load(raw)
 }
 
@@ -75,9 +76,9 @@ mod tests {
         assert_eq!(load_appearance(None), (Appearance::default(), None));
         let (reset, notice) = load_appearance(Some(r#"{"version":1,"theme":"sepia"}"#));
         assert_eq!(reset, Appearance::default());
-        assert!(notice.unwrap().contains("unreadable"));
+        assert!(notice.unwrap().to_string().contains("unreadable"));
         let (newer, notice) = load_appearance(Some(r#"{"version":2,"theme":"x"}"#));
         assert_eq!(newer, Appearance::default());
-        assert!(notice.unwrap().contains("newer"));
+        assert!(notice.unwrap().to_string().contains("newer"));
     }
 }

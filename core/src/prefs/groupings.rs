@@ -35,35 +35,42 @@ pub struct CustomGroupingDef {
 impl CustomGroupingDef {
     /// Checks everything an evaluator relies on: a usable name, at least one
     /// rule, known fields, non-empty group names, something to match on, and
-    /// patterns that compile. The message names the grouping and rule.
-    pub fn validate(&self) -> Result<(), String> {
-        let fail = |what: String| Err(format!("grouping {:?}: {what}", self.name));
+    /// patterns that compile. The error names the grouping and rule.
+    pub fn validate(&self) -> Result<(), GroupingError> {
+        let fail = |problem| {
+            Err(GroupingError {
+                grouping: self.name.clone(),
+                problem,
+            })
+        };
         if let Err(e) = clean_name(&self.name) {
-            return fail(e.to_string());
+            return fail(RuleProblem::Name(e));
         }
         if self.rules.is_empty() {
-            return fail("add at least one rule".into());
+            return fail(RuleProblem::NoRules);
         }
         for (i, rule) in self.rules.iter().enumerate() {
             let n = i + 1;
             if RuleField::parse(&rule.field).is_none() {
-                return fail(format!(
-                    "rule {n}: unknown field {:?}; use {}",
-                    rule.field,
-                    RuleField::names()
-                ));
+                return fail(RuleProblem::UnknownField {
+                    rule: n,
+                    field: rule.field.clone(),
+                });
             }
             if rule.group.trim().is_empty() {
-                return fail(format!("rule {n}: give the group a name"));
+                return fail(RuleProblem::NoGroup { rule: n });
             }
             if rule.values.is_empty() && rule.regex.is_none() {
-                return fail(format!("rule {n}: give values or a pattern to match"));
+                return fail(RuleProblem::NothingToMatch { rule: n });
             }
-            if let Some(Err(e)) = rule.regex.as_deref().map(regex_lite::Regex::new) {
-                return fail(format!(
-                    "rule {n}: the pattern {:?} is not a valid regular expression ({e})",
-                    rule.regex.as_deref().unwrap_or_default()
-                ));
+            if let Some(pattern) = rule.regex.as_deref() {
+                if let Err(e) = regex_lite::Regex::new(pattern) {
+                    return fail(RuleProblem::BadPattern {
+                        rule: n,
+                        pattern: pattern.to_string(),
+                        detail: e.to_string(),
+                    });
+                }
             }
         }
         Ok(())
@@ -75,11 +82,14 @@ impl CustomGroupingDef {
     /// [`CustomGroupingDef::validate`]. A rule with both values and a pattern
     /// becomes two rules with the same group (values first), which under
     /// first-match-wins is the same "either" test.
-    pub fn to_grouping(&self) -> Result<CustomGrouping, String> {
+    pub fn to_grouping(&self) -> Result<CustomGrouping, GroupingError> {
         self.validate()?;
         let mut rules = Vec::new();
         for def in &self.rules {
-            let field = RuleField::parse(&def.field).ok_or("checked by validate")?;
+            // Checked by `validate`; a field that did not parse is skipped.
+            let Some(field) = RuleField::parse(&def.field) else {
+                continue;
+            };
             let by_values = (!def.values.is_empty()).then(|| Matcher::Values(def.values.clone()));
             let by_regex = def.regex.clone().map(Matcher::Regex);
             rules.extend(by_values.into_iter().chain(by_regex).map(|matcher| Rule {
@@ -133,7 +143,7 @@ impl GroupingStore {
 
     /// Validates and saves a grouping (name trimmed); one of the same name is
     /// replaced in place.
-    pub fn save(&mut self, mut def: CustomGroupingDef) -> Result<(), String> {
+    pub fn save(&mut self, mut def: CustomGroupingDef) -> Result<(), GroupingError> {
         def.name = def.name.trim().to_string();
         def.validate()?;
         upsert(&mut self.groupings, def);
@@ -153,20 +163,20 @@ impl GroupingStore {
 }
 
 impl Stored for GroupingStore {
-    const WHAT: &'static str = "custom groupings";
+    const STORE: Store = Store::Groupings;
     const CURRENT: u32 = GroupingStore::VERSION;
 
-    fn sanitize(self) -> (Self, Vec<String>) {
+    fn sanitize(self) -> (Self, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut groupings = Vec::new();
         for mut def in self.groupings {
             def.name = def.name.trim().to_string();
             match def.validate() {
                 Ok(()) => groupings.push(def),
-                Err(e) => problems.push(e),
+                Err(e) => problems.push(Problem::Grouping(e)),
             }
         }
-        let groupings = unique_names(groupings, Self::WHAT, &mut problems);
+        let groupings = unique_names(groupings, Self::STORE, &mut problems);
         (
             GroupingStore {
                 version: Self::CURRENT,

@@ -205,7 +205,7 @@ pub(super) struct LinkV0 {
 }
 
 impl Stored for LinkStore {
-    const WHAT: &'static str = "saved links";
+    const STORE: Store = Store::Links;
     const CURRENT: u32 = LinkStore::VERSION;
 
     fn migrate(json: &str) -> Option<Self> {
@@ -220,7 +220,7 @@ impl Stored for LinkStore {
         Some(store)
     }
 
-    fn sanitize(self) -> (Self, Vec<String>) {
+    fn sanitize(self) -> (Self, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut clean = LinkStore::default();
         for (queue, links) in self.per_queue {
@@ -228,18 +228,19 @@ impl Stored for LinkStore {
             for (i, link) in links.into_iter().enumerate() {
                 match validate_link(&link.label, &link.url) {
                     Ok(link) => kept.push(link),
-                    Err(e) => problems.push(format!(
-                        "link {} of queue {queue:?} ({:?}): {e}",
-                        i + 1,
-                        link.label
-                    )),
+                    Err(error) => problems.push(Problem::Link {
+                        queue: queue.clone(),
+                        index: i + 1,
+                        label: link.label,
+                        error,
+                    }),
                 }
             }
             if kept.len() > MAX_LINKS_PER_QUEUE {
-                problems.push(format!(
-                    "queue {queue:?} has {} links, more than {MAX_LINKS_PER_QUEUE}",
-                    kept.len()
-                ));
+                problems.push(Problem::TooManyLinks {
+                    queue: queue.clone(),
+                    count: kept.len(),
+                });
                 kept.truncate(MAX_LINKS_PER_QUEUE);
             }
             if !kept.is_empty() {

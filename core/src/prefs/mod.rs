@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 mod appearance;
 mod groupings;
 mod links;
+mod problem;
 mod storage;
 #[cfg(test)]
 mod tests;
@@ -32,6 +33,7 @@ mod views;
 pub use appearance::*;
 pub use groupings::*;
 pub use links::*;
+pub use problem::*;
 pub use storage::*;
 pub use views::*;
 

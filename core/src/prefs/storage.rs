@@ -13,8 +13,8 @@ pub(super) enum DecodeError {
 
 /// What the three stores share for loading, import and export.
 pub(super) trait Stored: Sized + Default + Serialize + DeserializeOwned {
-    /// Plural noun for messages ("saved links").
-    const WHAT: &'static str;
+    /// Which store it is, for messages.
+    const STORE: Store;
     /// The version written.
     const CURRENT: u32;
 
@@ -24,10 +24,10 @@ pub(super) trait Stored: Sized + Default + Serialize + DeserializeOwned {
         None
     }
 
-    /// Drops or repairs what breaks the rules, one message per problem, and
-    /// stamps the current version. Load shows the messages as a notice;
+    /// Drops or repairs what breaks the rules, one [`Problem`] each, and
+    /// stamps the current version. Load shows the problems as a notice;
     /// import refuses the file when there are any.
-    fn sanitize(self) -> (Self, Vec<String>);
+    fn sanitize(self) -> (Self, Vec<Problem>);
 
     /// JSON of any known version to the current store. The JSON is read
     /// straight into the store's types (no `serde_json::Value` in between:
@@ -62,13 +62,9 @@ pub fn newer_format(raw: Option<&str>, known: u32) -> Option<u64> {
 /// local storage holds only a few MB in all.
 pub const MAX_IMPORT_BYTES: usize = 1_000_000;
 
-/// The message for a file over [`MAX_IMPORT_BYTES`] (`bytes` long).
-pub fn import_too_large(bytes: u64) -> String {
-    format!(
-        "nothing was imported: the file is {} KB, more than the {} KB a Queuescope export can be",
-        crate::text::count(usize::try_from(bytes.div_ceil(1000)).unwrap_or(usize::MAX)),
-        crate::text::count(MAX_IMPORT_BYTES / 1000)
-    )
+/// The refusal of a file over [`MAX_IMPORT_BYTES`] (`bytes` long).
+pub fn import_too_large(bytes: u64) -> ImportError {
+    ImportError::TooLarge { bytes }
 }
 
 /// The fields of a JSON object, each as raw text (the last of a repeated
@@ -96,47 +92,31 @@ pub(super) fn to_json<T: Serialize>(value: &T, pretty: bool) -> String {
     json.unwrap_or_else(|_| String::from("{}"))
 }
 
-/// One line about a list of problems: the first in full and a count of the rest.
-pub(super) fn summary(problems: &[String]) -> String {
-    match problems {
-        [] => String::new(),
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
-    }
-}
-
 /// Loads any store from its raw local-storage string. `None` (never saved)
 /// gives the default silently; corrupt JSON, an unknown shape or a newer
 /// version give the default and a notice; an older version is migrated; what
 /// breaks the rules is dropped with a notice.
-pub(super) fn load<T: Stored>(raw: Option<&str>) -> (T, Option<String>) {
+pub(super) fn load<T: Stored>(raw: Option<&str>) -> (T, Option<LoadNotice>) {
     let Some(raw) = raw else {
         return (T::default(), None);
     };
-    let decoded = T::decode(raw);
-    match decoded {
+    let notice = |trouble| {
+        Some(LoadNotice {
+            store: T::STORE,
+            trouble,
+        })
+    };
+    match T::decode(raw) {
         Ok(store) => {
             let (store, problems) = store.sanitize();
-            let notice = (!problems.is_empty()).then(|| {
-                format!(
-                    "some {} broke the rules and were dropped or repaired: {}",
-                    T::WHAT,
-                    summary(&problems)
-                )
-            });
-            (store, notice)
+            if problems.is_empty() {
+                (store, None)
+            } else {
+                (store, notice(LoadTrouble::Repaired(problems)))
+            }
         }
-        Err(DecodeError::Unreadable) => (
-            T::default(),
-            Some(format!("{} were unreadable and have been reset", T::WHAT)),
-        ),
-        Err(DecodeError::Newer(v)) => (
-            T::default(),
-            Some(format!(
-                "{} were saved by a newer version of Queuescope (format {v}): this version cannot show them and leaves them untouched; changes to them here are not saved",
-                T::WHAT
-            )),
-        ),
+        Err(DecodeError::Unreadable) => (T::default(), notice(LoadTrouble::Unreadable)),
+        Err(DecodeError::Newer(v)) => (T::default(), notice(LoadTrouble::Newer(v))),
     }
 }
 
@@ -144,13 +124,16 @@ pub(super) fn load<T: Stored>(raw: Option<&str>) -> (T, Option<String>) {
 /// the views and groupings sanitizers.
 pub(super) fn unique_names<T: Named>(
     items: Vec<T>,
-    what: &str,
-    problems: &mut Vec<String>,
+    store: Store,
+    problems: &mut Vec<Problem>,
 ) -> Vec<T> {
     let mut kept: Vec<T> = Vec::new();
     for item in items {
         if kept.iter().any(|k| k.name() == item.name()) {
-            problems.push(format!("two {what} are named {:?}", item.name()));
+            problems.push(Problem::SameName {
+                store,
+                name: item.name().to_string(),
+            });
         } else {
             kept.push(item);
         }
@@ -160,17 +143,17 @@ pub(super) fn unique_names<T: Named>(
 
 /// Loads the links from the raw value of [`LINKS_KEY`] (see the module doc
 /// for what happens to bad data). The notice, if any, is for the user.
-pub fn load_links(raw: Option<&str>) -> (LinkStore, Option<String>) {
+pub fn load_links(raw: Option<&str>) -> (LinkStore, Option<LoadNotice>) {
     load(raw)
 }
 
 /// Loads the saved views from the raw value of [`VIEWS_KEY`].
-pub fn load_views(raw: Option<&str>) -> (ViewStore, Option<String>) {
+pub fn load_views(raw: Option<&str>) -> (ViewStore, Option<LoadNotice>) {
     load(raw)
 }
 
 /// Loads the custom groupings from the raw value of [`GROUPINGS_KEY`].
-pub fn load_groupings(raw: Option<&str>) -> (GroupingStore, Option<String>) {
+pub fn load_groupings(raw: Option<&str>) -> (GroupingStore, Option<LoadNotice>) {
     load(raw)
 }
 
@@ -230,28 +213,28 @@ pub enum ImportMode {
 /// Reads one section of an import strictly: any problem refuses the file.
 pub(super) fn import_section<T: Stored>(
     doc: &BTreeMap<Cow<'_, str>, &RawValue>,
-    key: &str,
-) -> Result<Option<T>, String> {
-    let Some(value) = doc.get(key) else {
+) -> Result<Option<T>, ImportError> {
+    let Some(value) = doc.get(T::STORE.section()) else {
         return Ok(None);
     };
     let store = T::decode(value.get()).map_err(|e| match e {
-        DecodeError::Unreadable => format!("the {key} section is not in a shape Queuescope knows"),
-        DecodeError::Newer(v) => {
-            format!("the {key} section is format {v}, from a newer version of Queuescope")
-        }
+        DecodeError::Unreadable => ImportError::SectionUnreadable(T::STORE),
+        DecodeError::Newer(version) => ImportError::SectionNewer {
+            store: T::STORE,
+            version,
+        },
     })?;
     let (store, problems) = store.sanitize();
     if problems.is_empty() {
         Ok(Some(store))
     } else {
-        Err(summary(&problems))
+        Err(ImportError::Problems(problems))
     }
 }
 
 /// Merges imported links into existing ones: exact duplicates are skipped,
 /// and a queue pushed over [`MAX_LINKS_PER_QUEUE`] refuses the import.
-pub(super) fn merge_links(mut into: LinkStore, from: LinkStore) -> Result<LinkStore, String> {
+pub(super) fn merge_links(mut into: LinkStore, from: LinkStore) -> Result<LinkStore, ImportError> {
     for (queue, links) in from.per_queue {
         let list = into.per_queue.entry(queue.clone()).or_default();
         for link in links {
@@ -260,10 +243,10 @@ pub(super) fn merge_links(mut into: LinkStore, from: LinkStore) -> Result<LinkSt
             }
         }
         if list.len() > MAX_LINKS_PER_QUEUE {
-            return Err(format!(
-                "queue {queue:?} would have {} links, more than {MAX_LINKS_PER_QUEUE}; remove some or import with Replace",
-                list.len()
-            ));
+            return Err(ImportError::TooManyLinks {
+                queue,
+                count: list.len(),
+            });
         }
     }
     Ok(into)
@@ -288,31 +271,21 @@ pub fn import_all(
     l: &LinkStore,
     v: &ViewStore,
     g: &GroupingStore,
-) -> Result<(LinkStore, ViewStore, GroupingStore), String> {
-    let refuse = |why: String| format!("nothing was imported: {why}");
+) -> Result<(LinkStore, ViewStore, GroupingStore), ImportError> {
     if json.len() > MAX_IMPORT_BYTES {
         return Err(import_too_large(json.len() as u64));
     }
-    let _: &RawValue = serde_json::from_str(json)
-        .map_err(|e| refuse(format!("the file is not valid JSON ({e})")))?;
+    let _: &RawValue =
+        serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let doc: BTreeMap<Cow<str>, &RawValue> = serde_json::from_str(json).unwrap_or_default();
     match u64_field(&doc, "queuescope_export") {
         Some(EXPORT_VERSION) => {}
-        Some(n) => {
-            return Err(refuse(format!(
-                "the file is export format {n}, from a newer version of Queuescope"
-            )))
-        }
-        None => {
-            return Err(refuse(
-                "this is not a Queuescope export (the \"queuescope_export\" marker is missing)"
-                    .into(),
-            ))
-        }
+        Some(n) => return Err(ImportError::NewerExport(n)),
+        None => return Err(ImportError::NotExport),
     }
-    let links = import_section::<LinkStore>(&doc, "links").map_err(&refuse)?;
-    let views = import_section::<ViewStore>(&doc, "views").map_err(&refuse)?;
-    let groupings = import_section::<GroupingStore>(&doc, "groupings").map_err(&refuse)?;
+    let links = import_section::<LinkStore>(&doc)?;
+    let views = import_section::<ViewStore>(&doc)?;
+    let groupings = import_section::<GroupingStore>(&doc)?;
     Ok(match mode {
         ImportMode::Replace => (
             links.unwrap_or_else(|| l.clone()),
@@ -321,7 +294,7 @@ pub fn import_all(
         ),
         ImportMode::Merge => (
             match links {
-                Some(links) => merge_links(l.clone(), links).map_err(&refuse)?,
+                Some(links) => merge_links(l.clone(), links)?,
                 None => l.clone(),
             },
             ViewStore {

@@ -83,29 +83,34 @@ impl ViewStore {
 }
 
 impl Stored for ViewStore {
-    const WHAT: &'static str = "saved views";
+    const STORE: Store = Store::Views;
     const CURRENT: u32 = ViewStore::VERSION;
 
-    fn sanitize(self) -> (Self, Vec<String>) {
+    fn sanitize(self) -> (Self, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut views = Vec::new();
         for (i, mut view) in self.views.into_iter().enumerate() {
             match clean_name(&view.name) {
                 Ok(name) => view.name = name,
-                Err(e) => {
-                    problems.push(format!("saved view {}: {e}", i + 1));
+                Err(error) => {
+                    problems.push(Problem::ViewName {
+                        index: i + 1,
+                        error,
+                    });
                     continue;
                 }
             }
             let (parsed, notices) = view.view();
-            let notices: Vec<String> = notices.iter().map(ToString::to_string).collect();
             if !notices.is_empty() {
-                problems.push(format!("saved view {:?}: {}", view.name, summary(&notices)));
+                problems.push(Problem::ViewQuery {
+                    name: view.name.clone(),
+                    notices,
+                });
                 view.query = to_query(&parsed);
             }
             views.push(view);
         }
-        let views = unique_names(views, Self::WHAT, &mut problems);
+        let views = unique_names(views, Self::STORE, &mut problems);
         (
             ViewStore {
                 version: Self::CURRENT,
