@@ -105,35 +105,62 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
 
 /// A performance mark (read by the browser timing script).
 pub fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+    if let Some(p) = performance() {
         let _ = p.mark(name);
     }
 }
 
-thread_local! {
-    /// Measures recorded so far (see [`timed`]).
-    static MEASURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+/// Marks a stage of a load with the wasm linear memory's size then: a
+/// performance mark `qs-mem:<stage>:<bytes>` (the size only grows, so the
+/// first stage whose size jumps is where the high-water mark was made;
+/// `tests/perf/browser.mjs` prints them).
+pub fn mark_memory(stage: &str) {
+    use wasm_bindgen::JsCast;
+    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+    let bytes = memory
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    mark(&format!("qs-mem:{stage}:{bytes}"));
 }
 
-/// At most this many [`timed`] measures per page: a page left open for days
-/// with a refresh timer must not grow the performance timeline forever.
-const MAX_MEASURES: u32 = 20_000;
+thread_local! {
+    /// Marks and measures recorded since the timeline was last cleared.
+    static ENTRIES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// At most this many of the app's marks and measures stay in the
+/// performance timeline: at the next one it is cleared and starts again.
+/// A page left open for days with a refresh timer must not grow it
+/// forever: a refresh adds ~40 entries (~130 bytes each of the page's
+/// heap, outside the wasm memory), which was the hour-long soak's slow
+/// rise of the JS heap (+0.7 MB, then flat at the former cap of 20,000
+/// measures; the marks had no cap at all). A load or an interaction makes
+/// a few hundred, so what a test or the timing script reads is there.
+const MAX_ENTRIES: u32 = 5_000;
+
+/// The page's `performance`, counting one more entry against [`MAX_ENTRIES`].
+fn performance() -> Option<web_sys::Performance> {
+    let p = web_sys::window().and_then(|w| w.performance())?;
+    let n = ENTRIES.with(|e| e.get());
+    if n >= MAX_ENTRIES {
+        p.clear_marks();
+        p.clear_measures();
+    }
+    ENTRIES.with(|e| e.set(if n >= MAX_ENTRIES { 1 } else { n + 1 }));
+    Some(p)
+}
 
 /// Runs `f` and records its duration as a performance measure `name`
 /// (`performance.getEntriesByName(name)`), for the browser timing script
 /// (tests/perf/browser.mjs). Costs a few microseconds.
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let n = MEASURES.with(|m| m.get());
-    let perf = (n < MAX_MEASURES)
-        .then(|| web_sys::window().and_then(|w| w.performance()))
-        .flatten();
-    let Some(p) = perf else { return f() };
+    let Some(p) = performance() else { return f() };
     let start = format!("{name}:start");
     let _ = p.mark(&start);
     let out = f();
     let _ = p.measure_with_start_mark(name, &start);
     p.clear_marks_with_mark_name(&start);
-    MEASURES.with(|m| m.set(n + 1));
     out
 }
 

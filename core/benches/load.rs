@@ -164,6 +164,74 @@ fn memory(what: &str, load: fn(&[String]) -> Prepared, pages: &[String]) {
     drop(p);
 }
 
+/// Bytes in use since `base`, and the peak since the last call, in MB.
+fn stage(what: &str, base: usize) -> usize {
+    let (live, peak) = (LIVE.load(Relaxed), PEAK.load(Relaxed));
+    eprintln!(
+        "  {what}: in use {:.1} MB, peak {:.1} MB",
+        (live.saturating_sub(base)) as f64 / 1e6,
+        (peak.saturating_sub(base)) as f64 / 1e6
+    );
+    PEAK.store(live, Relaxed);
+    peak.saturating_sub(base)
+}
+
+/// The browser's first load of a long read, in the app's order, with the
+/// bytes in use and the peak of each stage (counted from before the read):
+/// each page's text arrives while the previous one is folded (two texts at
+/// once), a partial snapshot is drawn after pages 1, 2, 4, 8... (a slow
+/// read) while the builder allows one (`SNAPSHOT_MAX_JOBS`; the previous
+/// snapshot is dropped when the next one is on screen), the read is
+/// finished while the last snapshot is still on screen, then the cache
+/// entry is encoded in chunks, each copied out (the browser's IndexedDB
+/// value lives outside the wasm memory). The peak over all stages is
+/// what the wasm linear memory (a high-water mark) must hold for the data.
+fn app_peaks(pages: &[String]) {
+    eprintln!("memory of the app's first load, by stage:");
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let mut b = PreparedBuilder::new();
+    let mut shown: Option<Prepared> = None;
+    let mut top = 0;
+    let mut text = pages.first().cloned();
+    for (i, _) in pages.iter().enumerate() {
+        let next = pages.get(i + 1).cloned();
+        if let Some(body) = text.take() {
+            if let Ok(page) = read_jobs_page(&body, &mut None) {
+                b.push_page(page);
+            }
+        }
+        let n = i + 1;
+        if n.is_power_of_two() && next.is_some() {
+            // None past `SNAPSHOT_MAX_JOBS`: the previous one stays shown.
+            if let Some(snap) = b.snapshot() {
+                shown = Some(snap);
+                let what = format!("page {n} folded, partial snapshot shown");
+                top = top.max(stage(&what, base));
+            }
+        }
+        text = next;
+    }
+    top = top.max(stage("all pages folded", base));
+    let (prepared, _) = b.finish();
+    top = top.max(stage("finished (last partial still shown)", base));
+    drop(shown);
+    top = top.max(stage("partial dropped", base));
+    encode_cache(&prepared);
+    top = top.max(stage("cache entry encoded and handed over", base));
+    eprintln!("  peak of the load: {:.1} MB", top as f64 / 1e6);
+    drop(prepared);
+}
+
+/// The cache entry as the app makes it (the bytes leave the wasm memory
+/// for IndexedDB: dropped here).
+fn encode_cache(p: &Prepared) {
+    let mut bytes = 0;
+    let mut out = |c: &[u8]| bytes += black_box(c).len();
+    queuescope_core::cache::encode_chunks((0, 1), p, &mut out);
+    black_box(bytes);
+}
+
 fn bench_load(c: &mut Criterion) {
     let pages = pages();
     let bytes: usize = pages.iter().map(String::len).sum();
@@ -172,6 +240,7 @@ fn bench_load(c: &mut Criterion) {
         pages.len(),
         bytes as f64 / 1e6
     );
+    app_peaks(&pages);
     memory("pages folded into PreparedBuilder", load, &pages);
     memory(
         "owned jobs, then Prepared::from_dataset",

@@ -77,12 +77,77 @@ struct Wire {
 
 /// Serialises a read.
 pub fn encode(span: (Ms, Ms), prepared: &Prepared) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 * prepared.len() + 64);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    // Serialising into a Vec cannot fail: every type here is plain data
-    // (an empty result would be refused by `decode` anyway).
-    postcard::to_extend(&WireRef { span, prepared }, out).unwrap_or_default()
+    let mut out = Vec::new();
+    encode_chunks(span, prepared, &mut |c| out.extend_from_slice(c));
+    out
+}
+
+/// Most bytes [`encode_chunks`] hands over at once.
+pub const CHUNK: usize = 64 * 1024;
+
+/// Serialises a read as [`encode`] does, handing the bytes to `sink` in
+/// chunks of at most [`CHUNK`] bytes as they are made (in order; their
+/// concatenation is [`encode`]'s result). The whole entry never exists in
+/// one buffer here: the browser copies each chunk out of the wasm memory
+/// (8.6 MB at 100k jobs, up to twice that while a `Vec` grew, were the
+/// load's high-water mark).
+pub fn encode_chunks(span: (Ms, Ms), prepared: &Prepared, sink: &mut dyn FnMut(&[u8])) {
+    let mut out = Chunks {
+        buf: Vec::with_capacity(CHUNK),
+        sink,
+    };
+    out.put(MAGIC);
+    out.put(&FORMAT_VERSION.to_le_bytes());
+    // Serialising into chunks cannot fail: every type here is plain data
+    // and the flavor never refuses a byte (a cut entry would be refused by
+    // `decode` anyway).
+    let _ = postcard::serialize_with_flavor(&WireRef { span, prepared }, out);
+}
+
+/// A postcard flavor that hands its bytes on in chunks of at most [`CHUNK`].
+struct Chunks<'s> {
+    buf: Vec<u8>,
+    sink: &'s mut dyn FnMut(&[u8]),
+}
+
+impl Chunks<'_> {
+    fn put(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            if self.buf.len() == CHUNK {
+                self.flush();
+            }
+            let room = CHUNK - self.buf.len();
+            let (now, later) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = later;
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            (self.sink)(&self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
+impl postcard::ser_flavors::Flavor for Chunks<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.put(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.put(&[data]);
+        Ok(())
+    }
+
+    fn finalize(mut self) -> postcard::Result<()> {
+        self.flush();
+        Ok(())
+    }
 }
 
 /// The format version of bytes written by [`encode`] (of any version).
@@ -209,6 +274,31 @@ mod tests {
             decode(&encode((0, 0), &empty)),
             Ok(_) | Err(DecodeError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn chunks_are_bounded_and_make_the_same_entry() {
+        // 6,000 jobs: about 500 kB, several chunks.
+        let p = prepared(11, 6000, 300);
+        let mut chunks = Vec::new();
+        encode_chunks((3, 9), &p, &mut |c| chunks.push(c.to_vec()));
+        assert!(chunks.len() > 3, "{} chunks", chunks.len());
+        assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK));
+        let whole = chunks.concat();
+        // The bytes postcard writes into one buffer: format 3 unchanged, so
+        // entries stored before still decode.
+        let mut one = MAGIC.to_vec();
+        one.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let one = postcard::to_extend(
+            &WireRef {
+                span: (3, 9),
+                prepared: &p,
+            },
+            one,
+        )
+        .unwrap();
+        assert_eq!(whole, one);
+        assert_eq!(decode(&whole).unwrap().prepared, p);
     }
 
     #[test]

@@ -217,6 +217,7 @@ pub fn keep(cache: Option<Cache>, source: Source, l: Shared<Loaded>) {
     dom::when_idle(move || {
         leptos::task::spawn_local(async move {
             cache.store(&key.0, &key.1, l.span, &l.prepared).await;
+            dom::mark_memory("cache-stored");
             let at = l.prepared.generated_at().to_string();
             dom::set_html_attribute("data-cache-stored", &at);
         });

@@ -18,11 +18,14 @@
 //! A long first read (nothing of the queue on screen) is drawn as it
 //! arrives: after its first page, then when the pages read have doubled
 //! and [`PARTIAL_EVERY_MS`] have passed since the last partial draw (a
-//! fast read of 100k jobs draws once or twice, a slow one at 1, 2, 4, 8...
-//! pages; a partial draw of 40k jobs costs the main thread ~0.3 s, time
-//! taken from reading the next pages), as a load labelled
-//! [`ReadKind::Partial`], while `loading` (and `data-app-state`) stays
-//! on until the read is complete. A partial load is never the base of an
+//! fast read of 100k jobs draws once, a slow one at 1, 2, 4... pages), up
+//! to `queuescope_core::analysis::SNAPSHOT_MAX_JOBS` jobs read: a partial
+//! draw copies the columns read so far and keeps them (and its panels'
+//! data) beside the growing read, so draws at 50k and 100k jobs made the
+//! load's memory peak (and cost the main thread ~0.3 s each, taken from
+//! reading the next pages). It is a load labelled [`ReadKind::Partial`],
+//! while `loading` (and `data-app-state`) stays on until the read is
+//! complete. A partial load is never the base of an
 //! incremental read, never cached, and is dropped when the read fails.
 //!
 //! Incremental reads and the cache (issue #12, `live.rs`) hook in at three
@@ -230,12 +233,17 @@ impl DataState {
         if !pace.due(pages, js_sys::Date::now()) {
             return;
         }
+        // Past `SNAPSHOT_MAX_JOBS` the read only shows its progress.
+        let Some(prepared) = dom::timed("qs:partial", || b.snapshot()) else {
+            return;
+        };
         let l = Loaded {
             skipped: b.skipped().clone(),
-            prepared: dom::timed("qs:partial", || b.snapshot()),
+            prepared,
             read: ReadKind::Partial(pages),
             ..l
         };
+        dom::mark_memory(&format!("partial-{pages}"));
         dom::set_html_attribute("data-last-read", &l.read.attribute());
         self.loaded.set(Some(Shared::new(l)));
     }
@@ -307,6 +315,7 @@ impl DataState {
                 .jobs(&queue, span, None, signal.as_ref(), &progress, &partial)
                 .await?;
             dom::mark("qs-data");
+            first.then(|| dom::mark_memory("pages-read"));
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
             Ok(Loaded {

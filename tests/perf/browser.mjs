@@ -399,6 +399,22 @@ async function scenario(jobs, api, dist) {
     log(`${jobs}: loaded`);
     const { page } = app;
     out.memory = { afterReady: await wasmMemory(page) };
+    // The cache store runs when the page is idle after the first ready;
+    // its encoding counts towards the high-water mark too.
+    out.memory.stored = await page
+      .waitForSelector('html[data-cache-stored]', { state: 'attached', timeout: 20000 })
+      .then(() => true, () => false);
+    out.memory.afterStore = await wasmMemory(page);
+    // The app's `qs-mem:<stage>:<bytes>` marks, in order.
+    out.memory.stages = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('qs-mem:'))
+        .map((m) => {
+          const [, stage, bytes] = m.name.split(':');
+          return { stage, bytes: Number(bytes), at: m.startTime };
+        }),
+    );
     out.loadSpans = await page.evaluate(() => {
       const spans = {};
       for (const m of performance.getEntriesByType('measure')) {
@@ -509,7 +525,14 @@ function report(r) {
       `last page's response -> ready ${ms(l.lastPageToReady)}); ` +
       `${l.metricsRequests} metrics requests (${ms(l.metricsTime)} summed)`,
   );
-  console.log(`memory: wasm linear memory ${mb(r.memory?.afterReady)} after the first ready, ${mb(r.memory?.afterAll)} after the interactions`);
+  console.log(
+    `memory: wasm linear memory ${mb(r.memory?.afterReady)} after the first ready, ` +
+      `${mb(r.memory?.afterStore)} after the cache store${r.memory?.stored ? '' : ' (not seen)'}, ` +
+      `${mb(r.memory?.afterAll)} after the interactions`,
+  );
+  if (r.memory?.stages?.length) {
+    console.log(`        by stage: ${r.memory.stages.map((s) => `${s.stage} ${mb(s.bytes)} at ${ms(s.at)}`).join(', ')}`);
+  }
   console.log(`brush selects: ${r.brushed}`);
   if (r.usage) console.log(`usage: ${r.usage.progress} in ${r.usage.requests} metrics requests`);
   if (r.stopped) console.log(`STOPPED at ${r.stopped}`);
@@ -549,6 +572,9 @@ function compare(rs) {
       return b === undefined ? ms(a) : `${ms(a)} (${ms(b)})`;
     });
     console.log(`  ${name.padEnd(26)} ${cells.map((c) => c.padEnd(22)).join(' ')}`);
+  }
+  for (const [name, k] of [['wasm memory, first ready', 'afterReady'], ['wasm memory, cache stored', 'afterStore']]) {
+    console.log(`  ${name.padEnd(26)} ${rs.map((r) => mb(r.memory?.[k]).padEnd(22)).join(' ')}`);
   }
 }
 

@@ -5,7 +5,7 @@
 // docs/benchmarks.md ("## Soak") and exits non-zero when the page broke.
 //
 //   node tests/perf/soak.mjs [--minutes 10] [--refresh 10] [--faults] [--live]
-//                            [--jobs 3000] [--json OUT.json]
+//                            [--jobs 3000] [--json OUT.json] [--snapshots 3,15]
 //
 // Needs the release build (`scripts/test.sh build`: dist/ and
 // target/release/demo-backend). Run it niced in the background:
@@ -27,6 +27,14 @@
 // cleared) within 150 s (the back-off after 40 s of failures waits at
 // most 40 s more). A fault the page does not recover from fails the run.
 //
+// With `--snapshots M,N,...` it takes a CDP heap snapshot
+// (`HeapProfiler.takeHeapSnapshot`, after the minute's sample) at each of
+// those minutes and prints, between the first and each later one, the
+// constructors (objects by constructor, closures by function, the
+// browser's own objects by class, e.g. `native:PerformanceMeasure` or
+// `native:Detached`, everything else by node type) whose live count or size grew most: what a slow rise
+// of the JS heap is made of.
+//
 // Verdict (exit code 1 on failure): every recovery happened; the page
 // never threw or panicked; the JS heap after the 3rd minute never exceeds
 // 1.5x its 3rd-minute sample plus 5 MB (a leak grows without bound; the
@@ -47,6 +55,7 @@ const JOBS = opt('jobs', '3000');
 const FAULTS = flag('faults');
 const LIVE = flag('live');
 const JSON_OUT = opt('json', null);
+const SNAPSHOTS = (opt('snapshots', '') || '').split(',').filter(Boolean).map(Number);
 const QUEUE = 'a100-pool';
 
 /** The faults cycled through with --faults (each on for 40 s). */
@@ -61,6 +70,53 @@ const FAULT_CYCLE = [
 ];
 const FAULT_ON_MS = 40_000;
 const RECOVER_MS = 150_000;
+
+/**
+ * Takes a heap snapshot over `cdp` and counts its nodes by what made them:
+ * `{ key: [count, selfSize] }`, the key an object's constructor
+ * (`object:Foo`), a closure's function name (`closure:bar`), a native
+ * object's class (`native:HTMLDivElement`; detached DOM nodes as
+ * `native:Detached`), or the node
+ * type in parentheses for the rest (strings, arrays, code, ...).
+ */
+async function heapCensus(cdp) {
+  const chunks = [];
+  const onChunk = (e) => chunks.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  const snap = JSON.parse(chunks.join(''));
+  const { node_fields: fields, node_types: types } = snap.snapshot.meta;
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
+  const typeNames = types[0];
+  const out = {};
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const type = typeNames[snap.nodes[i + typeAt]];
+    const name = snap.strings[snap.nodes[i + nameAt]];
+    const key = ['object', 'closure', 'native'].includes(type) ? `${type}:${name.split(' ')[0]}` : `(${type})`;
+    const c = (out[key] ??= [0, 0]);
+    c[0] += 1;
+    c[1] += snap.nodes[i + sizeAt];
+  }
+  return out;
+}
+
+/** Prints what grew from census `a` to `b` (top 25 by added bytes, then by count). */
+function censusDiff(label, a, b) {
+  const rows = Object.keys({ ...a, ...b }).map((k) => {
+    const [n0, s0] = a[k] ?? [0, 0];
+    const [n1, s1] = b[k] ?? [0, 0];
+    return { k, n0, n1, dn: n1 - n0, ds: s1 - s0 };
+  });
+  const total = (c) => Object.values(c).reduce((s, [, x]) => s + x, 0);
+  console.log(`heap snapshot diff ${label}: ${mb(total(a))} -> ${mb(total(b))} MB in nodes' own sizes`);
+  const show = (r) =>
+    console.log(`  ${r.k.slice(0, 60).padEnd(60)} count ${String(r.n0).padStart(7)} -> ${String(r.n1).padStart(7)} (${r.dn >= 0 ? '+' : ''}${r.dn})  bytes ${r.ds >= 0 ? '+' : ''}${r.ds}`);
+  console.log('  by added bytes:');
+  rows.sort((x, y) => y.ds - x.ds).slice(0, 25).forEach(show);
+  console.log('  by added count:');
+  rows.sort((x, y) => y.dn - x.dn).slice(0, 15).forEach(show);
+}
 
 /** A minimal stand-in for node:test's `t`: the harness registers cleanups on it. */
 const hooks = [];
@@ -95,6 +151,7 @@ async function main() {
 
   const start = Date.now();
   const samples = [];
+  const censuses = [];
   const recoveries = [];
   let broken = null;
   app.crashed.catch((e) => {
@@ -164,6 +221,14 @@ async function main() {
     for (let m = 1; m <= MINUTES && !broken; m += 1) {
       await sleep(Math.max(0, start + m * 60_000 - Date.now()));
       await sample(m);
+      if (SNAPSHOTS.includes(m)) {
+        const census = await heapCensus(cdp);
+        censuses.push({ minute: m, census });
+        console.log(`  heap snapshot at minute ${m}`);
+        if (censuses.length > 1) {
+          censusDiff(`minute ${censuses[0].minute} -> ${m}`, censuses[0].census, census);
+        }
+      }
     }
   })();
   for (let f = 0; FAULTS && !broken && Date.now() + FAULT_ON_MS + RECOVER_MS < end; f += 1) {

@@ -47,6 +47,7 @@ pub use hover::{bar_at, nearest_point, LineData};
 pub use legend::{
     has_group_filter, keep_groups, kept_values, members, with_group_filter, GroupAction,
 };
+pub use prepared::SNAPSHOT_MAX_JOBS;
 pub use prepared::{
     JobRef, Prepared, PreparedBuilder, StateFold, UpdateCounts, UpdateError, MAX_UNKNOWN_STATES,
     NONE_NAME, OTHER_STATES_NAME,

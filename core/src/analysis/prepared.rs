@@ -23,6 +23,7 @@ use crate::model::{Dataset, Job, JobError, JobState, Ms, Transition};
 
 mod build;
 mod stored;
+pub use build::SNAPSHOT_MAX_JOBS;
 pub(crate) use stored::packed;
 #[cfg(test)]
 mod tests;

@@ -245,3 +245,50 @@ fn unknown_states_fold_the_same_page_by_page() {
         assert_eq!(p.job(0).current_state().as_str(), OTHER_STATES_NAME);
     }
 }
+
+/// A snapshot taken between pages (a partial read drawn, then read on) is
+/// what finishing a copy of the builder there gives: with labels, unknown
+/// states past the fold, errors, a repeated id.
+#[test]
+fn a_snapshot_is_the_builder_finished_there() {
+    let mut jobs = demo().jobs;
+    for (k, j) in jobs.iter_mut().enumerate().step_by(7) {
+        j.labels
+            .insert(format!("key-{}", k % 5), format!("v{}", k % 3));
+        j.transitions.push(Transition {
+            state: JobState::Other(format!("weird-{}", k % 40)),
+            at: j.transitions.last().map_or(0, |t| t.at + 1),
+        });
+    }
+    let repeated = jobs[10].clone();
+    jobs.push(repeated);
+    let mut b = PreparedBuilder::new();
+    for (i, body) in pages(&jobs, 400, "2026-11-28T09:00:00Z").iter().enumerate() {
+        b.push_page(read_jobs_page(body, &mut None).unwrap());
+        // Equality covers every column and the derived orders.
+        assert_eq!(b.snapshot(), Some(b.clone().finish().0), "after page {i}");
+    }
+    let (all, skipped) = b.finish();
+    assert_eq!(skipped.total(), 1, "{skipped}");
+    assert!(all.state_fold().is_some());
+    assert!(!all.label_keys().is_empty());
+}
+
+/// Past [`build::SNAPSHOT_MAX_JOBS`] jobs there is no snapshot (a second
+/// copy of a large read's columns is what made a load's memory peak).
+#[test]
+fn no_snapshot_past_its_bound() {
+    let data = generate(&DemoConfig {
+        jobs: 30_000,
+        ..DemoConfig::default()
+    });
+    let mut b = PreparedBuilder::new();
+    for d in &data.datasets {
+        b.push_dataset(d);
+    }
+    assert!(b.len() > build::SNAPSHOT_MAX_JOBS, "{} jobs", b.len());
+    assert_eq!(b.snapshot(), None);
+    let mut small = PreparedBuilder::new();
+    small.push_dataset(&demo());
+    assert!(small.snapshot().is_some());
+}
