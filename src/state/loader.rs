@@ -59,6 +59,11 @@ pub struct Loaded {
     /// A full read, an incremental refresh of the previous load, or the
     /// cached read shown until the backend answers.
     pub read: ReadKind,
+    /// An incremental refresh's base (the load it was spliced from) and
+    /// where the base's jobs went: what is derived per job index (the run
+    /// ids' index) is carried over from the base's instead of rebuilt.
+    /// `None` for every other read.
+    pub remap: Option<live::Carried>,
 }
 
 /// The data side: last good data, load status, errors.
@@ -234,6 +239,7 @@ impl DataState {
             skipped: b.skipped().clone(),
             prepared: dom::timed("qs:partial", || b.snapshot()),
             read: ReadKind::Partial(pages),
+            remap: None,
             ..l
         };
         dom::set_html_attribute("data-last-read", &l.read.attribute());
@@ -299,6 +305,7 @@ impl DataState {
                         range,
                         span,
                         read: ReadKind::Full,
+                        remap: None,
                     };
                     self.show_partial(b, &pace, l);
                 }
@@ -317,6 +324,7 @@ impl DataState {
                 range,
                 span,
                 read: ReadKind::Full,
+                remap: None,
             })
         }
     }

@@ -48,8 +48,8 @@ pub use legend::{
     has_group_filter, keep_groups, kept_values, members, with_group_filter, GroupAction,
 };
 pub use prepared::{
-    JobRef, Prepared, PreparedBuilder, StateFold, UpdateCounts, UpdateError, MAX_UNKNOWN_STATES,
-    NONE_NAME, OTHER_STATES_NAME,
+    JobRef, Prepared, PreparedBuilder, Remap, StateFold, UpdateCounts, UpdateError,
+    MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME,
 };
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{

@@ -2,6 +2,7 @@
 //! `Prepared` (`==`), and every SPEC §3 number of a view over it.
 
 use super::*;
+use crate::analysis::insights::RunIds;
 use crate::analysis::{
     errors_page, group, job_status, queued_time, run_layout, select, summary, table_page_in,
     BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
@@ -138,7 +139,7 @@ proptest! {
 
         let old = prepared(&old_jobs, g0);
         let delta = prepared(&changed, g1);
-        let (got, counts) = old.updated(&delta, (range.from, range.to)).unwrap();
+        let (got, counts, remap) = old.updated_remap(&delta, (range.from, range.to)).unwrap();
 
         let overlaps = |j: &Job| {
             let (s, e) = j.lifetime(g1);
@@ -153,6 +154,16 @@ proptest! {
         prop_assert!(old_jobs.len() == held.min(all.len().saturating_sub(first)));
         prop_assert_eq!(counts.replaced + counts.added, changed.iter().filter(|j| overlaps(j)).count());
         prop_assert_eq!(&numbers(&got, range), &numbers(&want, range));
+        // The run-id index carried over answers as one built afresh.
+        let carried = RunIds::new(&old).updated(&got, &remap).unwrap();
+        let fresh_ids = RunIds::new(&got);
+        let run_ids: Vec<&str> = (0..got.len()).filter_map(|i| got.run_id(i)).collect();
+        for id in run_ids.iter().copied().chain(["run-none", ""]) {
+            let a: Vec<u32> = carried.jobs(&got, id).collect();
+            let b: Vec<u32> = fresh_ids.jobs(&got, id).collect();
+            prop_assert_eq!(a, b, "run id {}", id);
+        }
+        prop_assert!(RunIds::new(&got).updated(&got, &remap).is_none() || got.len() == old.len());
         prop_assert_eq!(got, want);
     }
 }
@@ -207,4 +218,40 @@ fn too_many_unknown_states_ask_for_a_full_read() {
     assert!(folded.state_fold().is_some());
     let err = folded.updated(&prepared(&[], g), (g - DAY, g)).unwrap_err();
     assert_eq!(err, UpdateError::FoldedStates);
+}
+
+#[test]
+fn a_held_run_that_began_at_the_last_read_joins_the_run_order() {
+    // Held and unchanged: running since exactly the previous generated_at,
+    // so its run had no length then and has one after the update.
+    let g0 = base().generated_at;
+    let mut held: Vec<Job> = base().jobs[..20].to_vec();
+    let mut j = held[0].clone();
+    j.id = "began-at-g0".into();
+    j.transitions = vec![
+        Transition {
+            state: JobState::Queued,
+            at: g0 - HOUR,
+        },
+        Transition {
+            state: JobState::Running,
+            at: g0,
+        },
+    ];
+    held.push(j);
+    let old = prepared(&held, g0);
+    let changed = prepared(&[], g0 + MINUTE);
+    let range = (g0 - 7 * DAY, g0 + HOUR);
+    let (got, _) = old.updated(&changed, range).unwrap();
+    let fin: Vec<Job> = held
+        .iter()
+        .filter(|j| {
+            let (s, e) = j.lifetime(g0 + MINUTE);
+            s < range.1 && e >= range.0
+        })
+        .cloned()
+        .collect();
+    let want = prepared(&fin, g0 + MINUTE);
+    assert!(want.run_order.len() > old.run_order.len() - (held.len() - fin.len()));
+    assert_eq!(got, want);
 }
