@@ -63,6 +63,11 @@ impl Carried {
     pub fn is_base(&self, built_for: &Weak<Loaded>) -> bool {
         Weak::ptr_eq(&self.base, built_for)
     }
+
+    /// Whether `l` is this refresh's base.
+    pub fn is_base_of(&self, l: &Shared<Loaded>) -> bool {
+        std::ptr::eq(self.base.as_ptr(), Arc::as_ptr(&l.0))
+    }
 }
 
 /// The data a refresh of (`queue`, `range`) builds on: the data on screen

@@ -4,8 +4,8 @@
 use super::*;
 use crate::analysis::insights::RunIds;
 use crate::analysis::{
-    errors_page, group, job_status, queued_time, run_layout, select, summary, table_page_in,
-    BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
+    errors_page, group, job_status, job_status_updated, queued_time, run_layout, select, summary,
+    table_page_in, BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
 };
 use crate::demo::{generate, DemoConfig};
 use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
@@ -164,6 +164,20 @@ proptest! {
             prop_assert_eq!(a, b, "run id {}", id);
         }
         prop_assert!(RunIds::new(&got).updated(&got, &remap).is_none() || got.len() == old.len());
+        // Job status carried over, where it can be, equals a recount.
+        let grid = BucketGrid::new(range, HOUR, &Zone::Utc);
+        let user = got.get(0).and_then(|j| j.user.map(str::to_string));
+        let mut one_user = Filters::default();
+        if let Some(u) = &user {
+            one_user.toggle(Field::User, u);
+        }
+        for f in [Filters::default(), one_user] {
+            let (os, ns) = (select(&old, &f, range), select(&got, &f, range));
+            let before = job_status(&old, &os, &grid);
+            if let Some(c) = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid) {
+                prop_assert_eq!(c, job_status(&got, &ns, &grid));
+            }
+        }
         prop_assert_eq!(got, want);
     }
 }
@@ -254,4 +268,71 @@ fn a_held_run_that_began_at_the_last_read_joins_the_run_order() {
     let want = prepared(&fin, g0 + MINUTE);
     assert!(want.run_order.len() > old.run_order.len() - (held.len() - fin.len()));
     assert_eq!(got, want);
+}
+
+#[test]
+fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
+    // What a live refresh usually is: some held jobs get an error, a few
+    // jobs arrive, the clock moves on a little (within the last bucket:
+    // a read on a bucket's edge is recounted, see the next test).
+    let g0 = base().generated_at + 10_000;
+    let g1 = g0 + 2_000;
+    let held: Vec<Job> = base()
+        .jobs
+        .iter()
+        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
+        .filter(|j| !matches!(j.current_state(), JobState::Other(_)))
+        .filter(|j| {
+            j.transitions
+                .iter()
+                .all(|t| !matches!(t.state, JobState::Other(_)))
+        })
+        .take(400)
+        .cloned()
+        .collect();
+    let mut changed: Vec<Job> = held
+        .iter()
+        .step_by(37)
+        .map(|j| {
+            let mut j = j.clone();
+            j.errors.push(JobError {
+                at: g0 + 1_000,
+                message: "late".into(),
+            });
+            j
+        })
+        .collect();
+    for k in 0..5 {
+        let mut j = held[k].clone();
+        j.id = format!("arrival-{k}");
+        j.transitions = vec![Transition {
+            state: JobState::Queued,
+            at: g0 + 500,
+        }];
+        changed.push(j);
+    }
+    let range = TimeRange {
+        from: g0 - 7 * DAY,
+        to: g0 + HOUR - (g0 % HOUR),
+    };
+    let old = prepared(&held, g0);
+    let (got, _, remap) = old
+        .updated_remap(&prepared(&changed, g1), (range.from, range.to))
+        .unwrap();
+    let grid = BucketGrid::new(range, HOUR, &Zone::Utc);
+    let f = Filters::default();
+    let (os, ns) = (select(&old, &f, range), select(&got, &f, range));
+    let before = job_status(&old, &os, &grid);
+    let carried = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid);
+    assert_eq!(carried, Some(job_status(&got, &ns, &grid)));
+    assert_ne!(carried, Some(before));
+    // The open spans of a read on a bucket's edge end a bucket later now.
+    let edge = prepared(&held, range.to - HOUR);
+    let (moved, _, remap) = edge
+        .updated_remap(&prepared(&changed, g1), (range.from, range.to))
+        .unwrap();
+    let (es, ms) = (select(&edge, &f, range), select(&moved, &f, range));
+    let before = job_status(&edge, &es, &grid);
+    let carried = job_status_updated(&before, (&edge, &es), (&moved, &ms), &remap, &grid);
+    assert_eq!(carried, None);
 }
