@@ -92,7 +92,12 @@ impl Analysis {
                 });
                 carried.unwrap_or_else(|| analysis::job_status(&l.prepared, s, &g))
             });
-            let counts = Shared::new(counts);
+            // Counts equal to the last ones keep their `Shared`: the chart
+            // and the failure spikes are then not computed or drawn again.
+            let same = last.with_value(|b| b.as_ref().map(|b| b.counts.clone()));
+            let counts = same
+                .filter(|old| **old == counts)
+                .unwrap_or_else(|| Shared::new(counts));
             last.set_value(Some(StatusBase {
                 loaded: l,
                 selection: s.clone(),
