@@ -66,6 +66,26 @@ pub struct Loaded {
     pub remap: Option<live::Carried>,
 }
 
+impl Loaded {
+    /// A whole read of `queue` over `span` (the view's `range` at `now`).
+    fn full(
+        queue: String,
+        (prepared, skipped): (Prepared, SkipReport),
+        (now, range, span): (Ms, RangeSpec, (Ms, Ms)),
+    ) -> Loaded {
+        Loaded {
+            queue,
+            skipped,
+            prepared,
+            now,
+            range,
+            span,
+            read: ReadKind::Full,
+            remap: None,
+        }
+    }
+}
+
 /// The data side: last good data, load status, errors.
 #[derive(Clone, Copy)]
 pub struct DataState {
@@ -297,16 +317,7 @@ impl DataState {
             let pace = Pace::default();
             let partial = |b: &PreparedBuilder| {
                 if first && self.generation.get_value() == mine {
-                    let l = Loaded {
-                        queue: queue.clone(),
-                        skipped: SkipReport::default(),
-                        prepared: Prepared::default(),
-                        now,
-                        range,
-                        span,
-                        read: ReadKind::Full,
-                        remap: None,
-                    };
+                    let l = Loaded::full(queue.clone(), Default::default(), (now, range, span));
                     self.show_partial(b, &pace, l);
                 }
             };
@@ -316,16 +327,7 @@ impl DataState {
             dom::mark("qs-data");
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
-            Ok(Loaded {
-                queue,
-                skipped,
-                prepared,
-                now,
-                range,
-                span,
-                read: ReadKind::Full,
-                remap: None,
-            })
+            Ok(Loaded::full(queue, (prepared, skipped), (now, range, span)))
         }
     }
 

@@ -166,7 +166,7 @@ pub fn job_status_updated(
     }
     let held = remap.kept;
     let mut gone: Vec<u32> = Vec::new();
-    let mut kept_new = ns.0.iter().copied().take_while(|&j| (j as usize) < held);
+    let mut kept_new = ns.0.iter().copied().filter(|&j| (j as usize) < held);
     for &i in &os.0 {
         match remap.old.get(i as usize).copied() {
             Some(m) if m != u32::MAX => {
