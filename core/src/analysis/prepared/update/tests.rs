@@ -302,8 +302,8 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
             j
         })
         .collect();
-    for k in 0..5 {
-        let mut j = held[k].clone();
+    for (k, h) in held.iter().take(5).enumerate() {
+        let mut j = h.clone();
         j.id = format!("arrival-{k}");
         j.transitions = vec![Transition {
             state: JobState::Queued,
