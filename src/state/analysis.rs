@@ -76,12 +76,7 @@ impl Analysis {
             selection,
             population,
         };
-        let status = per_sel.memo(move |s| {
-            let l = prepared.get()?;
-            let counts =
-                grid.with(|g| timed("qs:job-status", || analysis::job_status(&l.prepared, s, g)));
-            Some(Shared::new(counts))
-        });
+        let status = status_memo(per_sel, prepared, grid);
         let palette = palette_memo(theme, groups);
         // Lanes do not depend on groups: a regroup relabels the bars only.
         let lanes = per_sel.memo(move |s| {
@@ -138,6 +133,55 @@ impl Analysis {
         provide_context(a);
         a
     }
+}
+
+/// Jobs per bucket and state. After an incremental refresh the counts of
+/// its base are carried over (`job_status_updated`: the changed jobs only)
+/// when they can be.
+fn status_memo(
+    per_sel: PerSelection,
+    prepared: Memo<Option<Shared<Loaded>>>,
+    grid: Memo<Shared<BucketGrid>>,
+) -> Memo<Option<Shared<StatusCounts>>> {
+    // After an incremental refresh the counts of its base are carried
+    // over (`job_status_updated`: the changed jobs only) when they can be.
+    let last: StoredValue<Option<StatusBase>> = StoredValue::new(None);
+    per_sel.memo(move |s| {
+        let l = prepared.get()?;
+        let g = grid.get();
+        let counts = timed("qs:job-status", || {
+            let carried = last.with_value(|last| {
+                let b = last.as_ref().filter(|b| *b.grid == *g)?;
+                let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
+                let old = (&b.loaded.prepared, &b.selection);
+                let new = (&l.prepared, s);
+                analysis::job_status_updated(&b.counts, old, new, &c.remap, &g)
+            });
+            carried.unwrap_or_else(|| analysis::job_status(&l.prepared, s, &g))
+        });
+        // Counts equal to the last ones keep their `Shared`: the chart
+        // and the failure spikes are then not computed or drawn again.
+        let same = last.with_value(|b| b.as_ref().map(|b| b.counts.clone()));
+        let counts = same
+            .filter(|old| **old == counts)
+            .unwrap_or_else(|| Shared::new(counts));
+        last.set_value(Some(StatusBase {
+            loaded: l,
+            selection: s.clone(),
+            grid: g,
+            counts: counts.clone(),
+        }));
+        Some(counts)
+    })
+}
+
+/// The last job status computed and what it was computed from (the data
+/// on screen then: it goes once the next counts are computed).
+struct StatusBase {
+    loaded: Shared<Loaded>,
+    selection: Selection,
+    grid: Shared<BucketGrid>,
+    counts: Shared<StatusCounts>,
 }
 
 /// The `uirevision` key: queue, range and zone.

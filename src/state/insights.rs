@@ -28,6 +28,7 @@ use queuescope_core::analysis::insights::{
 use queuescope_core::analysis::Brush;
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
 use queuescope_core::{Job, Ms};
+use std::sync::{Arc, Weak};
 
 /// Loaded means reach the insight at most this often during a batch load:
 /// each time it recomputes over every loaded run (~100k at most), so once
@@ -61,11 +62,21 @@ impl Insights {
         m: Metrics,
         (source, queues, ready): (SourceCtx, Queues, Readiness),
     ) -> Insights {
+        // After an incremental refresh the index of its base is carried
+        // over (`RunIds::updated`: only the changed jobs are hashed).
+        let last: StoredValue<Option<(Weak<Loaded>, Shared<RunIds>)>> = StoredValue::new(None);
         let run_ids = Memo::new(move |_| {
             let l = a.prepared.get()?;
-            Some(Shared::new(timed("qs:insight:run-ids", || {
-                RunIds::new(&l.prepared)
-            })))
+            let ids = timed("qs:insight:run-ids", || {
+                let carried = last.with_value(|last| {
+                    let (built_for, ids) = last.as_ref()?;
+                    let c = l.remap.as_ref().filter(|c| c.is_base(built_for))?;
+                    ids.updated(&l.prepared, &c.remap)
+                });
+                Shared::new(carried.unwrap_or_else(|| RunIds::new(&l.prepared)))
+            });
+            last.set_value(Some((Arc::downgrade(&l.0), ids.clone())));
+            Some(ids)
         });
         // The loaded means by job: once per load and per new means, so a
         // filter or a range costs a pass over the view's runs only.

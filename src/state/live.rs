@@ -8,11 +8,12 @@ use super::{Cache, Loaded, Shared};
 use crate::api::{LoadError, Progress, Source};
 use crate::dom;
 use leptos::prelude::{GetUntracked, Memo};
-use queuescope_core::analysis::UpdateCounts;
+use queuescope_core::analysis::{Remap, UpdateCounts};
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Arc, Weak};
 use web_sys::AbortSignal;
 
 /// What a load was: a whole read of the range, or an incremental one.
@@ -42,6 +43,30 @@ impl ReadKind {
                 format!("incremental:{}/{}/{}", c.replaced, c.added, c.dropped)
             }
         }
+    }
+}
+
+/// What an incremental refresh carries over from its base (see
+/// [`Loaded::remap`]).
+#[derive(Debug, Clone)]
+pub struct Carried {
+    /// The load it was spliced from (weak: the base's jobs are freed once
+    /// nothing on screen shows them).
+    pub base: Weak<Loaded>,
+    /// Where the base's jobs went.
+    pub remap: Shared<Remap>,
+}
+
+impl Carried {
+    /// Whether `built_for` (the load an index was derived from) is this
+    /// refresh's base.
+    pub fn is_base(&self, built_for: &Weak<Loaded>) -> bool {
+        Weak::ptr_eq(&self.base, built_for)
+    }
+
+    /// Whether `l` is this refresh's base.
+    pub fn is_base_of(&self, l: &Shared<Loaded>) -> bool {
+        std::ptr::eq(self.base.as_ptr(), Arc::as_ptr(&l.0))
     }
 }
 
@@ -76,7 +101,7 @@ pub fn since(base: &Loaded) -> Ms {
 /// in full.
 pub async fn refresh(
     source: &Source,
-    base: &Loaded,
+    base: &Shared<Loaded>,
     span: (Ms, Ms),
     now: Ms,
     abort: Option<&AbortSignal>,
@@ -98,8 +123,8 @@ pub async fn refresh(
     };
     dom::mark("qs-data");
     let (changed, skipped) = built.finish();
-    let (prepared, counts) =
-        dom::timed("qs:update", || base.prepared.updated(&changed, span)).ok()?;
+    let (prepared, counts, remap) =
+        dom::timed("qs:update", || base.prepared.updated_remap(&changed, span)).ok()?;
     dom::mark("qs-prepared");
     let mut all_skipped = base.skipped.clone();
     all_skipped.merge(skipped);
@@ -111,6 +136,10 @@ pub async fn refresh(
         range: base.range,
         span,
         read: ReadKind::Incremental(counts),
+        remap: Some(Carried {
+            base: Arc::downgrade(&base.0),
+            remap: Shared::new(remap),
+        }),
     }))
 }
 
@@ -148,6 +177,7 @@ pub async fn open_cached(
         range,
         span: read.span,
         read: ReadKind::Cached,
+        remap: None,
     })
 }
 

@@ -62,6 +62,31 @@ pub struct Loaded {
     /// A full read, an incremental refresh of the previous load, or the
     /// cached read shown until the backend answers.
     pub read: ReadKind,
+    /// An incremental refresh's base (the load it was spliced from) and
+    /// where the base's jobs went: what is derived per job index (the run
+    /// ids' index) is carried over from the base's instead of rebuilt.
+    /// `None` for every other read.
+    pub remap: Option<live::Carried>,
+}
+
+impl Loaded {
+    /// A whole read of `queue` over `span` (the view's `range` at `now`).
+    fn full(
+        queue: String,
+        (prepared, skipped): (Prepared, SkipReport),
+        (now, range, span): (Ms, RangeSpec, (Ms, Ms)),
+    ) -> Loaded {
+        Loaded {
+            queue,
+            skipped,
+            prepared,
+            now,
+            range,
+            span,
+            read: ReadKind::Full,
+            remap: None,
+        }
+    }
 }
 
 /// The data side: last good data, load status, errors.
@@ -241,6 +266,7 @@ impl DataState {
             skipped: b.skipped().clone(),
             prepared,
             read: ReadKind::Partial(pages),
+            remap: None,
             ..l
         };
         dom::mark_memory(&format!("partial-{pages}"));
@@ -299,15 +325,7 @@ impl DataState {
             let pace = Pace::default();
             let partial = |b: &PreparedBuilder| {
                 if first && self.generation.get_value() == mine {
-                    let l = Loaded {
-                        queue: queue.clone(),
-                        skipped: SkipReport::default(),
-                        prepared: Prepared::default(),
-                        now,
-                        range,
-                        span,
-                        read: ReadKind::Full,
-                    };
+                    let l = Loaded::full(queue.clone(), Default::default(), (now, range, span));
                     self.show_partial(b, &pace, l);
                 }
             };
@@ -318,15 +336,7 @@ impl DataState {
             first.then(|| dom::mark_memory("pages-read"));
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
-            Ok(Loaded {
-                queue,
-                skipped,
-                prepared,
-                now,
-                range,
-                span,
-                read: ReadKind::Full,
-            })
+            Ok(Loaded::full(queue, (prepared, skipped), (now, range, span)))
         }
     }
 

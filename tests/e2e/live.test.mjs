@@ -221,3 +221,72 @@ test('a corrupt cache is dropped with a notice and the queue is read in full', a
   assert.equal(await lastRead(page), 'full');
   assert.deepEqual(await figures(page), shown);
 });
+
+/**
+ * Everything the panels show that a refresh changes: every chart panel's
+ * series (`window.queuescope.inspect`), the header's figures, the errors
+ * table's rows and the insights' text.
+ */
+async function shown(app) {
+  const { page } = app;
+  const panels = await page.$$eval('[data-panel]', (els) => els.map((e) => e.dataset.panel));
+  const series = {};
+  // The usage charts show what the usage requests brought so far (their own
+  // fetches, not the refresh's analysis): left out.
+  for (const p of panels.filter((p) => !['cpu-util', 'gpu-util', 'gpu-mem', 'sys-mem'].includes(p))) {
+    const answer = await page.evaluate((p) => window.queuescope?.inspect(p)?.series ?? null, p);
+    if (answer) series[p] = answer;
+  }
+  return {
+    series,
+    figures: await figures(page),
+    errors: await page.$$eval('[data-panel="errors"] tbody tr', (rows) => rows.map((r) => r.innerText)),
+    insights: await page.$eval('[data-panel="insights"]', (e) => e.innerText),
+  };
+}
+
+test("an incremental refresh's panels equal a fresh page's full read of the same data", async (t) => {
+  const b = await liveBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query });
+  await app.waitForState('ready');
+  const { page } = app;
+  const held = await b.jobs();
+  const running = held.filter((j) => j.transitions.at(-1).state === 'running');
+  const waiting = held.filter((j) => ['queued', 'idle', 'pending'].includes(j.transitions.at(-1).state));
+  assert.ok(running.length >= 2, `running jobs to change (${running.length})`);
+
+  // A live refresh's kind of change: errors on held jobs, one finished,
+  // one failed, one started (if one waits), two arrivals; the clock moves
+  // a little.
+  await b.call('PUT', '/clock', { advance: '1s' });
+  for (const j of held.filter((_, k) => k % 97 === 0)) {
+    await b.call('POST', `/jobs/${QUEUE}/${j.id}`, { error: 'e2e: noted' });
+  }
+  await b.call('POST', `/jobs/${QUEUE}/${running[0].id}`, { state: 'finished' });
+  await b.call('POST', `/jobs/${QUEUE}/${running[1].id}`, { state: 'failed', error: 'e2e: failed' });
+  if (waiting.length > 0) await b.call('POST', `/jobs/${QUEUE}/${waiting[0].id}`, { state: 'running' });
+  await b.call('POST', `/jobs/${QUEUE}`, { id: 'e2e-a', job: 'e2e-arrival', user: 'zz-a' });
+  await b.call('POST', `/jobs/${QUEUE}`, { id: 'e2e-b', job: 'e2e-arrival', user: 'zz-b' });
+  await b.call('PUT', '/clock', { advance: '2s' });
+
+  await waitFor('an incremental refresh', async () => /^incremental:/.test(await lastRead(page)), 250);
+  await app.waitForState('ready');
+  // The refresh timer keeps running: pause it so the page holds still.
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await app.waitForState('ready');
+  assert.match(await lastRead(page), /^incremental:\d+\/2\/0$/);
+  const refreshed = await shown(app);
+
+  // The same data read in full by a fresh page (the clock has not moved).
+  const fresh = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query });
+  await fresh.waitForState('ready');
+  assert.equal(await lastRead(fresh.page), 'full');
+  const reloaded = await shown(fresh);
+  assert.ok(Object.keys(reloaded.series).includes('job-status'), 'job status inspected');
+  assert.ok(reloaded.errors.some((r) => r.includes('e2e: failed')), 'the new error is listed');
+  assert.deepEqual(Object.keys(refreshed.series).sort(), Object.keys(reloaded.series).sort());
+  for (const p of Object.keys(reloaded.series)) assert.deepEqual(refreshed.series[p], reloaded.series[p], p);
+  assert.deepEqual(refreshed.figures, reloaded.figures);
+  assert.deepEqual(refreshed.errors, reloaded.errors);
+  assert.deepEqual(refreshed.insights, reloaded.insights);
+});

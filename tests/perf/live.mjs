@@ -72,6 +72,26 @@ function armNextReady(page) {
   });
 }
 
+/**
+ * The app's `qs:*` measures (dom::timed spans) that started in [t0, t1]
+ * (performance.now() clock), summed per name: where a refresh's time went.
+ */
+function spansBetween(page, t0, t1) {
+  return page.evaluate(([a, b]) => {
+    const spans = {};
+    for (const m of performance.getEntriesByType('measure')) {
+      if (m.startTime >= a && m.startTime <= b) spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+    }
+    return spans;
+  }, [t0, t1]);
+}
+
+/** The renderer's cumulative accounting (CDP `Performance.getMetrics`, seconds). */
+async function rendererMetrics(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
 /** Response end of the last jobs request the page made (performance.now() clock). */
 function lastJobsResponseEnd(page) {
   return page.evaluate(() => {
@@ -109,7 +129,10 @@ try {
   const jobsShown = await page.$eval('[data-summary] .qs-figure-value', (e) => e.textContent.trim());
   log(`full read: ${full.length} requests, ${fullBytes} bytes, response end -> ready ${Math.round(fullReady - fullEnd)} ms; ${jobsShown} jobs in view`);
 
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
   const refresh = [];
+  const breakdowns = [];
   let next = 0;
   for (let rep = 0; rep < REPS; rep++) {
     // Edits are dated by the clock: move it on before and after them, so
@@ -125,6 +148,7 @@ try {
     for (let k = 0; k < 20; k++) await call('POST', `/jobs/${QUEUE}`, { id: `perf-${rep}-${k}`, job: 'perf-arrival' });
     await call('PUT', '/clock', { advance: '1s' });
     const seq = await seqNow();
+    const m0 = await rendererMetrics(cdp);
     await armNextReady(page);
     // The next ready that follows a jobs request made after the edits.
     let ready;
@@ -133,13 +157,24 @@ try {
       if ((await jobsLog(seq)).length > 0) break;
       await armNextReady(page);
     }
+    const m1 = await rendererMetrics(cdp);
     const reqs = await jobsLog(seq);
     const end = await lastJobsResponseEnd(page);
+    const spans = await spansBetween(page, end, ready);
+    // Renderer time from the edits to the ready (the refresh's read and
+    // draw; the 1 s clock ticks of the status line are a few ms of it).
+    const d = (k) => Math.round(1000 * ((m1[k] ?? 0) - (m0[k] ?? 0)));
+    spans['renderer-script'] = d('ScriptDuration');
+    spans['renderer-style'] = d('RecalcStyleDuration');
+    spans['renderer-layout'] = d('LayoutDuration');
+    spans['renderer-tasks'] = d('TaskDuration');
+    breakdowns.push(spans);
     const kind = await page.evaluate(() => document.documentElement.dataset.lastRead);
     const bytes = reqs.reduce((a, r) => a + (r.bytes ?? 0), 0);
     const update = await page.evaluate(() => performance.getEntriesByName('qs:update').at(-1)?.duration ?? null);
     refresh.push({ bytes, ms: ready - end, update, kind, requests: reqs.length });
     log(`refresh ${rep + 1}: ${kind}, ${reqs.length} request(s), ${bytes} bytes, response end -> ready ${Math.round(ready - end)} ms (splice ${Math.round(update)} ms)`);
+    log(`  spans: ${Object.entries(spans).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   }
 
   // Reopen with the cache filled (stored after the full read; what storing
@@ -167,8 +202,14 @@ try {
   );
   await call('PUT', '/faults', []);
 
+  // The median of each span over the refreshes (0 where a refresh lacked it).
+  const names = [...new Set(breakdowns.flatMap((b) => Object.keys(b)))];
+  const breakdown = Object.fromEntries(
+    names.map((n) => [n, Math.round(10 * median(breakdowns.map((b) => b[n] ?? 0))) / 10]).sort((a, b) => b[1] - a[1]),
+  );
+  log(`median breakdown: ${JSON.stringify(breakdown)}`);
   const ms = refresh.map((r) => r.ms);
-  console.log(JSON.stringify({ jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, refreshMedian: median(ms), refreshP95: p95(ms), reopen }, null, 2));
+  console.log(JSON.stringify({ jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), reopen }, null, 2));
 } finally {
   await t.close();
 }

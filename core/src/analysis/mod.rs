@@ -49,15 +49,15 @@ pub use legend::{
 };
 pub use prepared::SNAPSHOT_MAX_JOBS;
 pub use prepared::{
-    JobRef, Prepared, PreparedBuilder, StateFold, UpdateCounts, UpdateError, MAX_UNKNOWN_STATES,
-    NONE_NAME, OTHER_STATES_NAME,
+    JobRef, Prepared, PreparedBuilder, Remap, StateFold, UpdateCounts, UpdateError,
+    MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME,
 };
 pub use queued::{queued_time, GroupedSeries};
 pub use runs::{
     brush_select, raster_runs, regroup_runs, run_layout, Brush, LaneIndex, RunBar, RunLayout,
 };
 pub use skew::{clock_skew, ClockSkew, CLOCK_TOLERANCE};
-pub use status::{job_status, StatusCounts};
+pub use status::{job_status, job_status_updated, StatusCounts};
 pub use summary::{summary, Summary};
 pub use table::{
     errors, errors_page, rows_to_csv, table_page_in, table_rows_in, Column, ErrorRow, TableRow,

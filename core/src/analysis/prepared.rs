@@ -30,7 +30,7 @@ mod tests;
 mod update;
 
 pub use build::PreparedBuilder;
-pub use update::{UpdateCounts, UpdateError};
+pub use update::{Remap, UpdateCounts, UpdateError};
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).
 pub const NONE_NAME: &str = "(none)";

@@ -2,7 +2,7 @@
 //! many distinct jobs were in a non-terminal state, or entered a terminal one.
 
 use super::filter::Selection;
-use super::prepared::Prepared;
+use super::prepared::{Prepared, Remap};
 use super::time::BucketGrid;
 use crate::model::{JobState, Ms};
 
@@ -39,45 +39,16 @@ pub fn job_status(prep: &Prepared, sel: &Selection, grid: &BucketGrid) -> Status
     // job re-entering a state within counted buckets is not counted twice.
     let mut open: Vec<Option<(usize, usize)>> = vec![None; ns];
     let mut touched: Vec<usize> = Vec::with_capacity(8);
-    let flush = |diff: &mut [i64], s: usize, (f, l): (usize, usize)| {
-        if let Some(d) = diff.get_mut(s * width + f) {
-            *d += 1;
-        }
-        if let Some(d) = diff.get_mut(s * width + l + 1) {
-            *d -= 1;
-        }
-    };
     for &j in &sel.0 {
-        for ev in prep.events_of(j as usize) {
-            let s = ev.state as usize;
-            if let Some(x) = seen.get_mut(s) {
-                *x = true;
-            }
-            let hit = if ev.terminal {
-                grid.index_of(ev.start).map(|i| (i, i))
-            } else {
-                span_buckets(grid, ev.start, ev.end)
-            };
-            let (Some((f, l)), Some(slot)) = (hit, open.get_mut(s)) else {
-                continue;
-            };
-            match *slot {
-                Some((of, ol)) if f <= ol + 1 => *slot = Some((of, ol.max(l))),
-                Some(prev) => {
-                    *slot = Some((f, l));
-                    flush(&mut diff, s, prev);
-                }
-                None => {
-                    *slot = Some((f, l));
-                    touched.push(s);
-                }
-            }
-        }
-        for s in touched.drain(..) {
-            if let Some(r) = open.get_mut(s).and_then(Option::take) {
-                flush(&mut diff, s, r);
-            }
-        }
+        let mut add = |s: usize, r| flush(&mut diff, width, s, r, 1);
+        job_runs(
+            prep,
+            j,
+            grid,
+            (&mut open, &mut touched),
+            &mut seen,
+            &mut add,
+        );
     }
     let mut out = StatusCounts::default();
     for (s, state) in prep.states.iter().enumerate() {
@@ -99,4 +70,140 @@ pub fn job_status(prep: &Prepared, sel: &Selection, grid: &BucketGrid) -> Status
         out.counts.push(row);
     }
     out
+}
+
+/// A run of buckets, first and last (inclusive).
+type Buckets = (usize, usize);
+
+/// Adds `sign` to the difference array of state `s` over buckets `f..=l`.
+fn flush(diff: &mut [i64], width: usize, s: usize, (f, l): (usize, usize), sign: i64) {
+    if let Some(d) = diff.get_mut(s * width + f) {
+        *d += sign;
+    }
+    if let Some(d) = diff.get_mut(s * width + l + 1) {
+        *d -= sign;
+    }
+}
+
+/// Job `j`'s part of [`job_status`]: per state, the runs of buckets it
+/// counts in (each bucket once however often it re-entered the state),
+/// given to `emit`; the states it passed through marked in `seen`.
+/// `open`/`touched` are scratch space (one slot a state, empty on return).
+fn job_runs(
+    prep: &Prepared,
+    j: u32,
+    grid: &BucketGrid,
+    (open, touched): (&mut [Option<Buckets>], &mut Vec<usize>),
+    seen: &mut [bool],
+    emit: &mut impl FnMut(usize, (usize, usize)),
+) {
+    for ev in prep.events_of(j as usize) {
+        let s = ev.state as usize;
+        if let Some(x) = seen.get_mut(s) {
+            *x = true;
+        }
+        let hit = if ev.terminal {
+            grid.index_of(ev.start).map(|i| (i, i))
+        } else {
+            span_buckets(grid, ev.start, ev.end)
+        };
+        let (Some((f, l)), Some(slot)) = (hit, open.get_mut(s)) else {
+            continue;
+        };
+        match *slot {
+            Some((of, ol)) if f <= ol + 1 => *slot = Some((of, ol.max(l))),
+            Some(prev) => {
+                *slot = Some((f, l));
+                emit(s, prev);
+            }
+            None => {
+                *slot = Some((f, l));
+                touched.push(s);
+            }
+        }
+    }
+    for s in touched.drain(..) {
+        if let Some(r) = open.get_mut(s).and_then(Option::take) {
+            emit(s, r);
+        }
+    }
+}
+
+/// [`job_status`] of `new` after an incremental read, from `old`'s (the
+/// counts of `old.1` over `old.0`, the data the read was spliced into, on
+/// the same `grid`): the jobs that went take their counts away, the
+/// changed ones add theirs, and the held jobs count as before. Exact, and
+/// `None` (compute it afresh) whenever that does not hold:
+///
+/// - unknown states in the data (the states shown depend on every job);
+/// - the held selected jobs are not exactly the old selection's kept jobs,
+///   in order (a filter or the range treats them differently now);
+/// - a held selected job's last transition is at or after the previous
+///   `generated_at` (its open span may gain a bucket), or the new
+///   `generated_at` ends the open spans in another bucket than the old one.
+pub fn job_status_updated(
+    counts: &StatusCounts,
+    old: (&Prepared, &Selection),
+    new: (&Prepared, &Selection),
+    remap: &Remap,
+    grid: &BucketGrid,
+) -> Option<StatusCounts> {
+    let ((op, os), (np, ns)) = (old, new);
+    let known = JobState::KNOWN.len();
+    let nb = grid.len();
+    let same_shape = op.states.len() == known
+        && np.states.len() == known
+        && counts.states.len() == known
+        && counts.counts.iter().all(|row| row.len() == nb);
+    if !same_shape || nb == 0 || remap.old.len() != op.len() {
+        return None;
+    }
+    // Open spans end at generated_at: the same last bucket before and after.
+    let (from, to) = (grid.range.from, grid.range.to);
+    let (g0, g1) = (op.generated_at().min(to), np.generated_at().min(to));
+    if g0 <= from || g1 < g0 || grid.index_in_range(g0 - 1) != grid.index_in_range(g1 - 1) {
+        return None;
+    }
+    let held = remap.kept;
+    let mut gone: Vec<u32> = Vec::new();
+    let mut kept_new = ns.0.iter().copied().filter(|&j| (j as usize) < held);
+    for &i in &os.0 {
+        match remap.old.get(i as usize).copied() {
+            Some(m) if m != u32::MAX => {
+                let recent = op
+                    .transition_times(i as usize)
+                    .last()
+                    .is_some_and(|&at| at >= op.generated_at());
+                if recent || kept_new.next() != Some(m) {
+                    return None;
+                }
+            }
+            _ => gone.push(i),
+        }
+    }
+    if kept_new.next().is_some() {
+        return None;
+    }
+    let width = nb + 1;
+    let mut diff = vec![0i64; known * width];
+    let mut open: Vec<Option<(usize, usize)>> = vec![None; known];
+    let mut touched: Vec<usize> = Vec::with_capacity(8);
+    let mut seen = vec![false; known];
+    for &j in &gone {
+        let mut sub = |s: usize, r| flush(&mut diff, width, s, r, -1);
+        job_runs(op, j, grid, (&mut open, &mut touched), &mut seen, &mut sub);
+    }
+    for &j in ns.0.iter().filter(|&&j| (j as usize) >= held) {
+        let mut add = |s: usize, r| flush(&mut diff, width, s, r, 1);
+        job_runs(np, j, grid, (&mut open, &mut touched), &mut seen, &mut add);
+    }
+    let mut out = counts.clone();
+    for (s, row) in out.counts.iter_mut().enumerate() {
+        let mut acc = 0i64;
+        for (b, c) in row.iter_mut().enumerate() {
+            acc += diff.get(s * width + b).copied().unwrap_or(0);
+            *c = u32::try_from(i64::from(*c) + acc).ok()?;
+        }
+    }
+    Some(out)
 }

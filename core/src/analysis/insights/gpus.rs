@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, RandomState};
 
 use super::{top, UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN};
 use crate::analysis::runs::shown_runs;
-use crate::analysis::{Prepared, Selection, TimeRange, NONE_NAME};
+use crate::analysis::{Prepared, Remap, Selection, TimeRange, NONE_NAME};
 use crate::model::{Ms, HOUR};
 use crate::parse::{Metric, Series};
 
@@ -116,6 +116,77 @@ impl RunIds {
             *head = j;
         }
         out
+    }
+
+    /// The index of `new`, an update of the [`Prepared`] this index was
+    /// built from ([`Prepared::updated_remap`]), without hashing the held
+    /// jobs' run ids again: their chains are carried over through `remap`
+    /// (the jobs that went are skipped), and only the changed jobs, which
+    /// follow the held ones, are hashed and appended to their chains. The
+    /// same lookups as [`RunIds::new`] of `new`, in the same order (the
+    /// property tests check it). `None` when `remap` is not of this index's
+    /// data (another job count).
+    pub fn updated(&self, new: &Prepared, remap: &Remap) -> Option<RunIds> {
+        if remap.old.len() != self.next.len() {
+            return None;
+        }
+        let mapped = |i: u32| remap.old.get(i as usize).copied().unwrap_or(u32::MAX);
+        // The first kept job of the chain from `i` on, as its new index.
+        let kept_from = |mut i: u32| {
+            while i != u32::MAX {
+                let m = mapped(i);
+                if m != u32::MAX {
+                    return m;
+                }
+                i = self.next.get(i as usize).copied().unwrap_or(u32::MAX);
+            }
+            u32::MAX
+        };
+        let n = new.len();
+        let mut out = RunIds {
+            hasher: self.hasher.clone(),
+            first: self.first.clone(),
+            next: vec![u32::MAX; n],
+            has_id: vec![false; n],
+        };
+        for (i, (&to, &next)) in (0u32..).zip(remap.old.iter().zip(&self.next)) {
+            if to == u32::MAX {
+                continue;
+            }
+            if let Some(slot) = out.next.get_mut(to as usize) {
+                *slot = kept_from(next);
+            }
+            if let Some(h) = out.has_id.get_mut(to as usize) {
+                *h = self.has_id(i);
+            }
+        }
+        out.first.retain(|_, head| {
+            *head = kept_from(*head);
+            *head != u32::MAX
+        });
+        // The changed jobs, in order, each at the end of its chain.
+        for i in remap.kept..n {
+            let (Some(id), Ok(j)) = (new.run_id(i), u32::try_from(i)) else {
+                continue;
+            };
+            if let Some(h) = out.has_id.get_mut(i) {
+                *h = true;
+            }
+            let head = out.first.entry(out.hasher.hash_one(id)).or_insert(j);
+            let mut tail = *head;
+            while tail != j {
+                match out.next.get(tail as usize).copied() {
+                    Some(next) if next != u32::MAX => tail = next,
+                    _ => {
+                        if let Some(slot) = out.next.get_mut(tail as usize) {
+                            *slot = j;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The jobs with this run id (job indices into `prep`, the [`Prepared`]

@@ -29,6 +29,20 @@ pub struct UpdateCounts {
     pub dropped: usize,
 }
 
+/// Where the jobs of the held [`Prepared`] went in an update's result, so
+/// what is derived per job index (such as
+/// [`crate::analysis::RunIds`]) can be carried over instead of rebuilt:
+/// a held job `i` is job `old[i]` now (`u32::MAX`: replaced or dropped),
+/// kept in their order; the changed records that were kept are the jobs
+/// `kept..` after them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Remap {
+    /// Per held job: its new index, or `u32::MAX`.
+    pub old: Vec<u32>,
+    /// Held jobs kept (the changed ones follow them).
+    pub kept: usize,
+}
+
 /// Why an update cannot be applied; the caller reads the range in full.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UpdateError {
@@ -54,8 +68,17 @@ impl Prepared {
     pub fn updated(
         &self,
         changed: &Prepared,
-        (from, to): (Ms, Ms),
+        range: (Ms, Ms),
     ) -> Result<(Prepared, UpdateCounts), UpdateError> {
+        self.updated_remap(changed, range).map(|(p, c, _)| (p, c))
+    }
+
+    /// [`Prepared::updated`], with where the held jobs went ([`Remap`]).
+    pub fn updated_remap(
+        &self,
+        changed: &Prepared,
+        (from, to): (Ms, Ms),
+    ) -> Result<(Prepared, UpdateCounts, Remap), UpdateError> {
         if self.state_fold.is_some() || changed.state_fold.is_some() {
             return Err(UpdateError::FoldedStates);
         }
@@ -136,8 +159,13 @@ impl Prepared {
 
         // States: the known ones, then the unknown ones still in use, sorted
         // (no fold: at most MAX_UNKNOWN_STATES of them).
+        let known = JobState::KNOWN.len();
         let used_unknown = |src: &Prepared, keep: &[u32]| {
             let mut used = vec![false; src.states.len()];
+            // Known states only (the usual case): nothing to look for.
+            if src.states.len() <= known {
+                return used;
+            }
             for &i in keep {
                 for k in src.transitions_of(i as usize) {
                     if let Some(u) = src.state.get(k).and_then(|&s| used.get_mut(usize::from(s))) {
@@ -151,7 +179,6 @@ impl Prepared {
             used_unknown(self, &keep_old),
             used_unknown(changed, &keep_new),
         ];
-        let known = JobState::KNOWN.len();
         let mut unknown: BTreeSet<&str> = BTreeSet::new();
         for ((src, _), used) in sources.iter().zip(&used) {
             for (s, &u) in src.states.iter().zip(used).skip(known) {
@@ -267,10 +294,14 @@ impl Prepared {
         }
 
         p.id_rank = merged_ranks(&p, [&by_id, &changed.by_id()], maps);
-        p.run_order = merged_run_order(&p, self, maps[0]);
+        p.run_order = merged_run_order(&p, self, maps[0], keep_old.len());
         p.error_order = merged_error_order(&p, self, changed, maps);
         super::build::shrink(&mut p);
-        Ok((p, counts))
+        let remap = Remap {
+            old: map_old,
+            kept: keep_old.len(),
+        };
+        Ok((p, counts, remap))
     }
 
     /// Where the transitions of jobs `[a, b)` are in `at` and `state`.
@@ -451,8 +482,11 @@ fn merge_by<T: Copy>(old: &[T], new: &[T], less: impl Fn(T, T) -> bool) -> Vec<T
 /// The run order (SPEC §3 lanes: by run start, ties by id rank) of the new
 /// jobs: the held order filtered, and placed into it by binary search, the
 /// changed jobs' runs and any held run that only now has a positive length
-/// (a run that started at the previous `generated_at`).
-fn merged_run_order(p: &Prepared, old: &Prepared, map_old: &[u32]) -> Vec<u32> {
+/// (a run that started at the previous `generated_at`). The held jobs are
+/// `p`'s first `held`; only those whose last transition is at or after the
+/// previous `generated_at` can have such a run, so the others are not
+/// looked at.
+fn merged_run_order(p: &Prepared, old: &Prepared, map_old: &[u32], held: usize) -> Vec<u32> {
     let kept: Vec<u32> = old
         .run_order
         .iter()
@@ -468,8 +502,18 @@ fn merged_run_order(p: &Prepared, old: &Prepared, map_old: &[u32]) -> Vec<u32> {
         let start = p.run_span(i as usize).map_or(Ms::MIN, |(s, _)| s);
         (start, p.id_rank.get(i as usize).copied().unwrap_or(0))
     };
+    // A held run not in the old order had no length: it starts at or after
+    // the old `generated_at` (it ends there, or at its own start).
+    let recent = |i: usize| {
+        let r = p.transitions_of(i);
+        r.end
+            .checked_sub(1)
+            .and_then(|k| p.at.get(k))
+            .is_some_and(|&at| at >= old.generated_at)
+    };
     let fresh: Vec<(Ms, u32, u32)> = (0..p.len())
         .filter(|&i| !ordered.get(i).copied().unwrap_or(true))
+        .filter(|&i| i >= held || recent(i))
         .filter_map(|i| {
             let (s, e) = p.run_span(i)?;
             let i = u32::try_from(i).ok()?;

@@ -2,9 +2,10 @@
 //! `Prepared` (`==`), and every SPEC §3 number of a view over it.
 
 use super::*;
+use crate::analysis::insights::RunIds;
 use crate::analysis::{
-    errors_page, group, job_status, queued_time, run_layout, select, summary, table_page_in,
-    BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
+    errors_page, group, job_status, job_status_updated, queued_time, run_layout, select, summary,
+    table_page_in, BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
 };
 use crate::demo::{generate, DemoConfig};
 use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
@@ -138,7 +139,7 @@ proptest! {
 
         let old = prepared(&old_jobs, g0);
         let delta = prepared(&changed, g1);
-        let (got, counts) = old.updated(&delta, (range.from, range.to)).unwrap();
+        let (got, counts, remap) = old.updated_remap(&delta, (range.from, range.to)).unwrap();
 
         let overlaps = |j: &Job| {
             let (s, e) = j.lifetime(g1);
@@ -153,6 +154,30 @@ proptest! {
         prop_assert!(old_jobs.len() == held.min(all.len().saturating_sub(first)));
         prop_assert_eq!(counts.replaced + counts.added, changed.iter().filter(|j| overlaps(j)).count());
         prop_assert_eq!(&numbers(&got, range), &numbers(&want, range));
+        // The run-id index carried over answers as one built afresh.
+        let carried = RunIds::new(&old).updated(&got, &remap).unwrap();
+        let fresh_ids = RunIds::new(&got);
+        let run_ids: Vec<&str> = (0..got.len()).filter_map(|i| got.run_id(i)).collect();
+        for id in run_ids.iter().copied().chain(["run-none", ""]) {
+            let a: Vec<u32> = carried.jobs(&got, id).collect();
+            let b: Vec<u32> = fresh_ids.jobs(&got, id).collect();
+            prop_assert_eq!(a, b, "run id {}", id);
+        }
+        prop_assert!(RunIds::new(&got).updated(&got, &remap).is_none() || got.len() == old.len());
+        // Job status carried over, where it can be, equals a recount.
+        let grid = BucketGrid::new(range, HOUR, &Zone::Utc);
+        let user = got.get(0).and_then(|j| j.user.map(str::to_string));
+        let mut one_user = Filters::default();
+        if let Some(u) = &user {
+            one_user.toggle(Field::User, u);
+        }
+        for f in [Filters::default(), one_user] {
+            let (os, ns) = (select(&old, &f, range), select(&got, &f, range));
+            let before = job_status(&old, &os, &grid);
+            if let Some(c) = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid) {
+                prop_assert_eq!(c, job_status(&got, &ns, &grid));
+            }
+        }
         prop_assert_eq!(got, want);
     }
 }
@@ -207,4 +232,107 @@ fn too_many_unknown_states_ask_for_a_full_read() {
     assert!(folded.state_fold().is_some());
     let err = folded.updated(&prepared(&[], g), (g - DAY, g)).unwrap_err();
     assert_eq!(err, UpdateError::FoldedStates);
+}
+
+#[test]
+fn a_held_run_that_began_at_the_last_read_joins_the_run_order() {
+    // Held and unchanged: running since exactly the previous generated_at,
+    // so its run had no length then and has one after the update.
+    let g0 = base().generated_at;
+    let mut held: Vec<Job> = base().jobs[..20].to_vec();
+    let mut j = held[0].clone();
+    j.id = "began-at-g0".into();
+    j.transitions = vec![
+        Transition {
+            state: JobState::Queued,
+            at: g0 - HOUR,
+        },
+        Transition {
+            state: JobState::Running,
+            at: g0,
+        },
+    ];
+    held.push(j);
+    let old = prepared(&held, g0);
+    let changed = prepared(&[], g0 + MINUTE);
+    let range = (g0 - 7 * DAY, g0 + HOUR);
+    let (got, _) = old.updated(&changed, range).unwrap();
+    let fin: Vec<Job> = held
+        .iter()
+        .filter(|j| {
+            let (s, e) = j.lifetime(g0 + MINUTE);
+            s < range.1 && e >= range.0
+        })
+        .cloned()
+        .collect();
+    let want = prepared(&fin, g0 + MINUTE);
+    assert!(want.run_order.len() > old.run_order.len() - (held.len() - fin.len()));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
+    // What a live refresh usually is: some held jobs get an error, a few
+    // jobs arrive, the clock moves on a little (within the last bucket:
+    // a read on a bucket's edge is recounted, see the next test).
+    let g0 = base().generated_at + 10_000;
+    let g1 = g0 + 2_000;
+    let held: Vec<Job> = base()
+        .jobs
+        .iter()
+        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
+        .filter(|j| !matches!(j.current_state(), JobState::Other(_)))
+        .filter(|j| {
+            j.transitions
+                .iter()
+                .all(|t| !matches!(t.state, JobState::Other(_)))
+        })
+        .take(400)
+        .cloned()
+        .collect();
+    let mut changed: Vec<Job> = held
+        .iter()
+        .step_by(37)
+        .map(|j| {
+            let mut j = j.clone();
+            j.errors.push(JobError {
+                at: g0 + 1_000,
+                message: "late".into(),
+            });
+            j
+        })
+        .collect();
+    for (k, h) in held.iter().take(5).enumerate() {
+        let mut j = h.clone();
+        j.id = format!("arrival-{k}");
+        j.transitions = vec![Transition {
+            state: JobState::Queued,
+            at: g0 + 500,
+        }];
+        changed.push(j);
+    }
+    let range = TimeRange {
+        from: g0 - 7 * DAY,
+        to: g0 + HOUR - (g0 % HOUR),
+    };
+    let old = prepared(&held, g0);
+    let (got, _, remap) = old
+        .updated_remap(&prepared(&changed, g1), (range.from, range.to))
+        .unwrap();
+    let grid = BucketGrid::new(range, HOUR, &Zone::Utc);
+    let f = Filters::default();
+    let (os, ns) = (select(&old, &f, range), select(&got, &f, range));
+    let before = job_status(&old, &os, &grid);
+    let carried = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid);
+    assert_eq!(carried, Some(job_status(&got, &ns, &grid)));
+    assert_ne!(carried, Some(before));
+    // The open spans of a read on a bucket's edge end a bucket later now.
+    let edge = prepared(&held, range.to - HOUR);
+    let (moved, _, remap) = edge
+        .updated_remap(&prepared(&changed, g1), (range.from, range.to))
+        .unwrap();
+    let (es, ms) = (select(&edge, &f, range), select(&moved, &f, range));
+    let before = job_status(&edge, &es, &grid);
+    let carried = job_status_updated(&before, (&edge, &es), (&moved, &ms), &remap, &grid);
+    assert_eq!(carried, None);
 }
