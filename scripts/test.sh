@@ -127,10 +127,27 @@ report_sizes() {
   done
 }
 
+# built_after SOURCES... -- OUTPUT: fails, naming a newer source, when an
+# OUTPUT is missing or older than a file among SOURCES.
+built_after() {
+  local sources=() out newer
+  while [ "$1" != -- ]; do sources+=("$1"); shift; done
+  shift
+  for out in "$@"; do
+    [ -e "$out" ] || { echo "missing $out: run scripts/test.sh build e2e" >&2; return 1; }
+    newer="$(find "${sources[@]}" -type f -newer "$out" -print -quit)"
+    [ -z "$newer" ] || { echo "$out is older than $newer: run scripts/test.sh build e2e" >&2; return 1; }
+  done
+}
+
 # e2e: the Playwright tests against dist/ and demo-backend in Chromium.
 e2e() {
   local files=(tests/e2e/*.test.mjs)
   [ -e "${files[0]}" ] || die "no e2e tests found in tests/e2e/"
+  # An interrupted or skipped build leaves an old dist/: its failures would
+  # be the old code's, so refuse rather than test it.
+  built_after src core/src index.html loader.js style Trunk.toml Cargo.toml Cargo.lock -- dist/index.html &&
+    built_after demo-backend core/src -- target/release/demo-backend || return 1
   # One file at a time (2-core machines, one Chromium each); a test that
   # hangs fails after 5 minutes instead of holding CI.
   node --test --test-reporter=spec --test-concurrency=1 --test-timeout=300000 "${files[@]}"

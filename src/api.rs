@@ -296,23 +296,14 @@ impl Rest {
         };
         let resp = req.send().await.map_err(network)?;
         let status = resp.status();
-        if let Some(guard) = &guard {
-            let declared = resp
-                .headers()
-                .get("content-length")
-                .and_then(|n| n.trim().parse::<u64>().ok());
-            if let Err(e) = guard.check_declared(declared) {
+        let body = read_body(&resp, guard).await.map_err(|e| match e {
+            BodyError::Limit(e) => {
                 // Stops the download of the body nobody will read.
                 deadline.cancel();
-                return Err(limit(e));
+                limit(e)
             }
-        }
-        let body = resp.text().await.map_err(network)?;
-        if let Some(guard) = guard {
-            guard
-                .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
-                .map_err(limit)?;
-        }
+            BodyError::Read(e) => network(e),
+        })?;
         if !(200..300).contains(&status) {
             let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(&body)
                 .ok()
@@ -330,6 +321,88 @@ impl Rest {
         }
         Ok(body)
     }
+}
+
+/// Why a body was not read.
+enum BodyError {
+    /// It broke a byte limit (SPEC §2).
+    Limit(ReadLimitError),
+    /// The browser could not read it (network, abort, timeout).
+    Read(gloo_net::Error),
+}
+
+/// The body of `resp`, counted against `guard` (SPEC §2's byte limits):
+/// one whose declared `Content-Length` breaks a limit is refused unread;
+/// one that declares no length (chunked, or compressed on the way) is
+/// counted while it arrives and given up at the limit; any other is read
+/// whole (the browser's fast path), then counted.
+async fn read_body(
+    resp: &gloo_net::http::Response,
+    guard: Option<&mut ReadGuard>,
+) -> Result<String, BodyError> {
+    let Some(guard) = guard else {
+        return resp.text().await.map_err(BodyError::Read);
+    };
+    let declared = resp
+        .headers()
+        .get("content-length")
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    guard.check_declared(declared).map_err(BodyError::Limit)?;
+    let body = match declared {
+        Some(_) => resp.text().await.map_err(BodyError::Read)?,
+        None => text_capped(resp, |n| guard.check_arriving(n)).await?,
+    };
+    guard
+        .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
+        .map_err(BodyError::Limit)?;
+    Ok(body)
+}
+
+/// The body of `resp` as text, read chunk by chunk and given up (the
+/// reader cancelled) as soon as the bytes so far fail `check`. Bytes that
+/// are not UTF-8 become U+FFFD, as `Response.text()` makes them.
+async fn text_capped(
+    resp: &gloo_net::http::Response,
+    check: impl Fn(u64) -> Result<(), ReadLimitError>,
+) -> Result<String, BodyError> {
+    use wasm_bindgen::JsCast;
+    let Some(stream) = resp.body() else {
+        return Ok(String::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let step = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| BodyError::Read(js_error(e)))?
+            .unchecked_into::<web_sys::ReadableStreamReadResult>();
+        if step.get_done().unwrap_or(true) {
+            break;
+        }
+        let chunk = js_sys::Uint8Array::new(&step.get_value());
+        let len = chunk.length() as usize;
+        if let Err(e) = check(bytes.len().saturating_add(len) as u64) {
+            let _ = reader.cancel();
+            return Err(BodyError::Limit(e));
+        }
+        let at = bytes.len();
+        bytes.resize(at + len, 0);
+        chunk.copy_to(&mut bytes[at..]);
+    }
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// A rejection of the browser's stream reader as a request error.
+fn js_error(e: wasm_bindgen::JsValue) -> gloo_net::Error {
+    use wasm_bindgen::JsCast;
+    let detail = match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => String::from(err.message()),
+        None => e
+            .as_string()
+            .unwrap_or_else(|| "the answer could not be read".into()),
+    };
+    gloo_net::Error::GlooError(detail)
 }
 
 /// The abort signal of one request: the caller's (a newer load), the

@@ -93,6 +93,14 @@ pub enum ReadLimitError {
         /// The limit.
         limit: u64,
     },
+    /// A page sent without its length (no `Content-Length`: chunked, or
+    /// compressed on the way) that grew past [`ReadLimits::max_page_bytes`]
+    /// while it arrived; its download was stopped there.
+    #[error("one page of the answer, sent without its length, grew past the {} a page may have, so its download was stopped; choose a shorter range, or ask the backend's owners for smaller pages", megabytes(*.limit))]
+    PageGrewTooLarge {
+        /// The limit.
+        limit: u64,
+    },
     /// The pages together larger than [`ReadLimits::max_read_bytes`].
     #[error("the answer is larger than {}, the most one read downloads; choose a shorter range", megabytes(*.limit))]
     TooManyBytes {
@@ -176,6 +184,18 @@ impl ReadGuard {
             Some(n) => self.check_bytes(n),
             None => Ok(()),
         }
+    }
+
+    /// While a page that declared no length arrives: refuses it as soon as
+    /// the `so_far` bytes received break a byte limit, so its download can
+    /// be stopped there instead of read whole.
+    pub fn check_arriving(&self, so_far: u64) -> Result<(), ReadLimitError> {
+        self.check_bytes(so_far).map_err(|e| match e {
+            ReadLimitError::PageTooLarge { limit, .. } => {
+                ReadLimitError::PageGrewTooLarge { limit }
+            }
+            e => e,
+        })
     }
 
     /// A page's body of `bytes` arrived: counts it, before it is parsed.
@@ -481,6 +501,11 @@ mod tests {
             })
         );
         assert_eq!(g.check_declared(None), Ok(()));
+        assert_eq!(g.check_arriving(100), Ok(()));
+        assert_eq!(
+            g.check_arriving(101),
+            Err(ReadLimitError::PageGrewTooLarge { limit: 100 })
+        );
         assert!(g.body(101).is_err());
         assert_eq!(g.pages(), 0, "a refused body is not counted");
         g.body(100).unwrap();
@@ -492,6 +517,10 @@ mod tests {
             Err(ReadLimitError::TooManyBytes { limit: 250 })
         );
         assert_eq!(g.body(51), Err(ReadLimitError::TooManyBytes { limit: 250 }));
+        assert_eq!(
+            g.check_arriving(51),
+            Err(ReadLimitError::TooManyBytes { limit: 250 })
+        );
         assert_eq!(
             ReadLimitError::PageTooLarge {
                 bytes: 80_500_000,

@@ -61,6 +61,8 @@ pub enum Outcome {
         reply: Reply,
         /// How long to wait first (the `slow` faults).
         delay: Duration,
+        /// Without `Content-Length` (the `chunked` fault).
+        chunked: bool,
     },
 }
 
@@ -146,6 +148,7 @@ pub fn answer(
     Outcome::Send {
         reply,
         delay: fx.delay,
+        chunked: fx.chunked,
     }
 }
 
@@ -572,7 +575,7 @@ mod tests {
     /// The reply to a request without faults, as of the data's now.
     fn send(s: &Store, method: &str, url: &str, page_size: usize) -> Reply {
         match answer(s, method, url, page_size, &[], s.generated_at) {
-            Outcome::Send { reply, delay } if delay.is_zero() => reply,
+            Outcome::Send { reply, delay, .. } if delay.is_zero() => reply,
             other => panic!("{url}: {other:?}"),
         }
     }

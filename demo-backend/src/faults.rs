@@ -53,6 +53,10 @@ pub enum Mode {
     Html,
     /// Answers 200 with the first half of the JSON body.
     Truncated,
+    /// Sends the answer without `Content-Length`, in chunks (HTTP/1.1
+    /// chunked transfer encoding), so a client learns its size only by
+    /// reading it.
+    Chunked,
     /// Pads the answer to at least this many MB (jobs: with extra valid
     /// jobs; queues and metrics: with a `padding` member).
     Huge(u32),
@@ -103,6 +107,12 @@ pub const MODES: &[(&str, &str, &str, &str)] = &[
         "",
         "all",
         "answer 200 with the first half of the JSON",
+    ),
+    (
+        "chunked",
+        "",
+        "all",
+        "send the answer without Content-Length (chunked transfer encoding)",
     ),
     (
         "huge",
@@ -169,6 +179,7 @@ impl Mode {
             Mode::Status(_) => "status",
             Mode::Html => "html",
             Mode::Truncated => "truncated",
+            Mode::Chunked => "chunked",
             Mode::Huge(_) => "huge",
             Mode::LoopCursor => "loop-cursor",
             Mode::Endless => "endless",
@@ -234,6 +245,7 @@ impl Mode {
             "status" => Mode::Status(u16::try_from(number(400, 599, None)?).unwrap_or(500)),
             "html" => plain(Mode::Html)?,
             "truncated" => plain(Mode::Truncated)?,
+            "chunked" => plain(Mode::Chunked)?,
             "huge" => Mode::Huge(small(number(1, 1024, Some(40))?)),
             "loop-cursor" => plain(Mode::LoopCursor)?,
             "endless" => plain(Mode::Endless)?,
@@ -399,6 +411,8 @@ pub struct Effects {
     pub html: bool,
     /// Cut the body in half.
     pub truncated: bool,
+    /// See [`Mode::Chunked`].
+    pub chunked: bool,
     /// Pad the body to at least this many bytes.
     pub huge_bytes: Option<usize>,
     /// See [`Mode::LoopCursor`].
@@ -432,6 +446,7 @@ impl Effects {
                 Mode::Status(c) => e.status = e.status.or(Some(c)),
                 Mode::Html => e.html = true,
                 Mode::Truncated => e.truncated = true,
+                Mode::Chunked => e.chunked = true,
                 Mode::Huge(mb) => e.huge_bytes = Some(mb as usize * 1_000_000),
                 Mode::LoopCursor => e.loop_cursor = true,
                 Mode::Endless => e.endless = true,

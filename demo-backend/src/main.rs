@@ -309,19 +309,23 @@ fn serve(shared: &Arc<Shared>, mut request: Request) {
             }
             held.push(request);
         }
-        Outcome::Send { reply, delay } => {
+        Outcome::Send {
+            reply,
+            delay,
+            chunked,
+        } => {
             shared
                 .control
                 .record(seen, Some((reply.status, reply.body.len())));
             let delay = delay + shared.delay;
             if delay.is_zero() {
-                send(request, &method, reply, true);
+                send_as(request, &method, reply, true, chunked);
             } else {
                 // A slow answer waits on its own thread, so the workers
                 // (and the control endpoint) stay free.
                 std::thread::spawn(move || {
                     std::thread::sleep(delay);
-                    send(request, &method, reply, true);
+                    send_as(request, &method, reply, true, chunked);
                 });
             }
         }
@@ -343,6 +347,13 @@ fn release_held(shared: &Shared) {
 
 /// Sends `reply`, with CORS headers for the API (`cors`), not for control.
 fn send(request: Request, method: &str, reply: Reply, cors: bool) {
+    send_as(request, method, reply, cors, false);
+}
+
+/// [`send`], with `Content-Length` (whatever the size: tiny_http would
+/// switch answers of 32 kB or more to chunked transfer encoding), or
+/// without it and chunked when `chunked` (the `chunked` fault).
+fn send_as(request: Request, method: &str, reply: Reply, cors: bool, chunked: bool) {
     let asked_headers = request
         .headers()
         .iter()
@@ -363,7 +374,10 @@ fn send(request: Request, method: &str, reply: Reply, cors: bool) {
         ));
         headers.push(("Access-Control-Max-Age", "86400".into()));
     }
-    let mut response = Response::from_string(reply.body).with_status_code(reply.status);
+    let body = std::io::Cursor::new(reply.body.into_bytes());
+    let length = (!chunked).then(|| body.get_ref().len());
+    let mut response = Response::new(reply.status.into(), Vec::new(), body, length, None)
+        .with_chunked_threshold(usize::MAX);
     for (name, value) in headers {
         if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             response.add_header(h);

@@ -219,6 +219,8 @@ fn huge_pages_are_valid_and_big() {
     let b = Backend::start(&["--jobs", "300", "--page-size", "50", "--fault", "huge:3"]);
     let r = b.get(&jobs("a100-pool"));
     assert!(r.body.len() >= 3_000_000, "{} bytes", r.body.len());
+    // Declared, so a client can refuse it unread.
+    assert_eq!(r.header("content-length"), Some(&*r.body.len().to_string()));
     let mut seen = HashSet::new();
     let page = parse_jobs_page(&r.body, &mut seen).unwrap();
     assert!(page.skipped.is_empty(), "{:?}", page.skipped);
@@ -244,6 +246,26 @@ fn huge_pages_are_valid_and_big() {
     assert_eq!((queues.len(), skipped.total()), (3, 0));
     let m = b.get("/api/v1/queues/a100-pool/metrics?run_ids=x");
     assert!(m.body.len() >= 3_000_000);
+}
+
+#[test]
+fn chunked_answers_declare_no_length() {
+    let b = Backend::start(&[
+        "--jobs",
+        "300",
+        "--page-size",
+        "50",
+        "--fault",
+        "chunked@jobs",
+    ]);
+    let r = b.get(&jobs("a100-pool"));
+    assert_eq!(r.header("content-length"), None);
+    assert_eq!(r.header("transfer-encoding"), Some("chunked"));
+    let page = parse_jobs_page(&r.body, &mut HashSet::new()).unwrap();
+    assert_eq!(page.jobs.len(), 50, "the same answer, only sent in chunks");
+    // Other endpoints are not hit.
+    let q = b.get("/api/v1/queues");
+    assert_eq!(q.header("content-length"), Some(&*q.body.len().to_string()));
 }
 
 #[test]
@@ -489,6 +511,7 @@ fn help_lists_the_faults_and_the_control_endpoint() {
         "status:CODE",
         "html",
         "truncated",
+        "chunked",
         "huge:[MB]",
         "loop-cursor",
         "endless",
