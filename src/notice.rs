@@ -68,6 +68,8 @@ pub enum StorageError {
     Refused(Option<String>),
 }
 
+impl std::error::Error for StorageError {}
+
 impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("not saved: ")?;
@@ -87,92 +89,38 @@ impl fmt::Display for StorageError {
 }
 
 /// Why a change to the stored preferences was not kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SaveError {
     /// Local storage refused it.
-    Storage(StorageError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
     /// A newer Queuescope owns the store; this one never writes it.
+    #[error("not saved: the {} in this browser were saved by a newer version of Queuescope, and this one leaves them untouched", .0.what())]
     Newer(Store),
-}
-
-impl fmt::Display for SaveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SaveError::Storage(e) => write!(f, "{e}"),
-            SaveError::Newer(s) => write!(
-                f,
-                "not saved: the {} in this browser were saved by a newer version of Queuescope, and this one leaves them untouched",
-                s.what()
-            ),
-        }
-    }
-}
-
-impl From<StorageError> for SaveError {
-    fn from(e: StorageError) -> SaveError {
-        SaveError::Storage(e)
-    }
 }
 
 /// What the preference editors (links, saved views, custom groupings,
 /// import) report: the edit was refused, or not kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrefsError {
     /// A link that cannot be added or changed.
-    Link(LinkError),
+    #[error(transparent)]
+    Link(#[from] LinkError),
     /// A view's name.
-    Name(NameError),
+    #[error(transparent)]
+    Name(#[from] NameError),
     /// A custom grouping that does not validate.
-    Grouping(GroupingError),
+    #[error(transparent)]
+    Grouping(#[from] GroupingError),
     /// A refused import file.
-    Import(ImportError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
     /// The change was not kept.
-    NotSaved(SaveError),
+    #[error(transparent)]
+    NotSaved(#[from] SaveError),
     /// A valid import that could not be kept: nothing was imported.
+    #[error("nothing was imported: {0}")]
     ImportNotSaved(SaveError),
-}
-
-impl fmt::Display for PrefsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PrefsError::Link(e) => write!(f, "{e}"),
-            PrefsError::Name(e) => write!(f, "{e}"),
-            PrefsError::Grouping(e) => write!(f, "{e}"),
-            PrefsError::Import(e) => write!(f, "{e}"),
-            PrefsError::NotSaved(e) => write!(f, "{e}"),
-            PrefsError::ImportNotSaved(e) => write!(f, "nothing was imported: {e}"),
-        }
-    }
-}
-
-impl From<LinkError> for PrefsError {
-    fn from(e: LinkError) -> PrefsError {
-        PrefsError::Link(e)
-    }
-}
-
-impl From<NameError> for PrefsError {
-    fn from(e: NameError) -> PrefsError {
-        PrefsError::Name(e)
-    }
-}
-
-impl From<GroupingError> for PrefsError {
-    fn from(e: GroupingError) -> PrefsError {
-        PrefsError::Grouping(e)
-    }
-}
-
-impl From<ImportError> for PrefsError {
-    fn from(e: ImportError) -> PrefsError {
-        PrefsError::Import(e)
-    }
-}
-
-impl From<SaveError> for PrefsError {
-    fn from(e: SaveError) -> PrefsError {
-        PrefsError::NotSaved(e)
-    }
 }
 
 /// Why a cached read could not be used.

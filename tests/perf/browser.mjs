@@ -53,23 +53,16 @@
 
 import os from 'node:os';
 import { writeFile } from 'node:fs/promises';
-import { openApp, startDemoBackend, DIST } from '../e2e/harness.mjs';
+import { openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { args, dists, opt } from './args.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
 const REPS = Number(opt('--reps', '5'));
 const PROFILE = args.includes('--profile');
 // --no-usage: skip the last step (loading every run's usage: 1-2 min at 100k).
 const USAGE = !args.includes('--no-usage');
 const JSON_OUT = opt('--json', null);
-const DISTS = (opt('--dists', null) ?? `after=${DIST}`).split(',').map((d) => {
-  const [name, ...dir] = d.split('=');
-  return { name, dir: dir.join('=') };
-});
+const DISTS = dists();
 const CAP_S = Number(opt('--cap', '120'));
 const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 

@@ -23,12 +23,8 @@
 //             with it (the cached label shown, charts `data-drawn`).
 
 import { controlOf, openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { opt } from './args.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const JOBS = Number(opt('--jobs', '225000'));
 const REPS = Number(opt('--reps', '5'));
 const QUEUE = 'a100-pool';

@@ -9,19 +9,12 @@
 // `cargo build --release -p demo-backend`; opens the same view as
 // tests/perf/browser.mjs (seed 7, a100-pool, 7 days, 1 h buckets).
 
-import { openApp, startDemoBackend, DIST } from '../e2e/harness.mjs';
+import { openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { dists, opt } from './args.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const JOBS = opt('--jobs', '25000').split(',').map(Number);
 const REPS = Number(opt('--reps', '3'));
-const DISTS = (opt('--dists', null) ?? `after=${DIST}`).split(',').map((d) => {
-  const [name, ...dir] = d.split('=');
-  return { name, dir: dir.join('=') };
-});
+const DISTS = dists();
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 const CATEGORIES = ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-devtools.timeline'];
 
