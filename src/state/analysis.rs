@@ -143,8 +143,6 @@ fn status_memo(
     prepared: Memo<Option<Shared<Loaded>>>,
     grid: Memo<Shared<BucketGrid>>,
 ) -> Memo<Option<Shared<StatusCounts>>> {
-    // After an incremental refresh the counts of its base are carried
-    // over (`job_status_updated`: the changed jobs only) when they can be.
     let last: StoredValue<Option<StatusBase>> = StoredValue::new(None);
     per_sel.memo(move |s| {
         let l = prepared.get()?;
