@@ -171,8 +171,73 @@ pub fn location_search() -> String {
         .unwrap_or_default()
 }
 
-/// Writes the query string into the address bar: a new history entry when
-/// `push`, else a replacement (no entry per keystroke).
+thread_local! {
+    /// The address bar's next query and whether it is a new history entry
+    /// (see [`set_location_search_soon`]).
+    static PENDING_URL: std::cell::RefCell<Option<(String, bool)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Writes the query string into the address bar right after the next frame
+/// is drawn, off the path from an input to `ready`: `history.replaceState`
+/// recalculates the page's style when the DOM has just changed (20-60 ms on
+/// the dashboard after a filter), and after the frame that style is clean.
+/// Writes asked for before then fold into one (a new history entry if any
+/// of them was one). `<html data-url-pending>` is set in between, so a test
+/// that reads the address waits for it to go.
+pub fn set_location_search_soon(query: String, push: bool) {
+    let first = PENDING_URL.with(|p| {
+        let mut p = p.borrow_mut();
+        let push = push || p.as_ref().is_some_and(|(_, was)| *was);
+        let first = p.is_none();
+        *p = Some((query, push));
+        first
+    });
+    if first {
+        set_html_attribute("data-url-pending", "");
+        after_next_frame(flush_location);
+    }
+}
+
+/// Forgets an address not written yet (the user went Back or Forward: the
+/// address bar is already the view).
+pub fn drop_pending_location() {
+    if PENDING_URL.with(|p| p.borrow_mut().take()).is_some() {
+        if let Some(el) = html() {
+            let _ = el.remove_attribute("data-url-pending");
+        }
+    }
+}
+
+fn flush_location() {
+    if let Some((query, push)) = PENDING_URL.with(|p| p.borrow_mut().take()) {
+        set_location_search(&query, push);
+        if let Some(el) = html() {
+            let _ = el.remove_attribute("data-url-pending");
+        }
+    }
+}
+
+/// Runs `f` in a task after the next frame is drawn (a zero timeout from a
+/// `requestAnimationFrame`); at once in a zero timeout when the page is
+/// hidden, as hidden pages draw no frames.
+pub fn after_next_frame(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(w) = web_sys::window() else { return };
+    let later = Closure::once_into_js(f);
+    if page_hidden() {
+        let _ = w.set_timeout_with_callback(later.unchecked_ref());
+        return;
+    }
+    let w2 = w.clone();
+    let frame = Closure::once_into_js(move || {
+        let _ = w2.set_timeout_with_callback(later.unchecked_ref());
+    });
+    let _ = w.request_animation_frame(frame.unchecked_ref());
+}
+
+/// Writes the query string into the address bar now: a new history entry
+/// when `push`, else a replacement (no entry per keystroke).
 pub fn set_location_search(query: &str, push: bool) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };

@@ -133,12 +133,12 @@ fn SearchBox() -> impl IntoView {
 
 /// The options a multi-select lists: the values of the data matching the
 /// find box, plus every selected value (even when no job in range has it),
-/// each with its count and whether it is checked.
+/// each with its count.
 fn shown_options(
     mut options: Vec<(String, usize)>,
     selected: &[String],
     find: &str,
-) -> Vec<(String, usize, bool)> {
+) -> Vec<(String, usize)> {
     let find = find.to_lowercase();
     for s in selected {
         if !options.iter().any(|(v, _)| v == s) {
@@ -148,10 +148,6 @@ fn shown_options(
     options
         .into_iter()
         .filter(|(v, _)| find.is_empty() || v.to_lowercase().contains(&find))
-        .map(|(v, n)| {
-            let checked = selected.contains(&v);
-            (v, n, checked)
-        })
         .collect()
 }
 
@@ -178,21 +174,26 @@ fn MultiSelect(
             n => (t().n_selected)(n),
         })
     };
-    let rows = move || {
-        let shown = selected.with(|sel| shown_options(options.get(), sel, &find.get()));
-        shown.into_iter().map(|(value, n, checked)| {
-            let v2 = value.clone();
-            view! {
-                <li>
-                    <label>
-                        <input type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
-                        <span class="qs-multi-name">{value}</span>
-                        <span class="qs-count">{format::count(n)}</span>
-                    </label>
-                </li>
-            }
-        }).collect_view()
+    // Keyed by value and count, each box following `selected` on its own:
+    // a toggle sets one `checked`, instead of rebuilding every row (a list
+    // of 100 users was 200 DOM writes), and the focused box stays.
+    let shown =
+        Memo::new(move |_| selected.with(|sel| shown_options(options.get(), sel, &find.get())));
+    let row = move |(value, n): (String, usize)| {
+        let v2 = value.clone();
+        let v3 = value.clone();
+        let checked = move || selected.with(|s| s.contains(&v3));
+        view! {
+            <li>
+                <label>
+                    <input type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
+                    <span class="qs-multi-name">{value}</span>
+                    <span class="qs-count">{format::count(n)}</span>
+                </label>
+            </li>
+        }
     };
+    let rows = view! { <For each=move || shown.get() key=|r| r.clone() children=row/> };
     view! {
         <details class="qs-multi" data-filter=name>
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>

@@ -52,11 +52,12 @@ impl ViewState {
             let v = self.view.get();
             let prev = last_url.get_value();
             if v != prev {
-                dom::set_location_search(&to_query(&v), is_navigation(&prev, &v));
+                dom::set_location_search_soon(to_query(&v), is_navigation(&prev, &v));
                 last_url.set_value(v);
             }
         });
         let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            dom::drop_pending_location();
             let (v, found) = parse_query(&dom::location_search());
             self.notices.extend(found);
             let v = self.checked(v);

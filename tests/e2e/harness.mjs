@@ -489,7 +489,12 @@ export async function openApp(
 async function waitForState(t, app, state) {
   try {
     await Promise.race([
-      app.page.waitForSelector(`html[data-app-state="${state}"]`, { state: 'attached', timeout: TIMEOUT_MS }),
+      // `ready` also waits for the address bar, which the app writes just
+      // after the frame (`data-url-pending` until then).
+      app.page.waitForSelector(
+        state === 'ready' ? 'html[data-app-state="ready"]:not([data-url-pending])' : `html[data-app-state="${state}"]`,
+        { state: 'attached', timeout: TIMEOUT_MS },
+      ),
       app.crashed,
     ]);
   } catch (e) {

@@ -46,9 +46,12 @@ export async function afterAction(app, action) {
     app.page.waitForFunction(
       (old) => {
         const html = document.documentElement;
+        // The app writes the address bar just after the frame
+        // (data-url-pending until then): tests read it after this.
         return (
           html.getAttribute('data-app-state') === 'ready' &&
-          Number(html.getAttribute('data-render-seq') ?? 0) > old
+          Number(html.getAttribute('data-render-seq') ?? 0) > old &&
+          !html.hasAttribute('data-url-pending')
         );
       },
       before,

@@ -39,7 +39,11 @@ async function settle(page, action, until, arg = null) {
   await waitFor(`the view to settle with ${until}`, async () => {
     const ready = await page.evaluate((before) => {
       const html = document.documentElement;
-      return html.dataset.appState === 'ready' && Number(html.dataset.renderSeq ?? 0) > before;
+      return (
+        html.dataset.appState === 'ready' &&
+        Number(html.dataset.renderSeq ?? 0) > before &&
+        !html.hasAttribute('data-url-pending')
+      );
     }, before);
     return ready && (await page.evaluate(until, arg));
   });
