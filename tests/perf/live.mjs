@@ -203,7 +203,19 @@ try {
     const from = marks('qs-data').at(-1);
     const to = marks('qs-ready').filter((ts) => ts >= from).at(0);
     const self = [...selfTimes(events, [from, to])].filter(([, v]) => v >= 0.5).sort((a, b) => b[1] - a[1]);
-    trace = { window: (to - from) / 1000, self: Object.fromEntries(self.map(([k, v]) => [k, Math.round(10 * v) / 10])) };
+    // The main thread's tasks in the window, in time order (ms after
+    // `qs-data`, length, their longest child event): where the gaps are.
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
+    const tasks = onMain
+      .filter((e) => e.name === 'RunTask' && e.ts + e.dur >= from && e.ts <= to && e.dur >= 1000)
+      .map((t) => {
+        const inner = onMain.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.name !== 'RunTask');
+        const top = inner.sort((a, b) => b.dur - a.dur)[0];
+        return [Math.round((t.ts - from) / 100) / 10, Math.round(t.dur / 100) / 10, top?.name ?? ''];
+      });
+    trace = { window: (to - from) / 1000, self: Object.fromEntries(self.map(([k, v]) => [k, Math.round(10 * v) / 10])), tasks };
+    log(`trace tasks (ms after qs-data, ms, longest event): ${tasks.map((t) => t.join(' ')).join('; ')}`);
     log(`trace qs-data -> qs-ready ${Math.round(trace.window)} ms, self: ${self.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   }
 
