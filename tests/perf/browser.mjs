@@ -55,6 +55,7 @@ import os from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { args, dists, opt } from './args.mjs';
+import { withProfile } from './profile.mjs';
 
 const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
 const REPS = Number(opt('--reps', '5'));
@@ -340,43 +341,6 @@ function summariseLoad(t, spans = {}) {
   };
 }
 
-/** Self time of a CDP CPU profile by where it ran, plus the top functions. */
-function summariseProfile(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  });
-  const cats = {};
-  const fns = new Map();
-  for (const [id, t] of self) {
-    const { functionName: fn, url } = byId.get(id).callFrame;
-    let cat;
-    if (fn === '(idle)') cat = 'idle';
-    else if (fn === '(garbage collector)') cat = 'GC';
-    else if (fn === '(program)') cat = '(program): layout, paint, native';
-    else if (url.includes('plotly')) cat = 'plotly.js';
-    else if (url.startsWith('wasm://') || url.endsWith('.wasm') || /^\$?(wasm-function|func)/.test(fn)) cat = 'wasm (Rust)';
-    else if (url.includes('queuescope') || url.endsWith('.js')) cat = 'wasm-bindgen glue + other JS';
-    else cat = `native: ${fn || '(anonymous)'}`;
-    cats[cat] = (cats[cat] ?? 0) + t;
-    const key = `${fn || '(anonymous)'} ${url ? url.split('/').pop().split('?')[0] : ''}`.trim();
-    fns.set(key, (fns.get(key) ?? 0) + t);
-  }
-  const top = [...fns].sort((a, b) => b[1] - a[1]).slice(0, 25);
-  return { categories: Object.fromEntries(Object.entries(cats).sort((a, b) => b[1] - a[1])), top };
-}
-
-async function withProfile(page, fn) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  await fn();
-  const { profile } = await cdp.send('Profiler.stop');
-  await cdp.detach();
-  return summariseProfile(profile);
-}
 
 async function scenario(jobs, api, dist) {
   const t = scope(`perf-${jobs}-${dist.name}`);

@@ -17,16 +17,26 @@
 //             control endpoint); the next refresh's jobs request: bytes
 //             (the backend's log) and its response end -> the next ready
 //             (every panel updated);
+//   profile   with --profile, one more refresh under the sampling profiler;
+//   trace     with --trace, one more refresh under a Chrome trace;
 //   reopen    the page reloaded with the cache filled and the jobs endpoint
 //             held 10 s (`slow`): navigation start -> the cached data read
 //             (`qs-cached`) and -> every chart of the first screen drawn
 //             with it (the cached label shown, charts `data-drawn`).
 
 import { controlOf, openApp, startDemoBackend } from '../e2e/harness.mjs';
-import { opt } from './args.mjs';
+import { args, opt } from './args.mjs';
+import { selfTimes, withProfile, withTrace } from './profile.mjs';
 
 const JOBS = Number(opt('--jobs', '225000'));
 const REPS = Number(opt('--reps', '5'));
+// One more refresh after the timed ones under Chrome's sampling profiler
+// (from the edits to the ready): the renderer's work outside the spans.
+const PROFILE = args.includes('--profile');
+// One more refresh under a Chrome trace: self time by trace event (script,
+// GC, style, layout, paint, timers, frames) from the data read (`qs-data`)
+// to the ready.
+const TRACE = args.includes('--trace');
 const QUEUE = 'a100-pool';
 const NOW = '2026-11-28T09:00:00Z';
 const FROM = '2026-11-21T09:00:00Z';
@@ -130,7 +140,8 @@ try {
   const refresh = [];
   const breakdowns = [];
   let next = 0;
-  for (let rep = 0; rep < REPS; rep++) {
+  /** The backend's records change, the next refresh reads them: its figures. */
+  async function refreshOnce(rep) {
     // Edits are dated by the clock: move it on before and after them, so
     // they lie strictly between two reads' generated_at (a record changed
     // exactly at a read's generated_at is sent again by the next one, SPEC
@@ -172,6 +183,41 @@ try {
     log(`refresh ${rep + 1}: ${kind}, ${reqs.length} request(s), ${bytes} bytes, response end -> ready ${Math.round(ready - end)} ms (splice ${Math.round(update)} ms)`);
     log(`  spans: ${Object.entries(spans).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   }
+  for (let rep = 0; rep < REPS; rep++) await refreshOnce(rep);
+  let profile = null;
+  if (PROFILE) {
+    profile = await withProfile(page, () => refreshOnce(REPS));
+    // Its figures are not the timed ones (the profiler slows the page).
+    refresh.pop();
+    breakdowns.pop();
+    log(`profile: ${Object.entries(profile.categories).map(([c, v]) => `${c} ${Math.round(v)}`).join(', ')}`);
+    for (const [f, v] of profile.top) log(`  ${Math.round(v)} ms ${f}`);
+  }
+  let trace = null;
+  if (TRACE) {
+    const cats = ['devtools.timeline', 'v8.execute', 'v8', 'blink.user_timing', 'disabled-by-default-devtools.timeline'];
+    const events = await withTrace(page, cats, () => refreshOnce(REPS + 1));
+    refresh.pop();
+    breakdowns.pop();
+    const marks = (name) => events.filter((e) => e.name === name && String(e.cat).includes('user_timing')).map((e) => e.ts);
+    const from = marks('qs-data').at(-1);
+    const to = marks('qs-ready').filter((ts) => ts >= from).at(0);
+    const self = [...selfTimes(events, [from, to])].filter(([, v]) => v >= 0.5).sort((a, b) => b[1] - a[1]);
+    // The main thread's tasks in the window, in time order (ms after
+    // `qs-data`, length, their longest child event): where the gaps are.
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
+    const tasks = onMain
+      .filter((e) => e.name === 'RunTask' && e.ts + e.dur >= from && e.ts <= to && e.dur >= 1000)
+      .map((t) => {
+        const inner = onMain.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.name !== 'RunTask');
+        const top = inner.sort((a, b) => b.dur - a.dur)[0];
+        return [Math.round((t.ts - from) / 100) / 10, Math.round(t.dur / 100) / 10, top?.name ?? ''];
+      });
+    trace = { window: (to - from) / 1000, self: Object.fromEntries(self.map(([k, v]) => [k, Math.round(10 * v) / 10])), tasks };
+    log(`trace tasks (ms after qs-data, ms, longest event): ${tasks.map((t) => t.join(' ')).join('; ')}`);
+    log(`trace qs-data -> qs-ready ${Math.round(trace.window)} ms, self: ${self.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+  }
 
   // Reopen with the cache filled (stored after the full read; what storing
   // 100k jobs blocked the page for).
@@ -205,7 +251,7 @@ try {
   );
   log(`median breakdown: ${JSON.stringify(breakdown)}`);
   const ms = refresh.map((r) => r.ms);
-  console.log(JSON.stringify({ jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), reopen }, null, 2));
+  console.log(JSON.stringify({ jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), reopen, profile, trace }, null, 2));
 } finally {
   await t.close();
 }

@@ -11,6 +11,7 @@
 
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { dists, opt } from './args.mjs';
+import { selfTimes, withTrace } from './profile.mjs';
 
 const JOBS = opt('--jobs', '25000').split(',').map(Number);
 const REPS = Number(opt('--reps', '3'));
@@ -30,36 +31,12 @@ function nextReady(page, old) {
   );
 }
 
-/** Self time (ms) by event name of the renderer main thread's complete events. */
-function selfTimes(events) {
-  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const mine = events
-    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
-    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-  const self = new Map();
-  const stack = [];
-  for (const e of mine) {
-    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
-    const parent = stack.at(-1);
-    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur / 1000);
-    self.set(e.name, (self.get(e.name) ?? 0) + e.dur / 1000);
-    stack.push(e);
-  }
-  return self;
-}
-
 async function traced(page, act) {
-  const cdp = await page.context().newCDPSession(page);
-  const events = [];
-  cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
-  const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-  await cdp.send('Tracing.start', { categories: CATEGORIES.join(','), transferMode: 'ReportEvents' });
   const old = await renderSeq(page);
-  await act();
-  await nextReady(page, old);
-  await cdp.send('Tracing.end');
-  await done;
-  await cdp.detach();
+  const events = await withTrace(page, CATEGORIES, async () => {
+    await act();
+    await nextReady(page, old);
+  });
   return selfTimes(events);
 }
 

@@ -151,10 +151,15 @@ impl Column {
         Column::build(names, Values::Sparse { jobs, ids }, n)
     }
 
+    /// Whether it keeps one id per job.
+    pub(crate) fn is_dense(&self) -> bool {
+        matches!(self.values, Values::Dense(_))
+    }
+
     /// The names sorted and the ids renumbered; dense when at least half
     /// of the `n` jobs have a value (4 bytes a job is then at most 8 a
     /// value), else sparse.
-    fn build(names: Vec<String>, mut values: Values, n: usize) -> Column {
+    fn build(names: Vec<String>, values: Values, n: usize) -> Column {
         let name = |i: u32| names.get(i as usize).map_or("", String::as_str);
         let order = crate::sort::sorted_indices(names.len(), &|a, b| name(a).cmp(name(b)));
         let mut remap = vec![NO_VALUE; names.len()];
@@ -163,47 +168,18 @@ impl Column {
                 *r = u32::try_from(new).unwrap_or(NO_VALUE);
             }
         }
-        let ids = match &mut values {
-            Values::Dense(of_job) => of_job,
-            Values::Sparse { ids, .. } => ids,
+        let present = match &values {
+            Values::Dense(of_job) => of_job.iter().filter(|&&id| id != NO_VALUE).count(),
+            Values::Sparse { jobs, .. } => jobs.len(),
         };
-        for id in ids.iter_mut() {
-            *id = remap.get(*id as usize).copied().unwrap_or(NO_VALUE);
-        }
-        let values = match values {
-            Values::Dense(of_job) => {
-                let present = of_job.iter().filter(|&&id| id != NO_VALUE).count();
-                if present * 2 >= n {
-                    Values::Dense(of_job)
-                } else {
-                    let (jobs, ids) = (0u32..)
-                        .zip(of_job)
-                        .filter(|&(_, id)| id != NO_VALUE)
-                        .unzip();
-                    Values::Sparse { jobs, ids }
-                }
-            }
-            Values::Sparse { jobs, ids } if jobs.len() * 2 >= n => {
-                let mut of_job = vec![NO_VALUE; n];
-                for (&i, id) in jobs.iter().zip(ids) {
-                    if let Some(slot) = of_job.get_mut(i as usize) {
-                        *slot = id;
-                    }
-                }
-                Values::Dense(of_job)
-            }
-            sparse => sparse,
-        };
+        let mut w = ValuesWriter { values, present };
+        w.renumber(|id| remap.get(id as usize).copied().unwrap_or(NO_VALUE));
         let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
-        let mut col = Column {
-            names: order
-                .iter()
-                .filter_map(|&i| names.get_mut(i as usize).and_then(Option::take))
-                .collect(),
-            values,
-        };
-        col.shrink_to_fit();
-        col
+        let names = order
+            .iter()
+            .filter_map(|&i| names.get_mut(i as usize).and_then(Option::take))
+            .collect();
+        w.finish(names, n)
     }
 
     /// Gives back spare capacity.
@@ -216,6 +192,87 @@ impl Column {
                 ids.shrink_to_fit();
             }
         }
+    }
+}
+
+/// A column's values written job by job, jobs ascending, with names
+/// already sorted and each used: what [`Column::build`] makes of them,
+/// without its passes (an incremental read's columns, `Prepared::updated`).
+pub(crate) struct ValuesWriter {
+    values: Values,
+    present: usize,
+}
+
+impl ValuesWriter {
+    /// For `n` jobs, written into one id per job (`dense`) or pairs.
+    pub fn new(n: usize, dense: bool) -> ValuesWriter {
+        let values = if dense {
+            Values::Dense(vec![NO_VALUE; n])
+        } else {
+            Values::default()
+        };
+        ValuesWriter { values, present: 0 }
+    }
+
+    /// Job `j` (above every job set so far) has value `id`.
+    pub fn set(&mut self, j: u32, id: u32) {
+        match &mut self.values {
+            Values::Dense(of_job) => {
+                if let Some(slot) = of_job.get_mut(j as usize) {
+                    *slot = id;
+                    self.present += 1;
+                }
+            }
+            Values::Sparse { jobs, ids } => {
+                jobs.push(j);
+                ids.push(id);
+                self.present += 1;
+            }
+        }
+    }
+
+    /// No job has a value.
+    pub fn is_empty(&self) -> bool {
+        self.present == 0
+    }
+
+    /// Every id `id` set becomes `f(id)`.
+    pub fn renumber(&mut self, f: impl Fn(u32) -> u32) {
+        let ids = match &mut self.values {
+            Values::Dense(of_job) => of_job,
+            Values::Sparse { ids, .. } => ids,
+        };
+        for id in ids.iter_mut().filter(|id| **id != NO_VALUE) {
+            *id = f(*id);
+        }
+    }
+
+    /// The column of `n` jobs with `names` (sorted, each used): dense when
+    /// at least half of the jobs have a value, as [`Column::build`] decides.
+    pub fn finish(self, names: Vec<String>, n: usize) -> Column {
+        let dense = self.present * 2 >= n;
+        let values = match self.values {
+            Values::Dense(of_job) if !dense => {
+                let (jobs, ids) = (0u32..)
+                    .zip(of_job)
+                    .filter(|&(_, id)| id != NO_VALUE)
+                    .unzip();
+                Values::Sparse { jobs, ids }
+            }
+            Values::Sparse { jobs, ids } if dense => {
+                let mut of_job = vec![NO_VALUE; n];
+                for (&i, id) in jobs.iter().zip(ids) {
+                    if let Some(slot) = of_job.get_mut(i as usize) {
+                        *slot = id;
+                    }
+                }
+                Values::Dense(of_job)
+            }
+            values => values,
+        };
+        let mut col = Column { names, values };
+        col.shrink_to_fit();
+        col
     }
 }
 

@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::super::column::ValuesWriter;
 use super::{Column, Prepared, Texts, EMPTY_COLUMN, MAX_UNKNOWN_STATES, NO_VALUE};
 use crate::model::{JobState, Ms};
 
@@ -146,6 +147,17 @@ impl Prepared {
 
         // Texts, a run of consecutive jobs at a time.
         let runs = [consecutive(&keep_old), consecutive(&keep_new)];
+        // Each buffer at its final size at once: no copy as it grows, none to shrink it.
+        let text_len = |t: fn(&Prepared) -> &Texts| {
+            let len = |src: &Prepared, runs: &[(usize, usize)]| {
+                let t = t(src);
+                runs.iter().map(|&(a, b)| t.span_len(a, b)).sum::<usize>()
+            };
+            len(self, &runs[0]) + len(changed, &runs[1])
+        };
+        p.ids.reserve(text_len(|p| &p.ids), n);
+        p.run_ids.reserve(text_len(|p| &p.run_ids), n);
+        p.run_names.reserve(text_len(|p| &p.run_names), n);
         for ((src, _), runs) in sources.iter().zip(&runs) {
             for &(a, b) in runs {
                 let copied = p.ids.extend_from(&src.ids, a, b)
@@ -227,16 +239,22 @@ impl Prepared {
         p.error_first.reserve_exact(n);
         for (((src, _), runs), smap) in sources.iter().zip(&runs).zip(&state_maps) {
             let mut msg_map = vec![u32::MAX; src.messages.len()];
+            // Known states only (the usual case): ids stay as they are.
+            let identity = (0u16..).zip(smap).all(|(i, &s)| i == s);
             for &(a, b) in runs {
                 let t = src.transition_span(a, b);
                 let base = p.at.len() as i64 - t.start as i64;
                 p.at.extend_from_slice(src.at.get(t.clone()).unwrap_or_default());
                 let states = src.state.get(t).unwrap_or_default();
-                p.state.extend(
-                    states
-                        .iter()
-                        .map(|&s| smap.get(usize::from(s)).copied().unwrap_or(0)),
-                );
+                if identity {
+                    p.state.extend_from_slice(states);
+                } else {
+                    p.state.extend(
+                        states
+                            .iter()
+                            .map(|&s| smap.get(usize::from(s)).copied().unwrap_or(0)),
+                    );
+                }
                 let firsts = src.first.get(a + 1..=b).unwrap_or_default();
                 for &f in firsts {
                     let f = u32::try_from(i64::from(f) + base);
@@ -334,6 +352,22 @@ fn span(first: &[u32], a: usize, b: usize) -> std::ops::Range<usize> {
 }
 
 impl Texts {
+    /// Bytes of the texts of jobs `[a, b)`.
+    fn span_len(&self, a: usize, b: usize) -> usize {
+        let off = |k: usize| {
+            self.end
+                .get(k)
+                .map_or(0, |e| (e & !super::PRESENT) as usize)
+        };
+        off(b).saturating_sub(off(a))
+    }
+
+    /// Room for `bytes` more of text and `jobs` more jobs.
+    fn reserve(&mut self, bytes: usize, jobs: usize) {
+        self.buf.reserve_exact(bytes);
+        self.end.reserve_exact(jobs);
+    }
+
     /// Appends the texts of `src`'s jobs `[a, b)` in one copy; false when
     /// they do not fit.
     fn extend_from(&mut self, src: &Texts, a: usize, b: usize) -> bool {
@@ -376,61 +410,73 @@ fn mapped(map: &[u32], i: u32) -> Option<u32> {
 /// One column of the `n` kept jobs from the held and the changed column:
 /// names merged (both are sorted), only the ones still used, ids renumbered.
 /// `None` when no kept job has a value (a label key that is gone).
+///
+/// What a load builds (`Column::build`) without its passes: the names are
+/// merged in order instead of sorted, and the kept jobs' values arrive in
+/// job order (held jobs keep theirs, the changed ones follow), so a sparse
+/// column stays pairs and a dense one is written once.
 fn merge_column(cols: [&Column; 2], maps: [&[u32]; 2], n: usize) -> Option<Column> {
     let [old, new] = cols;
-    // The changed column's names among the held ones (both sorted).
-    let mut names: Vec<&str> = old.names.iter().map(String::as_str).collect();
-    let new_ids: Vec<u32> = new
-        .names
-        .iter()
-        .map(|s| match old.names.binary_search(s) {
-            Ok(k) => u32::try_from(k).unwrap_or(u32::MAX),
-            Err(_) => {
-                names.push(s);
-                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
-            }
-        })
-        .collect();
-    let mut of_job = vec![NO_VALUE; n];
-    let mut used = vec![false; names.len()];
-    let mut any = false;
-    let mut set = |j: Option<u32>, id: u32| {
-        let Some(j) = j else { return };
-        if let (Some(slot), Some(u)) = (of_job.get_mut(j as usize), used.get_mut(id as usize)) {
-            *slot = id;
-            *u = true;
-            any = true;
+    // Both name lists sorted and distinct: merged in order, each side's
+    // id mapped to its place in the merged list.
+    let mut names: Vec<&str> = Vec::with_capacity(old.names.len() + new.names.len());
+    let mut to_merged = [
+        Vec::with_capacity(old.names.len()),
+        Vec::with_capacity(new.names.len()),
+    ];
+    let (mut a, mut b) = (old.names.iter().peekable(), new.names.iter().peekable());
+    loop {
+        let (x, y) = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x == y => (a.next(), b.next()),
+            (Some(x), Some(y)) if x > y => (None, b.next()),
+            (None, _) => (None, b.next()),
+            _ => (a.next(), None),
+        };
+        let Some(name) = x.or(y) else { break };
+        let id = u32::try_from(names.len()).unwrap_or(NO_VALUE);
+        names.push(name.as_str());
+        let [to_old, to_new] = &mut to_merged;
+        if x.is_some() {
+            to_old.push(id);
         }
-    };
-    old.for_each_value(|i, id| set(mapped(maps[0], i), id));
-    new.for_each_value(|i, id| {
-        set(
-            mapped(maps[1], i),
-            new_ids.get(id as usize).copied().unwrap_or(u32::MAX),
-        )
-    });
-    if !any {
+        if y.is_some() {
+            to_new.push(id);
+        }
+    }
+    // The kept jobs' values in job order: held jobs keep their relative
+    // order and come first, the changed ones follow.
+    let mut values = ValuesWriter::new(n, old.is_dense() || new.is_dense());
+    let mut used = vec![false; names.len()];
+    for (side, col) in [old, new].into_iter().enumerate() {
+        let (map, to) = (maps[side], &to_merged[side]);
+        col.for_each_value(|i, id| {
+            let (Some(j), Some(&m)) = (mapped(map, i), to.get(id as usize)) else {
+                return;
+            };
+            if let Some(u) = used.get_mut(m as usize) {
+                *u = true;
+                values.set(j, m);
+            }
+        });
+    }
+    if values.is_empty() {
         return None;
     }
     // Drop the names no kept job uses (a load never interns those).
-    let mut kept = Vec::with_capacity(names.len());
     if used.iter().all(|&u| u) {
-        kept.extend(names.iter().map(|s| s.to_string()));
-    } else {
-        let mut renumber = vec![NO_VALUE; names.len()];
-        for (k, (name, &u)) in names.iter().zip(&used).enumerate() {
-            if u {
-                if let Some(r) = renumber.get_mut(k) {
-                    *r = u32::try_from(kept.len()).unwrap_or(NO_VALUE);
-                }
-                kept.push((*name).to_string());
-            }
-        }
-        for id in of_job.iter_mut().filter(|id| **id != NO_VALUE) {
-            *id = renumber.get(*id as usize).copied().unwrap_or(NO_VALUE);
+        let names = names.iter().map(|s| s.to_string()).collect();
+        return Some(values.finish(names, n));
+    }
+    let mut renumber = vec![NO_VALUE; names.len()];
+    let mut kept = Vec::new();
+    for ((name, &u), r) in names.iter().zip(&used).zip(renumber.iter_mut()) {
+        if u {
+            *r = u32::try_from(kept.len()).unwrap_or(NO_VALUE);
+            kept.push((*name).to_string());
         }
     }
-    Some(Column::from_per_job(kept, of_job))
+    values.renumber(|id| renumber.get(id as usize).copied().unwrap_or(NO_VALUE));
+    Some(values.finish(kept, n))
 }
 
 /// `keep` (ascending) as runs of consecutive jobs `[a, b)`.
