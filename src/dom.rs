@@ -202,38 +202,40 @@ pub fn set_location_search_soon(query: String, push: bool) {
 /// Forgets an address not written yet (the user went Back or Forward: the
 /// address bar is already the view).
 pub fn drop_pending_location() {
-    if PENDING_URL.with(|p| p.borrow_mut().take()).is_some() {
-        if let Some(el) = html() {
-            let _ = el.remove_attribute("data-url-pending");
-        }
-    }
+    take_pending_location();
 }
 
 fn flush_location() {
-    if let Some((query, push)) = PENDING_URL.with(|p| p.borrow_mut().take()) {
+    if let Some((query, push)) = take_pending_location() {
         set_location_search(&query, push);
-        if let Some(el) = html() {
-            let _ = el.remove_attribute("data-url-pending");
-        }
     }
+}
+
+/// The address not written yet, if any, now no longer pending.
+fn take_pending_location() -> Option<(String, bool)> {
+    let pending = PENDING_URL.with(|p| p.borrow_mut().take());
+    if let (Some(_), Some(el)) = (&pending, html()) {
+        let _ = el.remove_attribute("data-url-pending");
+    }
+    pending
 }
 
 /// Runs `f` in a task after the next frame is drawn (a zero timeout from a
 /// `requestAnimationFrame`); at once in a zero timeout when the page is
 /// hidden, as hidden pages draw no frames.
 pub fn after_next_frame(f: impl FnOnce() + 'static) {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    let Some(w) = web_sys::window() else { return };
-    let later = Closure::once_into_js(f);
+    in_next_frame(move || leptos::prelude::set_timeout(f, std::time::Duration::ZERO));
+}
+
+/// Runs `f` in the next animation frame's callback (before the frame's
+/// style and layout), or at once when the page is hidden and draws no
+/// frames.
+pub fn in_next_frame(f: impl FnOnce() + 'static) {
     if page_hidden() {
-        let _ = w.set_timeout_with_callback(later.unchecked_ref());
-        return;
+        f();
+    } else {
+        leptos::prelude::request_animation_frame(f);
     }
-    let w2 = w.clone();
-    let frame = Closure::once_into_js(move || {
-        let _ = w2.set_timeout_with_callback(later.unchecked_ref());
-    });
-    let _ = w.request_animation_frame(frame.unchecked_ref());
 }
 
 /// Writes the query string into the address bar now: a new history entry

@@ -369,27 +369,18 @@ fn in_frame(
         }
         draw(&el)
     };
-    let window = web_sys::window();
-    if crate::dom::page_hidden() || window.is_none() {
-        return run().unwrap_or_else(|e| js_sys::Promise::reject(&e));
-    }
     let mut run = Some(run);
     js_sys::Promise::new(&mut |resolve, reject| {
         let Some(run) = run.take() else {
             return;
         };
-        let frame = Closure::once_into_js(move || match run() {
+        crate::dom::in_next_frame(move || {
             // Resolving with Plotly's promise settles as it does.
-            Ok(p) => {
-                let _ = resolve.call1(&JsValue::NULL, &p);
-            }
-            Err(e) => {
-                let _ = reject.call1(&JsValue::NULL, &e);
-            }
+            let _ = match run() {
+                Ok(p) => resolve.call1(&JsValue::NULL, &p),
+                Err(e) => reject.call1(&JsValue::NULL, &e),
+            };
         });
-        if let Some(w) = &window {
-            let _ = w.request_animation_frame(frame.unchecked_ref());
-        }
     })
 }
 
