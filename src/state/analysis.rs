@@ -11,8 +11,8 @@ use crate::dom::{self, timed};
 use crate::render::Palette;
 use leptos::prelude::*;
 use queuescope_core::analysis::{
-    self, auto_width, BucketGrid, Filters, GroupBy, Groups, LocalZone, RunLayout, Selection,
-    StatusCounts, TimeRange, Zone,
+    self, auto_width, BucketGrid, Filters, GroupBy, Groups, LocalZone, Prepared, Remap, RunLayout,
+    Selection, StatusCounts, TimeRange, Zone,
 };
 use queuescope_core::view::{Tz, Width};
 
@@ -78,19 +78,7 @@ impl Analysis {
         };
         let status = status_memo(per_sel, prepared, grid);
         let palette = palette_memo(theme, groups);
-        // Lanes do not depend on groups: a regroup relabels the bars only.
-        let lanes = per_sel.memo(move |s| {
-            let r = prepared.with(|p| match p {
-                Some(l) => {
-                    let range = range.get();
-                    timed("qs:run-layout", || {
-                        analysis::run_layout(&l.prepared, s, &Groups::default(), range)
-                    })
-                }
-                None => RunLayout::default(),
-            });
-            Shared::new(r)
-        });
+        let lanes = lanes_memo(per_sel, prepared, range);
         let runs = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
                 Some(l) => lanes.with(|lanes| {
@@ -143,43 +131,105 @@ fn status_memo(
     prepared: Memo<Option<Shared<Loaded>>>,
     grid: Memo<Shared<BucketGrid>>,
 ) -> Memo<Option<Shared<StatusCounts>>> {
-    let last: StoredValue<Option<StatusBase>> = StoredValue::new(None);
+    let last = CarryOver::new();
     per_sel.memo(move |s| {
         let l = prepared.get()?;
         let g = grid.get();
         let counts = timed("qs:job-status", || {
-            let carried = last.with_value(|last| {
-                let b = last.as_ref().filter(|b| *b.grid == *g)?;
-                let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
-                let old = (&b.loaded.prepared, &b.selection);
-                let new = (&l.prepared, s);
-                analysis::job_status_updated(&b.counts, old, new, &c.remap, &g)
-            });
-            carried.unwrap_or_else(|| analysis::job_status(&l.prepared, s, &g))
+            last.carry(&l, &*g, |counts, old, remap| {
+                analysis::job_status_updated(counts, old, (&l.prepared, s), remap, &g)
+            })
+            .unwrap_or_else(|| analysis::job_status(&l.prepared, s, &g))
         });
         // Counts equal to the last ones keep their `Shared`: the chart
         // and the failure spikes are then not computed or drawn again.
-        let same = last.with_value(|b| b.as_ref().map(|b| b.counts.clone()));
-        let counts = same
-            .filter(|old| **old == counts)
-            .unwrap_or_else(|| Shared::new(counts));
-        last.set_value(Some(StatusBase {
-            loaded: l,
-            selection: s.clone(),
-            grid: g,
-            counts: counts.clone(),
-        }));
-        Some(counts)
+        Some(last.keep(l, s, (*g).clone(), counts))
     })
 }
 
-/// The last job status computed and what it was computed from (the data
-/// on screen then: it goes once the next counts are computed).
-struct StatusBase {
+/// Runs in lanes, without groups (a regroup relabels the bars only). After
+/// an incremental refresh the lanes of its base are carried over
+/// (`run_layout_updated`) when they can be.
+fn lanes_memo(
+    per_sel: PerSelection,
+    prepared: Memo<Option<Shared<Loaded>>>,
+    range: Memo<TimeRange>,
+) -> Memo<Shared<RunLayout>> {
+    let last = CarryOver::new();
+    per_sel.memo(move |s| {
+        let Some(l) = prepared.get() else {
+            return Shared::new(RunLayout::default());
+        };
+        let range = range.get();
+        let lanes = timed("qs:run-layout", || {
+            last.carry(&l, &range, |lanes, old, remap| {
+                analysis::run_layout_updated(lanes, old, (&l.prepared, s), remap, range)
+            })
+            .unwrap_or_else(|| analysis::run_layout(&l.prepared, s, &Groups::default(), range))
+        });
+        last.keep(l, s, range, lanes)
+    })
+}
+
+/// The last value a memo over the selection computed, and what from: the
+/// data on screen then (held until the next value is computed) and its
+/// selection, and `K`, what else it read (the grid, the range). So a
+/// refresh spliced from that data can carry the value over.
+struct CarryOver<K: 'static, T: 'static>(StoredValue<Option<Base<K, T>>>);
+
+impl<K: 'static, T: 'static> Clone for CarryOver<K, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K: 'static, T: 'static> Copy for CarryOver<K, T> {}
+
+struct Base<K, T> {
     loaded: Shared<Loaded>,
     selection: Selection,
-    grid: Shared<BucketGrid>,
-    counts: Shared<StatusCounts>,
+    on: K,
+    value: Shared<T>,
+}
+
+impl<K: PartialEq + Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K, T> {
+    fn new() -> Self {
+        CarryOver(StoredValue::new(None))
+    }
+
+    /// `f(last value, (its data, its selection), remap)` when `l` was
+    /// spliced from the last value's data and `on` is what it was computed
+    /// on; `None` otherwise (or when `f` cannot carry it).
+    fn carry(
+        &self,
+        l: &Shared<Loaded>,
+        on: &K,
+        f: impl FnOnce(&T, (&Prepared, &Selection), &Remap) -> Option<T>,
+    ) -> Option<T> {
+        self.0.with_value(|last| {
+            let b = last.as_ref().filter(|b| b.on == *on)?;
+            let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
+            f(&b.value, (&b.loaded.prepared, &b.selection), &c.remap)
+        })
+    }
+
+    /// Keeps `value` (computed from `l`, `s` and `on`) as the last one,
+    /// with the last `Shared` when it is equal to it: memos compare
+    /// `Shared` by pointer, so what reads it is not computed again.
+    fn keep(&self, l: Shared<Loaded>, s: &Selection, on: K, value: T) -> Shared<T> {
+        let same = self.0.with_value(|b| {
+            b.as_ref()
+                .map(|b| b.value.clone())
+                .filter(|old| **old == value)
+        });
+        let value = same.unwrap_or_else(|| Shared::new(value));
+        self.0.set_value(Some(Base {
+            loaded: l,
+            selection: s.clone(),
+            on,
+            value: value.clone(),
+        }));
+        value
+    }
 }
 
 /// The `uirevision` key: queue, range and zone.

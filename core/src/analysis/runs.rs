@@ -4,7 +4,7 @@
 use super::filter::Selection;
 use super::geometry::{RasterWindow, MAX_RASTER_SIDE};
 use super::group::Groups;
-use super::prepared::Prepared;
+use super::prepared::{Prepared, Remap};
 use super::time::TimeRange;
 use crate::model::Ms;
 
@@ -96,6 +96,155 @@ pub fn regroup_runs(
     }
 }
 
+/// [`run_layout`] (with no groups: every bar in group 0, as the app packs
+/// its lanes) of `new` after an incremental read, from `layout`, the one of
+/// `old` over the same `range` (the data the read was spliced into, and the
+/// same view's selection of it). Exact, `None` (pack afresh) when it cannot
+/// tell: the held selected jobs must be `old`'s kept ones with no
+/// transition at or after the old `generated_at`
+/// ([`Remap::gone_selected`]), the old `generated_at` inside the range and
+/// not after the new one.
+///
+/// Then every held bar starts before the old `generated_at` (a run starting
+/// there had no length) and keeps its start, and an open one's end moves
+/// from the old to the new `generated_at`: each comparison the packing makes
+/// of a held start with a lane's end answers as before. So the bars are
+/// the held ones (went ones left out) merged with the changed jobs' runs in
+/// (start, id) order, and the lanes are copied from the old layout as long
+/// as every lane's last end equals the old packing's at the same point
+/// (with went bars' ends counted in the old one); from a difference (a bar
+/// gone, a changed run placed) the runs are packed again until the two
+/// agree again. A refresh whose changed runs kept their spans (an error
+/// added, new jobs queued) copies every lane: O(runs), no packing.
+pub fn run_layout_updated(
+    layout: &RunLayout,
+    old: (&Prepared, &Selection),
+    new: (&Prepared, &Selection),
+    remap: &Remap,
+    range: TimeRange,
+) -> Option<RunLayout> {
+    let ((op, os), (np, ns)) = (old, new);
+    let (g0, g1) = (op.generated_at(), np.generated_at());
+    if g1 < g0 || g0 <= range.from {
+        return None;
+    }
+    remap.gone_selected(op, os, ns)?;
+    let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
+    // The changed jobs' runs shown, in (start, id) order.
+    let mut fresh: Vec<(Ms, u32, u32, Ms)> =
+        ns.0.iter()
+            .filter(|&&j| j as usize >= remap.kept)
+            .filter_map(|&j| {
+                let (s, e) = np.run_span(j as usize)?;
+                (e > s && range.overlap(s, e) > 0).then(|| (s, rank(j), j, e))
+            })
+            .collect();
+    fresh.sort_unstable();
+    let mut fresh = fresh.into_iter().peekable();
+    let mut lanes = Replay::default();
+    let mut bars = Vec::with_capacity(layout.bars.len() + fresh.len());
+    let bar = |job, start, end, lane| RunBar {
+        job,
+        start,
+        end,
+        lane,
+        group: 0,
+    };
+    for b in &layout.bars {
+        let m = remap.old.get(b.job as usize).copied().unwrap_or(u32::MAX);
+        if m == u32::MAX {
+            // Any end at or after g0 compares with a held start (before
+            // g0) as g1 does: g1 lets a replacement that is still open match.
+            lanes.old(b.lane, if b.end == g0 { g1 } else { b.end });
+            continue;
+        }
+        // An end before g0 is a terminal transition, the same now; else
+        // it may be an open run's (g0, now g1).
+        let end = if b.end >= g0 {
+            np.run_span(m as usize)?.1
+        } else {
+            b.end
+        };
+        let key = (b.start, rank(m));
+        while let Some((s, _, j, e)) = fresh.next_if(|f| (f.0, f.1) < key) {
+            bars.push(bar(j, s, e, lanes.pack(s, e)));
+        }
+        bars.push(bar(m, b.start, end, lanes.held(b.lane, b.start, end)));
+    }
+    for (s, _, j, e) in fresh {
+        bars.push(bar(j, s, e, lanes.pack(s, e)));
+    }
+    let used = bars.iter().map(|b| b.lane + 1).max().unwrap_or(0);
+    Some(RunLayout { bars, lanes: used })
+}
+
+/// The lanes' last ends of a packing carried over ([`run_layout_updated`])
+/// and of the old packing at the same point, with how many lanes differ:
+/// while none does, the old lanes are copied; else runs are packed.
+#[derive(Default)]
+struct Replay {
+    /// Each lane's last end in the new packing (`Ms::MIN`: unused).
+    new: Vec<Ms>,
+    /// The same in the old packing.
+    old: Vec<Ms>,
+    /// Lanes whose ends differ.
+    differ: usize,
+    /// The new packing's lanes, while they differ from the old ones.
+    tree: Option<LaneTree>,
+}
+
+impl Replay {
+    /// Sets lane `lane` of `ends` (the new or the old one) to `end`, keeping `differ`.
+    fn set(&mut self, new: bool, lane: u32, end: Ms) {
+        let k = lane as usize;
+        for v in [&mut self.new, &mut self.old] {
+            if v.len() <= k {
+                v.resize(k + 1, Ms::MIN);
+            }
+        }
+        let before = self.new[k] != self.old[k];
+        if new {
+            self.new[k] = end;
+        } else {
+            self.old[k] = end;
+        }
+        let after = self.new[k] != self.old[k];
+        self.differ = self.differ + usize::from(after) - usize::from(before);
+        if self.differ == 0 {
+            self.tree = None;
+        }
+    }
+
+    /// A bar of the old packing that is not in the new one.
+    fn old(&mut self, lane: u32, end: Ms) {
+        self.set(false, lane, end);
+    }
+
+    /// A run of the new packing only: packed.
+    fn pack(&mut self, start: Ms, end: Ms) -> u32 {
+        let new = &self.new;
+        let tree = self
+            .tree
+            .get_or_insert_with(|| LaneTree::with_ends(new, 64));
+        let lane = tree.take(start, end);
+        self.set(true, lane, end);
+        lane
+    }
+
+    /// A held bar, in lane `lane` of the old packing: that lane while the
+    /// packings agree, else packed.
+    fn held(&mut self, lane: u32, start: Ms, end: Ms) -> u32 {
+        let got = if self.differ == 0 {
+            self.set(true, lane, end);
+            lane
+        } else {
+            self.pack(start, end)
+        };
+        self.old(lane, end);
+        got
+    }
+}
+
 /// A run a view shows (see [`shown_runs`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ShownRun {
@@ -165,6 +314,22 @@ impl LaneTree {
         }
     }
 
+    /// At least `size` lanes, whose last runs ended at `ends` (`Ms::MIN`: unused).
+    fn with_ends(ends: &[Ms], size: usize) -> Self {
+        let mut t = LaneTree::new(ends.len().max(size));
+        for (k, &end) in ends.iter().enumerate() {
+            t.tree[t.size + k] = end;
+        }
+        for i in (1..t.size).rev() {
+            t.tree[i] = t.tree[2 * i].min(t.tree[2 * i + 1]);
+        }
+        t.used = ends
+            .iter()
+            .rposition(|&e| e != Ms::MIN)
+            .map_or(0, |k| u32::try_from(k + 1).unwrap_or(u32::MAX));
+        t
+    }
+
     /// Puts a run `[start, end)` in the lowest lane free at `start`; returns the lane.
     fn take(&mut self, start: Ms, end: Ms) -> u32 {
         if self.tree.get(1).is_some_and(|&m| m > start) {
@@ -195,16 +360,8 @@ impl LaneTree {
 
     /// Doubles the lanes, keeping the ends of the used ones.
     fn grow(&mut self) {
-        let mut bigger = LaneTree::new(self.size * 2);
         let leaves = self.tree.get(self.size..).unwrap_or(&[]);
-        for (k, &end) in leaves.iter().enumerate() {
-            bigger.tree[bigger.size + k] = end;
-        }
-        for i in (1..bigger.size).rev() {
-            bigger.tree[i] = bigger.tree[2 * i].min(bigger.tree[2 * i + 1]);
-        }
-        bigger.used = self.used;
-        *self = bigger;
+        *self = LaneTree::with_ends(leaves, self.size * 2);
     }
 }
 

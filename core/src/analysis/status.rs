@@ -155,7 +155,7 @@ pub fn job_status_updated(
         && np.states.len() == known
         && counts.states.len() == known
         && counts.counts.iter().all(|row| row.len() == nb);
-    if !same_shape || nb == 0 || remap.old.len() != op.len() {
+    if !same_shape || nb == 0 {
         return None;
     }
     // Open spans end at generated_at: the same last bucket before and after.
@@ -165,25 +165,7 @@ pub fn job_status_updated(
         return None;
     }
     let held = remap.kept;
-    let mut gone: Vec<u32> = Vec::new();
-    let mut kept_new = ns.0.iter().copied().filter(|&j| (j as usize) < held);
-    for &i in &os.0 {
-        match remap.old.get(i as usize).copied() {
-            Some(m) if m != u32::MAX => {
-                let recent = op
-                    .transition_times(i as usize)
-                    .last()
-                    .is_some_and(|&at| at >= op.generated_at());
-                if recent || kept_new.next() != Some(m) {
-                    return None;
-                }
-            }
-            _ => gone.push(i),
-        }
-    }
-    if kept_new.next().is_some() {
-        return None;
-    }
+    let gone = remap.gone_selected(op, os, ns)?;
     let width = nb + 1;
     let mut diff = vec![0i64; known * width];
     let mut open: Vec<Option<(usize, usize)>> = vec![None; known];

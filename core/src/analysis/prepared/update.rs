@@ -15,6 +15,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::super::column::ValuesWriter;
+use super::super::filter::Selection;
 use super::{Column, Prepared, Texts, EMPTY_COLUMN, MAX_UNKNOWN_STATES, NO_VALUE};
 use crate::model::{JobState, Ms};
 
@@ -42,6 +43,44 @@ pub struct Remap {
     pub old: Vec<u32>,
     /// Held jobs kept (the changed ones follow them).
     pub kept: usize,
+}
+
+impl Remap {
+    /// The jobs of `old`'s selection `os` that went (replaced or dropped),
+    /// when what a view derived from `os` can be carried over to `ns`, the
+    /// same view's selection of `new` (this remap's result): the held
+    /// selected jobs are exactly `os`'s kept jobs, in order (no filter or
+    /// range edge treats a held job differently now), and none of them
+    /// has a transition at or after `old`'s `generated_at` (such a job's
+    /// open span or run may gain a bucket or a length). `None` otherwise:
+    /// the caller computes afresh. O(selection).
+    pub(crate) fn gone_selected(
+        &self,
+        old: &Prepared,
+        os: &Selection,
+        ns: &Selection,
+    ) -> Option<Vec<u32>> {
+        if self.old.len() != old.len() {
+            return None;
+        }
+        let mut gone: Vec<u32> = Vec::new();
+        let mut kept_new = ns.0.iter().copied().filter(|&j| (j as usize) < self.kept);
+        for &i in &os.0 {
+            match self.old.get(i as usize).copied() {
+                Some(m) if m != u32::MAX => {
+                    let recent = old
+                        .transition_times(i as usize)
+                        .last()
+                        .is_some_and(|&at| at >= old.generated_at());
+                    if recent || kept_new.next() != Some(m) {
+                        return None;
+                    }
+                }
+                _ => gone.push(i),
+            }
+        }
+        kept_new.next().is_none().then_some(gone)
+    }
 }
 
 /// Why an update cannot be applied; the caller reads the range in full.

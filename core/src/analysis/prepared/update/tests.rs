@@ -4,8 +4,9 @@
 use super::*;
 use crate::analysis::insights::RunIds;
 use crate::analysis::{
-    errors_page, group, job_status, job_status_updated, queued_time, run_layout, select, summary,
-    table_page_in, BucketGrid, Field, Filters, GroupBy, TimeRange, Zone,
+    errors_page, group, job_status, job_status_updated, queued_time, run_layout,
+    run_layout_updated, select, summary, table_page_in, BucketGrid, Field, Filters, GroupBy,
+    Groups, TimeRange, Zone,
 };
 use crate::demo::{generate, DemoConfig};
 use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
@@ -177,6 +178,12 @@ proptest! {
             if let Some(c) = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid) {
                 prop_assert_eq!(c, job_status(&got, &ns, &grid));
             }
+            // So do the run lanes.
+            let none = Groups::default();
+            let lanes = run_layout(&old, &os, &none, range);
+            if let Some(c) = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, range) {
+                prop_assert_eq!(c, run_layout(&got, &ns, &none, range));
+            }
         }
         prop_assert_eq!(got, want);
     }
@@ -326,6 +333,49 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let carried = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid);
     assert_eq!(carried, Some(job_status(&got, &ns, &grid)));
     assert_ne!(carried, Some(before));
+    // The lanes too; and with some of the runs ended by the read (their
+    // bars end earlier now, so later runs may take other lanes).
+    let none = Groups::default();
+    let lanes = run_layout(&old, &os, &none, range);
+    let carried = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, range);
+    assert_eq!(carried, Some(run_layout(&got, &ns, &none, range)));
+    assert!(lanes.bars.len() > 50);
+    // Every third run still going at g0; the read ends every other one.
+    let mut going = held.clone();
+    for j in going.iter_mut().step_by(3) {
+        if let Some(k) = j
+            .transitions
+            .iter()
+            .position(|t| t.state == JobState::Running)
+        {
+            j.transitions.truncate(k + 1);
+        }
+    }
+    let ended: Vec<Job> = going
+        .iter()
+        .filter(|j| j.current_state() == &JobState::Running)
+        .step_by(2)
+        .map(|j| {
+            let mut j = j.clone();
+            j.transitions.push(Transition {
+                state: JobState::Finished,
+                at: g0 + 700,
+            });
+            j
+        })
+        .collect();
+    assert!(ended.len() > 10);
+    let old = prepared(&going, g0);
+    let os = select(&old, &f, range);
+    let lanes = run_layout(&old, &os, &none, range);
+    let (fin, _, remap) = old
+        .updated_remap(&prepared(&ended, g1), (range.from, range.to))
+        .unwrap();
+    let fs = select(&fin, &f, range);
+    let carried = run_layout_updated(&lanes, (&old, &os), (&fin, &fs), &remap, range);
+    let want = run_layout(&fin, &fs, &none, range);
+    assert_eq!(carried.as_ref(), Some(&want));
+    assert_ne!(want.bars, lanes.bars);
     // The open spans of a read on a bucket's edge end a bucket later now.
     let edge = prepared(&held, range.to - HOUR);
     let (moved, _, remap) = edge
