@@ -417,6 +417,10 @@ proptest! {
         prop_assert_eq!((w.count, w.total), (count, total));
         // Windows are idle time, so they never exceed the header's idle share.
         prop_assert!(w.share() <= summary(&p, &sel, r).idle_share + 1e-12);
+        // The same from the timeline's bars (what the app computes them from).
+        let lanes = run_layout(&p, &sel, &Groups::default(), r);
+        prop_assert_eq!(idle_windows_in(&lanes, r), w);
+        prop_assert_eq!(summary_in(&summary_parts(&p, &sel, r), &lanes, r), summary(&p, &sel, r));
     }
 
     #[test]
@@ -479,6 +483,8 @@ proptest! {
     ) {
         let sel = select(&p, &f, r);
         let u = under_used_gpus(&p, &sel, r, &job_means(&p, &usage));
+        let lanes = run_layout(&p, &sel, &Groups::default(), r);
+        prop_assert_eq!(&under_used_gpus_in(&p, &lanes, &job_means(&p, &usage)), &u);
         let (rows, in_view, loaded, count) = naive_under_used(&p, &sel, r, &usage);
         prop_assert_eq!((u.in_view, u.loaded, u.count), (in_view, loaded, count));
         prop_assert_eq!(u.runs.len(), rows.len());

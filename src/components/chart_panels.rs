@@ -9,7 +9,7 @@ use crate::dom::timed;
 use crate::i18n::t;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, BarChart};
-use crate::state::{Analysis, Shared, ThemeState, MAX_GROUPS};
+use crate::state::{Analysis, Shared, ThemeState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Zone};
 
@@ -83,15 +83,8 @@ pub fn JobStatusPanel() -> impl IntoView {
 pub fn QueuedTimePanel() -> impl IntoView {
     let a = expect_context::<Analysis>();
     let chart = Memo::new(move |_| {
-        let l = a.prepared.get()?;
+        let series = a.queued.get()?;
         let grid = a.grid.get();
-        let series = a.selection.with(|s| {
-            a.groups.with(|g| {
-                timed("qs:queued-time", || {
-                    analysis::queued_time(&l.prepared, s, g, &grid, MAX_GROUPS)
-                })
-            })
-        });
         let (zone, rev, palette) = (a.zone.get(), a.revision.get(), a.palette.get());
         Some(Shared::new(timed("qs:chart:queued-time", || {
             render::queued_time(&series, &palette, &grid, &zone, &rev)

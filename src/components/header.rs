@@ -43,13 +43,7 @@ pub fn Header(is_demo: bool) -> impl IntoView {
     let config = expect_context::<Config>();
     let a = expect_context::<Analysis>();
     let title = config.title().to_string();
-    let summary = Memo::new(move |_| {
-        let l = a.prepared.get()?;
-        Some(
-            a.selection
-                .with(|s| analysis::summary(&l.prepared, s, a.range.get())),
-        )
-    });
+    let summary = a.summary;
     let figures = FIGURES
         .into_iter()
         .zip(t().figures)

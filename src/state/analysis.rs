@@ -11,8 +11,8 @@ use crate::dom::{self, timed};
 use crate::render::Palette;
 use leptos::prelude::*;
 use queuescope_core::analysis::{
-    self, auto_width, BucketGrid, Filters, GroupBy, Groups, LocalZone, Prepared, Remap, RunLayout,
-    Selection, StatusCounts, TimeRange, Zone,
+    self, auto_width, BucketGrid, Filters, GroupBy, GroupedSeries, Groups, LocalZone, Prepared,
+    Remap, RunLayout, Selection, StatusCounts, Summary, SummaryParts, TimeRange, Zone,
 };
 use queuescope_core::view::{Tz, Width};
 
@@ -50,6 +50,10 @@ pub struct Analysis {
     pub status: Memo<Option<Shared<StatusCounts>>>,
     /// Runs in lanes, each in its group.
     pub runs: Memo<Shared<RunLayout>>,
+    /// Queued time per group and bucket (`None` before the first load).
+    pub queued: Memo<Option<Shared<GroupedSeries>>>,
+    /// The header's figures (`None` before the first load).
+    pub summary: Memo<Option<Summary>>,
     /// Jobs selected by the brush (`None`: no brush).
     pub brushed: Memo<Option<Shared<Vec<u32>>>>,
     /// A revision key for `uirevision`: zoom survives refreshes of the same
@@ -78,6 +82,7 @@ impl Analysis {
         };
         let status = status_memo(per_sel, prepared, grid);
         let palette = palette_memo(theme, groups);
+        let queued = queued_memo(prepared, (selection, groups), grid);
         let lanes = lanes_memo(per_sel, prepared, range);
         let runs = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
@@ -94,6 +99,7 @@ impl Analysis {
             });
             Shared::new(r)
         });
+        let summary = summary_memo(per_sel, prepared, (range, runs));
         // The brush reads the lanes, so a regroup does not redo it.
         let brushed = Memo::new(move |_| {
             let b = view.brush()?;
@@ -115,6 +121,8 @@ impl Analysis {
             palette,
             status,
             runs,
+            queued,
+            summary,
             brushed,
             revision,
         };
@@ -136,9 +144,13 @@ fn status_memo(
         let l = prepared.get()?;
         let g = grid.get();
         let counts = timed("qs:job-status", || {
-            last.carry(&l, &*g, |counts, old, remap| {
-                analysis::job_status_updated(counts, old, (&l.prepared, s), remap, &g)
-            })
+            last.carry(
+                &l,
+                |on| *on == *g,
+                |counts, old, _, remap| {
+                    analysis::job_status_updated(counts, old, (&l.prepared, s), remap, &g)
+                },
+            )
             .unwrap_or_else(|| analysis::job_status(&l.prepared, s, &g))
         });
         // Counts equal to the last ones keep their `Shared`: the chart
@@ -162,12 +174,71 @@ fn lanes_memo(
         };
         let range = range.get();
         let lanes = timed("qs:run-layout", || {
-            last.carry(&l, &range, |lanes, old, remap| {
-                analysis::run_layout_updated(lanes, old, (&l.prepared, s), remap, range)
-            })
+            last.carry(
+                &l,
+                |on| *on == range,
+                |lanes, old, _, remap| {
+                    analysis::run_layout_updated(lanes, old, (&l.prepared, s), remap, range)
+                },
+            )
             .unwrap_or_else(|| analysis::run_layout(&l.prepared, s, &Groups::default(), range))
         });
         last.keep(l, s, range, lanes)
+    })
+}
+
+/// Queued time over the folded groups. After an incremental refresh the
+/// sums of its base are carried over (`queued_time_updated`) when they can
+/// be.
+fn queued_memo(
+    prepared: Memo<Option<Shared<Loaded>>>,
+    (selection, groups): (Memo<Shared<Selection>>, Memo<Shared<Groups>>),
+    grid: Memo<Shared<BucketGrid>>,
+) -> Memo<Option<Shared<GroupedSeries>>> {
+    let last = CarryOver::new();
+    Memo::new(move |_| {
+        let l = prepared.get()?;
+        let (g, s, gr) = (grid.get(), selection.get(), groups.get());
+        let series = timed("qs:queued-time", || {
+            let same = |on: &(BucketGrid, Shared<Groups>)| on.0 == *g;
+            last.carry(&l, same, |series, (op, os), (_, og), remap| {
+                let new = (&l.prepared, &*s, &*gr);
+                analysis::queued_time_updated(series, (op, os, og), new, remap, &g)
+            })
+            .unwrap_or_else(|| analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS))
+        });
+        Some(last.keep(l, &s, ((*g).clone(), gr), series))
+    })
+}
+
+/// The header's figures: the per-job parts (carried over an incremental
+/// refresh by `summary_parts_updated` when they can be), the runs and the
+/// busy time from the timeline's bars.
+fn summary_memo(
+    per_sel: PerSelection,
+    prepared: Memo<Option<Shared<Loaded>>>,
+    (range, runs): (Memo<TimeRange>, Memo<Shared<RunLayout>>),
+) -> Memo<Option<Summary>> {
+    let last = CarryOver::new();
+    let parts = per_sel.memo(move |s| {
+        let l = prepared.get()?;
+        let range = range.get();
+        let parts = timed("qs:summary", || {
+            last.carry(
+                &l,
+                |on| *on == range,
+                |parts, old, _, remap| {
+                    analysis::summary_parts_updated(parts, old, (&l.prepared, s), remap, range)
+                },
+            )
+            .unwrap_or_else(|| analysis::summary_parts(&l.prepared, s, range))
+        });
+        Some(last.keep(l, s, range, parts))
+    });
+    Memo::new(move |_| {
+        let p: Shared<SummaryParts> = parts.get()?;
+        let range = range.get();
+        Some(runs.with(|r| analysis::summary_in(&p, r, range)))
     })
 }
 
@@ -175,7 +246,7 @@ fn lanes_memo(
 /// data on screen then (held until the next value is computed) and its
 /// selection, and `K`, what else it read (the grid, the range). So a
 /// refresh spliced from that data can carry the value over.
-struct CarryOver<K: 'static, T: 'static>(StoredValue<Option<Base<K, T>>>);
+pub(crate) struct CarryOver<K: 'static, T: 'static>(StoredValue<Option<Base<K, T>>>);
 
 impl<K: 'static, T: 'static> Clone for CarryOver<K, T> {
     fn clone(&self) -> Self {
@@ -191,31 +262,37 @@ struct Base<K, T> {
     value: Shared<T>,
 }
 
-impl<K: PartialEq + Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K, T> {
-    fn new() -> Self {
+impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K, T> {
+    pub(crate) fn new() -> Self {
         CarryOver(StoredValue::new(None))
     }
 
-    /// `f(last value, (its data, its selection), remap)` when `l` was
-    /// spliced from the last value's data and `on` is what it was computed
-    /// on; `None` otherwise (or when `f` cannot carry it).
-    fn carry(
+    /// `f(last value, (its data, its selection), what else it read,
+    /// remap)` when `l` was spliced from the last value's data and `same`
+    /// accepts what else it read; `None` otherwise (or when `f` cannot
+    /// carry it).
+    pub(crate) fn carry(
         &self,
         l: &Shared<Loaded>,
-        on: &K,
-        f: impl FnOnce(&T, (&Prepared, &Selection), &Remap) -> Option<T>,
+        same: impl FnOnce(&K) -> bool,
+        f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
     ) -> Option<T> {
         self.0.with_value(|last| {
-            let b = last.as_ref().filter(|b| b.on == *on)?;
+            let b = last.as_ref().filter(|b| same(&b.on))?;
             let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
-            f(&b.value, (&b.loaded.prepared, &b.selection), &c.remap)
+            f(
+                &b.value,
+                (&b.loaded.prepared, &b.selection),
+                &b.on,
+                &c.remap,
+            )
         })
     }
 
     /// Keeps `value` (computed from `l`, `s` and `on`) as the last one,
     /// with the last `Shared` when it is equal to it: memos compare
     /// `Shared` by pointer, so what reads it is not computed again.
-    fn keep(&self, l: Shared<Loaded>, s: &Selection, on: K, value: T) -> Shared<T> {
+    pub(crate) fn keep(&self, l: Shared<Loaded>, s: &Selection, on: K, value: T) -> Shared<T> {
         let same = self.0.with_value(|b| {
             b.as_ref()
                 .map(|b| b.value.clone())

@@ -4,12 +4,12 @@
 //! under-used GPUs):
 //!
 //! ```text
-//! idle        prepared, selection, range
+//! idle        runs (the lanes' bars), range
 //! hours       prepared, selection, range, zone
 //! who         prepared, selection, all groups, range
 //! spikes      prepared, selection, grid, job-status counts
 //! job_means   prepared, run ids (per load), GPU means (per answer)
-//! under_used  prepared, selection, range, job_means
+//! under_used  prepared, runs (the lanes' bars), job_means
 //! ```
 //!
 //! And the loader that fetches the usage of the view's other runs in
@@ -17,15 +17,17 @@
 //! ([`Metrics::fetch_means`]): it skips what the usage charts are fetching,
 //! and never aborts them.
 
+use super::analysis::CarryOver;
 use super::{Analysis, Loaded, Metrics, Queues, Readiness, Shared, SourceCtx, ViewState};
 use crate::api::LoadError;
 use crate::dom::{self, timed};
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{
-    failure_spikes, idle_windows, runs_to_load, under_used_gpus, waiting_by_hour, who_waits,
-    FailureSpikes, GpuMeans, GroupWait, IdleWindows, JobMeans, RunIds, UnderUsed, WaitingByHour,
+    failure_spikes, idle_windows_in, runs_to_load, under_used_gpus_in, waiting_by_hour,
+    waiting_by_hour_updated, who_waits, FailureSpikes, GpuMeans, GroupWait, IdleWindows, JobMeans,
+    RunIds, UnderUsed, WaitingByHour,
 };
-use queuescope_core::analysis::Brush;
+use queuescope_core::analysis::{Brush, TimeRange, Zone};
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
 use queuescope_core::{Job, Ms};
 use std::sync::{Arc, Weak};
@@ -90,12 +92,15 @@ impl Insights {
             })))
         });
         let (idle, hours, who, spikes) = selection_memos(a);
-        let under_used = a.per_selection().memo(move |s| {
+        // Over the timeline's bars (the shown runs): carried over a
+        // refresh with the lanes, no run looked up again.
+        let under_used = Memo::new(move |_| {
             let l = a.prepared.get()?;
             let means = job_means.get()?;
-            let range = a.range.get();
-            Some(timed("qs:insight:under-used", || {
-                under_used_gpus(&l.prepared, s, range, &means)
+            Some(a.runs.with(|r| {
+                timed("qs:insight:under-used", || {
+                    under_used_gpus_in(&l.prepared, r, &means)
+                })
             }))
         });
         let batches = UsageBatches::new(a, m, job_means, (source, queues, ready));
@@ -140,22 +145,35 @@ type SelectionMemos = (
 
 /// The four insights over the selected jobs alone (no usage).
 fn selection_memos(a: Analysis) -> SelectionMemos {
-    // Idle windows and waiting by hour read nothing else of the selection:
-    // a filter switched off takes the unfiltered result back.
+    // Waiting by hour reads nothing else of the selection: a filter
+    // switched off takes the unfiltered result back.
     let per_sel = a.per_selection();
-    let idle = per_sel.memo(move |s| {
-        let l = a.prepared.get()?;
+    // The gaps between the timeline's bars (the shown runs): carried over
+    // a refresh with the lanes, no run looked up again.
+    let idle = Memo::new(move |_| {
+        a.prepared.with(Option::is_some).then_some(())?;
         let range = a.range.get();
-        Some(timed("qs:insight:idle", || {
-            idle_windows(&l.prepared, s, range)
-        }))
+        Some(
+            a.runs
+                .with(|r| timed("qs:insight:idle", || idle_windows_in(r, range))),
+        )
     });
+    // After an incremental refresh the hours of its base are carried over
+    // (`waiting_by_hour_updated`) when they can be.
+    let last = CarryOver::new();
     let hours = per_sel.memo(move |s| {
         let l = a.prepared.get()?;
         let (range, zone) = (a.range.get(), a.zone.get());
-        Some(timed("qs:insight:hours", || {
-            waiting_by_hour(&l.prepared, s, range, &zone)
-        }))
+        let hours = timed("qs:insight:hours", || {
+            let same = |on: &(TimeRange, Zone)| on.0 == range && on.1 == zone;
+            last.carry(&l, same, |hours, old, _, remap| {
+                let new = (&l.prepared, s);
+                waiting_by_hour_updated(hours, old, new, remap, (range, &zone))
+            })
+            .unwrap_or_else(|| waiting_by_hour(&l.prepared, s, range, &zone))
+        });
+        // 168 cells: the memo compares them by value.
+        Some((*last.keep(l, s, (range, zone), hours)).clone())
     });
     let who = Memo::new(move |_| {
         let l = a.prepared.get()?;

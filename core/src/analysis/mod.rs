@@ -52,14 +52,16 @@ pub use prepared::{
     JobRef, Prepared, PreparedBuilder, Remap, StateFold, UpdateCounts, UpdateError,
     MAX_UNKNOWN_STATES, NONE_NAME, OTHER_STATES_NAME,
 };
-pub use queued::{queued_time, GroupedSeries};
+pub use queued::{queued_time, queued_time_updated, GroupedSeries};
 pub use runs::{
     brush_select, raster_runs, regroup_runs, run_layout, run_layout_updated, Brush, LaneIndex,
     RunBar, RunLayout,
 };
 pub use skew::{clock_skew, ClockSkew, CLOCK_TOLERANCE};
 pub use status::{job_status, job_status_updated, StatusCounts};
-pub use summary::{summary, Summary};
+pub use summary::{
+    summary, summary_in, summary_parts, summary_parts_updated, Summary, SummaryParts,
+};
 pub use table::{
     errors, errors_page, rows_to_csv, table_page_in, table_rows_in, Column, ErrorRow, TableRow,
 };

@@ -414,6 +414,13 @@ impl Prepared {
             .map(|e| (e.start, e.end))
     }
 
+    /// Whether job `i` is waiting (`idle` or `queued`) now: its last
+    /// transition was into one, so its last waiting span ends at
+    /// `generated_at`.
+    pub(crate) fn waiting_now(&self, i: usize) -> bool {
+        !self.transitions_of(i).is_empty() && is_waiting(self.current(i))
+    }
+
     /// Job `i`'s total `idle` + `queued` ms, unclipped.
     #[cfg(test)]
     pub(crate) fn waiting_ms(&self, i: usize) -> Ms {

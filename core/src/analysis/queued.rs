@@ -4,7 +4,7 @@
 use super::filter::Selection;
 use super::fold::fold_groups;
 use super::group::Groups;
-use super::prepared::Prepared;
+use super::prepared::{Prepared, Remap};
 use super::status::span_buckets;
 use super::time::BucketGrid;
 use crate::model::{Ms, SECOND};
@@ -53,17 +53,129 @@ pub fn queued_time(
         sums.add(g, s, e);
     }
     let values = (0..names.len())
-        .map(|t| {
-            sums.row(t)
-                .into_iter()
-                .map(|ms| ms as f64 / SECOND as f64)
-                .collect()
-        })
+        .map(|t| sums.row(t).into_iter().map(seconds).collect())
         .collect();
     GroupedSeries {
         groups: names,
         values,
     }
+}
+
+/// [`queued_time`] of `new` after an incremental read, from `series`, the
+/// one of `old` on the same `grid` (the data the read was spliced into, the
+/// same view's selection and folded groups of it): the jobs that went take
+/// their waiting away, the changed ones add theirs, and a held job still
+/// waiting adds the time from the old `generated_at` to the new one (its
+/// open span grew; sums over buckets add up exactly across that split).
+/// Exact, and `None` (compute it afresh) when that does not hold: the held
+/// selected jobs are not `old`'s kept ones or have a transition at or
+/// after the old `generated_at` ([`Remap::gone_selected`]), the groups'
+/// names or a held job's group changed, or `series` is not of this shape.
+pub fn queued_time_updated(
+    series: &GroupedSeries,
+    old: (&Prepared, &Selection, &Groups),
+    new: (&Prepared, &Selection, &Groups),
+    remap: &Remap,
+    grid: &BucketGrid,
+) -> Option<GroupedSeries> {
+    let ((op, os, og), (np, ns, ng)) = (old, new);
+    let nb = grid.len();
+    let shape = og.names == ng.names
+        && series.groups == ng.names
+        && og.of_job.len() == os.len()
+        && ng.of_job.len() == ns.len()
+        && series.values.len() == ng.names.len()
+        && series.values.iter().all(|r| r.len() == nb);
+    if !shape {
+        return None;
+    }
+    let mut sums = SpanSums::new(ng.names.len(), grid);
+    let rows = Some((&og.of_job[..], &ng.of_job[..]));
+    waiting_delta((op, os), (np, ns), rows, remap, &mut sums)?;
+    let values = series
+        .values
+        .iter()
+        .enumerate()
+        .map(|(t, row)| {
+            row.iter()
+                .zip(sums.row(t))
+                .map(|(&secs, delta)| Some(seconds(ms_of(secs)? + delta)))
+                .collect::<Option<Vec<f64>>>()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(GroupedSeries {
+        groups: series.groups.clone(),
+        values,
+    })
+}
+
+/// Adds to `sums` what the waiting spans of `new`'s selection `ns` (this
+/// remap's result) have more than those of `old`'s `os`, a row per job:
+/// `rows`' groups (of each selection position, old and new), or row 0.
+/// The jobs that went subtract their spans (old data, old row), the
+/// changed ones add theirs, a held job waiting now adds the time from the
+/// old `generated_at` to the new one. `None` when that would not be exact:
+/// [`Remap::gone_selected`] refuses, the new `generated_at` is earlier, or
+/// a held job's row changed.
+pub(crate) fn waiting_delta(
+    (op, os): (&Prepared, &Selection),
+    (np, ns): (&Prepared, &Selection),
+    rows: Option<(&[u16], &[u16])>,
+    remap: &Remap,
+    sums: &mut SpanSums,
+) -> Option<()> {
+    let (g0, g1) = (op.generated_at(), np.generated_at());
+    if g1 < g0 {
+        return None;
+    }
+    remap.gone_selected(op, os, ns)?;
+    let row =
+        |of: Option<&[u16]>, k: usize| of.map_or(Some(0), |g| g.get(k).map(|&g| usize::from(g)));
+    let (old_rows, new_rows) = (rows.map(|r| r.0), rows.map(|r| r.1));
+    // The held selected jobs are the first of `ns`, in `os`'s order.
+    let mut held = 0usize;
+    for (k, &i) in os.0.iter().enumerate() {
+        let r = row(old_rows, k)?;
+        match remap.old.get(i as usize).copied() {
+            Some(m) if m != u32::MAX => {
+                if ns.0.get(held) != Some(&m) || row(new_rows, held)? != r {
+                    return None;
+                }
+                held += 1;
+                if np.waiting_now(m as usize) {
+                    sums.put(r, g0, g1, 1);
+                }
+            }
+            _ => {
+                for (s, e) in op.waiting_spans(i as usize) {
+                    sums.put(r, s, e, -1);
+                }
+            }
+        }
+    }
+    for (k, &j) in ns.0.iter().enumerate().skip(held) {
+        let r = row(new_rows, k)?;
+        for (s, e) in np.waiting_spans(j as usize) {
+            sums.put(r, s, e, 1);
+        }
+    }
+    Some(())
+}
+
+/// Seconds from exact ms, as [`queued_time`] writes them.
+fn seconds(ms: Ms) -> f64 {
+    ms as f64 / SECOND as f64
+}
+
+/// The exact ms that [`seconds`] turned into `secs` (`None` if none did:
+/// negative, too large to come back exactly, or not such a value).
+fn ms_of(secs: f64) -> Option<Ms> {
+    let ms = (secs * SECOND as f64).round();
+    // Below 2^50 ms, `seconds` of distinct integers are distinct floats.
+    (0.0..1e15)
+        .contains(&ms)
+        .then_some(ms as Ms)
+        .filter(|&m| seconds(m) == secs)
 }
 
 /// Sums of span lengths per bucket of a grid, in rows (one per trace),
@@ -92,6 +204,11 @@ impl<'g> SpanSums<'g> {
 
     /// Adds the part of `[s, e)` inside the range to row `row`.
     pub(crate) fn add(&mut self, row: usize, s: Ms, e: Ms) {
+        self.put(row, s, e, 1);
+    }
+
+    /// Adds `sign` times the part of `[s, e)` inside the range to row `row`.
+    pub(crate) fn put(&mut self, row: usize, s: Ms, e: Ms, sign: i64) {
         let grid = self.grid;
         let Some((f, l)) = span_buckets(grid, s, e) else {
             return;
@@ -104,14 +221,14 @@ impl<'g> SpanSums<'g> {
         };
         let (a, b) = (s.max(grid.range.from), e.min(grid.range.to));
         if f == l {
-            add(&mut self.ms, row * nb + f, b - a);
+            add(&mut self.ms, row * nb + f, sign * (b - a));
             return;
         }
-        add(&mut self.ms, row * nb + f, grid.bucket(f).1 - a);
-        add(&mut self.ms, row * nb + l, b - grid.bucket(l).0);
+        add(&mut self.ms, row * nb + f, sign * (grid.bucket(f).1 - a));
+        add(&mut self.ms, row * nb + l, sign * (b - grid.bucket(l).0));
         if l > f + 1 {
-            add(&mut self.whole, row * (nb + 1) + f + 1, 1);
-            add(&mut self.whole, row * (nb + 1) + l, -1);
+            add(&mut self.whole, row * (nb + 1) + f + 1, sign);
+            add(&mut self.whole, row * (nb + 1) + l, -sign);
         }
     }
 

@@ -165,8 +165,9 @@ pub fn run_layout_updated(
         } else {
             b.end
         };
-        let key = (b.start, rank(m));
-        while let Some((s, _, j, e)) = fresh.next_if(|f| (f.0, f.1) < key) {
+        // (start, id rank) order; the rank is looked up on a tie only.
+        let before = |f: &(Ms, u32, u32, Ms)| f.0 < b.start || (f.0 == b.start && f.1 < rank(m));
+        while let Some((s, _, j, e)) = fresh.next_if(before) {
             bars.push(bar(j, s, e, lanes.pack(s, e)));
         }
         bars.push(bar(m, b.start, end, lanes.held(b.lane, b.start, end)));
@@ -234,12 +235,21 @@ impl Replay {
     /// A held bar, in lane `lane` of the old packing: that lane while the
     /// packings agree, else packed.
     fn held(&mut self, lane: u32, start: Ms, end: Ms) -> u32 {
-        let got = if self.differ == 0 {
-            self.set(true, lane, end);
-            lane
-        } else {
-            self.pack(start, end)
-        };
+        let k = lane as usize;
+        if self.differ == 0 {
+            // Both packings put it in `lane` (the usual case: no lookups).
+            for v in [&mut self.new, &mut self.old] {
+                match v.get_mut(k) {
+                    Some(e) => *e = end,
+                    None => {
+                        v.resize(k, Ms::MIN);
+                        v.push(end);
+                    }
+                }
+            }
+            return lane;
+        }
+        let got = self.pack(start, end);
         self.old(lane, end);
         got
     }

@@ -1,8 +1,8 @@
 //! Headline numbers of a view, each defined exactly so they can be tested.
 
 use super::filter::Selection;
-use super::prepared::Prepared;
-use super::runs::shown_runs;
+use super::prepared::{Prepared, Remap};
+use super::runs::{shown_runs, RunLayout};
 use super::time::TimeRange;
 use crate::model::{JobState, Ms, HOUR, SECOND};
 
@@ -33,37 +33,164 @@ pub struct Summary {
     pub idle_share: f64,
 }
 
-/// Computes the [`Summary`] of a view: O(selection + runs), no sorting
-/// (runs come in start order from [`Prepared`], percentiles by selection).
+/// Computes the [`Summary`] of a view: O(selection log selection + runs)
+/// (runs come in start order from [`Prepared`]; the waits are sorted).
 pub fn summary(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summary {
-    let mut waits: Vec<Ms> = Vec::new();
-    let mut queued: Ms = 0;
-    let (mut ended, mut failed) = (0usize, 0usize);
-    for &j in &sel.0 {
-        let i = j as usize;
-        waits.extend(wait_to_run(prep, i, range));
-        queued += waiting_in(prep, i, range);
-        if let Some(at) = prep.ended(i) {
-            if range.contains(at) {
-                ended += 1;
-                let state = prep.states.get(usize::from(prep.current(i)));
-                if matches!(state, Some(JobState::Failed | JobState::Crashed)) {
-                    failed += 1;
-                }
-            }
+    summary_of(
+        &summary_parts(prep, sel, range),
+        busy_spans(prep, sel, range),
+        range,
+    )
+}
+
+/// [`summary`] of the view whose per-job parts are `parts`
+/// ([`summary_parts`]) and whose run lanes are `layout` (its bars are the
+/// view's shown runs): the runs and the busy time from its bars. O(bars).
+pub fn summary_in(parts: &SummaryParts, layout: &RunLayout, range: TimeRange) -> Summary {
+    summary_of(parts, busy_spans_of(layout, range), range)
+}
+
+/// What a [`Summary`] sums over the selected jobs, kept so that a refresh
+/// can carry it over ([`summary_parts_updated`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SummaryParts {
+    /// Selected jobs.
+    jobs: usize,
+    /// The waits to run ([`wait_to_run`]), sorted.
+    waits: Vec<Ms>,
+    /// Waiting ms inside the range.
+    queued: Ms,
+    /// Jobs that ended inside the range, and those of them that failed.
+    ended: (usize, usize),
+}
+
+/// Job `i`'s part of [`SummaryParts`]: its wait to run, its waiting ms in
+/// the range, and whether it ended in the range (and failed).
+fn job_part(prep: &Prepared, i: usize, range: TimeRange) -> (Option<Ms>, Ms, (usize, usize)) {
+    let ended = match prep.ended(i) {
+        Some(at) if range.contains(at) => {
+            let state = prep.states.get(usize::from(prep.current(i)));
+            let failed = matches!(state, Some(JobState::Failed | JobState::Crashed));
+            (1, usize::from(failed))
         }
-    }
-    let secs = |ms: Ms| ms as f64 / SECOND as f64;
-    let median = median_x2(&mut waits).map(|m2| secs(m2) / 2.0);
-    let p95 = p95(&mut waits).map(secs);
-    let (runs, spans) = busy_spans(prep, sel, range);
-    let busy: Ms = spans.iter().map(|&(s, e)| e - s).sum();
-    Summary {
+        _ => (0, 0),
+    };
+    (
+        wait_to_run(prep, i, range),
+        waiting_in(prep, i, range),
+        ended,
+    )
+}
+
+/// The [`SummaryParts`] of a view: O(selection log selection).
+pub fn summary_parts(prep: &Prepared, sel: &Selection, range: TimeRange) -> SummaryParts {
+    let mut p = SummaryParts {
         jobs: sel.len(),
+        ..SummaryParts::default()
+    };
+    for &j in &sel.0 {
+        let (wait, queued, ended) = job_part(prep, j as usize, range);
+        p.waits.extend(wait);
+        p.queued += queued;
+        p.ended = (p.ended.0 + ended.0, p.ended.1 + ended.1);
+    }
+    p.waits.sort_unstable();
+    p
+}
+
+/// [`summary_parts`] of `new` after an incremental read, from `parts`,
+/// those of `old` over the same `range` (the data the read was spliced
+/// into, and the same view's selection of it): the jobs that went take
+/// their part away, the changed ones add theirs, and a held job waiting
+/// now adds the time from the old `generated_at` to the new one inside the
+/// range (a held job's wait to run and end do not change: its record did
+/// not). `None` (compute afresh) when [`Remap::gone_selected`] refuses or
+/// the new `generated_at` is earlier. O(selection).
+pub fn summary_parts_updated(
+    parts: &SummaryParts,
+    (op, os): (&Prepared, &Selection),
+    (np, ns): (&Prepared, &Selection),
+    remap: &Remap,
+    range: TimeRange,
+) -> Option<SummaryParts> {
+    let (g0, g1) = (op.generated_at(), np.generated_at());
+    if g1 < g0 || parts.jobs != os.len() {
+        return None;
+    }
+    let gone = remap.gone_selected(op, os, ns)?;
+    let (mut out, mut add) = (Vec::new(), Vec::new());
+    let mut p = SummaryParts {
+        jobs: ns.len(),
+        waits: Vec::new(),
+        ..*parts
+    };
+    for &i in &gone {
+        let (wait, queued, ended) = job_part(op, i as usize, range);
+        out.extend(wait);
+        p.queued -= queued;
+        p.ended = (
+            p.ended.0.checked_sub(ended.0)?,
+            p.ended.1.checked_sub(ended.1)?,
+        );
+    }
+    let grew = range.overlap(g0, g1);
+    for &j in &ns.0 {
+        if (j as usize) < remap.kept {
+            if grew > 0 && np.waiting_now(j as usize) {
+                p.queued += grew;
+            }
+            continue;
+        }
+        let (wait, queued, ended) = job_part(np, j as usize, range);
+        add.extend(wait);
+        p.queued += queued;
+        p.ended = (p.ended.0 + ended.0, p.ended.1 + ended.1);
+    }
+    out.sort_unstable();
+    add.sort_unstable();
+    // The old waits without those that went (each once), merged with the new ones.
+    let (mut out, mut add) = (out.into_iter().peekable(), add.into_iter().peekable());
+    p.waits.reserve(parts.waits.len() + add.len());
+    for &w in &parts.waits {
+        if out.next_if_eq(&w).is_some() {
+            continue;
+        }
+        while let Some(a) = add.next_if(|&a| a < w) {
+            p.waits.push(a);
+        }
+        p.waits.push(w);
+    }
+    if out.next().is_some() {
+        return None;
+    }
+    p.waits.extend(add);
+    Some(p)
+}
+
+/// The [`Summary`] of `parts` with the shown runs' count and busy spans.
+fn summary_of(
+    parts: &SummaryParts,
+    (runs, spans): (usize, Vec<(Ms, Ms)>),
+    range: TimeRange,
+) -> Summary {
+    let secs = |ms: Ms| ms as f64 / SECOND as f64;
+    let w = &parts.waits;
+    let n = w.len();
+    // Twice the median (the two middle values' sum for an even count).
+    let median_x2 = match n {
+        0 => None,
+        _ if n % 2 == 1 => w.get(n / 2).map(|m| 2 * m),
+        _ => w.get(n / 2 - 1).zip(w.get(n / 2)).map(|(a, b)| a + b),
+    };
+    let p95 = w.get((n * 95).div_ceil(100).saturating_sub(1)).copied();
+    let busy: Ms = spans.iter().map(|&(s, e)| e - s).sum();
+    let (ended, failed) = parts.ended;
+    Summary {
+        jobs: parts.jobs,
         runs,
-        queued_hours: queued as f64 / HOUR as f64,
-        median_wait_secs: median,
-        p95_wait_secs: p95,
+        queued_hours: parts.queued as f64 / HOUR as f64,
+        median_wait_secs: median_x2.map(|m2| secs(m2) / 2.0),
+        p95_wait_secs: p95.map(secs),
         failure_rate: (ended > 0).then(|| failed as f64 / ended as f64),
         idle_share: if range.is_empty() {
             0.0
@@ -125,12 +252,26 @@ pub(crate) fn busy_spans(
     range: TimeRange,
 ) -> (usize, Vec<(Ms, Ms)>) {
     let pos = prep.positions(sel);
+    union_in(
+        shown_runs(prep, &pos, range).map(|r| (r.start, r.end)),
+        range,
+    )
+}
+
+/// [`busy_spans`] from the bars of the view's [`RunLayout`] (they are its
+/// shown runs, in the same start order): O(bars), no run span looked up.
+pub(crate) fn busy_spans_of(layout: &RunLayout, range: TimeRange) -> (usize, Vec<(Ms, Ms)>) {
+    union_in(layout.bars.iter().map(|b| (b.start, b.end)), range)
+}
+
+/// How many spans (in start order) there are, and their union clipped to `range`.
+fn union_in(spans: impl Iterator<Item = (Ms, Ms)>, range: TimeRange) -> (usize, Vec<(Ms, Ms)>) {
     let mut count = 0usize;
     let mut out: Vec<(Ms, Ms)> = Vec::new();
-    for r in shown_runs(prep, &pos, range) {
+    for (start, end) in spans {
         count += 1;
         // Clipped starts keep the start order, so the union merges in one pass.
-        let (s, e) = (r.start.max(range.from), r.end.min(range.to));
+        let (s, e) = (start.max(range.from), end.min(range.to));
         match out.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => out.push((s, e)),

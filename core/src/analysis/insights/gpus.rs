@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, RandomState};
 
 use super::{top, UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN};
 use crate::analysis::runs::shown_runs;
-use crate::analysis::{Prepared, Remap, Selection, TimeRange, NONE_NAME};
+use crate::analysis::{Prepared, Remap, RunLayout, Selection, TimeRange, NONE_NAME};
 use crate::model::{Ms, HOUR};
 use crate::parse::{Metric, Series};
 
@@ -271,11 +271,31 @@ pub fn under_used_gpus(
     means: &JobMeans,
 ) -> UnderUsed {
     let pos = prep.positions(sel);
+    let runs = shown_runs(prep, &pos, range).map(|r| (r.job, r.start, r.end));
+    judge_runs(prep, runs, means)
+}
+
+/// [`under_used_gpus`] of the view whose run lanes are `layout` (its bars
+/// are the view's shown runs, in the same order): no run looked up again.
+pub fn under_used_gpus_in(prep: &Prepared, layout: &RunLayout, means: &JobMeans) -> UnderUsed {
+    judge_runs(
+        prep,
+        layout.bars.iter().map(|b| (b.job, b.start, b.end)),
+        means,
+    )
+}
+
+/// [`under_used_gpus`] over the shown runs `runs` (job, start, end).
+fn judge_runs(
+    prep: &Prepared,
+    runs: impl Iterator<Item = (u32, Ms, Ms)>,
+    means: &JobMeans,
+) -> UnderUsed {
     let mut out = UnderUsed::default();
     // Per run id, its largest under-used run.
     let mut found: HashMap<&str, Judged> = HashMap::new();
-    for r in shown_runs(prep, &pos, range) {
-        let Some(usage) = means.get(r.job) else {
+    for (job, start, end) in runs {
+        let Some(usage) = means.get(job) else {
             continue;
         };
         out.in_view += 1;
@@ -283,16 +303,15 @@ pub fn under_used_gpus(
             continue;
         };
         out.loaded += 1;
-        let run_len = r.end - r.start;
-        let (Some(m), Some(run_id)) = (mean, prep.get(r.job as usize).and_then(|j| j.run_id))
-        else {
+        let run_len = end - start;
+        let (Some(m), Some(run_id)) = (mean, prep.get(job as usize).and_then(|j| j.run_id)) else {
             continue;
         };
         if run_len < UNDER_USED_MIN_RUN || m >= UNDER_USED_MAX_MEAN {
             continue;
         }
         let judged = Judged {
-            job: r.job,
+            job,
             mean: m,
             run_len,
             unused_hours: (100.0 - m) / 100.0 * run_len as f64 / HOUR as f64,

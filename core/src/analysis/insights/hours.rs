@@ -4,8 +4,8 @@
 use std::cmp::Ordering;
 
 use super::top;
-use crate::analysis::queued::SpanSums;
-use crate::analysis::{BucketGrid, Prepared, Selection, TimeRange, Zone, MAX_BUCKETS};
+use crate::analysis::queued::{waiting_delta, SpanSums};
+use crate::analysis::{BucketGrid, Prepared, Remap, Selection, TimeRange, Zone, MAX_BUCKETS};
 use crate::model::{Ms, DAY, HOUR};
 
 /// 7 days × 24 hours.
@@ -141,4 +141,38 @@ pub fn waiting_by_hour(
         from = to;
     }
     WaitingByHour { cells }
+}
+
+/// [`waiting_by_hour`] of `new` after an incremental read, from `hours`,
+/// the one of `old` over the same `range` and `zone` (the data the read was
+/// spliced into, and the same view's selection of it): each hour's
+/// waiting changes by what the changed jobs' waiting spans and the held
+/// jobs still waiting add ([`waiting_delta`]); what each cell covers
+/// depends on the range alone. `None` (compute it afresh) when that is not
+/// exact (see [`waiting_delta`]) or the range needs more than one grid.
+pub fn waiting_by_hour_updated(
+    hours: &WaitingByHour,
+    old: (&Prepared, &Selection),
+    new: (&Prepared, &Selection),
+    remap: &Remap,
+    (range, zone): (TimeRange, &Zone),
+) -> Option<WaitingByHour> {
+    if range.to.saturating_sub(range.from) > (MAX_BUCKETS - 2) * HOUR
+        || hours.cells.len() != HOURS_OF_WEEK
+    {
+        return None;
+    }
+    let grid = BucketGrid::new(range, HOUR, zone);
+    let mut sums = SpanSums::new(1, &grid);
+    waiting_delta(old, new, None, remap, &mut sums)?;
+    let mut out = hours.clone();
+    for (i, delta) in sums.row(0).into_iter().enumerate() {
+        let (s, e) = grid.bucket(i);
+        if e <= s || delta == 0 {
+            continue;
+        }
+        let cell = out.cells.get_mut(hour_of_week(zone.wall_of(s)))?;
+        cell.waiting = cell.waiting.checked_add(delta).filter(|&w| w >= 0)?;
+    }
+    Some(out)
 }

@@ -2,8 +2,8 @@
 //! low-priority or pre-emptible work could have run.
 
 use super::{top, MIN_IDLE};
-use crate::analysis::summary::busy_spans;
-use crate::analysis::{Prepared, Selection, TimeRange};
+use crate::analysis::summary::{busy_spans, busy_spans_of};
+use crate::analysis::{Prepared, RunLayout, Selection, TimeRange};
 use crate::model::Ms;
 
 /// One idle window: `[start, end)`, inside the range.
@@ -60,7 +60,18 @@ impl IdleWindows {
 /// its gaps; the range's edges cut the first and last. O(runs starting
 /// before `range.to`).
 pub fn idle_windows(prep: &Prepared, sel: &Selection, range: TimeRange) -> IdleWindows {
-    let (_, busy) = busy_spans(prep, sel, range);
+    gaps(&busy_spans(prep, sel, range).1, range)
+}
+
+/// [`idle_windows`] of the view whose run lanes are `layout` (its bars are
+/// the view's shown runs): O(bars), so a refresh whose lanes were carried
+/// over does not look up every run again.
+pub fn idle_windows_in(layout: &RunLayout, range: TimeRange) -> IdleWindows {
+    gaps(&busy_spans_of(layout, range).1, range)
+}
+
+/// The windows of at least [`MIN_IDLE`] between the `busy` spans in `range`.
+fn gaps(busy: &[(Ms, Ms)], range: TimeRange) -> IdleWindows {
     let mut windows = Vec::new();
     let mut from = range.from;
     for &(s, e) in busy.iter().chain([&(range.to, range.to)]) {

@@ -27,11 +27,11 @@ mod spikes;
 mod waits;
 
 pub use gpus::{
-    gpu_means, mean_gpu_util, runs_to_load, under_used_gpus, GpuMeans, JobMeans, RunIds, UnderUsed,
-    UnderUsedRun, UsageByRun,
+    gpu_means, mean_gpu_util, runs_to_load, under_used_gpus, under_used_gpus_in, GpuMeans,
+    JobMeans, RunIds, UnderUsed, UnderUsedRun, UsageByRun,
 };
-pub use hours::{waiting_by_hour, HourCell, WaitingByHour, HOURS_OF_WEEK};
-pub use idle::{idle_windows, IdleWindow, IdleWindows};
+pub use hours::{waiting_by_hour, waiting_by_hour_updated, HourCell, WaitingByHour, HOURS_OF_WEEK};
+pub use idle::{idle_windows, idle_windows_in, IdleWindow, IdleWindows};
 pub use spikes::{failure_spikes, FailureSpike, FailureSpikes};
 pub use waits::{who_waits, GroupWait};
 

@@ -2,10 +2,13 @@
 //! `Prepared` (`==`), and every SPEC §3 number of a view over it.
 
 use super::*;
-use crate::analysis::insights::RunIds;
+use crate::analysis::insights::{
+    idle_windows, idle_windows_in, waiting_by_hour, waiting_by_hour_updated, RunIds,
+};
 use crate::analysis::{
-    errors_page, group, job_status, job_status_updated, queued_time, run_layout,
-    run_layout_updated, select, summary, table_page_in, BucketGrid, Field, Filters, GroupBy,
+    errors_page, fold_groups, group, job_status, job_status_updated, queued_time,
+    queued_time_updated, run_layout, run_layout_updated, select, summary, summary_in,
+    summary_parts, summary_parts_updated, table_page_in, BucketGrid, Field, Filters, GroupBy,
     Groups, TimeRange, Zone,
 };
 use crate::demo::{generate, DemoConfig};
@@ -178,11 +181,30 @@ proptest! {
             if let Some(c) = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid) {
                 prop_assert_eq!(c, job_status(&got, &ns, &grid));
             }
+            // So does waiting by hour.
+            let hours = waiting_by_hour(&old, &os, range, &Zone::Utc);
+            let on = (range, &Zone::Utc);
+            if let Some(c) = waiting_by_hour_updated(&hours, (&old, &os), (&got, &ns), &remap, on) {
+                prop_assert_eq!(c, waiting_by_hour(&got, &ns, range, &Zone::Utc));
+            }
+            // So does queued time, over the folded groups the app passes.
+            let by = GroupBy::Field(Field::User);
+            let (og, ng) = (fold_groups(&group(&old, &os, &by), 4), fold_groups(&group(&got, &ns, &by), 4));
+            let queued = queued_time(&old, &os, &og, &grid, 4);
+            if let Some(c) = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, &grid) {
+                prop_assert_eq!(c, queued_time(&got, &ns, &ng, &grid, 4));
+            }
             // So do the run lanes.
             let none = Groups::default();
             let lanes = run_layout(&old, &os, &none, range);
             if let Some(c) = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, range) {
-                prop_assert_eq!(c, run_layout(&got, &ns, &none, range));
+                prop_assert_eq!(&c, &run_layout(&got, &ns, &none, range));
+                // The idle windows and the summary read the carried lanes.
+                prop_assert_eq!(idle_windows_in(&c, range), idle_windows(&got, &ns, range));
+                let parts = summary_parts(&old, &os, range);
+                let carried = summary_parts_updated(&parts, (&old, &os), (&got, &ns), &remap, range);
+                prop_assert_eq!(carried.as_ref(), Some(&summary_parts(&got, &ns, range)));
+                prop_assert_eq!(summary_in(&summary_parts(&got, &ns, range), &c, range), summary(&got, &ns, range));
             }
         }
         prop_assert_eq!(got, want);
@@ -340,6 +362,20 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let carried = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, range);
     assert_eq!(carried, Some(run_layout(&got, &ns, &none, range)));
     assert!(lanes.bars.len() > 50);
+    // Queued time, waiting by hour and the header's parts as well.
+    let by = GroupBy::Field(Field::User);
+    let (og, ng) = (group(&old, &os, &by), group(&got, &ns, &by));
+    let (og, ng) = (fold_groups(&og, 4), fold_groups(&ng, 4));
+    let queued = queued_time(&old, &os, &og, &grid, 4);
+    let carried = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, &grid);
+    assert_eq!(carried, Some(queued_time(&got, &ns, &ng, &grid, 4)));
+    let hours = waiting_by_hour(&old, &os, range, &Zone::Utc);
+    let on = (range, &Zone::Utc);
+    let carried = waiting_by_hour_updated(&hours, (&old, &os), (&got, &ns), &remap, on);
+    assert_eq!(carried, Some(waiting_by_hour(&got, &ns, range, &Zone::Utc)));
+    let parts = summary_parts(&old, &os, range);
+    let carried = summary_parts_updated(&parts, (&old, &os), (&got, &ns), &remap, range);
+    assert_eq!(carried, Some(summary_parts(&got, &ns, range)));
     // Every third run still going at g0; the read ends every other one.
     let mut going = held.clone();
     for j in going.iter_mut().step_by(3) {
