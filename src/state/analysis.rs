@@ -151,7 +151,11 @@ fn status_memo(
                     analysis::job_status_updated(counts, old, (&l.prepared, s), remap, &g)
                 },
             )
-            .unwrap_or_else(|| analysis::job_status(&l.prepared, s, &g))
+            .unwrap_or_else(|| {
+                timed("qs:recount:job-status", || {
+                    analysis::job_status(&l.prepared, s, &g)
+                })
+            })
         });
         // Counts equal to the last ones keep their `Shared`: the chart
         // and the failure spikes are then not computed or drawn again.
@@ -181,7 +185,11 @@ fn lanes_memo(
                     analysis::run_layout_updated(lanes, old, (&l.prepared, s), remap, range)
                 },
             )
-            .unwrap_or_else(|| analysis::run_layout(&l.prepared, s, &Groups::default(), range))
+            .unwrap_or_else(|| {
+                timed("qs:recount:run-layout", || {
+                    analysis::run_layout(&l.prepared, s, &Groups::default(), range)
+                })
+            })
         });
         last.keep(l, s, range, lanes)
     })
@@ -205,7 +213,11 @@ fn queued_memo(
                 let new = (&l.prepared, &*s, &*gr);
                 analysis::queued_time_updated(series, (op, os, og), new, remap, &g)
             })
-            .unwrap_or_else(|| analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS))
+            .unwrap_or_else(|| {
+                timed("qs:recount:queued-time", || {
+                    analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS)
+                })
+            })
         });
         Some(last.keep(l, &s, ((*g).clone(), gr), series))
     })
@@ -231,7 +243,11 @@ fn summary_memo(
                     analysis::summary_parts_updated(parts, old, (&l.prepared, s), remap, range)
                 },
             )
-            .unwrap_or_else(|| analysis::summary_parts(&l.prepared, s, range))
+            .unwrap_or_else(|| {
+                timed("qs:recount:summary", || {
+                    analysis::summary_parts(&l.prepared, s, range)
+                })
+            })
         });
         Some(last.keep(l, s, range, parts))
     });

@@ -170,7 +170,11 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
                 let new = (&l.prepared, s);
                 waiting_by_hour_updated(hours, old, new, remap, (range, &zone))
             })
-            .unwrap_or_else(|| waiting_by_hour(&l.prepared, s, range, &zone))
+            .unwrap_or_else(|| {
+                timed("qs:recount:hours", || {
+                    waiting_by_hour(&l.prepared, s, range, &zone)
+                })
+            })
         });
         // 168 cells: the memo compares them by value.
         Some((*last.keep(l, s, (range, zone), hours)).clone())
