@@ -5,7 +5,7 @@
 // one page of jobs as text or as bytes in this browser. Not a test: it
 // prints figures for docs/benchmarks.md.
 //
-//   node tests/perf/load-trace.mjs [--jobs 250000] [--reps 1] [--dists NAME=DIR,...]
+//   node tests/perf/load-trace.mjs [--jobs 250000] [--reps 1] [--profile] [--dists NAME=DIR,...]
 //
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
 // `cargo build --release -p demo-backend`; opens the view of
@@ -13,11 +13,13 @@
 
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { dists, opt } from './args.mjs';
-import { selfTimes, withTrace } from './profile.mjs';
+import { selfTimes, withProfile, withTrace } from './profile.mjs';
 
 const JOBS = Number(opt('--jobs', '250000'));
 const REPS = Number(opt('--reps', '1'));
 const DISTS = dists();
+// --profile: one more cold reload under the sampling profiler (CDP Profiler).
+const PROFILE = process.argv.includes('--profile');
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 const CATEGORIES = [
   'devtools.timeline',
@@ -105,13 +107,15 @@ for (const dist of DISTS) {
       await app.waitForState('ready');
       const { page } = app;
       await page.waitForSelector('html[data-cache-stored]', { state: 'attached', timeout: 30000 }).catch(() => {});
-      await page.evaluate(
-        () =>
-          new Promise((resolve) => {
-            const r = indexedDB.deleteDatabase('queuescope-cache');
-            r.onsuccess = r.onerror = r.onblocked = () => resolve();
-          }),
-      );
+      const forget = () =>
+        page.evaluate(
+          () =>
+            new Promise((resolve) => {
+              const r = indexedDB.deleteDatabase('queuescope-cache');
+              r.onsuccess = r.onerror = r.onblocked = () => resolve();
+            }),
+        );
+      await forget();
       const events = await withTrace(page, CATEGORIES, async () => {
         await page.reload();
         await app.waitForState('ready');
@@ -138,6 +142,17 @@ for (const dist of DISTS) {
         console.log(`${w.window} (from ${ms(w.at)} ms, ${ms(w.wall)} ms wall): ${top}`);
       }
       console.log(`tasks >= 5 ms between qs-config and qs-fetch-start: ${tasks.map((x) => `${ms(x.at)}+${ms(x.dur)}`).join(', ')}`);
+      if (PROFILE) {
+        await page.waitForSelector('html[data-cache-stored]', { state: 'attached', timeout: 30000 }).catch(() => {});
+        await forget();
+        const p = await withProfile(page, async () => {
+          await page.reload();
+          await app.waitForState('ready');
+        });
+        const cats = Object.entries(p.categories).slice(0, 8).map(([k, v]) => `${k} ${ms(v)}`);
+        console.log(`profile of a cold reload (ms): ${cats.join(', ')}`);
+        for (const [name, t] of p.top) console.log(`  ${String(ms(t)).padStart(6)} ms  ${name}`);
+      }
       if (rep === 0) {
         const rows = await bodyCosts(page, api);
         const med = (k) => [...rows.map((r) => r[k])].sort((x, y) => x - y)[2].toFixed(1);
