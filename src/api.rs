@@ -259,14 +259,16 @@ impl Rest {
     }
 
     /// One GET, as text ([`Rest::get_bytes`], decoded as `Response.text()`
-    /// would).
+    /// would: [`parse::body_text`]).
     async fn get_text(
         &self,
         url: &str,
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
     ) -> Result<String, LoadError> {
-        self.get_bytes(url, abort, guard).await.map(into_text)
+        self.get_bytes(url, abort, guard)
+            .await
+            .map(parse::body_text)
     }
 
     /// One GET, as the body's bytes. It is aborted by `abort` (a newer
@@ -316,10 +318,11 @@ impl Rest {
             BodyError::Read(e) => network(e),
         })?;
         if !(200..300).contains(&status) {
-            let message =
-                serde_json::from_str::<queuescope_core::contract::ErrorBody>(&into_text(body))
-                    .ok()
-                    .map(|b| b.error);
+            let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(
+                &parse::body_text(body),
+            )
+            .ok()
+            .map(|b| b.error);
             let url = url.to_string();
             return Err(match status {
                 401 => LoadError::SignIn { url, message },
@@ -371,16 +374,6 @@ async fn read_body(
         .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
         .map_err(BodyError::Limit)?;
     Ok(body)
-}
-
-/// A body's bytes as text, as `Response.text()` makes it: a leading
-/// UTF-8 byte order mark is dropped and bytes that are not UTF-8 become
-/// U+FFFD (only then is the body copied).
-fn into_text(mut bytes: Vec<u8>) -> String {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The body of `resp`, read chunk by chunk and given up (the reader
@@ -501,21 +494,5 @@ impl Drop for Deadline {
         for (s, cb) in self.listeners.drain(..) {
             let _ = s.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::into_text;
-
-    #[test]
-    fn bodies_read_as_bytes_become_the_text_response_text_gives() {
-        assert_eq!(into_text(br#"{"jobs":[]}"#.to_vec()), r#"{"jobs":[]}"#);
-        assert_eq!(into_text("Zürich 東京".as_bytes().to_vec()), "Zürich 東京");
-        // A byte order mark is dropped, as the browser's UTF-8 decoder does.
-        assert_eq!(into_text(b"\xEF\xBB\xBF{}".to_vec()), "{}");
-        // Bytes that are not UTF-8 become U+FFFD, the rest is kept.
-        assert_eq!(into_text(b"a\xFFb\xC3".to_vec()), "a\u{FFFD}b\u{FFFD}");
-        assert_eq!(into_text(Vec::new()), "");
     }
 }
