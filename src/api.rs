@@ -258,16 +258,29 @@ impl Rest {
         }
     }
 
-    /// One GET, as text. It is aborted by `abort` (a newer load) and by
-    /// `request_timeout_seconds` (SPEC §2), whichever comes first; a body
-    /// is counted against `guard` (refused unread when its declared length
-    /// breaks a byte limit).
+    /// One GET, as text ([`Rest::get_bytes`], decoded as `Response.text()`
+    /// would: [`parse::body_text`]).
     async fn get_text(
         &self,
         url: &str,
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
     ) -> Result<String, LoadError> {
+        self.get_bytes(url, abort, guard)
+            .await
+            .map(parse::body_text)
+    }
+
+    /// One GET, as the body's bytes. It is aborted by `abort` (a newer
+    /// load) and by `request_timeout_seconds` (SPEC §2), whichever comes
+    /// first; a body is counted against `guard` (refused unread when its
+    /// declared length breaks a byte limit).
+    async fn get_bytes(
+        &self,
+        url: &str,
+        abort: Option<&AbortSignal>,
+        guard: Option<&mut ReadGuard>,
+    ) -> Result<Vec<u8>, LoadError> {
         let credentials = match self.credentials {
             Credentials::Omit => RequestCredentials::Omit,
             Credentials::SameOrigin => RequestCredentials::SameOrigin,
@@ -305,9 +318,11 @@ impl Rest {
             BodyError::Read(e) => network(e),
         })?;
         if !(200..300).contains(&status) {
-            let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(&body)
-                .ok()
-                .map(|b| b.error);
+            let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(
+                &parse::body_text(body),
+            )
+            .ok()
+            .map(|b| b.error);
             let url = url.to_string();
             return Err(match status {
                 401 => LoadError::SignIn { url, message },
@@ -331,17 +346,20 @@ enum BodyError {
     Read(gloo_net::Error),
 }
 
-/// The body of `resp`, counted against `guard` (SPEC §2's byte limits):
-/// one whose declared `Content-Length` breaks a limit is refused unread;
-/// one that declares no length (chunked, or compressed on the way) is
-/// counted while it arrives and given up at the limit; any other is read
-/// whole (the browser's fast path), then counted.
+/// The body of `resp` as bytes, counted against `guard` (SPEC §2's byte
+/// limits): one whose declared `Content-Length` breaks a limit is refused
+/// unread; one that declares no length (chunked, or compressed on the way)
+/// is counted while it arrives and given up at the limit; any other is
+/// read whole (`arrayBuffer()`, one copy into the wasm memory), then
+/// counted. Bytes, not `Response.text()`: text would be decoded from UTF-8
+/// into a JS string and encoded back into UTF-8 to cross into the wasm
+/// (two passes over ~2.4 MB a page of jobs), while the parsers read UTF-8.
 async fn read_body(
     resp: &gloo_net::http::Response,
     guard: Option<&mut ReadGuard>,
-) -> Result<String, BodyError> {
+) -> Result<Vec<u8>, BodyError> {
     let Some(guard) = guard else {
-        return resp.text().await.map_err(BodyError::Read);
+        return resp.binary().await.map_err(BodyError::Read);
     };
     let declared = resp
         .headers()
@@ -349,8 +367,8 @@ async fn read_body(
         .and_then(|n| n.trim().parse::<u64>().ok());
     guard.check_declared(declared).map_err(BodyError::Limit)?;
     let body = match declared {
-        Some(_) => resp.text().await.map_err(BodyError::Read)?,
-        None => text_capped(resp, |n| guard.check_arriving(n)).await?,
+        Some(_) => resp.binary().await.map_err(BodyError::Read)?,
+        None => bytes_capped(resp, |n| guard.check_arriving(n)).await?,
     };
     guard
         .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
@@ -358,16 +376,15 @@ async fn read_body(
     Ok(body)
 }
 
-/// The body of `resp` as text, read chunk by chunk and given up (the
-/// reader cancelled) as soon as the bytes so far fail `check`. Bytes that
-/// are not UTF-8 become U+FFFD, as `Response.text()` makes them.
-async fn text_capped(
+/// The body of `resp`, read chunk by chunk and given up (the reader
+/// cancelled) as soon as the bytes so far fail `check`.
+async fn bytes_capped(
     resp: &gloo_net::http::Response,
     check: impl Fn(u64) -> Result<(), ReadLimitError>,
-) -> Result<String, BodyError> {
+) -> Result<Vec<u8>, BodyError> {
     use wasm_bindgen::JsCast;
     let Some(stream) = resp.body() else {
-        return Ok(String::new());
+        return Ok(Vec::new());
     };
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut bytes: Vec<u8> = Vec::new();
@@ -389,8 +406,7 @@ async fn text_capped(
         bytes.resize(at + len, 0);
         chunk.copy_to(&mut bytes[at..]);
     }
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(bytes)
 }
 
 /// A rejection of the browser's stream reader as a request error.

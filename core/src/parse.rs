@@ -310,6 +310,18 @@ fn relax_numbers(body: &str) -> Option<String> {
     Some(out)
 }
 
+/// A response body's bytes as the text `Response.text()` makes of them: a
+/// leading UTF-8 byte order mark is dropped and bytes that are not UTF-8
+/// become U+FFFD (only then is the body copied). The app reads bodies as
+/// bytes (a 2.4 MB page of jobs is not decoded into a JS string and
+/// encoded back into the wasm memory) and the parsers take the text.
+pub fn body_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Reads the envelope of one page of `GET /queues/{id}/jobs` (SPEC §2);
 /// its records are read by [`crate::analysis::PreparedBuilder::push_page`]
 /// (or [`parse_jobs_page`]). A body with non-JSON numbers is read again
@@ -793,6 +805,17 @@ mod tests {
         {"state": "queued", "at": "2026-11-21T08:00:00Z"},
         {"state": "running", "at": "2026-11-21T08:05:00+00:00"},
         {"state": "finished", "at": "2026-11-21T10:00:00.5Z"}]}"#;
+
+    #[test]
+    fn bodies_read_as_bytes_become_the_text_response_text_gives() {
+        assert_eq!(body_text(br#"{"jobs":[]}"#.to_vec()), r#"{"jobs":[]}"#);
+        assert_eq!(body_text("Zürich 東京".as_bytes().to_vec()), "Zürich 東京");
+        // A byte order mark is dropped, as the browser's UTF-8 decoder does.
+        assert_eq!(body_text(b"\xEF\xBB\xBF{}".to_vec()), "{}");
+        // Bytes that are not UTF-8 become U+FFFD, the rest is kept.
+        assert_eq!(body_text(b"a\xFFb\xC3".to_vec()), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(body_text(Vec::new()), "");
+    }
 
     #[test]
     fn good_job_parses() {

@@ -16,9 +16,11 @@
 //! - [`DataState::cancel`] stops a read at the user's request.
 //!
 //! A long first read (nothing of the queue on screen) is drawn as it
-//! arrives: after its first page, then when the pages read have doubled
-//! and [`PARTIAL_EVERY_MS`] have passed since the last partial draw (a
-//! fast read of 100k jobs draws once, a slow one at 1, 2, 4... pages), up
+//! arrives: after the first page read once [`FIRST_PARTIAL_AFTER_MS`] have
+//! passed, then when the pages read have doubled and [`PARTIAL_EVERY_MS`]
+//! have passed since the last partial draw (a fast read of 100k jobs is
+//! past 20,000 jobs by then and never drawn partially, a slow one at 1, 2,
+//! 4... pages), up
 //! to `queuescope_core::analysis::SNAPSHOT_MAX_JOBS` jobs read: a partial
 //! draw copies the columns read so far and keeps them (and its panels'
 //! data) beside the growing read, so draws at 50k and 100k jobs made the
@@ -110,13 +112,18 @@ pub struct DataState {
     cache: Option<Cache>,
 }
 
-/// Least time between two partial draws of a read (the first page is
-/// drawn at once).
+/// Least time between two partial draws of a read.
 pub const PARTIAL_EVERY_MS: f64 = 2000.0;
 
+/// How long a read goes before its first partial draw: a read that is
+/// done by then is never drawn partially (each draw is a few hundred ms of
+/// the main thread, taken from reading the next pages).
+pub const FIRST_PARTIAL_AFTER_MS: f64 = 1000.0;
+
 /// When a read's next partial draw is due (see the module doc).
-#[derive(Default)]
 struct Pace {
+    /// When the read started (ms since the epoch).
+    started: f64,
     /// Pages drawn last time (0: none yet).
     drawn: std::cell::Cell<usize>,
     /// When (ms since the epoch).
@@ -124,11 +131,23 @@ struct Pace {
 }
 
 impl Pace {
+    /// The pace of a read starting at `now`.
+    fn new(now: f64) -> Pace {
+        Pace {
+            started: now,
+            drawn: Default::default(),
+            at: Default::default(),
+        }
+    }
+
     /// Whether to draw at `pages` read, `now`; if so, notes it.
     fn due(&self, pages: usize, now: f64) -> bool {
         let drawn = self.drawn.get();
         let due = pages > 0
-            && (drawn == 0 || (pages >= drawn * 2 && now - self.at.get() >= PARTIAL_EVERY_MS));
+            && match drawn {
+                0 => now - self.started >= FIRST_PARTIAL_AFTER_MS,
+                _ => pages >= drawn * 2 && now - self.at.get() >= PARTIAL_EVERY_MS,
+            };
         if due {
             self.drawn.set(pages);
             self.at.set(now);
@@ -322,7 +341,7 @@ impl DataState {
             // left for the end is a few sorts. With nothing on screen, the
             // jobs so far are drawn on the way.
             let first = self.loaded.with_untracked(Option::is_none);
-            let pace = Pace::default();
+            let pace = Pace::new(js_sys::Date::now());
             let partial = |b: &PreparedBuilder| {
                 if first && self.generation.get_value() == mine {
                     let l = Loaded::full(queue.clone(), Default::default(), (now, range, span));
