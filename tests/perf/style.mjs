@@ -15,7 +15,7 @@
 import { writeFile } from 'node:fs/promises';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { dists, opt } from './args.mjs';
-import { withTrace } from './profile.mjs';
+import { selfTimes, withTrace } from './profile.mjs';
 
 const JOBS = Number(opt('--jobs', '25000'));
 const REPS = Number(opt('--reps', '2'));
@@ -86,17 +86,7 @@ function summarise(events) {
     .join('; ');
   // The tasks of the interaction, each with its biggest self times.
   const tasks = xs.filter((e) => e.name === 'RunTask' && e.dur >= 1000).map((task) => {
-    const inner = xs.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
-    const self = new Map();
-    const stack = [task];
-    self.set(task.name, task.dur / 1000);
-    for (const e of inner) {
-      while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
-      const parent = stack.at(-1);
-      if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur / 1000);
-      self.set(e.name, (self.get(e.name) ?? 0) + e.dur / 1000);
-      stack.push(e);
-    }
+    const self = selfTimes(events, [task.ts, task.ts + task.dur]);
     const top = [...self].filter(([, v]) => v >= 0.5).sort((a, b) => b[1] - a[1]).slice(0, 8);
     return `${((task.ts - xs[0].ts) / 1000).toFixed(0)}+${(task.dur / 1000).toFixed(1)}ms: ${top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`;
   });
