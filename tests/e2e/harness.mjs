@@ -380,17 +380,6 @@ export async function downBackendUrl() {
 }
 
 /**
- * A screenshot of the whole page at `file`. Panels off screen are not
- * rendered (`content-visibility: auto`) and a full-page capture does not
- * scroll to them: they are rendered for the picture first.
- */
-export async function fullPageShot(page, file, options = {}) {
-  await page.addStyleTag({ content: '.qs-panel { content-visibility: visible !important; }' });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: file, fullPage: true, ...options });
-}
-
-/**
  * Opens the app: serves dist/ (or `dist`) with `config` (null: demo mode), launches
  * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
  * `?queue=q1&tz=utc`), after `initScript` (a function or source, run in
@@ -516,7 +505,7 @@ async function waitForState(t, app, state) {
     try {
       await mkdir(OUT, { recursive: true });
       shot = path.join(OUT, `${t.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await fullPageShot(app.page, shot);
+      await app.page.screenshot({ path: shot, fullPage: true });
     } catch {
       shot = '(no screenshot)';
     }

@@ -15,7 +15,7 @@
 // insights over every run's usage). SCREENSHOT_THEME=dark (or light)
 // emulates that system colour scheme, which the app follows.
 import path from 'node:path';
-import { fullPageShot, openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
 const [outDir = 'tests/e2e/out', query = '', ...sizes] = process.argv.slice(2);
 const viewports = (sizes.length ? sizes : ['1440x900', '1024x768']).map((s) => s.split('x').map(Number));
@@ -86,7 +86,7 @@ try {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForFunction(() => document.documentElement.getAttribute('data-app-state') === 'ready');
     const file = path.join(outDir, `page-${width}x${height}.png`);
-    await fullPageShot(app.page, file);
+    await app.page.screenshot({ path: file, fullPage: true });
     const viewportFile = path.join(outDir, `view-${width}x${height}.png`);
     await app.page.screenshot({ path: viewportFile, fullPage: false });
     console.log(file, viewportFile);
@@ -96,7 +96,7 @@ try {
       // Clipped from the whole page, so the sticky header does not cover it.
       await app.page.evaluate(() => window.scrollTo(0, 0));
       const clip = await app.page.locator(`[data-panel="${panel}"]`).boundingBox();
-      await fullPageShot(app.page, panelFile, { clip });
+      await app.page.screenshot({ path: panelFile, fullPage: true, clip });
       console.log(panelFile);
     }
   }
