@@ -300,9 +300,10 @@ fn heat_rows(cells: Cells, hovered: RwSignal<Option<usize>>) -> impl IntoView {
 /// One hour of the week (`k`: Monday 00:00 = 0): filled on the scale, or
 /// empty when the range never reaches it; its label is the readout, the
 /// accessible name and the tooltip. Each attribute follows the cell's own
-/// memo (over `cells`). The tooltip (`title`) is set when the pointer enters: a new `title`
-/// on 168 cells costs the page's next style and layout 15-25 ms (measured
-/// in Chromium; `aria-label` and `data-*` cost nothing), on every filter.
+/// memo (over `cells`). The tooltip (`title`) is set when the pointer
+/// enters: a new `title` on 168 cells costs the page's next style and
+/// layout 15-25 ms (measured in Chromium; `aria-label` and `data-*` cost
+/// nothing), on every filter.
 fn heat_cell(k: usize, cells: Cells, hovered: RwSignal<Option<usize>>) -> impl IntoView {
     let show = move || hovered.set(Some(k));
     let hide = move || hovered.set(None);
