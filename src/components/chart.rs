@@ -63,17 +63,13 @@ pub fn chart_place(summary: Signal<String>) -> ChartPlace {
     }
 }
 
-/// The place of a [`ChartModel`] chart, summarised from its `inspect`.
+/// The place of a [`ChartModel`] chart, summarised from its series' totals.
 fn model_place<C>(chart: Memo<Option<Shared<C>>>) -> ChartPlace
 where
     C: ChartModel + Send + Sync + 'static,
 {
     chart_place(Signal::derive(move || {
-        chart.with(|c| {
-            c.as_ref()
-                .map(|c| summary(&c.inspect()))
-                .unwrap_or_default()
-        })
+        chart.with(|c| c.as_ref().map(|c| summary(&c.totals())).unwrap_or_default())
     }))
 }
 

@@ -299,23 +299,21 @@ fn heat_rows(cells: Cells, hovered: RwSignal<Option<usize>>) -> impl IntoView {
 
 /// One hour of the week (`k`: Monday 00:00 = 0): filled on the scale, or
 /// empty when the range never reaches it; its label is the readout, the
-/// accessible name and the tooltip. Each attribute follows `cells` on its
-/// own. The tooltip (`title`) is set when the pointer enters: a new `title`
-/// on 168 cells costs the page's next style and layout 15-25 ms (measured
-/// in Chromium; `aria-label` and `data-*` cost nothing), on every filter.
+/// accessible name and the tooltip. Each attribute follows the cell's own
+/// memo (over `cells`). The tooltip (`title`) is set when the pointer
+/// enters: a new `title` on 168 cells costs the page's next style and
+/// layout 15-25 ms (measured in Chromium; `aria-label` and `data-*` cost
+/// nothing), on every filter.
 fn heat_cell(k: usize, cells: Cells, hovered: RwSignal<Option<usize>>) -> impl IntoView {
     let show = move || hovered.set(Some(k));
     let hide = move || hovered.set(None);
-    let cell = move |f: fn(&HeatCell) -> Option<String>| {
-        cells.with(|c| c.as_ref().and_then(|c| c.0.get(k)).and_then(f))
-    };
-    let empty = move || {
-        cells.with(|c| {
-            c.as_ref()
-                .and_then(|c| c.0.get(k))
-                .is_none_or(|c| c.mean.is_none())
-        })
-    };
+    // The cell's own memo: `cells` has 168 subscribers, not 168 × 4 (each
+    // re-run of a subscriber removes it from its source's set, which costs
+    // the set's length: 5-6 ms a filter with the attributes subscribed
+    // directly), and an attribute is written only when its cell changed.
+    let this = Memo::new(move |_| cells.with(|c| c.as_ref().and_then(|c| c.0.get(k)).cloned()));
+    let cell = move |f: fn(&HeatCell) -> Option<String>| this.with(|c| c.as_ref().and_then(f));
+    let empty = move || this.with(|c| c.as_ref().is_none_or(|c| c.mean.is_none()));
     let label = move || cell(|c| Some(c.label.clone()));
     let enter = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;

@@ -9,6 +9,7 @@ use crate::i18n::t;
 use crate::state::{Analysis, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
+use queuescope_core::model::Ms;
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
@@ -274,12 +275,14 @@ pub fn ErrorsPanel() -> impl IntoView {
         PanelStatus::Ready if total.get() == 0 => PanelStatus::Empty(t().no_errors.into()),
         s => s,
     });
-    let body = move || {
+    // Keyed rows: a row that stays on the page (a refresh, a filter that
+    // keeps it) is neither rebuilt nor rewritten; one that comes is built.
+    let items = move || {
         let zone = a.zone.get();
         rows.with(|r| {
             let Some(r) = r else { return Vec::new() };
-            let (_, r) = &**r;
-            r.iter().map(|e| error_row(e, &zone)).collect::<Vec<_>>()
+            let (_, page) = &**r;
+            error_items(page, &zone)
         })
     };
     view! {
@@ -288,7 +291,7 @@ pub fn ErrorsPanel() -> impl IntoView {
             <div class="qs-table-wrap">
                 <table class="qs-table qs-fit qs-errors-table">
                     <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
-                    <tbody>{body}</tbody>
+                    <tbody><For each=items key=|i| i.key.clone() children=|i| error_row(&i.row, i.key.2)/></tbody>
                 </table>
             </div>
             <Pager page=page total=total per_page=ERROR_ROWS/>
@@ -296,7 +299,35 @@ pub fn ErrorsPanel() -> impl IntoView {
     }
 }
 
-fn error_row(e: &ErrorRow, zone: &analysis::Zone) -> AnyView {
+/// An errors row and what tells it apart on the page.
+#[derive(Clone)]
+struct ErrorItem {
+    /// The job, when, the zone's offset then (a new zone draws new rows),
+    /// and how many rows before it on the page have the same job and time
+    /// (so that keys are unique).
+    key: (String, Ms, Ms, usize),
+    row: ErrorRow,
+}
+
+/// The page's rows with their keys.
+fn error_items(rows: &[ErrorRow], zone: &analysis::Zone) -> Vec<ErrorItem> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let same = rows[..i]
+                .iter()
+                .filter(|p| p.at == e.at && p.job_id == e.job_id)
+                .count();
+            ErrorItem {
+                key: (e.job_id.clone(), e.at, zone.offset_at(e.at), same),
+                row: e.clone(),
+            }
+        })
+        .collect()
+}
+
+/// An errors row; `offset`: the zone's offset at its time.
+fn error_row(e: &ErrorRow, offset: Ms) -> impl IntoView {
     let message = if e.message.chars().count() > LONG_MESSAGE {
         let head: String = e.message.chars().take(LONG_MESSAGE).collect();
         view! { <details class="qs-long"><summary>{head}"…"</summary><pre>{e.message.clone()}</pre></details> }.into_any()
@@ -305,7 +336,7 @@ fn error_row(e: &ErrorRow, zone: &analysis::Zone) -> AnyView {
     };
     view! {
         <tr data-job-id=e.job_id.clone() data-at=e.at.to_string()>
-            <td class="qs-nowrap">{format::short_time(e.at, zone.offset_at(e.at))}</td>
+            <td class="qs-nowrap">{format::short_time(e.at, offset)}</td>
             <td>{cell_text(&e.launch_job)}</td>
             <td class="qs-mono">{cell_text(e.run_id.as_deref().unwrap_or("—"))}</td>
             <td>{cell_text(e.user.as_deref().unwrap_or(NONE_NAME))}</td>

@@ -4,7 +4,7 @@
 
 use super::frame::{axes_frame, value_top, Frame, XAxis};
 use super::marks::BarMarks;
-use super::{Chart, ChartModel, Colour, Picture};
+use super::{finite_sum, Chart, ChartModel, Colour, Picture, SeriesTotal};
 use crate::format::{count, duration, percent, short_time};
 use queuescope_core::analysis::{bar_at, BucketGrid, Stacks, Zone};
 use queuescope_core::time::format_rfc3339;
@@ -158,6 +158,14 @@ impl ChartModel for BarChart {
             .collect();
         json!({ "series": series })
     }
+
+    fn totals(&self) -> Vec<SeriesTotal<'_>> {
+        self.names
+            .iter()
+            .zip(&self.values)
+            .map(|(name, y)| (name.as_str(), y.len(), finite_sum(y.iter().copied())))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +195,11 @@ mod tests {
             (Unit::Jobs, "jobs"),
             "rev",
         )
+    }
+
+    #[test]
+    fn totals_are_what_inspect_shows() {
+        crate::render::summary_tests::assert_totals_match_inspect(&chart(&Zone::Utc));
     }
 
     #[test]

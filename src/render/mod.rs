@@ -32,18 +32,43 @@ pub use usage::{usage, UsageChart, UsageLine};
 use std::sync::Arc;
 
 #[cfg(test)]
-mod summary_tests {
+pub(crate) mod summary_tests {
     use super::summary;
-    use serde_json::json;
+
+    /// A chart model's totals are what its `inspect` shows: per series its
+    /// name, its number of values and the sum of those that are numbers.
+    pub fn assert_totals_match_inspect(c: &impl super::ChartModel) {
+        let v = c.inspect();
+        let from_json: Vec<(String, usize, f64)> = v["series"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|s| {
+                let ys = s["y"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+                let total = ys.iter().filter_map(serde_json::Value::as_f64).sum();
+                (
+                    s["name"].as_str().unwrap_or("").to_string(),
+                    ys.len(),
+                    total,
+                )
+            })
+            .collect();
+        let totals: Vec<(String, usize, f64)> = c
+            .totals()
+            .into_iter()
+            .map(|(n, p, t)| (n.to_string(), p, t))
+            .collect();
+        assert_eq!(totals, from_json);
+    }
 
     #[test]
     fn names_the_largest_series() {
-        let v = json!({"series": [{"name": "a", "y": [1, 2]}, {"name": "b", "y": [5, 0]}]});
         assert_eq!(
-            summary(&v),
+            summary(&[("a", 2, 3.0), ("b", 2, 5.0)]),
             "2 series, 4 values; the largest total is b (5)."
         );
-        assert_eq!(summary(&json!({"series": []})), "No data in this chart.");
+        assert_eq!(summary(&[]), "No data in this chart.");
     }
 }
 
@@ -72,24 +97,31 @@ pub trait ChartModel {
     fn picture(&self, win: &queuescope_core::analysis::RasterWindow, scale: f64) -> Picture;
     /// What `window.queuescope.inspect` returns for the panel.
     fn inspect(&self) -> serde_json::Value;
+    /// Each series of `inspect` as the text alternative counts it
+    /// ([`SeriesTotal`]), without building `inspect`'s JSON (all of every
+    /// series' values, on every change of the chart: ~5 ms a filter for
+    /// the usage charts).
+    fn totals(&self) -> Vec<SeriesTotal<'_>>;
 }
 
-/// A chart's text alternative, from what `inspect` returns
-/// (`{"series": [{"name", "y": [...]}]}`): how many series and values,
-/// and the series with the largest total, in the page's language. Screen
-/// readers read it before the chart, which they cannot see.
-pub fn summary(inspect: &serde_json::Value) -> String {
-    let series = inspect["series"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let mut points = 0;
+/// A series as a chart's text alternative counts it: its name, how many
+/// values it has, and the sum of those that are numbers (`inspect` gives a
+/// gap, or a value that is not finite, as `null`).
+pub type SeriesTotal<'a> = (&'a str, usize, f64);
+
+/// The sum of a series' finite values (see [`SeriesTotal`]).
+pub fn finite_sum(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().filter(|v| v.is_finite()).sum()
+}
+
+/// A chart's text alternative, from its series' totals
+/// ([`ChartModel::totals`]): how many series and values, and the series
+/// with the largest total, in the page's language. Screen readers read it
+/// before the chart, which they cannot see.
+pub fn summary(series: &[SeriesTotal<'_>]) -> String {
+    let points = series.iter().map(|s| s.1).sum::<usize>();
     let mut top: Option<(&str, f64)> = None;
-    for s in series {
-        let ys = s["y"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-        points += ys.len();
-        let total: f64 = ys.iter().filter_map(serde_json::Value::as_f64).sum();
-        let name = s["name"].as_str().unwrap_or("");
+    for &(name, _, total) in series {
         if top.is_none_or(|(_, t)| total > t) {
             top = Some((name, total));
         }

@@ -4,7 +4,7 @@
 
 use super::frame::{axes_frame, Frame, XAxis};
 use super::marks::{LineMark, LineMarks};
-use super::{Chart, ChartModel, Colour, Picture};
+use super::{finite_sum, Chart, ChartModel, Colour, Picture, SeriesTotal};
 use queuescope_core::analysis::{nearest_point, LineData, RasterWindow};
 use serde_json::{json, Value};
 
@@ -140,6 +140,20 @@ impl ChartModel for UsageChart {
             .collect();
         json!({ "series": series })
     }
+
+    fn totals(&self) -> Vec<SeriesTotal<'_>> {
+        self.info
+            .iter()
+            .zip(&self.marks.lines)
+            .map(|(i, l)| {
+                (
+                    i.run_id.as_str(),
+                    l.v.len(),
+                    finite_sum(l.v.iter().flatten().copied()),
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +187,11 @@ mod tests {
             ],
             "u",
         )
+    }
+
+    #[test]
+    fn totals_are_what_inspect_shows() {
+        crate::render::summary_tests::assert_totals_match_inspect(&chart());
     }
 
     #[test]
