@@ -13,7 +13,7 @@ use crate::i18n::t;
 use crate::inspect;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, Palette, SelectBox};
-use crate::state::{Analysis, Readiness, Shared, ViewState};
+use crate::state::{Analysis, Metrics, Readiness, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{Brush, LaneIndex, RunLayout, Zone};
 use queuescope_core::Ms;
@@ -169,10 +169,25 @@ pub fn JobRunsPanel() -> impl IntoView {
         },
     );
     let tip = Callback::new(move |p: Pointer| tip_at(a, index, p));
+    let metrics = use_context::<Metrics>();
     let on_select = Callback::new(move |b: Option<SelectBox>| {
         let zone = a.zone.get_untracked();
         let lanes = a.runs.with_untracked(|r| r.lanes);
-        view.set_brush(b.map(|b| brush_of(b, &zone, lanes)));
+        let brush = b.map(|b| brush_of(b, &zone, lanes));
+        match b {
+            // A drag under way: the usage of the runs under its box so far.
+            Some(b) if !b.done => {
+                if let Some(m) = metrics {
+                    m.prefetch(brush);
+                }
+            }
+            _ => {
+                if let Some(m) = metrics {
+                    m.prefetch(None);
+                }
+                view.set_brush(brush);
+            }
+        }
     });
     let span_open = RwSignal::new(false);
     let actions = ViewFn::from(move || {
