@@ -24,7 +24,7 @@
 //! are counted and reported (SPEC §2).
 //!
 //! During a brush's drag, the usage of the runs under the box so far is
-//! prefetched ([`Metrics::prefetch`], throttled), so the release finds
+//! prefetched once the box rests ([`Metrics::prefetch`]), so the release finds
 //! them answered or in flight: such a fetch is never aborted but by a
 //! queue switch, its failure is silent (the runs are asked again once in
 //! view), and while runs in view wait on it the page is not `ready`.
@@ -48,9 +48,12 @@ pub const MAX_BRUSHED_RUNS: usize = queuescope_core::contract::MAX_RUN_IDS_PER_R
 /// Cached series: run id → its series (all metrics).
 pub type Cache = HashMap<String, Vec<Series>>;
 
-/// Least time between two prefetches of a drag (ms): a drag's box moves
-/// at every mouse move, and each new box can bring up to 100 runs.
-const PREFETCH_EVERY_MS: f64 = 50.0;
+/// How long a drag's box must rest before its runs' usage is prefetched
+/// (ms). A box moves at every mouse move and each new box can bring 100
+/// other runs (its most recent): prefetching every box of a moving drag
+/// (tried: one every 50 ms) made ~4 requests of 0.3-0.9 MB per brush that
+/// the release did not need, and the brush no faster (docs/benchmarks.md).
+const PREFETCH_REST_MS: u64 = 60;
 
 /// Runs out of view whose series stay cached (about 1 MB at ~300 points
 /// a metric).
@@ -127,9 +130,10 @@ pub struct Metrics {
     /// A run in view waits on a prefetch: the page is not ready, the
     /// panel says *Loading*.
     pub prefetch_pending: Memo<bool>,
-    /// When the last prefetch started (ms), and the box of the next one
-    /// (a drag's latest) with its timer.
-    throttle: StoredValue<(f64, Option<Brush>, Option<TimeoutHandle>)>,
+    /// The timer of the next prefetch (the drag's box at rest).
+    rest: StoredValue<Option<TimeoutHandle>>,
+    /// What `<html data-usage-prefetch>` says.
+    flagged: StoredValue<bool>,
     queues: Queues,
     a: Analysis,
     source: SourceCtx,
@@ -232,7 +236,8 @@ impl Metrics {
             abort: StoredValue::new_local(None),
             prefetching,
             prefetch_pending,
-            throttle: StoredValue::new((f64::NEG_INFINITY, None, None)),
+            rest: StoredValue::new(None),
+            flagged: StoredValue::new(false),
             queues,
             a,
             source,
@@ -308,66 +313,39 @@ impl Metrics {
     }
 
     /// Prefetches the usage of the runs a drag's box so far would show
-    /// (the brushed runs in view of [`runs_in_view`]): at once if the last
-    /// prefetch started [`PREFETCH_EVERY_MS`] ago, else the latest box
-    /// when that time is up. `None` (the release) drops a pending one: the
-    /// brush's own fetch asks for what is still missing.
+    /// (the brushed runs in view of [`runs_in_view`]) once the box has
+    /// rested [`PREFETCH_REST_MS`]; every new box restarts the wait, and
+    /// `None` (the release) drops it: the brush's own fetch asks for what
+    /// is still missing.
     pub fn prefetch(self, brush: Option<Brush>) {
-        let now = js_sys::Date::now();
-        let due = self.throttle.try_update_value(|(last, next, timer)| {
-            let Some(b) = brush else {
-                *next = None;
-                if let Some(t) = timer.take() {
-                    t.clear();
-                }
-                return None;
-            };
-            if now - *last >= PREFETCH_EVERY_MS {
-                *last = now;
-                *next = None;
-                if let Some(t) = timer.take() {
-                    t.clear();
-                }
-                return Some(b);
+        self.rest.update_value(|timer| {
+            if let Some(t) = timer.take() {
+                t.clear();
             }
-            *next = Some(b);
-            if timer.is_none() {
-                let wait = (*last + PREFETCH_EVERY_MS - now).max(0.0);
-                *timer = set_timeout_with_handle(
-                    move || self.prefetch_due(),
-                    std::time::Duration::from_micros((wait * 1000.0) as u64),
+            *timer = brush.and_then(|b| {
+                set_timeout_with_handle(
+                    move || {
+                        self.rest.set_value(None);
+                        self.prefetch_now(&b);
+                        self.flag_prefetch();
+                    },
+                    std::time::Duration::from_millis(PREFETCH_REST_MS),
                 )
-                .ok();
-            }
-            None
+                .ok()
+            });
         });
-        if let Some(b) = due.flatten() {
-            self.prefetch_now(&b);
-        }
         self.flag_prefetch();
     }
 
     /// `<html data-usage-prefetch>` while a prefetch is due or in flight,
     /// so a test can wait for a drag's prefetches to settle.
     fn flag_prefetch(&self) {
-        let due = self.throttle.with_value(|(_, _, timer)| timer.is_some());
-        crate::dom::set_html_flag(
-            "data-usage-prefetch",
-            due || self.prefetching.get_untracked() > 0,
-        );
-    }
-
-    /// The throttle's timer: the drag's latest box, if still wanted.
-    fn prefetch_due(self) {
-        let next = self.throttle.try_update_value(|(last, next, timer)| {
-            *timer = None;
-            *last = js_sys::Date::now();
-            next.take()
-        });
-        if let Some(b) = next.flatten() {
-            self.prefetch_now(&b);
+        let due = self.rest.with_value(Option::is_some);
+        let on = due || self.prefetching.get_untracked() > 0;
+        // Written when it changes, not at every mouse move.
+        if self.flagged.try_update_value(|f| std::mem::replace(f, on)) != Some(on) {
+            crate::dom::set_html_flag("data-usage-prefetch", on);
         }
-        self.flag_prefetch();
     }
 
     /// Starts fetching the usage the runs under `brush` lack; the answer

@@ -40,8 +40,8 @@ test('a drag prefetches the usage of the runs under its box', async (t) => {
   await page.mouse.move(...at(0.3, 0.1));
   await page.mouse.down();
   await page.mouse.move(...at(0.5, 0.6), { steps: 12 });
-  // The user lingers before releasing: the drag's prefetches (the latest
-  // box's once the throttle allows) settle.
+  // The user stops on the span before releasing: once the box has rested,
+  // the usage of its runs is prefetched; wait until that has settled.
   await page.waitForFunction(() => !document.documentElement.hasAttribute('data-usage-prefetch'));
   const during = await page.evaluate((n) => window.__qsMetrics.slice(n), seen);
   assert.ok(during.length > 0, 'the drag asked for usage before the release');

@@ -3,7 +3,11 @@
 // the next ready, with a timeline of what ran in between. Not a test: it
 // prints figures for docs/benchmarks.md.
 //
-//   node tests/perf/brush.mjs [--jobs 25000] [--reps 8] [--dists NAME=DIR,...]
+//   node tests/perf/brush.mjs [--jobs 25000] [--reps 8] [--rest MS] [--dists NAME=DIR,...]
+//
+// `--rest MS`: the mouse rests MS ms at the end of the drag before the
+// release (a user who stops on the span before letting go; browser.mjs's
+// drag releases at once).
 //
 // Per brush, relative to the mouseup's timeStamp (ms):
 //   - the usage metrics requests (`fetch` wrapped): sent, headers in, body
@@ -23,6 +27,7 @@ import { armNextReady } from './ready.mjs';
 
 const JOBS = opt('--jobs', '25000').split(',').map(Number);
 const REPS = Number(opt('--reps', '8'));
+const REST = Number(opt('--rest', '0'));
 const DISTS = dists();
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 
@@ -82,6 +87,7 @@ async function brushOnce(page, f0, f1) {
   await page.mouse.down();
   await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
   await page.mouse.move(x1, y1, { steps: 4 });
+  if (REST > 0) await page.waitForTimeout(REST);
   await page.mouse.up();
   return page.evaluate(async () => {
     const t1 = await window.__qsNext;
