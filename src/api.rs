@@ -3,6 +3,7 @@
 
 use crate::config::{encode_component, Config, Credentials};
 use crate::dom;
+use crate::metrics_json;
 use futures_util::future::join;
 use gloo_net::http::Request;
 use queuescope_core::analysis::PreparedBuilder;
@@ -164,8 +165,9 @@ impl Source {
                         list.join(",")
                     );
                     let body = r.get_text(&url, abort, None).await?;
-                    let (s, k) = parse::parse_metrics(&body)
-                        .map_err(|source| LoadError::Parse { url, source })?;
+                    let (s, k) =
+                        dom::timed("qs:metrics-parse", || metrics_json::read_metrics(&body))
+                            .map_err(|source| LoadError::Parse { url, source })?;
                     series.extend(s);
                     skipped.merge(k);
                 }

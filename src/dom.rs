@@ -69,6 +69,16 @@ pub fn set_html_attribute(name: &str, value: &str) {
     }
 }
 
+/// Sets `<html NAME="">` when `on`, removes it otherwise (a flag for tests).
+pub fn set_html_flag(name: &str, on: bool) {
+    if let Some(el) = html() {
+        let _ = match on {
+            true => el.set_attribute(name, ""),
+            false => el.remove_attribute(name),
+        };
+    }
+}
+
 /// The page is hidden (Page Visibility: another tab, a minimised window).
 pub fn page_hidden() -> bool {
     web_sys::window()

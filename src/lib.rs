@@ -31,6 +31,8 @@ mod hooks;
 #[cfg(target_arch = "wasm32")]
 mod inspect;
 #[cfg(target_arch = "wasm32")]
+mod metrics_json;
+#[cfg(target_arch = "wasm32")]
 mod plotly_glue;
 #[cfg(target_arch = "wasm32")]
 pub mod state;

@@ -167,21 +167,23 @@ fn drag_select(el: &HtmlElement, cb: Callback<Option<SelectBox>>, bound: &mut Bo
             _ => None,
         };
     });
-    let up = MouseListener::new(move |ev: web_sys::MouseEvent| {
-        let Some((v, (m, s), (cx, cy))) = start.borrow_mut().take() else {
+    let dragging = start.clone();
+    // The box so far, on every move of a drag (the app prefetches the
+    // usage of the runs under it; it throttles).
+    let moved = MouseListener::new(move |ev: web_sys::MouseEvent| {
+        let Some(pressed) = *dragging.borrow() else {
             return;
         };
-        let end = (
-            m + f64::from(ev.client_x()) - cx,
-            s + f64::from(ev.client_y()) - cy,
-        );
-        if let Some(((x0, x1), (y0, y1))) = drag_box((v.width, v.height), (m, s), end) {
-            let (a, top) = v.to_axes(x0, y0);
-            let (b, bottom) = v.to_axes(x1, y1);
-            cb.run(Some(SelectBox {
-                x: (a, b),
-                y: (top, bottom),
-            }));
+        if let Some(b) = box_at(&pressed, &ev, false) {
+            cb.run(Some(b));
+        }
+    });
+    let up = MouseListener::new(move |ev: web_sys::MouseEvent| {
+        let Some(pressed) = start.borrow_mut().take() else {
+            return;
+        };
+        if let Some(b) = box_at(&pressed, &ev, true) {
+            cb.run(Some(b));
         }
     });
     let _ = el.add_event_listener_with_callback_and_bool(
@@ -190,14 +192,34 @@ fn drag_select(el: &HtmlElement, cb: Callback<Option<SelectBox>>, bound: &mut Bo
         true,
     );
     bound.dom.push(("mousedown", down));
-    if let Some(w) = web_sys::window() {
-        let _ = w.add_event_listener_with_callback_and_bool(
-            "mouseup",
-            up.as_ref().unchecked_ref(),
-            true,
-        );
+    for (event, f) in [("mouseup", up), ("mousemove", moved)] {
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback_and_bool(
+                event,
+                f.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        bound.window.push((event, f));
     }
-    bound.window.push(("mouseup", up));
+}
+
+/// The box of a drag pressed at `pressed` with the mouse now at `ev`, by
+/// Plotly's rules ([`drag_box`]); `None` for a click.
+fn box_at(pressed: &DragStart, ev: &web_sys::MouseEvent, done: bool) -> Option<SelectBox> {
+    let (v, (m, s), (cx, cy)) = *pressed;
+    let end = (
+        m + f64::from(ev.client_x()) - cx,
+        s + f64::from(ev.client_y()) - cy,
+    );
+    let ((x0, x1), (y0, y1)) = drag_box((v.width, v.height), (m, s), end)?;
+    let (a, top) = v.to_axes(x0, y0);
+    let (b, bottom) = v.to_axes(x1, y1);
+    Some(SelectBox {
+        x: (a, b),
+        y: (top, bottom),
+        done,
+    })
 }
 
 fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {

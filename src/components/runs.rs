@@ -13,7 +13,7 @@ use crate::i18n::t;
 use crate::inspect;
 use crate::plotly_glue::Pointer;
 use crate::render::{self, Palette, SelectBox};
-use crate::state::{Analysis, Readiness, Shared, ViewState};
+use crate::state::{Analysis, Metrics, Readiness, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{Brush, LaneIndex, RunLayout, Zone};
 use queuescope_core::Ms;
@@ -130,6 +130,31 @@ fn register_inspect(a: Analysis, view: ViewState, mask: Memo<Option<Shared<Vec<b
     });
 }
 
+/// What a select drag on Job runs does: the box so far of a drag under way
+/// prefetches the usage of its runs; the box at the release is the brush.
+fn on_select(a: Analysis, view: ViewState) -> Callback<Option<SelectBox>> {
+    let metrics = use_context::<Metrics>();
+    Callback::new(move |b: Option<SelectBox>| {
+        let zone = a.zone.get_untracked();
+        let lanes = a.runs.with_untracked(|r| r.lanes);
+        let brush = b.map(|b| brush_of(b, &zone, lanes));
+        match b {
+            // A drag under way: the usage of the runs under its box so far.
+            Some(b) if !b.done => {
+                if let Some(m) = metrics {
+                    m.prefetch(brush);
+                }
+            }
+            _ => {
+                if let Some(m) = metrics {
+                    m.prefetch(None);
+                }
+                view.set_brush(brush);
+            }
+        }
+    })
+}
+
 /// Job runs: lanes, colour per group, brush selects runs.
 #[component]
 pub fn JobRunsPanel() -> impl IntoView {
@@ -169,11 +194,7 @@ pub fn JobRunsPanel() -> impl IntoView {
         },
     );
     let tip = Callback::new(move |p: Pointer| tip_at(a, index, p));
-    let on_select = Callback::new(move |b: Option<SelectBox>| {
-        let zone = a.zone.get_untracked();
-        let lanes = a.runs.with_untracked(|r| r.lanes);
-        view.set_brush(b.map(|b| brush_of(b, &zone, lanes)));
-    });
+    let on_select = on_select(a, view);
     let span_open = RwSignal::new(false);
     let actions = ViewFn::from(move || {
         view! {

@@ -96,7 +96,7 @@ fn usage_status(m: Metrics) -> Signal<PanelStatus> {
                 PanelStatus::Error(format!("{}{}", t().usage_failed, (t().load_error)(&e)))
             } else if m.in_view.with(|v| v.is_empty()) {
                 PanelStatus::Empty(t().no_runs_in_view.into())
-            } else if m.loading.get() {
+            } else if m.loading.get() || m.prefetch_pending.get() {
                 PanelStatus::Loading
             } else {
                 PanelStatus::Ready

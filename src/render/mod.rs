@@ -146,6 +146,9 @@ pub struct SelectBox {
     pub x: (f64, f64),
     /// Top and bottom edges.
     pub y: (f64, f64),
+    /// Taken at the mouse's release; `false`: the box so far of a drag
+    /// still under way (for prefetching, never a brush).
+    pub done: bool,
 }
 
 /// Plotly's least drag (px, on either axis) that is not a click.

@@ -22,13 +22,19 @@
 //! only if no later fetch has already done so, so a stale failure never
 //! covers a newer success (issue #10 row 5). Series skipped as malformed
 //! are counted and reported (SPEC §2).
+//!
+//! During a brush's drag, the usage of the runs under the box so far is
+//! prefetched once the box rests ([`Metrics::prefetch`]), so the release finds
+//! them answered or in flight: such a fetch is never aborted but by a
+//! queue switch, its failure is silent (the runs are asked again once in
+//! view), and while runs in view wait on it the page is not `ready`.
 
 use super::live::ReadKind;
-use super::{Analysis, Queues, Readiness, SourceCtx};
+use super::{Analysis, Loaded, Queues, Readiness, Shared, SourceCtx};
 use crate::api::LoadError;
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{gpu_means, GpuMeans};
-use queuescope_core::analysis::RunBar;
+use queuescope_core::analysis::{brush_select, Brush, RunBar};
 use queuescope_core::parse::Series;
 use queuescope_core::{Job, SkipReport};
 use std::collections::{HashMap, HashSet};
@@ -41,6 +47,13 @@ pub const MAX_BRUSHED_RUNS: usize = queuescope_core::contract::MAX_RUN_IDS_PER_R
 
 /// Cached series: run id → its series (all metrics).
 pub type Cache = HashMap<String, Vec<Series>>;
+
+/// How long a drag's box must rest before its runs' usage is prefetched
+/// (ms). A box moves at every mouse move and each new box can bring 100
+/// other runs (its most recent): prefetching every box of a moving drag
+/// (tried: one every 50 ms) made ~4 requests of 0.3-0.9 MB per brush that
+/// the release did not need, and the brush no faster (docs/benchmarks.md).
+const PREFETCH_REST_MS: u64 = 60;
 
 /// Runs out of view whose series stay cached (about 1 MB at ~300 points
 /// a metric).
@@ -112,7 +125,19 @@ pub struct Metrics {
     fetches: StoredValue<Fetches>,
     /// Aborts every fetch of the current queue (replaced on a switch).
     abort: StoredValue<Option<AbortController>, LocalStorage>,
+    /// Prefetches in flight.
+    prefetching: RwSignal<usize>,
+    /// A run in view waits on a prefetch: the page is not ready, the
+    /// panel says *Loading*.
+    pub prefetch_pending: Memo<bool>,
+    /// The timer of the next prefetch (the drag's box at rest).
+    rest: StoredValue<Option<TimeoutHandle>>,
+    /// What `<html data-usage-prefetch>` says.
+    flagged: StoredValue<bool>,
     queues: Queues,
+    a: Analysis,
+    source: SourceCtx,
+    ready: Readiness,
 }
 
 /// Bookkeeping of the charts' fetches.
@@ -195,6 +220,8 @@ impl Metrics {
         let cache = RwSignal::new(Cache::new());
         let error = RwSignal::new(None::<LoadError>);
         let waiting = waiting_memo(a, in_view, (cache, error));
+        let prefetching = RwSignal::new(0usize);
+        let prefetch_pending = Memo::new(move |_| prefetching.get() > 0 && waiting.get());
         let m = Metrics {
             cache,
             gpu_means: RwSignal::new(GpuMeans::new()),
@@ -207,8 +234,24 @@ impl Metrics {
             in_flight: StoredValue::new(HashSet::new()),
             fetches: StoredValue::new(Fetches::default()),
             abort: StoredValue::new_local(None),
+            prefetching,
+            prefetch_pending,
+            rest: StoredValue::new(None),
+            flagged: StoredValue::new(false),
             queues,
+            a,
+            source,
+            ready,
         };
+        // Runs in view answered by a prefetch still in flight: no fetch of
+        // the view holds the page, so this does.
+        Effect::new(move |held: Option<bool>| {
+            let wait = prefetch_pending.get();
+            if held.unwrap_or(false) != wait {
+                ready.busy(wait);
+            }
+            wait
+        });
         // Another queue: what was fetched, failed or skipped was the old
         // queue's, and so is any fetch in flight.
         Effect::new(move |shown: Option<Option<String>>| {
@@ -227,30 +270,123 @@ impl Metrics {
             q
         });
         Effect::new(move |_| {
-            let Some(l) = a.prepared.get() else { return };
-            let Some(queue) = queues.current.get() else {
-                return;
-            };
-            // Until the new queue's jobs arrive, the runs on screen are the
-            // old queue's: never ask this queue for their run ids. The
-            // first pages of a read are not worth their usage either.
-            if l.queue != queue || matches!(l.read, ReadKind::Partial(_)) {
-                return;
-            }
-            let runs: Vec<Job> = in_view.with(|v| {
-                v.iter()
-                    .filter_map(|(j, _)| l.prepared.get(*j as usize))
-                    .map(|job| job.to_job())
-                    .collect()
-            });
-            m.bound(&runs);
-            let missing = m.missing(&queue, runs);
-            if !missing.is_empty() {
-                m.fetch(source, ready, queue, missing);
-            }
+            a.prepared.track();
+            queues.current.track();
+            in_view.track();
+            m.fetch_in_view(true);
         });
         provide_context(m);
         m
+    }
+
+    /// Fetches what the runs in view lack (untracked); `bound`: the view
+    /// is new, bound the cache for it first ([`Metrics::bound`]; not after
+    /// a prefetch, whose runs it would drop before they come into view).
+    fn fetch_in_view(self, bound: bool) {
+        let Some((l, queue)) = self.fetchable() else {
+            return;
+        };
+        let runs: Vec<Job> = self.in_view.with_untracked(|v| {
+            v.iter()
+                .filter_map(|(j, _)| l.prepared.get(*j as usize))
+                .map(|job| job.to_job())
+                .collect()
+        });
+        if bound {
+            self.bound(&runs);
+        }
+        let missing = self.missing(&queue, runs);
+        if !missing.is_empty() {
+            self.fetch(self.source, self.ready, queue, missing);
+        }
+    }
+
+    /// The data and the queue whose runs' usage may be asked for now
+    /// (untracked).
+    fn fetchable(&self) -> Option<(Shared<Loaded>, String)> {
+        let l = self.a.prepared.get_untracked()?;
+        let queue = self.queues.current.get_untracked()?;
+        // Until the new queue's jobs arrive, the runs on screen are the
+        // old queue's: never ask this queue for their run ids. The first
+        // pages of a read are not worth their usage either.
+        (l.queue == queue && !matches!(l.read, ReadKind::Partial(_))).then_some((l, queue))
+    }
+
+    /// Prefetches the usage of the runs a drag's box so far would show
+    /// (the brushed runs in view of [`runs_in_view`]) once the box has
+    /// rested [`PREFETCH_REST_MS`]; every new box restarts the wait, and
+    /// `None` (the release) drops it: the brush's own fetch asks for what
+    /// is still missing.
+    pub fn prefetch(self, brush: Option<Brush>) {
+        self.rest.update_value(|timer| {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
+            *timer = brush.and_then(|b| {
+                set_timeout_with_handle(
+                    move || {
+                        self.rest.set_value(None);
+                        self.prefetch_now(&b);
+                        self.flag_prefetch();
+                    },
+                    std::time::Duration::from_millis(PREFETCH_REST_MS),
+                )
+                .ok()
+            });
+        });
+        self.flag_prefetch();
+    }
+
+    /// `<html data-usage-prefetch>` while a prefetch is due or in flight,
+    /// so a test can wait for a drag's prefetches to settle.
+    fn flag_prefetch(&self) {
+        let due = self.rest.with_value(Option::is_some);
+        let on = due || self.prefetching.get_untracked() > 0;
+        // Written when it changes, not at every mouse move.
+        if self.flagged.try_update_value(|f| std::mem::replace(f, on)) != Some(on) {
+            crate::dom::set_html_flag("data-usage-prefetch", on);
+        }
+    }
+
+    /// Starts fetching the usage the runs under `brush` lack; the answer
+    /// fills the cache like any fetch's, a failure is left to the fetch of
+    /// the view.
+    fn prefetch_now(self, brush: &Brush) {
+        let Some((l, queue)) = self.fetchable() else {
+            return;
+        };
+        let runs: Vec<Job> = self.a.runs.with_untracked(|r| {
+            let sel = crate::dom::timed("qs:brush-prefetch", || brush_select(r, brush));
+            runs_in_view(&r.bars, Some(sel.as_slice()))
+                .into_iter()
+                .filter_map(|(j, _)| l.prepared.get(j as usize))
+                .map(|job| job.to_job())
+                .collect()
+        });
+        let missing = self.missing(&queue, runs);
+        if missing.is_empty() {
+            return;
+        }
+        self.prefetching.update(|n| *n += 1);
+        let abort = self.abort.get_value();
+        leptos::task::spawn_local(async move {
+            let signal = abort.as_ref().map(|c| c.signal());
+            let result = self
+                .load_series(self.source, &queue, missing, signal.as_ref())
+                .await;
+            let aborted = signal.as_ref().is_some_and(|s| s.aborted());
+            if let Ok(skipped) = result {
+                if !aborted && self.is_current(&queue) && !skipped.is_empty() {
+                    self.skipped.update(|k| k.merge(skipped));
+                }
+            }
+            // Runs in view it did not answer (it failed) are asked again,
+            // by a fetch that reports its failure; started before the
+            // count drops, so the page stays busy throughout.
+            self.fetch_in_view(false);
+            self.prefetching.update(|n| *n = n.saturating_sub(1));
+            self.flag_prefetch();
+        });
     }
 
     /// Bounds the cache for a new set of runs in view ([`prune`]).
@@ -262,7 +398,8 @@ impl Metrics {
                 .with_untracked(|c| prune(c, seen, &ids, *tick, KEPT_RUNS))
         });
         if let Some(dropped) = dropped.filter(|d| !d.is_empty()) {
-            self.cache.update(|c| {
+            // Runs out of view: no chart or memo shows them.
+            self.cache.update_untracked(|c| {
                 for id in &dropped {
                     c.remove(id);
                 }
@@ -381,12 +518,36 @@ impl Metrics {
             }
         });
         let (by_run, skipped) = answer?;
-        if self.store_means(queue, gpu_means(&by_run)) {
+        // An answer for runs none of which is in view now (a drag's
+        // prefetch, or a view left since) is stored silently: no chart or
+        // insight recomputes for it, and the page's `ready` does not move
+        // while a drag is under way. They read it when the runs come into
+        // view.
+        let shown = self.shows_any(&by_run);
+        if self.store_means_so(queue, gpu_means(&by_run), shown) {
             // Whole runs replace what was there: a run fetched twice never
             // doubles its lines.
-            self.cache.update(|c| c.extend(by_run));
+            match shown {
+                true => self.cache.update(|c| c.extend(by_run)),
+                false => self.cache.update_untracked(|c| c.extend(by_run)),
+            }
         }
         Ok(skipped)
+    }
+
+    /// Whether a run of `by_run` is in view now (untracked).
+    fn shows_any(&self, by_run: &Cache) -> bool {
+        let Some(l) = self.a.prepared.get_untracked() else {
+            return false;
+        };
+        self.in_view.with_untracked(|v| {
+            v.iter().any(|(j, _)| {
+                l.prepared
+                    .get(*j as usize)
+                    .and_then(|job| job.run_id)
+                    .is_some_and(|id| by_run.contains_key(id))
+            })
+        })
     }
 
     /// Fetches the mean GPU use of `runs` (their series are not kept).
@@ -405,9 +566,17 @@ impl Metrics {
     /// Adds means fetched for `queue`; dropped (false) when another queue
     /// is shown by now.
     pub fn store_means(self, queue: &str, means: GpuMeans) -> bool {
+        self.store_means_so(queue, means, true)
+    }
+
+    /// [`Metrics::store_means`], telling the insights (`notify`) or not.
+    fn store_means_so(self, queue: &str, means: GpuMeans, notify: bool) -> bool {
         let current = self.is_current(queue);
         if current && !means.is_empty() {
-            self.gpu_means.update(|m| m.extend(means));
+            match notify {
+                true => self.gpu_means.update(|m| m.extend(means)),
+                false => self.gpu_means.update_untracked(|m| m.extend(means)),
+            }
         }
         current
     }

@@ -27,6 +27,7 @@
 import { controlOf, openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { args, opt } from './args.mjs';
 import { selfTimes, withProfile, withTrace } from './profile.mjs';
+import { armNextReady } from './ready.mjs';
 
 const JOBS = Number(opt('--jobs', '225000'));
 const REPS = Number(opt('--reps', '5'));
@@ -61,22 +62,6 @@ function scope() {
   };
 }
 
-/** Resolves (in the page) to performance.now() at the next ready after the current render. */
-function armNextReady(page) {
-  return page.evaluate(() => {
-    const html = document.documentElement;
-    const old = Number(html.getAttribute('data-render-seq') ?? 0);
-    window.__qsNext = new Promise((resolve) => {
-      const obs = new MutationObserver(() => {
-        if (html.getAttribute('data-app-state') === 'ready' && Number(html.getAttribute('data-render-seq')) > old) {
-          obs.disconnect();
-          resolve(performance.now());
-        }
-      });
-      obs.observe(html, { attributes: true });
-    });
-  });
-}
 
 /**
  * The app's `qs:*` measures (dom::timed spans) that started in [t0, t1]
