@@ -144,18 +144,15 @@ fn status_memo(
         let l = prepared.get()?;
         let g = grid.get();
         let counts = timed("qs:job-status", || {
-            last.carry(
+            last.carry_or(
                 &l,
                 |on| *on == *g,
                 |counts, old, _, remap| {
                     analysis::job_status_updated(counts, old, (&l.prepared, s), remap, &g)
                 },
+                "qs:recount:job-status",
+                || analysis::job_status(&l.prepared, s, &g),
             )
-            .unwrap_or_else(|| {
-                timed("qs:recount:job-status", || {
-                    analysis::job_status(&l.prepared, s, &g)
-                })
-            })
         });
         // Counts equal to the last ones keep their `Shared`: the chart
         // and the failure spikes are then not computed or drawn again.
@@ -178,18 +175,15 @@ fn lanes_memo(
         };
         let range = range.get();
         let lanes = timed("qs:run-layout", || {
-            last.carry(
+            last.carry_or(
                 &l,
                 |on| *on == range,
                 |lanes, old, _, remap| {
                     analysis::run_layout_updated(lanes, old, (&l.prepared, s), remap, range)
                 },
+                "qs:recount:run-layout",
+                || analysis::run_layout(&l.prepared, s, &Groups::default(), range),
             )
-            .unwrap_or_else(|| {
-                timed("qs:recount:run-layout", || {
-                    analysis::run_layout(&l.prepared, s, &Groups::default(), range)
-                })
-            })
         });
         last.keep(l, s, range, lanes)
     })
@@ -209,15 +203,16 @@ fn queued_memo(
         let (g, s, gr) = (grid.get(), selection.get(), groups.get());
         let series = timed("qs:queued-time", || {
             let same = |on: &(BucketGrid, Shared<Groups>)| on.0 == *g;
-            last.carry(&l, same, |series, (op, os), (_, og), remap| {
-                let new = (&l.prepared, &*s, &*gr);
-                analysis::queued_time_updated(series, (op, os, og), new, remap, &g)
-            })
-            .unwrap_or_else(|| {
-                timed("qs:recount:queued-time", || {
-                    analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS)
-                })
-            })
+            last.carry_or(
+                &l,
+                same,
+                |series, (op, os), (_, og), remap| {
+                    let new = (&l.prepared, &*s, &*gr);
+                    analysis::queued_time_updated(series, (op, os, og), new, remap, &g)
+                },
+                "qs:recount:queued-time",
+                || analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS),
+            )
         });
         Some(last.keep(l, &s, ((*g).clone(), gr), series))
     })
@@ -236,18 +231,15 @@ fn summary_memo(
         let l = prepared.get()?;
         let range = range.get();
         let parts = timed("qs:summary", || {
-            last.carry(
+            last.carry_or(
                 &l,
                 |on| *on == range,
                 |parts, old, _, remap| {
                     analysis::summary_parts_updated(parts, old, (&l.prepared, s), remap, range)
                 },
+                "qs:recount:summary",
+                || analysis::summary_parts(&l.prepared, s, range),
             )
-            .unwrap_or_else(|| {
-                timed("qs:recount:summary", || {
-                    analysis::summary_parts(&l.prepared, s, range)
-                })
-            })
         });
         Some(last.keep(l, s, range, parts))
     });
@@ -287,7 +279,7 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     /// remap)` when `l` was spliced from the last value's data and `same`
     /// accepts what else it read; `None` otherwise (or when `f` cannot
     /// carry it).
-    pub(crate) fn carry(
+    fn carry(
         &self,
         l: &Shared<Loaded>,
         same: impl FnOnce(&K) -> bool,
@@ -303,6 +295,21 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
                 &c.remap,
             )
         })
+    }
+
+    /// [`CarryOver::carry`], or else `recount()`, timed as the span
+    /// `recount_span` (so a refresh's breakdown shows which memos could
+    /// not carry over).
+    pub(crate) fn carry_or(
+        &self,
+        l: &Shared<Loaded>,
+        same: impl FnOnce(&K) -> bool,
+        f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
+        recount_span: &str,
+        recount: impl FnOnce() -> T,
+    ) -> T {
+        self.carry(l, same, f)
+            .unwrap_or_else(|| timed(recount_span, recount))
     }
 
     /// Keeps `value` (computed from `l`, `s` and `on`) as the last one,

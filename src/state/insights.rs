@@ -166,15 +166,16 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
         let (range, zone) = (a.range.get(), a.zone.get());
         let hours = timed("qs:insight:hours", || {
             let same = |on: &(TimeRange, Zone)| on.0 == range && on.1 == zone;
-            last.carry(&l, same, |hours, old, _, remap| {
-                let new = (&l.prepared, s);
-                waiting_by_hour_updated(hours, old, new, remap, (range, &zone))
-            })
-            .unwrap_or_else(|| {
-                timed("qs:recount:hours", || {
-                    waiting_by_hour(&l.prepared, s, range, &zone)
-                })
-            })
+            last.carry_or(
+                &l,
+                same,
+                |hours, old, _, remap| {
+                    let new = (&l.prepared, s);
+                    waiting_by_hour_updated(hours, old, new, remap, (range, &zone))
+                },
+                "qs:recount:hours",
+                || waiting_by_hour(&l.prepared, s, range, &zone),
+            )
         });
         // 168 cells: the memo compares them by value.
         Some((*last.keep(l, s, (range, zone), hours)).clone())
