@@ -56,6 +56,7 @@ import { writeFile } from 'node:fs/promises';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { args, dists, opt } from './args.mjs';
 import { withProfile } from './profile.mjs';
+import { scope } from './scope.mjs';
 
 const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
 const REPS = Number(opt('--reps', '5'));
@@ -93,18 +94,6 @@ const MEMORY_HOOK = `addEventListener('TrunkApplicationStarted', (e) => { window
 /** Bytes of the app's wasm linear memory now (null when not found). */
 function wasmMemory(page) {
   return page.evaluate(() => window.__qsWasm?.memory?.buffer?.byteLength ?? null);
-}
-
-/** A stand-in for node:test's `t`: cleanups run in reverse at the end. */
-function scope(name) {
-  const cleanups = [];
-  return {
-    name,
-    after: (fn) => cleanups.push(fn),
-    close: async () => {
-      for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(String(e)));
-    },
-  };
 }
 
 /**
@@ -340,7 +329,6 @@ function summariseLoad(t, spans = {}) {
     preparedToReady: first('qs-prepared') ? ready - first('qs-prepared') : undefined,
   };
 }
-
 
 async function scenario(jobs, api, dist) {
   const t = scope(`perf-${jobs}-${dist.name}`);

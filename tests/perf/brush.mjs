@@ -42,13 +42,17 @@ const PROBE = () => {
     window.__qsNet.push(rec);
     return fetch0.call(this, input, init).then((resp) => {
       rec.headers = performance.now();
-      const text0 = resp.text.bind(resp);
-      resp.text = () =>
-        text0().then((t) => {
-          rec.body = performance.now();
-          rec.bytes = t.length;
-          return t;
-        });
+      // The app reads bodies as bytes (`arrayBuffer`); builds before that
+      // read them as text: time whichever the build calls.
+      for (const read of ['arrayBuffer', 'text']) {
+        const read0 = resp[read].bind(resp);
+        resp[read] = () =>
+          read0().then((b) => {
+            rec.body = performance.now();
+            rec.bytes = b.byteLength ?? b.length;
+            return b;
+          });
+      }
       return resp;
     });
   };
@@ -144,7 +148,7 @@ for (const jobs of JOBS) {
         await app.page.click('button[data-clear-brush]');
         await app.page.waitForSelector('html[data-app-state="ready"]');
         console.log(`\n--- ${dist.name} ${jobs} brush #${i + 1}: ${r.total.toFixed(1)} ms (mousedown at ${r.down})`);
-        for (const n of r.net) console.log(`  metrics fetch: ${n.runs} runs, ${n.bytes} chars: sent ${n.sent}, headers ${n.headers}, body ${n.body}`);
+        for (const n of r.net) console.log(`  metrics fetch: ${n.runs} runs, ${n.bytes} bytes (chars if read as text): sent ${n.sent}, headers ${n.headers}, body ${n.body}`);
         for (const x of r.res) console.log(`  resource: start ${x.start}, requestStart ${x.requestStart}, responseStart ${x.responseStart}, end ${x.end}`);
         for (const f of r.frames) {
           console.log(`  frame at ${f.at}, ${f.ms} ms (blocking ${f.blocking}), style+layout from ${f.styleLayout}, end ${f.end}`);

@@ -28,6 +28,7 @@ import { controlOf, openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { args, opt } from './args.mjs';
 import { selfTimes, withProfile, withTrace } from './profile.mjs';
 import { armNextReady } from './ready.mjs';
+import { scope } from './scope.mjs';
 
 const JOBS = Number(opt('--jobs', '225000'));
 const REPS = Number(opt('--reps', '5'));
@@ -50,18 +51,6 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-
-function scope() {
-  const cleanups = [];
-  return {
-    name: 'live-perf',
-    after: (fn) => cleanups.push(fn),
-    close: async () => {
-      for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(String(e)));
-    },
-  };
-}
-
 
 /**
  * The app's `qs:*` measures (dom::timed spans) that started in [t0, t1]
@@ -91,7 +80,7 @@ function lastJobsResponseEnd(page) {
   });
 }
 
-const t = scope();
+const t = scope('live-perf');
 try {
   const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000', '--now', NOW]);
   const call = controlOf(api);

@@ -14,6 +14,7 @@
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { dists, opt } from './args.mjs';
 import { selfTimes, withProfile, withTrace } from './profile.mjs';
+import { scope } from './scope.mjs';
 
 const JOBS = Number(opt('--jobs', '250000'));
 const REPS = Number(opt('--reps', '1'));
@@ -29,18 +30,6 @@ const CATEGORIES = [
   'disabled-by-default-devtools.timeline',
 ];
 const STAGES = ['qs-config', 'qs-fetch-start', 'qs-data', 'qs-ready'];
-
-/** A node:test-like scope for the harness's cleanup hooks. */
-function scope(name) {
-  const after = [];
-  return {
-    name,
-    after: (fn) => after.push(fn),
-    close: async () => {
-      for (const fn of after.reverse()) await fn();
-    },
-  };
-}
 
 const ms = (x) => Math.round(x);
 
