@@ -173,7 +173,8 @@ impl CacheDb {
     /// after (the lookup's own open waits behind it and finds it made).
     pub fn warm(&self) {
         let Ok(request) = self.request() else { return };
-        leptos::task::spawn_local(async move {
+        // Not Leptos' executor: the cache works without a mounted app.
+        wasm_bindgen_futures::spawn_local(async move {
             if let Ok(db) = request.await {
                 db.close();
             }

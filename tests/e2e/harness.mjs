@@ -379,6 +379,16 @@ export async function downBackendUrl() {
   return `http://127.0.0.1:${port}`;
 }
 
+/** How Chromium is launched; its own scratch folders land in `tmp`. */
+function launchOptions(tmp) {
+  return {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, TMPDIR: tmp },
+  };
+}
+
 /**
  * Opens the app: serves dist/ (or `dist`) with `config` (null: demo mode), launches
  * Chromium with a fresh profile, and loads `index.html` + `query` (e.g.
@@ -386,6 +396,10 @@ export async function downBackendUrl() {
  * the page before its own scripts) if given; `locale` is the browser's
  * language (navigator.language), `viewport` its size. Does not wait: use
  * `app.waitForState(...)`.
+ *
+ * With `browser` (from `launchBrowser`), the page opens in a new context
+ * of that running browser instead (a fresh profile all the same: no HTTP
+ * cache, compiled code or IndexedDB of its own).
  *
  * The returned `app` has `page`, `consoleErrors` (strings), `pageErrors`
  * (uncaught exceptions) and `url`. Every page error fails the test when it
@@ -402,28 +416,22 @@ export async function openApp(
     locale = 'en-US',
     viewport = { width: 1400, height: 1000 },
     url = null,
+    browser = null,
   } = {},
 ) {
   // `url`: a page served elsewhere (serveHosted); else dist/ at a root.
   const base = url ? null : await serveDist(t, config, dist);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-e2e-'));
+  const options = { timezoneId: 'UTC', locale, viewport, deviceScaleFactor };
   // A launch that fails still leaves the temp dir to remove.
-  const context = await chromium
-    .launchPersistentContext(path.join(tmp, 'profile'), {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    // Chromium's own scratch folders land in the test's temp dir.
-    env: { ...process.env, TMPDIR: tmp },
-    timezoneId: 'UTC',
-    locale,
-    viewport,
-    deviceScaleFactor,
-  })
-    .catch(async (e) => {
-      await rm(tmp, { recursive: true, force: true });
-      throw e;
-    });
+  const context = await (
+    browser
+      ? browser.newContext(options)
+      : chromium.launchPersistentContext(path.join(tmp, 'profile'), { ...launchOptions(tmp), ...options })
+  ).catch(async (e) => {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  });
   // Every canvas context the page asks for lands in window.__qsContexts:
   // the app must never need WebGL (it runs with --disable-gpu).
   await context.addInitScript(() => {
@@ -480,6 +488,23 @@ export async function openApp(
   if (initScript) await context.addInitScript(initScript);
   await page.goto(app.url);
   return app;
+}
+
+/**
+ * One headless Chromium (the flags `openApp` launches with), closed when `t`
+ * ends: `openApp(t2, { browser })` opens pages in new contexts of it.
+ */
+export async function launchBrowser(t) {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'queuescope-browser-'));
+  const browser = await chromium.launch(launchOptions(tmp)).catch(async (e) => {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  });
+  t.after(async () => {
+    await browser.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+  return browser;
 }
 
 /**

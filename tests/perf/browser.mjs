@@ -4,6 +4,7 @@
 //
 //   node tests/perf/browser.mjs [--jobs 25000,250000] [--reps 5] [--profile]
 //                               [--cap SECONDS] [--json OUT.json] [--no-usage]
+//                               [--running-browser]
 //                               [--dists NAME=DIR,NAME=DIR]
 //
 // Needs RELEASE builds of the app (debug wasm is 10-50x slower):
@@ -53,7 +54,7 @@
 
 import os from 'node:os';
 import { writeFile } from 'node:fs/promises';
-import { openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { launchBrowser, openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { args, dists, opt } from './args.mjs';
 import { withProfile } from './profile.mjs';
 import { scope } from './scope.mjs';
@@ -66,6 +67,12 @@ const USAGE = !args.includes('--no-usage');
 const JSON_OUT = opt('--json', null);
 const DISTS = dists();
 const CAP_S = Number(opt('--cap', '120'));
+// --running-browser: each build's load is a first visit (a new context: no
+// HTTP cache, compiled code or IndexedDB) in a Chromium started before and
+// used for a page that is not the app (the demo backend's /queues), as when
+// a user opens the dashboard in a browser already running. Default: a
+// freshly started Chromium per load, whose own start is part of the load.
+const RUNNING_BROWSER = args.includes('--running-browser');
 const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 const SEED = '7';
@@ -330,7 +337,7 @@ function summariseLoad(t, spans = {}) {
   };
 }
 
-async function scenario(jobs, api, dist) {
+async function scenario(jobs, api, dist, browser = null) {
   const t = scope(`perf-${jobs}-${dist.name}`);
   const out = { jobs, dist: dist.name, loadavg: os.loadavg() };
   try {
@@ -339,6 +346,7 @@ async function scenario(jobs, api, dist) {
       query: QUERY,
       dist: dist.dir,
       initScript: MEMORY_HOOK,
+      browser,
     });
     await app.waitForState('ready');
     log(`${jobs}: loaded`);
@@ -523,16 +531,36 @@ function compare(rs) {
   }
 }
 
+/** A Chromium started and used for a page that is not the app (`--running-browser`). */
+async function runningBrowser(t, api) {
+  const browser = await launchBrowser(t);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${api}/queues`);
+  await context.close();
+  return browser;
+}
+
 const results = [];
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`dists ${DISTS.map((d) => `${d.name}=${d.dir}`).join(', ')}; ${os.cpus().length} cores, load average before: ${load}`);
+console.log(
+  `dists ${DISTS.map((d) => `${d.name}=${d.dir}`).join(', ')}; ` +
+    `${RUNNING_BROWSER ? 'first visits in a running browser' : 'first visits in a freshly started browser'}; ` +
+    `${os.cpus().length} cores, load average before: ${load}`,
+);
 for (const jobs of JOBS) {
   const t = scope(`backend-${jobs}`);
   try {
     const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', String(jobs), '--page-size', '5000']);
     const rs = [];
     for (const dist of DISTS) {
-      const r = await scenario(jobs, api, dist);
+      const b = scope(`browser-${jobs}-${dist.name}`);
+      let r;
+      try {
+        r = await scenario(jobs, api, dist, RUNNING_BROWSER ? await runningBrowser(b, api) : null);
+      } finally {
+        await b.close();
+      }
       report(r);
       rs.push(r);
       results.push(r);
