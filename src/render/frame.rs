@@ -1,8 +1,9 @@
 //! The frame Plotly draws around the app's marks: layout (font, margins,
 //! transparent background), the axes with their ranges and titles, the
 //! mode bar, and one invisible trace at the axes' corners, so Plotly's
-//! autoscale (mode bar, double-click) returns to the whole extent and its
-//! select tool has a trace to report a box on. The figure holds no marks
+//! autoscale (mode bar, double-click) returns to the whole extent. Job
+//! runs' drag mode is `select`, which tells the glue's brush layer to take
+//! the drag (Plotly's select tool itself is never engaged). The figure holds no marks
 //! and no legend (the app draws both), so redrawing it is cheap and a
 //! change of the data that keeps the extent does not touch it at all.
 
