@@ -442,7 +442,7 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     assert.equal(await page.locator('[data-panel="job-runs"] [data-clear-brush]').isDisabled(), true, 'nothing to clear');
   });
 
-  await t.test("with the mode bar's Zoom picked, a drag on Job runs zooms (Plotly's) and brushes nothing", async () => {
+  await t.test("with the mode bar's Zoom picked, a drag on Job runs zooms (Plotly's) and brushes nothing; Box Select brushes again", async () => {
     const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
     await graph.scrollIntoViewIfNeeded();
     const plot = await graph.locator('.nsewdrag').first().boundingBox();
@@ -468,6 +468,16 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     // Plotly's double-click resets the axes in zoom mode.
     await afterAction(app, () => page.mouse.dblclick(plot.x + 0.5 * plot.width, plot.y + 0.5 * plot.height));
     assert.deepEqual((await chartView(app, 'job-runs')).x, [Date.parse(FROM), Date.parse(TO)], 'reset: the whole range');
+    // The mode bar's Box Select hands the drag back to the brush.
+    await graph.locator('.modebar-btn[data-title="Box Select"]').click();
+    await page.waitForFunction(
+      () => getComputedStyle(document.querySelector('[data-panel="job-runs"] .qs-brush')).pointerEvents === 'auto',
+    );
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]));
+    const { brush } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    assert.ok(brush, 'a brush again');
+    assert.ok(Math.abs(Date.parse(brush.from) - (Date.parse(FROM) + 0.3 * span)) <= 2 * msPerPx, `from ${brush.from}`);
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
   });
 
   await t.test('a user filter from the checkboxes and from the URL gives the same charts', async () => {
