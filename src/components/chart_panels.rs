@@ -54,7 +54,9 @@ pub fn JobStatusPanel() -> impl IntoView {
             render::job_status(&counts, &grid, &zone, (&tokens, &rev))
         })))
     });
-    let states = Signal::derive(move || {
+    // A memo: the key is redrawn only when the states or their colours
+    // change, not with every new count (a filter rewrote its 9 entries).
+    let states = Memo::new(move |_| {
         chart.with(|c| {
             c.as_ref().map_or_else(Vec::new, |c| {
                 c.names
@@ -71,7 +73,7 @@ pub fn JobStatusPanel() -> impl IntoView {
             actions=|| view! { <InspectButton panel="job-status" title=t().job_status/> }>
             <div class="qs-chart-row">
                 <Bars name="job-status" chart=chart/>
-                <StateKey states=states/>
+                <StateKey states=states.into()/>
             </div>
         </Panel>
     }

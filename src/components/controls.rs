@@ -54,7 +54,7 @@ fn QueuePicker() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-label">{t().queue}</span>
-            <select name="queue" on:change=move |ev| view.set_queue(event_target_value(&ev))
+            <select autocomplete="off" name="queue" on:change=move |ev| view.set_queue(event_target_value(&ev))
                 prop:value=move || queues.current.get().unwrap_or_default()>
                 <For each=move || queues.list.get() key=|q| q.id.clone() let:q>
                     <option value=q.id.clone() selected=move || queues.current.get().as_deref() == Some(q.id.as_str())>{q.display_name().to_string()}</option>
@@ -125,8 +125,8 @@ fn CustomRange() -> impl IntoView {
     };
     view! {
         <div class="qs-custom-range">
-            <label>{t().from} <input type="datetime-local" name="from" prop:value=move || from_text.get() on:input=move |ev| from_text.set(event_target_value(&ev))/></label>
-            <label>{t().to} <input type="datetime-local" name="to" prop:value=move || to_text.get() on:input=move |ev| to_text.set(event_target_value(&ev))/></label>
+            <label>{t().from} <input autocomplete="off" type="datetime-local" name="from" prop:value=move || from_text.get() on:input=move |ev| from_text.set(event_target_value(&ev))/></label>
+            <label>{t().to} <input autocomplete="off" type="datetime-local" name="to" prop:value=move || to_text.get() on:input=move |ev| to_text.set(event_target_value(&ev))/></label>
             <button class="qs-btn" on:click=apply>{t().apply}</button>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert">{e}</p> })}
         </div>
@@ -146,7 +146,7 @@ fn BucketControl() -> impl IntoView {
             // `prop:value` as well as `selected`: the attribute alone does not
             // reselect an option the user picked before (its "dirtiness"),
             // so a saved view or Back left the select on the old width.
-            <select name="bucket" on:change=move |ev| view.set_bucket(Width::parse(&event_target_value(&ev)))
+            <select autocomplete="off" name="bucket" on:change=move |ev| view.set_bucket(Width::parse(&event_target_value(&ev)))
                 prop:value=move || current.get().unwrap_or_else(|| AUTO.into())>
                 <option value=AUTO selected=move || current.with(Option::is_none)>{auto_label}</option>
                 {WIDTHS.into_iter().map(|w| view! {
@@ -164,7 +164,7 @@ fn ZoneControl() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-label">{t().time_zone}</span>
-            <select name="tz" on:change=move |ev| view.set_tz(Tz::parse(&event_target_value(&ev)).unwrap_or_default())
+            <select autocomplete="off" name="tz" on:change=move |ev| view.set_tz(Tz::parse(&event_target_value(&ev)).unwrap_or_default())
                 prop:value=move || tz.get().as_str()>
                 <option value="local" selected=move || tz.get() == Tz::Local>{t().local}</option>
                 <option value="utc" selected=move || tz.get() == Tz::Utc>"UTC"</option>
@@ -213,7 +213,7 @@ fn GroupingControl() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-label">{t().group_by}</span>
-            <select name="group" on:change=on_change prop:value=move || current.get()>
+            <select autocomplete="off" name="group" on:change=on_change prop:value=move || current.get()>
                 {move || options.get().into_iter().map(|(value, label)| {
                     let selected = current.with(|c| *c == value);
                     view! { <option value=value selected=selected>{label}</option> }

@@ -8,6 +8,7 @@ use crate::i18n::t;
 use crate::state::{Analysis, Loaded, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{Field, Selection};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// Text search waits this long after the last keystroke.
@@ -126,7 +127,7 @@ fn SearchBox() -> impl IntoView {
     view! {
         <label class="qs-field">
             <span class="qs-sr">{t().search}</span>
-            <input type="search" name="q" placeholder=t().search_hint prop:value=move || text.get() on:input=on_input/>
+            <input autocomplete="off" type="search" name="q" placeholder=t().search_hint prop:value=move || text.get() on:input=on_input/>
         </label>
     }
 }
@@ -149,6 +150,57 @@ fn shown_options(
         .into_iter()
         .filter(|(v, _)| find.is_empty() || v.to_lowercase().contains(&find))
         .collect()
+}
+
+/// Whether each value of a multi-select is selected, as a flag per value
+/// that is set only when that value's state changes. Each row's box follows
+/// its own flag: with every row reading `selected`, a toggle re-ran all of
+/// them (a list of 200 users: 200 effects, each re-subscribing to
+/// `selected`, which is linear in its subscribers: ~2-3 ms a filter).
+#[derive(Clone, Copy)]
+struct CheckedFlags {
+    flags: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
+    selected: Signal<Vec<String>>,
+}
+
+impl CheckedFlags {
+    /// The flag of `value` (made on first use, from the selection now).
+    fn flag(self, value: &str) -> ArcRwSignal<bool> {
+        if let Some(f) = self.flags.with_value(|m| m.get(value).cloned()) {
+            return f;
+        }
+        let on = self
+            .selected
+            .with_untracked(|s| s.iter().any(|v| v == value));
+        let f = ArcRwSignal::new(on);
+        self.flags
+            .update_value(|m| _ = m.insert(value.to_string(), f.clone()));
+        f
+    }
+}
+
+/// Follows `selected`, setting the flags of the values that came or went.
+fn checked_flags(selected: Signal<Vec<String>>) -> CheckedFlags {
+    let flags = CheckedFlags {
+        flags: StoredValue::new(HashMap::new()),
+        selected,
+    };
+    Effect::new(move |before: Option<Vec<String>>| {
+        let now = selected.get();
+        let before = before.unwrap_or_default();
+        flags.flags.with_value(|m| {
+            for v in before.iter().chain(&now) {
+                if let Some(f) = m.get(v) {
+                    let on = now.contains(v);
+                    if f.get_untracked() != on {
+                        f.set(on);
+                    }
+                }
+            }
+        });
+        now
+    });
+    flags
 }
 
 /// A multi-select: a collapsible list of checkboxes, each value with the
@@ -174,19 +226,25 @@ fn MultiSelect(
             n => (t().n_selected)(n),
         })
     };
-    // Keyed by value and count, each box following `selected` on its own:
-    // a toggle sets one `checked`, instead of rebuilding every row (a list
-    // of 100 users was 200 DOM writes), and the focused box stays.
+    // Keyed by value and count, each box following its own flag: a toggle
+    // sets one `checked`, instead of rebuilding every row (a list of 100
+    // users was 200 DOM writes), and the focused box stays.
     let shown =
         Memo::new(move |_| selected.with(|sel| shown_options(options.get(), sel, &find.get())));
+    let flags = checked_flags(selected);
+    // `autocomplete="off"`, as on every control of the app: Chromium saves
+    // the state of each control that may autocomplete with every history
+    // entry: each write of the address (every interaction) measured 2-7
+    // ms with the dashboard's ~100 controls, 0.8-2 ms without their state.
+    // The view is the URL's, never the browser's restored form state.
     let row = move |(value, n): (String, usize)| {
         let v2 = value.clone();
-        let v3 = value.clone();
-        let checked = move || selected.with(|s| s.contains(&v3));
+        let flag = flags.flag(&value);
+        let checked = move || flag.get();
         view! {
             <li>
                 <label>
-                    <input type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
+                    <input autocomplete="off" type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
                     <span class="qs-multi-name">{value}</span>
                     <span class="qs-count">{format::count(n)}</span>
                 </label>
@@ -199,7 +257,7 @@ fn MultiSelect(
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
             <div class="qs-multi-body">
                 <Show when=move || { options.with(|o| o.len() > 8) }>
-                    <input type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
+                    <input autocomplete="off" type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
                 </Show>
                 <ul>{rows}</ul>
             </div>

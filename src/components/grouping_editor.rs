@@ -79,7 +79,7 @@ pub fn GroupingEditor() -> impl IntoView {
         <div class="qs-grouping-editor" data-grouping-editor>
             <h3 class="qs-label">{t().custom_groupings}</h3>
             <SavedGroupings name=name rules=rules message=message/>
-            <input name="grouping-name" aria-label=t().grouping_name placeholder=t().grouping_name_hint prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+            <input autocomplete="off" name="grouping-name" aria-label=t().grouping_name placeholder=t().grouping_name_hint prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
             <ol class="qs-rules">
                 {move || (0..rules.with(Vec::len)).map(|i| view! { <RuleRow rules=rules index=i/> }).collect_view()}
             </ol>
@@ -175,7 +175,7 @@ fn RuleRow(rules: RwSignal<Vec<RuleDef>>, index: usize) -> impl IntoView {
     };
     view! {
         <li class="qs-rule">
-            <select name="rule-field" aria-label=(t().rule_field)(index + 1) on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.field = v)); }>
+            <select autocomplete="off" name="rule-field" aria-label=(t().rule_field)(index + 1) on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.field = v)); }>
                 {move || {
                     let current = get().field;
                     let mut all = fields.get();
@@ -189,10 +189,10 @@ fn RuleRow(rules: RwSignal<Vec<RuleDef>>, index: usize) -> impl IntoView {
                     }).collect_view()
                 }}
             </select>
-            <input name="rule-match" aria-label=(t().rule_match)(index + 1) placeholder=t().rule_match_hint prop:value=matcher_text
+            <input autocomplete="off" name="rule-match" aria-label=(t().rule_match)(index + 1) placeholder=t().rule_match_hint prop:value=matcher_text
                 on:change=move |ev| { let t = event_target_value(&ev); set(Box::new(move |r| set_matcher(r, &t))); }/>
             <span class="qs-rule-arrow" aria-hidden="true">"→"</span>
-            <input name="rule-group" aria-label=(t().rule_group)(index + 1) placeholder=t().rule_group_hint prop:value=move || get().group
+            <input autocomplete="off" name="rule-group" aria-label=(t().rule_group)(index + 1) placeholder=t().rule_group_hint prop:value=move || get().group
                 on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.group = v)); }/>
             <button class="qs-btn qs-btn-quiet" aria-label=(t().remove_rule)(index + 1) on:click=move |_| rules.update(|r| { if index < r.len() { r.remove(index); } })>"×"</button>
         </li>

@@ -153,7 +153,7 @@ fn LangPicker() -> impl IntoView {
     view! {
         <label class="qs-lang">
             <span class="qs-sr">{t().language}</span>
-            <select data-lang-picker
+            <select autocomplete="off" data-lang-picker
                 on:change=move |ev| {
                     if let Some(l) = Lang::parse(&event_target_value(&ev)) {
                         lang.set(l);

@@ -100,8 +100,8 @@ fn LinkEditor() -> impl IntoView {
         <div class="qs-link-editor" data-link-editor>
             <LinkRows on_edit=on_edit error=error/>
             <form class="qs-link-form" on:submit=submit>
-                <input name="label" aria-label=t().link_label placeholder=t().link_label_hint maxlength="60" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
-                <input name="url" type="text" aria-label=t().link_url placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
+                <input autocomplete="off" name="label" aria-label=t().link_label placeholder=t().link_label_hint maxlength="60" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
+                <input autocomplete="off" name="url" type="text" aria-label=t().link_url placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
                 <button class="qs-btn qs-btn-primary" type="submit">{move || if editing.get().is_some() { t().save } else { t().add }}</button>
                 <Show when=move || editing.get().is_some()>
                     <button class="qs-btn qs-btn-quiet" type="button" on:click=move |_| clear()>{t().cancel}</button>

@@ -313,7 +313,7 @@ fn SpanForm() -> impl IntoView {
         view! {
             <label class="qs-field">
                 <span class="qs-label">{label}</span>
-                <input type=kind name=name step=step min=(kind == "number").then_some("0")
+                <input autocomplete="off" type=kind name=name step=step min=(kind == "number").then_some("0")
                     prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             </label>
         }

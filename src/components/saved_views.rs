@@ -46,7 +46,7 @@ pub fn SavedViews() -> impl IntoView {
         <details class="qs-saved" data-saved-views>
             <summary class="qs-label">{t().saved_views}</summary>
             <form class="qs-inline-form" on:submit=save>
-                <input name="view-name" aria-label=t().view_name placeholder=t().view_name prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input autocomplete="off" name="view-name" aria-label=t().view_name placeholder=t().view_name prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                 <button class="qs-btn" type="submit">{t().save_view}</button>
             </form>
             <ul class="qs-saved-list">
@@ -125,7 +125,7 @@ fn RenameBox(old: String, on_done: Callback<(String, String)>) -> impl IntoView 
     };
     view! {
         <form class="qs-inline-form" on:submit=submit>
-            <input name="rename" aria-label=t().new_name prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+            <input autocomplete="off" name="rename" aria-label=t().new_name prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
             <button class="qs-btn" type="submit">{t().ok}</button>
         </form>
     }
@@ -159,13 +159,13 @@ fn ImportBox(importing: RwSignal<bool>, message: Message) -> impl IntoView {
     };
     let radio = move |m: ImportMode, value: &'static str, words: &'static str| {
         view! {
-            <label><input type="radio" name="import-mode" value=value prop:checked=move || mode.get() == m on:change=move |_| mode.set(m)/>" "{words}</label>
+            <label><input autocomplete="off" type="radio" name="import-mode" value=value prop:checked=move || mode.get() == m on:change=move |_| mode.set(m)/>" "{words}</label>
         }
     };
     view! {
         <div class="qs-import">
-            <textarea name="import" rows="4" aria-label=t().import_paste placeholder=t().import_paste prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <input type="file" aria-label=t().import_file accept="application/json,.json" on:change=move |ev| read_file(ev, text, message)/>
+            <textarea autocomplete="off" name="import" rows="4" aria-label=t().import_paste placeholder=t().import_paste prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <input autocomplete="off" type="file" aria-label=t().import_file accept="application/json,.json" on:change=move |ev| read_file(ev, text, message)/>
             {radio(ImportMode::Merge, "merge", t().import_merge)}
             {radio(ImportMode::Replace, "replace", t().import_replace)}
             <button class="qs-btn" on:click=import>{t().import}</button>

@@ -85,7 +85,7 @@ fn ColumnChooser(hidden: RwSignal<Vec<usize>>) -> impl IntoView {
             };
             view! {
                 <label class="qs-check">
-                    <input type="checkbox" data-column=*key prop:checked=shown on:change=toggle/>
+                    <input autocomplete="off" type="checkbox" data-column=*key prop:checked=shown on:change=toggle/>
                     {t().columns[i]}
                 </label>
             }

@@ -25,7 +25,7 @@ pub fn ThemeToggle() -> impl IntoView {
     view! {
         <label class="qs-theme" title=t().theme_hint>
             <span>{t().theme}</span>
-            <select data-theme-choice prop:value=move || current().as_str()
+            <select autocomplete="off" data-theme-choice prop:value=move || current().as_str()
                 on:change=move |ev| {
                     if let Some(t) = Theme::parse(&event_target_value(&ev)) {
                         theme.choose(t);

@@ -19,6 +19,7 @@
 //! (and [`Cache::entries`] for what it holds).
 
 use super::{Notice, Notices};
+use idb::request::OpenDatabaseRequest;
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::{Object, Reflect, Uint8Array};
 use leptos::prelude::*;
@@ -144,9 +145,10 @@ impl CacheDb {
         }
     }
 
-    /// Opens (and on first use creates) the database. An older layout is
+    /// Asks to open (and on first use create) the database: the browser
+    /// starts at once, whenever the request is awaited. An older layout is
     /// dropped whole.
-    async fn open(&self) -> Result<Database, String> {
+    fn request(&self) -> Result<OpenDatabaseRequest, String> {
         let factory = Factory::new().map_err(err)?;
         let mut request = factory.open(&self.name, Some(DB_VERSION)).map_err(err)?;
         request.on_upgrade_needed(|event| {
@@ -157,7 +159,25 @@ impl CacheDb {
             let _ = db.create_object_store(READS, ObjectStoreParams::new());
             let _ = db.create_object_store(META, ObjectStoreParams::new());
         });
-        request.await.map_err(err)
+        Ok(request)
+    }
+
+    /// Opens (and on first use creates) the database.
+    async fn open(&self) -> Result<Database, String> {
+        self.request()?.await.map_err(err)
+    }
+
+    /// Starts opening the database now, and closes it once open: the first
+    /// open of a profile (creating the database) is the slow part of a
+    /// lookup, and it then runs while the dashboard renders instead of
+    /// after (the lookup's own open waits behind it and finds it made).
+    pub fn warm(&self) {
+        let Ok(request) = self.request() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(db) = request.await {
+                db.close();
+            }
+        });
     }
 
     /// The cached read of `queue` on `backend`.
@@ -396,6 +416,12 @@ impl Cache {
         self.db.get_value()
     }
 
+    /// Starts opening the database ([`CacheDb::warm`]): called before the
+    /// dashboard's first render, when there is a backend to cache reads of.
+    pub fn warm(&self) {
+        self.db().warm();
+    }
+
     /// The cached read of `queue` on `backend`, if there is a usable one;
     /// an unusable one is dropped with a notice.
     pub async fn load(&self, backend: &str, queue: &str) -> Option<CachedRead> {
@@ -511,6 +537,24 @@ mod tests {
         assert_eq!(entries[0].backend, B);
         assert_eq!(entries[0].generated_at, newer.generated_at() as f64);
         assert_eq!(entries[0].bytes, encode(&newer).len());
+    }
+
+    /// A lookup while the warming open of a new database is still under
+    /// way waits behind it and finds the database made.
+    #[wasm_bindgen_test]
+    async fn a_lookup_right_after_warm_finds_the_database_made() {
+        let c = db("warm", LIMITS);
+        if let Ok(f) = Factory::new() {
+            if let Ok(del) = f.delete(&c.name) {
+                let _ = del.await;
+            }
+        }
+        c.warm();
+        assert_eq!(c.load(B, "q").await, Lookup::Miss);
+        let r = read(1_795_856_400_000, 3);
+        assert_eq!(put(&c, "q", &r).await, Ok(Vec::new()));
+        c.warm();
+        assert_eq!(c.load(B, "q").await, Lookup::Hit(Box::new(r)));
     }
 
     #[wasm_bindgen_test]

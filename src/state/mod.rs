@@ -83,7 +83,12 @@ impl<T> Deref for Shared<T> {
 pub fn provide(config: Config, source: Source) {
     let notices = Notices::provide();
     notices.extend(config.notices.iter().cloned());
-    Cache::provide(notices);
+    let cache = Cache::provide(notices);
+    // The first load looks its queue up in the cache after this render;
+    // the database opens meanwhile (the demo has no cache).
+    if source.backend().is_some() {
+        cache.warm();
+    }
     let prefs = Prefs::provide(notices);
     let theme = ThemeState::provide(config.theme, notices);
     let view = ViewState::provide(notices, prefs);

@@ -5,7 +5,7 @@
 // one page of jobs as text or as bytes in this browser. Not a test: it
 // prints figures for docs/benchmarks.md.
 //
-//   node tests/perf/load-trace.mjs [--jobs 250000] [--reps 1] [--profile] [--dists NAME=DIR,...]
+//   node tests/perf/load-trace.mjs [--jobs 250000] [--reps 1] [--profile] [--first] [--dists NAME=DIR,...]
 //
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
 // `cargo build --release -p demo-backend`; opens the view of
@@ -21,6 +21,10 @@ const REPS = Number(opt('--reps', '1'));
 const DISTS = dists();
 // --profile: one more cold reload under the sampling profiler (CDP Profiler).
 const PROFILE = process.argv.includes('--profile');
+// --first: the browser's HTTP cache (and with it the compiled code cache of
+// the wasm and plotly.js) is cleared before each reload too, as on a first
+// visit (what tests/perf/browser.mjs's load measures).
+const FIRST = process.argv.includes('--first');
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 const CATEGORIES = [
   'devtools.timeline',
@@ -96,14 +100,20 @@ for (const dist of DISTS) {
       await app.waitForState('ready');
       const { page } = app;
       await page.waitForSelector('html[data-cache-stored]', { state: 'attached', timeout: 30000 }).catch(() => {});
-      const forget = () =>
-        page.evaluate(
+      const forget = async () => {
+        await page.evaluate(
           () =>
             new Promise((resolve) => {
               const r = indexedDB.deleteDatabase('queuescope-cache');
               r.onsuccess = r.onerror = r.onblocked = () => resolve();
             }),
         );
+        if (FIRST) {
+          const cdp = await page.context().newCDPSession(page);
+          await cdp.send('Network.clearBrowserCache');
+          await cdp.detach();
+        }
+      };
       await forget();
       const events = await withTrace(page, CATEGORIES, async () => {
         await page.reload();
@@ -123,7 +133,7 @@ for (const dist of DISTS) {
         return Object.entries(sum).map(([k, v]) => `${k} ${Math.round(v)}`);
       });
       const { out, tasks } = split(events);
-      console.log(`\n=== ${dist.name} #${rep + 1}: cold reload (cache deleted), ${JOBS} jobs`);
+      console.log(`\n=== ${dist.name} #${rep + 1}: cold reload (cache deleted${FIRST ? ', HTTP and code cache cleared' : ''}), ${JOBS} jobs`);
       console.log(`marks: ${marks.join(', ')}`);
       console.log(`app spans (ms, summed): ${spans.join(', ')}`);
       for (const w of out) {

@@ -1,4 +1,7 @@
-// The next `ready` of the page, on the page's own clock (live.mjs, brush.mjs).
+// The next `ready` of the page, on the page's own clock (live.mjs, brush.mjs), and
+// what the traced scripts (trace.mjs, style.mjs, filter.mjs) wait on and do.
+
+import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 
 /** Resolves (in the page) to performance.now() at the next ready after the current render. */
 export function armNextReady(page) {
@@ -15,4 +18,53 @@ export function armNextReady(page) {
       obs.observe(html, { attributes: true });
     });
   });
+}
+
+/** The page's data-render-seq now. */
+export const renderSeq = (page) => page.evaluate(() => Number(document.documentElement.dataset.renderSeq ?? 0));
+
+/**
+ * Resolves once the page is ready with a render seq above `old` and the
+ * address bar written (no `data-url-pending`).
+ */
+export function nextSettled(page, old) {
+  return page.waitForFunction(
+    (old) =>
+      document.documentElement.dataset.appState === 'ready' &&
+      Number(document.documentElement.dataset.renderSeq) > old &&
+      !document.documentElement.hasAttribute('data-url-pending'),
+    old,
+    { polling: 'raf', timeout: 120_000 },
+  );
+}
+
+/**
+ * The traced scripts' interactions, as tests/perf/browser.mjs does them: a
+ * `change` of select[name=group] (project, user, project, ...), a click on
+ * the first user's checkbox (on, off, on, ...).
+ */
+export const actions = {
+  regroup: (page, i) =>
+    page.evaluate((value) => {
+      const sel = document.querySelector('select[name=group]');
+      sel.value = value;
+      sel.dispatchEvent(new Event('change', { bubbles: true }));
+    }, i % 2 ? 'user' : 'project'),
+  filter: (page) => page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click()),
+};
+
+/** The benchmark's view: a100-pool, the 7 days before the demo data's fixed "now", UTC (1 h buckets). */
+export const BENCH_QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
+
+/**
+ * Starts `demo-backend --seed 7 --jobs N` and yields, for each dist in
+ * turn, `{ dist, page }` with the benchmark view open and ready.
+ */
+export async function* readyPages(t, jobs, dists) {
+  const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(jobs), '--page-size', '5000']);
+  for (const dist of dists) {
+    const app = await openApp(t, { config: { api_base: api }, query: BENCH_QUERY, dist: dist.dir });
+    await app.waitForState('ready');
+    yield { dist, page: app.page };
+  }
 }

@@ -13,14 +13,13 @@
 // tests/perf/browser.mjs (seed 7, a100-pool, 7 days, 1 h buckets).
 
 import { writeFile } from 'node:fs/promises';
-import { openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { dists, opt } from './args.mjs';
 import { selfTimes, withTrace } from './profile.mjs';
+import { actions, nextSettled, readyPages, renderSeq } from './ready.mjs';
 
 const JOBS = Number(opt('--jobs', '25000'));
 const REPS = Number(opt('--reps', '2'));
 const DUMP = opt('--dump', null);
-const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 // --light: the timeline alone (selector statistics and invalidation
 // tracking slow the style update they measure several times over).
 const CATEGORIES = process.argv.includes('--light') ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] : [
@@ -29,17 +28,6 @@ const CATEGORIES = process.argv.includes('--light') ? ['devtools.timeline', 'dis
   'disabled-by-default-devtools.timeline.invalidationTracking',
   'disabled-by-default-blink.debug',
 ];
-
-const renderSeq = (page) => page.evaluate(() => Number(document.documentElement.dataset.renderSeq ?? 0));
-const nextReady = (page, old) =>
-  page.waitForFunction(
-    (old) =>
-      document.documentElement.dataset.appState === 'ready' &&
-      Number(document.documentElement.dataset.renderSeq) > old &&
-      !document.documentElement.hasAttribute('data-url-pending'),
-    old,
-    { polling: 'raf', timeout: 120_000 },
-  );
 
 const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 
@@ -97,17 +85,13 @@ const cleanups = [];
 const t = { after: (f) => cleanups.push(f) };
 const dumps = [];
 try {
-  const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000']);
-  for (const dist of dists()) {
-    const app = await openApp(t, { config: { api_base: api }, query: QUERY, dist: dist.dir });
-    await app.waitForState('ready');
-    const page = app.page;
+  for await (const { dist, page } of readyPages(t, JOBS, dists())) {
     console.log(`${dist.name}: ${await page.evaluate(() => document.getElementsByTagName('*').length)} elements, ${await page.evaluate(() => [...document.styleSheets].reduce((n, s) => n + (s.cssRules?.length ?? 0), 0))} CSS rules`);
     for (let i = 0; i < REPS * 2; i++) {
       const old = await renderSeq(page);
       const events = await withTrace(page, CATEGORIES, async () => {
-        await page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click());
-        await nextReady(page, old);
+        await actions.filter(page);
+        await nextSettled(page, old);
       });
       if (DUMP) dumps.push(events);
       const s = summarise(events);

@@ -5,7 +5,9 @@
 //! orders), a few sorts over compact arrays.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
 
 use hashbrown::HashTable;
 
@@ -109,7 +111,7 @@ pub struct PreparedBuilder {
     columns: [Interned; 4],
     of_job: [Vec<u32>; 4],
     /// Label columns by key.
-    labels: HashMap<String, LabelColumn>,
+    labels: HashMap<String, LabelColumn, RandomState>,
     messages: Interned,
     /// The unknown states, and how many transitions enter each.
     unknown: Interned,
@@ -139,11 +141,11 @@ impl PreparedBuilder {
                 error_first: vec![0],
                 ..Prepared::default()
             },
-            hasher: RandomState::new(),
+            hasher: RandomState::default(),
             ids: HashTable::new(),
             columns: Default::default(),
             of_job: Default::default(),
-            labels: HashMap::new(),
+            labels: HashMap::default(),
             messages: Interned::default(),
             unknown: Interned::default(),
             unknown_count: Vec::new(),

@@ -1,0 +1,180 @@
+// Where a filter's time goes, repetition by repetition (issue #14 budgets):
+// each toggle of the first user's checkbox (on, off, on, ...) under a light
+// Chrome trace (devtools.timeline, user timing), then a few under the
+// sampling profiler. Prints, per repetition, the input -> ready time taken
+// from the trace (the `change` event's dispatch to the app's `qs-ready`
+// mark), the tasks and animation frames in between with their biggest self
+// times, GC, and the app's `qs:*` spans; the slow repetitions against the
+// fast ones; and the profiled repetitions' time by function (self and
+// inclusive, for a build whose wasm keeps its names). Not a test.
+//
+//   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
+//                              [--action filter|regroup] [--dists NAME=DIR,...]
+//
+// Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
+// `cargo build --release -p demo-backend`; opens the same view as
+// tests/perf/browser.mjs (seed 7, a100-pool, 7 days, 1 h buckets). A dist
+// whose wasm has a name section (wasm-bindgen of cargo's own wasm, no
+// wasm-opt) names the Rust functions in the profile.
+
+import { dists, opt } from './args.mjs';
+import { selfTimes, withTrace } from './profile.mjs';
+import { actions, nextSettled, readyPages, renderSeq } from './ready.mjs';
+import { scope } from './scope.mjs';
+
+const JOBS = Number(opt('--jobs', '25000'));
+const REPS = Number(opt('--reps', '20'));
+const PROFILED = Number(opt('--profile', '4'));
+const ACTION = opt('--action', 'filter');
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8'];
+
+const act = actions[ACTION];
+
+const fmt = (m, min = 0.5) =>
+  [...m]
+    .filter(([, v]) => v >= min)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
+
+/** One repetition's trace: input -> ready and where it went. */
+function summarise(events) {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const mine = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid);
+  const input = mine.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'change');
+  if (!input) return null;
+  const t0 = input.ts;
+  const ready = mine.filter((e) => e.name === 'qs-ready' && e.ts >= t0).sort((a, b) => a.ts - b.ts)[0];
+  const t1 = ready ? ready.ts : Math.max(...mine.map((e) => e.ts));
+  const xs = mine.filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts + e.dur >= t0 && e.ts <= t1);
+  const tasks = xs
+    .filter((e) => e.name === 'RunTask' && e.dur >= 500)
+    .sort((a, b) => a.ts - b.ts)
+    .map((task) => {
+      const self = selfTimes(events, [task.ts, task.ts + task.dur]);
+      const top = [...self].filter(([, v]) => v >= 0.7).sort((a, b) => b[1] - a[1]).slice(0, 7);
+      return { at: (task.ts - t0) / 1000, ms: task.dur / 1000, top };
+    });
+  const self = selfTimes(events, [t0, t1]);
+  const gc = [...self].filter(([k]) => /GC|Scavenge|MarkCompact|Sweep/i.test(k)).reduce((n, [, v]) => n + v, 0);
+  const spans = new Map();
+  for (const e of mine.filter((e) => e.cat?.includes('blink.user_timing') && e.name.startsWith('qs:') && e.ph === 'b')) {
+    const end = mine.find((f) => f.ph === 'e' && f.name === e.name && f.id2?.local === e.id2?.local && f.ts >= e.ts);
+    if (end && e.ts >= t0 && e.ts <= t1) spans.set(e.name, (spans.get(e.name) ?? 0) + (end.ts - e.ts) / 1000);
+  }
+  const frames = mine.filter((e) => e.name === 'FireAnimationFrame' && e.ts >= t0 && e.ts <= t1).length;
+  return { ms: (t1 - t0) / 1000, tasks, self, gc, spans, frames };
+}
+
+/** Self and inclusive time (ms) per function of a CDP CPU profile. */
+function byFunction(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
+  const self = new Map();
+  const incl = new Map();
+  // Each sample under the innermost of the app's own functions in its stack
+  // (a component, a memo, the glue), or under plotly.js / the browser.
+  const owner = new Map();
+  const app = (k) => /^queuescope(_core)?::/.test(k);
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    const n = byId.get(id);
+    if (['(idle)', '(program)', '(root)'].includes(n.callFrame.functionName)) return;
+    self.set(name(n), (self.get(name(n)) ?? 0) + dt);
+    let own = null;
+    for (let at = id; at !== undefined && !own; at = parent.get(at)) {
+      const k = name(byId.get(at)).replace(/::h[0-9a-f]{16}$/, '');
+      if (app(k)) own = k.replace(/(::\{\{closure\}\})+/, '::{closure}');
+    }
+    own ??= n.callFrame.url.includes('plotly') ? '(plotly.js, outside the app)' : `(${name(n)})`;
+    owner.set(own, (owner.get(own) ?? 0) + dt);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const k = name(byId.get(at));
+      if (seen.has(k)) continue;
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + dt);
+    }
+  });
+  return { self, incl, owner };
+}
+
+const add = (into, from, k = 1) => {
+  for (const [key, v] of from) into.set(key, (into.get(key) ?? 0) + v * k);
+};
+
+const t = scope('filter-probe');
+try {
+  for await (const { dist, page } of readyPages(t, JOBS, dists())) {
+    const reps = [];
+    for (let i = 0; i < REPS; i++) {
+      const old = await renderSeq(page);
+      const events = await withTrace(page, CATEGORIES, async () => {
+        await act(page, i);
+        await nextSettled(page, old);
+      });
+      const s = summarise(events);
+      if (!s) continue;
+      s.i = i;
+      reps.push(s);
+      console.log(
+        `\n== ${dist.name} ${ACTION} #${i} (${i % 2 ? 'off' : 'on'}): ${s.ms.toFixed(1)} ms, ${s.frames} animation frame(s), GC ${s.gc.toFixed(1)}`,
+      );
+      console.log(`  spans: ${fmt(s.spans, 0.3)}`);
+      for (const task of s.tasks) {
+        console.log(`  task +${task.at.toFixed(1)} ${task.ms.toFixed(1)} ms: ${task.top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+      }
+    }
+    // The slowest quarter against the rest, self time by trace event.
+    const sorted = [...reps].sort((a, b) => a.ms - b.ms);
+    const cut = Math.floor(sorted.length * 0.75);
+    for (const [label, group] of [['fastest 3/4', sorted.slice(0, cut)], ['slowest 1/4', sorted.slice(cut)]]) {
+      const mean = new Map();
+      for (const r of group) add(mean, r.self, 1 / group.length);
+      const spans = new Map();
+      for (const r of group) add(spans, r.spans, 1 / group.length);
+      const ms = group.reduce((n, r) => n + r.ms, 0) / group.length;
+      const tasks = group.reduce((n, r) => n + r.tasks.length, 0) / group.length;
+      const gc = group.reduce((n, r) => n + r.gc, 0) / group.length;
+      console.log(`\n${dist.name} ${label} (${group.length}: ${group.map((r) => `#${r.i} ${r.ms.toFixed(0)}`).join(' ')}): mean ${ms.toFixed(1)} ms, ${tasks.toFixed(1)} tasks, GC ${gc.toFixed(1)}`);
+      console.log(`  self: ${fmt(mean)}`);
+      console.log(`  spans: ${fmt(spans, 0.3)}`);
+    }
+    if (PROFILED > 0) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      const self = new Map();
+      const incl = new Map();
+      const owner = new Map();
+      for (let i = 0; i < PROFILED; i++) {
+        const old = await renderSeq(page);
+        await cdp.send('Profiler.start');
+        await act(page, i);
+        await nextSettled(page, old);
+        const { profile } = await cdp.send('Profiler.stop');
+        const f = byFunction(profile);
+        add(self, f.self, 1 / PROFILED);
+        add(incl, f.incl, 1 / PROFILED);
+        add(owner, f.owner, 1 / PROFILED);
+      }
+      await cdp.detach();
+      const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
+      console.log(`\n${dist.name} profile, mean of ${PROFILED} ${ACTION} toggles (100 us sampling), self ms:`);
+      for (const [k, v] of top(self, 40)) console.log(`  ${v.toFixed(2)}  ${k}`);
+      console.log(`${dist.name} by the innermost app function in the stack, ms:`);
+      for (const [k, v] of top(owner, 45)) console.log(`  ${v.toFixed(2)}  ${k}`);
+      console.log(`${dist.name} inclusive ms:`);
+      for (const [k, v] of top(incl, 60)) console.log(`  ${v.toFixed(2)}  ${k}`);
+      console.log(`${dist.name} inclusive ms of the app's own functions and plotly.js' named ones:`);
+      for (const [k, v] of top(incl, 100000).filter(([k, v]) => v >= 0.3 && /^queuescope|^Qe\.|^Be\.|^[A-Za-z]+\.[a-z]/.test(k))) {
+        console.log(`  ${v.toFixed(2)}  ${k}`);
+      }
+    }
+  }
+} finally {
+  await t.close();
+}
+process.exit(0);
