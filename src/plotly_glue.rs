@@ -7,12 +7,14 @@
 //! laid into the graph between Plotly's lower layer (grid, axes, the drag
 //! surface) and its upper one (selection and zoom boxes), where Plotly
 //! itself puts WebGL canvases, and kept over the plot area after every
-//! draw, zoom, pan and resize. Errors from Plotly are logged and shown,
+//! draw, zoom, pan and resize. A chart that brushes (Job runs) gets the
+//! app's brush layer above the marks ([`BrushLayer`]): Plotly's select
+//! tool is never engaged. Errors from Plotly are logged and shown,
 //! never panics: the plotly crate's own bindings `expect()` on failure, so
 //! they are not used here. The glue knows nothing of the app's state: it
 //! reports each draw's start and end through `on_busy`.
 
-use crate::render::{drag_box, Chart, SelectBox};
+use crate::render::{box_on_plot, drag_box, AxisBox, Chart, SelectBox};
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -52,9 +54,6 @@ struct Bound {
     _plotly: Vec<Closure<dyn FnMut(JsValue)>>,
     /// DOM listeners, removed from the element on drop of the panel.
     dom: Vec<(&'static str, MouseListener)>,
-    /// Listeners on the window (a drag may end outside the graph),
-    /// removed with the panel.
-    window: Vec<(&'static str, MouseListener)>,
 }
 
 /// Where a graph's axes are on screen: the plot area (CSS pixels from the
@@ -142,84 +141,239 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 /// then, and the plot px and client px of the press.
 type DragStart = (PlotView, (f64, f64), (f64, f64));
 
-/// The box of a select drag, as the app takes it at the mouse's release:
-/// Plotly's select tool reports its box only after a throttle of up to
-/// 100 ms (its `SELECTDELAY`), so the glue follows the same drag with
-/// Plotly's rules ([`drag_box`]) and reports at once.
-fn drag_select(el: &HtmlElement, cb: Callback<Option<SelectBox>>, bound: &mut Bound) {
-    let start = Rc::new(RefCell::new(None::<DragStart>));
-    let graph = el.clone();
-    let pressed = start.clone();
-    let down = MouseListener::new(move |ev: web_sys::MouseEvent| {
-        let in_drag_layer = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest(".nsewdrag").ok().flatten())
-            .is_some();
-        let select = get(&get(&graph, "_fullLayout"), "dragmode").as_string();
-        let rect = graph.get_bounding_client_rect();
-        *pressed.borrow_mut() = match read_view(&graph) {
-            Some(v) if ev.button() == 0 && in_drag_layer && select.as_deref() == Some("select") => {
+/// A box in plot px: `((left, right), (top, bottom))`.
+type PxBox = ((f64, f64), (f64, f64));
+
+/// The app's brush over a graph's plot area (Job runs). Plotly's select
+/// tool is not used: its `mouseup` handler forced the page's style and
+/// layout (30-55 ms at 10k jobs, after the brush's writes) and wrote its
+/// box into the layout after a throttle of up to 100 ms. Instead a
+/// transparent surface is laid into the graph over the plot area, above
+/// the marks, and takes the drag while Plotly's drag mode is `select` (the
+/// frame's; the mode bar's zoom or pan turns the surface off so Plotly's
+/// own drag acts). It follows a drag with Plotly's select rules
+/// ([`drag_box`]), draws the box itself, reports the box so far at each
+/// move and the final one at the release, and shows the brush it is given
+/// ([`BrushLayer::show`]) for the axes on screen. A double-click clears,
+/// as Plotly's select mode did.
+struct BrushLayer {
+    surface: HtmlElement,
+    shown: HtmlElement,
+    state: RefCell<BrushState>,
+    listeners: RefCell<Vec<(&'static str, MouseListener)>>,
+}
+
+/// What the brush layer knows: the axes on screen, whether a drag there
+/// brushes, the press of a drag under way and its box (plot px), and the
+/// brush to show.
+#[derive(Default)]
+struct BrushState {
+    view: Option<PlotView>,
+    select: bool,
+    pressed: Option<DragStart>,
+    dragged: Option<PxBox>,
+    brush: Option<AxisBox>,
+    /// The box's last style, to write it only when it changes.
+    style: String,
+}
+
+impl BrushLayer {
+    /// The surface with its box, reporting drags to `cb`; `None` without a
+    /// document.
+    fn new(cb: Callback<Option<SelectBox>>) -> Option<Rc<BrushLayer>> {
+        let doc = web_sys::window()?.document()?;
+        let make = |class: &str| -> Option<HtmlElement> {
+            let e = doc.create_element("div").ok()?;
+            e.set_class_name(class);
+            e.dyn_into::<HtmlElement>().ok()
+        };
+        let (surface, shown) = (make("qs-brush")?, make("qs-brush-box")?);
+        let _ = shown.set_attribute("style", "display:none");
+        let _ = surface.append_child(&shown);
+        let layer = Rc::new(BrushLayer {
+            surface,
+            shown,
+            state: RefCell::new(BrushState::default()),
+            listeners: RefCell::new(Vec::new()),
+        });
+        let weak = Rc::downgrade(&layer);
+        let on = |f: fn(&BrushLayer, &web_sys::MouseEvent, Callback<Option<SelectBox>>)| {
+            let weak = weak.clone();
+            MouseListener::new(move |ev: web_sys::MouseEvent| {
+                if let Some(l) = weak.upgrade() {
+                    f(&l, &ev, cb);
+                }
+            })
+        };
+        let listeners = vec![
+            ("pointerdown", on(BrushLayer::press)),
+            ("pointermove", on(BrushLayer::drag)),
+            ("pointerup", on(BrushLayer::release)),
+            ("pointercancel", on(|l, _, _| l.end_drag())),
+            // Plotly's select mode cleared its selection on a double-click.
+            ("dblclick", on(|_, _, cb| cb.run(None))),
+            // No text selection from a drag.
+            ("mousedown", on(|_, ev, _| ev.prevent_default())),
+        ];
+        for (event, f) in &listeners {
+            let _ = layer
+                .surface
+                .add_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+        }
+        *layer.listeners.borrow_mut() = listeners;
+        Some(layer)
+    }
+
+    /// Lays the surface into the graph (above the marks canvas) over the
+    /// plot area of `view`; it takes the pointer while a drag selects.
+    fn place(&self, el: &HtmlElement, view: PlotView) {
+        let select = get(&get(el, "_fullLayout"), "dragmode").as_string();
+        let select = select.as_deref() == Some("select");
+        let Ok(Some(layer)) = el.query_selector(".gl-container") else {
+            return;
+        };
+        let surface: &web_sys::Element = &self.surface;
+        let last = layer.last_element_child();
+        if surface.parent_element().as_ref() != Some(&layer) || last.as_ref() != Some(surface) {
+            let _ = layer.append_child(surface);
+        }
+        let style = format!(
+            "left:{}px;top:{}px;width:{}px;height:{}px;pointer-events:{}",
+            view.left,
+            view.top,
+            view.width,
+            view.height,
+            if select { "auto" } else { "none" }
+        );
+        if surface.get_attribute("style").as_deref() != Some(style.as_str()) {
+            let _ = surface.set_attribute("style", &style);
+        }
+        {
+            let mut st = self.state.borrow_mut();
+            st.view = Some(view);
+            st.select = select;
+        }
+        self.redraw();
+    }
+
+    /// Shows `brush` (none: the box goes).
+    fn show(&self, brush: Option<AxisBox>) {
+        self.state.borrow_mut().brush = brush;
+        self.redraw();
+    }
+
+    /// Draws the box: the drag under way, else the brush for the axes.
+    fn redraw(&self) {
+        let mut st = self.state.borrow_mut();
+        let rect = match (st.dragged, st.view, st.brush) {
+            (Some(((x0, x1), (y0, y1))), _, _) => Some((x0, y0, x1 - x0, y1 - y0)),
+            (None, Some(v), Some(b)) => box_on_plot(&b, (v.x, v.y), (v.width, v.height)),
+            _ => None,
+        };
+        let style = match rect {
+            Some((l, t, w, h)) => format!("left:{l}px;top:{t}px;width:{w}px;height:{h}px"),
+            None => "display:none".into(),
+        };
+        if st.style != style {
+            let _ = self.shown.set_attribute("style", &style);
+            let _ = self
+                .shown
+                .toggle_attribute_with_force("data-dragging", st.dragged.is_some());
+            st.style = style;
+        }
+    }
+
+    fn press(&self, ev: &web_sys::MouseEvent, _: Callback<Option<SelectBox>>) {
+        let mut st = self.state.borrow_mut();
+        st.pressed = match st.view {
+            Some(v) if ev.button() == 0 && st.select => {
+                let rect = self.surface.get_bounding_client_rect();
                 let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
-                let at = (cx - rect.left() - v.left, cy - rect.top() - v.top);
-                Some((v, at, (cx, cy)))
+                // The drag's moves and release come here wherever they are.
+                if let Some(p) = ev.dyn_ref::<web_sys::PointerEvent>() {
+                    let _ = self.surface.set_pointer_capture(p.pointer_id());
+                }
+                Some((v, (cx - rect.left(), cy - rect.top()), (cx, cy)))
             }
             _ => None,
         };
-    });
-    let dragging = start.clone();
-    // The box so far, on every move of a drag (the app prefetches the
-    // usage of the runs under it; it throttles).
-    let moved = MouseListener::new(move |ev: web_sys::MouseEvent| {
-        let Some(pressed) = *dragging.borrow() else {
+    }
+
+    /// The box so far of a drag, drawn and reported (the app prefetches
+    /// the usage of the runs under it).
+    fn drag(&self, ev: &web_sys::MouseEvent, cb: Callback<Option<SelectBox>>) {
+        let Some(pressed) = self.state.borrow().pressed else {
             return;
         };
-        if let Some(b) = box_at(&pressed, &ev, false) {
+        let (px, b) = box_at(&pressed, ev, false).unzip();
+        self.state.borrow_mut().dragged = px;
+        self.redraw();
+        if let Some(b) = b {
             cb.run(Some(b));
         }
-    });
-    let up = MouseListener::new(move |ev: web_sys::MouseEvent| {
-        let Some(pressed) = start.borrow_mut().take() else {
+    }
+
+    /// The release: the drag's box is the brush (shown at once, before the
+    /// app's answer comes back as [`BrushLayer::show`]).
+    fn release(&self, ev: &web_sys::MouseEvent, cb: Callback<Option<SelectBox>>) {
+        let Some(pressed) = self.state.borrow_mut().pressed.take() else {
             return;
         };
-        if let Some(b) = box_at(&pressed, &ev, true) {
-            cb.run(Some(b));
+        let done = box_at(&pressed, ev, true).map(|(_, b)| b);
+        if let Some(b) = done {
+            self.state.borrow_mut().brush = Some(AxisBox {
+                x: b.x,
+                y: Some(b.y),
+            });
         }
-    });
-    let _ = el.add_event_listener_with_callback_and_bool(
-        "mousedown",
-        down.as_ref().unchecked_ref(),
-        true,
-    );
-    bound.dom.push(("mousedown", down));
-    for (event, f) in [("mouseup", up), ("mousemove", moved)] {
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback_and_bool(
-                event,
-                f.as_ref().unchecked_ref(),
-                true,
-            );
+        self.end_drag();
+        if done.is_some() {
+            cb.run(done);
         }
-        bound.window.push((event, f));
+    }
+
+    fn end_drag(&self) {
+        {
+            let mut st = self.state.borrow_mut();
+            st.pressed = None;
+            st.dragged = None;
+        }
+        self.redraw();
     }
 }
 
-/// The box of a drag pressed at `pressed` with the mouse now at `ev`, by
-/// Plotly's rules ([`drag_box`]); `None` for a click.
-fn box_at(pressed: &DragStart, ev: &web_sys::MouseEvent, done: bool) -> Option<SelectBox> {
+impl Drop for BrushLayer {
+    fn drop(&mut self) {
+        for (event, f) in self.listeners.borrow().iter() {
+            let _ = self
+                .surface
+                .remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+        }
+        self.surface.remove();
+    }
+}
+
+/// The box of a drag pressed at `pressed` with the pointer now at `ev`, by
+/// Plotly's select rules ([`drag_box`]): in plot px, and in axis units;
+/// `None` for a click.
+fn box_at(pressed: &DragStart, ev: &web_sys::MouseEvent, done: bool) -> Option<(PxBox, SelectBox)> {
     let (v, (m, s), (cx, cy)) = *pressed;
     let end = (
         m + f64::from(ev.client_x()) - cx,
         s + f64::from(ev.client_y()) - cy,
     );
-    let ((x0, x1), (y0, y1)) = drag_box((v.width, v.height), (m, s), end)?;
+    let px = drag_box((v.width, v.height), (m, s), end)?;
+    let ((x0, x1), (y0, y1)) = px;
     let (a, top) = v.to_axes(x0, y0);
     let (b, bottom) = v.to_axes(x1, y1);
-    Some(SelectBox {
-        x: (a, b),
-        y: (top, bottom),
-        done,
-    })
+    Some((
+        px,
+        SelectBox {
+            x: (a, b),
+            y: (top, bottom),
+            done,
+        },
+    ))
 }
 
 fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
@@ -231,41 +385,19 @@ fn call_on(el: &HtmlElement, event: &str, f: &Closure<dyn FnMut(JsValue)>) {
 
 /// Binds the graph's events once, after its first draw.
 fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
-    let (on_select, on_pointer) = (hooks.on_select, hooks.on_pointer);
-    let (active, on_busy) = (hooks.selection_active, hooks.on_busy);
+    let on_pointer = hooks.on_pointer;
     let mut bound = Bound::default();
     let mut plotly = |event: &str, f: Closure<dyn FnMut(JsValue)>| {
         call_on(el, event, &f);
         bound._plotly.push(f);
     };
-    if let Some(cb) = on_select {
-        // Plotly clears its box (a click, a double-click): the brush goes.
-        plotly("plotly_deselect", Closure::new(move |_| cb.run(None)));
-    }
-    // Zoom, pan, autoscale and resize all come as relayouts.
+    // Zoom, pan, autoscale, resize and the mode bar's drag mode all come
+    // as relayouts.
     let graph = el.clone();
     plotly(
         "plotly_relayout",
         Closure::new(move |_| hooks.report_view(&graph)),
     );
-    if let Some(active) = active {
-        // Plotly puts its box into the layout up to 100 ms after the
-        // release (its select throttle), while the app took the brush at
-        // the release: a Clear in between would leave a box the app does
-        // not know of. Plotly's final word comes as `plotly_selected`.
-        let graph = el.clone();
-        plotly(
-            "plotly_selected",
-            Closure::new(move |_| {
-                if active.try_get_untracked() == Some(false) {
-                    clear_selection(&graph, on_busy);
-                }
-            }),
-        );
-    }
-    if let Some(cb) = on_select {
-        drag_select(el, cb, &mut bound);
-    }
     if let Some(cb) = on_pointer {
         let graph = el.clone();
         let moved = MouseListener::new(move |ev: web_sys::MouseEvent| {
@@ -292,23 +424,6 @@ fn bind(el: &HtmlElement, hooks: Hooks) -> Bound {
         }
     }
     bound
-}
-
-/// Clears the box Plotly draws for a selection (counted as a draw).
-fn clear_selection(el: &HtmlElement, on_busy: Option<Callback<bool>>) {
-    let update = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(
-        &update,
-        &JsValue::from_str("selections"),
-        &js_sys::Array::new(),
-    );
-    if let Ok(promise) = plotly_relayout(el, &update) {
-        busy(on_busy, true);
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-            busy(on_busy, false);
-        });
-    }
 }
 
 fn busy(on_busy: Option<Callback<bool>>, started: bool) {
@@ -432,12 +547,11 @@ fn place_overlay(el: &HtmlElement, overlay: &Overlay, view: &PlotView) {
 /// The callbacks of a graph.
 #[derive(Clone)]
 struct Hooks {
-    on_select: Option<Callback<Option<SelectBox>>>,
     on_view: Option<Callback<Option<PlotView>>>,
     on_pointer: Option<Callback<Option<Pointer>>>,
     on_busy: Option<Callback<bool>>,
     overlay: Option<Overlay>,
-    selection_active: Option<Signal<bool>>,
+    brush: Option<Rc<BrushLayer>>,
 }
 
 impl Hooks {
@@ -446,6 +560,9 @@ impl Hooks {
         let Some(view) = read_view(el) else { return };
         if let Some(o) = &self.overlay {
             place_overlay(el, o, &view);
+        }
+        if let Some(b) = &self.brush {
+            b.place(el, view);
         }
         if let Some(cb) = self.on_view {
             cb.run(Some(view));
@@ -544,15 +661,6 @@ fn unmount(node: NodeRef<Div>, bound: Rc<RefCell<Option<Bound>>>) {
                 true,
             );
         }
-        if let Some(w) = web_sys::window() {
-            for (event, f) in &b.window {
-                let _ = w.remove_event_listener_with_callback_and_bool(
-                    event,
-                    f.as_ref().unchecked_ref(),
-                    true,
-                );
-            }
-        }
     }
 }
 
@@ -571,13 +679,14 @@ pub fn PlotlyChart(
     /// The app's canvas for the marks, laid over the plot area.
     #[prop(default = None)]
     overlay: Option<Overlay>,
-    /// Called with a box selection, or `None` when the selection is cleared.
+    /// Called with the box of a drag in select mode (the app's own brush
+    /// layer, see [`BrushLayer`]): the box so far at each move, the final
+    /// one at the release; `None` on a double-click (clear).
     #[prop(default = None)]
     on_select: Option<Callback<Option<SelectBox>>>,
-    /// Whether the view holds a selection: when it turns false (a Clear
-    /// button, a new queue or range), the box drawn on the graph goes too.
+    /// The selection to show over the plot area (with `on_select`).
     #[prop(default = None)]
-    selection_active: Option<Signal<bool>>,
+    selection: Option<Signal<Option<AxisBox>>>,
     /// Called with the axes after every draw, zoom, pan and resize (the
     /// caller dedupes), and with `None` when a new frame starts drawing. A
     /// repaint it causes is part of the same draw.
@@ -593,25 +702,17 @@ pub fn PlotlyChart(
     on_busy: Option<Callback<bool>>,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
+    let brush = on_select.and_then(BrushLayer::new);
+    if let (Some(layer), Some(selection)) = (brush.clone(), selection) {
+        Effect::new(move |_| layer.show(selection.get()));
+    }
     let hooks = Hooks {
-        on_select,
         on_view,
         on_pointer,
         on_busy,
         overlay,
-        selection_active,
+        brush,
     };
-    if let Some(active) = selection_active {
-        Effect::new(move |was: Option<bool>| {
-            let now = active.get();
-            if was == Some(true) && !now {
-                if let Some(el) = node.get_untracked() {
-                    clear_selection(&el.into(), on_busy);
-                }
-            }
-            now
-        });
-    }
     let error = RwSignal::new(None::<String>);
     let visible = visible.unwrap_or(Signal::stored(true));
     let bound = draw_on_change(chart, visible, node, hooks, error);

@@ -5,7 +5,7 @@
 use crate::hooks::{device_window, use_in_view, use_marks, MarksLayer};
 use crate::inspect;
 use crate::plotly_glue::{PlotView, PlotlyChart, Pointer};
-use crate::render::{self, summary, Chart, ChartModel, SelectBox};
+use crate::render::{self, summary, AxisBox, Chart, ChartModel, SelectBox};
 use crate::state::{Readiness, Shared, ThemeState};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -122,9 +122,9 @@ pub fn MarkedChart(
     /// Box selections (Job runs' brush).
     #[prop(optional)]
     on_select: Option<Callback<Option<SelectBox>>>,
-    /// Whether a selection is active (cleared: the box goes too).
+    /// The selection shown over the plot area (Job runs' brush).
     #[prop(optional, into)]
-    selection_active: Option<Signal<bool>>,
+    selection: Option<Signal<Option<AxisBox>>>,
 ) -> impl IntoView {
     let ready = expect_context::<Readiness>();
     let axes = place.axes;
@@ -161,7 +161,7 @@ pub fn MarkedChart(
         <div class="qs-chart-box" node_ref=place.node data-drawn=move || drawn.get().to_string()>
             <PlotlyChart chart=frame visible=place.visible overlay=layer.canvas
                 on_view=on_view on_pointer=on_pointer on_busy=ready.on_busy()
-                on_select=on_select selection_active=selection_active/>
+                on_select=on_select selection=selection/>
             <TipCard tip=card/>
         </div>
     }

@@ -12,7 +12,7 @@ use crate::hooks::use_marks;
 use crate::i18n::t;
 use crate::inspect;
 use crate::plotly_glue::Pointer;
-use crate::render::{self, Palette, SelectBox};
+use crate::render::{self, AxisBox, Palette, SelectBox};
 use crate::state::{Analysis, Metrics, Readiness, Shared, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{Brush, LaneIndex, RunLayout, Zone};
@@ -91,6 +91,17 @@ fn brush_of(b: SelectBox, zone: &Zone, lanes: u32) -> Brush {
     }
 }
 
+/// How Job runs' axes show `b` (the inverse of [`brush_of`]): wall-clock
+/// ms across, the axis' 0-1 of `lanes` down.
+fn box_of(b: &Brush, zone: &Zone, lanes: u32) -> AxisBox {
+    let wall = |t: Ms| zone.wall_of(t) as f64;
+    let y = |l: f64| render::runs::y_of_lane(l, lanes);
+    AxisBox {
+        x: (wall(b.from), wall(b.to)),
+        y: b.lanes.map(|(lo, hi)| (y(lo), y(hi))),
+    }
+}
+
 /// "1,234 runs in 56 lanes · 12 selected by the brush"
 fn runs_subtitle(a: Analysis) -> Signal<String> {
     Signal::derive(move || {
@@ -148,6 +159,12 @@ fn on_select(a: Analysis, view: ViewState) -> Callback<Option<SelectBox>> {
             _ => {
                 if let Some(m) = metrics {
                     m.prefetch(None);
+                    // The usage of the runs the brush shows is asked for
+                    // first, so its round trip overlaps the brush's own work
+                    // (the view's fetch then finds them in flight).
+                    if let Some(b) = &brush {
+                        m.prefetch_now(b);
+                    }
                 }
                 view.set_brush(brush);
             }
@@ -195,6 +212,11 @@ pub fn JobRunsPanel() -> impl IntoView {
     );
     let tip = Callback::new(move |p: Pointer| tip_at(a, index, p));
     let on_select = on_select(a, view);
+    let selection = Memo::new(move |_| {
+        let b = view.brush()?;
+        let lanes = a.runs.with(|r| r.lanes);
+        Some(box_of(&b, &a.zone.get(), lanes))
+    });
     let span_open = RwSignal::new(false);
     let actions = ViewFn::from(move || {
         view! {
@@ -214,7 +236,7 @@ pub fn JobRunsPanel() -> impl IntoView {
             </Show>
             <div class="qs-chart-row">
                 <MarkedChart frame=frame place=place layer=layer tip=tip on_select=on_select
-                    selection_active=Signal::derive(move || view.has_brush())/>
+                    selection=selection/>
                 <GroupLegend/>
             </div>
         </Panel>

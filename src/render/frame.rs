@@ -1,8 +1,9 @@
 //! The frame Plotly draws around the app's marks: layout (font, margins,
 //! transparent background), the axes with their ranges and titles, the
 //! mode bar, and one invisible trace at the axes' corners, so Plotly's
-//! autoscale (mode bar, double-click) returns to the whole extent and its
-//! select tool has a trace to report a box on. The figure holds no marks
+//! autoscale (mode bar, double-click) returns to the whole extent. Job
+//! runs' drag mode is `select`, which tells the glue's brush layer to take
+//! the drag (Plotly's select tool itself is never engaged). The figure holds no marks
 //! and no legend (the app draws both), so redrawing it is cheap and a
 //! change of the data that keeps the extent does not touch it at all.
 
@@ -115,6 +116,10 @@ fn hash(s: &str) -> u64 {
     h.finish()
 }
 
+/// The mode bar of a frame that brushes: Plotly's own for a date axis
+/// (image; zoom and pan; zoom in and out, autoscale, reset) with Box Select.
+const BRUSH_MODE_BAR: &str = r#"[["toImage"],["zoom2d","pan2d","select2d"],["zoomIn2d","zoomOut2d","autoScale2d","resetScale2d"]]"#;
+
 /// The figure's JSON (see [`axes_frame`]).
 fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
     let (trace, layout, config) = parts(f);
@@ -123,7 +128,20 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
         layout: &layout,
         config: &config,
     };
-    finish(&figure, uirevision)
+    let json = finish(&figure, uirevision);
+    if !f.select {
+        return json;
+    }
+    // The mode bar with Box Select, which Plotly offers only for traces
+    // with markers (and ignores in `modeBarButtonsToAdd`), so the list is
+    // given whole (plotly.rs's `Configuration` cannot say it): without it a
+    // user who picked Zoom or Pan could not go back to brushing.
+    Arc::from(splice_into(
+        &json,
+        "config",
+        "modeBarButtons",
+        BRUSH_MODE_BAR,
+    ))
 }
 
 /// The figure's trace, layout and config.
@@ -241,11 +259,19 @@ fn finish(figure: &Figure<'_>, uirevision: &str) -> Arc<str> {
 /// Adds `"key": value` (value already JSON) at the start of the figure's
 /// layout object, for the layout keys plotly.rs lacks (`uirevision`).
 pub fn splice_layout(json: &str, key: &str, value: &str) -> String {
-    const KEY: &str = "\"layout\":{";
-    let Some(i) = json.find(KEY) else {
+    splice_into(json, "layout", key, value)
+}
+
+/// Adds `"key": value` (value already JSON) at the start of the figure's
+/// `object` (`layout`, `config`): its first `"object":{` is the figure's
+/// own key (inside a JSON string a quote is always escaped, and no trace or
+/// layout has such a key).
+fn splice_into(json: &str, object: &str, key: &str, value: &str) -> String {
+    let head = format!("\"{object}\":{{");
+    let Some(i) = json.find(&head) else {
         return json.to_string();
     };
-    let at = i + KEY.len();
+    let at = i + head.len();
     let empty = json[at..].starts_with('}');
     let key = serde_json::Value::from(key);
     let mut out = String::with_capacity(json.len() + value.len() + 32);
@@ -361,7 +387,15 @@ mod tests {
                     select: bits & 4 != 0,
                     small: bits & 8 != 0,
                 };
-                let ours: Value = serde_json::from_str(&figure(&f, "r|\"x\"")).unwrap();
+                let mut ours: Value = serde_json::from_str(&figure(&f, "r|\"x\"")).unwrap();
+                // Box Select in the mode bar of a frame that brushes: the
+                // one key plotly.rs cannot set.
+                let added = ours["config"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("modeBarButtons");
+                let brush_bar: Value = serde_json::from_str(BRUSH_MODE_BAR).unwrap();
+                assert_eq!(added, f.select.then_some(brush_bar), "{f:?}");
                 let (trace, layout, config) = parts(&f);
                 let mut plot = plotly::Plot::new();
                 plot.add_trace(trace);

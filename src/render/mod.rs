@@ -138,8 +138,8 @@ pub fn summary(series: &[SeriesTotal<'_>]) -> String {
     }
 }
 
-/// A box drawn with Plotly's select tool, in axis units (x: wall-clock
-/// ms on a date axis).
+/// The box of a select drag (the glue's brush layer, by Plotly's select
+/// rules: [`drag_box`]), in axis units (x: wall-clock ms on a date axis).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SelectBox {
     /// Left and right edges.
@@ -149,6 +149,41 @@ pub struct SelectBox {
     /// Taken at the mouse's release; `false`: the box so far of a drag
     /// still under way (for prefetching, never a brush).
     pub done: bool,
+}
+
+/// A brush as a chart shows it: x in axis units (wall-clock ms on a date
+/// axis), y in axis units, or the whole height (`None`: the brush does not
+/// limit y).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AxisBox {
+    /// Left and right ends (either order).
+    pub x: (f64, f64),
+    /// Top and bottom ends (either order), or the whole height.
+    pub y: Option<(f64, f64)>,
+}
+
+/// Where `b` lies on a plot area of `size` (CSS px) showing `x` (left,
+/// right) and `y` (top, bottom): `(left, top, width, height)` in plot px,
+/// clamped to the area; `None` when nothing of it is in view.
+pub fn box_on_plot(
+    b: &AxisBox,
+    (x, y): ((f64, f64), (f64, f64)),
+    (w, h): (f64, f64),
+) -> Option<(f64, f64, f64, f64)> {
+    let along = |v: f64, (a, b): (f64, f64), len: f64| (v - a) / (b - a) * len;
+    let span = |(p, q): (f64, f64), len: f64| {
+        let (p, q) = (p.min(q).clamp(0.0, len), p.max(q).clamp(0.0, len));
+        (p.is_finite() && q.is_finite()).then_some((p, q - p))
+    };
+    let (left, width) = span((along(b.x.0, x, w), along(b.x.1, x, w)), w)?;
+    let (top, height) = match b.y {
+        Some((p, q)) => span((along(p, y, h), along(q, y, h)), h)?,
+        None => (0.0, h),
+    };
+    // A box on one edge (all of it outside) is not shown; a flat one of a
+    // brush in view is at least a line.
+    let outside = |start: f64, len: f64, size: f64| len == 0.0 && (start == 0.0 || start == size);
+    (!outside(left, width, w) && !outside(top, height, h)).then_some((left, top, width, height))
 }
 
 /// Plotly's least drag (px, on either axis) that is not a click.
@@ -188,6 +223,40 @@ pub fn drag_box(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_box_on_the_plot_follows_the_axes() {
+        let axes = ((100.0, 500.0), (1.0, 0.0));
+        let size = (400.0, 200.0);
+        let b = AxisBox {
+            x: (300.0, 200.0),
+            y: Some((0.25, 0.75)),
+        };
+        assert_eq!(
+            box_on_plot(&b, axes, size),
+            Some((100.0, 50.0, 100.0, 100.0))
+        );
+        // The whole height; clamped at the edges of a zoomed view.
+        let tall = AxisBox {
+            x: (50.0, 150.0),
+            y: None,
+        };
+        assert_eq!(
+            box_on_plot(&tall, axes, size),
+            Some((0.0, 0.0, 50.0, 200.0))
+        );
+        // Out of view: nothing.
+        let gone = AxisBox {
+            x: (600.0, 700.0),
+            y: None,
+        };
+        assert_eq!(box_on_plot(&gone, axes, size), None);
+        let nan = AxisBox {
+            x: (f64::NAN, 1.0),
+            y: None,
+        };
+        assert_eq!(box_on_plot(&nan, axes, size), None);
+    }
 
     #[test]
     fn drags_follow_plotly_select_rules() {

@@ -26,6 +26,12 @@ pub fn lane_of(y: f64, lanes: u32) -> f64 {
     y * f64::from(lanes.max(1)) - 0.5
 }
 
+/// Where lane coordinate `lane` lies on Job runs' axis with `lanes` lanes
+/// (the inverse of [`lane_of`]).
+pub fn y_of_lane(lane: f64, lanes: u32) -> f64 {
+    (lane + 0.5) / f64::from(lanes.max(1))
+}
+
 /// Job runs' frame: the range across (wall-clock ms of the zone), the
 /// lanes down (0 to 1, lane 0 on top), and a drag that selects (the brush).
 pub fn job_runs(x_range: (Ms, Ms), uirevision: &str) -> Chart {

@@ -348,10 +348,11 @@ impl Metrics {
         }
     }
 
-    /// Starts fetching the usage the runs under `brush` lack; the answer
-    /// fills the cache like any fetch's, a failure is left to the fetch of
-    /// the view.
-    fn prefetch_now(self, brush: &Brush) {
+    /// Starts fetching the usage the runs under `brush` lack (now: a
+    /// box that rested, or the release of a drag before the brush is set);
+    /// the answer fills the cache like any fetch's, a failure is left to
+    /// the fetch of the view.
+    pub fn prefetch_now(self, brush: &Brush) {
         let Some((l, queue)) = self.fetchable() else {
             return;
         };

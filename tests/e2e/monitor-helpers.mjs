@@ -129,8 +129,9 @@ export function wallClockMs(s) {
 /**
  * Drags a box with the real mouse across the plot area of the graph in
  * `[data-panel=PANEL]`, from fractions `(fx0, fy0)` to `(fx1, fy1)` of the
- * plot area, and resolves to the box Plotly reported in its
- * `plotly_selected` event: `{ x: [a, b], y: [c, d] | undefined }`.
+ * plot area, and resolves to the box the app then shows over the plot area
+ * (its own brush layer: Plotly's select tool is not used), in axis units:
+ * `{ x: [a, b], y: [top, bottom] }`, x in wall-clock ms on a time axis.
  */
 export async function dragBox(app, panel, [fx0, fy0], [fx1, fy1]) {
   const { page } = app;
@@ -139,18 +140,6 @@ export async function dragBox(app, panel, [fx0, fy0], [fx1, fy1]) {
   await page.locator(`[data-panel="${panel}"]`).scrollIntoViewIfNeeded();
   const graph = page.locator(`[data-panel="${panel}"] .js-plotly-plot`);
   await graph.scrollIntoViewIfNeeded();
-  // Listen next to the app's own handler (Plotly's graph is an event
-  // emitter); the latest box lands in `window.__qsSelected`.
-  await graph.evaluate((el) => {
-    window.__qsSelected = undefined;
-    if (!el.__qsListening) {
-      el.__qsListening = true;
-      el.on('plotly_selected', (ev) => {
-        window.__qsSelected =
-          ev && ev.range ? { x: Array.from(ev.range.x), y: ev.range.y && Array.from(ev.range.y) } : null;
-      });
-    }
-  });
   const box = await graph.locator('.nsewdrag').first().boundingBox();
   if (!box) throw new Error(`no plot area in [data-panel=${panel}]`);
   const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
@@ -158,13 +147,33 @@ export async function dragBox(app, panel, [fx0, fy0], [fx1, fy1]) {
   await page.mouse.down();
   await page.mouse.move(...at(fx1, fy1), { steps: 12 });
   await page.mouse.up();
-  const selected = await page
-    .waitForFunction(() => window.__qsSelected !== undefined && (window.__qsSelected ?? 'no box'), null, {
-      timeout: TIMEOUT_MS,
-    })
-    .then((h) => h.jsonValue());
-  if (selected === 'no box') throw new Error('Plotly reported a selection without a box (range)');
-  return selected;
+  const shown = await brushBox(page, panel);
+  if (!shown) throw new Error(`no brush box shown on [data-panel=${panel}] after the drag`);
+  return shown;
+}
+
+/**
+ * The brush box shown over the plot area of `[data-panel=PANEL]`, in axis
+ * units as in {@link dragBox}, or `null` when none is shown.
+ */
+export async function brushBox(page, panel) {
+  const seen = await page.locator(`[data-panel="${panel}"] .js-plotly-plot`).evaluate((el) => {
+    const shown = el.querySelector('.qs-brush-box');
+    if (!shown || getComputedStyle(shown).display === 'none') return null;
+    const rect = (e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    };
+    const fl = el._fullLayout;
+    return { xr: fl.xaxis.range, yr: fl.yaxis.range, area: rect(el.querySelector('.nsewdrag')), r: rect(shown) };
+  });
+  if (!seen) return null;
+  const { xr, yr, area, r } = seen;
+  const [x0, x1] = xr.map((v) => (typeof v === 'number' ? v : wallClockMs(v)));
+  const [bottom, top] = yr;
+  const x = (px) => x0 + ((px - area.left) / (area.right - area.left)) * (x1 - x0);
+  const y = (py) => top + ((py - area.top) / (area.bottom - area.top)) * (bottom - top);
+  return { x: [x(r.left), x(r.right)], y: [y(r.top), y(r.bottom)] };
 }
 
 /** Seconds of a duration as the tables show it (`59s`, `12m 05s`, `3h 07m`, `2d 4h`). */

@@ -9,7 +9,10 @@
 //   - errors: newest first, every page equal to the core's list;
 //   - grouping: queued-time traces per project and per label:team;
 //   - a real mouse box on Job runs: the selection table lists exactly the
-//     runs the core's brush selects (time span and lanes as Plotly reports);
+//     runs the core's brush selects (time span and lanes of the box the app
+//     draws, which is where the mouse went); the box follows a zoom, a
+//     double-click clears it, and the mode bar's Zoom hands the drag to
+//     Plotly;
 //   - sorting by Run time and the CSV download;
 //   - usage charts after a brush: only the selected runs;
 //   - a filter from the URL and the same filter set with the checkboxes.
@@ -25,6 +28,7 @@ import { openApp, startDemoBackend, xToMs } from './harness.mjs';
 import {
   afterAction,
   allRows,
+  brushBox,
   dragBox,
   durationSecs,
   chartView,
@@ -39,7 +43,6 @@ import {
   shortTime,
   tableRows,
   TO,
-  wallClockMs,
 } from './monitor-helpers.mjs';
 
 /** The two users of the filter step (checked to be in the data). */
@@ -257,23 +260,34 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     await afterAction(app, async () => {
       box = await dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]);
     });
-    assert.ok(Array.isArray(box.y), 'the box limits the lanes too');
-    // The app takes the box at the mouse's release (Plotly reports it up to
-    // 100 ms later): the same box, to within a pixel. Job runs' y axis runs
-    // 0-1 over the lanes: y * lanes - 0.5 is the lane coordinate.
+    // The app takes the box at the mouse's release: the brush is where the
+    // mouse went and where the box is drawn, to within a pixel. Job runs'
+    // y axis runs 0-1 over the lanes: y * lanes - 0.5 is the lane
+    // coordinate. The zone is UTC, so wall-clock ms are instants.
     const runs = await page.evaluate(() => window.queuescope.inspect('job-runs'));
     const { brush: taken, lanes } = runs;
     const plot = await page.locator('[data-panel="job-runs"] .nsewdrag').first().boundingBox();
-    const [pa, pb] = box.x.map(wallClockMs).sort((x, y) => x - y);
+    const span = Date.parse(TO) - Date.parse(FROM);
     const [a, b] = [Date.parse(taken.from), Date.parse(taken.to)];
-    const msPerPx = (Date.parse(TO) - Date.parse(FROM)) / plot.width;
-    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `brush ${[a, b]} ~ Plotly's box ${[pa, pb]}`);
-    const boxLanes = box.y.map((y) => y * lanes - 0.5).sort((x, y) => x - y);
+    const msPerPx = span / plot.width;
+    const mouse = [0.3, 0.5].map((f) => Date.parse(FROM) + f * span);
+    assert.ok(Math.abs(a - mouse[0]) <= msPerPx && Math.abs(b - mouse[1]) <= msPerPx, `brush ${[a, b]} ~ the mouse ${mouse}`);
+    const [pa, pb] = [...box.x].sort((x, y) => x - y);
+    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `brush ${[a, b]} ~ the box drawn ${[pa, pb]}`);
     const lanesPerPx = lanes / plot.height;
-    assert.ok(
-      taken.lanes.every((l, i) => Math.abs(l - boxLanes[i]) <= lanesPerPx),
-      `brush lanes ${taken.lanes} ~ Plotly's box ${boxLanes}`,
-    );
+    // The mouse's fractions of the plot area on the y axis shown (an
+    // earlier step's autoscale left it padded).
+    const [bottom, top] = await page
+      .locator('[data-panel="job-runs"] .js-plotly-plot')
+      .evaluate((el) => el._fullLayout.yaxis.range);
+    const mouseY = [0.1, 0.6].map((f) => top + f * (bottom - top));
+    for (const [name, ys] of [['the mouse', mouseY], ['the box drawn', box.y]]) {
+      const want = ys.map((y) => y * lanes - 0.5).sort((x, y) => x - y);
+      assert.ok(
+        taken.lanes.every((l, i) => Math.abs(l - want[i]) <= lanesPerPx),
+        `brush lanes ${taken.lanes} ~ ${name} ${want}`,
+      );
+    }
     brush = ['--group', 'label:team', '--brush', `${a},${b}`, '--lanes', taken.lanes.join(',')];
     const expected = await core('brush', ...brush);
     assert.ok(expected.rows.length > 0, 'the box selects runs');
@@ -376,18 +390,11 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     assert.equal(await tableRows(page, 'selection').then((r) => r.length), 0, 'the selection table is empty');
   });
 
-  await t.test(
-    '"Clear selection" also removes the box drawn on Job runs',
-    async () => {
-      const boxes = await page.$eval(
-        '[data-panel="job-runs"] .js-plotly-plot',
-        (el) => (el._fullLayout.selections ?? []).length,
-      );
-      assert.equal(boxes, 0, 'no selection box left on the chart');
-    },
-  );
+  await t.test('"Clear selection" also removes the box drawn on Job runs', async () => {
+    assert.equal(await brushBox(page, 'job-runs'), null, 'no brush box left on the chart');
+  });
 
-  await t.test('a drag that starts inside the last box brushes anew (Plotly does not move its box)', async () => {
+  await t.test('a drag that starts inside the last box brushes anew; the box follows a zoom; a double-click clears', async () => {
     const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
     const plot = await graph.locator('.nsewdrag').first().boundingBox();
     const span = Date.parse(TO) - Date.parse(FROM);
@@ -405,11 +412,72 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
       Math.abs(a - want[0]) <= 2 * msPerPx && Math.abs(b - want[1]) <= 2 * msPerPx,
       `the app's brush ${taken.from}..${taken.to} is the second drag`,
     );
-    const [pa, pb] = box.x.map(wallClockMs).sort((x, y) => x - y);
-    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `Plotly's box ${box.x} is the app's brush`);
-    assert.equal(await graph.evaluate((el) => el._fullLayout.selections.length), 1, 'one box on the chart');
+    const [pa, pb] = [...box.x].sort((x, y) => x - y);
+    assert.ok(Math.abs(a - pa) <= msPerPx && Math.abs(b - pb) <= msPerPx, `the box drawn ${box.x} is the app's brush`);
+    assert.equal(await graph.locator('.qs-brush-box').count(), 1, 'one box on the chart');
+    assert.equal(
+      await graph.evaluate((el) => (el._fullLayout.selections ?? []).length),
+      0,
+      "Plotly's select tool made no selection of its own",
+    );
+
+    // Zoomed in from the mode bar, the box stays on the brush: the same
+    // times at the new scale (half the range in view: twice the pixels).
+    await afterAction(app, () => graph.locator('.modebar-btn[data-title="Zoom in"]').click());
+    const zoomed = await brushBox(page, 'job-runs');
+    assert.ok(zoomed, 'the box is still shown');
+    const [za, zb] = [...zoomed.x].sort((x, y) => x - y);
+    assert.ok(
+      Math.abs(za - a) <= msPerPx / 2 + 1 && Math.abs(zb - b) <= msPerPx / 2 + 1,
+      `zoomed: the box ${zoomed.x} is still the brush ${[a, b]}`,
+    );
+    await afterAction(app, () => graph.locator('.modebar-btn[data-title="Autoscale"]').click());
+
+    // A double-click on the plot clears the brush and its box (what
+    // Plotly's select mode did). Where the plot is now: the drags scrolled.
+    const now = await graph.locator('.nsewdrag').first().boundingBox();
+    await afterAction(app, () => page.mouse.dblclick(now.x + 0.9 * now.width, now.y + 0.5 * now.height));
+    assert.equal((await page.evaluate(() => window.queuescope.inspect('job-runs'))).brush, null, 'the brush is cleared');
+    assert.equal(await brushBox(page, 'job-runs'), null, 'and its box');
+    assert.equal(await page.locator('[data-panel="job-runs"] [data-clear-brush]').isDisabled(), true, 'nothing to clear');
+  });
+
+  await t.test("with the mode bar's Zoom picked, a drag on Job runs zooms (Plotly's) and brushes nothing; Box Select brushes again", async () => {
+    const graph = page.locator('[data-panel="job-runs"] .js-plotly-plot');
+    await graph.scrollIntoViewIfNeeded();
+    const plot = await graph.locator('.nsewdrag').first().boundingBox();
+    await graph.locator('.modebar-btn[data-title="Zoom"]').click();
+    await page.waitForFunction(
+      () => getComputedStyle(document.querySelector('[data-panel="job-runs"] .qs-brush')).pointerEvents === 'none',
+    );
+    const span = Date.parse(TO) - Date.parse(FROM);
+    await afterAction(app, async () => {
+      await page.mouse.move(plot.x + 0.2 * plot.width, plot.y + 0.5 * plot.height);
+      await page.mouse.down();
+      await page.mouse.move(plot.x + 0.6 * plot.width, plot.y + 0.52 * plot.height, { steps: 8 });
+      await page.mouse.up();
+    });
+    const zoomed = await chartView(app, 'job-runs');
+    const want = [0.2, 0.6].map((f) => Date.parse(FROM) + f * span);
+    const msPerPx = span / plot.width;
+    assert.ok(
+      Math.abs(zoomed.x[0] - want[0]) <= 2 * msPerPx && Math.abs(zoomed.x[1] - want[1]) <= 2 * msPerPx,
+      `Plotly zoomed to the drag: ${zoomed.x} ~ ${want}`,
+    );
+    assert.equal((await page.evaluate(() => window.queuescope.inspect('job-runs'))).brush, null, 'no brush');
+    // Plotly's double-click resets the axes in zoom mode.
+    await afterAction(app, () => page.mouse.dblclick(plot.x + 0.5 * plot.width, plot.y + 0.5 * plot.height));
+    assert.deepEqual((await chartView(app, 'job-runs')).x, [Date.parse(FROM), Date.parse(TO)], 'reset: the whole range');
+    // The mode bar's Box Select hands the drag back to the brush.
+    await graph.locator('.modebar-btn[data-title="Box Select"]').click();
+    await page.waitForFunction(
+      () => getComputedStyle(document.querySelector('[data-panel="job-runs"] .qs-brush')).pointerEvents === 'auto',
+    );
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]));
+    const { brush } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    assert.ok(brush, 'a brush again');
+    assert.ok(Math.abs(Date.parse(brush.from) - (Date.parse(FROM) + 0.3 * span)) <= 2 * msPerPx, `from ${brush.from}`);
     await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
-    assert.equal(await graph.evaluate((el) => (el._fullLayout.selections ?? []).length), 0, 'cleared');
   });
 
   await t.test('a user filter from the checkboxes and from the URL gives the same charts', async () => {

@@ -33,7 +33,7 @@
 //             and after all interactions;
 //   regroup   select[name=group] change (project <-> user);
 //   filter    one user checkbox on, then off again;
-//   brush     a real mouse drag (Plotly select) over ~1 day of Job runs,
+//   brush     a real mouse drag (the app's brush) over ~1 day of Job runs,
 //             then "Clear selection";
 //   zoom      the mode bar's "Zoom in" on Job runs, then "Autoscale";
 //   usage     once, last: the Insights panel's "Load the usage of the

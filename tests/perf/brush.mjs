@@ -14,7 +14,9 @@
 //     read (`Response.text()` resolved), and the resource timing's
 //     requestStart / responseEnd;
 //   - the Long Animation Frame entries' scripts (invoker, start, duration,
-//     forced style and layout): Plotly's own `mouseup` handler, the
+//     forced style and layout): the release's handlers (the app's
+//     `pointerup`; builds before branch brush2: Plotly's select tool's
+//     `mouseup` with its forced style and layout), the
 //     `Response.text.then` continuation (the metrics parse and what the
 //     brush recomputes), the frames' style and layout;
 //   - the app's qs:* spans (analysis, charts, insights, the metrics parse
@@ -159,10 +161,11 @@ for (const jobs of JOBS) {
       const tot = rows.map((r) => r.total);
       const body = rows.map((r) => Math.max(...r.net.map((n) => n.body ?? -1)));
       const sent = rows.map((r) => Math.min(...r.net.map((n) => n.sent ?? Infinity)));
-      const plotlyUp = rows.map((r) => r.frames.flatMap((f) => f.scripts).filter((s) => s.invoker?.includes('mouseup')).reduce((a, s) => a + s.ms, 0));
-      const forced = rows.map((r) => r.frames.flatMap((f) => f.scripts).filter((s) => s.invoker?.includes('mouseup')).reduce((a, s) => a + s.forced, 0));
+      const release = (s) => /mouseup|pointerup/.test(s.invoker ?? '');
+      const upMs = rows.map((r) => r.frames.flatMap((f) => f.scripts).filter(release).reduce((a, s) => a + s.ms, 0));
+      const forced = rows.map((r) => r.frames.flatMap((f) => f.scripts).filter(release).reduce((a, s) => a + s.forced, 0));
       const then = rows.map((r) => r.frames.flatMap((f) => f.scripts).filter((s) => s.invoker?.includes('then')).reduce((a, s) => a + s.ms, 0));
-      console.log(`\n=== ${dist.name} ${jobs}: median total ${median(tot)?.toFixed(1)}, metrics sent ${median(sent)}, body read ${median(body)}, mouseup scripts ${median(plotlyUp)} (forced ${median(forced)}), promise continuations ${median(then)}`);
+      console.log(`\n=== ${dist.name} ${jobs}: median total ${median(tot)?.toFixed(1)}, metrics sent ${median(sent)}, body read ${median(body)}, release scripts ${median(upMs)} (forced ${median(forced)}), promise continuations ${median(then)}`);
       const spanNames = [...new Set(rows.flatMap((r) => r.spans.map((s) => s.name)))];
       for (const n of spanNames) {
         console.log(`  span ${n}: median ${median(rows.map((r) => r.spans.filter((s) => s.name === n).reduce((a, s) => a + s.ms, 0)))}`);

@@ -49,6 +49,13 @@ fn job_runs_frame_is_the_range_across_and_the_lanes_down_with_a_select_drag() {
     // Lane k of n is centred at (k + 0.5) / n.
     assert_eq!(lane_of(0.5 / 4.0, 4), 0.0);
     assert_eq!(lane_of(1.0, 4), 3.5);
+    for lane in [-0.5, 0.0, 1.25, 3.5] {
+        assert_eq!(
+            lane_of(y_of_lane(lane, 4), 4),
+            lane,
+            "lane {lane} there and back"
+        );
+    }
 }
 
 #[test]
