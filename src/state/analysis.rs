@@ -206,13 +206,14 @@ fn queued_memo(
         let l = prepared.get()?;
         let (g, s, gr) = (grid.get(), selection.get(), groups.get());
         let series = timed("qs:queued-time", || {
-            let same = |on: &(BucketGrid, Shared<Groups>)| on.0 == *g;
             last.carry_or(
                 &l,
-                same,
-                |series, (op, os), (_, og), remap| {
+                // The same grid, or one slid forward: the core tells.
+                |_: &(BucketGrid, Shared<Groups>)| true,
+                |series, (op, os), (ogrid, og), remap| {
                     let new = (&l.prepared, &*s, &*gr);
-                    analysis::queued_time_updated(series, (op, os, og), new, remap, &g)
+                    let grids = (ogrid, &*g);
+                    analysis::queued_time_updated(series, (op, os, og), new, remap, grids)
                 },
                 "qs:recount:queued-time",
                 || analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS),

@@ -184,7 +184,7 @@ proptest! {
             }
             // So does waiting by hour.
             let hours = waiting_by_hour(&old, &os, range, &Zone::Utc);
-            let on = (range, &Zone::Utc);
+            let on = ((range, range), &Zone::Utc);
             if let Some(c) = waiting_by_hour_updated(&hours, (&old, &os), (&got, &ns), &remap, on) {
                 prop_assert_eq!(c, waiting_by_hour(&got, &ns, range, &Zone::Utc));
             }
@@ -192,7 +192,7 @@ proptest! {
             let by = GroupBy::Field(Field::User);
             let (og, ng) = (fold_groups(&group(&old, &os, &by), 4), fold_groups(&group(&got, &ns, &by), 4));
             let queued = queued_time(&old, &os, &og, &grid, 4);
-            if let Some(c) = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, &grid) {
+            if let Some(c) = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, (&grid, &grid)) {
                 prop_assert_eq!(c, queued_time(&got, &ns, &ng, &grid, 4));
             }
             // So do the run lanes.
@@ -216,9 +216,38 @@ proptest! {
     }
 }
 
-/// Job status, the run lanes and the header's parts of `old` over `r0`,
+/// Demo jobs read before its `generated_at`, with known states only.
+fn held_jobs() -> impl Iterator<Item = &'static Job> {
+    base()
+        .jobs
+        .iter()
+        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
+        .filter(|j| {
+            j.transitions
+                .iter()
+                .all(|t| !matches!(t.state, JobState::Other(_)))
+        })
+}
+
+/// Changed records of every 37th of `held`: an error at `at`.
+fn late_errors(held: &[Job], at: Ms) -> Vec<Job> {
+    held.iter()
+        .step_by(37)
+        .map(|j| {
+            let mut j = j.clone();
+            j.errors.push(JobError {
+                at,
+                message: "late".into(),
+            });
+            j
+        })
+        .collect()
+}
+
+/// Job status, the run lanes, the header's parts, queued time and the
+/// waiting by hour of `old` over `r0`,
 /// carried over to `new` over `r1` (the range slid), equal a recount where
-/// they carry; how many of the three carried.
+/// they carry; how many of the five carried.
 fn slid_equals_recount(
     (op, os, r0): (&Prepared, &Selection, TimeRange),
     (np, ns, r1): (&Prepared, &Selection, TimeRange),
@@ -245,6 +274,22 @@ fn slid_equals_recount(
         prop_assert_eq!(c, summary_parts(np, ns, r1));
         carried += 1;
     }
+    let by = GroupBy::Field(Field::User);
+    let (og, ng) = (
+        fold_groups(&group(op, os, &by), 4),
+        fold_groups(&group(np, ns, &by), 4),
+    );
+    let queued = queued_time(op, os, &og, &g0, 4);
+    if let Some(c) = queued_time_updated(&queued, (op, os, &og), (np, ns, &ng), remap, (&g0, &g1)) {
+        prop_assert_eq!(c, queued_time(np, ns, &ng, &g1, 4));
+        carried += 1;
+    }
+    let hours = waiting_by_hour(op, os, r0, &Zone::Utc);
+    let on = ((r0, r1), &Zone::Utc);
+    if let Some(c) = waiting_by_hour_updated(&hours, (op, os), (np, ns), remap, on) {
+        prop_assert_eq!(c, waiting_by_hour(np, ns, r1, &Zone::Utc));
+        carried += 1;
+    }
     Ok(carried)
 }
 
@@ -255,17 +300,7 @@ fn a_slid_range_carries_over() {
     // jobs read before and still going at the new start are counted again.
     let g0 = base().generated_at + 10_000;
     let g1 = g0 + 2_000;
-    let held: Vec<Job> = base()
-        .jobs
-        .iter()
-        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
-        .filter(|j| {
-            j.transitions
-                .iter()
-                .all(|t| !matches!(t.state, JobState::Other(_)))
-        })
-        .cloned()
-        .collect();
+    let mut held: Vec<Job> = held_jobs().cloned().collect();
     // Across the new start: one running since, one still queued, one that
     // ends an hour into the new range.
     let across = [
@@ -280,7 +315,6 @@ fn a_slid_range_carries_over() {
             (JobState::Failed, 7 * DAY - HOUR),
         ],
     ];
-    let mut held = held;
     for (k, ts) in across.into_iter().enumerate() {
         held.push(Job {
             id: format!("across-{k}"),
@@ -295,18 +329,7 @@ fn a_slid_range_carries_over() {
             ..Default::default()
         });
     }
-    let changed: Vec<Job> = held
-        .iter()
-        .step_by(37)
-        .map(|j| {
-            let mut j = j.clone();
-            j.errors.push(JobError {
-                at: g0 + 1_000,
-                message: "late".into(),
-            });
-            j
-        })
-        .collect();
+    let changed = late_errors(&held, g0 + 1_000);
     for moved in [10_000, HOUR + 10_000] {
         let r1 = TimeRange {
             from: g1 + 5_000 - 7 * DAY,
@@ -324,7 +347,7 @@ fn a_slid_range_carries_over() {
         let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
         assert!(ns.len() > 100 && os.len() >= ns.len());
         let carried = slid_equals_recount((&old, &os, r0), (&got, &ns, r1), &remap).unwrap();
-        assert_eq!(carried, 3, "moved {moved}: every one of them carries over");
+        assert_eq!(carried, 5, "moved {moved}: every one of them carries over");
         // Some held jobs were running across the new start: recounted.
         let slide = Slide::new(r0, r1, g0).unwrap();
         let edge = remap.held_selected(&old, &os, &ns, &slide).unwrap().edge;
@@ -427,31 +450,12 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     // a read on a bucket's edge is recounted, see the next test).
     let g0 = base().generated_at + 10_000;
     let g1 = g0 + 2_000;
-    let held: Vec<Job> = base()
-        .jobs
-        .iter()
-        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
+    let held: Vec<Job> = held_jobs()
         .filter(|j| !matches!(j.current_state(), JobState::Other(_)))
-        .filter(|j| {
-            j.transitions
-                .iter()
-                .all(|t| !matches!(t.state, JobState::Other(_)))
-        })
         .take(400)
         .cloned()
         .collect();
-    let mut changed: Vec<Job> = held
-        .iter()
-        .step_by(37)
-        .map(|j| {
-            let mut j = j.clone();
-            j.errors.push(JobError {
-                at: g0 + 1_000,
-                message: "late".into(),
-            });
-            j
-        })
-        .collect();
+    let mut changed = late_errors(&held, g0 + 1_000);
     for (k, h) in held.iter().take(5).enumerate() {
         let mut j = h.clone();
         j.id = format!("arrival-{k}");
@@ -488,10 +492,16 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let (og, ng) = (group(&old, &os, &by), group(&got, &ns, &by));
     let (og, ng) = (fold_groups(&og, 4), fold_groups(&ng, 4));
     let queued = queued_time(&old, &os, &og, &grid, 4);
-    let carried = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, &grid);
+    let carried = queued_time_updated(
+        &queued,
+        (&old, &os, &og),
+        (&got, &ns, &ng),
+        &remap,
+        (&grid, &grid),
+    );
     assert_eq!(carried, Some(queued_time(&got, &ns, &ng, &grid, 4)));
     let hours = waiting_by_hour(&old, &os, range, &Zone::Utc);
-    let on = (range, &Zone::Utc);
+    let on = ((range, range), &Zone::Utc);
     let carried = waiting_by_hour_updated(&hours, (&old, &os), (&got, &ns), &remap, on);
     assert_eq!(carried, Some(waiting_by_hour(&got, &ns, range, &Zone::Utc)));
     let parts = summary_parts(&old, &os, range);
