@@ -146,9 +146,11 @@ fn status_memo(
         let counts = timed("qs:job-status", || {
             last.carry_or(
                 &l,
-                |on| *on == *g,
-                |counts, old, _, remap| {
-                    analysis::job_status_updated(counts, old, (&l.prepared, s), remap, &g)
+                // The same grid, or one slid forward: the core tells.
+                |_| true,
+                |counts, (op, os), og, remap| {
+                    let new = (&l.prepared, s);
+                    analysis::job_status_updated(counts, (op, os, og), new, remap, &g)
                 },
                 "qs:recount:job-status",
                 || analysis::job_status(&l.prepared, s, &g),
@@ -177,9 +179,11 @@ fn lanes_memo(
         let lanes = timed("qs:run-layout", || {
             last.carry_or(
                 &l,
-                |on| *on == range,
-                |lanes, old, _, remap| {
-                    analysis::run_layout_updated(lanes, old, (&l.prepared, s), remap, range)
+                // The same range, or one slid forward: the core tells.
+                |_| true,
+                |lanes, old, &on, remap| {
+                    let new = (&l.prepared, s);
+                    analysis::run_layout_updated(lanes, old, new, remap, (on, range))
                 },
                 "qs:recount:run-layout",
                 || analysis::run_layout(&l.prepared, s, &Groups::default(), range),
@@ -202,13 +206,14 @@ fn queued_memo(
         let l = prepared.get()?;
         let (g, s, gr) = (grid.get(), selection.get(), groups.get());
         let series = timed("qs:queued-time", || {
-            let same = |on: &(BucketGrid, Shared<Groups>)| on.0 == *g;
             last.carry_or(
                 &l,
-                same,
-                |series, (op, os), (_, og), remap| {
+                // The same grid, or one slid forward: the core tells.
+                |_: &(BucketGrid, Shared<Groups>)| true,
+                |series, (op, os), (ogrid, og), remap| {
                     let new = (&l.prepared, &*s, &*gr);
-                    analysis::queued_time_updated(series, (op, os, og), new, remap, &g)
+                    let grids = (ogrid, &*g);
+                    analysis::queued_time_updated(series, (op, os, og), new, remap, grids)
                 },
                 "qs:recount:queued-time",
                 || analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS),
@@ -233,9 +238,10 @@ fn summary_memo(
         let parts = timed("qs:summary", || {
             last.carry_or(
                 &l,
-                |on| *on == range,
-                |parts, old, _, remap| {
-                    analysis::summary_parts_updated(parts, old, (&l.prepared, s), remap, range)
+                |_| true,
+                |parts, old, &on, remap| {
+                    let new = (&l.prepared, s);
+                    analysis::summary_parts_updated(parts, old, new, remap, (on, range))
                 },
                 "qs:recount:summary",
                 || analysis::summary_parts(&l.prepared, s, range),

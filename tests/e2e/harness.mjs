@@ -62,8 +62,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** One hour, one day in milliseconds (the app's `Ms`). */
-export const HOUR = 3_600_000;
+/** One minute, hour, day in milliseconds (the app's `Ms`). */
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 /**
@@ -417,6 +418,7 @@ export async function openApp(
     viewport = { width: 1400, height: 1000 },
     url = null,
     browser = null,
+    clock = null,
   } = {},
 ) {
   // `url`: a page served elsewhere (serveHosted); else dist/ at a root.
@@ -486,6 +488,9 @@ export async function openApp(
   app.inspect = (panel) => inspectSeries(page, panel);
   // A script to run in the page before its own (the perf script's hooks).
   if (initScript) await context.addInitScript(initScript);
+  // `clock`: the page's Date.now fixed at this time (ms) from the start,
+  // timers still running (a relative range resolves against it).
+  if (clock !== null) await page.clock.setFixedTime(clock);
   await page.goto(app.url);
   return app;
 }

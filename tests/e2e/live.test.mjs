@@ -4,7 +4,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { controlOf, openApp, startDemoBackend, waitFor, DAY, HOUR } from './harness.mjs';
+import { controlOf, openApp, startDemoBackend, waitFor, DAY, HOUR, MINUTE } from './harness.mjs';
 
 const QUEUE = 'a100-pool';
 
@@ -253,6 +253,15 @@ async function shown(app) {
   };
 }
 
+/** Two pages' panels (see `shown`) are the same. */
+function assertSameShown(refreshed, reloaded) {
+  assert.deepEqual(Object.keys(refreshed.series).sort(), Object.keys(reloaded.series).sort());
+  for (const p of Object.keys(reloaded.series)) assert.deepEqual(refreshed.series[p], reloaded.series[p], p);
+  assert.deepEqual(refreshed.figures, reloaded.figures);
+  assert.deepEqual(refreshed.errors, reloaded.errors);
+  assert.deepEqual(refreshed.insights, reloaded.insights);
+}
+
 test("an incremental refresh's panels equal a fresh page's full read of the same data", async (t) => {
   const b = await liveBackend(t);
   const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query });
@@ -292,9 +301,54 @@ test("an incremental refresh's panels equal a fresh page's full read of the same
   const reloaded = await shown(fresh);
   assert.ok(Object.keys(reloaded.series).includes('job-status'), 'job status inspected');
   assert.ok(reloaded.errors.some((r) => r.includes('e2e: failed')), 'the new error is listed');
-  assert.deepEqual(Object.keys(refreshed.series).sort(), Object.keys(reloaded.series).sort());
-  for (const p of Object.keys(reloaded.series)) assert.deepEqual(refreshed.series[p], reloaded.series[p], p);
-  assert.deepEqual(refreshed.figures, reloaded.figures);
-  assert.deepEqual(refreshed.errors, reloaded.errors);
-  assert.deepEqual(refreshed.insights, reloaded.insights);
+  assertSameShown(refreshed, reloaded);
+});
+
+test('over a sliding range, an incremental refresh carries the panels over and equals a fresh page read then', async (t) => {
+  // The view's range is relative (`1d`): it slides with the page's clock,
+  // fixed here (timers still run) so a fresh page can resolve the same
+  // range. The backend's data ends 2 minutes into an hour (a fixed one:
+  // the demo data's shape depends on the hour, and jobs must end in the
+  // 55 minutes the start moves); the page reads it a second later, and
+  // again 55 minutes later (the same hour: open spans end in the same
+  // bucket), the range's start 55 minutes on.
+  const now = Date.parse('2026-11-30T10:02:00Z');
+  const api = await startDemoBackend(t, ['--jobs', '6000', '--days', '3', '--page-size', '5000', '--now', rfc3339(now)]);
+  const call = controlOf(api);
+  const query = `?queue=${QUEUE}&range=1d&bucket=1h&tz=utc`;
+  const config = { api_base: api, refresh_seconds: 10 };
+  const t1 = now + 55 * MINUTE;
+  const app = await openApp(t, { config, query, clock: now + 1000 });
+  await app.waitForState('ready');
+  const { page } = app;
+  const held = await (await fetch(`${api}/queues/${QUEUE}/jobs?from=${rfc3339(now - DAY)}&to=${rfc3339(now)}`)).json();
+  assert.equal(held.next_cursor, null);
+  const running = held.jobs.filter((j) => j.transitions.at(-1).state === 'running');
+  assert.ok(running.length >= 1, `a running job to finish (${running.length})`);
+  const recounts = () =>
+    page.evaluate(() => ['run-layout', 'summary', 'job-status', 'queued-time', 'hours'].map((n) => performance.getEntriesByName(`qs:recount:${n}`).length));
+  const before = await recounts();
+
+  await call('PUT', '/clock', { to: rfc3339(t1 - MINUTE) });
+  for (const j of held.jobs.filter((_, k) => k % 37 === 0)) {
+    await call('POST', `/jobs/${QUEUE}/${j.id}`, { error: 'e2e: slid' });
+  }
+  await call('POST', `/jobs/${QUEUE}/${running[0].id}`, { state: 'finished' });
+  await call('POST', `/jobs/${QUEUE}`, { id: 'e2e-slid', job: 'e2e-arrival', user: 'zz-slid' });
+  await call('PUT', '/clock', { to: rfc3339(t1 - MINUTE / 2) });
+  // 40 minutes later by the page's clock: the next tick refreshes, once.
+  await page.clock.setFixedTime(t1);
+  await waitFor('an incremental refresh', async () => /^incremental:/.test(await lastRead(page)), 250);
+  await app.waitForState('ready');
+  // Some jobs left at the range's start (dropped), one arrived.
+  assert.match(await lastRead(page), /^incremental:\d+\/1\/[1-9]\d*$/);
+  assert.deepEqual(await recounts(), before, 'every carried memo carried over the slid range');
+  const refreshed = await shown(app);
+
+  const fresh = await openApp(t, { config, query, clock: t1 });
+  await fresh.waitForState('ready');
+  assert.equal(await lastRead(fresh.page), 'full');
+  const reloaded = await shown(fresh);
+  assert.ok(reloaded.errors.some((r) => r.includes('e2e: slid')), 'the new errors are listed');
+  assertSameShown(refreshed, reloaded);
 });

@@ -1,13 +1,17 @@
 // Browser figures of issue #12's budgets (docs/benchmarks.md, "Incremental
 // refresh and the cache"). Not a test: it prints figures.
 //
-//   node tests/perf/live.mjs [--jobs 225000] [--reps 5]
+//   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative]
 //
 // Needs a RELEASE dist/ (or QUEUESCOPE_DIST) and
 // `cargo build --release -p demo-backend`. Starts `demo-backend --seed 7
 // --jobs N --page-size 5000` with its clock fixed at the data's "now" and
 // opens a100-pool (45 % of the jobs: ~100k at 225000) over the 7 days
-// before it, refresh_seconds 10. Then:
+// before it, refresh_seconds 10. With --relative the view's range is `7d`
+// (the default, what a wall display uses): the backend's data ends at the
+// real now, its clock is set to the real time before and after each
+// refresh's edits, and the range slides with the browser's clock at every
+// refresh (runs leave at its start). Then:
 //
 //   full      the first read: bytes of the jobs pages, response end of the
 //             last page -> ready (what every refresh cost before: a
@@ -39,11 +43,14 @@ const PROFILE = args.includes('--profile');
 // GC, style, layout, paint, timers, frames) from the data read (`qs-data`)
 // to the ready.
 const TRACE = args.includes('--trace');
+// A range `7d` that slides with the real clock, instead of an absolute one.
+const RELATIVE = args.includes('--relative');
 const QUEUE = 'a100-pool';
-const NOW = '2026-11-28T09:00:00Z';
-const FROM = '2026-11-21T09:00:00Z';
-const TO = '2026-11-28T10:00:00Z';
-const QUERY = `?queue=${QUEUE}&from=${FROM}&to=${TO}&tz=utc`;
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const NOW = RELATIVE ? iso(Date.now()) : '2026-11-28T09:00:00Z';
+const FROM = RELATIVE ? iso(Date.parse(NOW) - 7 * 86_400_000) : '2026-11-21T09:00:00Z';
+const TO = RELATIVE ? NOW : '2026-11-28T10:00:00Z';
+const QUERY = RELATIVE ? `?queue=${QUEUE}&range=7d&tz=utc` : `?queue=${QUEUE}&from=${FROM}&to=${TO}&tz=utc`;
 const log = (m) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1];
 const median = (xs) => {
@@ -114,20 +121,27 @@ try {
   const refresh = [];
   const breakdowns = [];
   let next = 0;
+  let clock = Date.parse(NOW);
   /** The backend's records change, the next refresh reads them: its figures. */
   async function refreshOnce(rep) {
     // Edits are dated by the clock: move it on before and after them, so
     // they lie strictly between two reads' generated_at (a record changed
     // exactly at a read's generated_at is sent again by the next one, SPEC
     // §2's "at or after").
-    await call('PUT', '/clock', { advance: '1s' });
+    // Relative: the clock follows the real time (the browser's, which the
+    // range slides with), forward only.
+    const tick = () => {
+      clock = Math.max(Date.now(), clock + 1000);
+      return call('PUT', '/clock', RELATIVE ? { to: iso(clock) } : { advance: '1s' });
+    };
+    await tick();
     for (let k = 0; k < 80; k++) {
       // Spread over the view; an error changes a record, ended or not.
       const id = ids[Math.floor((next++ * 7919) % ids.length)];
       await call('POST', `/jobs/${QUEUE}/${id}`, { error: `perf: rep ${rep}` });
     }
     for (let k = 0; k < 20; k++) await call('POST', `/jobs/${QUEUE}`, { id: `perf-${rep}-${k}`, job: 'perf-arrival' });
-    await call('PUT', '/clock', { advance: '1s' });
+    await tick();
     const seq = await seqNow();
     const m0 = await rendererMetrics(cdp);
     await armNextReady(page);
@@ -225,7 +239,7 @@ try {
   );
   log(`median breakdown: ${JSON.stringify(breakdown)}`);
   const ms = refresh.map((r) => r.ms);
-  console.log(JSON.stringify({ jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), reopen, profile, trace }, null, 2));
+  console.log(JSON.stringify({ relative: RELATIVE, jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), reopen, profile, trace }, null, 2));
 } finally {
   await t.close();
 }

@@ -30,6 +30,7 @@ mod tests;
 mod update;
 
 pub use build::PreparedBuilder;
+pub(crate) use update::Slide;
 pub use update::{Remap, UpdateCounts, UpdateError};
 
 /// What a missing field (user, project, a label...) shows and groups as (SPEC §3).

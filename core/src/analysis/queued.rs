@@ -4,8 +4,8 @@
 use super::filter::Selection;
 use super::fold::fold_groups;
 use super::group::Groups;
-use super::prepared::{Prepared, Remap};
-use super::status::span_buckets;
+use super::prepared::{Prepared, Remap, Slide};
+use super::status::{slid_by, span_buckets};
 use super::time::BucketGrid;
 use crate::model::{Ms, SECOND};
 
@@ -62,44 +62,64 @@ pub fn queued_time(
 }
 
 /// [`queued_time`] of `new` after an incremental read, from `series`, the
-/// one of `old` on the same `grid` (the data the read was spliced into, the
-/// same view's selection and folded groups of it): the jobs that went take
-/// their waiting away, the changed ones add theirs, and a held job still
-/// waiting adds the time from the old `generated_at` to the new one (its
-/// open span grew; sums over buckets add up exactly across that split).
-/// Exact, and `None` (compute it afresh) when that does not hold: the held
-/// selected jobs are not `old`'s kept ones or have a transition at or
-/// after the old `generated_at` ([`Remap::gone_selected`]), the groups'
-/// names or a held job's group changed, or `series` is not of this shape.
+/// one of `old` on `grids.0` (the data the read was spliced into, the same
+/// view's selection and folded groups of it), on `grids.1`: the same grid
+/// or one slid forward ([`slid_by`], a relative range at a refresh). The
+/// jobs that went take their waiting away, the changed ones and the held
+/// ones at a slid start ([`Slide::edge`]) are counted again, and another
+/// held job still waiting adds the time from the old `generated_at` to the
+/// new one (its open span grew; sums over buckets add up exactly across
+/// that split); buckets that left at the start go, new ones at the end
+/// start from nothing. Exact, and `None` (compute it afresh) when that
+/// does not hold: the held selected jobs are not `old`'s kept ones or have
+/// a transition at or after the old `generated_at`
+/// ([`Remap::gone_selected`]), the groups' names or a held job's group
+/// changed, the range moved otherwise than forward, or `series` is not of
+/// this shape.
 pub fn queued_time_updated(
     series: &GroupedSeries,
     old: (&Prepared, &Selection, &Groups),
     new: (&Prepared, &Selection, &Groups),
     remap: &Remap,
-    grid: &BucketGrid,
+    (og_grid, grid): (&BucketGrid, &BucketGrid),
 ) -> Option<GroupedSeries> {
     let ((op, os, og), (np, ns, ng)) = (old, new);
-    let nb = grid.len();
     let shape = og.names == ng.names
         && series.groups == ng.names
         && og.of_job.len() == os.len()
         && ng.of_job.len() == ns.len()
         && series.values.len() == ng.names.len()
-        && series.values.iter().all(|r| r.len() == nb);
+        && series.values.iter().all(|r| r.len() == og_grid.len());
     if !shape {
         return None;
     }
+    let slide = Slide::new(og_grid.range, grid.range, op.generated_at())?;
+    let d = slid_by(og_grid, grid)?;
+    let mut out = SpanSums::new(ng.names.len(), og_grid);
     let mut sums = SpanSums::new(ng.names.len(), grid);
     let rows = Some((&og.of_job[..], &ng.of_job[..]));
-    waiting_delta((op, os), (np, ns), rows, remap, &mut sums)?;
+    waiting_delta(
+        (op, os),
+        (np, ns),
+        rows,
+        remap,
+        &slide,
+        (&mut out, &mut sums),
+    )?;
     let values = series
         .values
         .iter()
         .enumerate()
         .map(|(t, row)| {
-            row.iter()
-                .zip(sums.row(t))
-                .map(|(&secs, delta)| Some(seconds(ms_of(secs)? + delta)))
+            // The old ms less what left, on the old grid, then shifted.
+            let kept = row
+                .iter()
+                .zip(out.row(t))
+                .map(|(&secs, less)| ms_of(secs).map(|ms| ms + less))
+                .skip(d)
+                .chain(std::iter::repeat(Some(0)));
+            kept.zip(sums.row(t))
+                .map(|(ms, more)| Some(seconds(ms? + more)))
                 .collect::<Option<Vec<f64>>>()
         })
         .collect::<Option<Vec<_>>>()?;
@@ -109,20 +129,22 @@ pub fn queued_time_updated(
     })
 }
 
-/// Adds to `sums` what the waiting spans of `new`'s selection `ns` (this
-/// remap's result) have more than those of `old`'s `os`, a row per job:
-/// `rows`' groups (of each selection position, old and new), or row 0.
-/// The jobs that went subtract their spans (old data, old row), the
-/// changed ones add theirs, a held job waiting now adds the time from the
-/// old `generated_at` to the new one. `None` when that would not be exact:
-/// [`Remap::gone_selected`] refuses, the new `generated_at` is earlier, or
-/// a held job's row changed.
+/// What the waiting spans of `new`'s selection `ns` (this remap's result)
+/// have more than those of `old`'s `os`, a row per job: `rows`' groups (of
+/// each selection position, old and new), or row 0. The jobs that went
+/// and the held ones at a slid start ([`Slide::edge`]) subtract their old
+/// spans into `sums.0` (over the old range); the changed ones and those
+/// held at the start add their spans to `sums.1`, and another held job
+/// waiting now adds the time from the old `generated_at` to the new one.
+/// `None` when that would not be exact: [`Remap::gone_selected`] refuses,
+/// the new `generated_at` is earlier, or a held job's row changed.
 pub(crate) fn waiting_delta(
     (op, os): (&Prepared, &Selection),
     (np, ns): (&Prepared, &Selection),
     rows: Option<(&[u16], &[u16])>,
     remap: &Remap,
-    sums: &mut SpanSums,
+    slide: &Slide,
+    (out, sums): (&mut SpanSums, &mut SpanSums),
 ) -> Option<()> {
     let (g0, g1) = (op.generated_at(), np.generated_at());
     if g1 < g0 {
@@ -142,13 +164,20 @@ pub(crate) fn waiting_delta(
                     return None;
                 }
                 held += 1;
-                if np.waiting_now(m as usize) {
+                if slide.edge(op, i as usize) {
+                    for (s, e) in op.waiting_spans(i as usize) {
+                        out.put(r, s, e, -1);
+                    }
+                    for (s, e) in np.waiting_spans(m as usize) {
+                        sums.put(r, s, e, 1);
+                    }
+                } else if np.waiting_now(m as usize) {
                     sums.put(r, g0, g1, 1);
                 }
             }
             _ => {
                 for (s, e) in op.waiting_spans(i as usize) {
-                    sums.put(r, s, e, -1);
+                    out.put(r, s, e, -1);
                 }
             }
         }

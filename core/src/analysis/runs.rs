@@ -4,7 +4,7 @@
 use super::filter::Selection;
 use super::geometry::{RasterWindow, MAX_RASTER_SIDE};
 use super::group::Groups;
-use super::prepared::{Prepared, Remap};
+use super::prepared::{Prepared, Remap, Slide};
 use super::time::TimeRange;
 use crate::model::Ms;
 
@@ -98,36 +98,41 @@ pub fn regroup_runs(
 
 /// [`run_layout`] (with no groups: every bar in group 0, as the app packs
 /// its lanes) of `new` after an incremental read, from `layout`, the one of
-/// `old` over the same `range` (the data the read was spliced into, and the
-/// same view's selection of it). Exact, `None` (pack afresh) when it cannot
-/// tell: the held selected jobs must be `old`'s kept ones with no
+/// `old` over `ranges.0` (the data the read was spliced into, and the same
+/// view's selection of it), for `ranges.1`: the same range, or one that
+/// slid forward ([`Slide::new`]). Exact, `None` (pack afresh) when it
+/// cannot tell: the held selected jobs must be `old`'s kept ones with no
 /// transition at or after the old `generated_at`
-/// ([`Remap::gone_selected`]), the old `generated_at` inside the range and
-/// not after the new one.
+/// ([`Remap::gone_selected`]), the old `generated_at` inside the new range
+/// and not after the new one.
 ///
 /// Then every held bar starts before the old `generated_at` (a run starting
 /// there had no length) and keeps its start, and an open one's end moves
 /// from the old to the new `generated_at`: each comparison the packing makes
-/// of a held start with a lane's end answers as before. So the bars are
-/// the held ones (went ones left out) merged with the changed jobs' runs in
-/// (start, id) order, and the lanes are copied from the old layout as long
-/// as every lane's last end equals the old packing's at the same point
-/// (with went bars' ends counted in the old one); from a difference (a bar
-/// gone, a changed run placed) the runs are packed again until the two
-/// agree again. A refresh whose changed runs kept their spans (an error
-/// added, new jobs queued) copies every lane: O(runs), no packing.
+/// of a held start with a lane's end answers as before. A held bar the new
+/// range shows was shown by the old one (it starts before the old end);
+/// those whose run ended at or before a slid start leave like went ones. So
+/// the bars are the held ones (went and left ones out) merged with the
+/// changed jobs' runs in (start, id) order, and the lanes are copied from
+/// the old layout as long as every lane's last end equals the old packing's
+/// at the same point (with went bars' ends counted in the old one); from a
+/// difference (a bar gone, a changed run placed) the runs are packed again
+/// until the two agree again. A refresh whose changed runs kept their spans
+/// (an error added, new jobs queued) over the same range copies every lane:
+/// O(runs), no packing.
 pub fn run_layout_updated(
     layout: &RunLayout,
     old: (&Prepared, &Selection),
     new: (&Prepared, &Selection),
     remap: &Remap,
-    range: TimeRange,
+    (old_range, range): (TimeRange, TimeRange),
 ) -> Option<RunLayout> {
     let ((op, os), (np, ns)) = (old, new);
     let (g0, g1) = (op.generated_at(), np.generated_at());
     if g1 < g0 || g0 <= range.from {
         return None;
     }
+    Slide::new(old_range, range, g0)?;
     remap.gone_selected(op, os, ns)?;
     let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
     // The changed jobs' runs shown, in (start, id) order.
@@ -165,6 +170,11 @@ pub fn run_layout_updated(
         } else {
             b.end
         };
+        if range.overlap(b.start, end) <= 0 {
+            // Ended at or before a slid start: no longer shown.
+            lanes.old(b.lane, b.end);
+            continue;
+        }
         // (start, id rank) order; the rank is looked up on a tie only.
         let before = |f: &(Ms, u32, u32, Ms)| f.0 < b.start || (f.0 == b.start && f.1 < rank(m));
         while let Some((s, _, j, e)) = fresh.next_if(before) {

@@ -2,7 +2,7 @@
 //! many distinct jobs were in a non-terminal state, or entered a terminal one.
 
 use super::filter::Selection;
-use super::prepared::{Prepared, Remap};
+use super::prepared::{Prepared, Remap, Slide};
 use super::time::BucketGrid;
 use crate::model::{JobState, Ms};
 
@@ -131,61 +131,100 @@ fn job_runs(
 
 /// [`job_status`] of `new` after an incremental read, from `old`'s (the
 /// counts of `old.1` over `old.0`, the data the read was spliced into, on
-/// the same `grid`): the jobs that went take their counts away, the
-/// changed ones add theirs, and the held jobs count as before. Exact, and
-/// `None` (compute it afresh) whenever that does not hold:
+/// `old.2`): the jobs that went take their counts away, the changed ones
+/// add theirs, and the held jobs count as before. `grid` may have slid
+/// forward from the old one (a relative range at a refresh): the buckets
+/// it shares with it keep their counts (those that left at the start go,
+/// new ones at the end start empty), and the held jobs that start before
+/// its start ([`Slide::edge`]) are counted again. Exact, and `None`
+/// (compute it afresh) whenever that does not hold:
 ///
 /// - unknown states in the data (the states shown depend on every job);
 /// - the held selected jobs are not exactly the old selection's kept jobs,
 ///   in order (a filter or the range treats them differently now);
 /// - a held selected job's last transition is at or after the previous
 ///   `generated_at` (its open span may gain a bucket), or the new
-///   `generated_at` ends the open spans in another bucket than the old one.
+///   `generated_at` ends the open spans in another bucket than the old one;
+/// - the grids are not the same buckets shifted ([`slid_by`]), or the
+///   range moved otherwise than forward ([`Slide::new`]).
 pub fn job_status_updated(
     counts: &StatusCounts,
-    old: (&Prepared, &Selection),
+    old: (&Prepared, &Selection, &BucketGrid),
     new: (&Prepared, &Selection),
     remap: &Remap,
     grid: &BucketGrid,
 ) -> Option<StatusCounts> {
-    let ((op, os), (np, ns)) = (old, new);
+    let ((op, os, og), (np, ns)) = (old, new);
     let known = JobState::KNOWN.len();
     let nb = grid.len();
     let same_shape = op.states.len() == known
         && np.states.len() == known
         && counts.states.len() == known
-        && counts.counts.iter().all(|row| row.len() == nb);
+        && counts.counts.iter().all(|row| row.len() == og.len());
     if !same_shape || nb == 0 {
         return None;
     }
+    let slide = Slide::new(og.range, grid.range, op.generated_at())?;
+    let d = slid_by(og, grid)?;
     // Open spans end at generated_at: the same last bucket before and after.
-    let (from, to) = (grid.range.from, grid.range.to);
-    let (g0, g1) = (op.generated_at().min(to), np.generated_at().min(to));
-    if g0 <= from || g1 < g0 || grid.index_in_range(g0 - 1) != grid.index_in_range(g1 - 1) {
+    let (g0, g1) = (
+        op.generated_at().min(og.range.to),
+        np.generated_at().min(grid.range.to),
+    );
+    if g0 <= grid.range.from.max(og.range.from)
+        || g1 < g0
+        || og.index_in_range(g0 - 1).checked_sub(d) != Some(grid.index_in_range(g1 - 1))
+    {
         return None;
     }
-    let held = remap.kept;
-    let gone = remap.gone_selected(op, os, ns)?;
+    let held = remap.held_selected(op, os, ns, &slide)?;
     let width = nb + 1;
     let mut diff = vec![0i64; known * width];
     let mut open: Vec<Option<(usize, usize)>> = vec![None; known];
     let mut touched: Vec<usize> = Vec::with_capacity(8);
     let mut seen = vec![false; known];
-    for &j in &gone {
-        let mut sub = |s: usize, r| flush(&mut diff, width, s, r, -1);
-        job_runs(op, j, grid, (&mut open, &mut touched), &mut seen, &mut sub);
+    let old_jobs = held.gone.iter().chain(held.edge.iter().map(|(i, _)| i));
+    for &j in old_jobs {
+        // Old buckets, shifted onto the new grid; those that left skipped.
+        let mut sub = |s: usize, (f, l): (usize, usize)| {
+            if l >= d {
+                flush(&mut diff, width, s, (f.max(d) - d, l - d), -1);
+            }
+        };
+        job_runs(op, j, og, (&mut open, &mut touched), &mut seen, &mut sub);
     }
-    for &j in ns.0.iter().filter(|&&j| (j as usize) >= held) {
+    let new_jobs = ns.0.iter().filter(|&&j| (j as usize) >= remap.kept);
+    for &j in new_jobs.chain(held.edge.iter().map(|(_, m)| m)) {
         let mut add = |s: usize, r| flush(&mut diff, width, s, r, 1);
         job_runs(np, j, grid, (&mut open, &mut touched), &mut seen, &mut add);
     }
-    let mut out = counts.clone();
-    for (s, row) in out.counts.iter_mut().enumerate() {
+    let mut out = StatusCounts {
+        states: counts.states.clone(),
+        counts: Vec::with_capacity(known),
+    };
+    for (s, row) in counts.counts.iter().enumerate() {
+        let carried = row.get(d..).unwrap_or(&[]).iter().copied();
         let mut acc = 0i64;
-        for (b, c) in row.iter_mut().enumerate() {
-            acc += diff.get(s * width + b).copied().unwrap_or(0);
-            *c = u32::try_from(i64::from(*c) + acc).ok()?;
-        }
+        let new_row = carried
+            .chain(std::iter::repeat(0))
+            .take(nb)
+            .enumerate()
+            .map(|(b, c)| {
+                acc += diff.get(s * width + b).copied().unwrap_or(0);
+                u32::try_from(i64::from(c) + acc).ok()
+            })
+            .collect::<Option<Vec<u32>>>()?;
+        out.counts.push(new_row);
     }
     Some(out)
+}
+
+/// How many buckets left `old` at the start to make `new`, when `new`'s
+/// buckets are `old`'s from there on (the same starts; more may follow at
+/// the end): the grid of a range that slid forward. `None` otherwise.
+pub(crate) fn slid_by(old: &BucketGrid, new: &BucketGrid) -> Option<usize> {
+    let first = *new.starts.first()?;
+    let d = old.starts.partition_point(|&s| s < first);
+    let rest = old.starts.get(d..)?;
+    (new.width == old.width && new.starts.get(..rest.len())? == rest).then_some(d)
 }

@@ -1,7 +1,7 @@
 //! Headline numbers of a view, each defined exactly so they can be tested.
 
 use super::filter::Selection;
-use super::prepared::{Prepared, Remap};
+use super::prepared::{Prepared, Remap, Slide};
 use super::runs::{shown_runs, RunLayout};
 use super::time::TimeRange;
 use crate::model::{JobState, Ms, HOUR, SECOND};
@@ -99,33 +99,36 @@ pub fn summary_parts(prep: &Prepared, sel: &Selection, range: TimeRange) -> Summ
 }
 
 /// [`summary_parts`] of `new` after an incremental read, from `parts`,
-/// those of `old` over the same `range` (the data the read was spliced
-/// into, and the same view's selection of it): the jobs that went take
-/// their part away, the changed ones add theirs, and a held job waiting
-/// now adds the time from the old `generated_at` to the new one inside the
-/// range (a held job's wait to run and end do not change: its record did
-/// not). `None` (compute afresh) when [`Remap::gone_selected`] refuses or
-/// the new `generated_at` is earlier. O(selection).
+/// those of `old` over `ranges.0` (the data the read was spliced into, and
+/// the same view's selection of it), for `ranges.1`: the same range or one
+/// that slid forward ([`Slide::new`]). The jobs that went take their part
+/// away, the changed ones and the held ones at a slid start
+/// ([`Slide::edge`]) are counted again, and another held job waiting now
+/// adds the time from the old `generated_at` to the new one inside the
+/// range (its wait to run and end do not change: its record did not).
+/// `None` (compute afresh) when [`Remap::held_selected`] or the slide
+/// refuses or the new `generated_at` is earlier. O(selection).
 pub fn summary_parts_updated(
     parts: &SummaryParts,
     (op, os): (&Prepared, &Selection),
     (np, ns): (&Prepared, &Selection),
     remap: &Remap,
-    range: TimeRange,
+    (old_range, range): (TimeRange, TimeRange),
 ) -> Option<SummaryParts> {
     let (g0, g1) = (op.generated_at(), np.generated_at());
     if g1 < g0 || parts.jobs != os.len() {
         return None;
     }
-    let gone = remap.gone_selected(op, os, ns)?;
+    let slide = Slide::new(old_range, range, g0)?;
+    let held = remap.held_selected(op, os, ns, &slide)?;
     let (mut out, mut add) = (Vec::new(), Vec::new());
     let mut p = SummaryParts {
         jobs: ns.len(),
         waits: Vec::new(),
         ..*parts
     };
-    for &i in &gone {
-        let (wait, queued, ended) = job_part(op, i as usize, range);
+    for &i in held.gone.iter().chain(held.edge.iter().map(|(i, _)| i)) {
+        let (wait, queued, ended) = job_part(op, i as usize, old_range);
         out.extend(wait);
         p.queued -= queued;
         p.ended = (
@@ -134,8 +137,10 @@ pub fn summary_parts_updated(
         );
     }
     let grew = range.overlap(g0, g1);
+    let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
     for &j in &ns.0 {
-        if (j as usize) < remap.kept {
+        let again = edge.next_if_eq(&j).is_some();
+        if (j as usize) < remap.kept && !again {
             if grew > 0 && np.waiting_now(j as usize) {
                 p.queued += grew;
             }

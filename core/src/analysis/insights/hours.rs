@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use super::top;
+use crate::analysis::prepared::Slide;
 use crate::analysis::queued::{waiting_delta, SpanSums};
 use crate::analysis::{BucketGrid, Prepared, Remap, Selection, TimeRange, Zone, MAX_BUCKETS};
 use crate::model::{Ms, DAY, HOUR};
@@ -123,56 +124,77 @@ pub fn waiting_by_hour(
                 sums.add(0, s, e);
             }
         }
-        for (i, waiting) in sums.row(0).into_iter().enumerate() {
-            let (s, e) = grid.bucket(i);
-            let Some(cell) = cells.get_mut(hour_of_week(zone.wall_of(s))) else {
-                continue;
-            };
-            if e <= s {
-                continue;
-            }
-            cell.waiting += waiting;
+        // Hours of the week are never out of bounds, sums never overflow.
+        let _ = add_hours(&mut cells, &grid, zone, sums.row(0), true);
+        from = to;
+    }
+    WaitingByHour { cells }
+}
+
+/// Adds each hour of `grid` to its cell: its `waiting` ms and, with
+/// `cover`, its ms of the range and its stretch (`last`). `None` if a sum
+/// overflows.
+fn add_hours(
+    cells: &mut [HourCell],
+    grid: &BucketGrid,
+    zone: &Zone,
+    waiting: Vec<Ms>,
+    cover: bool,
+) -> Option<()> {
+    for (i, waiting) in waiting.into_iter().enumerate() {
+        let (s, e) = grid.bucket(i);
+        if e <= s {
+            continue;
+        }
+        let cell = cells.get_mut(hour_of_week(zone.wall_of(s)))?;
+        cell.waiting = cell.waiting.checked_add(waiting)?;
+        if cover {
             cell.covered += e - s;
             cell.last = match cell.last {
                 Some((a, b)) if b == s => Some((a, e)),
                 _ => Some((s, e)),
             };
         }
-        from = to;
     }
-    WaitingByHour { cells }
+    Some(())
 }
 
 /// [`waiting_by_hour`] of `new` after an incremental read, from `hours`,
-/// the one of `old` over the same `range` and `zone` (the data the read was
-/// spliced into, and the same view's selection of it): each hour's
-/// waiting changes by what the changed jobs' waiting spans and the held
-/// jobs still waiting add ([`waiting_delta`]); what each cell covers
-/// depends on the range alone. `None` (compute it afresh) when that is not
-/// exact (see [`waiting_delta`]) or the range needs more than one grid.
+/// the one of `old` over `ranges.0` in `zone` (the data the read was
+/// spliced into, and the same view's selection of it), for `ranges.1`: the
+/// same range, or one slid forward ([`Slide::new`]). Each hour's waiting
+/// changes by what the jobs that went and the held ones at a slid start
+/// take away (over the old range) and what the changed ones, those at the
+/// start and the held jobs still waiting add ([`waiting_delta`]); what
+/// each cell covers depends on the range alone (counted again when it
+/// moved). `None` (compute it afresh) when that is not exact (see
+/// [`waiting_delta`]) or a range needs more than one grid.
 pub fn waiting_by_hour_updated(
     hours: &WaitingByHour,
     old: (&Prepared, &Selection),
     new: (&Prepared, &Selection),
     remap: &Remap,
-    (range, zone): (TimeRange, &Zone),
+    ((old_range, range), zone): ((TimeRange, TimeRange), &Zone),
 ) -> Option<WaitingByHour> {
-    if range.to.saturating_sub(range.from) > (MAX_BUCKETS - 2) * HOUR
-        || hours.cells.len() != HOURS_OF_WEEK
-    {
+    let long = |r: TimeRange| r.to.saturating_sub(r.from) > (MAX_BUCKETS - 2) * HOUR;
+    if long(range) || long(old_range) || hours.cells.len() != HOURS_OF_WEEK {
         return None;
     }
-    let grid = BucketGrid::new(range, HOUR, zone);
-    let mut sums = SpanSums::new(1, &grid);
-    waiting_delta(old, new, None, remap, &mut sums)?;
+    let slide = Slide::new(old_range, range, old.0.generated_at())?;
+    let (og, grid) = (
+        BucketGrid::new(old_range, HOUR, zone),
+        BucketGrid::new(range, HOUR, zone),
+    );
+    let (mut less, mut more) = (SpanSums::new(1, &og), SpanSums::new(1, &grid));
+    waiting_delta(old, new, None, remap, &slide, (&mut less, &mut more))?;
     let mut out = hours.clone();
-    for (i, delta) in sums.row(0).into_iter().enumerate() {
-        let (s, e) = grid.bucket(i);
-        if e <= s || delta == 0 {
-            continue;
+    let moved = old_range != range;
+    if moved {
+        for c in &mut out.cells {
+            (c.covered, c.last) = (0, None);
         }
-        let cell = out.cells.get_mut(hour_of_week(zone.wall_of(s)))?;
-        cell.waiting = cell.waiting.checked_add(delta).filter(|&w| w >= 0)?;
     }
-    Some(out)
+    add_hours(&mut out.cells, &og, zone, less.row(0), false)?;
+    add_hours(&mut out.cells, &grid, zone, more.row(0), moved)?;
+    out.cells.iter().all(|c| c.waiting >= 0).then_some(out)
 }

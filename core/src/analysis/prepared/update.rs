@@ -16,6 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::super::column::ValuesWriter;
 use super::super::filter::Selection;
+use super::super::time::TimeRange;
 use super::{Column, Prepared, Texts, EMPTY_COLUMN, MAX_UNKNOWN_STATES, NO_VALUE};
 use crate::model::{JobState, Ms};
 
@@ -60,10 +61,25 @@ impl Remap {
         os: &Selection,
         ns: &Selection,
     ) -> Option<Vec<u32>> {
+        self.held_selected(old, os, ns, &Slide::still())
+            .map(|h| h.gone)
+    }
+
+    /// [`Remap::gone_selected`] over a range that may have slid
+    /// forward (`slide`): also the held selected jobs whose part a
+    /// recount over the new range may see differently ([`Slide::edge`]),
+    /// as (old index, new index) pairs, to be counted again.
+    pub(crate) fn held_selected(
+        &self,
+        old: &Prepared,
+        os: &Selection,
+        ns: &Selection,
+        slide: &Slide,
+    ) -> Option<Held> {
         if self.old.len() != old.len() {
             return None;
         }
-        let mut gone: Vec<u32> = Vec::new();
+        let mut held = Held::default();
         let mut kept_new = ns.0.iter().copied().filter(|&j| (j as usize) < self.kept);
         for &i in &os.0 {
             match self.old.get(i as usize).copied() {
@@ -75,11 +91,65 @@ impl Remap {
                     if recent || kept_new.next() != Some(m) {
                         return None;
                     }
+                    if slide.edge(old, i as usize) {
+                        held.edge.push((i, m));
+                    }
                 }
-                _ => gone.push(i),
+                _ => held.gone.push(i),
             }
         }
-        kept_new.next().is_none().then_some(gone)
+        kept_new.next().is_none().then_some(held)
+    }
+}
+
+/// What [`Remap::held_selected`] found.
+#[derive(Debug, Default)]
+pub(crate) struct Held {
+    /// Old selected jobs that went (old indices).
+    pub gone: Vec<u32>,
+    /// Held selected jobs at the range's moved start: (old index, new index).
+    pub edge: Vec<(u32, u32)>,
+}
+
+/// The view's range at a refresh's base (`old`) and now (`new`): the same,
+/// or slid forward as a relative range (`7d`) does at every refresh. What
+/// is carried over a slide is exact because, given [`Slide::new`]'s
+/// conditions, a held job (every transition before the old
+/// `generated_at`, so before the old end) that starts at or after the new
+/// start lies inside both ranges the same way: only the jobs that start
+/// before the new start ([`Slide::edge`]) can count differently, and they
+/// are counted again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slide {
+    /// The range of the base.
+    pub old: TimeRange,
+    /// The range now.
+    pub new: TimeRange,
+}
+
+impl Slide {
+    /// No slide: what `gone_selected` assumes.
+    fn still() -> Slide {
+        Slide {
+            old: TimeRange::new(0, 0),
+            new: TimeRange::new(0, 0),
+        }
+    }
+
+    /// `old` to `new`, for data whose base was read at `g0` (its
+    /// `generated_at`): `None` unless the range is the same, or both its
+    /// ends moved forward (or stayed) and `g0` is at or before the old end
+    /// (else a held job's transitions past the old end, clipped before,
+    /// would count now).
+    pub fn new(old: TimeRange, new: TimeRange, g0: Ms) -> Option<Slide> {
+        let forward = new.from >= old.from && new.to >= old.to && g0 <= old.to;
+        (old == new || forward).then_some(Slide { old, new })
+    }
+
+    /// Whether held job `i` of `old` must be counted again: it starts
+    /// before the new range's start, which moved.
+    pub fn edge(&self, old: &Prepared, i: usize) -> bool {
+        self.new.from != self.old.from && old.lifetime(i).0 < self.new.from
     }
 }
 

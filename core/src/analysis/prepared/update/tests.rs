@@ -117,6 +117,7 @@ proptest! {
         fresh in 0usize..12,
         later in 0i64..(3 * HOUR),
         shift in 0i64..(2 * DAY),
+        slid in (0i64..(2 * DAY), 0i64..(2 * HOUR)),
     ) {
         let mut rng = fastrand::Rng::with_seed(seed);
         let all = &base().jobs;
@@ -178,12 +179,12 @@ proptest! {
         for f in [Filters::default(), one_user] {
             let (os, ns) = (select(&old, &f, range), select(&got, &f, range));
             let before = job_status(&old, &os, &grid);
-            if let Some(c) = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid) {
+            if let Some(c) = job_status_updated(&before, (&old, &os, &grid), (&got, &ns), &remap, &grid) {
                 prop_assert_eq!(c, job_status(&got, &ns, &grid));
             }
             // So does waiting by hour.
             let hours = waiting_by_hour(&old, &os, range, &Zone::Utc);
-            let on = (range, &Zone::Utc);
+            let on = ((range, range), &Zone::Utc);
             if let Some(c) = waiting_by_hour_updated(&hours, (&old, &os), (&got, &ns), &remap, on) {
                 prop_assert_eq!(c, waiting_by_hour(&got, &ns, range, &Zone::Utc));
             }
@@ -191,23 +192,166 @@ proptest! {
             let by = GroupBy::Field(Field::User);
             let (og, ng) = (fold_groups(&group(&old, &os, &by), 4), fold_groups(&group(&got, &ns, &by), 4));
             let queued = queued_time(&old, &os, &og, &grid, 4);
-            if let Some(c) = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, &grid) {
+            if let Some(c) = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, (&grid, &grid)) {
                 prop_assert_eq!(c, queued_time(&got, &ns, &ng, &grid, 4));
             }
             // So do the run lanes.
             let none = Groups::default();
             let lanes = run_layout(&old, &os, &none, range);
-            if let Some(c) = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, range) {
+            if let Some(c) = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, (range, range)) {
                 prop_assert_eq!(&c, &run_layout(&got, &ns, &none, range));
                 // The idle windows and the summary read the carried lanes.
                 prop_assert_eq!(idle_windows_in(&c, range), idle_windows(&got, &ns, range));
                 let parts = summary_parts(&old, &os, range);
-                let carried = summary_parts_updated(&parts, (&old, &os), (&got, &ns), &remap, range);
+                let carried = summary_parts_updated(&parts, (&old, &os), (&got, &ns), &remap, (range, range));
                 prop_assert_eq!(carried.as_ref(), Some(&summary_parts(&got, &ns, range)));
                 prop_assert_eq!(summary_in(&summary_parts(&got, &ns, range), &c, range), summary(&got, &ns, range));
             }
+            // Over a range that slid forward to `range` (a relative one at
+            // a refresh), what carries over equals a recount too.
+            let r0 = TimeRange { from: range.from - slid.0, to: range.to - slid.1 };
+            slid_equals_recount((&old, &select(&old, &f, r0), r0), (&got, &ns, range), &remap)?;
         }
         prop_assert_eq!(got, want);
+    }
+}
+
+/// Demo jobs read before its `generated_at`, with known states only.
+fn held_jobs() -> impl Iterator<Item = &'static Job> {
+    base()
+        .jobs
+        .iter()
+        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
+        .filter(|j| {
+            j.transitions
+                .iter()
+                .all(|t| !matches!(t.state, JobState::Other(_)))
+        })
+}
+
+/// Changed records of every 37th of `held`: an error at `at`.
+fn late_errors(held: &[Job], at: Ms) -> Vec<Job> {
+    held.iter()
+        .step_by(37)
+        .map(|j| {
+            let mut j = j.clone();
+            j.errors.push(JobError {
+                at,
+                message: "late".into(),
+            });
+            j
+        })
+        .collect()
+}
+
+/// Job status, the run lanes, the header's parts, queued time and the
+/// waiting by hour of `old` over `r0`,
+/// carried over to `new` over `r1` (the range slid), equal a recount where
+/// they carry; how many of the five carried.
+fn slid_equals_recount(
+    (op, os, r0): (&Prepared, &Selection, TimeRange),
+    (np, ns, r1): (&Prepared, &Selection, TimeRange),
+    remap: &Remap,
+) -> Result<usize, TestCaseError> {
+    let (g0, g1) = (
+        BucketGrid::new(r0, HOUR, &Zone::Utc),
+        BucketGrid::new(r1, HOUR, &Zone::Utc),
+    );
+    let mut carried = 0;
+    let before = job_status(op, os, &g0);
+    if let Some(c) = job_status_updated(&before, (op, os, &g0), (np, ns), remap, &g1) {
+        prop_assert_eq!(c, job_status(np, ns, &g1));
+        carried += 1;
+    }
+    let none = Groups::default();
+    let lanes = run_layout(op, os, &none, r0);
+    if let Some(c) = run_layout_updated(&lanes, (op, os), (np, ns), remap, (r0, r1)) {
+        prop_assert_eq!(c, run_layout(np, ns, &none, r1));
+        carried += 1;
+    }
+    let parts = summary_parts(op, os, r0);
+    if let Some(c) = summary_parts_updated(&parts, (op, os), (np, ns), remap, (r0, r1)) {
+        prop_assert_eq!(c, summary_parts(np, ns, r1));
+        carried += 1;
+    }
+    let by = GroupBy::Field(Field::User);
+    let (og, ng) = (
+        fold_groups(&group(op, os, &by), 4),
+        fold_groups(&group(np, ns, &by), 4),
+    );
+    let queued = queued_time(op, os, &og, &g0, 4);
+    if let Some(c) = queued_time_updated(&queued, (op, os, &og), (np, ns, &ng), remap, (&g0, &g1)) {
+        prop_assert_eq!(c, queued_time(np, ns, &ng, &g1, 4));
+        carried += 1;
+    }
+    let hours = waiting_by_hour(op, os, r0, &Zone::Utc);
+    let on = ((r0, r1), &Zone::Utc);
+    if let Some(c) = waiting_by_hour_updated(&hours, (op, os), (np, ns), remap, on) {
+        prop_assert_eq!(c, waiting_by_hour(np, ns, r1, &Zone::Utc));
+        carried += 1;
+    }
+    Ok(carried)
+}
+
+#[test]
+fn a_slid_range_carries_over() {
+    // A relative range at a refresh: both ends 10 s later, or an hour and
+    // 10 s (a bucket left at the start, one more at the end). The held
+    // jobs read before and still going at the new start are counted again.
+    let g0 = base().generated_at + 10_000;
+    let g1 = g0 + 2_000;
+    let mut held: Vec<Job> = held_jobs().cloned().collect();
+    // Across the new start: one running since, one still queued, one that
+    // ends an hour into the new range.
+    let across = [
+        vec![
+            (JobState::Queued, 8 * DAY),
+            (JobState::Running, 7 * DAY + HOUR),
+        ],
+        vec![(JobState::Queued, 7 * DAY + 2 * HOUR)],
+        vec![
+            (JobState::Queued, 8 * DAY),
+            (JobState::Running, 7 * DAY + 3 * HOUR),
+            (JobState::Failed, 7 * DAY - HOUR),
+        ],
+    ];
+    for (k, ts) in across.into_iter().enumerate() {
+        held.push(Job {
+            id: format!("across-{k}"),
+            job: "long".into(),
+            transitions: ts
+                .into_iter()
+                .map(|(state, ago)| Transition {
+                    state,
+                    at: g0 - ago,
+                })
+                .collect(),
+            ..Default::default()
+        });
+    }
+    let changed = late_errors(&held, g0 + 1_000);
+    for moved in [10_000, HOUR + 10_000] {
+        let r1 = TimeRange {
+            from: g1 + 5_000 - 7 * DAY,
+            to: g1 + 5_000,
+        };
+        let r0 = TimeRange {
+            from: r1.from - moved,
+            to: r1.to - moved.min(5_000),
+        };
+        let old = prepared(&held, g0);
+        let (got, _, remap) = old
+            .updated_remap(&prepared(&changed, g1), (r1.from, r1.to))
+            .unwrap();
+        let f = Filters::default();
+        let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
+        assert!(ns.len() > 100 && os.len() >= ns.len());
+        let carried = slid_equals_recount((&old, &os, r0), (&got, &ns, r1), &remap).unwrap();
+        assert_eq!(carried, 5, "moved {moved}: every one of them carries over");
+        // Some held jobs were running across the new start: recounted.
+        let slide = Slide::new(r0, r1, g0).unwrap();
+        let edge = remap.held_selected(&old, &os, &ns, &slide).unwrap().edge;
+        assert_eq!(edge.len(), 3);
     }
 }
 
@@ -306,31 +450,12 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     // a read on a bucket's edge is recounted, see the next test).
     let g0 = base().generated_at + 10_000;
     let g1 = g0 + 2_000;
-    let held: Vec<Job> = base()
-        .jobs
-        .iter()
-        .filter(|j| j.transitions.iter().all(|t| t.at < base().generated_at))
+    let held: Vec<Job> = held_jobs()
         .filter(|j| !matches!(j.current_state(), JobState::Other(_)))
-        .filter(|j| {
-            j.transitions
-                .iter()
-                .all(|t| !matches!(t.state, JobState::Other(_)))
-        })
         .take(400)
         .cloned()
         .collect();
-    let mut changed: Vec<Job> = held
-        .iter()
-        .step_by(37)
-        .map(|j| {
-            let mut j = j.clone();
-            j.errors.push(JobError {
-                at: g0 + 1_000,
-                message: "late".into(),
-            });
-            j
-        })
-        .collect();
+    let mut changed = late_errors(&held, g0 + 1_000);
     for (k, h) in held.iter().take(5).enumerate() {
         let mut j = h.clone();
         j.id = format!("arrival-{k}");
@@ -352,14 +477,14 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let f = Filters::default();
     let (os, ns) = (select(&old, &f, range), select(&got, &f, range));
     let before = job_status(&old, &os, &grid);
-    let carried = job_status_updated(&before, (&old, &os), (&got, &ns), &remap, &grid);
+    let carried = job_status_updated(&before, (&old, &os, &grid), (&got, &ns), &remap, &grid);
     assert_eq!(carried, Some(job_status(&got, &ns, &grid)));
     assert_ne!(carried, Some(before));
     // The lanes too; and with some of the runs ended by the read (their
     // bars end earlier now, so later runs may take other lanes).
     let none = Groups::default();
     let lanes = run_layout(&old, &os, &none, range);
-    let carried = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, range);
+    let carried = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, (range, range));
     assert_eq!(carried, Some(run_layout(&got, &ns, &none, range)));
     assert!(lanes.bars.len() > 50);
     // Queued time, waiting by hour and the header's parts as well.
@@ -367,14 +492,20 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let (og, ng) = (group(&old, &os, &by), group(&got, &ns, &by));
     let (og, ng) = (fold_groups(&og, 4), fold_groups(&ng, 4));
     let queued = queued_time(&old, &os, &og, &grid, 4);
-    let carried = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, &grid);
+    let carried = queued_time_updated(
+        &queued,
+        (&old, &os, &og),
+        (&got, &ns, &ng),
+        &remap,
+        (&grid, &grid),
+    );
     assert_eq!(carried, Some(queued_time(&got, &ns, &ng, &grid, 4)));
     let hours = waiting_by_hour(&old, &os, range, &Zone::Utc);
-    let on = (range, &Zone::Utc);
+    let on = ((range, range), &Zone::Utc);
     let carried = waiting_by_hour_updated(&hours, (&old, &os), (&got, &ns), &remap, on);
     assert_eq!(carried, Some(waiting_by_hour(&got, &ns, range, &Zone::Utc)));
     let parts = summary_parts(&old, &os, range);
-    let carried = summary_parts_updated(&parts, (&old, &os), (&got, &ns), &remap, range);
+    let carried = summary_parts_updated(&parts, (&old, &os), (&got, &ns), &remap, (range, range));
     assert_eq!(carried, Some(summary_parts(&got, &ns, range)));
     // Every third run still going at g0; the read ends every other one.
     let mut going = held.clone();
@@ -408,7 +539,7 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
         .updated_remap(&prepared(&ended, g1), (range.from, range.to))
         .unwrap();
     let fs = select(&fin, &f, range);
-    let carried = run_layout_updated(&lanes, (&old, &os), (&fin, &fs), &remap, range);
+    let carried = run_layout_updated(&lanes, (&old, &os), (&fin, &fs), &remap, (range, range));
     let want = run_layout(&fin, &fs, &none, range);
     assert_eq!(carried.as_ref(), Some(&want));
     assert_ne!(want.bars, lanes.bars);
@@ -419,6 +550,6 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
         .unwrap();
     let (es, ms) = (select(&edge, &f, range), select(&moved, &f, range));
     let before = job_status(&edge, &es, &grid);
-    let carried = job_status_updated(&before, (&edge, &es), (&moved, &ms), &remap, &grid);
+    let carried = job_status_updated(&before, (&edge, &es, &grid), (&moved, &ms), &remap, &grid);
     assert_eq!(carried, None);
 }
