@@ -91,7 +91,8 @@ async function bodyCosts(page, api) {
   }, api);
 }
 
-const api = await startDemoBackend(scope('backend'), ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000']);
+const backend = scope('backend');
+const api = await startDemoBackend(backend, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000']);
 for (const dist of DISTS) {
   for (let rep = 0; rep < REPS; rep++) {
     const t = scope(`trace-${dist.name}`);
@@ -165,4 +166,6 @@ for (const dist of DISTS) {
     }
   }
 }
+// The backend is a child process: process.exit would leave it running.
+await backend.close();
 process.exit(0);
