@@ -147,7 +147,6 @@ fn status_memo(
             last.carry_or(
                 &l,
                 // The same grid, or one slid forward: the core tells.
-                |_| true,
                 |counts, (op, os), og, remap| {
                     let new = (&l.prepared, s);
                     analysis::job_status_updated(counts, (op, os, og), new, remap, &g)
@@ -180,7 +179,6 @@ fn lanes_memo(
             last.carry_or(
                 &l,
                 // The same range, or one slid forward: the core tells.
-                |_| true,
                 |lanes, old, &on, remap| {
                     let new = (&l.prepared, s);
                     analysis::run_layout_updated(lanes, old, new, remap, (on, range))
@@ -209,8 +207,7 @@ fn queued_memo(
             last.carry_or(
                 &l,
                 // The same grid, or one slid forward: the core tells.
-                |_: &(BucketGrid, Shared<Groups>)| true,
-                |series, (op, os), (ogrid, og), remap| {
+                |series, (op, os), (ogrid, og): &(BucketGrid, Shared<Groups>), remap| {
                     let new = (&l.prepared, &*s, &*gr);
                     let grids = (ogrid, &*g);
                     analysis::queued_time_updated(series, (op, os, og), new, remap, grids)
@@ -238,7 +235,7 @@ fn summary_memo(
         let parts = timed("qs:summary", || {
             last.carry_or(
                 &l,
-                |_| true,
+                // The same range, or one slid forward: the core tells.
                 |parts, old, &on, remap| {
                     let new = (&l.prepared, s);
                     analysis::summary_parts_updated(parts, old, new, remap, (on, range))
@@ -282,17 +279,16 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     }
 
     /// `f(last value, (its data, its selection), what else it read,
-    /// remap)` when `l` was spliced from the last value's data and `same`
-    /// accepts what else it read; `None` otherwise (or when `f` cannot
-    /// carry it).
+    /// remap)` when `l` was spliced from the last value's data; `None`
+    /// otherwise (or when `f` cannot carry it: `f` and the core it calls
+    /// judge what else it read, e.g. a range that slid forward).
     fn carry(
         &self,
         l: &Shared<Loaded>,
-        same: impl FnOnce(&K) -> bool,
         f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
     ) -> Option<T> {
         self.0.with_value(|last| {
-            let b = last.as_ref().filter(|b| same(&b.on))?;
+            let b = last.as_ref()?;
             let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
             f(
                 &b.value,
@@ -309,12 +305,11 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     pub(crate) fn carry_or(
         &self,
         l: &Shared<Loaded>,
-        same: impl FnOnce(&K) -> bool,
         f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
         recount_span: &str,
         recount: impl FnOnce() -> T,
     ) -> T {
-        self.carry(l, same, f)
+        self.carry(l, f)
             .unwrap_or_else(|| timed(recount_span, recount))
     }
 

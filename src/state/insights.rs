@@ -165,14 +165,15 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
         let l = a.prepared.get()?;
         let (range, zone) = (a.range.get(), a.zone.get());
         let hours = timed("qs:insight:hours", || {
-            // The same zone; the same range or one slid forward (the core tells).
-            let same = |on: &(TimeRange, Zone)| on.1 == zone;
             last.carry_or(
                 &l,
-                same,
-                |hours, old, &(on, _), remap| {
+                // The same zone; the same range or one slid forward (the core tells).
+                |hours, old, (on, on_zone): &(TimeRange, Zone), remap| {
+                    if *on_zone != zone {
+                        return None;
+                    }
                     let new = (&l.prepared, s);
-                    waiting_by_hour_updated(hours, old, new, remap, ((on, range), &zone))
+                    waiting_by_hour_updated(hours, old, new, remap, ((*on, range), &zone))
                 },
                 "qs:recount:hours",
                 || waiting_by_hour(&l.prepared, s, range, &zone),
