@@ -163,7 +163,10 @@ fn performance() -> Option<web_sys::Performance> {
 
 /// Runs `f` and records its duration as a performance measure `name`
 /// (`performance.getEntriesByName(name)`), for the browser timing script
-/// (tests/perf/browser.mjs). Costs a few microseconds.
+/// (tests/perf/browser.mjs). Costs a few microseconds. Never inlined, so
+/// that a CPU profile of a build that keeps its names tells the samples in
+/// a span from those outside every span (tests/perf/live.mjs `--profile`).
+#[inline(never)]
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let Some(p) = performance() else { return f() };
     let start = format!("{name}:start");

@@ -18,7 +18,7 @@
 // wasm-opt) names the Rust functions in the profile.
 
 import { dists, opt } from './args.mjs';
-import { selfTimes, withTrace } from './profile.mjs';
+import { byFunction, selfTimes, withTrace } from './profile.mjs';
 import { actions, nextSettled, readyPages, renderSeq } from './ready.mjs';
 import { scope } from './scope.mjs';
 
@@ -64,41 +64,6 @@ function summarise(events) {
   }
   const frames = mine.filter((e) => e.name === 'FireAnimationFrame' && e.ts >= t0 && e.ts <= t1).length;
   return { ms: (t1 - t0) / 1000, tasks, self, gc, spans, frames };
-}
-
-/** Self and inclusive time (ms) per function of a CDP CPU profile. */
-function byFunction(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
-  const self = new Map();
-  const incl = new Map();
-  // Each sample under the innermost of the app's own functions in its stack
-  // (a component, a memo, the glue), or under plotly.js / the browser.
-  const owner = new Map();
-  const app = (k) => /^queuescope(_core)?::/.test(k);
-  profile.samples.forEach((id, i) => {
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    const n = byId.get(id);
-    if (['(idle)', '(program)', '(root)'].includes(n.callFrame.functionName)) return;
-    self.set(name(n), (self.get(name(n)) ?? 0) + dt);
-    let own = null;
-    for (let at = id; at !== undefined && !own; at = parent.get(at)) {
-      const k = name(byId.get(at)).replace(/::h[0-9a-f]{16}$/, '');
-      if (app(k)) own = k.replace(/(::\{\{closure\}\})+/, '::{closure}');
-    }
-    own ??= n.callFrame.url.includes('plotly') ? '(plotly.js, outside the app)' : `(${name(n)})`;
-    owner.set(own, (owner.get(own) ?? 0) + dt);
-    const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const k = name(byId.get(at));
-      if (seen.has(k)) continue;
-      seen.add(k);
-      incl.set(k, (incl.get(k) ?? 0) + dt);
-    }
-  });
-  return { self, incl, owner };
 }
 
 const add = (into, from, k = 1) => {

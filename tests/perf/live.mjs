@@ -2,6 +2,7 @@
 // refresh and the cache"). Not a test: it prints figures.
 //
 //   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative]
+//                            [--trace] [--profile [N]] [--mutations] [--init FILE]
 //
 // Needs a RELEASE dist/ (or QUEUESCOPE_DIST) and
 // `cargo build --release -p demo-backend`. Starts `demo-backend --seed 7
@@ -21,13 +22,25 @@
 //             control endpoint); the next refresh's jobs request: bytes
 //             (the backend's log) and its response end -> the next ready
 //             (every panel updated);
-//   profile   with --profile, one more refresh under the sampling profiler;
+//             Per refresh also `spans-union` (the time covered by some
+//             `qs:` span) and `outside-spans` (the rest of response end ->
+//             ready: the view's own work, the frame, GC); with
+//             --mutations the DOM writes from the response to the ready by
+//             region (panel, header, filter) and kind;
+//   profile   with --profile [N], N more refreshes (1 by default) under the
+//             sampling profiler, by function, and outside every span (a
+//             dist whose wasm keeps its name section names the Rust
+//             functions; QS_PROFILE_DUMP=FILE keeps the raw profiles);
 //   trace     with --trace, one more refresh under a Chrome trace;
 //   reopen    the page reloaded with the cache filled and the jobs endpoint
 //             held 10 s (`slow`): navigation start -> the cached data read
 //             (`qs-cached`) and -> every chart of the first screen drawn
 //             with it (the cached label shown, charts `data-drawn`).
+//
+// `--init FILE`: a script run in the page before the app (a probe, e.g. a
+// style that hides something, to see what its updates cost).
 
+import { readFile } from 'node:fs/promises';
 import { controlOf, openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { args, opt } from './args.mjs';
 import { selfTimes, withProfile, withTrace } from './profile.mjs';
@@ -36,13 +49,20 @@ import { scope } from './scope.mjs';
 
 const JOBS = Number(opt('--jobs', '225000'));
 const REPS = Number(opt('--reps', '5'));
-// One more refresh after the timed ones under Chrome's sampling profiler
-// (from the edits to the ready): the renderer's work outside the spans.
+// More refreshes after the timed ones under Chrome's sampling profiler
+// (from the edits to the ready): the renderer's work outside the spans, by
+// function (`--profile [N]`, N refreshes, 1 by default; a dist whose wasm
+// keeps its name section names the Rust functions, see filter.mjs).
 const PROFILE = args.includes('--profile');
+const PROFILED = PROFILE ? Number(/^\d+$/.test(opt('--profile', '')) ? opt('--profile', '1') : 1) : 0;
 // One more refresh under a Chrome trace: self time by trace event (script,
 // GC, style, layout, paint, timers, frames) from the data read (`qs-data`)
 // to the ready.
 const TRACE = args.includes('--trace');
+// Per refresh, the DOM writes from the response to the ready (a
+// MutationObserver), by where they land (the panel, the header, the left
+// panel) and kind: which panels' effects rebuilt what.
+const MUTATIONS = args.includes('--mutations');
 // A range `7d` that slides with the real clock, instead of an absolute one.
 const RELATIVE = args.includes('--relative');
 const QUEUE = 'a100-pool';
@@ -66,10 +86,65 @@ const median = (xs) => {
 function spansBetween(page, t0, t1) {
   return page.evaluate(([a, b]) => {
     const spans = {};
+    // The union of the `qs:` spans (they nest: a recount inside its memo's
+    // span), so the time outside every span is the window less it.
+    const cover = [];
     for (const m of performance.getEntriesByType('measure')) {
-      if (m.startTime >= a && m.startTime <= b) spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+      if (m.startTime >= a && m.startTime <= b) {
+        spans[m.name] = (spans[m.name] ?? 0) + m.duration;
+        if (m.name.startsWith('qs:')) cover.push([m.startTime, Math.min(b, m.startTime + m.duration)]);
+      }
     }
+    cover.sort((x, y) => x[0] - y[0]);
+    let union = 0;
+    let reach = -Infinity;
+    for (const [s, e] of cover) {
+      if (e > reach) {
+        union += e - Math.max(s, reach);
+        reach = e;
+      }
+    }
+    spans['spans-union'] = union;
+    spans['outside-spans'] = b - a - union;
     return spans;
+  }, [t0, t1]);
+}
+
+/** Starts recording the page's DOM writes (see MUTATIONS). */
+function watchMutations(page) {
+  return page.evaluate(() => {
+    const where = (n) => {
+      const e = n.nodeType === 1 ? n : n.parentElement;
+      const p = e?.closest('[data-panel],[data-filter],.qs-header,.qs-controls,.qs-notices');
+      if (!p) return e === document.documentElement ? 'html' : 'other';
+      return p.dataset.panel ?? (p.dataset.filter ? `filter:${p.dataset.filter}` : p.className.split(' ')[0]);
+    };
+    const seen = [];
+    window.__qsMutations?.disconnect();
+    window.__qsMutations = new MutationObserver((records) => {
+      const at = performance.now();
+      for (const r of records) {
+        const kind = r.type === 'attributes' ? `@${r.attributeName}` : r.type === 'childList' ? `+${r.addedNodes.length}-${r.removedNodes.length}` : 'text';
+        seen.push([at, where(r.target), kind]);
+      }
+    });
+    window.__qsMutations.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+    window.__qsMutationLog = seen;
+  });
+}
+
+/** The DOM writes recorded in [t0, t1], counted by region and kind. */
+function mutationsBetween(page, t0, t1) {
+  return page.evaluate(([a, b]) => {
+    window.__qsMutations?.disconnect();
+    const out = {};
+    for (const [at, where, kind] of window.__qsMutationLog ?? []) {
+      if (at < a || at > b) continue;
+      const k = kind.startsWith('+') ? 'nodes' : kind;
+      out[where] ??= {};
+      out[where][k] = (out[where][k] ?? 0) + (kind.startsWith('+') ? kind.slice(1).split('-').map(Number).reduce((x, y) => x + y, 0) : 1);
+    }
+    return out;
   }, [t0, t1]);
 }
 
@@ -106,7 +181,9 @@ try {
   log(`${ids.length} jobs in the view`);
 
   const seq0 = await seqNow();
-  const app = await openApp(t, { config: { api_base: api, refresh_seconds: 10 }, query: QUERY });
+  const init = opt('--init', null);
+  const initScript = init ? await readFile(init, 'utf8') : null;
+  const app = await openApp(t, { config: { api_base: api, refresh_seconds: 10 }, query: QUERY, initScript });
   await app.waitForState('ready');
   const { page } = app;
   const full = await jobsLog(seq0);
@@ -144,6 +221,7 @@ try {
     await tick();
     const seq = await seqNow();
     const m0 = await rendererMetrics(cdp);
+    if (MUTATIONS) await watchMutations(page);
     await armNextReady(page);
     // The next ready that follows a jobs request made after the edits.
     let ready;
@@ -156,6 +234,11 @@ try {
     const reqs = await jobsLog(seq);
     const end = await lastJobsResponseEnd(page);
     const spans = await spansBetween(page, end, ready);
+    if (MUTATIONS) {
+      const writes = await mutationsBetween(page, end, ready);
+      const text = Object.entries(writes).map(([w, k]) => `${w} {${Object.entries(k).map(([a, n]) => `${a} ${n}`).join(', ')}}`);
+      log(`  DOM writes: ${text.join('; ')}`);
+    }
     // Renderer time from the edits to the ready (the refresh's read and
     // draw; the 1 s clock ticks of the status line are a few ms of it).
     const d = (k) => Math.round(1000 * ((m1[k] ?? 0) - (m0[k] ?? 0)));
@@ -174,12 +257,35 @@ try {
   for (let rep = 0; rep < REPS; rep++) await refreshOnce(rep);
   let profile = null;
   if (PROFILE) {
-    profile = await withProfile(page, () => refreshOnce(REPS));
-    // Its figures are not the timed ones (the profiler slows the page).
-    refresh.pop();
-    breakdowns.pop();
-    log(`profile: ${Object.entries(profile.categories).map(([c, v]) => `${c} ${Math.round(v)}`).join(', ')}`);
-    for (const [f, v] of profile.top) log(`  ${Math.round(v)} ms ${f}`);
+    const sum = { categories: {}, self: new Map(), incl: new Map(), owner: new Map(), outside: new Map(), outsideIncl: new Map() };
+    for (let k = 0; k < PROFILED; k++) {
+      const p = await withProfile(page, () => refreshOnce(REPS + k), { functions: true });
+      // Its figures are not the timed ones (the profiler slows the page).
+      refresh.pop();
+      breakdowns.pop();
+      for (const [c, v] of Object.entries(p.categories)) sum.categories[c] = (sum.categories[c] ?? 0) + v / PROFILED;
+      for (const key of ['self', 'incl', 'owner', 'outside', 'outsideIncl']) {
+        for (const [f, v] of p.functions[key]) sum[key].set(f, (sum[key].get(f) ?? 0) + v / PROFILED);
+      }
+    }
+    const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([f, v]) => [f, Math.round(10 * v) / 10]);
+    profile = {
+      categories: sum.categories,
+      self: top(sum.self, 40),
+      owner: top(sum.owner, 45),
+      incl: top(sum.incl, 150),
+      outside: top(sum.outside, 60),
+      outsideIncl: top(sum.outsideIncl, 200),
+    };
+    log(`profile (mean of ${PROFILED}): ${Object.entries(profile.categories).map(([c, v]) => `${c} ${Math.round(v)}`).join(', ')}`);
+    log('self ms:');
+    for (const [f, v] of profile.self) log(`  ${v} ${f}`);
+    log('by the innermost app function in the stack, ms:');
+    for (const [f, v] of profile.owner) log(`  ${v} ${f}`);
+    log('inclusive ms:');
+    for (const [f, v] of profile.incl) log(`  ${v} ${f}`);
+    log('outside the qs: spans, by the innermost app function (needs `dom::timed` not inlined), ms:');
+    for (const [f, v] of profile.outside) log(`  ${v} ${f}`);
   }
   let trace = null;
   if (TRACE) {

@@ -1,3 +1,5 @@
+import { appendFile } from 'node:fs/promises';
+
 // Chrome's sampling profiler (CDP Profiler) around an action, summarised by
 // where the time ran (wasm, glue JS, plotly.js, GC, layout) and the top
 // functions: browser.mjs and live.mjs `--profile`.
@@ -29,7 +31,57 @@ export function summariseProfile(profile) {
   return { categories: Object.fromEntries(Object.entries(cats).sort((a, b) => b[1] - a[1])), top };
 }
 
-export async function withProfile(page, fn) {
+/** Self and inclusive time (ms) per function of a CDP CPU profile. */
+export function byFunction(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
+  const self = new Map();
+  const incl = new Map();
+  // Each sample under the innermost of the app's own functions in its stack
+  // (a component, a memo, the glue), or under plotly.js / the browser.
+  const owner = new Map();
+  // The samples outside every `qs:` span: stacks without `dom::timed`
+  // (visible only in a build where it is not inlined), by owner and inclusive.
+  const outside = new Map();
+  const outsideIncl = new Map();
+  const app = (k) => /^queuescope(_core)?::/.test(k);
+  const timed = (k) => k.startsWith('queuescope::dom::timed');
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    const n = byId.get(id);
+    if (['(idle)', '(program)', '(root)'].includes(n.callFrame.functionName)) return;
+    self.set(name(n), (self.get(name(n)) ?? 0) + dt);
+    let own = null;
+    for (let at = id; at !== undefined && !own; at = parent.get(at)) {
+      const k = name(byId.get(at)).replace(/::h[0-9a-f]{16}$/, '');
+      if (app(k)) own = k.replace(/(::\{\{closure\}\})+/, '::{closure}');
+    }
+    own ??= n.callFrame.url.includes('plotly') ? '(plotly.js, outside the app)' : `(${name(n)})`;
+    owner.set(own, (owner.get(own) ?? 0) + dt);
+    const seen = new Set();
+    let spanned = false;
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const k = name(byId.get(at));
+      spanned ||= timed(k);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + dt);
+    }
+    if (!spanned) {
+      outside.set(own, (outside.get(own) ?? 0) + dt);
+      for (const k of seen) outsideIncl.set(k, (outsideIncl.get(k) ?? 0) + dt);
+    }
+  });
+  return { self, incl, owner, outside, outsideIncl };
+}
+
+/**
+ * The summary of a CPU profile of the page while `fn` runs; with
+ * `functions`, also its time by function ([`byFunction`]).
+ */
+export async function withProfile(page, fn, { functions = false } = {}) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -37,7 +89,10 @@ export async function withProfile(page, fn) {
   await fn();
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.detach();
-  return summariseProfile(profile);
+  // QS_PROFILE_DUMP=FILE: each raw profile appended to FILE (one JSON a line).
+  if (process.env.QS_PROFILE_DUMP) await appendFile(process.env.QS_PROFILE_DUMP, JSON.stringify(profile) + '\n');
+  const summary = summariseProfile(profile);
+  return functions ? { ...summary, functions: byFunction(profile) } : summary;
 }
 
 /**
