@@ -9,7 +9,7 @@ use crate::i18n::t;
 use crate::i18n::Records;
 use crate::state::live::ReadKind;
 use crate::state::{
-    Analysis, Cache, DataState, LangState, Metrics, Notice, Notices, Queues, Refresh,
+    Analysis, Cache, DataState, LangState, Metrics, Notice, Notices, Queues, Refresh, ViewState,
 };
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Summary};
@@ -223,15 +223,27 @@ pub fn NoticeBar() -> impl IntoView {
 }
 
 /// A read in flight: how far it has come (pages and jobs so far), with
-/// Cancel (issue #12 item 4).
+/// Cancel (issue #12 item 4). Not for a refresh of the data on screen (the
+/// header says "Updating…"): above every panel, the notice coming and going
+/// moved the whole page down and back at every refresh, a relayout and
+/// repaint of the page in the refresh's response → ready (and a jolt on a
+/// wall display every `refresh_seconds`).
 #[component]
 fn LoadProgress() -> impl IntoView {
     let data = expect_context::<DataState>();
+    let view = expect_context::<ViewState>();
     move || {
         if !data.loading.get() {
             return None;
         }
         let (queue, p) = data.progress.get()?;
+        let range = view.with(|v| v.range_spec());
+        let refresh = data
+            .loaded
+            .with(|l| l.as_ref().is_some_and(|l| l.is_refreshed_by(&queue, range)));
+        if refresh {
+            return None;
+        }
         // The pages drawn while the rest downloads (a long first read).
         let partial = data.loaded.with(|l| match l.as_ref().map(|l| l.read) {
             Some(ReadKind::Partial(pages)) => Some(pages),

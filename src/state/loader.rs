@@ -72,6 +72,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Whether a read of `queue` over `range` is a refresh of this load: the
+    /// same queue and range, and this load is complete (a full or spliced
+    /// read, not the cache shown on open nor a partial draw).
+    pub fn is_refreshed_by(&self, queue: &str, range: RangeSpec) -> bool {
+        self.queue == queue
+            && self.range == range
+            && matches!(self.read, ReadKind::Full | ReadKind::Incremental(_))
+    }
+
     /// A whole read of `queue` over `span` (the view's `range` at `now`).
     fn full(
         queue: String,

@@ -86,6 +86,14 @@ test('a job added and a job advanced appear after the next refresh, which transf
   const held = await b.jobs();
   const running = held.find((j) => j.transitions.at(-1).state === 'running');
   assert.ok(running, 'an unfinished job to advance');
+  // A refresh of the data on screen says "Updating…" in the header: no
+  // progress notice comes and goes above the panels (moving them all).
+  await page.evaluate(() => {
+    window.__qsProgressSeen = false;
+    new MutationObserver(() => {
+      window.__qsProgressSeen ||= document.querySelector('[data-load-progress]') !== null;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
 
   // One second later on the backend's clock a job arrives and another one
   // fails; 30 s later the new job has waited 30 s.
@@ -105,6 +113,7 @@ test('a job added and a job advanced appear after the next refresh, which transf
   assert.equal(await stateTotal(app, 'Failed'), failedBefore + 1);
   assert.equal(await jobCount(page), jobsBefore + 1, 'the new job is counted');
   assert.match(await row.first().innerText(), /e2e: advanced to failed/);
+  assert.equal(await page.evaluate(() => window.__qsProgressSeen), false, 'no progress notice during a refresh');
 
   // What went over the wire: every jobs request since the edits carried
   // updated_since; the first one's answer held exactly the two changed
