@@ -126,12 +126,20 @@ fn UsagePanel(metric: Metric, name: &'static str, title: &'static str) -> impl I
             }
         }
         built.set_value(Some(from));
-        Some(Shared::new(timed(&format!("qs:chart:{name}"), || {
+        let chart = timed(&format!("qs:chart:{name}"), || {
             m.cache.with(|cache| {
                 m.in_view
                     .with(|v| usage_chart((&l, cache, v), metric, &palette, &rev))
             })
-        })))
+        });
+        // A refresh that leaves the same lines (the same runs in view with
+        // the same series and colours, under other job indices) keeps the
+        // chart shown: its canvas is not repainted, its text alternative
+        // not recounted.
+        match shown {
+            Some(Some(old)) if **old == chart => Some(old.clone()),
+            _ => Some(Shared::new(chart)),
+        }
     });
     let (place, frame, layer) = model_chart(name, chart);
     let tip = Callback::new(move |p: Pointer| {
