@@ -74,13 +74,17 @@ fn LabelFilter(population: Memo<Population>) -> impl IntoView {
     let options = Memo::new(move |_| {
         population.with(|p| {
             let Some((l, sel)) = p else { return Vec::new() };
-            let mut out = Vec::new();
-            for key in l.prepared.label_keys() {
-                for (value, n) in l.prepared.label_values(&key, sel) {
-                    out.push((format!("{key}:{value}"), n));
+            // A pass over the range's jobs per label key: a span of its own,
+            // so a refresh's breakdown counts it.
+            timed("qs:facets:labels", || {
+                let mut out = Vec::new();
+                for key in l.prepared.label_keys() {
+                    for (value, n) in l.prepared.label_values(&key, sel) {
+                        out.push((format!("{key}:{value}"), n));
+                    }
                 }
-            }
-            out
+                out
+            })
         })
     });
     let selected = Memo::new(move |_| {
