@@ -496,6 +496,32 @@ export async function openApp(
 }
 
 /**
+ * The resource timings (`name`, `startTime`, `responseEnd`, `encodedBodySize`)
+ * of the page and of its workers, on the page's clock: the jobs pages come
+ * through the app's fetching worker (src/api/fetch-worker.js), whose
+ * timeline is its own (`timeOrigin` when the worker started).
+ */
+export async function resourceTimings(page) {
+  const read = () => ({
+    origin: performance.timeOrigin,
+    entries: performance.getEntriesByType('resource').map((r) => r.toJSON()),
+  });
+  const own = await page.evaluate(read);
+  const out = own.entries;
+  for (const w of page.workers()) {
+    const theirs = await w.evaluate(read).catch(() => null);
+    if (!theirs) continue; // a worker that ended meanwhile
+    const shift = theirs.origin - own.origin;
+    for (const e of theirs.entries) {
+      // Instants (0: not measured) move to the page's clock; sizes and durations stay.
+      for (const k of Object.keys(e)) if (k === 'startTime' || (k.endsWith('Start') || k.endsWith('End')) && e[k] > 0) e[k] += shift;
+      out.push(e);
+    }
+  }
+  return out.sort((a, b) => a.startTime - b.startTime);
+}
+
+/**
  * One headless Chromium (the flags `openApp` launches with), closed when `t`
  * ends: `openApp(t2, { browser })` opens pages in new contexts of it.
  */
