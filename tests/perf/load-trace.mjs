@@ -139,7 +139,9 @@ for (const dist of DISTS) {
       console.log(`app spans (ms, summed): ${spans.join(', ')}`);
       for (const w of out) {
         const top = w.self.slice(0, 14).map(([n, v]) => `${n} ${ms(v)}`).join(', ');
-        console.log(`${w.window} (from ${ms(w.at)} ms, ${ms(w.wall)} ms wall): ${top}`);
+        // The main thread's busy time in the window: its tasks' self times summed.
+        const busy = w.self.reduce((sum, [, v]) => sum + v, 0);
+        console.log(`${w.window} (from ${ms(w.at)} ms, ${ms(w.wall)} ms wall, main thread busy ${ms(busy)} ms): ${top}`);
       }
       console.log(`tasks >= 5 ms between qs-config and qs-fetch-start: ${tasks.map((x) => `${ms(x.at)}+${ms(x.dur)}`).join(', ')}`);
       if (PROFILE) {
