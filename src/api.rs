@@ -19,8 +19,6 @@ use web_sys::RequestCredentials;
 
 pub use crate::load_error::LoadError;
 
-mod worker;
-
 /// The backend of this deployment.
 #[derive(Clone)]
 pub enum Source {
@@ -44,15 +42,11 @@ impl Source {
     /// Builds the source for a config; demo data is generated here (once).
     pub fn from_config(config: &Config, now: Ms) -> Source {
         match &config.api_base {
-            Some(base) => Source::Rest({
-                // Started now, so that it runs by the first jobs request.
-                worker::start();
-                Rest {
-                    base: base.clone(),
-                    credentials: config.credentials,
-                    token: config.bearer_token.clone(),
-                    timeout_seconds: config.request_timeout(),
-                }
+            Some(base) => Source::Rest(Rest {
+                base: base.clone(),
+                credentials: config.credentials,
+                token: config.bearer_token.clone(),
+                timeout_seconds: config.request_timeout(),
             }),
             None => {
                 let cfg = DemoConfig {
@@ -289,28 +283,42 @@ impl Rest {
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
     ) -> Result<Vec<u8>, LoadError> {
+        let credentials = match self.credentials {
+            Credentials::Omit => RequestCredentials::Omit,
+            Credentials::SameOrigin => RequestCredentials::SameOrigin,
+            Credentials::Include => RequestCredentials::Include,
+        };
         let deadline = Deadline::new(abort, self.timeout_seconds);
+        let mut req = Request::get(url)
+            .credentials(credentials)
+            .abort_signal(Some(&deadline.signal));
+        req = req.header("Accept", "application/json");
+        if let Some(token) = &self.token {
+            req = req.header("Authorization", &format!("Bearer {token}"));
+        }
         let limit = |source| LoadError::Limit {
             url: url.to_string(),
             source,
         };
-        let (status, body) = self
-            .answer(url, &deadline, guard)
-            .await
-            .map_err(|e| match e {
-                BodyError::Limit(e) => {
-                    // Stops the download of the body nobody will read.
-                    deadline.cancel();
-                    limit(e)
-                }
-                BodyError::Read(_) if deadline.timed_out() => limit(ReadLimitError::TimedOut {
-                    seconds: self.timeout_seconds,
-                }),
-                BodyError::Read(detail) => LoadError::Network {
-                    url: url.to_string(),
-                    detail,
-                },
-            })?;
+        let network = |e: gloo_net::Error| match deadline.timed_out() {
+            true => limit(ReadLimitError::TimedOut {
+                seconds: self.timeout_seconds,
+            }),
+            false => LoadError::Network {
+                url: url.to_string(),
+                detail: e.to_string(),
+            },
+        };
+        let resp = req.send().await.map_err(network)?;
+        let status = resp.status();
+        let body = read_body(&resp, guard).await.map_err(|e| match e {
+            BodyError::Limit(e) => {
+                // Stops the download of the body nobody will read.
+                deadline.cancel();
+                limit(e)
+            }
+            BodyError::Read(e) => network(e),
+        })?;
         if !(200..300).contains(&status) {
             let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(
                 &parse::body_text(body),
@@ -330,59 +338,14 @@ impl Rest {
         }
         Ok(body)
     }
-
-    /// One GET's status and body. A page of a read (counted by `guard`)
-    /// comes through the fetching worker while one runs ([`worker`]: the
-    /// body is read off the main thread); everything else, and every page
-    /// when no worker runs, with the page's own fetch.
-    async fn answer(
-        &self,
-        url: &str,
-        deadline: &Deadline,
-        guard: Option<&mut ReadGuard>,
-    ) -> Result<(u16, Vec<u8>), BodyError> {
-        let Some(guard) = guard else {
-            return self.in_page(url, deadline, None).await;
-        };
-        let who = (self.credentials, self.token.as_deref());
-        match worker::get(url, who, &deadline.signal, guard).await {
-            Some(answer) => answer,
-            None => self.in_page(url, deadline, Some(guard)).await,
-        }
-    }
-
-    /// One GET with the page's own fetch (gloo): status and body.
-    async fn in_page(
-        &self,
-        url: &str,
-        deadline: &Deadline,
-        guard: Option<&mut ReadGuard>,
-    ) -> Result<(u16, Vec<u8>), BodyError> {
-        let credentials = match self.credentials {
-            Credentials::Omit => RequestCredentials::Omit,
-            Credentials::SameOrigin => RequestCredentials::SameOrigin,
-            Credentials::Include => RequestCredentials::Include,
-        };
-        let mut req = Request::get(url)
-            .credentials(credentials)
-            .abort_signal(Some(&deadline.signal));
-        req = req.header("Accept", "application/json");
-        if let Some(token) = &self.token {
-            req = req.header("Authorization", &format!("Bearer {token}"));
-        }
-        let read = |e: gloo_net::Error| BodyError::Read(e.to_string());
-        let resp = req.send().await.map_err(read)?;
-        let body = read_body(&resp, guard).await?;
-        Ok((resp.status(), body))
-    }
 }
 
 /// Why a body was not read.
 enum BodyError {
     /// It broke a byte limit (SPEC §2).
     Limit(ReadLimitError),
-    /// The browser could not read it (network, abort, timeout): what it said.
-    Read(String),
+    /// The browser could not read it (network, abort, timeout).
+    Read(gloo_net::Error),
 }
 
 /// The body of `resp` as bytes, counted against `guard` (SPEC §2's byte
@@ -397,22 +360,18 @@ async fn read_body(
     resp: &gloo_net::http::Response,
     guard: Option<&mut ReadGuard>,
 ) -> Result<Vec<u8>, BodyError> {
-    let read = |e: gloo_net::Error| BodyError::Read(e.to_string());
     let Some(guard) = guard else {
-        return resp.binary().await.map_err(read);
+        return resp.binary().await.map_err(BodyError::Read);
     };
-    let declared = worker::declared_length(resp.headers().get("content-length"));
+    let declared = resp
+        .headers()
+        .get("content-length")
+        .and_then(|n| n.trim().parse::<u64>().ok());
     guard.check_declared(declared).map_err(BodyError::Limit)?;
     let body = match declared {
-        Some(_) => resp.binary().await.map_err(read)?,
+        Some(_) => resp.binary().await.map_err(BodyError::Read)?,
         None => bytes_capped(resp, |n| guard.check_arriving(n)).await?,
     };
-    count_body(guard, body)
-}
-
-/// Counts a page's body that arrived whole against `guard` (its size
-/// against the page and read byte limits) before it is parsed.
-fn count_body(guard: &mut ReadGuard, body: Vec<u8>) -> Result<Vec<u8>, BodyError> {
     guard
         .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
         .map_err(BodyError::Limit)?;
@@ -452,16 +411,16 @@ async fn bytes_capped(
     Ok(bytes)
 }
 
-/// A rejection of the browser's stream reader (or of the worker's
-/// promise) as what a failed request says.
-fn js_error(e: wasm_bindgen::JsValue) -> String {
+/// A rejection of the browser's stream reader as a request error.
+fn js_error(e: wasm_bindgen::JsValue) -> gloo_net::Error {
     use wasm_bindgen::JsCast;
-    match e.dyn_ref::<js_sys::Error>() {
+    let detail = match e.dyn_ref::<js_sys::Error>() {
         Some(err) => String::from(err.message()),
         None => e
             .as_string()
             .unwrap_or_else(|| "the answer could not be read".into()),
-    }
+    };
+    gloo_net::Error::GlooError(detail)
 }
 
 /// The abort signal of one request: the caller's (a newer load), the

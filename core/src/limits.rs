@@ -198,15 +198,6 @@ impl ReadGuard {
         })
     }
 
-    /// The most bytes the next page's body may have: `check_declared(Some(n))`
-    /// and `check_arriving(n)` pass exactly when `n <= room()`. For a reader
-    /// that applies the byte limits where the guard is not (the app's
-    /// fetching worker stops a body there, and the guard names the limit).
-    pub fn room(&self) -> u64 {
-        let left = self.limits.max_read_bytes.saturating_sub(self.bytes);
-        self.limits.max_page_bytes.min(left)
-    }
-
     /// A page's body of `bytes` arrived: counts it, before it is parsed.
     pub fn body(&mut self, bytes: u64) -> Result<(), ReadLimitError> {
         self.check_bytes(bytes)?;
@@ -402,26 +393,6 @@ mod tests {
         assert_eq!(REFRESH_SECONDS, 10..=86_400);
         assert_eq!(REQUEST_TIMEOUT_SECONDS, 1..=600);
         assert_eq!(DEFAULT_REQUEST_TIMEOUT_SECONDS, 30);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
-        /// `room` is exactly the edge of both byte checks, whatever came before.
-        #[test]
-        fn room_is_the_edge_of_the_byte_checks(
-            page in 0u64..400,
-            read in 0u64..1_000,
-            bodies in proptest::collection::vec(0u64..300, 0..6),
-            n in 0u64..1_200,
-        ) {
-            let mut g = ReadGuard::new(ReadLimits { max_page_bytes: page, max_read_bytes: read, ..small() });
-            for b in bodies {
-                let _ = g.body(b);
-            }
-            let room = g.room();
-            proptest::prop_assert_eq!(g.check_declared(Some(n)).is_ok(), n <= room);
-            proptest::prop_assert_eq!(g.check_arriving(n).is_ok(), n <= room);
-        }
     }
 
     #[test]

@@ -107,9 +107,6 @@ ${await appTags()}</head><body>${HOST_BODY}<div id="dash"></div></body></html>`;
   const reads = log.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/queues'));
   assert.ok(reads.some((r) => r.path.includes('/jobs?')), 'jobs were read');
   for (const r of reads) assert.equal(r.authorization, `Bearer ${TOKEN}`, r.path);
-  // The jobs pages came through the fetching worker, found next to the
-  // app's script under the portal's sub-path.
-  assert.equal(await p.evaluate(() => document.documentElement.dataset.fetchWorker), 'on');
 
   const styles = await p.evaluate(() => {
     const s = (sel, ...props) => {
