@@ -61,6 +61,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+// QUEUESCOPE_CHROMIUM_ARGS: more flags, space-separated (a perf experiment's
+// `--js-flags=...`, say); none by default.
+CHROMIUM_ARGS.push(...(process.env.QUEUESCOPE_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean));
 
 /** One minute, hour, day in milliseconds (the app's `Ms`). */
 export const MINUTE = 60_000;
