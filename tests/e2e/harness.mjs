@@ -61,6 +61,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+// QUEUESCOPE_CHROMIUM_ARGS: more flags, space-separated (a perf experiment's
+// `--js-flags=...`, say); none by default.
+CHROMIUM_ARGS.push(...(process.env.QUEUESCOPE_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean));
 
 /** One minute, hour, day in milliseconds (the app's `Ms`). */
 export const MINUTE = 60_000;
@@ -493,6 +496,32 @@ export async function openApp(
   if (clock !== null) await page.clock.setFixedTime(clock);
   await page.goto(app.url);
   return app;
+}
+
+/**
+ * The resource timings (`name`, `startTime`, `responseEnd`, `encodedBodySize`)
+ * of the page and of its workers, on the page's clock: the jobs pages come
+ * through the app's fetching worker (src/api/fetch-worker.js), whose
+ * timeline is its own (`timeOrigin` when the worker started).
+ */
+export async function resourceTimings(page) {
+  const read = () => ({
+    origin: performance.timeOrigin,
+    entries: performance.getEntriesByType('resource').map((r) => r.toJSON()),
+  });
+  const own = await page.evaluate(read);
+  const out = own.entries;
+  for (const w of page.workers()) {
+    const theirs = await w.evaluate(read).catch(() => null);
+    if (!theirs) continue; // a worker that ended meanwhile
+    const shift = theirs.origin - own.origin;
+    for (const e of theirs.entries) {
+      // Instants (0: not measured) move to the page's clock; sizes and durations stay.
+      for (const k of Object.keys(e)) if (k === 'startTime' || (k.endsWith('Start') || k.endsWith('End')) && e[k] > 0) e[k] += shift;
+      out.push(e);
+    }
+  }
+  return out.sort((a, b) => a.startTime - b.startTime);
 }
 
 /**

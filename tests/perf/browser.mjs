@@ -54,7 +54,7 @@
 
 import os from 'node:os';
 import { writeFile } from 'node:fs/promises';
-import { launchBrowser, openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { launchBrowser, openApp, resourceTimings, startDemoBackend } from '../e2e/harness.mjs';
 import { args, dists, opt } from './args.mjs';
 import { withProfile } from './profile.mjs';
 import { scope } from './scope.mjs';
@@ -275,24 +275,24 @@ function modeBar(page, title) {
 
 /** The load's marks and resource timings, as numbers since navigation start. */
 async function loadTimings(page) {
-  return page.evaluate(() => {
+  const t = await page.evaluate(() => {
     const marks = {};
     for (const m of performance.getEntriesByType('mark')) {
       (marks[m.name] ??= []).push(m.startTime);
     }
-    const res = performance
-      .getEntriesByType('resource')
-      .map((r) => ({
-        name: r.name,
-        start: r.startTime,
-        requestStart: r.requestStart,
-        responseStart: r.responseStart,
-        end: r.responseEnd,
-        bytes: r.encodedBodySize,
-      }));
     const nav = performance.getEntriesByType('navigation')[0];
-    return { marks, res, domContentLoaded: nav?.domContentLoadedEventEnd };
+    return { marks, domContentLoaded: nav?.domContentLoadedEventEnd };
   });
+  // The page's and the fetching worker's (the jobs pages).
+  const res = (await resourceTimings(page)).map((r) => ({
+    name: r.name,
+    start: r.startTime,
+    requestStart: r.requestStart,
+    responseStart: r.responseStart,
+    end: r.responseEnd,
+    bytes: r.encodedBodySize,
+  }));
+  return { ...t, res };
 }
 
 function summariseLoad(t, spans = {}) {

@@ -54,7 +54,9 @@ function split(events) {
     const [from, a] = bounds[i - 1];
     const [to, b] = bounds[i];
     const self = [...selfTimes(events, [a, b])].filter(([, v]) => v >= 2).sort((x, y) => y[1] - x[1]);
-    out.push({ window: `${from} -> ${to}`, wall: (b - a) / 1000, at: (a - start) / 1000, self });
+    // The fetching worker's thread (the jobs pages' bodies), busy in the same window.
+    const worker = [...selfTimes(events, [a, b], 'DedicatedWorker thread')].reduce((sum, [, v]) => sum + v, 0);
+    out.push({ window: `${from} -> ${to}`, wall: (b - a) / 1000, at: (a - start) / 1000, self, worker });
   }
   // The long tasks between the config and the first jobs request.
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
@@ -134,12 +136,15 @@ for (const dist of DISTS) {
         return Object.entries(sum).map(([k, v]) => `${k} ${Math.round(v)}`);
       });
       const { out, tasks } = split(events);
+      if (process.env.QS_THREADS) console.log(`threads: ${[...new Set(events.filter((e) => e.name === 'thread_name').map((e) => e.args?.name))].join(', ')}`);
       console.log(`\n=== ${dist.name} #${rep + 1}: cold reload (cache deleted${FIRST ? ', HTTP and code cache cleared' : ''}), ${JOBS} jobs`);
       console.log(`marks: ${marks.join(', ')}`);
       console.log(`app spans (ms, summed): ${spans.join(', ')}`);
       for (const w of out) {
         const top = w.self.slice(0, 14).map(([n, v]) => `${n} ${ms(v)}`).join(', ');
-        console.log(`${w.window} (from ${ms(w.at)} ms, ${ms(w.wall)} ms wall): ${top}`);
+        // The main thread's busy time in the window: its tasks' self times summed.
+        const busy = w.self.reduce((sum, [, v]) => sum + v, 0);
+        console.log(`${w.window} (from ${ms(w.at)} ms, ${ms(w.wall)} ms wall, main thread busy ${ms(busy)} ms, worker ${ms(w.worker)} ms): ${top}`);
       }
       console.log(`tasks >= 5 ms between qs-config and qs-fetch-start: ${tasks.map((x) => `${ms(x.at)}+${ms(x.dur)}`).join(', ')}`);
       if (PROFILE) {

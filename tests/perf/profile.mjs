@@ -99,10 +99,13 @@ export async function withProfile(page, fn, { functions = false } = {}) {
  * Self time (ms) by event name of the renderer main thread's complete events
  * (those that start within `window`, [from, to] in the trace's µs, if given).
  */
-export function selfTimes(events, window = null) {
-  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+export function selfTimes(events, window = null, thread = 'CrRendererMain') {
+  // The renderer's main thread: the first one named so. Other threads (a
+  // worker's, which each reload starts anew): every one of that name.
+  const named = events.filter((e) => e.name === 'thread_name' && e.args?.name === thread);
+  const threads = new Set((thread === 'CrRendererMain' ? named.slice(0, 1) : named).map((e) => `${e.pid}:${e.tid}`));
   const mine = events
-    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .filter((e) => threads.has(`${e.pid}:${e.tid}`) && e.ph === 'X' && e.dur !== undefined)
     .filter((e) => !window || (e.ts >= window[0] && e.ts <= window[1]))
     .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   const self = new Map();
