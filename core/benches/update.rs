@@ -3,15 +3,22 @@
 //! `Prepared::updated` (a splice) against reading the whole range again.
 //! Figures in docs/benchmarks.md.
 //!
+//! `update_live` is what `tests/perf/live.mjs` sends: 80 records spread
+//! over the view get an error, 20 jobs arrive, over the same range
+//! (`absolute`) or one slid 10 s or an hour (a relative `7d` at a
+//! refresh); the splice, and the run lanes carried over against a recount.
+//!
 //! Run: `cargo bench -p queuescope-core --bench update`
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use queuescope_core::analysis::{Prepared, PreparedBuilder};
+use queuescope_core::analysis::{
+    run_layout, run_layout_updated, select, Filters, Groups, Prepared, PreparedBuilder, TimeRange,
+};
 use queuescope_core::demo::{generate, to_raw_job, DemoConfig, DEFAULT_NOW};
-use queuescope_core::model::{Job, JobState, Transition, DAY, MINUTE};
+use queuescope_core::model::{Job, JobError, JobState, Transition, DAY, HOUR, MINUTE};
 use queuescope_core::parse::read_jobs_page;
 use queuescope_core::time::format_rfc3339;
 
@@ -102,5 +109,85 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(update, benches);
+/// `live.mjs`'s refresh: 80 records spread over `all` with an error at
+/// `at`, 20 new queued jobs.
+fn live_changes(all: &[Job], at: i64) -> Vec<Job> {
+    let mut changed: Vec<Job> = (0..80)
+        .filter_map(|k| all.get((k * 7919) % all.len()))
+        .cloned()
+        .map(|mut j| {
+            j.errors.push(JobError {
+                at,
+                message: "perf: rep 0".into(),
+            });
+            j
+        })
+        .collect();
+    changed.extend((0..20).map(|k| Job {
+        id: format!("perf-0-{k}"),
+        job: "perf-arrival".into(),
+        transitions: vec![Transition {
+            state: JobState::Queued,
+            at,
+        }],
+        ..Job::default()
+    }));
+    changed
+}
+
+fn live(c: &mut Criterion) {
+    let all = jobs();
+    let g0 = DEFAULT_NOW;
+    let g1 = g0 + 2_000;
+    // The range a load read: live.mjs' absolute one ends an hour after its
+    // data's "now"; the jobs that overlap it, as the backend sends them.
+    let r0 = TimeRange::new(g0 - 7 * DAY, g0 + HOUR);
+    let read: Vec<Job> = all
+        .iter()
+        .filter(|j| {
+            let (s, e) = j.lifetime(g0);
+            s < r0.to && e >= r0.from
+        })
+        .cloned()
+        .collect();
+    let held = load(&read.chunks(5_000).map(|c| page(c, g0)).collect::<Vec<_>>());
+    let delta = {
+        let mut b = PreparedBuilder::new();
+        if let Ok(p) = read_jobs_page(&page(&live_changes(&read, g0 + 1_000), g1), &mut None) {
+            b.push_page(p);
+        }
+        b.finish().0
+    };
+    let mut g = c.benchmark_group("update_live");
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    for (name, slide) in [("absolute", 0), ("slid_10s", 10_000), ("slid_1h", HOUR)] {
+        let r1 = TimeRange::new(r0.from + slide, r0.to + slide);
+        let Ok((new, counts, remap)) = held.updated_remap(&delta, (r1.from, r1.to)) else {
+            continue;
+        };
+        let f = Filters::default();
+        let (os, ns) = (select(&held, &f, r0), select(&new, &f, r1));
+        let none = Groups::default();
+        let lanes = run_layout(&held, &os, &none, r0);
+        let carried = run_layout_updated(&lanes, (&held, &os), (&new, &ns), &remap, (r0, r1));
+        eprintln!(
+            "{name}: {} jobs, {counts:?}, {} bars, lanes carried: {}",
+            new.len(),
+            lanes.bars.len(),
+            carried.is_some()
+        );
+        g.bench_function(format!("splice_{name}"), |b| {
+            b.iter(|| black_box(&held).updated_remap(black_box(&delta), (r1.from, r1.to)))
+        });
+        g.bench_function(format!("lanes_carried_{name}"), |b| {
+            b.iter(|| run_layout_updated(&lanes, (&held, &os), (&new, &ns), &remap, (r0, r1)))
+        });
+        g.bench_function(format!("lanes_recount_{name}"), |b| {
+            b.iter(|| run_layout(&new, &ns, &none, r1))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(update, benches, live);
 criterion_main!(update);

@@ -207,7 +207,8 @@ impl ValuesWriter {
     /// For `n` jobs, written into one id per job (`dense`) or pairs.
     pub fn new(n: usize, dense: bool) -> ValuesWriter {
         let values = if dense {
-            Values::Dense(vec![NO_VALUE; n])
+            // Filled up to each job set, and to `n` by `finish`.
+            Values::Dense(Vec::with_capacity(n))
         } else {
             Values::default()
         };
@@ -218,8 +219,9 @@ impl ValuesWriter {
     pub fn set(&mut self, j: u32, id: u32) {
         match &mut self.values {
             Values::Dense(of_job) => {
-                if let Some(slot) = of_job.get_mut(j as usize) {
-                    *slot = id;
+                if of_job.len() <= j as usize {
+                    of_job.resize(j as usize, NO_VALUE);
+                    of_job.push(id);
                     self.present += 1;
                 }
             }
@@ -229,6 +231,44 @@ impl ValuesWriter {
                 self.present += 1;
             }
         }
+    }
+
+    /// The values of `col`'s jobs in `runs` (each `[a, b)`, ascending) as
+    /// the next jobs, from 0 (nothing set yet), each id `id` written as
+    /// `to[id]` and marked in `used`: what [`ValuesWriter::set`] does job by
+    /// job, in one pass over each run. Only from a dense column into a
+    /// dense writer; false (nothing written) otherwise or for a run out of
+    /// the column.
+    pub fn extend_runs(
+        &mut self,
+        col: &Column,
+        runs: &[(usize, usize)],
+        to: &[u32],
+        used: &mut [bool],
+    ) -> bool {
+        let (Values::Dense(out), Values::Dense(src)) = (&mut self.values, &col.values) else {
+            return false;
+        };
+        if !out.is_empty() || runs.iter().any(|&(a, b)| a > b || b > src.len()) {
+            return false;
+        }
+        let mut present = 0;
+        for &(a, b) in runs {
+            let part = src.get(a..b).unwrap_or_default();
+            out.extend(part.iter().map(|&id| {
+                let m = to.get(id as usize).copied().unwrap_or(NO_VALUE);
+                match used.get_mut(m as usize) {
+                    Some(u) => {
+                        *u = true;
+                        present += 1;
+                        m
+                    }
+                    None => NO_VALUE,
+                }
+            }));
+        }
+        self.present += present;
+        true
     }
 
     /// No job has a value.
@@ -249,8 +289,11 @@ impl ValuesWriter {
 
     /// The column of `n` jobs with `names` (sorted, each used): dense when
     /// at least half of the jobs have a value, as [`Column::build`] decides.
-    pub fn finish(self, names: Vec<String>, n: usize) -> Column {
+    pub fn finish(mut self, names: Vec<String>, n: usize) -> Column {
         let dense = self.present * 2 >= n;
+        if let Values::Dense(of_job) = &mut self.values {
+            of_job.resize(n, NO_VALUE);
+        }
         let values = match self.values {
             Values::Dense(of_job) if !dense => {
                 let (jobs, ids) = (0u32..)

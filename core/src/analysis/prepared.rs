@@ -430,12 +430,21 @@ impl Prepared {
 
     /// Job `i`'s first transition to its terminal one (or `generated_at`).
     pub(crate) fn lifetime(&self, i: usize) -> (Ms, Ms) {
+        self.lifetime_until(i, self.generated_at)
+    }
+
+    /// [`Prepared::lifetime`], with an unfinished job lasting until `now`
+    /// (an update's new `generated_at`). One look at the transitions.
+    pub(crate) fn lifetime_until(&self, i: usize, now: Ms) -> (Ms, Ms) {
         let r = self.transitions_of(i);
-        let g = self.generated_at;
         let start = self.at.get(r.start).copied().filter(|_| !r.is_empty());
-        let start = start.unwrap_or(g);
-        let end = self.ended(i).unwrap_or(g);
-        (start, end.max(start))
+        let start = start.unwrap_or(self.generated_at);
+        let last = r.end.checked_sub(1);
+        let ended = last.and_then(|k| {
+            let terminal = is_terminal(*self.state.get(k)?);
+            terminal.then(|| self.at.get(k).copied()).flatten()
+        });
+        (start, ended.unwrap_or(now).max(start))
     }
 
     /// When job `i` reached a terminal state (its last transition), if it has.

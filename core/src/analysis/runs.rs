@@ -7,6 +7,8 @@ use super::group::Groups;
 use super::prepared::{Prepared, Remap, Slide};
 use super::time::TimeRange;
 use crate::model::Ms;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// One run's bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -119,14 +121,28 @@ pub fn regroup_runs(
 /// difference (a bar gone, a changed run placed) the runs are packed again
 /// until the two agree again. A refresh whose changed runs kept their spans
 /// (an error added, new jobs queued) over the same range copies every lane:
-/// O(runs), no packing.
+/// O(runs), no packing. Over a slid range the bars that left at the start
+/// make their lanes differ only until the runs reach their ends
+/// ([`Replay::reach`]).
 pub fn run_layout_updated(
     layout: &RunLayout,
     old: (&Prepared, &Selection),
     new: (&Prepared, &Selection),
     remap: &Remap,
-    (old_range, range): (TimeRange, TimeRange),
+    ranges: (TimeRange, TimeRange),
 ) -> Option<RunLayout> {
+    replayed(layout, old, new, remap, ranges).map(|(l, _)| l)
+}
+
+/// [`run_layout_updated`], with how many runs it packed (the rest were
+/// copied from the old lanes).
+pub(crate) fn replayed(
+    layout: &RunLayout,
+    old: (&Prepared, &Selection),
+    new: (&Prepared, &Selection),
+    remap: &Remap,
+    (old_range, range): (TimeRange, TimeRange),
+) -> Option<(RunLayout, usize)> {
     let ((op, os), (np, ns)) = (old, new);
     let (g0, g1) = (op.generated_at(), np.generated_at());
     if g1 < g0 || g0 <= range.from {
@@ -186,12 +202,19 @@ pub fn run_layout_updated(
         bars.push(bar(j, s, e, lanes.pack(s, e)));
     }
     let used = bars.iter().map(|b| b.lane + 1).max().unwrap_or(0);
-    Some(RunLayout { bars, lanes: used })
+    Some((RunLayout { bars, lanes: used }, lanes.packed))
 }
 
 /// The lanes' last ends of a packing carried over ([`run_layout_updated`])
 /// and of the old packing at the same point, with how many lanes differ:
 /// while none does, the old lanes are copied; else runs are packed.
+///
+/// Two ends that differ but both lie at or before the next run's start are
+/// the same to every later run (runs come in start order, and a lane is
+/// free when its end is at or before a start): such a lane agrees again
+/// ([`Replay::reach`]). Without that, a bar gone from the start of a slid
+/// range left its lane differing (an unused lane against an old end) until
+/// the end of the packing, and every later bar was packed.
 #[derive(Default)]
 struct Replay {
     /// Each lane's last end in the new packing (`Ms::MIN`: unused).
@@ -202,6 +225,11 @@ struct Replay {
     differ: usize,
     /// The new packing's lanes, while they differ from the old ones.
     tree: Option<LaneTree>,
+    /// Lanes that differed when set, by the later of their two ends then
+    /// (earliest first; stale entries are skipped when popped).
+    settle: BinaryHeap<Reverse<(Ms, u32)>>,
+    /// Runs packed so far.
+    packed: usize,
 }
 
 impl Replay {
@@ -223,6 +251,33 @@ impl Replay {
         self.differ = self.differ + usize::from(after) - usize::from(before);
         if self.differ == 0 {
             self.tree = None;
+            self.settle.clear();
+        } else if after {
+            self.settle
+                .push(Reverse((self.new[k].max(self.old[k]), lane)));
+        }
+    }
+
+    /// The next run (of either packing) starts at or after `t`: every lane
+    /// whose two ends are both at or before `t` agrees again (the old end
+    /// takes the new one; the lane tree holds the new ends already).
+    fn reach(&mut self, t: Ms) {
+        while let Some(&Reverse((key, lane))) = self.settle.peek() {
+            if key > t {
+                break;
+            }
+            self.settle.pop();
+            let k = lane as usize;
+            if let (Some(&n), Some(o)) = (self.new.get(k), self.old.get_mut(k)) {
+                if n != *o && n.max(*o) <= t {
+                    *o = n;
+                    self.differ -= 1;
+                }
+            }
+        }
+        if self.differ == 0 {
+            self.tree = None;
+            self.settle.clear();
         }
     }
 
@@ -233,6 +288,8 @@ impl Replay {
 
     /// A run of the new packing only: packed.
     fn pack(&mut self, start: Ms, end: Ms) -> u32 {
+        self.reach(start);
+        self.packed += 1;
         let new = &self.new;
         let tree = self
             .tree
@@ -246,6 +303,9 @@ impl Replay {
     /// packings agree, else packed.
     fn held(&mut self, lane: u32, start: Ms, end: Ms) -> u32 {
         let k = lane as usize;
+        if self.differ > 0 {
+            self.reach(start);
+        }
         if self.differ == 0 {
             // Both packings put it in `lane` (the usual case: no lookups).
             for v in [&mut self.new, &mut self.old] {

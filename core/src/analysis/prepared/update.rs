@@ -194,8 +194,7 @@ impl Prepared {
         }
         let g = self.generated_at.max(changed.generated_at);
         let in_range = |p: &Prepared, i: usize| {
-            let (start, _) = p.lifetime(i);
-            let end = p.ended(i).unwrap_or(g).max(start);
+            let (start, end) = p.lifetime_until(i, g);
             start < to && end >= from
         };
         let mut counts = UpdateCounts::default();
@@ -330,7 +329,7 @@ impl Prepared {
 
         // Transitions and errors, job after job; messages interned again in
         // first-seen order (as a load interns them), unused ones left out.
-        let mut messages: HashMap<&str, u32> = HashMap::new();
+        let mut messages = Messages::new(self, changed);
         let total = |f: &dyn Fn(&Prepared, usize, usize) -> usize| {
             sources
                 .iter()
@@ -340,19 +339,24 @@ impl Prepared {
         };
         let transitions = total(&|src, a, b| src.transition_span(a, b).len());
         let errors = total(&|src, a, b| src.error_span(a, b).len());
+        // Every offset written below is at most these: wrapping shifts are exact.
+        if u32::try_from(transitions).is_err() || u32::try_from(errors).is_err() {
+            return Err(UpdateError::TooMuchData);
+        }
         p.at.reserve_exact(transitions);
         p.state.reserve_exact(transitions);
         p.first.reserve_exact(n);
         p.error_at.reserve_exact(errors);
         p.error_message.reserve_exact(errors);
         p.error_first.reserve_exact(n);
-        for (((src, _), runs), smap) in sources.iter().zip(&runs).zip(&state_maps) {
-            let mut msg_map = vec![u32::MAX; src.messages.len()];
+        for (side, (((src, _), runs), smap)) in
+            sources.iter().zip(&runs).zip(&state_maps).enumerate()
+        {
             // Known states only (the usual case): ids stay as they are.
             let identity = (0u16..).zip(smap).all(|(i, &s)| i == s);
             for &(a, b) in runs {
                 let t = src.transition_span(a, b);
-                let base = p.at.len() as i64 - t.start as i64;
+                let shift = (p.at.len() as u32).wrapping_sub(t.start as u32);
                 p.at.extend_from_slice(src.at.get(t.clone()).unwrap_or_default());
                 let states = src.state.get(t).unwrap_or_default();
                 if identity {
@@ -365,49 +369,28 @@ impl Prepared {
                     );
                 }
                 let firsts = src.first.get(a + 1..=b).unwrap_or_default();
-                for &f in firsts {
-                    let f = u32::try_from(i64::from(f) + base);
-                    p.first.push(f.map_err(|_| UpdateError::TooMuchData)?);
-                }
+                p.first
+                    .extend(firsts.iter().map(|&f| f.wrapping_add(shift)));
                 let e = src.error_span(a, b);
-                let base = p.error_at.len() as i64 - e.start as i64;
+                let shift = (p.error_at.len() as u32).wrapping_sub(e.start as u32);
                 p.error_at
                     .extend_from_slice(src.error_at.get(e.clone()).unwrap_or_default());
                 for &m in src.error_message.get(e).unwrap_or_default() {
-                    let id = match msg_map.get(m as usize) {
-                        Some(&id) if id != u32::MAX => id,
-                        _ => {
-                            let text = src.messages.get(m as usize).map_or("", String::as_str);
-                            let next = u32::try_from(messages.len()).unwrap_or(u32::MAX);
-                            let id = *messages.entry(text).or_insert(next);
-                            if let Some(slot) = msg_map.get_mut(m as usize) {
-                                *slot = id;
-                            }
-                            id
-                        }
-                    };
-                    p.error_message.push(id);
+                    p.error_message.push(messages.id(side, m));
                 }
-                for &f in src.error_first.get(a + 1..=b).unwrap_or_default() {
-                    let f = u32::try_from(i64::from(f) + base);
-                    p.error_first.push(f.map_err(|_| UpdateError::TooMuchData)?);
-                }
+                let firsts = src.error_first.get(a + 1..=b).unwrap_or_default();
+                p.error_first
+                    .extend(firsts.iter().map(|&f| f.wrapping_add(shift)));
             }
         }
-        let mut texts = vec![String::new(); messages.len()];
-        for (text, id) in messages {
-            if let Some(slot) = texts.get_mut(id as usize) {
-                *slot = text.to_string();
-            }
-        }
-        p.messages = texts;
+        p.messages = messages.texts.into_iter().map(str::to_string).collect();
 
         // Interned columns: user, launch job, project, entity, label values.
         let maps = [&map_old[..], &map_new[..]];
         for (c, out) in p.columns.iter_mut().enumerate() {
             let old = self.columns.get(c).unwrap_or(&EMPTY_COLUMN);
             let new = changed.columns.get(c).unwrap_or(&EMPTY_COLUMN);
-            *out = merge_column([old, new], maps, n)
+            *out = merge_column([old, new], maps, &runs[0], n)
                 .unwrap_or_else(|| Column::from_pairs(Vec::new(), Vec::new(), Vec::new(), n));
         }
         let keys: BTreeSet<&String> =
@@ -415,7 +398,7 @@ impl Prepared {
         for key in keys {
             let old = self.labels.get(key).unwrap_or(&EMPTY_COLUMN);
             let new = changed.labels.get(key).unwrap_or(&EMPTY_COLUMN);
-            if let Some(col) = merge_column([old, new], maps, n) {
+            if let Some(col) = merge_column([old, new], maps, &runs[0], n) {
                 p.labels.insert(key.clone(), col);
             }
         }
@@ -450,6 +433,63 @@ impl Prepared {
             }
         }
         order
+    }
+}
+
+/// The error messages of an update's result, interned in first-seen order
+/// as the held (side 0) and the changed (side 1) jobs' errors are copied.
+/// Each side's messages are distinct already, so a held message seen first
+/// is new without a lookup; only a changed message can equal a held one,
+/// and each held message taken is looked up in a table of the changed
+/// side's (a few), not the other way round.
+struct Messages<'a> {
+    held: &'a Prepared,
+    changed: &'a Prepared,
+    /// The changed side's messages: their ids there.
+    changed_ids: HashMap<&'a str, u32, foldhash::fast::RandomState>,
+    /// Per side, each message id's new one (`u32::MAX`: not seen yet).
+    maps: [Vec<u32>; 2],
+    /// The new messages, in first-seen order.
+    texts: Vec<&'a str>,
+}
+
+impl<'a> Messages<'a> {
+    fn new(held: &'a Prepared, changed: &'a Prepared) -> Messages<'a> {
+        let mut changed_ids = HashMap::with_hasher(foldhash::fast::RandomState::default());
+        changed_ids.extend(changed.messages.iter().map(String::as_str).zip(0u32..));
+        Messages {
+            held,
+            changed,
+            changed_ids,
+            maps: [
+                vec![u32::MAX; held.messages.len()],
+                vec![u32::MAX; changed.messages.len()],
+            ],
+            texts: Vec::new(),
+        }
+    }
+
+    /// The new id of message `m` of side `side`.
+    fn id(&mut self, side: usize, m: u32) -> u32 {
+        let k = m as usize;
+        let seen = self.maps.get(side).and_then(|v| v.get(k)).copied();
+        if let Some(id) = seen.filter(|&id| id != u32::MAX) {
+            return id;
+        }
+        let src: &'a Prepared = if side == 0 { self.held } else { self.changed };
+        let text = src.messages.get(k).map_or("", String::as_str);
+        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        self.texts.push(text);
+        if let Some(slot) = self.maps.get_mut(side).and_then(|v| v.get_mut(k)) {
+            *slot = id;
+        }
+        if side == 0 {
+            let c = self.changed_ids.get(text).map(|&c| c as usize);
+            if let Some(slot) = c.and_then(|c| self.maps.get_mut(1)?.get_mut(c)) {
+                *slot = id;
+            }
+        }
+        id
     }
 }
 
@@ -488,13 +528,14 @@ impl Texts {
         if !self.fits(text.len()) {
             return false;
         }
-        let base = self.buf.len() as i64 - x as i64;
+        // Every offset stays below `Texts::MAX` (checked by `fits`), so a
+        // wrapping shift is exact (and a loop the compiler vectorises).
+        let shift = (self.buf.len() as u32).wrapping_sub(x as u32);
         self.buf.push_str(text);
-        for &e in src.end.get(a + 1..=b).unwrap_or_default() {
-            let at = i64::from(e & !super::PRESENT) + base;
-            self.end
-                .push(u32::try_from(at).unwrap_or(0) | (e & super::PRESENT));
-        }
+        let ends = src.end.get(a + 1..=b).unwrap_or_default();
+        self.end.extend(ends.iter().map(|&e| {
+            ((e & !super::PRESENT).wrapping_add(shift) & !super::PRESENT) | (e & super::PRESENT)
+        }));
         true
     }
 }
@@ -524,7 +565,12 @@ fn mapped(map: &[u32], i: u32) -> Option<u32> {
 /// merged in order instead of sorted, and the kept jobs' values arrive in
 /// job order (held jobs keep theirs, the changed ones follow), so a sparse
 /// column stays pairs and a dense one is written once.
-fn merge_column(cols: [&Column; 2], maps: [&[u32]; 2], n: usize) -> Option<Column> {
+fn merge_column(
+    cols: [&Column; 2],
+    maps: [&[u32]; 2],
+    held_runs: &[(usize, usize)],
+    n: usize,
+) -> Option<Column> {
     let [old, new] = cols;
     // Both name lists sorted and distinct: merged in order, each side's
     // id mapped to its place in the merged list.
@@ -556,7 +602,10 @@ fn merge_column(cols: [&Column; 2], maps: [&[u32]; 2], n: usize) -> Option<Colum
     // order and come first, the changed ones follow.
     let mut values = ValuesWriter::new(n, old.is_dense() || new.is_dense());
     let mut used = vec![false; names.len()];
-    for (side, col) in [old, new].into_iter().enumerate() {
+    // The held jobs' values, dense to dense (the usual case), a run of
+    // consecutive kept jobs at a time: they are the new jobs 0.. in order.
+    let copied = values.extend_runs(old, held_runs, &to_merged[0], &mut used);
+    for (side, col) in [old, new].into_iter().enumerate().skip(usize::from(copied)) {
         let (map, to) = (maps[side], &to_merged[side]);
         col.for_each_value(|i, id| {
             let (Some(j), Some(&m)) = (mapped(map, i), to.get(id as usize)) else {

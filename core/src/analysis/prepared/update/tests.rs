@@ -553,3 +553,110 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let carried = job_status_updated(&before, (&edge, &es, &grid), (&moved, &ms), &remap, &grid);
     assert_eq!(carried, None);
 }
+
+#[test]
+fn a_slid_range_replays_its_lanes_back_into_step() {
+    // A relative range at a refresh, slid far enough that runs leave at
+    // its start: their lanes differ from the old packing only until the
+    // runs reach their ends, then the old lanes are copied again.
+    let g0 = base().generated_at + 10_000;
+    let g1 = g0 + 2_000;
+    let held: Vec<Job> = held_jobs().cloned().collect();
+    let changed = late_errors(&held, g0 + 1_000);
+    let old = prepared(&held, g0);
+    let none = Groups::default();
+    let f = Filters::default();
+    let r0 = TimeRange::new(g0 - 7 * DAY, g0);
+    let os = select(&old, &f, r0);
+    let lanes = run_layout(&old, &os, &none, r0);
+    // Slides past the end of the 1st, 5th and 20th run to end.
+    let mut ends: Vec<Ms> = lanes.bars.iter().map(|b| b.end).collect();
+    ends.sort_unstable();
+    let past = |k: usize| ends[k] - r0.from + 1;
+    for moved in [10_000, past(0), past(4), past(19)] {
+        let r1 = TimeRange::new(r0.from + moved, r0.to + moved);
+        let (got, _, remap) = old
+            .updated_remap(&prepared(&changed, g1), (r1.from, r1.to))
+            .unwrap();
+        let ns = select(&got, &f, r1);
+        let left = lanes.bars.iter().filter(|b| b.end <= r1.from).count();
+        let (carried, packed) =
+            crate::analysis::runs::replayed(&lanes, (&old, &os), (&got, &ns), &remap, (r0, r1))
+                .unwrap();
+        let want = run_layout(&got, &ns, &none, r1);
+        assert_eq!(carried, want, "moved {moved}");
+        assert!(want.bars.len() > 200, "{}", want.bars.len());
+        assert!(
+            moved == 10_000 || left > 0,
+            "moved {moved}: runs leave at the start"
+        );
+        eprintln!(
+            "moved {moved}: {left} left, {packed} of {} packed",
+            want.bars.len()
+        );
+        // A few runs around the start are packed, not the whole timeline.
+        assert!(
+            packed * 10 < want.bars.len(),
+            "moved {moved}: {packed} of {} packed",
+            want.bars.len()
+        );
+    }
+}
+
+#[test]
+fn a_lane_freed_at_the_start_agrees_again_once_passed() {
+    // Run `a` leaves at the slid start; `c`, which began while `a` ran,
+    // takes `a`'s lane now (lane 0, lane 1 before), so lane 1 is unused
+    // now and ends at `c`'s end in the old packing. Every later run fits
+    // in lane 0: lane 1 is never set again, and its two ends differ for
+    // good, but both lie before the next start, so the old lanes are
+    // copied from there, not packed.
+    let f0 = base().generated_at - 7 * DAY;
+    let g0 = f0 + 7 * DAY;
+    let run = |id: String, start: Ms, end: Ms| Job {
+        id,
+        job: "x".into(),
+        transitions: vec![
+            Transition {
+                state: JobState::Queued,
+                at: start - 1_000,
+            },
+            Transition {
+                state: JobState::Running,
+                at: start,
+            },
+            Transition {
+                state: JobState::Finished,
+                at: end,
+            },
+        ],
+        ..Default::default()
+    };
+    let mut jobs = vec![
+        run("a".into(), f0, f0 + 10_000),
+        run("c".into(), f0 + 5_000, f0 + 500_000),
+    ];
+    jobs.extend((0..50).map(|k| {
+        let s = f0 + 1_000_000 + k * 100_000;
+        run(format!("d{k:02}"), s, s + 50_000)
+    }));
+    let old = prepared(&jobs, g0);
+    let (r0, r1) = (
+        TimeRange::new(f0, g0),
+        TimeRange::new(f0 + 20_000, g0 + 20_000),
+    );
+    let (got, counts, remap) = old
+        .updated_remap(&prepared(&[], g0 + 2_000), (r1.from, r1.to))
+        .unwrap();
+    assert_eq!(counts.dropped, 1);
+    let (none, f) = (Groups::default(), Filters::default());
+    let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
+    let lanes = run_layout(&old, &os, &none, r0);
+    assert_eq!(lanes.lanes, 2);
+    let (carried, packed) =
+        crate::analysis::runs::replayed(&lanes, (&old, &os), (&got, &ns), &remap, (r0, r1))
+            .unwrap();
+    assert_eq!(carried, run_layout(&got, &ns, &none, r1));
+    assert_eq!(carried.lanes, 1);
+    assert_eq!(packed, 1, "only c is packed");
+}
