@@ -187,21 +187,27 @@ fn row_slots(rows: Memo<Option<Shared<(usize, Vec<TableRow>)>>>, config: Config)
     (0..PAGE_ROWS)
         .map(|k| {
             let config = config.clone();
-            let text = Memo::new(move |_| {
+            let shown =
+                Memo::new(move |_| rows.with(|r| r.as_ref().is_some_and(|r| r.0 .1.len() > k)));
+            // A row the page leaves empty keeps its last texts (equal: no
+            // cell is written when the brush is cleared).
+            let text = Memo::new(move |prev: Option<&RowText>| {
                 a.zone.with(|zone| {
                     a.prepared.with(|loaded| {
                         rows.with(|r| {
-                            let row = r.as_ref()?.0 .1.get(k)?;
+                            let Some(row) = r.as_ref().and_then(|r| r.0 .1.get(k)) else {
+                                return prev.cloned().unwrap_or_default();
+                            };
                             let entity = loaded
                                 .as_ref()
                                 .and_then(|l| l.prepared.get(row.job as usize))
                                 .and_then(|j| j.entity);
-                            Some(RowText::new(row, zone, &config, entity))
+                            RowText::new(row, zone, &config, entity)
                         })
                     })
                 })
             });
-            row_slot(text)
+            row_slot(text, shown)
         })
         .collect_view()
 }
@@ -237,7 +243,7 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
 }
 
 /// What a row of the selection table shows, as text.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 struct RowText {
     job_id: String,
     id_cell: CellText,
@@ -297,24 +303,23 @@ impl RowText {
     }
 }
 
-/// A row of the selection table that shows whichever row `text` holds
-/// (hidden, without `data-job-id`, when it holds none). Every text and
-/// attribute follows `text` alone and is written only when it differs;
-/// a hidden row keeps its last texts (nothing reads a hidden row).
-fn row_slot(text: Memo<Option<RowText>>) -> impl IntoView {
-    let get = move |f: fn(&RowText) -> String| text.with(|r| r.as_ref().map(f).unwrap_or_default());
+/// A row of the selection table: it shows `text` while `shown`, and is
+/// hidden, without `data-job-id`, otherwise. Every text and attribute
+/// follows one memo and is written only when it differs; a hidden row
+/// keeps its last texts (nothing reads a hidden row).
+fn row_slot(text: Memo<RowText>, shown: Memo<bool>) -> impl IntoView {
+    let get = move |f: fn(&RowText) -> String| text.with(f);
     let cell = move |f: fn(&RowText) -> &CellText| {
-        let title = move || text.with(|r| r.as_ref().and_then(|r| f(r).title.clone()));
-        let shown =
-            move || text.with(|r| r.as_ref().map(|r| f(r).shown.clone()).unwrap_or_default());
-        view! { <span class="qs-cell" title=title>{shown}</span> }
+        let title = move || text.with(|r| f(r).title.clone());
+        let words = move || text.with(|r| f(r).shown.clone());
+        view! { <span class="qs-cell" title=title>{words}</span> }
     };
     view! {
-        <tr data-job-id=move || text.with(|r| r.as_ref().map(|r| r.job_id.clone())) hidden=move || text.with(Option::is_none)>
+        <tr data-job-id=move || shown.get().then(|| text.with(|r| r.job_id.clone())) hidden=move || !shown.get()>
             <td class="qs-mono">{cell(|r| &r.id_cell)}</td>
             <td title=move || get(|r| r.run_id.clone())>
                 // Without a `run_url` the anchor has no `href`: plain text.
-                <a href=move || text.with(|r| r.as_ref().and_then(|r| r.href.clone())) target="_blank" rel="noopener noreferrer">{cell(|r| &r.run)}</a>
+                <a href=move || text.with(|r| r.href.clone()) target="_blank" rel="noopener noreferrer">{cell(|r| &r.run)}</a>
             </td>
             <td>{cell(|r| &r.launch_job)}</td>
             <td>{cell(|r| &r.project)}</td>
