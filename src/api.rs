@@ -164,9 +164,9 @@ impl Source {
                         encode_component(queue),
                         list.join(",")
                     );
-                    let body = r.get_body(&url, abort, None).await?;
+                    let body = r.get_text(&url, abort, None).await?;
                     let (s, k) =
-                        dom::timed("qs:metrics-parse", || metrics_json::read_metrics_body(body))
+                        dom::timed("qs:metrics-parse", || metrics_json::read_metrics(&body))
                             .map_err(|source| LoadError::Parse { url, source })?;
                     series.extend(s);
                     skipped.merge(k);
@@ -268,21 +268,21 @@ impl Rest {
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
     ) -> Result<String, LoadError> {
-        self.get_body(url, abort, guard)
+        self.get_bytes(url, abort, guard)
             .await
-            .map(|b| parse::body_text(b.into_bytes()))
+            .map(parse::body_text)
     }
 
-    /// One GET, as the body ([`Body`]). It is aborted by `abort` (a newer
+    /// One GET, as the body's bytes. It is aborted by `abort` (a newer
     /// load) and by `request_timeout_seconds` (SPEC §2), whichever comes
     /// first; a body is counted against `guard` (refused unread when its
     /// declared length breaks a byte limit).
-    async fn get_body(
+    async fn get_bytes(
         &self,
         url: &str,
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
-    ) -> Result<Body, LoadError> {
+    ) -> Result<Vec<u8>, LoadError> {
         let credentials = match self.credentials {
             Credentials::Omit => RequestCredentials::Omit,
             Credentials::SameOrigin => RequestCredentials::SameOrigin,
@@ -311,7 +311,7 @@ impl Rest {
         };
         let resp = req.send().await.map_err(network)?;
         let status = resp.status();
-        let body = read_body(resp, guard).await.map_err(|e| match e {
+        let body = read_body(&resp, guard).await.map_err(|e| match e {
             BodyError::Limit(e) => {
                 // Stops the download of the body nobody will read.
                 deadline.cancel();
@@ -321,7 +321,7 @@ impl Rest {
         })?;
         if !(200..300).contains(&status) {
             let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(
-                &parse::body_text(body.into_bytes()),
+                &parse::body_text(body),
             )
             .ok()
             .map(|b| b.error);
@@ -340,27 +340,6 @@ impl Rest {
     }
 }
 
-/// A body as read: bytes in the wasm memory, or (a request without a
-/// [`ReadGuard`]) the browser's `ArrayBuffer`, not yet copied, which a
-/// reader in JS can decode and parse where it lies (the usage metrics:
-/// [`metrics_json::read_metrics_body`]).
-pub enum Body {
-    /// In the wasm memory.
-    Bytes(Vec<u8>),
-    /// `Response.arrayBuffer()`'s answer.
-    Buffer(js_sys::ArrayBuffer),
-}
-
-impl Body {
-    /// The bytes (a buffer is copied into the wasm memory).
-    pub fn into_bytes(self) -> Vec<u8> {
-        match self {
-            Body::Bytes(b) => b,
-            Body::Buffer(b) => js_sys::Uint8Array::new(&b).to_vec(),
-        }
-    }
-}
-
 /// Why a body was not read.
 enum BodyError {
     /// It broke a byte limit (SPEC §2).
@@ -369,30 +348,20 @@ enum BodyError {
     Read(gloo_net::Error),
 }
 
-/// The body of `resp`, counted against `guard` (SPEC §2's byte limits):
-/// one whose declared `Content-Length` breaks a limit is refused
+/// The body of `resp` as bytes, counted against `guard` (SPEC §2's byte
+/// limits): one whose declared `Content-Length` breaks a limit is refused
 /// unread; one that declares no length (chunked, or compressed on the way)
 /// is counted while it arrives and given up at the limit; any other is
 /// read whole (`arrayBuffer()`, one copy into the wasm memory), then
 /// counted. Bytes, not `Response.text()`: text would be decoded from UTF-8
 /// into a JS string and encoded back into UTF-8 to cross into the wasm
 /// (two passes over ~2.4 MB a page of jobs), while the parsers read UTF-8.
-/// Without a guard, the browser's `ArrayBuffer` as is (not copied).
 async fn read_body(
-    resp: gloo_net::http::Response,
+    resp: &gloo_net::http::Response,
     guard: Option<&mut ReadGuard>,
-) -> Result<Body, BodyError> {
-    use wasm_bindgen::JsCast;
+) -> Result<Vec<u8>, BodyError> {
     let Some(guard) = guard else {
-        let promise = web_sys::Response::from(resp)
-            .array_buffer()
-            .map_err(|e| BodyError::Read(js_error(e)))?;
-        return wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .map_err(|e| BodyError::Read(js_error(e)))?
-            .dyn_into::<js_sys::ArrayBuffer>()
-            .map(Body::Buffer)
-            .map_err(|e| BodyError::Read(js_error(e)));
+        return resp.binary().await.map_err(BodyError::Read);
     };
     let declared = resp
         .headers()
@@ -401,12 +370,12 @@ async fn read_body(
     guard.check_declared(declared).map_err(BodyError::Limit)?;
     let body = match declared {
         Some(_) => resp.binary().await.map_err(BodyError::Read)?,
-        None => bytes_capped(&resp, |n| guard.check_arriving(n)).await?,
+        None => bytes_capped(resp, |n| guard.check_arriving(n)).await?,
     };
     guard
         .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
         .map_err(BodyError::Limit)?;
-    Ok(Body::Bytes(body))
+    Ok(body)
 }
 
 /// The body of `resp`, read chunk by chunk and given up (the reader

@@ -19,26 +19,6 @@ pub fn read_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), parse::Pars
     }
 }
 
-/// [`read_metrics`] of a body as the request gave it. The browser's
-/// `ArrayBuffer` is decoded and parsed in JS where it lies (no copy into
-/// the wasm memory, no UTF-8 check in wasm, no string handed back to JS);
-/// only a body the columns cannot carry is copied and read by serde.
-/// `TextDecoder` reads as core's `parse::body_text` does: UTF-8, a leading
-/// BOM dropped, malformed bytes as U+FFFD.
-pub fn read_metrics_body(
-    body: crate::api::Body,
-) -> Result<(Vec<Series>, SkipReport), parse::ParseError> {
-    use crate::api::Body;
-    let buffer = match body {
-        Body::Buffer(b) => b,
-        Body::Bytes(b) => return read_metrics(&parse::body_text(b)),
-    };
-    match columns_of(qs_metrics_columns_of(&buffer)) {
-        Some(raws) => Ok(parse::check_metrics(raws)),
-        None => parse::parse_metrics(&parse::body_text(Body::Buffer(buffer).into_bytes())),
-    }
-}
-
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 // A metrics answer as columns, or null when it is not exactly
 // {"series": [{"run_id": string, "metric": string, "t": [finite number],
@@ -92,27 +72,17 @@ export function qs_metrics_columns(text) {
   }
   return { ids, metrics, lens, ts, vs };
 }
-
-// The same of an answer's bytes (an ArrayBuffer), decoded here.
-export function qs_metrics_columns_of(buffer) {
-  return qs_metrics_columns(new TextDecoder().decode(buffer));
-}
 "#)]
 extern "C" {
     fn qs_metrics_columns(text: &str) -> wasm_bindgen::JsValue;
-    fn qs_metrics_columns_of(buffer: &js_sys::ArrayBuffer) -> wasm_bindgen::JsValue;
 }
 
 /// The series of a well-formed metrics answer, read by `JSON.parse`
 /// (`qs_metrics_columns`), unchecked; `None` sends the body to serde.
 /// `JSON.parse` never yields NaN, so NaN in `v` is a JSON `null`: a gap.
 fn metrics_columns(body: &str) -> Option<Vec<queuescope_core::contract::RawSeries>> {
-    columns_of(qs_metrics_columns(body))
-}
-
-/// The series of `qs_metrics_columns`' answer, or `None` for its `null`.
-fn columns_of(cols: wasm_bindgen::JsValue) -> Option<Vec<queuescope_core::contract::RawSeries>> {
     use wasm_bindgen::JsCast;
+    let cols = qs_metrics_columns(body);
     if cols.is_null() || cols.is_undefined() {
         return None;
     }
@@ -211,44 +181,5 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    /// An answer's bytes, decoded and parsed in JS where they lie, read as
-    /// its text does: a leading BOM, malformed UTF-8 (U+FFFD, as
-    /// `parse::body_text`), an answer for serde, not JSON.
-    #[wasm_bindgen_test]
-    fn the_buffer_read_matches_the_text_read() {
-        let good: &[u8] = br#"{"series": [{"run_id": "r1", "metric": "gpu_util", "t": [0, 30], "v": [90.5, null]}]}"#;
-        let bom = [b"\xEF\xBB\xBF".as_slice(), good].concat();
-        let malformed: &[u8] = b"{\"series\": [{\"run_id\": \"r\xC3\x28\xFF\", \"metric\": \"cpu_util\", \"t\": [0], \"v\": [1]}]}";
-        let for_serde: &[u8] =
-            br#"{"series": [{"run_id": "r3", "metric": "cpu_util", "t": [0, 30], "v": [1, "x"]}]}"#;
-        for body in [
-            good,
-            bom.as_slice(),
-            malformed,
-            for_serde,
-            b"not json".as_slice(),
-            b"".as_slice(),
-        ] {
-            let buffer = js_sys::Uint8Array::from(body).buffer();
-            assert!(
-                body == for_serde
-                    || body.starts_with(b"not")
-                    || body.is_empty()
-                    || columns_of(qs_metrics_columns_of(&buffer)).is_some(),
-                "{body:?} read in JS"
-            );
-            assert_eq!(
-                format!("{:?}", read_metrics_body(crate::api::Body::Buffer(buffer))),
-                format!("{:?}", read_metrics(&parse::body_text(body.to_vec()))),
-                "{body:?}"
-            );
-        }
-        let (series, _) = read_metrics_body(crate::api::Body::Buffer(
-            js_sys::Uint8Array::from(malformed).buffer(),
-        ))
-        .unwrap();
-        assert_eq!(series[0].run_id, "r\u{FFFD}(\u{FFFD}");
     }
 }

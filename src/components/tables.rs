@@ -23,29 +23,14 @@ const LONG_CELL: usize = 48;
 /// Texts up to this many characters show whole in a `.qs-cell`.
 const FITS_CELL: usize = 24;
 
-/// What a `.qs-cell` shows: the text clipped to [`LONG_CELL`] characters,
-/// and the whole text as its tooltip whenever it may not show whole.
-#[derive(Clone, Default, PartialEq)]
-struct CellText {
-    shown: String,
-    title: Option<String>,
-}
-
-impl CellText {
-    fn new(text: &str) -> CellText {
-        CellText {
-            shown: queuescope_core::text::clip(text, LONG_CELL).into_owned(),
-            title: (text.chars().count() > FITS_CELL).then(|| text.to_string()),
-        }
-    }
-}
-
-/// A cell's text in a span the stylesheet keeps to a column's width
-/// (`.qs-cell`, an ellipsis past it) (text nodes only: strings from the
-/// backend are never HTML).
+/// A cell's text, clipped to [`LONG_CELL`] characters, in a span the
+/// stylesheet keeps to a column's width (`.qs-cell`, an ellipsis past it);
+/// the whole text is its tooltip whenever it may not show whole (text
+/// nodes only: strings from the backend are never HTML).
 fn cell_text(text: &str) -> AnyView {
-    let CellText { shown, title } = CellText::new(text);
-    view! { <span class="qs-cell" title=title>{shown}</span> }.into_any()
+    let shown = queuescope_core::text::clip(text, LONG_CELL);
+    let title = (text.chars().count() > FITS_CELL).then(|| text.to_string());
+    view! { <span class="qs-cell" title=title>{shown.into_owned()}</span> }.into_any()
 }
 
 /// Columns of the selection table: (column, `data-sort` key, numeric);
@@ -163,56 +148,35 @@ pub fn SelectionPanel() -> impl IntoView {
     let actions = ViewFn::from(move || {
         view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
+    let body = move || {
+        let zone = a.zone.get();
+        let loaded = a.prepared.get();
+        rows.with(|r| {
+            let Some(r) = r else { return Vec::new() };
+            let (_, r) = &**r;
+            r.iter()
+                .map(|row| {
+                    let entity = loaded
+                        .as_ref()
+                        .and_then(|l| l.prepared.get(row.job as usize))
+                        .and_then(|j| j.entity);
+                    row_view(row, &zone, &config, entity)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
             subtitle=Signal::derive(move || (t().runs_selected)(&format::count(total.get())))>
             <div class="qs-table-wrap">
                 <table class=move || hidden_classes(&hidden.get())>
                     <thead><tr>{sort_header(sort)}</tr></thead>
-                    <tbody>{row_slots(rows, config)}</tbody>
+                    <tbody>{body}</tbody>
                 </table>
             </div>
             <Pager page=page total=total per_page=PAGE_ROWS/>
         </Panel>
     }
-}
-
-/// The page's rows of the selection table, made once and updated in
-/// place: a new brush rewrites the texts and attributes that differ in
-/// the 50 rows (a rebuild made ~950 elements and their attributes every
-/// brush); a row the page does not fill is `hidden` and loses its
-/// `data-job-id`. Hidden is `display: none`: collapsed rows
-/// (`visibility: collapse`) kept their computed style, so a brush restyled
-/// ~250 fewer elements, but their ~1,000 layout objects made every other
-/// interaction's layout and paint slower (filter, clear brush).
-fn row_slots(rows: Memo<Option<Shared<(usize, Vec<TableRow>)>>>, config: Config) -> impl IntoView {
-    let a = expect_context::<Analysis>();
-    (0..PAGE_ROWS)
-        .map(|k| {
-            let config = config.clone();
-            let shown =
-                Memo::new(move |_| rows.with(|r| r.as_ref().is_some_and(|r| r.0 .1.len() > k)));
-            // A row the page leaves empty keeps its last texts (equal: no
-            // cell is written when the brush is cleared).
-            let text = Memo::new(move |prev: Option<&RowText>| {
-                a.zone.with(|zone| {
-                    a.prepared.with(|loaded| {
-                        rows.with(|r| {
-                            let Some(row) = r.as_ref().and_then(|r| r.0 .1.get(k)) else {
-                                return prev.cloned().unwrap_or_default();
-                            };
-                            let entity = loaded
-                                .as_ref()
-                                .and_then(|l| l.prepared.get(row.job as usize))
-                                .and_then(|j| j.entity);
-                            RowText::new(row, zone, &config, entity)
-                        })
-                    })
-                })
-            });
-            row_slot(text, shown)
-        })
-        .collect_view()
 }
 
 /// The header cells of the selection table: click to sort, again to reverse.
@@ -245,96 +209,45 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// What a row of the selection table shows, as text.
-#[derive(Clone, Default, PartialEq)]
-struct RowText {
-    job_id: String,
-    id_cell: CellText,
-    /// The run's id (the run cell's tooltip).
-    run_id: String,
-    run: CellText,
-    /// The run's page (SPEC §4 `run_url`), if configured.
-    href: Option<String>,
-    launch_job: CellText,
-    project: CellText,
-    user: CellText,
-    state: CellText,
-    /// `var(--qs-state-…)`: the state's colour token.
-    state_color: String,
-    enqueued: String,
-    started: String,
-    ended: String,
-    queued: String,
-    run_time: String,
-}
-
-impl RowText {
-    fn new(
-        row: &TableRow,
-        zone: &analysis::Zone,
-        config: &Config,
-        entity: Option<&str>,
-    ) -> RowText {
-        let run_label = row
-            .run_name
-            .as_deref()
-            .or(row.run_id.as_deref())
-            .unwrap_or("—");
-        RowText {
-            job_id: row.job_id.clone(),
-            id_cell: CellText::new(&row.job_id),
-            run_id: row.run_id.clone().unwrap_or_default(),
-            run: CellText::new(run_label),
-            href: row
-                .run_id
-                .as_deref()
-                .and_then(|id| config.run_link(entity, row.project.as_deref(), id)),
-            launch_job: CellText::new(&row.launch_job),
-            project: CellText::new(row.project.as_deref().unwrap_or(NONE_NAME)),
-            user: CellText::new(row.user.as_deref().unwrap_or(NONE_NAME)),
-            state: CellText::new(row.state.as_str()),
-            state_color: format!("var({})", crate::render::palette::state_token(&row.state)),
-            enqueued: time_cell(row.enqueued, zone),
-            started: time_cell(row.started, zone),
-            ended: time_cell(row.ended, zone),
-            queued: format::duration(row.queued_secs),
-            run_time: row
-                .run_secs
-                .map(format::duration)
-                .unwrap_or_else(|| "—".into()),
+fn row_view(
+    row: &TableRow,
+    zone: &analysis::Zone,
+    config: &Config,
+    entity: Option<&str>,
+) -> AnyView {
+    let run_label = row
+        .run_name
+        .clone()
+        .or_else(|| row.run_id.clone())
+        .unwrap_or_else(|| "—".into());
+    let link = row
+        .run_id
+        .as_deref()
+        .and_then(|id| config.run_link(entity, row.project.as_deref(), id));
+    let run = match link {
+        Some(href) => {
+            view! { <a href=href target="_blank" rel="noopener noreferrer">{cell_text(&run_label)}</a> }
+                .into_any()
         }
-    }
-}
-
-/// A row of the selection table: it shows `text` while `shown`, and is
-/// hidden, without `data-job-id`, otherwise. Every text and attribute
-/// follows one memo and is written only when it differs; a hidden row
-/// keeps its last texts (nothing reads a hidden row).
-fn row_slot(text: Memo<RowText>, shown: Memo<bool>) -> impl IntoView {
-    let get = move |f: fn(&RowText) -> String| text.with(f);
-    let cell = move |f: fn(&RowText) -> &CellText| {
-        let title = move || text.with(|r| f(r).title.clone());
-        let words = move || text.with(|r| f(r).shown.clone());
-        view! { <span class="qs-cell" title=title>{words}</span> }
+        None => cell_text(&run_label),
     };
+    let state = row.state.clone();
     view! {
-        <tr data-job-id=move || shown.get().then(|| text.with(|r| r.job_id.clone())) hidden=move || !shown.get()>
-            <td class="qs-mono">{cell(|r| &r.id_cell)}</td>
-            <td title=move || get(|r| r.run_id.clone())>
-                // Without a `run_url` the anchor has no `href`: plain text.
-                <a href=move || text.with(|r| r.href.clone()) target="_blank" rel="noopener noreferrer">{cell(|r| &r.run)}</a>
-            </td>
-            <td>{cell(|r| &r.launch_job)}</td>
-            <td>{cell(|r| &r.project)}</td>
-            <td>{cell(|r| &r.user)}</td>
-            <td><span class="qs-state" style:--qs-state-color=move || get(|r| r.state_color.clone())>{cell(|r| &r.state)}</span></td>
-            <td>{move || get(|r| r.enqueued.clone())}</td>
-            <td>{move || get(|r| r.started.clone())}</td>
-            <td>{move || get(|r| r.ended.clone())}</td>
-            <td class="qs-num">{move || get(|r| r.queued.clone())}</td>
-            <td class="qs-num">{move || get(|r| r.run_time.clone())}</td>
+        <tr data-job-id=row.job_id.clone()>
+            <td class="qs-mono">{cell_text(&row.job_id)}</td>
+            <td title=row.run_id.clone().unwrap_or_default()>{run}</td>
+            <td>{cell_text(&row.launch_job)}</td>
+            <td>{cell_text(row.project.as_deref().unwrap_or(NONE_NAME))}</td>
+            <td>{cell_text(row.user.as_deref().unwrap_or(NONE_NAME))}</td>
+            <td><span class="qs-state" style:--qs-state-color=format!("var({})", crate::render::palette::state_token(&state))>{cell_text(state.as_str())}</span></td>
+            <td>{time_cell(row.enqueued, zone)}</td>
+            <td>{time_cell(row.started, zone)}</td>
+            <td>{time_cell(row.ended, zone)}</td>
+            <td class="qs-num">{format::duration(row.queued_secs)}</td>
+            <td class="qs-num">{row.run_secs.map(format::duration).unwrap_or_else(|| "—".into())}</td>
         </tr>
     }
+    .into_any()
 }
 
 /// The errors panel: every error in the range, newest first.
