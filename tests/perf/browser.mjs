@@ -57,6 +57,7 @@ import { writeFile } from 'node:fs/promises';
 import { launchBrowser, openApp, resourceTimings, startDemoBackend } from '../e2e/harness.mjs';
 import { args, dists, opt } from './args.mjs';
 import { withProfile } from './profile.mjs';
+import { runsDrag } from './ready.mjs';
 import { scope } from './scope.mjs';
 
 const JOBS = opt('--jobs', '25000,250000').split(',').map(Number);
@@ -238,26 +239,7 @@ function toggleUser(page, value) {
  * over the full lane height (Plotly's select drag: down, moves, up).
  */
 async function brush(page, f0, f1) {
-  // Charts below the fold are drawn when they scroll into view: bring the
-  // panel on screen, wait for its plot and the ready after its draw.
-  await page.locator('[data-panel="job-runs"]').scrollIntoViewIfNeeded();
-  const area = page.locator('[data-panel="job-runs"] .nsewdrag').first();
-  await area.waitFor();
-  await area.scrollIntoViewIfNeeded();
-  await page.waitForSelector('[data-panel="job-runs"] .qs-chart-box[data-drawn="true"]');
-  await page.waitForSelector('html[data-app-state="ready"]');
-  const box = await area.boundingBox();
-  const y0 = box.y + 2;
-  const y1 = box.y + box.height - 2;
-  const x0 = box.x + box.width * f0;
-  const x1 = box.x + box.width * f1;
-  return timed(page, 'mouseup', async () => {
-    await page.mouse.move(x0, y0);
-    await page.mouse.down();
-    await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
-    await page.mouse.move(x1, y1, { steps: 4 });
-    await page.mouse.up();
-  });
+  return timed(page, 'mouseup', await runsDrag(page, f0, f1));
 }
 
 function clearBrush(page) {

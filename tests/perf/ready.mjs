@@ -68,3 +68,31 @@ export async function* readyPages(t, jobs, dists) {
     yield { dist, page: app.page };
   }
 }
+
+/**
+ * Job runs on screen, drawn and ready, and a function that drags the app's
+ * brush over it from fraction f0 to f1 of the plot width, over the full
+ * lane height (down, 4 + 4 moves, up: tests/perf/browser.mjs's brush).
+ */
+export async function runsDrag(page, f0, f1) {
+  // Charts below the fold are drawn when they scroll into view: bring the
+  // panel on screen, wait for its plot and the ready after its draw.
+  await page.locator('[data-panel="job-runs"]').scrollIntoViewIfNeeded();
+  const area = page.locator('[data-panel="job-runs"] .nsewdrag').first();
+  await area.waitFor();
+  await area.scrollIntoViewIfNeeded();
+  await page.waitForSelector('[data-panel="job-runs"] .qs-chart-box[data-drawn="true"]');
+  await page.waitForSelector('html[data-app-state="ready"]');
+  const box = await area.boundingBox();
+  const y0 = box.y + 2;
+  const y1 = box.y + box.height - 2;
+  const x0 = box.x + box.width * f0;
+  const x1 = box.x + box.width * f1;
+  return async () => {
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+    await page.mouse.move(x1, y1, { steps: 4 });
+    await page.mouse.up();
+  };
+}
