@@ -439,17 +439,17 @@ impl Prepared {
         let r = self.transitions_of(i);
         let start = self.at.get(r.start).copied().filter(|_| !r.is_empty());
         let start = start.unwrap_or(self.generated_at);
-        let last = r.end.checked_sub(1);
-        let ended = last.and_then(|k| {
-            let terminal = is_terminal(*self.state.get(k)?);
-            terminal.then(|| self.at.get(k).copied()).flatten()
-        });
-        (start, ended.unwrap_or(now).max(start))
+        (start, self.ended_within(&r).unwrap_or(now).max(start))
     }
 
     /// When job `i` reached a terminal state (its last transition), if it has.
     pub(crate) fn ended(&self, i: usize) -> Option<Ms> {
-        let last = self.transitions_of(i).end.checked_sub(1)?;
+        self.ended_within(&self.transitions_of(i))
+    }
+
+    /// [`Prepared::ended`] of the job whose transitions are `r`.
+    fn ended_within(&self, r: &Range<usize>) -> Option<Ms> {
+        let last = r.end.checked_sub(1)?;
         is_terminal(*self.state.get(last)?)
             .then(|| self.at.get(last).copied())
             .flatten()
