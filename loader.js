@@ -4,12 +4,13 @@
 // the content security policy of SPEC §6 (script-src 'self'
 // 'wasm-unsafe-eval': no inline script, no eval).
 //
-// The first screen waits on three things that need not wait on each other
-// (issue #14, "navigation -> first ready"): this tag is `async` and
-// plotly.js `defer`red, so the wasm is compiled (streaming, off the main
-// thread) and config.json read (`<link rel=preload>` in index.html) while
-// plotly.js downloads and runs; the app itself starts once both the module
-// and the global `Plotly` (which the plotly crate calls) are there.
+// Nothing here waits for plotly.js (issue #14, a first visit): this tag is
+// `async`, so the wasm is compiled (streaming, off the main thread) and
+// config.json read (`<link rel=preload>` in index.html) while the
+// `defer`red plotly.js downloads and runs, and the app starts as soon as its
+// module is there: the config, the cache lookup and the jobs pages need no
+// Plotly. The Plotly glue holds each chart's first draw until plotly.js has
+// run (src/plotly_script.rs), or failed to load, which the chart then says.
 const tag = document.querySelector('script[data-qs-js]');
 const wasmUrl = tag.dataset.qsWasm;
 
@@ -26,18 +27,7 @@ const compiled =
       ).catch(() => wasmUrl) // a host serving another MIME type: wasm-bindgen's own fallback
     : Promise.resolve(wasmUrl);
 
-/** Resolves once plotly.js ran (the deferred script's load, or at once). */
-const plotly = new Promise((resolve) => {
-  if (window.Plotly) return resolve();
-  const script = document.querySelector('script[data-qs-plotly]');
-  if (!script) return resolve();
-  script.addEventListener('load', resolve, { once: true });
-  // A plotly.js that fails to load: the app starts anyway and says so
-  // where a chart would be.
-  script.addEventListener('error', resolve, { once: true });
-});
-
-const [bindings, module] = await Promise.all([import(tag.dataset.qsJs), compiled, plotly]);
+const [bindings, module] = await Promise.all([import(tag.dataset.qsJs), compiled]);
 const wasm = await bindings.default({ module_or_path: module });
 // What trunk's own loader provides: the exports (`mount_queuescope`) for a
 // host page, and the event that says the app started.

@@ -35,6 +35,8 @@ mod metrics_json;
 #[cfg(target_arch = "wasm32")]
 mod plotly_glue;
 #[cfg(target_arch = "wasm32")]
+mod plotly_script;
+#[cfg(target_arch = "wasm32")]
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

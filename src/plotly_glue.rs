@@ -14,11 +14,12 @@
 //! they are not used here. The glue knows nothing of the app's state: it
 //! reports each draw's start and end through `on_busy`.
 
+use crate::plotly_script::plotly_settled;
 use crate::render::{box_on_plot, drag_box, AxisBox, Chart, SelectBox};
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -552,9 +553,30 @@ struct Hooks {
     on_busy: Option<Callback<bool>>,
     overlay: Option<Overlay>,
     brush: Option<Rc<BrushLayer>>,
+    /// A draw is held until plotly.js has run (counted busy meanwhile).
+    waiting: Rc<Cell<bool>>,
 }
 
 impl Hooks {
+    /// Whether plotly.js is there to draw with (or failed to load, which
+    /// the draw then shows); until then the page counts as busy, and the
+    /// effect that asked runs again when it is ([`plotly_settled`]).
+    fn plotly_settled(&self) -> bool {
+        let settled = plotly_settled();
+        if !settled && !self.waiting.replace(true) {
+            busy(self.on_busy, true);
+        }
+        settled
+    }
+
+    /// Ends the wait for plotly.js, if there was one (after the draw it
+    /// held has registered its own busy count).
+    fn release_wait(&self) {
+        if self.waiting.replace(false) {
+            busy(self.on_busy, false);
+        }
+    }
+
     /// Reports the axes on screen (placing the overlay first).
     fn report_view(&self, el: &HtmlElement) {
         let Some(view) = read_view(el) else { return };
@@ -607,14 +629,18 @@ fn draw_on_change(
     let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
     let bound2 = bound.clone();
     Effect::new(move |_| {
-        let Some(spec) = chart.get() else { return };
-        if !visible.get() {
+        // Nothing to draw now: no wait for plotly.js either.
+        let Some((spec, el)) = chart.get().filter(|_| visible.get()).zip(node.get()) else {
+            hooks.release_wait();
+            return;
+        };
+        if !hooks.plotly_settled() {
             return;
         }
-        let Some(el) = node.get() else { return };
         let el: HtmlElement = el.into();
         let first = drawn.borrow().is_none();
         if drawn.borrow().as_ref() == Some(&spec) {
+            hooks.release_wait();
             return;
         }
         // The axes are about to change: nothing is painted for the old ones.
@@ -640,6 +666,7 @@ fn draw_on_change(
                 ));
             }
         }
+        hooks.release_wait();
     });
     bound
 }
@@ -712,13 +739,18 @@ pub fn PlotlyChart(
         on_busy,
         overlay,
         brush,
+        waiting: Rc::default(),
     };
     let error = RwSignal::new(None::<String>);
     let visible = visible.unwrap_or(Signal::stored(true));
-    let bound = draw_on_change(chart, visible, node, hooks, error);
+    let bound = draw_on_change(chart, visible, node, hooks.clone(), error);
     on_cleanup({
-        let bound = SendWrapper::new(bound);
-        move || unmount(node, bound.take())
+        let bound = SendWrapper::new((bound, hooks));
+        move || {
+            let (bound, hooks) = bound.take();
+            hooks.release_wait();
+            unmount(node, bound)
+        }
     });
     view! {
         <div class="qs-chart-wrap">
