@@ -87,9 +87,24 @@ function traceSummary(events, t) {
     const busy = self.reduce((s, [, v]) => s + v, 0);
     windows.push({ window: `${bounds[i - 1][0]} -> ${bounds[i][0]}`, busy, top: self.slice(0, 8) });
   }
+  // The main thread's tasks of 10 ms or more between qs-config and qs-fetch-start,
+  // each with the longest event inside it.
+  const main = mine.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const onMain = mine.filter((e) => main && e.tid === main.tid && e.ph === 'X');
+  const [c, f] = [fromPage(t['qs-config']), fromPage(t['qs-fetch-start'])];
+  const tasks = onMain
+    .filter((e) => e.name === 'RunTask' && e.dur >= 10000 && e.ts + e.dur >= c && e.ts <= f)
+    .map((e) => {
+      const inner = onMain
+        .filter((x) => x !== e && x.ts >= e.ts && x.ts + x.dur <= e.ts + e.dur && x.name !== 'RunTask')
+        .sort((a, b) => b.dur - a.dur)[0];
+      const what = inner ? `${inner.name}${inner.args?.data?.url ? ` ${inner.args.data.url.split('/').pop().slice(0, 24)}` : ''}` : '';
+      return `${ms(toPage(e.ts))}+${ms(e.dur / 1000)} ${what}`;
+    });
   return {
     plotlyRan: evalPlotly ? [toPage(evalPlotly.ts), evalPlotly.dur / 1000] : null,
     windows,
+    tasks,
   };
 }
 
@@ -159,6 +174,7 @@ try {
           `data ${ms(t['qs-data'])}, READY ${ms(t['qs-ready'])}` +
           (t.errors ? `  ERRORS ${t.errors.join(' | ')}` : ''),
       );
+      if (t.trace?.tasks?.length) console.log(`    tasks >= 10 ms, qs-config -> qs-fetch-start: ${t.trace.tasks.join(', ')}`);
       for (const w of t.trace?.windows ?? []) {
         console.log(`    ${w.window}: busy ${ms(w.busy)}: ${w.top.map(([n, v]) => `${n} ${ms(v)}`).join(', ')}`);
       }
