@@ -146,7 +146,7 @@ e2e() {
   [ -e "${files[0]}" ] || die "no e2e tests found in tests/e2e/"
   # An interrupted or skipped build leaves an old dist/: its failures would
   # be the old code's, so refuse rather than test it.
-  built_after src core/src index.html loader.js style Trunk.toml Cargo.toml Cargo.lock scripts/plotly-eager.mjs -- dist/index.html &&
+  built_after src core/src index.html loader.js style Trunk.toml Cargo.toml Cargo.lock -- dist/index.html &&
     built_after demo-backend core/src -- target/release/demo-backend || return 1
   # One file at a time (2-core machines, one Chromium each); a test that
   # hangs fails after 10 minutes instead of holding CI (the faults file
