@@ -560,15 +560,35 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let want = run_layout(&fin, &fs, &none, range);
     assert_eq!(carried.as_ref(), Some(&want));
     assert_ne!(want.bars, lanes.bars);
-    // The open spans of a read on a bucket's edge end a bucket later now.
-    let edge = prepared(&held, range.to - HOUR);
-    let (moved, _, remap) = edge
-        .updated_remap(&prepared(&changed, g1), (range.from, range.to))
-        .unwrap();
-    let (es, ms) = (select(&edge, &f, range), select(&moved, &f, range));
+    // A read on a bucket's edge, and the next one a bucket or two later:
+    // the jobs still going count in the buckets their open spans reach now.
+    let e0 = range.to - HOUR;
+    let early: Vec<Job> = going
+        .iter()
+        .filter(|j| j.transitions.iter().all(|t| t.at < e0))
+        .cloned()
+        .collect();
+    let edge = prepared(&early, e0);
+    let wide = TimeRange::new(range.from, e0 + 3 * HOUR);
+    let grid = BucketGrid::new(wide, HOUR, &Zone::Utc);
+    let es = select(&edge, &f, wide);
+    assert!(
+        es.0.iter()
+            .filter(|&&j| edge.ended(j as usize).is_none())
+            .count()
+            > 10
+    );
     let before = job_status(&edge, &es, &grid);
-    let carried = job_status_updated(&before, (&edge, &es, &grid), (&moved, &ms), &remap, &grid);
-    assert_eq!(carried, None);
+    for later in [2_000, HOUR + 2_000, 2 * HOUR] {
+        let changed = late_errors(&early, e0 + 1_000);
+        let (moved, _, remap) = edge
+            .updated_remap(&prepared(&changed, e0 + later), (wide.from, wide.to))
+            .unwrap();
+        let ms = select(&moved, &f, wide);
+        let carried =
+            job_status_updated(&before, (&edge, &es, &grid), (&moved, &ms), &remap, &grid);
+        assert_eq!(carried, Some(job_status(&moved, &ms, &grid)), "{later}");
+    }
 }
 
 #[test]
