@@ -3,6 +3,7 @@
 //
 //   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative]
 //                            [--trace] [--profile [N]] [--mutations] [--init FILE]
+//                            [--memory]
 //
 // Needs a RELEASE dist/ (or QUEUESCOPE_DIST) and
 // `cargo build --release -p demo-backend`. Starts `demo-backend --seed 7
@@ -39,6 +40,10 @@
 //
 // `--init FILE`: a script run in the page before the app (a probe, e.g. a
 // style that hides something, to see what its updates cost).
+//
+// `--memory`: per refresh, the wasm memory's size at the response end and
+// at the ready, and the `qs` marks and spans at whose end it had grown
+// (a `memory.grow` gives the page fresh pages to fault in).
 
 import { readFile } from 'node:fs/promises';
 import { controlOf, openApp, resourceTimings, startDemoBackend } from '../e2e/harness.mjs';
@@ -65,6 +70,21 @@ const TRACE = args.includes('--trace');
 const MUTATIONS = args.includes('--mutations');
 // A range `7d` that slides with the real clock, instead of an absolute one.
 const RELATIVE = args.includes('--relative');
+const MEMORY = args.includes('--memory');
+// The wasm memory's size after each `qs` mark and measure (see --memory).
+const MEMORY_PROBE = `(() => {
+  const log = (window.__qsMemLog = []);
+  addEventListener('TrunkApplicationStarted', (e) => { window.__qsMem = e.detail?.wasm?.memory; });
+  for (const k of ['mark', 'measure']) {
+    const orig = Performance.prototype[k];
+    Performance.prototype[k] = function (name, ...rest) {
+      const r = orig.call(this, name, ...rest);
+      const m = window.__qsMem;
+      if (m && typeof name === 'string' && name.startsWith('qs')) log.push([performance.now(), name, m.buffer.byteLength]);
+      return r;
+    };
+  }
+})();`;
 const QUEUE = 'a100-pool';
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const NOW = RELATIVE ? iso(Date.now()) : '2026-11-28T09:00:00Z';
@@ -183,7 +203,8 @@ try {
 
   const seq0 = await seqNow();
   const init = opt('--init', null);
-  const initScript = init ? await readFile(init, 'utf8') : null;
+  const probes = [MEMORY ? MEMORY_PROBE : '', init ? await readFile(init, 'utf8') : ''].filter(Boolean);
+  const initScript = probes.length ? probes.join('\n') : null;
   const app = await openApp(t, { config: { api_base: api, refresh_seconds: 10 }, query: QUERY, initScript });
   await app.waitForState('ready');
   const { page } = app;
@@ -194,6 +215,12 @@ try {
   const jobsShown = await page.$eval('[data-summary] .qs-figure-value', (e) => e.textContent.trim());
   log(`full read: ${full.length} requests, ${fullBytes} bytes, response end -> ready ${Math.round(fullReady - fullEnd)} ms; ${jobsShown} jobs in view`);
 
+  if (MEMORY) {
+    // The wasm memory after the full read's ready, and what ran since.
+    const since = await page.evaluate((t0) => (window.__qsMemLog ?? []).filter((e) => e[0] >= t0), fullReady);
+    const sizes = since.filter(([, name]) => !name.startsWith('qs:chart') && !name.startsWith('qs:marks'));
+    log(`  wasm memory after the full read: ${sizes.map(([at, name, b]) => `${name}@${Math.round(at - fullReady)} ${(b / 1048576).toFixed(1)}`).join(', ')}`);
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const refresh = [];
@@ -235,6 +262,22 @@ try {
     const reqs = await jobsLog(seq);
     const end = await lastJobsResponseEnd(page);
     const spans = await spansBetween(page, end, ready);
+    if (MEMORY) {
+      const mem = await page.evaluate(([a, b]) => {
+        const log = window.__qsMemLog ?? [];
+        const before = log.filter((e) => e[0] <= a).at(-1)?.[2] ?? null;
+        const grew = [];
+        let last = before;
+        for (const [at, name, bytes] of log) {
+          if (at < a || at > b) continue;
+          if (last !== null && bytes > last) grew.push(`${name} +${((bytes - last) / 1048576).toFixed(1)}`);
+          last = bytes;
+        }
+        return { before, after: last, grew };
+      }, [end, ready]);
+      const mb = (b) => (b === null ? '?' : (b / 1048576).toFixed(1));
+      log(`  wasm memory: ${mb(mem.before)} MB at the response, ${mb(mem.after)} MB at the ready; grown in: ${mem.grew.join(', ') || 'none'}`);
+    }
     if (MUTATIONS) {
       const writes = await mutationsBetween(page, end, ready);
       const text = Object.entries(writes).map(([w, k]) => `${w} {${Object.entries(k).map(([a, n]) => `${a} ${n}`).join(', ')}}`);
