@@ -14,8 +14,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use queuescope_core::analysis::insights::{who_waits_parts, who_waits_updated};
 use queuescope_core::analysis::{
-    run_layout, run_layout_updated, select, Filters, Groups, Prepared, PreparedBuilder, TimeRange,
+    group, job_status, job_status_updated, run_layout, run_layout_updated, select, BucketGrid,
+    Field, Filters, GroupBy, Groups, Prepared, PreparedBuilder, TimeRange, Zone,
 };
 use queuescope_core::demo::{generate, to_raw_job, DemoConfig, DEFAULT_NOW};
 use queuescope_core::model::{Job, JobError, JobState, Transition, DAY, HOUR, MINUTE};
@@ -176,6 +178,7 @@ fn live(c: &mut Criterion) {
             lanes.bars.len(),
             carried.is_some()
         );
+        let carries = |what: &str, yes: bool| eprintln!("{name}: {what} carried: {yes}");
         g.bench_function(format!("splice_{name}"), |b| {
             b.iter(|| black_box(&held).updated_remap(black_box(&delta), (r1.from, r1.to)))
         });
@@ -184,6 +187,37 @@ fn live(c: &mut Criterion) {
         });
         g.bench_function(format!("lanes_recount_{name}"), |b| {
             b.iter(|| run_layout(&new, &ns, &none, r1))
+        });
+        // Job status: `g0` is on an hour's edge (as live.mjs' first read),
+        // so the open spans reach one more bucket now.
+        let (grid0, grid1) = (
+            BucketGrid::new(r0, HOUR, &Zone::Utc),
+            BucketGrid::new(r1, HOUR, &Zone::Utc),
+        );
+        let status = job_status(&held, &os, &grid0);
+        let old = (&held, &os, &grid0);
+        let c = job_status_updated(&status, old, (&new, &ns), &remap, &grid1);
+        carries("job status", c.is_some());
+        g.bench_function(format!("status_carried_{name}"), |b| {
+            b.iter(|| job_status_updated(&status, old, (&new, &ns), &remap, &grid1))
+        });
+        g.bench_function(format!("status_recount_{name}"), |b| {
+            b.iter(|| job_status(&new, &ns, &grid1))
+        });
+        // Who waits most by user.
+        let by = GroupBy::Field(Field::User);
+        let (og, ng) = (group(&held, &os, &by), group(&new, &ns, &by));
+        let who = who_waits_parts(&held, &os, &og, r0);
+        let (old, now) = ((&held, &os, &og), (&new, &ns, &ng));
+        carries(
+            "who waits",
+            who_waits_updated(&who, old, now, &remap, (r0, r1)).is_some(),
+        );
+        g.bench_function(format!("who_carried_{name}"), |b| {
+            b.iter(|| who_waits_updated(&who, old, now, &remap, (r0, r1)))
+        });
+        g.bench_function(format!("who_recount_{name}"), |b| {
+            b.iter(|| who_waits_parts(&new, &ns, &ng, r1))
         });
     }
     g.finish();

@@ -6,7 +6,8 @@
 //! ```text
 //! idle        runs (the lanes' bars), range
 //! hours       prepared, selection, range, zone
-//! who         prepared, selection, all groups, range
+//! who         prepared, selection, all groups, range (carried over a
+//!             refresh: who_waits_updated)
 //! spikes      prepared, selection, grid, job-status counts
 //! job_means   prepared, run ids (per load), GPU means (per answer)
 //! under_used  prepared, runs (the lanes' bars), job_means
@@ -24,10 +25,10 @@ use crate::dom::{self, timed};
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{
     failure_spikes, idle_windows_in, runs_to_load, under_used_gpus_in, waiting_by_hour,
-    waiting_by_hour_updated, who_waits, FailureSpikes, GpuMeans, GroupWait, IdleWindows, JobMeans,
-    RunIds, UnderUsed, WaitingByHour,
+    waiting_by_hour_updated, who_waits_of, who_waits_parts, who_waits_updated, FailureSpikes,
+    GpuMeans, GroupWait, IdleWindows, JobMeans, RunIds, UnderUsed, WaitingByHour,
 };
-use queuescope_core::analysis::{Brush, TimeRange, Zone};
+use queuescope_core::analysis::{Brush, Groups, TimeRange, Zone};
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
 use queuescope_core::{Job, Ms};
 use std::sync::{Arc, Weak};
@@ -182,14 +183,7 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
         // 168 cells: the memo compares them by value.
         Some((*last.keep(l, s, (range, zone), hours)).clone())
     });
-    let who = Memo::new(move |_| {
-        let l = a.prepared.get()?;
-        let range = a.range.get();
-        Some(a.selection.with(|s| {
-            a.all_groups
-                .with(|g| timed("qs:insight:who", || who_waits(&l.prepared, s, g, range)))
-        }))
-    });
+    let who = who_memo(a);
     let spikes = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let status = a.status.get()?;
@@ -202,6 +196,32 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
         }))
     });
     (idle, hours, who, spikes)
+}
+
+/// Who waits most. After an incremental refresh the parts of its base
+/// (every group's sums and waits) are carried over (`who_waits_updated`)
+/// when they can be; the items are the top of the parts.
+fn who_memo(a: Analysis) -> Memo<Option<Vec<GroupWait>>> {
+    let last = CarryOver::new();
+    let who_parts = Memo::new(move |_| {
+        let l = a.prepared.get()?;
+        let range = a.range.get();
+        let (s, g) = (a.selection.get(), a.all_groups.get());
+        let parts = timed("qs:insight:who", || {
+            last.carry_or(
+                &l,
+                // The same range or one slid forward: the core tells.
+                |parts, (op, os), (on, og): &(TimeRange, Shared<Groups>), remap| {
+                    let new = (&l.prepared, &*s, &*g);
+                    who_waits_updated(parts, (op, os, og), new, remap, (*on, range))
+                },
+                "qs:recount:who",
+                || who_waits_parts(&l.prepared, &s, &g, range),
+            )
+        });
+        Some(last.keep(l, &s, (range, g), parts))
+    });
+    Memo::new(move |_| who_parts.get().map(|p| who_waits_of(&p)))
 }
 
 /// How far a batch load got.

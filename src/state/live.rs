@@ -143,6 +143,28 @@ pub async fn refresh(
     }))
 }
 
+/// After a full read of a queue that answers incremental reads, when the
+/// page is idle: splices nothing into it and drops the result (unless
+/// another load replaced it first). The first refresh after a full read
+/// was 2-3x slower than the later ones, and not by its data: its splice
+/// and the memos it carries over ran into fresh wasm memory (the linear
+/// memory grew ~13 MB at 91k jobs, and each new page faults in on first
+/// write: ~1 ms a MB on this machine kind), while every later refresh
+/// reuses what the one before freed. This splice takes those pages
+/// first, and the one that follows finds them in the allocator's free
+/// lists; it also runs the splice's code once, so the browser compiles
+/// and optimises it off the user's path. The memory is what that first
+/// refresh would take anyway (a splice holds two generations at once).
+pub fn warm(l: &Shared<Loaded>) {
+    let weak = Arc::downgrade(&l.0);
+    dom::when_idle(move || {
+        let Some(l) = weak.upgrade() else { return };
+        let empty = queuescope_core::analysis::Prepared::default();
+        let spliced = dom::timed("qs:warm", || l.prepared.updated_remap(&empty, l.span));
+        drop(spliced);
+    });
+}
+
 /// The cached read of `queue` (from the backend of `source`; the demo has
 /// no cache), its prepared columns checked as they were decoded
 /// (`core::cache`), as a load of `range` at `now` labelled

@@ -231,6 +231,11 @@ impl DataState {
             let done = load.await;
             if self.generation.get_value() == mine {
                 if let Some(l) = self.finish(done) {
+                    // Asked now: the queue list may have come during the read.
+                    let incremental = self.incremental.get_untracked() == Some(true);
+                    if incremental && matches!(l.read, ReadKind::Full) {
+                        live::warm(&l);
+                    }
                     live::keep(self.cache, source.get(), l);
                 }
             }

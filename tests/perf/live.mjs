@@ -3,6 +3,7 @@
 //
 //   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative]
 //                            [--trace] [--profile [N]] [--mutations] [--init FILE]
+//                            [--memory] [--cpu | --cpu-detail]
 //
 // Needs a RELEASE dist/ (or QUEUESCOPE_DIST) and
 // `cargo build --release -p demo-backend`. Starts `demo-backend --seed 7
@@ -39,6 +40,15 @@
 //
 // `--init FILE`: a script run in the page before the app (a probe, e.g. a
 // style that hides something, to see what its updates cost).
+//
+// `--memory`: per refresh, the wasm memory's size at the response end and
+// at the ready, and the `qs` marks and spans at whose end it had grown
+// (a `memory.grow` gives the page fresh pages to fault in).
+//
+// `--cpu`: each timed refresh under a light Chrome trace, and the main
+// thread's CPU time (`tdur`) of its tasks from `qs-data` to `qs-ready`:
+// a figure that a loaded machine's waits for a core inflate far less than
+// the wall clock's.
 
 import { readFile } from 'node:fs/promises';
 import { controlOf, openApp, resourceTimings, startDemoBackend } from '../e2e/harness.mjs';
@@ -65,6 +75,27 @@ const TRACE = args.includes('--trace');
 const MUTATIONS = args.includes('--mutations');
 // A range `7d` that slides with the real clock, instead of an absolute one.
 const RELATIVE = args.includes('--relative');
+const MEMORY = args.includes('--memory');
+// Each timed refresh under a light Chrome trace: the main thread's CPU
+// time from the data read to the ready (see below).
+const CPU = args.includes('--cpu') || args.includes('--cpu-detail');
+// With --cpu-detail, also the trace's self time by event (v8 and timeline
+// categories: GC, compile, script, style, layout).
+const CPU_DETAIL = args.includes('--cpu-detail');
+// The wasm memory's size after each `qs` mark and measure (see --memory).
+const MEMORY_PROBE = `(() => {
+  const log = (window.__qsMemLog = []);
+  addEventListener('TrunkApplicationStarted', (e) => { window.__qsMem = e.detail?.wasm?.memory; });
+  for (const k of ['mark', 'measure']) {
+    const orig = Performance.prototype[k];
+    Performance.prototype[k] = function (name, ...rest) {
+      const r = orig.call(this, name, ...rest);
+      const m = window.__qsMem;
+      if (m && typeof name === 'string' && name.startsWith('qs')) log.push([performance.now(), name, m.buffer.byteLength]);
+      return r;
+    };
+  }
+})();`;
 const QUEUE = 'a100-pool';
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const NOW = RELATIVE ? iso(Date.now()) : '2026-11-28T09:00:00Z';
@@ -183,7 +214,8 @@ try {
 
   const seq0 = await seqNow();
   const init = opt('--init', null);
-  const initScript = init ? await readFile(init, 'utf8') : null;
+  const probes = [MEMORY ? MEMORY_PROBE : '', init ? await readFile(init, 'utf8') : ''].filter(Boolean);
+  const initScript = probes.length ? probes.join('\n') : null;
   const app = await openApp(t, { config: { api_base: api, refresh_seconds: 10 }, query: QUERY, initScript });
   await app.waitForState('ready');
   const { page } = app;
@@ -194,6 +226,12 @@ try {
   const jobsShown = await page.$eval('[data-summary] .qs-figure-value', (e) => e.textContent.trim());
   log(`full read: ${full.length} requests, ${fullBytes} bytes, response end -> ready ${Math.round(fullReady - fullEnd)} ms; ${jobsShown} jobs in view`);
 
+  if (MEMORY) {
+    // The wasm memory after the full read's ready, and what ran since.
+    const since = await page.evaluate((t0) => (window.__qsMemLog ?? []).filter((e) => e[0] >= t0), fullReady);
+    const sizes = since.filter(([, name]) => !name.startsWith('qs:chart') && !name.startsWith('qs:marks'));
+    log(`  wasm memory after the full read: ${sizes.map(([at, name, b]) => `${name}@${Math.round(at - fullReady)} ${(b / 1048576).toFixed(1)}`).join(', ')}`);
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const refresh = [];
@@ -235,6 +273,29 @@ try {
     const reqs = await jobsLog(seq);
     const end = await lastJobsResponseEnd(page);
     const spans = await spansBetween(page, end, ready);
+    // The usage the refresh asked for (a run that started comes into the
+    // usage charts' view): when, after the jobs' response end.
+    const usage = (await resourceTimings(page)).filter((e) => e.name.includes('/metrics?') && e.startTime >= end && e.startTime <= ready);
+    if (usage.length) {
+      const at = (x) => Math.round(x - end);
+      log(`  usage asked: ${usage.map((e) => `${at(e.startTime)} -> ${at(e.responseEnd)} ms (${e.encodedBodySize} B)`).join(', ')}`);
+    }
+    if (MEMORY) {
+      const mem = await page.evaluate(([a, b]) => {
+        const log = window.__qsMemLog ?? [];
+        const before = log.filter((e) => e[0] <= a).at(-1)?.[2] ?? null;
+        const grew = [];
+        let last = before;
+        for (const [at, name, bytes] of log) {
+          if (at < a || at > b) continue;
+          if (last !== null && bytes > last) grew.push(`${name} +${((bytes - last) / 1048576).toFixed(1)}`);
+          last = bytes;
+        }
+        return { before, after: last, grew };
+      }, [end, ready]);
+      const mb = (b) => (b === null ? '?' : (b / 1048576).toFixed(1));
+      log(`  wasm memory: ${mb(mem.before)} MB at the response, ${mb(mem.after)} MB at the ready; grown in: ${mem.grew.join(', ') || 'none'}`);
+    }
     if (MUTATIONS) {
       const writes = await mutationsBetween(page, end, ready);
       const text = Object.entries(writes).map(([w, k]) => `${w} {${Object.entries(k).map(([a, n]) => `${a} ${n}`).join(', ')}}`);
@@ -255,7 +316,41 @@ try {
     log(`refresh ${rep + 1}: ${kind}, ${reqs.length} request(s), ${bytes} bytes, response end -> ready ${Math.round(ready - end)} ms (splice ${Math.round(update)} ms)`);
     log(`  spans: ${Object.entries(spans).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   }
-  for (let rep = 0; rep < REPS; rep++) await refreshOnce(rep);
+  const cpu = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    if (!CPU) {
+      await refreshOnce(rep);
+      continue;
+    }
+    // The main thread's CPU time (trace `tdur`) of the tasks from the data
+    // read (`qs-data`) to the ready: what a loaded machine's waits for the
+    // CPU do not inflate.
+    const cats = ['toplevel', 'blink.user_timing', ...(CPU_DETAIL ? ['devtools.timeline', 'v8', 'v8.execute'] : [])];
+    const events = await withTrace(page, cats, () => refreshOnce(rep));
+    const marks = (name) => events.filter((e) => e.name === name && String(e.cat).includes('user_timing')).map((e) => e.ts);
+    const from = marks('qs-data').at(-1);
+    const to = marks('qs-ready').filter((ts) => ts >= from).at(0);
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    // The main thread's outermost `toplevel` events (tasks, and the
+    // microtask checkpoints that run outside a task) in the window.
+    const tops = events
+      .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && String(e.cat).includes('toplevel'))
+      .filter((e) => e.ts + e.dur >= from && e.ts <= to)
+      .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    const tasks = [];
+    for (const e of tops) {
+      const last = tasks.at(-1);
+      if (!last || e.ts >= last.ts + last.dur) tasks.push(e);
+    }
+    const ms = (us) => Math.round(us / 100) / 10;
+    const c = { wall: ms(to - from), cpu: ms(tasks.reduce((a, e) => a + (e.tdur ?? 0), 0)), tasks: tasks.length };
+    cpu.push(c);
+    log(`  main thread, qs-data -> qs-ready: ${c.wall} ms wall, ${c.cpu} ms CPU in ${c.tasks} tasks`);
+    if (CPU_DETAIL) {
+      const self = [...selfTimes(events, [from, to])].filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]);
+      log(`    self ms: ${self.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    }
+  }
   let profile = null;
   if (PROFILE) {
     const sum = { categories: {}, self: new Map(), incl: new Map(), owner: new Map(), outside: new Map(), outsideIncl: new Map() };
@@ -346,7 +441,7 @@ try {
   );
   log(`median breakdown: ${JSON.stringify(breakdown)}`);
   const ms = refresh.map((r) => r.ms);
-  console.log(JSON.stringify({ relative: RELATIVE, jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), reopen, profile, trace }, null, 2));
+  console.log(JSON.stringify({ relative: RELATIVE, jobs: jobsShown, encode, full: { bytes: fullBytes, requests: full.length, responseToReady: fullReady - fullEnd }, refresh, breakdown, refreshMedian: median(ms), refreshP95: p95(ms), cpu, reopen, profile, trace }, null, 2));
 } finally {
   await t.close();
 }

@@ -136,15 +136,17 @@ fn job_runs(
 /// forward from the old one (a relative range at a refresh): the buckets
 /// it shares with it keep their counts (those that left at the start go,
 /// new ones at the end start empty), and the held jobs that start before
-/// its start ([`Slide::edge`]) are counted again. Exact, and `None`
+/// its start ([`Slide::edge`]) are counted again. When the new
+/// `generated_at` lies in a later bucket than the old one (a read across
+/// a bucket's edge), the held jobs still going count in their current
+/// state in the buckets their open span reaches now. Exact, and `None`
 /// (compute it afresh) whenever that does not hold:
 ///
 /// - unknown states in the data (the states shown depend on every job);
 /// - the held selected jobs are not exactly the old selection's kept jobs,
 ///   in order (a filter or the range treats them differently now);
 /// - a held selected job's last transition is at or after the previous
-///   `generated_at` (its open span may gain a bucket), or the new
-///   `generated_at` ends the open spans in another bucket than the old one;
+///   `generated_at` (its spans may have changed);
 /// - the grids are not the same buckets shifted ([`slid_by`]), or the
 ///   range moved otherwise than forward ([`Slide::new`]).
 pub fn job_status_updated(
@@ -166,20 +168,37 @@ pub fn job_status_updated(
     }
     let slide = Slide::new(og.range, grid.range, op.generated_at())?;
     let d = slid_by(og, grid)?;
-    // Open spans end at generated_at: the same last bucket before and after.
+    // Open spans end at generated_at: in bucket `l0` before (on the new
+    // grid), in `l1` now.
     let (g0, g1) = (
         op.generated_at().min(og.range.to),
         np.generated_at().min(grid.range.to),
     );
-    if g0 <= grid.range.from.max(og.range.from)
-        || g1 < g0
-        || og.index_in_range(g0 - 1).checked_sub(d) != Some(grid.index_in_range(g1 - 1))
-    {
+    if g0 <= grid.range.from.max(og.range.from) || g1 < g0 {
+        return None;
+    }
+    let l0 = og.index_in_range(g0 - 1).checked_sub(d)?;
+    let l1 = grid.index_in_range(g1 - 1);
+    if l1 < l0 {
         return None;
     }
     let held = remap.held_selected(op, os, ns, &slide)?;
     let width = nb + 1;
     let mut diff = vec![0i64; known * width];
+    if l1 > l0 {
+        // The read crossed a bucket's edge: a held job still going (not
+        // one at a slid start, counted again below) is in its current
+        // state in the buckets after `l0` too. Its other spans end before
+        // its last transition, so it was in none of them before.
+        let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
+        for &m in ns.0.iter().filter(|&&j| (j as usize) < remap.kept) {
+            if edge.next_if_eq(&m).is_some() || np.ended(m as usize).is_some() {
+                continue;
+            }
+            let s = usize::from(np.current(m as usize));
+            flush(&mut diff, width, s, (l0 + 1, l1), 1);
+        }
+    }
     let mut open: Vec<Option<(usize, usize)>> = vec![None; known];
     let mut touched: Vec<usize> = Vec::with_capacity(8);
     let mut seen = vec![false; known];

@@ -151,25 +151,33 @@ pub fn summary_parts_updated(
         p.queued += queued;
         p.ended = (p.ended.0 + ended.0, p.ended.1 + ended.1);
     }
+    p.waits = merge_waits(&parts.waits, out, add)?;
+    Some(p)
+}
+
+/// The sorted `waits` without `out` (each value once per time it is in
+/// `out`) and with `add`, sorted: how a refresh carries a sorted list of
+/// waits over. `None` when some of `out` is not in `waits` (the list was
+/// not what the caller thought). O(waits + out log out + add log add).
+pub(crate) fn merge_waits(waits: &[Ms], mut out: Vec<Ms>, mut add: Vec<Ms>) -> Option<Vec<Ms>> {
     out.sort_unstable();
     add.sort_unstable();
-    // The old waits without those that went (each once), merged with the new ones.
     let (mut out, mut add) = (out.into_iter().peekable(), add.into_iter().peekable());
-    p.waits.reserve(parts.waits.len() + add.len());
-    for &w in &parts.waits {
+    let mut merged = Vec::with_capacity(waits.len() + add.len());
+    for &w in waits {
         if out.next_if_eq(&w).is_some() {
             continue;
         }
         while let Some(a) = add.next_if(|&a| a < w) {
-            p.waits.push(a);
+            merged.push(a);
         }
-        p.waits.push(w);
+        merged.push(w);
     }
     if out.next().is_some() {
         return None;
     }
-    p.waits.extend(add);
-    Some(p)
+    merged.extend(add);
+    Some(merged)
 }
 
 /// The [`Summary`] of `parts` with the shown runs' count and busy spans.
@@ -187,7 +195,7 @@ fn summary_of(
         _ if n % 2 == 1 => w.get(n / 2).map(|m| 2 * m),
         _ => w.get(n / 2 - 1).zip(w.get(n / 2)).map(|(a, b)| a + b),
     };
-    let p95 = w.get((n * 95).div_ceil(100).saturating_sub(1)).copied();
+    let p95 = p95_sorted(w);
     let busy: Ms = spans.iter().map(|&(s, e)| e - s).sum();
     let (ended, failed) = parts.ended;
     Summary {
@@ -230,10 +238,12 @@ pub(crate) fn kth_smallest<T: Ord + Copy>(v: &mut [T], k: usize) -> Option<T> {
     Some(*x)
 }
 
-/// The 95th percentile by nearest rank, the `ceil(0.95 n)`-th smallest
-/// (SPEC §3, the header's p95 wait); `None` for no values. Reorders `v`.
-pub(crate) fn p95<T: Ord + Copy>(v: &mut [T]) -> Option<T> {
-    kth_smallest(v, (v.len() * 95).div_ceil(100).saturating_sub(1))
+/// The 95th percentile by nearest rank of the sorted `v`, its
+/// `ceil(0.95 n)`-th smallest (SPEC §3, the header's p95 wait, and who
+/// waits most's); `None` for no values.
+pub(crate) fn p95_sorted<T: Copy>(v: &[T]) -> Option<T> {
+    v.get((v.len() * 95).div_ceil(100).saturating_sub(1))
+        .copied()
 }
 
 /// Twice the median (the sum of the two middle values for an even count,

@@ -9,6 +9,7 @@
 //! idle_windows     (Prepared, Selection, range)            when is the queue idle
 //! waiting_by_hour  (Prepared, Selection, range, Zone)      when does demand peak
 //! who_waits        (Prepared, Selection, Groups, range)    who suffers from waiting
+//!                  (carried over a refresh: who_waits_updated)
 //! failure_spikes   (Prepared, Selection, BucketGrid,
 //!                   StatusCounts)                          where did failures spike
 //! under_used_gpus  (Prepared, Selection, range, JobMeans)  which runs waste their GPUs
@@ -33,7 +34,7 @@ pub use gpus::{
 pub use hours::{waiting_by_hour, waiting_by_hour_updated, HourCell, WaitingByHour, HOURS_OF_WEEK};
 pub use idle::{idle_windows, idle_windows_in, IdleWindow, IdleWindows};
 pub use spikes::{failure_spikes, FailureSpike, FailureSpikes};
-pub use waits::{who_waits, GroupWait};
+pub use waits::{who_waits, who_waits_of, who_waits_parts, who_waits_updated, GroupWait, WhoParts};
 
 use crate::model::{Ms, MINUTE};
 

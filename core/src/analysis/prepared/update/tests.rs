@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::analysis::insights::{
-    idle_windows, idle_windows_in, waiting_by_hour, waiting_by_hour_updated, RunIds,
+    idle_windows, idle_windows_in, waiting_by_hour, waiting_by_hour_updated, who_waits,
+    who_waits_of, who_waits_parts, who_waits_updated, RunIds,
 };
 use crate::analysis::{
     errors_page, fold_groups, group, job_status, job_status_updated, queued_time,
@@ -195,6 +196,16 @@ proptest! {
             if let Some(c) = queued_time_updated(&queued, (&old, &os, &og), (&got, &ns, &ng), &remap, (&grid, &grid)) {
                 prop_assert_eq!(c, queued_time(&got, &ns, &ng, &grid, 4));
             }
+            // So does who waits most, over every group (not folded).
+            for by in [GroupBy::Field(Field::User), GroupBy::Label("key0".into())] {
+                let (og, ng) = (group(&old, &os, &by), group(&got, &ns, &by));
+                let parts = who_waits_parts(&old, &os, &og, range);
+                let on = (range, range);
+                if let Some(c) = who_waits_updated(&parts, (&old, &os, &og), (&got, &ns, &ng), &remap, on) {
+                    prop_assert_eq!(&c, &who_waits_parts(&got, &ns, &ng, range));
+                    prop_assert_eq!(who_waits_of(&c), who_waits(&got, &ns, &ng, range));
+                }
+            }
             // So do the run lanes.
             let none = Groups::default();
             let lanes = run_layout(&old, &os, &none, range);
@@ -244,10 +255,10 @@ fn late_errors(held: &[Job], at: Ms) -> Vec<Job> {
         .collect()
 }
 
-/// Job status, the run lanes, the header's parts, queued time and the
-/// waiting by hour of `old` over `r0`,
+/// Job status, the run lanes, the header's parts, queued time, the
+/// waiting by hour and who waits most of `old` over `r0`,
 /// carried over to `new` over `r1` (the range slid), equal a recount where
-/// they carry; how many of the five carried.
+/// they carry; how many of the six carried.
 fn slid_equals_recount(
     (op, os, r0): (&Prepared, &Selection, TimeRange),
     (np, ns, r1): (&Prepared, &Selection, TimeRange),
@@ -288,6 +299,12 @@ fn slid_equals_recount(
     let on = ((r0, r1), &Zone::Utc);
     if let Some(c) = waiting_by_hour_updated(&hours, (op, os), (np, ns), remap, on) {
         prop_assert_eq!(c, waiting_by_hour(np, ns, r1, &Zone::Utc));
+        carried += 1;
+    }
+    let (og, ng) = (group(op, os, &by), group(np, ns, &by));
+    let who = who_waits_parts(op, os, &og, r0);
+    if let Some(c) = who_waits_updated(&who, (op, os, &og), (np, ns, &ng), remap, (r0, r1)) {
+        prop_assert_eq!(c, who_waits_parts(np, ns, &ng, r1));
         carried += 1;
     }
     Ok(carried)
@@ -347,7 +364,7 @@ fn a_slid_range_carries_over() {
         let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
         assert!(ns.len() > 100 && os.len() >= ns.len());
         let carried = slid_equals_recount((&old, &os, r0), (&got, &ns, r1), &remap).unwrap();
-        assert_eq!(carried, 5, "moved {moved}: every one of them carries over");
+        assert_eq!(carried, 6, "moved {moved}: every one of them carries over");
         // Some held jobs were running across the new start: recounted.
         let slide = Slide::new(r0, r1, g0).unwrap();
         let edge = remap.held_selected(&old, &os, &ns, &slide).unwrap().edge;
@@ -543,15 +560,35 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     let want = run_layout(&fin, &fs, &none, range);
     assert_eq!(carried.as_ref(), Some(&want));
     assert_ne!(want.bars, lanes.bars);
-    // The open spans of a read on a bucket's edge end a bucket later now.
-    let edge = prepared(&held, range.to - HOUR);
-    let (moved, _, remap) = edge
-        .updated_remap(&prepared(&changed, g1), (range.from, range.to))
-        .unwrap();
-    let (es, ms) = (select(&edge, &f, range), select(&moved, &f, range));
+    // A read on a bucket's edge, and the next one a bucket or two later:
+    // the jobs still going count in the buckets their open spans reach now.
+    let e0 = range.to - HOUR;
+    let early: Vec<Job> = going
+        .iter()
+        .filter(|j| j.transitions.iter().all(|t| t.at < e0))
+        .cloned()
+        .collect();
+    let edge = prepared(&early, e0);
+    let wide = TimeRange::new(range.from, e0 + 3 * HOUR);
+    let grid = BucketGrid::new(wide, HOUR, &Zone::Utc);
+    let es = select(&edge, &f, wide);
+    assert!(
+        es.0.iter()
+            .filter(|&&j| edge.ended(j as usize).is_none())
+            .count()
+            > 10
+    );
     let before = job_status(&edge, &es, &grid);
-    let carried = job_status_updated(&before, (&edge, &es, &grid), (&moved, &ms), &remap, &grid);
-    assert_eq!(carried, None);
+    for later in [2_000, HOUR + 2_000, 2 * HOUR] {
+        let changed = late_errors(&early, e0 + 1_000);
+        let (moved, _, remap) = edge
+            .updated_remap(&prepared(&changed, e0 + later), (wide.from, wide.to))
+            .unwrap();
+        let ms = select(&moved, &f, wide);
+        let carried =
+            job_status_updated(&before, (&edge, &es, &grid), (&moved, &ms), &remap, &grid);
+        assert_eq!(carried, Some(job_status(&moved, &ms, &grid)), "{later}");
+    }
 }
 
 #[test]
@@ -659,4 +696,106 @@ fn a_lane_freed_at_the_start_agrees_again_once_passed() {
     assert_eq!(carried, run_layout(&got, &ns, &none, r1));
     assert_eq!(carried.lanes, 1);
     assert_eq!(packed, 1, "only c is packed");
+}
+
+#[test]
+fn who_waits_carries_over_groups_that_come_and_go() {
+    // Users: `solo`'s one job is replaced by a record of `moved` (the
+    // group leaves, another comes); `late` arrives; `edge` has been
+    // queued since before the range (across a slid start); `wait` is
+    // queued still; the rest ran.
+    let g0 = base().generated_at;
+    let from = g0 - 2 * HOUR;
+    let job = |id: &str, user: &str, ts: &[(JobState, Ms)]| Job {
+        id: id.into(),
+        job: "x".into(),
+        user: Some(user.into()),
+        transitions: ts
+            .iter()
+            .map(|(state, at)| Transition {
+                state: state.clone(),
+                at: *at,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let ran = |id: &str, user: &str, q: Ms| {
+        job(
+            id,
+            user,
+            &[
+                (JobState::Queued, q),
+                (JobState::Running, q + 600_000),
+                (JobState::Finished, q + 1_200_000),
+            ],
+        )
+    };
+    let mut held: Vec<Job> = (0..30)
+        .map(|k| {
+            ran(
+                &format!("r{k:02}"),
+                ["ann", "bo", "cy"][k % 3],
+                from + k as Ms * 60_000,
+            )
+        })
+        .collect();
+    held.push(ran("s0", "solo", from + 5 * MINUTE));
+    held.push(job("w0", "wait", &[(JobState::Queued, from + 30 * MINUTE)]));
+    held.push(job("e0", "edge", &[(JobState::Queued, from - HOUR)]));
+    let old = prepared(&held, g0);
+    let g1 = g0 + 5_000;
+    let changed = vec![
+        ran("s0", "moved", from + 5 * MINUTE),
+        job("n0", "late", &[(JobState::Queued, g0 + 1_000)]),
+        {
+            let mut j = ran("r04", "bo", from + 4 * MINUTE);
+            j.errors.push(JobError {
+                at: g0 + 2_000,
+                message: "x".into(),
+            });
+            j
+        },
+    ];
+    let by = GroupBy::Field(Field::User);
+    let f = Filters::default();
+    for (r0, r1) in [
+        (
+            TimeRange::new(from, g0 + HOUR),
+            TimeRange::new(from, g0 + HOUR),
+        ),
+        // Slid: `edge` and the first runs are across the new start.
+        (
+            TimeRange::new(from - 1, g0),
+            TimeRange::new(from + 2 * MINUTE, g1),
+        ),
+    ] {
+        let (got, _, remap) = old
+            .updated_remap(&prepared(&changed, g1), (r1.from, r1.to))
+            .unwrap();
+        let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
+        let (og, ng) = (group(&old, &os, &by), group(&got, &ns, &by));
+        let has = |g: &Groups, n: &str| g.names.iter().any(|x| x == n);
+        assert!(has(&og, "solo") && !has(&ng, "solo"));
+        assert!(has(&ng, "late") && !has(&og, "late"));
+        let parts = who_waits_parts(&old, &os, &og, r0);
+        let carried =
+            who_waits_updated(&parts, (&old, &os, &og), (&got, &ns, &ng), &remap, (r0, r1));
+        let want = who_waits_parts(&got, &ns, &ng, r1);
+        assert_eq!(carried.as_ref(), Some(&want), "{r0:?} -> {r1:?}");
+        let edge = who_waits_of(&want);
+        assert!(edge.iter().any(|w| w.group == "edge" && w.jobs == 1));
+    }
+    // Parts of other groups than the old selection's are not carried.
+    let (got, _, remap) = old
+        .updated_remap(&prepared(&changed, g1), (from, g0 + HOUR))
+        .unwrap();
+    let r = TimeRange::new(from, g0 + HOUR);
+    let (os, ns) = (select(&old, &f, r), select(&got, &f, r));
+    let (og, ng) = (group(&old, &os, &by), group(&got, &ns, &by));
+    let other = group(&old, &os, &GroupBy::Field(Field::Project));
+    let parts = who_waits_parts(&old, &os, &other, r);
+    assert_eq!(
+        who_waits_updated(&parts, (&old, &os, &og), (&got, &ns, &ng), &remap, (r, r)),
+        None
+    );
 }
