@@ -15,7 +15,9 @@
 // (a Plotly call deferred to the frame, which the app waits for); painted
 // is the same point for both, so builds that differ there compare on it.
 // Each dist ends with the median and p95 of both (the first repetition,
-// which fetches usage, counted like the rest).
+// which fetches usage, counted like the rest), and of the main thread's CPU
+// time up to that frame (the trace's thread durations of its tasks: the
+// figure a loaded machine inflates least).
 //
 //   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
 //                              [--action filter|regroup] [--dists NAME=DIR,...]
@@ -79,7 +81,15 @@ function summarise(events) {
     .filter((e) => e.name === 'Commit' && e.ph === 'X' && e.ts >= after)
     .sort((a, b) => a.ts - b.ts)[0];
   const painted = commit ? (commit.ts + commit.dur - t0) / 1000 : NaN;
-  return { ms: (t1 - t0) / 1000, painted, tasks, self, gc, spans, frames };
+  // The main thread's CPU time (trace `tdur`: the thread's own time, not
+  // the time it waited for a core) in the tasks from the input's to that
+  // frame's: what a busy machine inflates least.
+  const end = commit ? commit.ts + commit.dur : t1;
+  const cpu =
+    mine
+      .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined && e.ts + e.dur >= t0 && e.ts <= end)
+      .reduce((n, e) => n + e.tdur, 0) / 1000;
+  return { ms: (t1 - t0) / 1000, painted, cpu, tasks, self, gc, spans, frames };
 }
 
 const add = (into, from, k = 1) => {
@@ -113,7 +123,9 @@ try {
       const at = (q) => v[Math.max(0, Math.ceil(q * v.length) - 1)];
       return v.length ? `median ${at(0.5).toFixed(1)}, p95 ${at(0.95).toFixed(1)} (n ${v.length})` : 'none';
     };
-    console.log(`\n${dist.name} ${ACTION}: input -> ready ${stat(reps.map((r) => r.ms))}; input -> painted ${stat(reps.map((r) => r.painted))}`);
+    console.log(
+      `\n${dist.name} ${ACTION}: input -> ready ${stat(reps.map((r) => r.ms))}; input -> painted ${stat(reps.map((r) => r.painted))}; main thread CPU to painted ${stat(reps.map((r) => r.cpu))}`,
+    );
     // The slowest quarter against the rest, self time by trace event.
     const sorted = [...reps].sort((a, b) => a.ms - b.ms);
     const cut = Math.floor(sorted.length * 0.75);
