@@ -8,6 +8,17 @@
 // fast ones; and the profiled repetitions' time by function (self and
 // inclusive, for a build whose wasm keeps its names). Not a test.
 //
+// Also, per repetition, input -> painted: the end of the main thread's
+// first Commit (the frame handed to the compositor) after the input task.
+// `ready` is the app's word that every panel is current, which may come
+// before the frame that shows it (a change with no Plotly call) or after it
+// (a Plotly call deferred to the frame, which the app waits for); painted
+// is the same point for both, so builds that differ there compare on it.
+// Each dist ends with the median and p95 of both (the first repetition,
+// which fetches usage, counted like the rest), and of the main thread's CPU
+// time up to that frame (the trace's thread durations of its tasks: the
+// figure a loaded machine inflates least).
+//
 //   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
 //                              [--action filter|regroup] [--dists NAME=DIR,...]
 //
@@ -63,7 +74,22 @@ function summarise(events) {
     if (end && e.ts >= t0 && e.ts <= t1) spans.set(e.name, (spans.get(e.name) ?? 0) + (end.ts - e.ts) / 1000);
   }
   const frames = mine.filter((e) => e.name === 'FireAnimationFrame' && e.ts >= t0 && e.ts <= t1).length;
-  return { ms: (t1 - t0) / 1000, tasks, self, gc, spans, frames };
+  // The task of the input, and the first frame committed after it.
+  const task = mine.find((e) => e.name === 'RunTask' && e.ph === 'X' && e.ts <= t0 && e.ts + e.dur >= t0);
+  const after = task ? task.ts + task.dur : t0;
+  const commit = mine
+    .filter((e) => e.name === 'Commit' && e.ph === 'X' && e.ts >= after)
+    .sort((a, b) => a.ts - b.ts)[0];
+  const painted = commit ? (commit.ts + commit.dur - t0) / 1000 : NaN;
+  // The main thread's CPU time (trace `tdur`: the thread's own time, not
+  // the time it waited for a core) in the tasks from the input's to that
+  // frame's: what a busy machine inflates least.
+  const end = commit ? commit.ts + commit.dur : t1;
+  const cpu =
+    mine
+      .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined && e.ts + e.dur >= t0 && e.ts <= end)
+      .reduce((n, e) => n + e.tdur, 0) / 1000;
+  return { ms: (t1 - t0) / 1000, painted, cpu, tasks, self, gc, spans, frames };
 }
 
 const add = (into, from, k = 1) => {
@@ -85,13 +111,21 @@ try {
       s.i = i;
       reps.push(s);
       console.log(
-        `\n== ${dist.name} ${ACTION} #${i} (${i % 2 ? 'off' : 'on'}): ${s.ms.toFixed(1)} ms, ${s.frames} animation frame(s), GC ${s.gc.toFixed(1)}`,
+        `\n== ${dist.name} ${ACTION} #${i} (${i % 2 ? 'off' : 'on'}): ${s.ms.toFixed(1)} ms, painted ${s.painted.toFixed(1)} ms, ${s.frames} animation frame(s), GC ${s.gc.toFixed(1)}`,
       );
       console.log(`  spans: ${fmt(s.spans, 0.3)}`);
       for (const task of s.tasks) {
         console.log(`  task +${task.at.toFixed(1)} ${task.ms.toFixed(1)} ms: ${task.top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
       }
     }
+    const stat = (xs) => {
+      const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+      const at = (q) => v[Math.max(0, Math.ceil(q * v.length) - 1)];
+      return v.length ? `median ${at(0.5).toFixed(1)}, p95 ${at(0.95).toFixed(1)} (n ${v.length})` : 'none';
+    };
+    console.log(
+      `\n${dist.name} ${ACTION}: input -> ready ${stat(reps.map((r) => r.ms))}; input -> painted ${stat(reps.map((r) => r.painted))}; main thread CPU to painted ${stat(reps.map((r) => r.cpu))}`,
+    );
     // The slowest quarter against the rest, self time by trace event.
     const sorted = [...reps].sort((a, b) => a.ms - b.ms);
     const cut = Math.floor(sorted.length * 0.75);
