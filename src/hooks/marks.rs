@@ -12,8 +12,6 @@ use crate::render::{Anchor, AxisArea, FrameColours, Paint, Picture, TextPaint, V
 use leptos::prelude::*;
 use queuescope_core::analysis::RasterWindow;
 use send_wrapper::SendWrapper;
-use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -69,7 +67,7 @@ where
 {
     use_canvas(
         ("qs-marks", format!("qs:marks:{name}"), on_busy),
-        (marks, false),
+        marks,
         (axes, visible),
         move |m, view, _| {
             let (win, scale) = device_window(view);
@@ -84,73 +82,45 @@ where
 /// whenever either or the axes on screen change while `visible`: a filter
 /// that changes the tallest stack repaints it, one that does not leaves it
 /// alone. The time it takes is the performance measure `qs:axis:NAME`.
-///
-/// Its text is drawn (and measured) on a canvas outside the page and
-/// copied: text on a canvas in the page makes Chromium recalculate the
-/// page's style first (`fillText`, `measureText` and setting `font` all
-/// do), which amid a filter's DOM writes was 4 ms of forced style a paint.
 pub fn use_axis(
     (name, on_busy): (&'static str, Callback<bool>),
     axis: Signal<Option<(ValueAxis, FrameColours)>>,
     axes: Signal<Option<PlotView>>,
     visible: Signal<bool>,
 ) -> MarksLayer {
-    // Text extents by (text, size): a filter's labels are mostly ones
-    // measured before.
-    let measured = RefCell::new(HashMap::<(String, u64), TextBox>::new());
     use_canvas(
         ("qs-axis", format!("qs:axis:{name}"), on_busy),
-        (axis, true),
+        axis,
         (axes, visible),
-        move |(axis, colours), view, ctx| {
+        |(axis, colours), view, ctx| {
             let area = AxisArea {
                 left: view.left,
                 width: view.width,
                 height: view.height,
             };
+            // Texts as the page renders them in the frame's font.
             let measure = |s: &str, size: f64| {
-                let key = (s.to_string(), size.to_bits());
-                if let Some(b) = measured.borrow().get(&key) {
-                    return *b;
+                let m = ctx.and_then(|ctx| {
+                    ctx.set_font(&font(size));
+                    ctx.measure_text(s).ok()
+                });
+                TextBox {
+                    width: m.as_ref().map_or(0.0, |m| m.width()),
+                    ascent: m.as_ref().map_or(size, |m| m.font_bounding_box_ascent()),
+                    descent: m.as_ref().map_or(0.0, |m| m.font_bounding_box_descent()),
                 }
-                let b = measure_text(ctx, s, size);
-                let mut m = measured.borrow_mut();
-                if m.len() >= MEASURED_MAX {
-                    m.clear();
-                }
-                m.insert(key, b);
-                b
             };
             axis.picture(area, pixel_ratio(), colours, &measure)
         },
     )
 }
 
-/// Most text extents [`use_axis`] keeps.
-const MEASURED_MAX: usize = 256;
-
-/// A text's extent at `size` px in the frame's font, as the page renders
-/// it (without a context: no width, an ascent of the size).
-fn measure_text(ctx: Option<&CanvasRenderingContext2d>, s: &str, size: f64) -> TextBox {
-    let m = ctx.and_then(|ctx| {
-        ctx.set_font(&font(size));
-        ctx.measure_text(s).ok()
-    });
-    TextBox {
-        width: m.as_ref().map_or(0.0, |m| m.width()),
-        ascent: m.as_ref().map_or(size, |m| m.font_bounding_box_ascent()),
-        descent: m.as_ref().map_or(0.0, |m| m.font_bounding_box_descent()),
-    }
-}
-
 /// A canvas of class `class` showing `paint` of `input` for the axes on
 /// screen, repainted when either changes while `visible`; each paint is
-/// timed as `timing` and reported through `on_busy`. With `aside`, the
-/// picture is drawn on a canvas outside the page and copied (text: see
-/// [`use_axis`]); `paint` gets the context it is drawn with.
+/// timed as `timing` and reported through `on_busy`.
 fn use_canvas<M>(
     (class, timing, on_busy): (&'static str, String, Callback<bool>),
-    (input, aside): (Signal<Option<M>>, bool),
+    input: Signal<Option<M>>,
     (axes, visible): (Signal<Option<PlotView>>, Signal<bool>),
     paint: impl Fn(&M, &PlotView, Option<&CanvasRenderingContext2d>) -> Picture + 'static,
 ) -> MarksLayer
@@ -160,7 +130,6 @@ where
     let canvas = new_canvas(class);
     let drawn = RwSignal::new(false);
     let target = canvas.clone();
-    let scratch = if aside { new_canvas("") } else { None };
     // What the canvas shows: the input and the axes it was painted for.
     let painted = StoredValue::new(None::<(M, PlotView)>);
     Effect::new(move |_| {
@@ -175,13 +144,8 @@ where
         let Some(c) = target.as_deref() else { return };
         on_busy.run(true);
         crate::dom::timed(&timing, || {
-            let on = scratch.as_deref().unwrap_or(c);
-            let ctx = context(on);
-            let picture = paint(&m, &view, ctx.as_ref());
-            replay(on, &picture);
-            if on != c {
-                copy(on, c);
-            }
+            let ctx = context(c);
+            replay(c, &paint(&m, &view, ctx.as_ref()));
         });
         painted.set_value(Some((m, view)));
         drawn.set(true);
@@ -212,20 +176,6 @@ fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 /// The frame's font at `size` px.
 fn font(size: f64) -> String {
     format!("{size}px {FONT_FAMILY}")
-}
-
-/// Copies canvas `from` onto canvas `to`, sized to it.
-fn copy(from: &HtmlCanvasElement, to: &HtmlCanvasElement) {
-    if to.width() != from.width() {
-        to.set_width(from.width());
-    }
-    if to.height() != from.height() {
-        to.set_height(from.height());
-    }
-    if let Some(ctx) = context(to) {
-        ctx.clear_rect(0.0, 0.0, f64::from(to.width()), f64::from(to.height()));
-        let _ = ctx.draw_image_with_html_canvas_element(from, 0.0, 0.0);
-    }
 }
 
 /// Replays a picture on the canvas, sized to it.
