@@ -6,10 +6,6 @@
 //     tall has its state's or group's colour at its middle, nothing above
 //     the stacks; the same after a zoom from the mode bar, a double-click
 //     back, and in a narrower window; hover cards name the segment;
-//   - their value axis, which the app draws: Plotly's labels for the same
-//     range and size, at Plotly's places; on its canvas a grid line and a
-//     tick mark at each tick and the labels beside them; a filter moves it
-//     and makes no Plotly call;
 //   - a regroup repaints Queued time but leaves Job status alone;
 //   - the usage lines: drawn where their samples are, in their run's group
 //     colour, below the fold only once scrolled into view; hover card;
@@ -32,7 +28,6 @@ import {
   SEED,
   showChart,
   shortTime,
-  valueAxis,
 } from './monitor-helpers.mjs';
 
 const TRANSPARENT = [0, 0, 0, 0];
@@ -152,92 +147,6 @@ test('bars, lines and the legend the app draws are where the core says, in their
       await assertBars(await chartView(app, panel), expected, colours, `${panel} narrow`);
     }
     await page.setViewportSize(viewport);
-    await page.evaluate(() => window.scrollTo(0, 0));
-  });
-
-  await t.test('the value axis the app draws: Plotly\'s ticks, where the values say; a filter moves it without Plotly', async () => {
-    /** Checks the drawn axis of `panel` against Plotly's and its canvas against the ticks. */
-    const check = async (panel, what) => {
-      const ax = await valueAxis(app, panel);
-      const { axis, plotly, size, scale } = ax;
-      const chart = await chartView(app, panel);
-      assert.deepEqual([chart.y[1], chart.y[0]], axis.range, `${what}: the bars are drawn on the axis shown`);
-      assert.ok(axis.ticks.length >= 3, `${what}: ticks ${JSON.stringify(axis.ticks)}`);
-      // Plotly's own axis of this range and size: the same labels, at the same places.
-      assert.deepEqual(
-        axis.ticks.map((tk) => tk.label),
-        plotly.map((tk) => tk.label),
-        `${what}: Plotly's labels for ${axis.range}`,
-      );
-      const top = axis.range[1];
-      const yOf = (v) => size.t + Math.round((size.h - (v * size.h) / top) * 100) / 100;
-      for (const [i, tk] of axis.ticks.entries()) {
-        assert.ok(Math.abs(yOf(tk.value) - plotly[i].y) < 0.011, `${what}: ${tk.label} at ${yOf(tk.value)}, Plotly ${plotly[i].y}`);
-      }
-      // The canvas: each tick's grid line (none on the plot area's edges)
-      // is `scale` device rows within a pixel of where its value is, all
-      // in one colour; a tick mark left of the plot area in another; the
-      // label left of that, and nothing between two labels.
-      const mid = Math.round((size.l + size.w / 2) * scale);
-      const mark = Math.floor((size.l - 3) * scale);
-      const row = (y) => (y - ax.top) * scale;
-      const colours = new Set();
-      let lines = 0;
-      for (const [i, tk] of axis.ticks.entries()) {
-        const y = yOf(tk.value);
-        const at = row(y);
-        const from = Math.max(0, Math.floor(at - 4 * scale));
-        const painted = (col) =>
-          ax.rows(col, from, Math.ceil(at + 4 * scale)).then((px) =>
-            px.map((p, k) => [from + k, p]).filter(([, p]) => p[3] > 0),
-          );
-        const grid = await painted(mid);
-        if (y - size.t > 1 && size.t + size.h - y > 1) {
-          lines++;
-          assert.equal(grid.length, scale, `${what}: one line at ${tk.label}: ${JSON.stringify(grid)}`);
-          for (const [r, p] of grid) {
-            assert.ok(Math.abs(r + 0.5 - at) <= scale, `${what}: grid row ${r} ~ ${at} for ${tk.label}`);
-            assert.equal(p[3], 255, 'crisp');
-            colours.add(p.slice(0, 3).join());
-          }
-        } else {
-          assert.deepEqual(grid, [], `${what}: no grid line on the edge, at ${tk.label}`);
-        }
-        const ticked = await painted(mark);
-        assert.equal(ticked.length, scale, `${what}: a tick mark at ${tk.label}`);
-        assert.ok(Math.abs(ticked[0][0] + scale / 2 - at) <= scale, `${what}: tick mark at ${tk.label}`);
-        const labelCols = [0, Math.floor((size.l - 8) * scale)];
-        assert.ok((await ax.count(labelCols, [row(y - 9), row(y + 6)].map(Math.round))) > 0, `${what}: label ${tk.label}`);
-        const next = axis.ticks[i + 1];
-        if (next) {
-          const gap = (y + yOf(next.value)) / 2;
-          const ends = [Math.floor((size.l - 15) * scale), Math.floor((size.l - 8) * scale)];
-          assert.equal(await ax.count(ends, [row(gap - 2), row(gap + 2)].map(Math.round)), 0, `${what}: nothing between ${tk.label} and ${next.label}`);
-        }
-      }
-      assert.ok(lines >= 2, `${what}: grid lines`);
-      assert.equal(colours.size, 1, `${what}: one grid colour ${[...colours]}`);
-      return axis;
-    };
-    const before = {};
-    for (const panel of ['job-status', 'queued-time']) before[panel] = await check(panel, panel);
-    await page.evaluate(() => window.scrollTo(0, 0));
-
-    // A filter changes the counts and the axis: no Plotly call.
-    const plotlyCalls = () =>
-      page.evaluate(() => ['job-status', 'queued-time'].map((p) => performance.getEntriesByName(`qs:plotly:${p}`).length));
-    const calls = await plotlyCalls();
-    const pick = queued.traces.find((tr, i) => i > 0 && tr.name !== '(other)').name;
-    // (The user list may be folded: a click as a user's on the box.)
-    const toggle = () =>
-      page.evaluate((u) => document.querySelector(`input[type=checkbox][name=user][value="${CSS.escape(u)}"]`).click(), pick);
-    await afterAction(app, toggle);
-    for (const panel of ['job-status', 'queued-time']) {
-      const after = await check(panel, `${panel} of ${pick}`);
-      assert.ok(after.range[1] < before[panel].range[1], `${panel}: a lower top for one user (${after.range} < ${before[panel].range})`);
-    }
-    assert.deepEqual(await plotlyCalls(), calls, 'the filter made no Plotly call');
-    await afterAction(app, toggle);
     await page.evaluate(() => window.scrollTo(0, 0));
   });
 

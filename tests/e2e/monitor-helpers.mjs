@@ -224,8 +224,7 @@ export async function showChart(app, panel) {
 /**
  * A chart as the user sees it, once drawn: the plot area on the page
  * (`box`, CSS px), the axis ranges shown (`x`: wall-clock ms on a time
- * axis, else axis units; `y` as [top, bottom]: the bar charts' value axis,
- * which the app draws, from `inspect`), the marks canvas' size and
+ * axis, else axis units; `y` as [top, bottom]), the marks canvas' size and
  * place, and `pixel(x, y)`, the RGBA the canvas shows at axis point (x, y)
  * (read back from the canvas the app draws on), and `at(x, y)`, the page
  * coordinates of that point.
@@ -235,20 +234,18 @@ export async function chartView(app, panel) {
   const { page } = app;
   const graph = page.locator(`[data-panel="${panel}"] .js-plotly-plot`);
   const box = await graph.locator('.nsewdrag').first().boundingBox();
-  const info = await graph.evaluate((el, p) => {
+  const info = await graph.evaluate((el) => {
     const fl = el._fullLayout;
     const c = el.querySelector('canvas.qs-marks');
     const r = c.getBoundingClientRect();
-    // The bar charts' value axis is the app's (Plotly's y is a hidden 0-1).
-    const y = window.queuescope.inspect(p).y_axis?.range ?? fl.yaxis.range;
     return {
       x: fl.xaxis.range,
       date: fl.xaxis.type === 'date',
-      y: [y[1], y[0]],
+      y: [fl.yaxis.range[1], fl.yaxis.range[0]],
       canvas: { width: c.width, height: c.height, css: { x: r.x, y: r.y, width: r.width, height: r.height } },
       dpr: window.devicePixelRatio,
     };
-  }, panel);
+  });
   const x = info.x.map((v) => (typeof v === 'number' ? v : wallClockMs(v)));
   const frac = (v, [a, b]) => (v - a) / (b - a);
   const pixel = (xv, yv) =>
@@ -296,83 +293,4 @@ export function shortTime(ms) {
   const d = new Date(ms);
   const two = (n) => String(n).padStart(2, '0');
   return `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
-}
-
-/**
- * The value axis the app draws beside the bars of `[data-panel=PANEL]`
- * (Job status, Queued time), once drawn: what `inspect` says of it
- * (`range`, `ticks` with `value` and `label`), Plotly's own ticks for the
- * same range on a graph of the same size, margins and font (`plotly`:
- * `label` and `y`, page px from the graph's top; made off screen and
- * purged), the plot area (`size`: Plotly's `_size`), and what the axis
- * canvas shows: `scale` (device px a CSS px), `top` (its top edge, CSS px
- * from the graph's top), and `rows(col, from, to)`, the RGBA of a column's
- * rows, and `count(cols, rows)`, how many pixels of a block are painted.
- */
-export async function valueAxis(app, panel) {
-  await showChart(app, panel);
-  const { page } = app;
-  const seen = await page.evaluate(async (p) => {
-    const gd = document.querySelector(`[data-panel="${p}"] .js-plotly-plot`);
-    const fl = gd._fullLayout;
-    const { y_axis: axis } = window.queuescope.inspect(p);
-    const c = gd.querySelector('canvas.qs-axis');
-    const div = document.createElement('div');
-    div.style.cssText = `position:absolute;left:-5000px;top:0;width:${fl.width}px;height:${fl.height}px`;
-    document.body.append(div);
-    try {
-      const s = fl._size;
-      await window.Plotly.newPlot(
-        div,
-        [{ x: [0, 1], y: axis.range, type: 'scatter', mode: 'lines' }],
-        {
-          width: fl.width,
-          height: fl.height,
-          margin: { l: s.l, r: s.r, t: s.t, b: s.b },
-          font: { family: fl.font.family, size: fl.font.size },
-          yaxis: { range: axis.range, fixedrange: true },
-          showlegend: false,
-        },
-        { staticPlot: true },
-      );
-      const plotly = [...div.querySelectorAll('.ytick text')].map((e) => ({
-        label: e.textContent,
-        y: Number(/translate\([^,]+,([^)]+)\)/.exec(e.getAttribute('transform'))[1]),
-      }));
-      return {
-        axis,
-        plotly,
-        size: { l: s.l, t: s.t, w: s.w, h: s.h },
-        scale: c.width / (s.l + s.w),
-        top: parseFloat(c.style.top),
-        canvas: { width: c.width, height: c.height },
-      };
-    } finally {
-      window.Plotly.purge(div);
-      div.remove();
-    }
-  }, panel);
-  const canvas = page.locator(`[data-panel="${panel}"] canvas.qs-axis`);
-  const rows = (col, from, to) =>
-    canvas.evaluate(
-      (c, [col, from, to]) => {
-        const d = c.getContext('2d').getImageData(col, from, 1, to - from).data;
-        return Array.from({ length: to - from }, (_, i) => Array.from(d.slice(i * 4, i * 4 + 4)));
-      },
-      [col, from, to],
-    );
-  const count = ([c0, c1], [r0, r1]) =>
-    canvas.evaluate(
-      (c, [c0, c1, r0, r1]) => {
-        const [x, y] = [Math.max(0, c0), Math.max(0, r0)];
-        const [w, h] = [Math.min(c.width, c1) - x, Math.min(c.height, r1) - y];
-        if (w <= 0 || h <= 0) return 0;
-        const d = c.getContext('2d').getImageData(x, y, w, h).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-        return n;
-      },
-      [c0, c1, r0, r1],
-    );
-  return { ...seen, rows, count };
 }
