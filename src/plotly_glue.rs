@@ -7,9 +7,7 @@
 //! laid into the graph between Plotly's lower layer (grid, axes, the drag
 //! surface) and its upper one (selection and zoom boxes), where Plotly
 //! itself puts WebGL canvases, and kept over the plot area after every
-//! draw, zoom, pan and resize. A bar chart's value axis, which the app
-//! draws too, is a second canvas (the `underlay`) laid just under the marks
-//! over the plot area and the margin left of it. A chart that brushes (Job runs) gets the
+//! draw, zoom, pan and resize. A chart that brushes (Job runs) gets the
 //! app's brush layer above the marks ([`BrushLayer`]): Plotly's select
 //! tool is never engaged. Errors from Plotly are logged and shown,
 //! never panics: the plotly crate's own bindings `expect()` on failure, so
@@ -43,6 +41,8 @@ extern "C" {
         layout: &JsValue,
         config: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Plotly, js_name = relayout)]
+    fn plotly_relayout(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
     fn plotly_purge(el: &HtmlElement) -> Result<JsValue, JsValue>;
 }
@@ -451,11 +451,11 @@ enum DrawError {
 }
 
 /// Starts drawing `spec`: `newPlot` the first time (`drawn` is `None`),
-/// else `react`, at once (deferred to the next animation frame, they made
-/// data arrival → ready 40-90 ms slower at 10k jobs, ~280 ms at 100k,
-/// under load, every draw of the load waiting for a frame). No frame
-/// changes with the counts alone (the bar charts' value axis is the
-/// app's), so a filter makes no Plotly call.
+/// a `relayout` when only what [`Chart::relayout`] sets differs from the
+/// figure on screen, else `react`. A relayout is made in the next
+/// animation frame ([`in_frame`]); `newPlot` and `react` at once: deferred
+/// too, they made data arrival → ready 40-90 ms slower at 10k jobs (~280 ms
+/// at 100k) under load, every draw of the load waiting for a frame.
 fn start_draw(
     el: &HtmlElement,
     spec: &Chart,
@@ -464,6 +464,16 @@ fn start_draw(
     // "qs:plotly:job-runs": the synchronous part of the draw.
     let panel = panel_name(el);
     let timed = format!("qs:plotly:{panel}");
+    if let (Some(update), Some(old)) = (&spec.relayout, drawn) {
+        if old.base == spec.base {
+            let update = update.clone();
+            return Ok(in_frame(el.clone(), move |el| {
+                crate::dom::timed(&timed, || {
+                    js_sys::JSON::parse(&update).and_then(|u| plotly_relayout(el, &u))
+                })
+            }));
+        }
+    }
     let parsed = crate::dom::timed(&format!("qs:json:{panel}"), || {
         js_sys::JSON::parse(&spec.json)
     });
@@ -479,56 +489,59 @@ fn start_draw(
     .map_err(DrawError::Plotly)
 }
 
+/// Runs the Plotly call `draw` on `el` in the next animation frame (at
+/// once when the page is hidden and draws no frames); the promise settles
+/// with Plotly's. Plotly reads the graph's size and measures tick labels,
+/// which forces the page's style and layout: in the frame's callback that
+/// is the style and layout the frame computes anyway, after every DOM write
+/// of the change, instead of one more forced between them (a filter's
+/// Job status relayout: 20-50 ms at 10k jobs). A graph unmounted meanwhile
+/// is not drawn.
+fn in_frame(
+    el: HtmlElement,
+    draw: impl FnOnce(&HtmlElement) -> Result<js_sys::Promise, JsValue> + 'static,
+) -> js_sys::Promise {
+    let run = move || -> Result<js_sys::Promise, JsValue> {
+        if !el.is_connected() {
+            return Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED));
+        }
+        draw(&el)
+    };
+    let mut run = Some(run);
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let Some(run) = run.take() else {
+            return;
+        };
+        crate::dom::in_next_frame(move || {
+            // Resolving with Plotly's promise settles as it does.
+            let _ = match run() {
+                Ok(p) => resolve.call1(&JsValue::NULL, &p),
+                Err(e) => reject.call1(&JsValue::NULL, &e),
+            };
+        });
+    })
+}
+
 /// The app's canvas for a graph's marks (see the module doc).
 pub type Overlay = SendWrapper<web_sys::HtmlCanvasElement>;
 
 /// Lays `overlay` into the graph (Plotly's `.gl-container`, between its
 /// lower and upper SVG layers) over the plot area of `view`, in CSS
-/// pixels; its pixel size is the painter's business. An `underlay` (a bar
-/// chart's value axis) goes just under it, from the graph's left edge to
-/// the plot area's right one and [`crate::render::axis::PAD`] above and
-/// below the plot area ([`crate::render::AxisArea`]).
-fn place_overlay(
-    el: &HtmlElement,
-    (overlay, underlay): (Option<&Overlay>, Option<&Overlay>),
-    view: &PlotView,
-) {
+/// pixels; its pixel size is the painter's business.
+fn place_overlay(el: &HtmlElement, overlay: &Overlay, view: &PlotView) {
     let Ok(Some(layer)) = el.query_selector(".gl-container") else {
         return;
     };
-    let pad = crate::render::axis::PAD;
-    for (canvas, before, (left, top, width, height)) in [
-        (
-            underlay,
-            overlay,
-            (
-                0.0,
-                view.top - pad,
-                view.left + view.width,
-                view.height + 2.0 * pad,
-            ),
-        ),
-        (
-            overlay,
-            None,
-            (view.left, view.top, view.width, view.height),
-        ),
-    ] {
-        let Some(canvas) = canvas else { continue };
-        let canvas: &web_sys::HtmlCanvasElement = canvas;
-        if canvas.parent_element().as_ref() != Some(&layer) {
-            let before = before.map(|b| -> &web_sys::Node { b });
-            let _ = layer.insert_before(
-                canvas,
-                before.filter(|b| b.parent_node().as_ref() == Some(&layer)),
-            );
-        }
-        let style = format!(
-            "position:absolute;pointer-events:none;left:{left}px;top:{top}px;width:{width}px;height:{height}px"
-        );
-        if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
-            let _ = canvas.set_attribute("style", &style);
-        }
+    let canvas: &web_sys::HtmlCanvasElement = overlay;
+    if canvas.parent_element().as_ref() != Some(&layer) {
+        let _ = layer.append_child(canvas);
+    }
+    let style = format!(
+        "position:absolute;pointer-events:none;left:{}px;top:{}px;width:{}px;height:{}px",
+        view.left, view.top, view.width, view.height
+    );
+    if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
+        let _ = canvas.set_attribute("style", &style);
     }
 }
 
@@ -539,7 +552,6 @@ struct Hooks {
     on_pointer: Option<Callback<Option<Pointer>>>,
     on_busy: Option<Callback<bool>>,
     overlay: Option<Overlay>,
-    underlay: Option<Overlay>,
     brush: Option<Rc<BrushLayer>>,
     /// A draw is held until plotly.js has run (counted busy meanwhile).
     waiting: Rc<Cell<bool>>,
@@ -568,7 +580,9 @@ impl Hooks {
     /// Reports the axes on screen (placing the overlay first).
     fn report_view(&self, el: &HtmlElement) {
         let Some(view) = read_view(el) else { return };
-        place_overlay(el, (self.overlay.as_ref(), self.underlay.as_ref()), &view);
+        if let Some(o) = &self.overlay {
+            place_overlay(el, o, &view);
+        }
         if let Some(b) = &self.brush {
             b.place(el, view);
         }
@@ -692,10 +706,6 @@ pub fn PlotlyChart(
     /// The app's canvas for the marks, laid over the plot area.
     #[prop(default = None)]
     overlay: Option<Overlay>,
-    /// The app's canvas for a value axis, laid under the marks over the
-    /// plot area and the margin left of it (the bar charts).
-    #[prop(default = None)]
-    underlay: Option<Overlay>,
     /// Called with the box of a drag in select mode (the app's own brush
     /// layer, see [`BrushLayer`]): the box so far at each move, the final
     /// one at the release; `None` on a double-click (clear).
@@ -728,7 +738,6 @@ pub fn PlotlyChart(
         on_pointer,
         on_busy,
         overlay,
-        underlay,
         brush,
         waiting: Rc::default(),
     };

@@ -2,7 +2,7 @@
 //! laid over its plot area (painted while the chart is in view), and the
 //! app's text-only hover card. Every chart panel is one of these.
 
-use crate::hooks::{device_window, use_axis, use_in_view, use_marks, MarksLayer};
+use crate::hooks::{device_window, use_in_view, use_marks, MarksLayer};
 use crate::inspect;
 use crate::plotly_glue::{PlotView, PlotlyChart, Pointer};
 use crate::render::{self, summary, AxisBox, Chart, ChartModel, SelectBox};
@@ -75,9 +75,7 @@ where
 
 /// What a panel whose chart is one value ([`ChartModel`]) shows of it:
 /// its place, its frame for Plotly, its marks canvas; and its `inspect`
-/// answer is registered under `name` (with its value axis, where the app
-/// draws one: `y_axis`, the range and the ticks for the plot area on
-/// screen).
+/// answer is registered under `name`.
 pub fn model_chart<C>(
     name: &'static str,
     chart: Memo<Option<Shared<C>>>,
@@ -86,18 +84,8 @@ where
     C: ChartModel + Send + Sync + 'static,
 {
     let place = model_place(chart);
-    let axes = place.axes;
     inspect::register(name, move || {
-        chart.with_untracked(|c| {
-            let c = c.as_ref()?;
-            let mut v = c.inspect();
-            if let (Some(a), Some(view), Some(o)) =
-                (c.value_axis(), axes.get_untracked(), v.as_object_mut())
-            {
-                o.insert("y_axis".into(), a.inspect(view.height));
-            }
-            Some(v.to_string())
-        })
+        chart.with_untracked(|c| c.as_ref().map(|c| c.inspect().to_string()))
     });
     let frame = Memo::new(move |_| chart.with(|c| c.as_ref().map(|c| c.frame().clone())));
     let layer = use_marks(
@@ -108,30 +96,6 @@ where
         |c: &Shared<C>, win, scale| c.picture(win, scale),
     );
     (place, frame, layer)
-}
-
-/// The canvas of the value axis a [`ChartModel`] chart has the app draw
-/// ([`ChartModel::value_axis`]: the bar charts), in the theme's frame
-/// colours, for [`MarkedChart`]'s `axis`.
-pub fn value_axis<C>(
-    name: &'static str,
-    chart: Memo<Option<Shared<C>>>,
-    place: ChartPlace,
-) -> MarksLayer
-where
-    C: ChartModel + Send + Sync + 'static,
-{
-    let theme = expect_context::<ThemeState>();
-    let axis = Memo::new(move |_| {
-        let a = chart.with(|c| c.as_ref().and_then(|c| c.value_axis().cloned()))?;
-        Some((a, theme.tokens.with(|t| t.frame)))
-    });
-    use_axis(
-        (name, expect_context::<Readiness>().on_busy()),
-        axis.into(),
-        place.axes.into(),
-        place.visible,
-    )
 }
 
 /// A pointer in device pixels of the marks' window: the window, and the
@@ -153,9 +117,6 @@ pub fn MarkedChart(
     place: ChartPlace,
     /// The marks canvas (from [`crate::hooks::use_marks`] over `place`).
     layer: MarksLayer,
-    /// The value axis' canvas, where the app draws it ([`value_axis`]).
-    #[prop(optional)]
-    axis: Option<MarksLayer>,
     /// What is under the pointer: its key and card lines.
     tip: Callback<Pointer, Option<(TipKey, Vec<String>)>>,
     /// Box selections (Job runs' brush).
@@ -187,10 +148,7 @@ pub fn MarkedChart(
             card.set(found);
         }
     });
-    // Drawn: the marks and, where the app draws it, the value axis.
-    let (marks_drawn, axis_drawn) = (layer.drawn, axis.as_ref().map(|a| a.drawn));
-    let drawn = Signal::derive(move || marks_drawn.get() && axis_drawn.is_none_or(|d| d.get()));
-    let underlay = axis.and_then(|a| a.canvas);
+    let drawn = layer.drawn;
     // The frame in the theme's colours: a theme change redraws it.
     let theme = expect_context::<ThemeState>();
     let frame = Memo::new(move |_| {
@@ -201,7 +159,7 @@ pub fn MarkedChart(
     view! {
         <p class="qs-sr" data-chart-summary>{move || summary.get()}</p>
         <div class="qs-chart-box" node_ref=place.node data-drawn=move || drawn.get().to_string()>
-            <PlotlyChart chart=frame visible=place.visible overlay=layer.canvas underlay=underlay
+            <PlotlyChart chart=frame visible=place.visible overlay=layer.canvas
                 on_view=on_view on_pointer=on_pointer on_busy=ready.on_busy()
                 on_select=on_select selection=selection/>
             <TipCard tip=card/>

@@ -1,7 +1,7 @@
 //! The bucket charts: Job status and Queued time (stacked bars the app
 //! draws over Plotly's axes).
 
-use super::chart::{model_chart, value_axis, MarkedChart, TipKey};
+use super::chart::{model_chart, MarkedChart, TipKey};
 use super::inspect_dialog::InspectButton;
 use super::legend::{GroupLegend, StateKey};
 use super::panel::{data_status, Panel};
@@ -26,22 +26,18 @@ fn bucket_subtitle(what: &'static str) -> Signal<String> {
     })
 }
 
-/// The bars of one panel: frame, canvases (the bars and the value axis),
-/// hover, and its `inspect` answer.
+/// The bars of one panel: frame, canvas, hover, and its `inspect` answer.
 #[component]
 fn Bars(name: &'static str, chart: Memo<Option<Shared<BarChart>>>) -> impl IntoView {
     let (place, frame, layer) = model_chart(name, chart);
-    let axis = value_axis(name, chart, place);
     let tip = Callback::new(move |p: Pointer| {
-        // Plotly's y runs 0 to 1 (see `render::bars`).
-        let (x, unit) = p.view.to_axes(p.px, p.py);
+        let (x, y) = p.view.to_axes(p.px, p.py);
         chart.with_untracked(|c| {
-            let c = c.as_ref()?;
-            let (b, s, lines) = c.tip(x, c.value_of(unit))?;
+            let (b, s, lines) = c.as_ref()?.tip(x, y)?;
             Some((TipKey::Bar(b, s), lines))
         })
     });
-    view! { <MarkedChart frame=frame place=place layer=layer axis=axis tip=tip/> }
+    view! { <MarkedChart frame=frame place=place layer=layer tip=tip/> }
 }
 
 /// Job status per bucket and state, with the states' fixed key.

@@ -1,14 +1,11 @@
-//! The canvases a chart is painted on: the marks, laid over the plot
-//! area by the Plotly glue (its `overlay`), and for the bar charts the
-//! value axis under them ([`use_axis`], the glue's `underlay`), each
-//! repainted whenever what it shows or the axes on screen change, at the
-//! device's pixel ratio, while the chart is in view. A [`Picture`] is
-//! replayed as it is: the geometry was decided in core and
-//! [`crate::render`].
+//! The canvas a chart's marks are painted on: created here, laid over the
+//! plot area by the Plotly glue (its `overlay`), and repainted whenever
+//! the marks or the axes on screen change, at the device's pixel ratio,
+//! while the chart is in view. A [`Picture`] is replayed as it is: the
+//! geometry was decided in core and [`crate::render`].
 
 use crate::plotly_glue::{Overlay, PlotView};
-use crate::render::axis::{TextBox, FONT_FAMILY};
-use crate::render::{Anchor, AxisArea, FrameColours, Paint, Picture, TextPaint, ValueAxis};
+use crate::render::{Paint, Picture};
 use leptos::prelude::*;
 use queuescope_core::analysis::RasterWindow;
 use send_wrapper::SendWrapper;
@@ -65,75 +62,14 @@ pub fn use_marks<M>(
 where
     M: Clone + PartialEq + Send + Sync + 'static,
 {
-    use_canvas(
-        ("qs-marks", format!("qs:marks:{name}"), on_busy),
-        marks,
-        (axes, visible),
-        move |m, view, _| {
-            let (win, scale) = device_window(view);
-            paint(m, &win, scale)
-        },
-    )
-}
-
-/// Paints the value axis `axis` of a bar chart in the frame's `colours`
-/// on a canvas of its own (class `qs-axis`, for the glue's `underlay`:
-/// under the marks, over the plot area and the margin left of it),
-/// whenever either or the axes on screen change while `visible`: a filter
-/// that changes the tallest stack repaints it, one that does not leaves it
-/// alone. The time it takes is the performance measure `qs:axis:NAME`.
-pub fn use_axis(
-    (name, on_busy): (&'static str, Callback<bool>),
-    axis: Signal<Option<(ValueAxis, FrameColours)>>,
-    axes: Signal<Option<PlotView>>,
-    visible: Signal<bool>,
-) -> MarksLayer {
-    use_canvas(
-        ("qs-axis", format!("qs:axis:{name}"), on_busy),
-        axis,
-        (axes, visible),
-        |(axis, colours), view, ctx| {
-            let area = AxisArea {
-                left: view.left,
-                width: view.width,
-                height: view.height,
-            };
-            // Texts as the page renders them in the frame's font.
-            let measure = |s: &str, size: f64| {
-                let m = ctx.and_then(|ctx| {
-                    ctx.set_font(&font(size));
-                    ctx.measure_text(s).ok()
-                });
-                TextBox {
-                    width: m.as_ref().map_or(0.0, |m| m.width()),
-                    ascent: m.as_ref().map_or(size, |m| m.font_bounding_box_ascent()),
-                    descent: m.as_ref().map_or(0.0, |m| m.font_bounding_box_descent()),
-                }
-            };
-            axis.picture(area, pixel_ratio(), colours, &measure)
-        },
-    )
-}
-
-/// A canvas of class `class` showing `paint` of `input` for the axes on
-/// screen, repainted when either changes while `visible`; each paint is
-/// timed as `timing` and reported through `on_busy`.
-fn use_canvas<M>(
-    (class, timing, on_busy): (&'static str, String, Callback<bool>),
-    input: Signal<Option<M>>,
-    (axes, visible): (Signal<Option<PlotView>>, Signal<bool>),
-    paint: impl Fn(&M, &PlotView, Option<&CanvasRenderingContext2d>) -> Picture + 'static,
-) -> MarksLayer
-where
-    M: Clone + PartialEq + Send + Sync + 'static,
-{
-    let canvas = new_canvas(class);
+    let canvas = new_canvas();
     let drawn = RwSignal::new(false);
     let target = canvas.clone();
-    // What the canvas shows: the input and the axes it was painted for.
+    let timing = format!("qs:marks:{name}");
+    // What the canvas shows: the marks and the axes they were painted for.
     let painted = StoredValue::new(None::<(M, PlotView)>);
     Effect::new(move |_| {
-        let now = input.get().zip(axes.get());
+        let now = marks.get().zip(axes.get());
         let current = painted.with_value(|p| now.is_some() && *p == now);
         let (Some((m, view)), true, false) = (now, visible.get(), current) else {
             // Out of view (or waiting for its axes): whether the canvas
@@ -144,8 +80,8 @@ where
         let Some(c) = target.as_deref() else { return };
         on_busy.run(true);
         crate::dom::timed(&timing, || {
-            let ctx = context(c);
-            replay(c, &paint(&m, &view, ctx.as_ref()));
+            let (win, scale) = device_window(&view);
+            replay(c, &paint(&m, &win, scale));
         });
         painted.set_value(Some((m, view)));
         drawn.set(true);
@@ -157,25 +93,12 @@ where
     }
 }
 
-/// A detached canvas of class `class` (the glue lays it into the graph).
-fn new_canvas(class: &str) -> Option<Overlay> {
+/// A detached canvas (the glue lays it into the graph).
+fn new_canvas() -> Option<Overlay> {
     let doc = web_sys::window()?.document()?;
     let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
-    canvas.set_class_name(class);
+    canvas.set_class_name("qs-marks");
     Some(SendWrapper::new(canvas))
-}
-
-fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-}
-
-/// The frame's font at `size` px.
-fn font(size: f64) -> String {
-    format!("{size}px {FONT_FAMILY}")
 }
 
 /// Replays a picture on the canvas, sized to it.
@@ -186,7 +109,12 @@ fn replay(canvas: &HtmlCanvasElement, p: &Picture) {
     if canvas.height() != p.height {
         canvas.set_height(p.height);
     }
-    let Some(ctx) = context(canvas) else {
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
         return;
     };
     ctx.clear_rect(0.0, 0.0, f64::from(p.width), f64::from(p.height));
@@ -219,7 +147,6 @@ fn replay(canvas: &HtmlCanvasElement, p: &Picture) {
                     ctx.stroke();
                 }
             }
-            Paint::Text(t) => text(&ctx, t),
             Paint::Pixels(px) => {
                 let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
                     wasm_bindgen::Clamped(px),
@@ -230,28 +157,6 @@ fn replay(canvas: &HtmlCanvasElement, p: &Picture) {
                     let _ = ctx.put_image_data(&image, 0.0, 0.0);
                 }
             }
-        }
-    }
-}
-
-/// Fills the texts of `t` (see [`TextPaint`]).
-fn text(ctx: &CanvasRenderingContext2d, t: &TextPaint) {
-    ctx.set_fill_style_str(&t.colour.css());
-    ctx.set_font(&font(t.size));
-    ctx.set_text_baseline("alphabetic");
-    ctx.set_text_align(match t.anchor {
-        Anchor::End => "right",
-        Anchor::Middle => "center",
-    });
-    for (x, y, s) in &t.items {
-        if t.upright {
-            ctx.save();
-            let _ = ctx.translate(*x, *y);
-            let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
-            let _ = ctx.fill_text(s, 0.0, 0.0);
-            ctx.restore();
-        } else {
-            let _ = ctx.fill_text(s, *x, *y);
         }
     }
 }

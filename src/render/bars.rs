@@ -1,12 +1,7 @@
 //! Stacked bars over the bucket grid (Job status, Queued time): the frame
-//! for Plotly, the bars for the canvas, the value axis the app draws, the
-//! hover card and what `inspect` returns, all from one [`BarChart`].
-//!
-//! Plotly's y axis is a fixed, hidden 0 to 1 ([`BarChart::value_of`]):
-//! the frame depends on the buckets and the view, never on the counts, so
-//! a filter redraws the canvases and makes no Plotly call.
+//! for Plotly, the bars for the canvas, the hover card and what
+//! `inspect` returns, all from one [`BarChart`].
 
-use super::axis::ValueAxis;
 use super::frame::{axes_frame, value_top, Frame, XAxis};
 use super::marks::BarMarks;
 use super::{finite_sum, Chart, ChartModel, Colour, Picture, SeriesTotal};
@@ -38,10 +33,8 @@ pub struct BarSeries<'a> {
 /// A stacked bar chart as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BarChart {
-    /// The frame for Plotly (the x axis; y is a hidden 0 to 1).
+    /// The frame for Plotly (axes only).
     pub frame: Chart,
-    /// The value axis the app draws: 0 to the tallest stack and 5 %.
-    pub axis: ValueAxis,
     /// The bars for the canvas (x in wall-clock ms of the zone).
     pub marks: BarMarks,
     /// Series names, raw.
@@ -87,10 +80,10 @@ pub fn bar_chart(
         &Frame {
             x_axis: XAxis::Time,
             x,
-            y: (0.0, 1.0),
-            y_title: "",
-            y_ticks: false,
-            y_app: true,
+            y: (0.0, value_top(stacks.max())),
+            y_title,
+            y_ticks: true,
+            y_zoom: false,
             select: false,
             small: false,
         },
@@ -98,10 +91,6 @@ pub fn bar_chart(
     );
     BarChart {
         frame,
-        axis: ValueAxis {
-            top: value_top(stacks.max()),
-            title: y_title.to_string(),
-        },
         marks: BarMarks {
             stacks,
             colours: series.iter().map(|s| s.colour).collect(),
@@ -116,11 +105,6 @@ pub fn bar_chart(
 }
 
 impl BarChart {
-    /// The value at `unit` of Plotly's hidden 0-to-1 y axis.
-    pub fn value_of(&self, unit: f64) -> f64 {
-        unit * self.axis.top
-    }
-
     /// The value as people read it: `12 jobs`, `1h 02m waiting`.
     fn value_text(&self, v: f64) -> String {
         match self.unit {
@@ -156,18 +140,8 @@ impl ChartModel for BarChart {
         &self.frame
     }
 
-    /// The bars for a window of Plotly's axes, whose y runs 0 to 1.
     fn picture(&self, win: &queuescope_core::analysis::RasterWindow, _scale: f64) -> Picture {
-        self.marks
-            .picture(&queuescope_core::analysis::RasterWindow {
-                y0: self.value_of(win.y0),
-                y1: self.value_of(win.y1),
-                ..*win
-            })
-    }
-
-    fn value_axis(&self) -> Option<&ValueAxis> {
-        Some(&self.axis)
+        self.marks.picture(win)
     }
 
     /// What `window.queuescope.inspect` returns for the panel (SPEC §6):
@@ -247,9 +221,8 @@ mod tests {
             v["layout"]["xaxis"]["range"],
             json!([9.0 * H as f64, 12.0 * H as f64])
         );
-        // The tallest stack is 4: 5 % headroom, on the app's axis.
-        assert_eq!(c.axis.top, 4.2);
-        assert_eq!(c.axis.title, "jobs");
+        // The tallest stack is 4: 5 % headroom.
+        assert_eq!(v["layout"]["yaxis"]["range"], json!([0.0, 4.2]));
         // The first bucket is clipped to the range for the hover.
         assert_eq!(c.buckets[0], (H / 2, H));
     }
@@ -292,49 +265,5 @@ mod tests {
         );
         assert_eq!(v["series"][1]["y"], json!([3.0, 2.0, 1.0]));
         assert_eq!(v["series"][1]["color"], "#040506");
-    }
-
-    #[test]
-    fn plotlys_y_is_a_hidden_unit_axis_whatever_the_counts() {
-        let a = chart(&Zone::Utc);
-        let grid = BucketGrid::new(TimeRange::new(H / 2, 3 * H), H, &Zone::Utc);
-        let b = bar_chart(
-            vec![BarSeries {
-                name: "a<b",
-                colour: Colour([1, 2, 3]),
-                values: vec![10.0, 0.0, 30.0],
-            }],
-            (&grid, &Zone::Utc),
-            (Unit::Jobs, "jobs"),
-            "rev",
-        );
-        assert_eq!(
-            a.frame, b.frame,
-            "other counts, the same frame: no Plotly call"
-        );
-        assert_eq!(b.axis.top, 31.5);
-        let v: Value = serde_json::from_str(&a.frame.json).unwrap();
-        let y = &v["layout"]["yaxis"];
-        assert_eq!(y["range"], json!([0.0, 1.0]));
-        assert_eq!(y["fixedrange"], true);
-        assert_eq!(y["showticklabels"], false);
-        assert_eq!(y["showgrid"], false);
-        assert_eq!(y["ticklen"], 0);
-        assert_eq!(y.get("title"), None, "the app draws the title");
-        // The canvas maps Plotly's 0-1 onto the values: the window's top
-        // row is the axis' top.
-        let win = queuescope_core::analysis::RasterWindow {
-            x0: 0.0,
-            x1: 3.0 * H as f64,
-            y0: 1.0,
-            y1: 0.0,
-            width: 30,
-            height: 42,
-        };
-        let direct = a
-            .marks
-            .picture(&queuescope_core::analysis::RasterWindow { y0: 4.2, ..win });
-        assert_eq!(a.picture(&win, 1.0), direct);
-        assert_eq!(a.value_of(0.5), 2.1);
     }
 }

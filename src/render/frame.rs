@@ -39,11 +39,11 @@ pub struct Frame<'a> {
     pub y_title: &'a str,
     /// Tick labels and grid on the y axis (lanes have neither).
     pub y_ticks: bool,
-    /// The app draws the y axis (the bar charts, [`super::axis`]): Plotly's
-    /// y is a fixed 0 to 1 that only the user's zoom in time leaves alone,
-    /// with its axis line and nothing else (no ticks, labels, grid or
-    /// title); `y`, `y_title` and `y_ticks` are the app's business then.
-    pub y_app: bool,
+    /// The user may zoom the y axis. When not (the bar charts, zoomed in
+    /// time only), y is the app's alone: a change of it alone is a
+    /// `Plotly.relayout` of the range ([`Chart::relayout`]), the cheapest
+    /// redraw Plotly has.
+    pub y_zoom: bool,
     /// A drag selects a box (Job runs' brush) instead of zooming.
     pub select: bool,
     /// The compact frame of the small usage charts.
@@ -84,12 +84,29 @@ fn corners(x: (f64, f64), y: (f64, f64)) -> Box<Scatter<f64, f64>> {
 }
 
 /// The figure of a frame, with `uirevision` (zoom survives redraws of the
-/// same view).
+/// same view). Its `base` is the figure without the y range where the user
+/// cannot zoom y, and `relayout` sets that range.
 pub fn axes_frame(f: &Frame<'_>, uirevision: &str) -> Chart {
     let json = figure(f, uirevision);
+    if f.y_zoom {
+        return Chart {
+            base: hash(&json),
+            json,
+            relayout: None,
+        };
+    }
+    let base = hash(&figure(
+        &Frame {
+            y: (0.0, 0.0),
+            ..f.clone()
+        },
+        uirevision,
+    ));
+    let relayout = serde_json::json!({ "yaxis.range": [f.y.0, f.y.1] }).to_string();
     Chart {
-        base: hash(&json),
         json,
+        base,
+        relayout: Some(Arc::from(relayout)),
     }
 }
 
@@ -136,30 +153,21 @@ fn parts(f: &Frame<'_>) -> (Box<Scatter<f64, f64>>, Layout, Configuration) {
     }
     .show_grid(false)
     .range(vec![f.x.0, f.x.1]);
-    let y_axis = if f.y_app {
-        Axis::new()
-            .range(vec![0.0, 1.0])
-            .fixed_range(true)
-            .show_tick_labels(false)
-            .show_grid(false)
-            .tick_length(0)
-    } else {
-        Axis::new()
-            .title(Title::with_text(f.y_title))
-            .range(vec![f.y.0, f.y.1])
-            .fixed_range(false)
-            .show_tick_labels(f.y_ticks)
-            .show_grid(f.y_ticks)
-    }
-    .zero_line(false);
+    let y_axis = Axis::new()
+        .title(Title::with_text(f.y_title))
+        .range(vec![f.y.0, f.y.1])
+        .fixed_range(!f.y_zoom)
+        .show_tick_labels(f.y_ticks)
+        .show_grid(f.y_ticks)
+        .zero_line(false);
     let drag = if f.select {
         DragMode::Select
     } else {
         DragMode::Zoom
     };
-    // Where y is the app's, the corners need not span it (autoscale
-    // leaves a fixed axis be).
-    let corner_y = if f.y_app { (0.0, 1.0) } else { f.y };
+    // Where y is the app's alone, the corners need not span it (autoscale
+    // leaves a fixed axis be): constant, so a new y range is no new data.
+    let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
     let layout = base_layout(left, top, font)
         .drag_mode(drag)
         .x_axis(x_axis)
@@ -204,6 +212,7 @@ pub fn themed(chart: &Chart, c: &FrameColours) -> Chart {
     Chart {
         json: Arc::from(v.to_string()),
         base,
+        relayout: chart.relayout.clone(),
     }
 }
 
@@ -293,14 +302,14 @@ mod tests {
     }
 
     /// A time frame of jobs, 1000-5000 across, 0-42 up.
-    fn jobs_frame(y_app: bool) -> Frame<'static> {
+    fn jobs_frame(y_zoom: bool) -> Frame<'static> {
         Frame {
             x_axis: XAxis::Time,
             x: (1000.0, 5000.0),
             y: (0.0, 42.0),
             y_title: "jobs",
             y_ticks: true,
-            y_app,
+            y_zoom,
             select: false,
             small: false,
         }
@@ -308,7 +317,7 @@ mod tests {
 
     #[test]
     fn a_frame_is_axes_and_an_invisible_corners_trace() {
-        let f = jobs_frame(false);
+        let f = jobs_frame(true);
         let v: Value = serde_json::from_str(&axes_frame(&f, "q|\"r\"").json).unwrap();
         let data = v["data"].as_array().unwrap();
         assert_eq!(data.len(), 1, "no mark traces");
@@ -329,27 +338,25 @@ mod tests {
     }
 
     #[test]
-    fn a_y_the_app_draws_is_a_fixed_bare_unit_axis() {
-        let f = jobs_frame(true);
-        let v: Value = serde_json::from_str(&axes_frame(&f, "r").json).unwrap();
-        let y = &v["layout"]["yaxis"];
-        assert_eq!(y["fixedrange"], true);
-        assert_eq!(y["range"], json!([0.0, 1.0]), "not the frame's y");
-        assert_eq!(y["showticklabels"], false);
-        assert_eq!(y["showgrid"], false);
-        assert_eq!(y["ticklen"], 0);
-        assert_eq!(y.get("title"), None);
-        assert_eq!(v["data"][0]["y"], json!([0.0, null, 1.0]));
+    fn a_y_the_user_cannot_zoom_changes_by_relayout_alone() {
+        let f = jobs_frame(false);
         let a = axes_frame(&f, "r");
-        let other_y = Frame {
-            y: (0.0, 7.0),
-            y_title: "other",
-            ..f.clone()
-        };
+        let b = axes_frame(
+            &Frame {
+                y: (0.0, 7.0),
+                ..f.clone()
+            },
+            "r",
+        );
+        assert_eq!(a.base, b.base, "only the y range differs");
+        assert_eq!(b.relayout.as_deref(), Some(r#"{"yaxis.range":[0.0,7.0]}"#));
+        let v: Value = serde_json::from_str(&b.json).unwrap();
+        assert_eq!(v["layout"]["yaxis"]["fixedrange"], true);
+        assert_eq!(v["layout"]["yaxis"]["range"], json!([0.0, 7.0]));
         assert_eq!(
-            axes_frame(&other_y, "r"),
-            a,
-            "y is the app's: the same figure"
+            v["data"][0]["y"],
+            json!([0.0, null, 1.0]),
+            "constant corners"
         );
         let c = axes_frame(
             &Frame {
@@ -376,7 +383,7 @@ mod tests {
                     y: (3.0, -0.25),
                     y_title: "jobs \"q\" 대기",
                     y_ticks: bits & 1 != 0,
-                    y_app: bits & 2 != 0,
+                    y_zoom: bits & 2 != 0,
                     select: bits & 4 != 0,
                     small: bits & 8 != 0,
                 };

@@ -20,34 +20,6 @@ pub enum Paint {
     Lines(Colour, f64, Vec<Vec<PixelPoint>>),
     /// The whole canvas as RGBA pixels, rows from the top.
     Pixels(Vec<u8>),
-    /// Text (an axis' labels and title).
-    Text(TextPaint),
-}
-
-/// Where a text's anchor point is along its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Anchor {
-    /// At its right end.
-    End,
-    /// At its middle.
-    Middle,
-}
-
-/// Texts in one colour and size, in the frame's font
-/// ([`super::axis::FONT_FAMILY`]), each at `(x, y, text)`: `x` by the
-/// [`Anchor`], `y` the baseline, in device pixels.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextPaint {
-    /// The colour.
-    pub colour: Colour,
-    /// The font size in device pixels.
-    pub size: f64,
-    /// Where `x` is along each text.
-    pub anchor: Anchor,
-    /// Turned a quarter left, reading upwards (a y axis title).
-    pub upright: bool,
-    /// The texts.
-    pub items: Vec<(f64, f64, String)>,
 }
 
 /// What a chart's canvas shows for one window: its size in device pixels

@@ -2,8 +2,7 @@
 //! shows. A chart is a Plotly *frame* ([`Chart`]: axes, ticks, zoom, mode
 //! bar, no marks) and the *marks* the app draws on a canvas over the plot
 //! area ([`marks`]: bars, lines, the runs' raster), plus its hover cards
-//! and what `window.queuescope.inspect` returns. The bar charts' value
-//! axis is the app's too ([`axis`]), on a canvas under the marks. All of it is tested
+//! and what `window.queuescope.inspect` returns. All of it is tested
 //! natively; the browser side ([`crate::plotly_glue`], [`crate::hooks`])
 //! only hands frames to Plotly and replays pictures on canvases.
 //! [`frame`] holds what every frame shares, [`palette`] the group colours,
@@ -13,7 +12,6 @@
 //! cards, legends) is the app's own and set as text, so backend strings
 //! are never HTML anywhere.
 
-pub mod axis;
 pub mod bars;
 pub mod frame;
 pub mod marks;
@@ -23,9 +21,8 @@ pub mod runs;
 pub mod status;
 pub mod usage;
 
-pub use axis::{AxisArea, ValueAxis};
 pub use bars::BarChart;
-pub use marks::{Anchor, Paint, Picture, TextPaint};
+pub use marks::{Paint, Picture};
 pub use palette::{Colour, FrameColours, Palette, Tokens};
 pub use queued::queued_time;
 pub use runs::{job_runs, run_tip, runs_inspect, runs_picture};
@@ -81,8 +78,13 @@ pub(crate) mod summary_tests {
 pub struct Chart {
     /// The figure.
     pub json: Arc<str>,
-    /// A hash of the figure.
+    /// A hash of the figure without the part `relayout` sets.
     pub base: u64,
+    /// When only a y range the user cannot zoom changes between two
+    /// figures of a chart (a filter on a bar chart), the update for
+    /// `Plotly.relayout`: the glue applies it instead of `Plotly.react`
+    /// when the figure on screen has the same `base`.
+    pub relayout: Option<Arc<str>>,
 }
 
 /// A chart that is one value: its frame, its marks and its `inspect`
@@ -95,11 +97,6 @@ pub trait ChartModel {
     fn picture(&self, win: &queuescope_core::analysis::RasterWindow, scale: f64) -> Picture;
     /// What `window.queuescope.inspect` returns for the panel.
     fn inspect(&self) -> serde_json::Value;
-    /// The value axis the app draws itself beside the marks (the bar
-    /// charts: [`axis`]), where Plotly's y axis is a hidden 0 to 1.
-    fn value_axis(&self) -> Option<&ValueAxis> {
-        None
-    }
     /// Each series of `inspect` as the text alternative counts it
     /// ([`SeriesTotal`]), without building `inspect`'s JSON (all of every
     /// series' values, on every change of the chart: ~5 ms a filter for

@@ -42,7 +42,7 @@ pub fn job_runs(x_range: (Ms, Ms), uirevision: &str) -> Chart {
             y: (1.0, 0.0),
             y_title: "lanes",
             y_ticks: false,
-            y_app: false,
+            y_zoom: true,
             select: true,
             small: false,
         },

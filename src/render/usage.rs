@@ -70,7 +70,7 @@ pub fn usage(lines: &[UsageLine<'_>], uirevision: &str) -> UsageChart {
             y: (0.0, 100.0),
             y_title: "%",
             y_ticks: true,
-            y_app: false,
+            y_zoom: true,
             select: false,
             small: true,
         },
