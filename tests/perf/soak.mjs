@@ -5,7 +5,7 @@
 // docs/benchmarks.md ("## Soak") and exits non-zero when the page broke.
 //
 //   node tests/perf/soak.mjs [--minutes 10] [--refresh 10] [--faults] [--live]
-//                            [--jobs 3000] [--json OUT.json] [--snapshots 3,15]
+//                            [--jobs 3000] [--range 24h] [--json OUT.json] [--snapshots 3,15]
 //
 // Needs the release build (`scripts/test.sh build`: dist/ and
 // target/release/demo-backend). Run it niced in the background:
@@ -13,8 +13,9 @@
 //
 // What it does: starts demo-backend (`--live`: its live mode, where jobs
 // keep arriving and advancing with the clock; else data up to now, fixed),
-// opens the a100-pool queue on the last 24 h (`range=24h`, so every
-// refresh reads up to the new now) with `refresh_seconds` and
+// opens the a100-pool queue on the last 24 h (`range=24h`, or `--range 7d`:
+// ~90k jobs in view with `--jobs 225000`; relative, so every refresh reads
+// up to the new now) with `refresh_seconds` and
 // `request_timeout_seconds: 5`, and every minute, after a forced garbage
 // collection (CDP `HeapProfiler.collectGarbage`), samples the JS heap
 // (`Runtime.getHeapUsage`), the wasm linear memory (it only grows: its
@@ -52,6 +53,7 @@ const flag = (name) => args.includes(`--${name}`);
 const MINUTES = Number(opt('minutes', '10'));
 const REFRESH = Number(opt('refresh', '10'));
 const JOBS = opt('jobs', '3000');
+const RANGE = opt('range', '24h');
 const FAULTS = flag('faults');
 const LIVE = flag('live');
 const JSON_OUT = opt('json', null);
@@ -141,7 +143,7 @@ async function main() {
   const initScript = `addEventListener('TrunkApplicationStarted', (e) => { window.__qsWasm = e.detail?.wasm; });`;
   const app = await openApp(t, {
     config: { api_base: api, refresh_seconds: REFRESH, request_timeout_seconds: 5 },
-    query: `?queue=${QUEUE}&range=24h&tz=utc`,
+    query: `?queue=${QUEUE}&range=${RANGE}&tz=utc`,
     initScript,
   });
   const { page } = app;
