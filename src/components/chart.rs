@@ -162,25 +162,27 @@ pub fn MarkedChart(
             <PlotlyChart chart=frame visible=place.visible overlay=layer.canvas
                 on_view=on_view on_pointer=on_pointer on_busy=ready.on_busy()
                 on_select=on_select selection=selection/>
-            <TipCard tip=card/>
+            <TipCard tip=card node=place.node/>
         </div>
     }
 }
 
 /// The hover card: left of the pointer on the right part of the screen,
-/// so it never runs off the edge. Its text is text, never HTML.
+/// so it never runs off the edge. Its text is text, never HTML. `node`:
+/// the chart's box, inside its panel.
 #[component]
-fn TipCard(tip: RwSignal<Option<Tip>>) -> impl IntoView {
+fn TipCard(tip: RwSignal<Option<Tip>>, node: NodeRef<Div>) -> impl IntoView {
     move || {
         tip.get().map(|t| {
             let wide = web_sys::window()
                 .and_then(|w| w.inner_width().ok())
                 .and_then(|w| w.as_f64())
                 .unwrap_or(f64::MAX);
+            let (left, top, right) = card_frame(node).unwrap_or((0.0, 0.0, wide));
             let (side, at) = if t.x > wide * 0.6 {
-                ("right", wide - t.x + 14.0)
+                ("right", right - t.x + 14.0)
             } else {
-                ("left", t.x + 14.0)
+                ("left", t.x - left + 14.0)
             };
             let (run, bar, line) = match &t.key {
                 TipKey::Run(id) => (Some(id.clone()), None, None),
@@ -191,11 +193,21 @@ fn TipCard(tip: RwSignal<Option<Tip>>) -> impl IntoView {
             let head = lines.next().unwrap_or_default();
             view! {
                 <div class="qs-tip" role="tooltip" data-run-tip=run data-bar-tip=bar data-line-tip=line
-                    style=format!("{side}: {at}px; top: {}px", t.y + 14.0)>
+                    style=format!("{side}: {at}px; top: {}px", t.y - top + 14.0)>
                     <strong>{head}</strong>
                     {lines.map(|l| view! { <div>{l}</div> }).collect_view()}
                 </div>
             }
         })
     }
+}
+
+/// Where the hover card is placed from: the chart's box (its containing
+/// block: `.qs-chart-box` is positioned, the card `position: absolute`), as
+/// its left, top and right edges in viewport pixels. Not `position: fixed`
+/// against the viewport: the panel's layout is contained (style/main.css),
+/// and a contained box is the containing block of fixed descendants too.
+fn card_frame(node: NodeRef<Div>) -> Option<(f64, f64, f64)> {
+    let r = node.get_untracked()?.get_bounding_client_rect();
+    Some((r.left(), r.top(), r.right()))
 }

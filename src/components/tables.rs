@@ -28,9 +28,25 @@ const FITS_CELL: usize = 24;
 /// the whole text is its tooltip whenever it may not show whole (text
 /// nodes only: strings from the backend are never HTML).
 fn cell_text(text: &str) -> AnyView {
-    let shown = queuescope_core::text::clip(text, LONG_CELL);
-    let title = (text.chars().count() > FITS_CELL).then(|| text.to_string());
-    view! { <span class="qs-cell" title=title>{shown.into_owned()}</span> }.into_any()
+    let CellText { shown, title } = CellText::of(text);
+    view! { <span class="qs-cell" title=title>{shown}</span> }.into_any()
+}
+
+/// What a `.qs-cell` shows of a text: at most [`LONG_CELL`] characters, and
+/// the whole text as its title when it may not show whole.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct CellText {
+    shown: String,
+    title: Option<String>,
+}
+
+impl CellText {
+    fn of(text: &str) -> Self {
+        CellText {
+            shown: queuescope_core::text::clip(text, LONG_CELL).into_owned(),
+            title: (text.chars().count() > FITS_CELL).then(|| text.to_string()),
+        }
+    }
 }
 
 /// Columns of the selection table: (column, `data-sort` key, numeric);
@@ -275,23 +291,30 @@ pub fn ErrorsPanel() -> impl IntoView {
         PanelStatus::Ready if total.get() == 0 => PanelStatus::Empty(t().no_errors.into()),
         s => s,
     });
-    // Keyed rows: a row that stays on the page (a refresh, a filter that
-    // keeps it) is neither rebuilt nor rewritten; one that comes is built.
-    let items = move || {
-        let zone = a.zone.get();
-        rows.with(|r| {
-            let Some(r) = r else { return Vec::new() };
-            let (_, page) = &**r;
-            error_items(page, &zone)
+    // The page's rows are made once and rewritten in place: a filter
+    // replaces nearly every row of the page, and new rows cost a style
+    // recalculation of their ~250 elements and new layout objects, where
+    // new texts cost neither (docs/design.md, branch contain). A row
+    // writes only what differs from what it shows.
+    let slots = (0..ERROR_ROWS)
+        .map(|i| {
+            let line = Memo::new(move |_| {
+                let zone = a.zone.get();
+                rows.with(|r| {
+                    let (_, page) = &**r.as_ref()?;
+                    page.get(i).map(|e| ErrorLine::of(e, zone.offset_at(e.at)))
+                })
+            });
+            error_slot(line)
         })
-    };
+        .collect_view();
     view! {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
             <div class="qs-table-wrap">
                 <table class="qs-table qs-fit qs-errors-table">
                     <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
-                    <tbody><For each=items key=|i| i.key.clone() children=|i| error_row(&i.row, i.key.2)/></tbody>
+                    <tbody>{slots}</tbody>
                 </table>
             </div>
             <Pager page=page total=total per_page=ERROR_ROWS/>
@@ -299,49 +322,91 @@ pub fn ErrorsPanel() -> impl IntoView {
     }
 }
 
-/// An errors row and what tells it apart on the page.
-#[derive(Clone)]
-struct ErrorItem {
-    /// The job, when, the zone's offset then (a new zone draws new rows),
-    /// and how many rows before it on the page have the same job and time
-    /// (so that keys are unique).
-    key: (String, Ms, Ms, usize),
-    row: ErrorRow,
+/// Everything one row of the errors page shows.
+#[derive(Debug, Clone, PartialEq)]
+struct ErrorLine {
+    /// `data-job-id`.
+    job_id: String,
+    /// `data-at`: when, in milliseconds.
+    at: String,
+    /// When, in the view's zone.
+    time: String,
+    job: CellText,
+    run: CellText,
+    user: CellText,
+    /// The message, or its first [`LONG_MESSAGE`] characters when it is
+    /// longer (the whole is then in `whole`, folded behind them).
+    message: String,
+    whole: Option<String>,
 }
 
-/// The page's rows with their keys.
-fn error_items(rows: &[ErrorRow], zone: &analysis::Zone) -> Vec<ErrorItem> {
-    rows.iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let same = rows[..i]
-                .iter()
-                .filter(|p| p.at == e.at && p.job_id == e.job_id)
-                .count();
-            ErrorItem {
-                key: (e.job_id.clone(), e.at, zone.offset_at(e.at), same),
-                row: e.clone(),
-            }
-        })
-        .collect()
+impl ErrorLine {
+    /// The row of `e`; `offset`: the zone's offset at its time.
+    fn of(e: &ErrorRow, offset: Ms) -> Self {
+        let long = e.message.chars().count() > LONG_MESSAGE;
+        ErrorLine {
+            job_id: e.job_id.clone(),
+            at: e.at.to_string(),
+            time: format::short_time(e.at, offset),
+            job: CellText::of(&e.launch_job),
+            run: CellText::of(e.run_id.as_deref().unwrap_or("—")),
+            user: CellText::of(e.user.as_deref().unwrap_or(NONE_NAME)),
+            message: if long {
+                e.message.chars().take(LONG_MESSAGE).collect()
+            } else {
+                e.message.clone()
+            },
+            whole: long.then(|| e.message.clone()),
+        }
+    }
 }
 
-/// An errors row; `offset`: the zone's offset at its time.
-fn error_row(e: &ErrorRow, offset: Ms) -> impl IntoView {
-    let message = if e.message.chars().count() > LONG_MESSAGE {
-        let head: String = e.message.chars().take(LONG_MESSAGE).collect();
-        view! { <details class="qs-long"><summary>{head}"…"</summary><pre>{e.message.clone()}</pre></details> }.into_any()
-    } else {
-        view! { <span>{e.message.clone()}</span> }.into_any()
+/// One row of the errors page, showing `line` (hidden, without its
+/// `data-job-id`, while the page has no row there).
+fn error_slot(line: Memo<Option<ErrorLine>>) -> impl IntoView {
+    let long = Memo::new(move |_| line.with(|l| l.as_ref().is_some_and(|l| l.whole.is_some())));
+    let message = move || {
+        if long.get() {
+            // Folded again whenever the row shows another error.
+            let open = move || {
+                line.track();
+                false
+            };
+            view! { <details class="qs-long" prop:open=open><summary>{line_text(line, |l| &l.message)}"…"</summary><pre>{line_text(line, |l| l.whole.as_deref().unwrap_or_default())}</pre></details> }.into_any()
+        } else {
+            view! { <span>{line_text(line, |l| &l.message)}</span> }.into_any()
+        }
     };
     view! {
-        <tr data-job-id=e.job_id.clone() data-at=e.at.to_string()>
-            <td class="qs-nowrap">{format::short_time(e.at, offset)}</td>
-            <td>{cell_text(&e.launch_job)}</td>
-            <td class="qs-mono">{cell_text(e.run_id.as_deref().unwrap_or("—"))}</td>
-            <td>{cell_text(e.user.as_deref().unwrap_or(NONE_NAME))}</td>
+        <tr hidden=move || line.with(Option::is_none)
+            data-job-id=move || line.with(|l| l.as_ref().map(|l| l.job_id.clone()))
+            data-at=move || line.with(|l| l.as_ref().map(|l| l.at.clone()))>
+            <td class="qs-nowrap">{line_text(line, |l| &l.time)}</td>
+            <td>{line_cell(line, |l| &l.job)}</td>
+            <td class="qs-mono">{line_cell(line, |l| &l.run)}</td>
+            <td>{line_cell(line, |l| &l.user)}</td>
             <td class="qs-msg">{message}</td>
         </tr>
     }
-    .into_any()
+}
+
+/// A text of a row slot's line (empty while the slot has none).
+fn line_text(
+    line: Memo<Option<ErrorLine>>,
+    pick: fn(&ErrorLine) -> &str,
+) -> impl Fn() -> String + Send + Sync + Copy + 'static {
+    move || line.with(|l| l.as_ref().map(pick).unwrap_or_default().to_string())
+}
+
+/// A `.qs-cell` of a row slot's line, as [`cell_text`] makes it.
+fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -> impl IntoView {
+    let title = move || line.with(|l| l.as_ref().and_then(|l| pick(l).title.clone()));
+    let shown = move || {
+        line.with(|l| {
+            l.as_ref()
+                .map(|l| pick(l).shown.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! { <span class="qs-cell" title=title>{shown}</span> }
 }

@@ -128,9 +128,17 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     }
     // Hovering the longest run shows its card.
     const r = runs[0];
-    await page.mouse.move(...chart.at(mid(r), laneY(r.lane)));
+    const [px, py] = chart.at(mid(r), laneY(r.lane));
+    await page.mouse.move(px, py);
     const card = page.locator(`[data-panel="job-runs"] .qs-tip[data-run-tip="${r.job_id}"]`);
     await card.waitFor();
+    // 14 px below the pointer and beside it (to its left on the right part
+    // of the window), in viewport pixels: the card is placed in its chart's
+    // box (the panel's layout is contained), not against the viewport.
+    const at = await card.boundingBox();
+    const width = await page.evaluate(() => window.innerWidth);
+    const side = px > width * 0.6 ? at.x + at.width + 14 : at.x - 14;
+    assert.ok(Math.abs(side - px) < 1 && Math.abs(at.y - 14 - py) < 1, `card at ${JSON.stringify(at)} for the pointer at ${px}, ${py}`);
     const lines = (await card.innerText()).split('\n');
     assert.deepEqual(lines.slice(0, 3), [
       `${r.run_name ?? '(unnamed run)'} · ${r.run_id}`,
@@ -217,6 +225,31 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     );
     const subtitle = await page.locator('[data-panel="errors"] .qs-sub').innerText();
     assert.match(subtitle, new RegExp(`^${expected.total} errors in the range, newest first`));
+  });
+
+  // The errors page's rows are made once and rewritten in place: what a
+  // filter leaves in them must be what a fresh page of that view shows.
+  await t.test('errors rows rewritten by a filter equal a fresh page of the same view', async () => {
+    const before = await tableRows(page, 'errors');
+    const slots = () =>
+      page.$$eval('[data-panel="errors"] tbody tr', (trs) =>
+        trs.map((tr) => ({ hidden: tr.hidden, id: tr.getAttribute('data-job-id'), at: tr.getAttribute('data-at') })),
+      );
+    const toggle = () => page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click());
+    await afterAction(app, toggle);
+    const filtered = await tableRows(page, 'errors');
+    assert.ok(filtered.length > 0, 'the first user has errors');
+    assert.notDeepEqual(filtered, before, 'the filter changes the page');
+    // Rows without an error are hidden and carry no data-job-id or data-at.
+    const shown = await slots();
+    assert.equal(shown.filter((s) => !s.hidden).length, filtered.length);
+    for (const s of shown.filter((s) => s.hidden)) assert.deepEqual([s.id, s.at], [null, null]);
+    const fresh = await openApp(t, { config: { api_base: api }, query: new URL(page.url()).search });
+    await fresh.waitForState('ready');
+    assert.deepEqual(filtered, await tableRows(fresh.page, 'errors'), 'every id, time, cell text and title');
+    await fresh.page.close();
+    await afterAction(app, toggle);
+    assert.deepEqual(await tableRows(page, 'errors'), before, 'the filter off: the first page again');
   });
 
   await t.test('grouping by project, then by label:team, regroups queued time as the core does', async () => {

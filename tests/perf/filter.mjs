@@ -17,10 +17,12 @@
 // Each dist ends with the median and p95 of both (the first repetition,
 // which fetches usage, counted like the rest), and of the main thread's CPU
 // time up to that frame (the trace's thread durations of its tasks: the
-// figure a loaded machine inflates least).
+// figure a loaded machine inflates least). And the rendering phases up to
+// that frame with their counts (elements restyled, layout objects found
+// dirty), which a loaded machine does not change at all.
 //
 //   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
-//                              [--action filter|regroup] [--dists NAME=DIR,...]
+//                              [--action filter|regroup|brush] [--dists NAME=DIR,...] [--ab FILE.css]
 //
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
 // `cargo build --release -p demo-backend`; opens the same view as
@@ -28,9 +30,10 @@
 // whose wasm has a name section (wasm-bindgen of cargo's own wasm, no
 // wasm-opt) names the Rust functions in the profile.
 
+import { readFile } from 'node:fs/promises';
 import { dists, opt } from './args.mjs';
 import { byFunction, selfTimes, withTrace } from './profile.mjs';
-import { actions, nextSettled, readyPages, renderSeq } from './ready.mjs';
+import { actions, nextSettled, readyPages, renderSeq, runsDrag } from './ready.mjs';
 import { scope } from './scope.mjs';
 
 const JOBS = Number(opt('--jobs', '25000'));
@@ -39,7 +42,18 @@ const PROFILED = Number(opt('--profile', '4'));
 const ACTION = opt('--action', 'filter');
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8'];
 
-const act = actions[ACTION];
+// --action brush: a real drag over Job runs (~1 day, a little further
+// each time, as tests/perf/browser.mjs) on even repetitions and the Clear
+// button on odd ones; the input is the drag's `pointerup` or the click.
+const INPUT = { brush: (i) => (i % 2 ? 'click' : 'pointerup') }[ACTION] ?? (() => 'change');
+let act = actions[ACTION];
+// --ab FILE: CSS (its rules scoped to `html[data-qs-ab]`) added to each
+// page; pairs of repetitions alternate with and without the attribute
+// (off, off, on, on, ...: each side gets as many filters on as off), and
+// the figures are given for each side. The same page and the same minute
+// for both: what a loaded machine's drift cannot tell apart between two
+// dists measured one after the other.
+const AB = opt('--ab', null);
 
 const fmt = (m, min = 0.5) =>
   [...m]
@@ -49,10 +63,10 @@ const fmt = (m, min = 0.5) =>
     .join(', ');
 
 /** One repetition's trace: input -> ready and where it went. */
-function summarise(events) {
+function summarise(events, type) {
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   const mine = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid);
-  const input = mine.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'change');
+  const input = mine.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === type);
   if (!input) return null;
   const t0 = input.ts;
   const ready = mine.filter((e) => e.name === 'qs-ready' && e.ts >= t0).sort((a, b) => a.ts - b.ts)[0];
@@ -89,8 +103,32 @@ function summarise(events) {
     mine
       .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined && e.ts + e.dur >= t0 && e.ts <= end)
       .reduce((n, e) => n + e.tdur, 0) / 1000;
-  return { ms: (t1 - t0) / 1000, painted, cpu, tasks, self, gc, spans, frames };
+  // The rendering phases up to that frame, with what each covered: style
+  // updates and the elements they recalculated, layouts and the objects
+  // they found dirty (of all), pre-paint, paint, layerize. Counts are what a
+  // loaded machine does not inflate at all.
+  const phase = (name) => mine.filter((e) => e.name === name && e.ph === 'X' && e.ts >= t0 && e.ts <= end);
+  // Thread time where the trace has it (as `cpu` above).
+  const ms = (xs) => xs.reduce((n, e) => n + (e.tdur ?? e.dur), 0) / 1000;
+  const layouts = phase('Layout');
+  const styles = phase('UpdateLayoutTree');
+  const render = {
+    style: ms(styles),
+    elements: styles.reduce((n, e) => n + (e.args?.elementCount ?? e.args?.endData?.elementCount ?? 0), 0),
+    layout: ms(layouts),
+    dirty: layouts.reduce((n, e) => n + (e.args?.beginData?.dirtyObjects ?? 0), 0),
+    total: Math.max(0, ...layouts.map((e) => e.args?.beginData?.totalObjects ?? 0)),
+    prePaint: ms(phase('PrePaint')),
+    paint: ms(phase('Paint')),
+    layerize: ms(phase('Layerize')),
+  };
+  return { ms: (t1 - t0) / 1000, painted, cpu, render, tasks, self, gc, spans, frames };
 }
+
+/** A repetition's rendering phases in one line. */
+const phases = (r) =>
+  `style ${r.style.toFixed(1)} ms / ${r.elements} elements, layout ${r.layout.toFixed(1)} ms / ${r.dirty} dirty of ${r.total} objects, ` +
+  `pre-paint ${r.prePaint.toFixed(1)}, paint ${r.paint.toFixed(1)}, layerize ${r.layerize.toFixed(1)}`;
 
 const add = (into, from, k = 1) => {
   for (const [key, v] of from) into.set(key, (into.get(key) ?? 0) + v * k);
@@ -100,19 +138,35 @@ const t = scope('filter-probe');
 try {
   for await (const { dist, page } of readyPages(t, JOBS, dists())) {
     const reps = [];
+    if (AB) await page.addStyleTag({ content: await readFile(AB, 'utf8') });
+    if (ACTION === 'brush') {
+      const drags = [];
+      for (let k = 0; k < REPS; k++) drags.push(await runsDrag(page, 0.4 + 0.02 * (k % 10), 0.4 + 0.02 * (k % 10) + 1 / 7));
+      act = (page, i) => (i % 2 ? page.click('button[data-clear-brush]') : drags[i >> 1]());
+    }
     for (let i = 0; i < REPS; i++) {
+      const ab = Boolean(AB) && i % 4 >= 2;
+      if (AB) {
+        // The switch restyles the page: done, and two frames past, before the trace.
+        await page.evaluate(async (on) => {
+          document.documentElement.toggleAttribute('data-qs-ab', on);
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        }, ab);
+      }
       const old = await renderSeq(page);
       const events = await withTrace(page, CATEGORIES, async () => {
         await act(page, i);
         await nextSettled(page, old);
       });
-      const s = summarise(events);
+      const s = summarise(events, INPUT(i));
       if (!s) continue;
       s.i = i;
+      s.ab = ab;
       reps.push(s);
       console.log(
-        `\n== ${dist.name} ${ACTION} #${i} (${i % 2 ? 'off' : 'on'}): ${s.ms.toFixed(1)} ms, painted ${s.painted.toFixed(1)} ms, ${s.frames} animation frame(s), GC ${s.gc.toFixed(1)}`,
+        `\n== ${dist.name}${ab ? '+ab' : ''} ${ACTION} #${i} (${i % 2 ? 'off' : 'on'}): ${s.ms.toFixed(1)} ms, painted ${s.painted.toFixed(1)} ms, ${s.frames} animation frame(s), GC ${s.gc.toFixed(1)}`,
       );
+      console.log(`  cpu ${s.cpu.toFixed(1)} ms; ${phases(s.render)}`);
       console.log(`  spans: ${fmt(s.spans, 0.3)}`);
       for (const task of s.tasks) {
         console.log(`  task +${task.at.toFixed(1)} ${task.ms.toFixed(1)} ms: ${task.top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
@@ -123,9 +177,16 @@ try {
       const at = (q) => v[Math.max(0, Math.ceil(q * v.length) - 1)];
       return v.length ? `median ${at(0.5).toFixed(1)}, p95 ${at(0.95).toFixed(1)} (n ${v.length})` : 'none';
     };
-    console.log(
-      `\n${dist.name} ${ACTION}: input -> ready ${stat(reps.map((r) => r.ms))}; input -> painted ${stat(reps.map((r) => r.painted))}; main thread CPU to painted ${stat(reps.map((r) => r.cpu))}`,
-    );
+    let sides = AB ? [[dist.name, reps.filter((r) => !r.ab)], [`${dist.name}+ab`, reps.filter((r) => r.ab)]] : [[dist.name, reps]];
+    // A brush and its clearing are two interactions.
+    if (ACTION === 'brush') sides = sides.flatMap(([n, xs]) => [[`${n} (brush)`, xs.filter((r) => r.i % 2 === 0)], [`${n} (clear)`, xs.filter((r) => r.i % 2)]]);
+    for (const [name, side] of sides) {
+      console.log(
+        `\n${name} ${ACTION}: input -> ready ${stat(side.map((r) => r.ms))}; input -> painted ${stat(side.map((r) => r.painted))}; main thread CPU to painted ${stat(side.map((r) => r.cpu))}`,
+      );
+      const keys = [['style', 'style ms'], ['elements', 'elements restyled'], ['layout', 'layout ms'], ['dirty', 'dirty layout objects'], ['total', 'layout objects'], ['prePaint', 'pre-paint ms'], ['paint', 'paint ms'], ['layerize', 'layerize ms']];
+      for (const [k, label] of keys) console.log(`  ${name} ${label}: ${stat(side.map((r) => r.render[k]))}`);
+    }
     // The slowest quarter against the rest, self time by trace event.
     const sorted = [...reps].sort((a, b) => a.ms - b.ms);
     const cut = Math.floor(sorted.length * 0.75);
