@@ -6,6 +6,7 @@
 //
 //   node tests/perf/soak.mjs [--minutes 10] [--refresh 10] [--faults] [--live]
 //                            [--jobs 3000] [--range 24h] [--json OUT.json] [--snapshots 3,15]
+//                            [--memory]
 //
 // Needs the release build (`scripts/test.sh build`: dist/ and
 // target/release/demo-backend). Run it niced in the background:
@@ -27,6 +28,11 @@
 // ready, no load error, a jobs read answered 200 after the fault was
 // cleared) within 150 s (the back-off after 40 s of failures waits at
 // most 40 s more). A fault the page does not recover from fails the run.
+//
+// With `--memory` each minute's line is followed by where the wasm memory
+// grew since the previous one: the `qs` span (mark or measure) first seen
+// after each `memory.grow`, with the growth (a span's measure comes at its
+// end, so the name is the span that grew it or the one just after).
 //
 // With `--snapshots M,N,...` it takes a CDP heap snapshot
 // (`HeapProfiler.takeHeapSnapshot`, after the minute's sample) at each of
@@ -57,6 +63,7 @@ const RANGE = opt('range', '24h');
 const FAULTS = flag('faults');
 const LIVE = flag('live');
 const JSON_OUT = opt('json', null);
+const MEMORY = flag('memory');
 const SNAPSHOTS = (opt('snapshots', '') || '').split(',').filter(Boolean).map(Number);
 const QUEUE = 'a100-pool';
 
@@ -124,6 +131,27 @@ function censusDiff(label, a, b) {
 const hooks = [];
 const t = { name: 'soak', after: (f) => hooks.push(f) };
 
+// Records each growth of the wasm memory with the first `qs` mark or
+// measure after it (bounded: a growth is rare).
+const MEMORY_PROBE = `(() => {
+  let last = 0;
+  const grew = (window.__qsGrew = []);
+  for (const k of ['mark', 'measure']) {
+    const orig = Performance.prototype[k];
+    Performance.prototype[k] = function (name, ...rest) {
+      const r = orig.call(this, name, ...rest);
+      const m = window.__qsWasm?.memory;
+      if (m && typeof name === 'string' && name.startsWith('qs')) {
+        const b = m.buffer.byteLength;
+        if (b !== last) {
+          if (last && grew.length < 10000) grew.push([name, b - last]);
+          last = b;
+        }
+      }
+      return r;
+    };
+  }
+})();`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mb = (b) => (b == null ? '—' : (b / 1e6).toFixed(1));
 
@@ -140,7 +168,8 @@ async function main() {
   };
   const requests = (since = 0) => call('GET', `/requests?since=${since}`);
   // The wasm memory, from trunk's loader event (as tests/perf/browser.mjs).
-  const initScript = `addEventListener('TrunkApplicationStarted', (e) => { window.__qsWasm = e.detail?.wasm; });`;
+  const initScript = `addEventListener('TrunkApplicationStarted', (e) => { window.__qsWasm = e.detail?.wasm; });
+    ${MEMORY ? MEMORY_PROBE : ''}`;
   const app = await openApp(t, {
     config: { api_base: api, refresh_seconds: REFRESH, request_timeout_seconds: 5 },
     query: `?queue=${QUEUE}&range=${RANGE}&tz=utc`,
@@ -169,6 +198,7 @@ async function main() {
       ticks: Number(document.documentElement.dataset.refreshTicks ?? 0),
       state: document.documentElement.getAttribute('data-app-state'),
       jobs: document.querySelector('[data-summary] .qs-figure-value')?.textContent ?? null,
+      grew: window.__qsGrew?.splice(0) ?? [],
     }));
     const log = await requests();
     const s = {
@@ -184,6 +214,7 @@ async function main() {
       `min ${String(minute).padStart(3)}  heap ${mb(s.heapUsed)} MB (total ${mb(s.heapTotal)})  wasm ${mb(s.wasm)} MB  ` +
         `DOM ${s.nodes}  ticks ${s.ticks}  requests ${s.requests} (jobs ${s.jobsRequests})  ${s.state}  jobs on screen ${s.jobs}`,
     );
+    if (MEMORY && s.grew.length) console.log(`  wasm grew in: ${s.grew.map(([n, b]) => `${n} +${mb(b)}`).join(', ')}`);
   };
 
   /** Switches `fault` on for FAULT_ON_MS, off, and waits for the page to recover. */
