@@ -259,6 +259,21 @@ fn summary_memo(
 /// refresh spliced from that data can carry the value over.
 pub(crate) struct CarryOver<K: 'static, T: 'static>(StoredValue<Option<Base<K, T>>>);
 
+thread_local! {
+    static RECOUNTS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One more memo computed afresh on data a refresh spliced:
+/// `<html data-recounts>` counts them, `data-last-recount` names the last.
+fn count_recount(span: &str) {
+    let n = RECOUNTS.with(|c| {
+        c.set(c.get().saturating_add(1));
+        c.get()
+    });
+    dom::set_html_attribute("data-recounts", &n.to_string());
+    dom::set_html_attribute("data-last-recount", span);
+}
+
 impl<K: 'static, T: 'static> Clone for CarryOver<K, T> {
     fn clone(&self) -> Self {
         *self
@@ -301,7 +316,10 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
 
     /// [`CarryOver::carry`], or else `recount()`, timed as the span
     /// `recount_span` (so a refresh's breakdown shows which memos could
-    /// not carry over).
+    /// not carry over). A recount of data spliced by a refresh is counted
+    /// in `<html data-recounts>` and named in `data-last-recount` (for tests
+    /// and the curious: the spans are not there when a test fakes the
+    /// page's clock).
     pub(crate) fn carry_or(
         &self,
         l: &Shared<Loaded>,
@@ -309,8 +327,12 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
         recount_span: &str,
         recount: impl FnOnce() -> T,
     ) -> T {
-        self.carry(l, f)
-            .unwrap_or_else(|| timed(recount_span, recount))
+        self.carry(l, f).unwrap_or_else(|| {
+            if l.remap.is_some() {
+                count_recount(recount_span);
+            }
+            timed(recount_span, recount)
+        })
     }
 
     /// Keeps `value` (computed from `l`, `s` and `on`) as the last one,

@@ -335,21 +335,46 @@ test('over a sliding range, an incremental refresh carries the panels over and e
   // again 55 minutes later (the same hour: open spans end in the same
   // bucket), the range's start 55 minutes on.
   const now = Date.parse('2026-11-30T10:02:00Z');
+  await slidingRefresh(t, now, [now + 1000, now + 55 * MINUTE]);
+});
+
+test("over a sliding range, a backend clock ahead of the browser's still carries every panel over", async (t) => {
+  // Live data: each answer's generated_at is after the page's now (the
+  // range's end), as when the backend answers later than the page asked,
+  // or its clock runs ahead. The figures of a read are then those of its
+  // data as of the range's end, and the next refresh carries them over
+  // (it recounted every memo before).
+  const now = Date.parse('2026-11-30T10:02:00Z');
+  await slidingRefresh(t, now, [now - 1000, now + 55 * MINUTE - MINUTE / 2 - 1000]);
+});
+
+/**
+ * A page on a relative range reads demo-backend (clock at `now`) with its
+ * own clock at `clocks[0]`, then refreshes once with its clock at
+ * `clocks[1]` after the backend's clock moved to 30 s before `now` + 55
+ * minutes (errors added, a run finished, a job arrived, jobs left at the
+ * start): no memo but Queued time (its groups changed) is counted again,
+ * and the panels equal a fresh page's full read at `clocks[1]`.
+ */
+async function slidingRefresh(t, now, [c0, c1]) {
   const api = await startDemoBackend(t, ['--jobs', '6000', '--days', '3', '--page-size', '5000', '--now', rfc3339(now)]);
   const call = controlOf(api);
   const query = `?queue=${QUEUE}&range=1d&bucket=1h&tz=utc`;
   const config = { api_base: api, refresh_seconds: 10 };
   const t1 = now + 55 * MINUTE;
-  const app = await openApp(t, { config, query, clock: now + 1000 });
+  const app = await openApp(t, { config, query, clock: c0 });
   await app.waitForState('ready');
   const { page } = app;
   const held = await (await fetch(`${api}/queues/${QUEUE}/jobs?from=${rfc3339(now - DAY)}&to=${rfc3339(now)}`)).json();
   assert.equal(held.next_cursor, null);
   const running = held.jobs.filter((j) => j.transitions.at(-1).state === 'running');
   assert.ok(running.length >= 1, `a running job to finish (${running.length})`);
-  const recounts = () =>
-    page.evaluate(() => ['run-layout', 'summary', 'job-status', 'queued-time', 'hours'].map((n) => performance.getEntriesByName(`qs:recount:${n}`).length));
+  // Memos computed afresh on refreshed data (`<html data-recounts>`; the
+  // `qs:recount:*` spans are not recorded under a faked clock).
+  const recounts = () => page.evaluate(() => Number(document.documentElement.dataset.recounts ?? 0));
   const before = await recounts();
+  const groups = async () => (await app.inspect('queued-time')).map((x) => x.name);
+  const groupsBefore = await groups();
 
   await call('PUT', '/clock', { to: rfc3339(t1 - MINUTE) });
   for (const j of held.jobs.filter((_, k) => k % 37 === 0)) {
@@ -358,19 +383,30 @@ test('over a sliding range, an incremental refresh carries the panels over and e
   await call('POST', `/jobs/${QUEUE}/${running[0].id}`, { state: 'finished' });
   await call('POST', `/jobs/${QUEUE}`, { id: 'e2e-slid', job: 'e2e-arrival', user: 'zz-slid' });
   await call('PUT', '/clock', { to: rfc3339(t1 - MINUTE / 2) });
-  // 40 minutes later by the page's clock: the next tick refreshes, once.
-  await page.clock.setFixedTime(t1);
+  // Later by the page's clock: the next tick refreshes, once.
+  await page.clock.setFixedTime(c1);
   await waitFor('an incremental refresh', async () => /^incremental:/.test(await lastRead(page)), 250);
   await app.waitForState('ready');
   // Some jobs left at the range's start (dropped), one arrived.
   assert.match(await lastRead(page), /^incremental:\d+\/1\/[1-9]\d*$/);
-  assert.deepEqual(await recounts(), before, 'every carried memo carried over the slid range');
+  // The slide moved a user out of Queued time's top 11 (the jobs that
+  // left at the start): its folded groups changed, so it alone is counted
+  // afresh; every other memo carried over.
+  assert.notDeepEqual(await groups(), groupsBefore, "Queued time's groups changed");
+  const last = await page.evaluate(() => document.documentElement.dataset.lastRecount ?? '');
+  assert.equal(await recounts(), before + 1, `only Queued time was counted again (last: ${last})`);
+  assert.equal(last, 'qs:recount:queued-time');
   const refreshed = await shown(app);
+  // The count is live: a regroup of the refreshed data computes Queued
+  // time (and who waits most) afresh.
+  await page.selectOption('select[name=group]', 'project');
+  await app.waitForState('ready');
+  assert.ok((await recounts()) > before, 'a regroup recounts');
 
-  const fresh = await openApp(t, { config, query, clock: t1 });
+  const fresh = await openApp(t, { config, query, clock: c1 });
   await fresh.waitForState('ready');
   assert.equal(await lastRead(fresh.page), 'full');
   const reloaded = await shown(fresh);
   assert.ok(reloaded.errors.some((r) => r.includes('e2e: slid')), 'the new errors are listed');
   assertSameShown(refreshed, reloaded);
-});
+}

@@ -104,11 +104,12 @@ pub fn regroup_runs(
 /// view's selection of it), for `ranges.1`: the same range, or one that
 /// slid forward ([`Slide::new`]). Exact, `None` (pack afresh) when it
 /// cannot tell: the held selected jobs must be `old`'s kept ones with no
-/// transition at or after the old `generated_at`
-/// ([`Remap::gone_selected`]), the old `generated_at` inside the new range
-/// and not after the new one.
+/// transition at or after the base (the old `generated_at`, or the old
+/// range's end when earlier: [`Slide::base`]; [`Remap::gone_selected`]),
+/// the base inside the new range and the old `generated_at` not after the
+/// new one.
 ///
-/// Then every held bar starts before the old `generated_at` (a run starting
+/// Then every held bar starts before the base (a run starting
 /// there had no length) and keeps its start, and an open one's end moves
 /// from the old to the new `generated_at`: each comparison the packing makes
 /// of a held start with a lane's end answers as before. A held bar the new
@@ -145,11 +146,11 @@ pub(crate) fn replayed(
 ) -> Option<(RunLayout, usize)> {
     let ((op, os), (np, ns)) = (old, new);
     let (g0, g1) = (op.generated_at(), np.generated_at());
-    if g1 < g0 || g0 <= range.from {
+    let base = Slide::new(old_range, range, g0)?.base;
+    if g1 < g0 || base <= range.from {
         return None;
     }
-    Slide::new(old_range, range, g0)?;
-    remap.gone_selected(op, os, ns)?;
+    remap.gone_selected(op, os, ns, base)?;
     let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
     // The changed jobs' runs shown, in (start, id) order.
     let mut fresh: Vec<(Ms, u32, u32, Ms)> =
@@ -179,9 +180,9 @@ pub(crate) fn replayed(
             lanes.old(b.lane, if b.end == g0 { g1 } else { b.end });
             continue;
         }
-        // An end before g0 is a terminal transition, the same now; else
-        // it may be an open run's (g0, now g1).
-        let end = if b.end >= g0 {
+        // An end before the base is a terminal transition, the same now;
+        // else it is an open run's (g0, now g1).
+        let end = if b.end >= base {
             np.run_span(m as usize)?.1
         } else {
             b.end

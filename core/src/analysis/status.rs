@@ -170,10 +170,7 @@ pub fn job_status_updated(
     let d = slid_by(og, grid)?;
     // Open spans end at generated_at: in bucket `l0` before (on the new
     // grid), in `l1` now.
-    let (g0, g1) = (
-        op.generated_at().min(og.range.to),
-        np.generated_at().min(grid.range.to),
-    );
+    let (g0, g1) = (slide.base, np.generated_at().min(grid.range.to));
     if g0 <= grid.range.from.max(og.range.from) || g1 < g0 {
         return None;
     }

@@ -136,7 +136,7 @@ pub fn summary_parts_updated(
             p.ended.1.checked_sub(ended.1)?,
         );
     }
-    let grew = range.overlap(g0, g1);
+    let grew = range.overlap(slide.base, g1);
     let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
     for &j in &ns.0 {
         let again = edge.next_if_eq(&j).is_some();

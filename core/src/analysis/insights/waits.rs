@@ -179,7 +179,7 @@ pub fn who_waits_updated(
         vec![GroupPart::default(); ng.names.len()],
         vec![Vec::new(); ng.names.len()],
     );
-    let grew = range.overlap(g0, g1);
+    let grew = range.overlap(slide.base, g1);
     let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
     // The held selected jobs are the first of `ns`, in `os`'s order.
     let mut h = 0usize;

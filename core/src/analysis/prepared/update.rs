@@ -52,16 +52,18 @@ impl Remap {
     /// same view's selection of `new` (this remap's result): the held
     /// selected jobs are exactly `os`'s kept jobs, in order (no filter or
     /// range edge treats a held job differently now), and none of them
-    /// has a transition at or after `old`'s `generated_at` (such a job's
-    /// open span or run may gain a bucket or a length). `None` otherwise:
-    /// the caller computes afresh. O(selection).
+    /// has a transition at or after `base` (`old`'s `generated_at`, or the
+    /// old range's end when earlier: [`Slide::base`]; such a job's open
+    /// span or run may gain a bucket or a length). `None` otherwise: the
+    /// caller computes afresh. O(selection).
     pub(crate) fn gone_selected(
         &self,
         old: &Prepared,
         os: &Selection,
         ns: &Selection,
+        base: Ms,
     ) -> Option<Vec<u32>> {
-        self.held_selected(old, os, ns, &Slide::still())
+        self.held_selected(old, os, ns, &Slide::still(base))
             .map(|h| h.gone)
     }
 
@@ -87,7 +89,7 @@ impl Remap {
                     let recent = old
                         .transition_times(i as usize)
                         .last()
-                        .is_some_and(|&at| at >= old.generated_at());
+                        .is_some_and(|&at| at >= slide.base);
                     if recent || kept_new.next() != Some(m) {
                         return None;
                     }
@@ -112,38 +114,50 @@ pub(crate) struct Held {
 }
 
 /// The view's range at a refresh's base (`old`) and now (`new`): the same,
-/// or slid forward as a relative range (`7d`) does at every refresh. What
-/// is carried over a slide is exact because, given [`Slide::new`]'s
-/// conditions, a held job (every transition before the old
-/// `generated_at`, so before the old end) that starts at or after the new
-/// start lies inside both ranges the same way: only the jobs that start
-/// before the new start ([`Slide::edge`]) can count differently, and they
-/// are counted again.
+/// or slid forward as a relative range (`7d`) does at every refresh, and
+/// the instant up to which the base's figures saw the data ([`Slide::base`]).
+/// What is carried over a slide is exact because, given [`Slide::new`]'s
+/// conditions, a held job (every transition before that instant, so before
+/// the old end) that starts at or after the new start lies inside both
+/// ranges the same way: only the jobs that start before the new start
+/// ([`Slide::edge`]) can count differently, and they are counted again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Slide {
     /// The range of the base.
     pub old: TimeRange,
     /// The range now.
     pub new: TimeRange,
+    /// The base's `generated_at`, or its range's end when that is earlier
+    /// (a relative range ends at the browser's now, and a backend's clock
+    /// may be ahead of it: live data is then always read "after" the
+    /// range's end). Every figure is clipped to its range, so the base's
+    /// figures are those of its data as of this instant; a held job still
+    /// going grows from here, and a held job with a transition at or after
+    /// it is not carried ([`Remap::held_selected`]). An incremental read
+    /// asks from this instant too (`updated_since`), so in the app such a
+    /// job is a changed one.
+    pub base: Ms,
 }
 
 impl Slide {
-    /// No slide: what `gone_selected` assumes.
-    fn still() -> Slide {
+    /// No slide, figures as of `base`: what `gone_selected` assumes.
+    fn still(base: Ms) -> Slide {
         Slide {
             old: TimeRange::new(0, 0),
             new: TimeRange::new(0, 0),
+            base,
         }
     }
 
     /// `old` to `new`, for data whose base was read at `g0` (its
     /// `generated_at`): `None` unless the range is the same, or both its
-    /// ends moved forward (or stayed) and `g0` is at or before the old end
-    /// (else a held job's transitions past the old end, clipped before,
-    /// would count now).
+    /// ends moved forward (or stayed).
     pub fn new(old: TimeRange, new: TimeRange, g0: Ms) -> Option<Slide> {
-        let forward = new.from >= old.from && new.to >= old.to && g0 <= old.to;
-        (old == new || forward).then_some(Slide { old, new })
+        (new.from >= old.from && new.to >= old.to).then_some(Slide {
+            old,
+            new,
+            base: g0.min(old.to),
+        })
     }
 
     /// Whether held job `i` of `old` must be counted again: it starts
