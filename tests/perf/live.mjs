@@ -1,7 +1,7 @@
 // Browser figures of issue #12's budgets (docs/benchmarks.md, "Incremental
 // refresh and the cache"). Not a test: it prints figures.
 //
-//   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative]
+//   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative | --live]
 //                            [--trace] [--profile [N]] [--mutations] [--init FILE]
 //                            [--memory] [--cpu | --cpu-detail]
 //
@@ -13,7 +13,11 @@
 // (the default, what a wall display uses): the backend's data ends at the
 // real now, its clock is set to the real time before and after each
 // refresh's edits, and the range slides with the browser's clock at every
-// refresh (runs leave at its start). Then:
+// refresh (runs leave at its start). With --live (implies --relative) the
+// backend runs in its live mode: its clock is the real time and ticks on
+// its own, so each answer's generated_at lies after the range's end the
+// page asked for (as with any live backend), and its own jobs keep
+// arriving and advancing beside the 100 edited records. Then:
 //
 //   full      the first read: bytes of the jobs pages, response end of the
 //             last page -> ready (what every refresh cost before: a
@@ -74,7 +78,8 @@ const TRACE = args.includes('--trace');
 // panel) and kind: which panels' effects rebuilt what.
 const MUTATIONS = args.includes('--mutations');
 // A range `7d` that slides with the real clock, instead of an absolute one.
-const RELATIVE = args.includes('--relative');
+const LIVE = args.includes('--live');
+const RELATIVE = args.includes('--relative') || LIVE;
 const MEMORY = args.includes('--memory');
 // Each timed refresh under a light Chrome trace: the main thread's CPU
 // time from the data read to the ready (see below).
@@ -196,7 +201,8 @@ async function lastJobsResponseEnd(page) {
 
 const t = scope('live-perf');
 try {
-  const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000', '--now', NOW]);
+  const backendArgs = ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000', '--now', NOW];
+  const api = await startDemoBackend(t, LIVE ? [...backendArgs, '--live'] : backendArgs);
   const call = controlOf(api);
   const seqNow = async () => ((await call('GET', '/requests')).at(-1)?.seq ?? -1) + 1;
   const jobsLog = async (since) => (await call('GET', `/requests?since=${since}`)).filter((r) => r.path.includes('/jobs?'));
@@ -247,6 +253,7 @@ try {
     // Relative: the clock follows the real time (the browser's, which the
     // range slides with), forward only.
     const tick = () => {
+      if (LIVE) return Promise.resolve();
       clock = Math.max(Date.now(), clock + 1000);
       return call('PUT', '/clock', RELATIVE ? { to: iso(clock) } : { advance: '1s' });
     };
