@@ -291,7 +291,8 @@ fn summary_memo(
         move |parts, old, &on, remap, (np, v)| {
             let new = (np, &v.selection);
             let p = analysis::summary_parts_updated(parts, old, new, remap, (on, on))?;
-            drop(runs.try_with_untracked(|r| analysis::summary_in(&p, r, on)));
+            // Kept opaque: computed as a refresh does, not optimised away.
+            std::hint::black_box(runs.try_with_untracked(|r| analysis::summary_in(&p, r, on)));
             Some(p)
         },
     );
@@ -383,7 +384,7 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
         warmers.add(name, move |w, view| {
             let new = (&w.prepared, view);
             let carried = self.carry(w, |v, old, on, remap| f(v, old, on, remap, new));
-            if carried.is_none() {
+            if std::hint::black_box(&carried).is_none() {
                 dom::mark(&format!("qs-warm-refused:{name}"));
             }
         });

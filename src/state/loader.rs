@@ -101,6 +101,9 @@ impl Loaded {
     }
 }
 
+/// What [`DataState::on_refresh`] registers.
+type RefreshHook = Rc<dyn Fn(&Loaded)>;
+
 /// The data side: last good data, load status, errors.
 #[derive(Clone, Copy)]
 pub struct DataState {
@@ -125,7 +128,7 @@ pub struct DataState {
     pub warmers: live::Warmers,
     /// Called with an incremental refresh's data just before it is
     /// published ([`DataState::on_refresh`]).
-    refreshed: StoredValue<Vec<Rc<dyn Fn(&Loaded)>>, LocalStorage>,
+    refreshed: StoredValue<Vec<RefreshHook>, LocalStorage>,
 }
 
 /// Least time between two partial draws of a read.
