@@ -6,6 +6,7 @@
 //! for every panel; the job-status counts once, for the chart and the
 //! failure spikes.
 
+use super::live::{WarmView, Warmers};
 use super::{DataState, Loaded, Prefs, Queues, Shared, ThemeState, ViewState};
 use crate::dom::{self, timed};
 use crate::render::Palette;
@@ -59,6 +60,9 @@ pub struct Analysis {
     /// A revision key for `uirevision`: zoom survives refreshes of the same
     /// view, and resets when queue, range or zone change.
     pub revision: Memo<String>,
+    /// What a refresh runs after its splice, for the warm-up after a full
+    /// read (each carried memo registers its carry).
+    pub warmers: Warmers,
 }
 
 impl Analysis {
@@ -80,10 +84,11 @@ impl Analysis {
             selection,
             population,
         };
-        let status = status_memo(per_sel, prepared, grid);
+        let warmers = data.warmers;
+        let status = status_memo(per_sel, prepared, grid, warmers);
         let palette = palette_memo(theme, groups);
-        let queued = queued_memo(prepared, (selection, groups), grid);
-        let lanes = lanes_memo(per_sel, prepared, range);
+        let queued = queued_memo(prepared, (selection, groups), grid, warmers);
+        let lanes = lanes_memo(per_sel, prepared, range, warmers);
         let runs = Memo::new(move |_| {
             let r = prepared.with(|p| match p {
                 Some(l) => lanes.with(|lanes| {
@@ -99,7 +104,8 @@ impl Analysis {
             });
             Shared::new(r)
         });
-        let summary = summary_memo(per_sel, prepared, (range, runs));
+        let summary = summary_memo(per_sel, prepared, (range, runs), warmers);
+        set_warm_view(warmers, view, (range, group_by));
         // The brush reads the lanes, so a regroup does not redo it.
         let brushed = Memo::new(move |_| {
             let b = view.brush()?;
@@ -125,10 +131,33 @@ impl Analysis {
             summary,
             brushed,
             revision,
+            warmers,
         };
         provide_context(a);
         a
     }
+}
+
+/// How the warm-up after a full read derives the view over its refresh of
+/// the data ([`Warmers::set_view`]), as the memos do (a legend that limits
+/// a custom grouping's groups aside: the carries then refuse, which only
+/// warms less).
+fn set_warm_view(
+    warmers: Warmers,
+    view: ViewState,
+    (range, group_by): (Memo<TimeRange>, Memo<GroupBy>),
+) {
+    warmers.set_view(move |w| {
+        let filters = view.get_untracked().filters;
+        let selection = analysis::select(&w.prepared, &filters, range.get_untracked());
+        let all_groups = analysis::group(&w.prepared, &selection, &group_by.get_untracked());
+        let groups = analysis::fold_groups(&all_groups, MAX_GROUPS);
+        WarmView {
+            selection,
+            all_groups,
+            groups,
+        }
+    });
 }
 
 /// Jobs per bucket and state. After an incremental refresh the counts of
@@ -138,8 +167,17 @@ fn status_memo(
     per_sel: PerSelection,
     prepared: Memo<Option<Shared<Loaded>>>,
     grid: Memo<Shared<BucketGrid>>,
+    warmers: Warmers,
 ) -> Memo<Option<Shared<StatusCounts>>> {
     let last = CarryOver::new();
+    last.warm_with(
+        warmers,
+        "qs:job-status",
+        |counts, (op, os), og, remap, (np, v)| {
+            let new = (np, &v.selection);
+            analysis::job_status_updated(counts, (op, os, og), new, remap, og)
+        },
+    );
     per_sel.memo(move |s| {
         let l = prepared.get()?;
         let g = grid.get();
@@ -168,8 +206,16 @@ fn lanes_memo(
     per_sel: PerSelection,
     prepared: Memo<Option<Shared<Loaded>>>,
     range: Memo<TimeRange>,
+    warmers: Warmers,
 ) -> Memo<Shared<RunLayout>> {
     let last = CarryOver::new();
+    last.warm_with(
+        warmers,
+        "qs:run-layout",
+        |lanes, old, &on, remap, (np, v)| {
+            analysis::run_layout_updated(lanes, old, (np, &v.selection), remap, (on, on))
+        },
+    );
     per_sel.memo(move |s| {
         let Some(l) = prepared.get() else {
             return Shared::new(RunLayout::default());
@@ -198,8 +244,17 @@ fn queued_memo(
     prepared: Memo<Option<Shared<Loaded>>>,
     (selection, groups): (Memo<Shared<Selection>>, Memo<Shared<Groups>>),
     grid: Memo<Shared<BucketGrid>>,
+    warmers: Warmers,
 ) -> Memo<Option<Shared<GroupedSeries>>> {
     let last = CarryOver::new();
+    last.warm_with(
+        warmers,
+        "qs:queued-time",
+        |series, (op, os), (ogrid, og): &(BucketGrid, Shared<Groups>), remap, (np, v)| {
+            let (old, new) = ((op, os, &**og), (np, &v.selection, &v.groups));
+            analysis::queued_time_updated(series, old, new, remap, (ogrid, ogrid))
+        },
+    );
     Memo::new(move |_| {
         let l = prepared.get()?;
         let (g, s, gr) = (grid.get(), selection.get(), groups.get());
@@ -227,8 +282,20 @@ fn summary_memo(
     per_sel: PerSelection,
     prepared: Memo<Option<Shared<Loaded>>>,
     (range, runs): (Memo<TimeRange>, Memo<Shared<RunLayout>>),
+    warmers: Warmers,
 ) -> Memo<Option<Summary>> {
     let last = CarryOver::new();
+    last.warm_with(
+        warmers,
+        "qs:summary",
+        move |parts, old, &on, remap, (np, v)| {
+            let new = (np, &v.selection);
+            let p = analysis::summary_parts_updated(parts, old, new, remap, (on, on))?;
+            // Kept opaque: computed as a refresh does, not optimised away.
+            std::hint::black_box(runs.try_with_untracked(|r| analysis::summary_in(&p, r, on)));
+            Some(p)
+        },
+    );
     let parts = per_sel.memo(move |s| {
         let l = prepared.get()?;
         let range = range.get();
@@ -302,16 +369,40 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
         l: &Shared<Loaded>,
         f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
     ) -> Option<T> {
-        self.0.with_value(|last| {
-            let b = last.as_ref()?;
-            let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
-            f(
-                &b.value,
-                (&b.loaded.prepared, &b.selection),
-                &b.on,
-                &c.remap,
-            )
-        })
+        self.0
+            .try_with_value(|last| {
+                let b = last.as_ref()?;
+                let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
+                f(
+                    &b.value,
+                    (&b.loaded.prepared, &b.selection),
+                    &b.on,
+                    &c.remap,
+                )
+            })
+            .flatten()
+    }
+
+    /// Registers with `warmers` a run of `f`, this memo's carry, for the
+    /// warm-up after a full read ([`super::live::warm`]): `f(last value,
+    /// (its data, its selection), what else it read, remap, (the new data,
+    /// its view))`, with what else it reads taken as the last one (the
+    /// warm-up's splice changed nothing). Its result is dropped; a carry
+    /// that refused marks `qs-warm-refused:` and `name`.
+    pub(crate) fn warm_with(
+        self,
+        warmers: Warmers,
+        name: &'static str,
+        f: impl Fn(&T, (&Prepared, &Selection), &K, &Remap, (&Prepared, &WarmView)) -> Option<T>
+            + 'static,
+    ) {
+        warmers.add(name, move |w, view| {
+            let new = (&w.prepared, view);
+            let carried = self.carry(w, |v, old, on, remap| f(v, old, on, remap, new));
+            if std::hint::black_box(&carried).is_none() {
+                dom::mark(&format!("qs-warm-refused:{name}"));
+            }
+        });
     }
 
     /// [`CarryOver::carry`], or else `recount()`, timed as the span

@@ -81,6 +81,14 @@ impl Insights {
             last.set_value(Some((Arc::downgrade(&l.0), ids.clone())));
             Some(ids)
         });
+        a.warmers.add("qs:insight:run-ids", move |w, _| {
+            let carried = last.try_with_value(|last| {
+                let (built_for, ids) = last.as_ref()?;
+                let c = w.remap.as_ref().filter(|c| c.is_base(built_for))?;
+                ids.updated(&w.prepared, &c.remap)
+            });
+            std::hint::black_box(carried);
+        });
         // The loaded means by job: once per load and per new means, so a
         // filter or a range costs a pass over the view's runs only.
         let job_means = Memo::new(move |_| {
@@ -162,6 +170,14 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
     // After an incremental refresh the hours of its base are carried over
     // (`waiting_by_hour_updated`) when they can be.
     let last = CarryOver::new();
+    last.warm_with(
+        a.warmers,
+        "qs:insight:hours",
+        move |hours, old, (on, zone): &(TimeRange, Zone), remap, (np, v)| {
+            let new = (np, &v.selection);
+            waiting_by_hour_updated(hours, old, new, remap, ((*on, *on), zone))
+        },
+    );
     let hours = per_sel.memo(move |s| {
         let l = a.prepared.get()?;
         let (range, zone) = (a.range.get(), a.zone.get());
@@ -203,6 +219,14 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
 /// when they can be; the items are the top of the parts.
 fn who_memo(a: Analysis) -> Memo<Option<Vec<GroupWait>>> {
     let last = CarryOver::new();
+    last.warm_with(
+        a.warmers,
+        "qs:insight:who",
+        |parts, (op, os), (on, og): &(TimeRange, Shared<Groups>), remap, (np, v)| {
+            let (old, new) = ((op, os, &**og), (np, &v.selection, &v.all_groups));
+            who_waits_updated(parts, old, new, remap, (*on, *on))
+        },
+    );
     let who_parts = Memo::new(move |_| {
         let l = a.prepared.get()?;
         let range = a.range.get();

@@ -7,12 +7,15 @@
 use super::{Cache, Loaded, Shared};
 use crate::api::{LoadError, Progress, Source};
 use crate::dom;
-use leptos::prelude::{GetUntracked, Memo};
-use queuescope_core::analysis::{Remap, UpdateCounts};
+use leptos::prelude::{
+    GetUntracked, LocalStorage, Memo, SetValue, StoredValue, UpdateValue, WithValue,
+};
+use queuescope_core::analysis::{Groups, Remap, Selection, UpdateCounts};
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Arc, Weak};
 use web_sys::AbortSignal;
 
@@ -144,25 +147,116 @@ pub async fn refresh(
 }
 
 /// After a full read of a queue that answers incremental reads, when the
-/// page is idle: splices nothing into it and drops the result (unless
-/// another load replaced it first). The first refresh after a full read
-/// was 2-3x slower than the later ones, and not by its data: its splice
-/// and the memos it carries over ran into fresh wasm memory (the linear
-/// memory grew ~13 MB at 91k jobs, and each new page faults in on first
-/// write: ~1 ms a MB on this machine kind), while every later refresh
-/// reuses what the one before freed. This splice takes those pages
-/// first, and the one that follows finds them in the allocator's free
-/// lists; it also runs the splice's code once, so the browser compiles
+/// page is idle: splices into it the records that a refresh where nothing
+/// changed would bring again (`Prepared::resent`), then (at the next idle
+/// moment) runs what a refresh runs after its splice ([`Warmers`]: the
+/// view's selection and groups, the carried memos' carries) on that
+/// splice, and drops it all (unless another load replaced it first). The
+/// first refresh after a full read was 2-3x slower than the later ones,
+/// and not by its data: its splice and the memos it carries over ran into
+/// fresh wasm memory (the linear memory grew ~13 MB at 91k jobs, and each
+/// new page faults in on first write: ~1 ms a MB on this machine kind),
+/// while every later refresh reuses what the one before freed; and the
+/// carries' first calls ran in the browser's baseline tier. This warm-up
+/// takes those pages first, so the first refresh finds them in the
+/// allocator's free lists, and runs the code once, so the browser compiles
 /// and optimises it off the user's path. The memory is what that first
-/// refresh would take anyway (a splice holds two generations at once).
-pub fn warm(l: &Shared<Loaded>) {
+/// refresh would take anyway (a refresh holds two generations at once).
+pub fn warm(l: &Shared<Loaded>, warmers: Warmers) {
     let weak = Arc::downgrade(&l.0);
     dom::when_idle(move || {
         let Some(l) = weak.upgrade() else { return };
-        let empty = queuescope_core::analysis::Prepared::default();
-        let spliced = dom::timed("qs:warm", || l.prepared.updated_remap(&empty, l.span));
-        drop(spliced);
+        let spliced = dom::timed("qs:warm", || {
+            l.prepared.updated_remap(&l.prepared.resent(), l.span)
+        });
+        let Ok((prepared, counts, remap)) = spliced else {
+            return;
+        };
+        let spliced = Shared::new(Loaded {
+            queue: l.queue.clone(),
+            skipped: SkipReport::default(),
+            prepared,
+            now: l.now,
+            range: l.range,
+            span: l.span,
+            read: ReadKind::Incremental(counts),
+            remap: Some(Carried {
+                base: Arc::downgrade(&l),
+                remap: Shared::new(remap),
+            }),
+        });
+        drop(l);
+        // Apart: two idle tasks of ~40 ms rather than one of ~80.
+        dom::when_idle(move || {
+            dom::timed("qs:warm-carry", || warmers.run(&spliced));
+        });
     });
+}
+
+/// The view over a refresh's data, as the memo graph derives it: what the
+/// carries of [`Warmers`] take as the new selection and groups.
+pub struct WarmView {
+    /// The jobs that pass the view's filters in its range.
+    pub selection: Selection,
+    /// Their groups, every one.
+    pub all_groups: Groups,
+    /// Their groups, folded as the panels show them.
+    pub groups: Groups,
+}
+
+/// A registered warm-up: its span and its run.
+type Warmer = (String, Rc<dyn Fn(&Shared<Loaded>, &WarmView)>);
+
+/// How the view's selection and groups are derived from a refresh's data.
+type ViewOf = Rc<dyn Fn(&Shared<Loaded>) -> WarmView>;
+
+/// What a refresh runs after its splice: the view's selection and groups
+/// (one [`ViewOf`], set by the memo graph) and, registered by each memo
+/// that carries its value over a refresh
+/// ([`crate::state::analysis::CarryOver`]), a run of its carry from the
+/// data it last computed from, whose result is dropped. [`warm`] runs them
+/// on its splice.
+#[derive(Clone, Copy)]
+pub struct Warmers {
+    view: StoredValue<Option<ViewOf>, LocalStorage>,
+    steps: StoredValue<Vec<Warmer>, LocalStorage>,
+}
+
+impl Default for Warmers {
+    fn default() -> Self {
+        Warmers {
+            view: StoredValue::new_local(None),
+            steps: StoredValue::new_local(Vec::new()),
+        }
+    }
+}
+
+impl Warmers {
+    /// Sets how the view's selection and groups are derived (timed as
+    /// `qs:warm:select`).
+    pub fn set_view(&self, f: impl Fn(&Shared<Loaded>) -> WarmView + 'static) {
+        self.view.set_value(Some(Rc::new(f)));
+    }
+
+    /// Registers `f`, run by [`warm`] with a refresh of the data on screen
+    /// and its view, timed as `qs:warm:` and `span` minus its `qs:`.
+    pub fn add(&self, span: &str, f: impl Fn(&Shared<Loaded>, &WarmView) + 'static) {
+        let name = format!("qs:warm:{}", span.trim_start_matches("qs:"));
+        self.steps.update_value(|v| v.push((name, Rc::new(f))));
+    }
+
+    /// Runs every registered warm-up on `spliced` (none once the app is
+    /// gone).
+    fn run(&self, spliced: &Shared<Loaded>) {
+        let Some(view_of) = self.view.try_with_value(|v| v.clone()).flatten() else {
+            return;
+        };
+        let view = dom::timed("qs:warm:select", || view_of(spliced));
+        let steps = self.steps.try_with_value(|v| v.clone()).unwrap_or_default();
+        for (name, f) in steps {
+            dom::timed(&name, || f(spliced, &view));
+        }
+    }
 }
 
 /// The cached read of `queue` (from the backend of `source`; the demo has

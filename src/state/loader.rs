@@ -46,6 +46,7 @@ use leptos::prelude::*;
 use queuescope_core::analysis::{Prepared, PreparedBuilder};
 use queuescope_core::view::RangeSpec;
 use queuescope_core::{Ms, SkipReport};
+use std::rc::Rc;
 
 /// One load of a queue's jobs, checked and prepared.
 pub struct Loaded {
@@ -100,6 +101,9 @@ impl Loaded {
     }
 }
 
+/// What [`DataState::on_refresh`] registers.
+type RefreshHook = Rc<dyn Fn(&Loaded)>;
+
 /// The data side: last good data, load status, errors.
 #[derive(Clone, Copy)]
 pub struct DataState {
@@ -119,6 +123,12 @@ pub struct DataState {
     incremental: Memo<Option<bool>>,
     /// The cache of last reads (absent in tests that mount without it).
     cache: Option<Cache>,
+    /// What a refresh runs after its splice, run once at the warm-up
+    /// after a full read ([`live::warm`]).
+    pub warmers: live::Warmers,
+    /// Called with an incremental refresh's data just before it is
+    /// published ([`DataState::on_refresh`]).
+    refreshed: StoredValue<Vec<RefreshHook>, LocalStorage>,
 }
 
 /// Least time between two partial draws of a read.
@@ -180,6 +190,8 @@ impl DataState {
             generation: StoredValue::new(0),
             incremental: queues.incremental,
             cache: use_context::<Cache>(),
+            warmers: live::Warmers::default(),
+            refreshed: StoredValue::new_local(Vec::new()),
         };
         let key = Memo::new(move |_| (queues.current.get(), view.with(|v| v.range_spec())));
         Effect::new(move |prev: Option<LoadKey>| {
@@ -234,7 +246,7 @@ impl DataState {
                     // Asked now: the queue list may have come during the read.
                     let incremental = self.incremental.get_untracked() == Some(true);
                     if incremental && matches!(l.read, ReadKind::Full) {
-                        live::warm(&l);
+                        live::warm(&l, self.warmers);
                     }
                     live::keep(self.cache, source.get(), l);
                 }
@@ -373,11 +385,24 @@ impl DataState {
         }
     }
 
+    /// Calls `f` with each incremental refresh's data just before it is
+    /// published: before the memo graph runs over it, so what `f` starts
+    /// (a request) runs beside the graph instead of after it.
+    pub fn on_refresh(&self, f: impl Fn(&Loaded) + 'static) {
+        self.refreshed.update_value(|v| v.push(Rc::new(f)));
+    }
+
     /// Publishes the result of the newest load (and returns it, when good).
     fn finish(self, done: Result<Loaded, LoadError>) -> Option<Shared<Loaded>> {
         let good = match done {
             Ok(l) => {
                 dom::set_html_attribute("data-last-read", &l.read.attribute());
+                if matches!(l.read, ReadKind::Incremental(_)) {
+                    let hooks = self.refreshed.try_with_value(|v| v.clone());
+                    for f in hooks.unwrap_or_default() {
+                        f(&l);
+                    }
+                }
                 let l = Shared::new(l);
                 self.loaded.set(Some(l.clone()));
                 self.error.set(None);

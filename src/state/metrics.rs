@@ -30,13 +30,13 @@
 //! view), and while runs in view wait on it the page is not `ready`.
 
 use super::live::ReadKind;
-use super::{Analysis, Loaded, Queues, Readiness, Shared, SourceCtx};
+use super::{Analysis, DataState, Loaded, Queues, Readiness, Shared, SourceCtx};
 use crate::api::LoadError;
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{gpu_means, GpuMeans};
 use queuescope_core::analysis::{brush_select, Brush, RunBar};
 use queuescope_core::parse::Series;
-use queuescope_core::{Job, SkipReport};
+use queuescope_core::{Job, Ms, SkipReport};
 use std::collections::{HashMap, HashSet};
 use web_sys::{AbortController, AbortSignal};
 
@@ -209,7 +209,12 @@ fn waiting_memo(
 
 impl Metrics {
     /// Starts fetching what the runs in view lack, and provides the state.
-    pub fn provide(source: SourceCtx, queues: Queues, a: Analysis, ready: Readiness) -> Metrics {
+    pub fn provide(
+        source: SourceCtx,
+        (queues, data): (Queues, DataState),
+        a: Analysis,
+        ready: Readiness,
+    ) -> Metrics {
         // Compared by value, so a change that leaves the same runs in view
         // (a filter on another user's jobs) fetches and redraws nothing.
         let in_view = Memo::new(move |_| {
@@ -275,6 +280,7 @@ impl Metrics {
             in_view.track();
             m.fetch_in_view(true);
         });
+        data.on_refresh(move |l| m.prefetch_started(l));
         provide_context(m);
         m
     }
@@ -364,11 +370,57 @@ impl Metrics {
                 .map(|job| job.to_job())
                 .collect()
         });
+        self.prefetch_runs(queue, runs);
+    }
+
+    /// At a refresh, before the memo graph runs over its data `l`: starts
+    /// fetching the usage of the runs that began since the data it was
+    /// spliced into was read. Without a brush the charts show the most
+    /// recent runs, and a run that began then is more recent than every
+    /// run held (those began before), so it comes into view (unless a
+    /// filter hides it: a request too many). The graph's own fetch would
+    /// ask for it only once the graph has run and the frame is drawn
+    /// (~100 ms after the response at 100k jobs); asked now, its answer is
+    /// back by then. While it is in flight the page is not `ready`, as
+    /// for a brush's prefetch.
+    fn prefetch_started(self, l: &Loaded) {
+        let Some(base) = l.remap.as_ref().and_then(|c| c.base.upgrade()) else {
+            return;
+        };
+        let brushed = self.a.brushed.try_with_untracked(Option::is_some);
+        if brushed != Some(false) || !self.is_current(&l.queue) {
+            return;
+        }
+        let Some(kept) = l.remap.as_ref().map(|c| c.remap.kept) else {
+            return;
+        };
+        let (g0, to) = (base.prepared.generated_at(), l.span.1);
+        let mut began: Vec<(Ms, usize)> = (kept..l.prepared.len())
+            .filter_map(|j| {
+                let (s, e) = l.prepared.run_span(j)?;
+                (s >= g0 && e > s && s < to).then_some((s, j))
+            })
+            .collect();
+        if began.is_empty() {
+            return;
+        }
+        began.sort_unstable_by(|a, b| b.cmp(a));
+        let runs = began
+            .into_iter()
+            .take(RECENT_RUNS)
+            .filter_map(|(_, j)| l.prepared.get(j).map(|job| job.to_job()))
+            .collect();
+        crate::dom::mark("qs-usage-early");
+        self.prefetch_runs(l.queue.clone(), runs);
+    }
+
+    /// Prefetches the usage of `runs` (those not cached nor in flight) of
+    /// `queue` (see [`Metrics::prefetch_now`]).
+    fn prefetch_runs(self, queue: String, runs: Vec<Job>) {
         let missing = self.missing(&queue, runs);
         if missing.is_empty() {
             return;
         }
-        self.prefetching.update(|n| *n += 1);
         let abort = self.abort.get_value();
         leptos::task::spawn_local(async move {
             let signal = abort.as_ref().map(|c| c.signal());
@@ -388,6 +440,10 @@ impl Metrics {
             self.prefetching.update(|n| *n = n.saturating_sub(1));
             self.flag_prefetch();
         });
+        // After the task is queued (it runs no sooner): the count wakes
+        // the effect that holds the page busy, and that effect computes
+        // the runs in view; queued first, the task asks before it does.
+        self.prefetching.update(|n| *n += 1);
     }
 
     /// Bounds the cache for a new set of runs in view ([`prune`]).

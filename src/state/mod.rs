@@ -99,7 +99,7 @@ pub fn provide(config: Config, source: Source) {
     Refresh::provide(data, queues, config.refresh_seconds);
     let analysis = Analysis::provide(view, data, queues, (prefs, theme));
     let ready = Readiness::provide(view, data, queues);
-    let metrics = Metrics::provide(source, queues, analysis, ready);
+    let metrics = Metrics::provide(source, (queues, data), analysis, ready);
     Insights::provide(analysis, view, metrics, (source, queues, ready));
     Legend::provide(view, analysis);
     provide_context(config);

@@ -140,6 +140,46 @@ test('a job added and a job advanced appear after the next refresh, which transf
   assert.ok(full.bytes > 50 * log[0].bytes, `a full read was ${full.bytes} bytes`);
 });
 
+test('a run that starts is asked for its usage before the panels are computed, once', async (t) => {
+  const b = await liveBackend(t);
+  const app = await openApp(t, { config: { api_base: b.api, refresh_seconds: 10 }, query: b.query });
+  await app.waitForState('ready');
+  const { page } = app;
+  const asked = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/metrics?')) asked.push(new URL(r.url()).searchParams.get('run_ids').split(','));
+  });
+  // A job that queued 20 s ago and runs now: the most recent run of the
+  // view, so the usage charts show it after the next refresh.
+  await b.call('PUT', '/clock', { advance: '20s' });
+  const at = rfc3339(b.now + 1_000);
+  await b.call('POST', `/jobs/${QUEUE}`, {
+    id: 'e2e-started',
+    job: 'e2e-start',
+    run_id: 'e2e-run',
+    transitions: [{ state: 'queued', at }, { state: 'running' }],
+  });
+  await b.call('PUT', '/clock', { advance: '30s' });
+  const ours = () => asked.filter((ids) => ids.includes('e2e-run'));
+  await waitFor('the usage of the run that started asked for', async () => ours().length > 0, 250);
+  await app.waitForState('ready');
+  assert.match(await lastRead(page), /^incremental:/);
+  assert.equal(ours().length, 1, `asked once: ${JSON.stringify(asked)}`);
+  // Asked as the refresh's data was published: before its memo graph
+  // (the run lanes) ran over it, not after (it was ~100 ms later at 100k).
+  const when = await page.evaluate(() => {
+    const metrics = performance.getEntriesByType('resource').filter((r) => r.name.includes('e2e-run'));
+    const at = metrics[0]?.startTime ?? null;
+    const data = performance.getEntriesByName('qs-data').filter((m) => m.startTime <= at).at(-1)?.startTime ?? null;
+    const lanes = performance.getEntriesByName('qs:run-layout').find((m) => m.startTime >= data)?.startTime ?? null;
+    return { at, data, lanes };
+  });
+  assert.ok(when.at !== null && when.data !== null && when.lanes !== null, JSON.stringify(when));
+  assert.ok(when.at < when.lanes, `usage asked at ${when.at}, the lanes computed from ${when.lanes} (data at ${when.data})`);
+  const gpu = await app.inspect('gpu-util');
+  assert.ok(Array.isArray(gpu), 'the usage chart answers for the view');
+});
+
 /** `<html data-cache-stored>`: the `generated_at` of the read last stored in the cache. */
 function stored(page) {
   return page.evaluate(() => document.documentElement.dataset.cacheStored ?? '');

@@ -18,7 +18,7 @@ use super::super::column::ValuesWriter;
 use super::super::filter::Selection;
 use super::super::time::TimeRange;
 use super::{Column, Prepared, Texts, EMPTY_COLUMN, MAX_UNKNOWN_STATES, NO_VALUE};
-use crate::model::{JobState, Ms};
+use crate::model::{Dataset, JobState, Ms};
 
 /// What an update did, for the UI and the request log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,6 +195,30 @@ impl Prepared {
         range: (Ms, Ms),
     ) -> Result<(Prepared, UpdateCounts), UpdateError> {
         self.updated_remap(changed, range).map(|(p, c, _)| (p, c))
+    }
+
+    /// The records that a read `updated_since` this data's `generated_at`
+    /// of a backend where nothing changed since would send again (SPEC §2:
+    /// a record with a transition or an error at or after it), as a
+    /// [`Prepared`] of their own: what a refresh that brought nothing new
+    /// splices in. Spliced ([`Prepared::updated_remap`]), they give the same
+    /// jobs, those records moved to the end, and a [`Remap`] that every
+    /// carried view accepts (no held job has a transition at or after
+    /// `generated_at`): the app's warm-up after a full read runs a refresh's
+    /// work with it. O(n).
+    pub fn resent(&self) -> Prepared {
+        let g = self.generated_at;
+        let jobs = self
+            .iter()
+            .filter(|j| j.transitions().any(|(_, at)| at >= g) || j.errors().any(|(at, _)| at >= g))
+            .map(|j| j.to_job())
+            .collect();
+        Prepared::new(&Dataset {
+            queue_id: String::new(),
+            generated_at: g,
+            jobs,
+            skipped: Default::default(),
+        })
     }
 
     /// [`Prepared::updated`], with where the held jobs went ([`Remap`]).

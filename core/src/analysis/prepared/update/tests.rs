@@ -394,6 +394,78 @@ fn a_slid_range_carries_over() {
 }
 
 #[test]
+fn a_splice_of_what_would_be_resent_changes_nothing_and_every_view_carries() {
+    // The demo's jobs read at their `generated_at`, some with a transition
+    // or an error at or after it (what a backend sends again when nothing
+    // changed): the app's warm-up splices those in.
+    let g = base().generated_at;
+    let mut jobs = base().jobs.clone();
+    for j in jobs.iter_mut().step_by(53) {
+        j.errors.push(JobError {
+            at: g,
+            message: "at the read".into(),
+        });
+    }
+    // And one job of 71 that is still going ends at the read.
+    for j in jobs.iter_mut().step_by(71) {
+        if j.transitions.last().is_some_and(|t| !t.state.is_terminal()) {
+            j.transitions.push(Transition {
+                state: JobState::Failed,
+                at: g,
+            });
+        }
+    }
+    let late = jobs
+        .iter()
+        .filter(|j| j.transitions.iter().any(|t| t.at >= g));
+    assert!(
+        late.count() > 0,
+        "some transitions lie at or after the read"
+    );
+    let old = prepared(&jobs, g);
+    let again = old.resent();
+    let want: Vec<&Job> = jobs
+        .iter()
+        .filter(|j| j.transitions.iter().any(|t| t.at >= g) || j.errors.iter().any(|e| e.at >= g))
+        .collect();
+    let ids = |p: &Prepared| p.iter().map(|j| j.id.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&again),
+        want.iter().map(|j| j.id.clone()).collect::<Vec<_>>()
+    );
+    // Every job read lies in the range (a read's jobs do).
+    let first = jobs
+        .iter()
+        .filter_map(|j| j.transitions.first())
+        .map(|t| t.at);
+    let r = TimeRange {
+        from: first.min().unwrap_or(g),
+        to: g + HOUR,
+    };
+    let (got, counts, remap) = old.updated_remap(&again, (r.from, r.to)).unwrap();
+    assert_eq!(
+        (counts.replaced, counts.added, counts.dropped),
+        (want.len(), 0, 0)
+    );
+    // The same records, those resent moved to the end.
+    let (held, resent): (Vec<Job>, Vec<Job>) = jobs
+        .iter()
+        .cloned()
+        .partition(|j| !want.iter().any(|w| w.id == j.id));
+    let order: Vec<Job> = held.into_iter().chain(resent).collect();
+    assert_eq!(
+        ids(&got),
+        order.iter().map(|j| j.id.clone()).collect::<Vec<_>>()
+    );
+    let f = Filters::default();
+    let (os, ns) = (select(&old, &f, r), select(&got, &f, r));
+    let carried = slid_equals_recount((&old, &os, r), (&got, &ns, r), &remap).unwrap();
+    assert_eq!(carried, 6, "every view carries over such a splice");
+    let ids_carried = RunIds::new(&old).updated(&got, &remap);
+    assert!(ids_carried.is_some());
+}
+
+#[test]
 fn an_update_can_empty_and_refill() {
     let all = &base().jobs[..50];
     let g = base().generated_at;
