@@ -201,8 +201,10 @@ async function lastJobsResponseEnd(page) {
 
 const t = scope('live-perf');
 try {
-  const backendArgs = ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000', '--now', NOW];
-  const api = await startDemoBackend(t, LIVE ? [...backendArgs, '--live'] : backendArgs);
+  // Live: the clock starts at the real now (not NOW, whole seconds: that
+  // would run up to a second behind the browser's and hide the skew).
+  const backendArgs = ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000'];
+  const api = await startDemoBackend(t, LIVE ? [...backendArgs, '--live'] : [...backendArgs, '--now', NOW]);
   const call = controlOf(api);
   const seqNow = async () => ((await call('GET', '/requests')).at(-1)?.seq ?? -1) + 1;
   const jobsLog = async (since) => (await call('GET', `/requests?since=${since}`)).filter((r) => r.path.includes('/jobs?'));
