@@ -394,17 +394,20 @@ impl Metrics {
         let Some(kept) = l.remap.as_ref().map(|c| c.remap.kept) else {
             return;
         };
-        let (g0, to) = (base.prepared.generated_at(), l.span.1);
-        let mut began: Vec<(Ms, usize)> = (kept..l.prepared.len())
+        // Since the instant the base's figures reach (its `generated_at`,
+        // or its range's end when earlier: what the refresh asked from).
+        let (from, to) = (super::live::since(&base), l.span.1);
+        let began: Vec<(Ms, usize)> = (kept..l.prepared.len())
             .filter_map(|j| {
                 let (s, e) = l.prepared.run_span(j)?;
-                (s >= g0 && e > s && s < to).then_some((s, j))
+                (s >= from && e > s && s < to).then_some((s, j))
             })
             .collect();
         if began.is_empty() {
             return;
         }
-        began.sort_unstable_by(|a, b| b.cmp(a));
+        // The shared sort (a new `sort_by` compiles another copy of std's).
+        let began = queuescope_core::sort::sort_vec(began, &|a, b| b.cmp(a));
         let runs = began
             .into_iter()
             .take(RECENT_RUNS)
