@@ -25,7 +25,18 @@ pub fn read_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), parse::Pars
 // "v": [finite number | null]}, ...]} (the caller then reads it with serde).
 // Every t, then every v (null as NaN), in one array each; lens holds each
 // series' t and v lengths.
+// JSON.parse keeps the last of two equal keys where serde refuses them (a
+// series skipped for its duplicate field, a body with two "series"), and a
+// key may be spelled with escapes: a body with any backslash, or whose keys
+// read here are not each exactly once per series, goes to serde (a string
+// value equal to a key's name only sends it there too).
+function qs_count(text, needle) {
+  let c = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) c++;
+  return c;
+}
 export function qs_metrics_columns(text) {
+  if (text.indexOf('\\') !== -1) return null;
   let body;
   try {
     body = JSON.parse(text);
@@ -51,6 +62,10 @@ export function qs_metrics_columns(text) {
     lens[2 * i + 1] = v.length;
     tn += t.length;
     vn += v.length;
+  }
+  if (qs_count(text, '"series"') !== 1) return null;
+  for (const key of ['"run_id"', '"metric"', '"t"', '"v"']) {
+    if (qs_count(text, key) !== n) return null;
   }
   const ts = new Float64Array(tn);
   const vs = new Float64Array(vn);
@@ -169,6 +184,15 @@ mod tests {
             r#"{"series": [{"run_id": "r", "metric": "cpu_util", "t": [0], "v": [NaN]}]}"#,
             r#"{"series": [{"run_id": "r", "metric": "cpu_util", "t": [0], "v": [true]}]}"#,
             r#"{"series": [null, 3]}"#,
+            // JSON.parse would keep the last of two equal keys; serde skips
+            // the series (or refuses the body).
+            r#"{"series": [{"run_id": "r", "run_id": "s", "metric": "cpu_util", "t": [0], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "r", "metric": "cpu_util", "t": [0], "v": [1], "v": [2]}]}"#,
+            r#"{"series": [{"run_id": "r", "metric": "cpu_util", "t": [0], "\u0074": [5], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "r", "metric": "cpu_util", "t": [0], "v": [1]}], "series": []}"#,
+            // Valid, but a value spells a key's name or an escape: serde reads it.
+            r#"{"series": [{"run_id": "t", "metric": "cpu_util", "t": [0], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "r\/1", "metric": "cpu_util", "t": [0], "v": [1]}]}"#,
             r#"{"series": {}}"#,
             r#"{"nothing": []}"#,
             r#"[1, 2]"#,
