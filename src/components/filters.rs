@@ -156,55 +156,98 @@ fn shown_options(
         .collect()
 }
 
-/// Whether each value of a multi-select is selected, as a flag per value
-/// that is set only when that value's state changes. Each row's box follows
-/// its own flag: with every row reading `selected`, a toggle re-ran all of
-/// them (a list of 200 users: 200 effects, each re-subscribing to
-/// `selected`, which is linear in its subscribers: ~2-3 ms a filter).
+/// A signal per value of a multi-select, made on first use and set only
+/// when that value's own state changes: each row follows its own (its box's
+/// `checked`, its count), so a change writes the rows it concerns. With
+/// every row reading the whole list, a toggle re-ran all of them (a list of
+/// 200 users: 200 effects, each re-subscribing to `selected`, which is
+/// linear in its subscribers: ~2-3 ms a filter); with the count in the
+/// row's key, a refresh rebuilt every row whose count moved (a live queue:
+/// a third of the rows, each refresh).
+#[derive(Clone, Copy)]
+struct PerValue<T: Send + Sync + 'static> {
+    signals: StoredValue<HashMap<String, ArcRwSignal<T>>>,
+}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> PerValue<T> {
+    fn new() -> Self {
+        PerValue {
+            signals: StoredValue::new(HashMap::new()),
+        }
+    }
+
+    /// The signal of `value`, made with `now` or set to it when it differs
+    /// (a value that comes back after it left the list).
+    fn signal(self, value: &str, now: T) -> ArcRwSignal<T> {
+        if let Some(s) = self.signals.with_value(|m| m.get(value).cloned()) {
+            if s.with_untracked(|v| *v != now) {
+                s.set(now);
+            }
+            return s;
+        }
+        let s = ArcRwSignal::new(now);
+        self.signals
+            .update_value(|m| _ = m.insert(value.to_string(), s.clone()));
+        s
+    }
+
+    /// Sets the signal of `value`, if it has one, when `now` differs.
+    fn set(self, value: &str, now: T) {
+        self.signals.with_value(|m| {
+            if let Some(s) = m.get(value) {
+                if s.with_untracked(|v| *v != now) {
+                    s.set(now);
+                }
+            }
+        });
+    }
+}
+
+/// Whether each value of a multi-select is selected (see [`PerValue`]).
 #[derive(Clone, Copy)]
 struct CheckedFlags {
-    flags: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
+    flags: PerValue<bool>,
     selected: Signal<Vec<String>>,
 }
 
 impl CheckedFlags {
     /// The flag of `value` (made on first use, from the selection now).
     fn flag(self, value: &str) -> ArcRwSignal<bool> {
-        if let Some(f) = self.flags.with_value(|m| m.get(value).cloned()) {
-            return f;
-        }
         let on = self
             .selected
             .with_untracked(|s| s.iter().any(|v| v == value));
-        let f = ArcRwSignal::new(on);
-        self.flags
-            .update_value(|m| _ = m.insert(value.to_string(), f.clone()));
-        f
+        self.flags.signal(value, on)
     }
 }
 
 /// Follows `selected`, setting the flags of the values that came or went.
 fn checked_flags(selected: Signal<Vec<String>>) -> CheckedFlags {
     let flags = CheckedFlags {
-        flags: StoredValue::new(HashMap::new()),
+        flags: PerValue::new(),
         selected,
     };
     Effect::new(move |before: Option<Vec<String>>| {
         let now = selected.get();
         let before = before.unwrap_or_default();
-        flags.flags.with_value(|m| {
-            for v in before.iter().chain(&now) {
-                if let Some(f) = m.get(v) {
-                    let on = now.contains(v);
-                    if f.get_untracked() != on {
-                        f.set(on);
-                    }
-                }
-            }
-        });
+        for v in before.iter().chain(&now) {
+            flags.flags.set(v, now.contains(v));
+        }
         now
     });
     flags
+}
+
+/// Each shown value's count (see [`PerValue`]), following `shown`.
+fn count_signals(shown: Memo<Vec<(String, usize)>>) -> PerValue<usize> {
+    let counts = PerValue::new();
+    Effect::new(move |_| {
+        shown.with(|rows| {
+            for (v, n) in rows {
+                counts.set(v, *n);
+            }
+        })
+    });
+    counts
 }
 
 /// A multi-select: a collapsible list of checkboxes, each value with the
@@ -230,12 +273,14 @@ fn MultiSelect(
             n => (t().n_selected)(n),
         })
     };
-    // Keyed by value and count, each box following its own flag: a toggle
-    // sets one `checked`, instead of rebuilding every row (a list of 100
-    // users was 200 DOM writes), and the focused box stays.
+    // Keyed by value, each box following its own flag and each count its
+    // own signal: a toggle sets one `checked`, instead of rebuilding every
+    // row (a list of 100 users was 200 DOM writes), the focused box stays,
+    // and a count that a refresh moved is one text written.
     let shown =
         Memo::new(move |_| selected.with(|sel| shown_options(options.get(), sel, &find.get())));
     let flags = checked_flags(selected);
+    let counts = count_signals(shown);
     // `autocomplete="off"`, as on every control of the app: Chromium saves
     // the state of each control that may autocomplete with every history
     // entry: each write of the address (every interaction) measured 2-7
@@ -245,17 +290,19 @@ fn MultiSelect(
         let v2 = value.clone();
         let flag = flags.flag(&value);
         let checked = move || flag.get();
+        let count = counts.signal(&value, n);
+        let count = move || format::count(count.get());
         view! {
             <li>
                 <label>
                     <input autocomplete="off" type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
                     <span class="qs-multi-name">{value}</span>
-                    <span class="qs-count">{format::count(n)}</span>
+                    <span class="qs-count">{count}</span>
                 </label>
             </li>
         }
     };
-    let rows = view! { <For each=move || shown.get() key=|r| r.clone() children=row/> };
+    let rows = view! { <For each=move || shown.get() key=|r| r.0.clone() children=row/> };
     view! {
         <details class="qs-multi" data-filter=name>
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>

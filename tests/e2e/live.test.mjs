@@ -95,6 +95,20 @@ test('a job added and a job advanced appear after the next refresh, which transf
     }).observe(document.body, { childList: true, subtree: true });
   });
 
+  // The state filter's `running` row, its box focused: the advance below
+  // takes one job off its count. A refresh writes the new count into the
+  // same row (keyed by value, the count a signal of its own): the row is
+  // not rebuilt, and the focus stays on its box.
+  const countOf = (text) => Number(text.replace(/[^0-9]/g, ''));
+  const runningRow = page.locator('[data-filter="state"] li:has(input[value="running"])');
+  await page.locator('[data-filter="state"] summary').click();
+  const runningBefore = countOf(await runningRow.locator('.qs-count').innerText());
+  assert.ok(runningBefore >= 2, `${runningBefore} running jobs in the state filter`);
+  await runningRow.locator('input').focus();
+  await runningRow.evaluate((li) => {
+    window.__qsRunningRow = li;
+  });
+
   // One second later on the backend's clock a job arrives and another one
   // fails; 30 s later the new job has waited 30 s.
   await b.call('PUT', '/clock', { advance: '1s' });
@@ -114,6 +128,15 @@ test('a job added and a job advanced appear after the next refresh, which transf
   assert.equal(await jobCount(page), jobsBefore + 1, 'the new job is counted');
   assert.match(await row.first().innerText(), /e2e: advanced to failed/);
   assert.equal(await page.evaluate(() => window.__qsProgressSeen), false, 'no progress notice during a refresh');
+  assert.equal(countOf(await runningRow.locator('.qs-count').innerText()), runningBefore - 1, 'the running count follows the refresh');
+  assert.deepEqual(
+    await page.evaluate(() => ({
+      same: window.__qsRunningRow.isConnected,
+      focused: document.activeElement === window.__qsRunningRow.querySelector('input'),
+    })),
+    { same: true, focused: true },
+    'the row whose count moved is the same element, its box still focused',
+  );
 
   // What went over the wire: every jobs request since the edits carried
   // updated_since; the first one's answer held exactly the two changed

@@ -160,11 +160,15 @@ function watchMutations(page) {
     window.__qsMutations = new MutationObserver((records) => {
       const at = performance.now();
       for (const r of records) {
-        const kind = r.type === 'attributes' ? `@${r.attributeName}` : r.type === 'childList' ? `+${r.addedNodes.length}-${r.removedNodes.length}` : 'text';
+        // A write of the value already there counts apart (`=`): a DOM
+        // write that changed nothing.
+        const same =
+          r.type === 'attributes' ? r.oldValue === r.target.getAttribute(r.attributeName) : r.type === 'characterData' && r.oldValue === r.target.nodeValue;
+        const kind = (r.type === 'attributes' ? `@${r.attributeName}` : r.type === 'childList' ? `+${r.addedNodes.length}-${r.removedNodes.length}` : 'text') + (same ? '=' : '');
         seen.push([at, where(r.target), kind]);
       }
     });
-    window.__qsMutations.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+    window.__qsMutations.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true, attributeOldValue: true, characterDataOldValue: true });
     window.__qsMutationLog = seen;
   });
 }
@@ -415,6 +419,14 @@ try {
       });
     trace = { window: (to - from) / 1000, self: Object.fromEntries(self.map(([k, v]) => [k, Math.round(10 * v) / 10])), tasks };
     log(`trace tasks (ms after qs-data, ms, longest event): ${tasks.map((t) => t.join(' ')).join('; ')}`);
+    // The frame's work by size: elements restyled, layout objects dirty
+    // of those in the layout root's subtree (the whole page when a change
+    // reaches the root), ms each.
+    const frame = onMain
+      .filter((e) => e.ts >= from && e.ts <= to && ['UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Commit', 'Layerize'].includes(e.name))
+      .map((e) => `${e.name}${e.name === 'UpdateLayoutTree' ? ` ${e.args?.elementCount ?? '?'} el` : ''}${e.name === 'Layout' ? ` ${e.args?.beginData?.dirtyObjects}/${e.args?.beginData?.totalObjects}` : ''} ${(e.dur / 1000).toFixed(1)}`);
+    trace.frame = frame;
+    log(`trace frame events: ${frame.join('; ')}`);
     log(`trace qs-data -> qs-ready ${Math.round(trace.window)} ms, self: ${self.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   }
 
