@@ -171,9 +171,7 @@ fn live(c: &mut Criterion) {
         let (os, ns) = (select(&held, &f, r0), select(&new, &f, r1));
         let none = Groups::default();
         let lanes = run_layout(&held, &os, &none, r0);
-        let carry =
-            || run_layout_updated(&lanes, (&held, &os), (&new, &ns), &remap, (r0, r1), vec![]);
-        let carried = carry();
+        let carried = run_layout_updated(&lanes, (&held, &os), (&new, &ns), &remap, (r0, r1));
         eprintln!(
             "{name}: {} jobs, {counts:?}, {} bars, lanes carried: {}",
             new.len(),
@@ -184,7 +182,9 @@ fn live(c: &mut Criterion) {
         g.bench_function(format!("splice_{name}"), |b| {
             b.iter(|| black_box(&held).updated_remap(black_box(&delta), (r1.from, r1.to)))
         });
-        g.bench_function(format!("lanes_carried_{name}"), |b| b.iter(carry));
+        g.bench_function(format!("lanes_carried_{name}"), |b| {
+            b.iter(|| run_layout_updated(&lanes, (&held, &os), (&new, &ns), &remap, (r0, r1)))
+        });
         g.bench_function(format!("lanes_recount_{name}"), |b| {
             b.iter(|| run_layout(&new, &ns, &none, r1))
         });

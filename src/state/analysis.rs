@@ -16,7 +16,6 @@ use queuescope_core::analysis::{
     Remap, RunLayout, Selection, StatusCounts, Summary, SummaryParts, TimeRange, Zone,
 };
 use queuescope_core::view::{Tz, Width};
-use std::sync::Arc;
 
 /// Most groups a panel shows: the 11 with most jobs, plus "(other)".
 pub const MAX_GROUPS: usize = 12;
@@ -90,7 +89,21 @@ impl Analysis {
         let palette = palette_memo(theme, groups);
         let queued = queued_memo(prepared, (selection, groups), grid, warmers);
         let lanes = lanes_memo(per_sel, prepared, range, warmers);
-        let runs = regroup_memo(prepared, lanes, (selection, groups));
+        let runs = Memo::new(move |_| {
+            let r = prepared.with(|p| match p {
+                Some(l) => lanes.with(|lanes| {
+                    selection.with(|s| {
+                        groups.with(|g| {
+                            timed("qs:regroup-runs", || {
+                                analysis::regroup_runs(&l.prepared, lanes, s, g)
+                            })
+                        })
+                    })
+                }),
+                None => RunLayout::default(),
+            });
+            Shared::new(r)
+        });
         let summary = summary_memo(per_sel, prepared, (range, runs), warmers);
         set_warm_view(warmers, view, (range, group_by));
         // The brush reads the lanes, so a regroup does not redo it.
@@ -123,37 +136,6 @@ impl Analysis {
         provide_context(a);
         a
     }
-}
-
-/// The lanes' bars, each in its group. Keeps the layout the last one
-/// replaced and builds the next one in its memory (as the lanes do:
-/// [`CarryOver::recycling`]), unless something still holds it.
-fn regroup_memo(
-    prepared: Memo<Option<Shared<Loaded>>>,
-    lanes: Memo<Shared<RunLayout>>,
-    (selection, groups): (Memo<Shared<Selection>>, Memo<Shared<Groups>>),
-) -> Memo<Shared<RunLayout>> {
-    let spare: StoredValue<Option<Shared<RunLayout>>> = StoredValue::new(None);
-    Memo::new(move |last: Option<&Shared<RunLayout>>| {
-        let spare = spare
-            .try_update_value(|s| std::mem::replace(s, last.cloned()))
-            .flatten()
-            .and_then(|v| Arc::try_unwrap(v.0).ok());
-        let bars = spare.map(|l| l.bars).unwrap_or_default();
-        let r = prepared.with(|p| match p {
-            Some(l) => lanes.with(|lanes| {
-                selection.with(|s| {
-                    groups.with(|g| {
-                        timed("qs:regroup-runs", || {
-                            analysis::regroup_runs_into(bars, &l.prepared, lanes, s, g)
-                        })
-                    })
-                })
-            }),
-            None => RunLayout::default(),
-        });
-        Shared::new(r)
-    })
 }
 
 /// How the warm-up after a full read derives the view over its refresh of
@@ -205,7 +187,7 @@ fn status_memo(
 
 /// The job-status counts' carry: the same grid, or one slid
 /// forward (the core tells).
-const STATUS_CARRY: Carry<Shared<BucketGrid>, StatusCounts> = |counts, old, new, remap, _| {
+const STATUS_CARRY: Carry<Shared<BucketGrid>, StatusCounts> = |counts, old, new, remap| {
     let (op, os) = old.data();
     analysis::job_status_updated(counts, (op, os, old.on), new.data(), remap, new.on)
 };
@@ -219,7 +201,7 @@ fn lanes_memo(
     range: Memo<TimeRange>,
     warmers: Warmers,
 ) -> Memo<Shared<RunLayout>> {
-    let last = CarryOver::new(LANES_CARRY).recycling();
+    let last = CarryOver::new(LANES_CARRY);
     last.warm_with(warmers, "qs:run-layout", |&on, _| on, |_, _| ());
     per_sel.memo(move |s| {
         let Some(l) = prepared.get() else {
@@ -237,12 +219,9 @@ fn lanes_memo(
 
 /// The lanes' carry: the same range, or one slid forward (the
 /// core tells).
-const LANES_CARRY: Carry<TimeRange, RunLayout> = |lanes, old, new, remap, spare| {
-    let (bars, ranges) = (
-        spare.map(|l| l.bars).unwrap_or_default(),
-        (*old.on, *new.on),
-    );
-    analysis::run_layout_updated(lanes, old.data(), new.data(), remap, ranges, bars)
+const LANES_CARRY: Carry<TimeRange, RunLayout> = |lanes, old, new, remap| {
+    let ranges = (*old.on, *new.on);
+    analysis::run_layout_updated(lanes, old.data(), new.data(), remap, ranges)
 };
 
 /// Queued time over the folded groups. After an incremental refresh the
@@ -274,7 +253,7 @@ type GridGroups = (Shared<BucketGrid>, Shared<Groups>);
 
 /// The queued time's carry: the same grid, or one slid forward
 /// (the core tells).
-const QUEUED_CARRY: Carry<GridGroups, GroupedSeries> = |series, old, new, remap, _| {
+const QUEUED_CARRY: Carry<GridGroups, GroupedSeries> = |series, old, new, remap| {
     let ((op, os), (np, ns)) = (old.data(), new.data());
     let ((og, ogr), (ng, ngr)) = (old.on, new.on);
     analysis::queued_time_updated(series, (op, os, ogr), (np, ns, ngr), remap, (og, ng))
@@ -318,7 +297,7 @@ fn summary_memo(
 
 /// The header's parts' carry: the same range, or one slid
 /// forward (the core tells).
-const SUMMARY_CARRY: Carry<TimeRange, SummaryParts> = |parts, old, new, remap, _| {
+const SUMMARY_CARRY: Carry<TimeRange, SummaryParts> = |parts, old, new, remap| {
     let ranges = (*old.on, *new.on);
     analysis::summary_parts_updated(parts, old.data(), new.data(), remap, ranges)
 };
@@ -346,9 +325,8 @@ impl<'a, K> Side<'a, K> {
 /// held jobs went), or `None` (compute afresh). ONE function per memo,
 /// which the memo ([`CarryOver::carry_or`]) and the warm-up after a full
 /// read ([`CarryOver::warm_with`]) both run: they differ only in where
-/// the new side comes from. The last argument is a value no longer shown
-/// whose memory the carry may reuse ([`CarryOver::recycling`]).
-pub(crate) type Carry<K, T> = fn(&T, Side<'_, K>, Side<'_, K>, &Remap, Option<T>) -> Option<T>;
+/// the new side comes from.
+pub(crate) type Carry<K, T> = fn(&T, Side<'_, K>, Side<'_, K>, &Remap) -> Option<T>;
 
 /// The last value a memo over the selection computed, and what from: the
 /// data on screen then (held until the next value is computed) and its
@@ -357,9 +335,6 @@ pub(crate) type Carry<K, T> = fn(&T, Side<'_, K>, Side<'_, K>, &Remap, Option<T>
 /// memo's [`Carry`].
 pub(crate) struct CarryOver<K: 'static, T: 'static> {
     last: StoredValue<Option<Base<K, T>>>,
-    /// With [`CarryOver::recycling`], the value the last one replaced.
-    spare: StoredValue<Option<Shared<T>>>,
-    recycle: bool,
     carry: Carry<K, T>,
 }
 
@@ -397,22 +372,7 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     pub(crate) fn new(carry: Carry<K, T>) -> Self {
         CarryOver {
             last: StoredValue::new(None),
-            spare: StoredValue::new(None),
-            recycle: false,
             carry,
-        }
-    }
-
-    /// Keeps the value the last one replaced (the generation before last
-    /// at the next refresh, shown by nothing by then) and lends it to the
-    /// next carry, whose new value can take its memory instead of a new
-    /// block: a large value allocated anew at every refresh while the last
-    /// one is still shown made the wasm memory grow in steps (the freed
-    /// block of the one before was split by other allocations in between).
-    pub(crate) fn recycling(self) -> Self {
-        CarryOver {
-            recycle: true,
-            ..self
         }
     }
 
@@ -421,12 +381,6 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     /// `None` otherwise, or when the carry cannot carry it (it and the core
     /// it calls judge what else it read, e.g. a range that slid forward).
     fn carry(&self, l: &Shared<Loaded>, s: &Selection, on: &K) -> Option<T> {
-        // Unless something still holds it (then it is only dropped).
-        let spare = self
-            .spare
-            .try_update_value(Option::take)
-            .flatten()
-            .and_then(|v| Arc::try_unwrap(v.0).ok());
         self.last
             .try_with_value(|last| {
                 let b = last.as_ref()?;
@@ -441,7 +395,7 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
                     selection: s,
                     on,
                 };
-                (self.carry)(&b.value, old, new, &c.remap, spare)
+                (self.carry)(&b.value, old, new, &c.remap)
             })
             .flatten()
     }
@@ -506,19 +460,12 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
                 .filter(|old| **old == value)
         });
         let value = same.unwrap_or_else(|| Shared::new(value));
-        let replaced = self.last.try_update_value(|b| {
-            b.replace(Base {
-                loaded: l,
-                selection: s.clone(),
-                on,
-                value: value.clone(),
-            })
-        });
-        if let Some(Some(b)) = replaced.filter(|_| self.recycle) {
-            if !Arc::ptr_eq(&b.value.0, &value.0) {
-                self.spare.set_value(Some(b.value));
-            }
-        }
+        self.last.set_value(Some(Base {
+            loaded: l,
+            selection: s.clone(),
+            on,
+            value: value.clone(),
+        }));
         value
     }
 }

@@ -206,7 +206,7 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
 
 /// Waiting by hour's carry: the same zone; the same range or
 /// one slid forward (the core tells).
-const HOURS_CARRY: Carry<(TimeRange, Zone), WaitingByHour> = |hours, old, new, remap, _| {
+const HOURS_CARRY: Carry<(TimeRange, Zone), WaitingByHour> = |hours, old, new, remap| {
     let ((on, on_zone), (range, zone)) = (old.on, new.on);
     if on_zone != zone {
         return None;
@@ -239,7 +239,7 @@ type RangeGroups = (TimeRange, Shared<Groups>);
 
 /// Who waits' carry: the same range or one slid forward (the
 /// core tells).
-const WHO_CARRY: Carry<RangeGroups, WhoParts> = |parts, old, new, remap, _| {
+const WHO_CARRY: Carry<RangeGroups, WhoParts> = |parts, old, new, remap| {
     let ((op, os), (np, ns)) = (old.data(), new.data());
     let ((on, og), (range, g)) = (old.on, new.on);
     who_waits_updated(parts, (op, os, og), (np, ns, g), remap, (*on, *range))

@@ -78,19 +78,6 @@ pub fn regroup_runs(
     sel: &Selection,
     groups: &Groups,
 ) -> RunLayout {
-    regroup_runs_into(Vec::new(), prep, layout, sel, groups)
-}
-
-/// [`regroup_runs`] into `bars` (its bars dropped, its memory reused: the
-/// vector of a layout no longer shown, so a refresh's new generation takes
-/// no new memory).
-pub fn regroup_runs_into(
-    mut bars: Vec<RunBar>,
-    prep: &Prepared,
-    layout: &RunLayout,
-    sel: &Selection,
-    groups: &Groups,
-) -> RunLayout {
     let pos = prep.positions(sel);
     let group_of = |j: u32| {
         pos.get(j as usize)
@@ -98,7 +85,7 @@ pub fn regroup_runs_into(
             .copied()
             .unwrap_or(0)
     };
-    reuse(&mut bars, layout.bars.len());
+    let mut bars = Vec::with_capacity(sized(layout.bars.len()));
     bars.extend(layout.bars.iter().map(|b| RunBar {
         group: group_of(b.job),
         ..*b
@@ -120,13 +107,6 @@ pub fn regroup_runs_into(
 fn sized(n: usize) -> usize {
     let step = 1usize << (usize::BITS - n.leading_zeros()).saturating_sub(5);
     n.div_ceil(step).saturating_mul(step)
-}
-
-/// Empties `bars` for `n` bars, its capacity [`sized`]: a vector reused
-/// from a layout of about as many bars takes no new memory.
-fn reuse(bars: &mut Vec<RunBar>, n: usize) {
-    bars.clear();
-    bars.reserve_exact(sized(n));
 }
 
 /// [`run_layout`] (with no groups: every bar in group 0, as the app packs
@@ -155,18 +135,15 @@ fn reuse(bars: &mut Vec<RunBar>, n: usize) {
 /// (an error added, new jobs queued) over the same range copies every lane:
 /// O(runs), no packing. Over a slid range the bars that left at the start
 /// make their lanes differ only until the runs reach their ends
-/// ([`Replay::reach`]). The result's bars are built in `bars` (its bars
-/// dropped, its memory reused: the vector of a layout no longer shown, so
-/// a refresh's new generation takes no new memory; or `Vec::new()`).
+/// ([`Replay::reach`]).
 pub fn run_layout_updated(
     layout: &RunLayout,
     old: (&Prepared, &Selection),
     new: (&Prepared, &Selection),
     remap: &Remap,
     ranges: (TimeRange, TimeRange),
-    bars: Vec<RunBar>,
 ) -> Option<RunLayout> {
-    replayed(layout, old, new, remap, ranges, bars).map(|(l, _)| l)
+    replayed(layout, old, new, remap, ranges).map(|(l, _)| l)
 }
 
 /// [`run_layout_updated`], with how many runs it packed (the rest were
@@ -177,7 +154,6 @@ pub(crate) fn replayed(
     new: (&Prepared, &Selection),
     remap: &Remap,
     (old_range, range): (TimeRange, TimeRange),
-    mut bars: Vec<RunBar>,
 ) -> Option<(RunLayout, usize)> {
     let ((op, os), (np, ns)) = (old, new);
     let (g0, g1) = (op.generated_at(), np.generated_at());
@@ -200,7 +176,7 @@ pub(crate) fn replayed(
     fresh.sort_unstable();
     let mut fresh = fresh.into_iter().peekable();
     let mut lanes = Replay::default();
-    reuse(&mut bars, layout.bars.len() + fresh.len());
+    let mut bars = Vec::with_capacity(sized(layout.bars.len() + fresh.len()));
     let bar = |job, start, end, lane| RunBar {
         job,
         start,

@@ -10,7 +10,7 @@ use crate::analysis::{
     errors_page, fold_groups, group, job_status, job_status_updated, queued_time,
     queued_time_updated, run_layout, run_layout_updated, select, summary, summary_in,
     summary_parts, summary_parts_updated, table_page_in, BucketGrid, Field, Filters, GroupBy,
-    Groups, RunLayout, TimeRange, Zone,
+    Groups, TimeRange, Zone,
 };
 use crate::demo::{generate, DemoConfig};
 use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
@@ -209,7 +209,7 @@ proptest! {
             // So do the run lanes.
             let none = Groups::default();
             let lanes = run_layout(&old, &os, &none, range);
-            if let Some(c) = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, (range, range), lanes.bars.clone()) {
+            if let Some(c) = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, (range, range)) {
                 prop_assert_eq!(&c, &run_layout(&got, &ns, &none, range));
                 // The idle windows and the summary read the carried lanes.
                 prop_assert_eq!(idle_windows_in(&c, range), idle_windows(&got, &ns, range));
@@ -276,14 +276,7 @@ fn slid_equals_recount(
     }
     let none = Groups::default();
     let lanes = run_layout(op, os, &none, r0);
-    if let Some(c) = run_layout_updated(
-        &lanes,
-        (op, os),
-        (np, ns),
-        remap,
-        (r0, r1),
-        lanes.bars.clone(),
-    ) {
+    if let Some(c) = run_layout_updated(&lanes, (op, os), (np, ns), remap, (r0, r1)) {
         prop_assert_eq!(c, run_layout(np, ns, &none, r1));
         carried += 1;
     }
@@ -646,8 +639,7 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     // bars end earlier now, so later runs may take other lanes).
     let none = Groups::default();
     let lanes = run_layout(&old, &os, &none, range);
-    let on = (range, range);
-    let carried = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, on, vec![]);
+    let carried = run_layout_updated(&lanes, (&old, &os), (&got, &ns), &remap, (range, range));
     assert_eq!(carried, Some(run_layout(&got, &ns, &none, range)));
     assert!(lanes.bars.len() > 50);
     // Queued time, waiting by hour and the header's parts as well.
@@ -702,8 +694,7 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
         .updated_remap(&prepared(&ended, g1), (range.from, range.to))
         .unwrap();
     let fs = select(&fin, &f, range);
-    let (old, new, on) = ((&old, &os), (&fin, &fs), (range, range));
-    let carried = run_layout_updated(&lanes, old, new, &remap, on, vec![]);
+    let carried = run_layout_updated(&lanes, (&old, &os), (&fin, &fs), &remap, (range, range));
     let want = run_layout(&fin, &fs, &none, range);
     assert_eq!(carried.as_ref(), Some(&want));
     assert_ne!(want.bars, lanes.bars);
@@ -738,17 +729,6 @@ fn job_status_carries_over_a_refresh_of_errors_and_arrivals() {
     }
 }
 
-/// The lanes carried over (into a new vector) and how many runs were packed.
-fn replayed(
-    lanes: &RunLayout,
-    old: (&Prepared, &Selection),
-    new: (&Prepared, &Selection),
-    remap: &Remap,
-    ranges: (TimeRange, TimeRange),
-) -> (RunLayout, usize) {
-    crate::analysis::runs::replayed(lanes, old, new, remap, ranges, Vec::new()).unwrap()
-}
-
 #[test]
 fn a_slid_range_replays_its_lanes_back_into_step() {
     // A relative range at a refresh, slid far enough that runs leave at
@@ -775,7 +755,9 @@ fn a_slid_range_replays_its_lanes_back_into_step() {
             .unwrap();
         let ns = select(&got, &f, r1);
         let left = lanes.bars.iter().filter(|b| b.end <= r1.from).count();
-        let (carried, packed) = replayed(&lanes, (&old, &os), (&got, &ns), &remap, (r0, r1));
+        let (carried, packed) =
+            crate::analysis::runs::replayed(&lanes, (&old, &os), (&got, &ns), &remap, (r0, r1))
+                .unwrap();
         let want = run_layout(&got, &ns, &none, r1);
         assert_eq!(carried, want, "moved {moved}");
         assert!(want.bars.len() > 200, "{}", want.bars.len());
@@ -846,7 +828,9 @@ fn a_lane_freed_at_the_start_agrees_again_once_passed() {
     let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
     let lanes = run_layout(&old, &os, &none, r0);
     assert_eq!(lanes.lanes, 2);
-    let (carried, packed) = replayed(&lanes, (&old, &os), (&got, &ns), &remap, (r0, r1));
+    let (carried, packed) =
+        crate::analysis::runs::replayed(&lanes, (&old, &os), (&got, &ns), &remap, (r0, r1))
+            .unwrap();
     assert_eq!(carried, run_layout(&got, &ns, &none, r1));
     assert_eq!(carried.lanes, 1);
     assert_eq!(packed, 1, "only c is packed");
