@@ -85,28 +85,17 @@ pub fn regroup_runs(
             .copied()
             .unwrap_or(0)
     };
-    let mut bars = Vec::with_capacity(sized(layout.bars.len()));
-    bars.extend(layout.bars.iter().map(|b| RunBar {
-        group: group_of(b.job),
-        ..*b
-    }));
     RunLayout {
-        bars,
+        bars: layout
+            .bars
+            .iter()
+            .map(|b| RunBar {
+                group: group_of(b.job),
+                ..*b
+            })
+            .collect(),
         lanes: layout.lanes,
     }
-}
-
-/// A bars vector's capacity for `n` bars: `n` rounded up to one of 16
-/// sizes per doubling (at most 1/16 more). A refresh's carried and
-/// regrouped layouts are new vectors a few bars longer than the last
-/// ones, while the last ones are still read; asked at the exact length,
-/// each was a little larger than the block the generation before last
-/// freed, which the allocator could not reuse, and the wasm memory grew
-/// in ~3 MB steps (100k jobs). Rounded, successive generations ask the
-/// same size until the runs grow by a 16th: the freed block fits.
-fn sized(n: usize) -> usize {
-    let step = 1usize << (usize::BITS - n.leading_zeros()).saturating_sub(5);
-    n.div_ceil(step).saturating_mul(step)
 }
 
 /// [`run_layout`] (with no groups: every bar in group 0, as the app packs
@@ -176,7 +165,7 @@ pub(crate) fn replayed(
     fresh.sort_unstable();
     let mut fresh = fresh.into_iter().peekable();
     let mut lanes = Replay::default();
-    let mut bars = Vec::with_capacity(sized(layout.bars.len() + fresh.len()));
+    let mut bars = Vec::with_capacity(layout.bars.len() + fresh.len());
     let bar = |job, start, end, lane| RunBar {
         job,
         start,
@@ -634,24 +623,5 @@ impl LaneIndex {
             }
         }
         best.map(|(_, _, i)| i)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sized;
-
-    #[test]
-    fn bar_capacities_come_in_sixteen_sizes_a_doubling() {
-        for n in (0..5000).chain([85_000, 85_774, 131_071, 131_072, 1 << 20]) {
-            let c = sized(n);
-            assert!(c >= n && c - n <= n / 16, "{n} -> {c}");
-            assert_eq!(sized(c), c, "{n} -> {c} is a size");
-        }
-        // A refresh's few more runs ask the same size as the last one.
-        assert_eq!(sized(85_000), sized(85_100));
-        let sizes: std::collections::BTreeSet<usize> =
-            ((1 << 16) + 1..=1 << 17).map(sized).collect();
-        assert_eq!(sizes.len(), 16);
     }
 }
