@@ -10,7 +10,6 @@
 //! The pure parts (config, formatting, drawing) compile natively and are
 //! tested with `cargo test`; the browser parts exist only on wasm32.
 
-pub mod alloc;
 pub mod config;
 pub mod format;
 pub mod i18n;
@@ -18,12 +17,6 @@ pub mod insight_items;
 pub mod load_error;
 pub mod notice;
 pub mod render;
-
-/// Large blocks in size classes: the memory of a page open for days
-/// stays flat across refreshes ([`alloc`]).
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOC: alloc::SizeClasses = alloc::SizeClasses;
 
 #[cfg(target_arch = "wasm32")]
 mod api;
