@@ -151,10 +151,10 @@ fn set_warm_view(
         let filters = view.get_untracked().filters;
         let selection = analysis::select(&w.prepared, &filters, range.get_untracked());
         let all_groups = analysis::group(&w.prepared, &selection, &group_by.get_untracked());
-        let groups = analysis::fold_groups(&all_groups, MAX_GROUPS);
+        let groups = Shared::new(analysis::fold_groups(&all_groups, MAX_GROUPS));
         WarmView {
             selection,
-            all_groups,
+            all_groups: Shared::new(all_groups),
             groups,
         }
     });
@@ -169,35 +169,28 @@ fn status_memo(
     grid: Memo<Shared<BucketGrid>>,
     warmers: Warmers,
 ) -> Memo<Option<Shared<StatusCounts>>> {
-    let last = CarryOver::new();
-    last.warm_with(
-        warmers,
-        "qs:job-status",
-        |counts, (op, os), og, remap, (np, v)| {
-            let new = (np, &v.selection);
-            analysis::job_status_updated(counts, (op, os, og), new, remap, og)
-        },
-    );
+    let last = CarryOver::new(STATUS_CARRY);
+    last.warm_with(warmers, "qs:job-status", |g, _| g.clone(), |_, _| ());
     per_sel.memo(move |s| {
         let l = prepared.get()?;
         let g = grid.get();
         let counts = timed("qs:job-status", || {
-            last.carry_or(
-                &l,
-                // The same grid, or one slid forward: the core tells.
-                |counts, (op, os), og, remap| {
-                    let new = (&l.prepared, s);
-                    analysis::job_status_updated(counts, (op, os, og), new, remap, &g)
-                },
-                "qs:recount:job-status",
-                || analysis::job_status(&l.prepared, s, &g),
-            )
+            last.carry_or(&l, s, &g, "qs:recount:job-status", || {
+                analysis::job_status(&l.prepared, s, &g)
+            })
         });
         // Counts equal to the last ones keep their `Shared`: the chart
         // and the failure spikes are then not computed or drawn again.
-        Some(last.keep(l, s, (*g).clone(), counts))
+        Some(last.keep(l, s, g, counts))
     })
 }
+
+/// The job-status counts' carry: the same grid, or one slid
+/// forward (the core tells).
+const STATUS_CARRY: Carry<Shared<BucketGrid>, StatusCounts> = |counts, old, new, remap| {
+    let (op, os) = old.data();
+    analysis::job_status_updated(counts, (op, os, old.on), new.data(), remap, new.on)
+};
 
 /// Runs in lanes, without groups (a regroup relabels the bars only). After
 /// an incremental refresh the lanes of its base are carried over
@@ -208,34 +201,28 @@ fn lanes_memo(
     range: Memo<TimeRange>,
     warmers: Warmers,
 ) -> Memo<Shared<RunLayout>> {
-    let last = CarryOver::new();
-    last.warm_with(
-        warmers,
-        "qs:run-layout",
-        |lanes, old, &on, remap, (np, v)| {
-            analysis::run_layout_updated(lanes, old, (np, &v.selection), remap, (on, on))
-        },
-    );
+    let last = CarryOver::new(LANES_CARRY);
+    last.warm_with(warmers, "qs:run-layout", |&on, _| on, |_, _| ());
     per_sel.memo(move |s| {
         let Some(l) = prepared.get() else {
             return Shared::new(RunLayout::default());
         };
         let range = range.get();
         let lanes = timed("qs:run-layout", || {
-            last.carry_or(
-                &l,
-                // The same range, or one slid forward: the core tells.
-                |lanes, old, &on, remap| {
-                    let new = (&l.prepared, s);
-                    analysis::run_layout_updated(lanes, old, new, remap, (on, range))
-                },
-                "qs:recount:run-layout",
-                || analysis::run_layout(&l.prepared, s, &Groups::default(), range),
-            )
+            last.carry_or(&l, s, &range, "qs:recount:run-layout", || {
+                analysis::run_layout(&l.prepared, s, &Groups::default(), range)
+            })
         });
         last.keep(l, s, range, lanes)
     })
 }
+
+/// The lanes' carry: the same range, or one slid forward (the
+/// core tells).
+const LANES_CARRY: Carry<TimeRange, RunLayout> = |lanes, old, new, remap| {
+    let ranges = (*old.on, *new.on);
+    analysis::run_layout_updated(lanes, old.data(), new.data(), remap, ranges)
+};
 
 /// Queued time over the folded groups. After an incremental refresh the
 /// sums of its base are carried over (`queued_time_updated`) when they can
@@ -246,34 +233,31 @@ fn queued_memo(
     grid: Memo<Shared<BucketGrid>>,
     warmers: Warmers,
 ) -> Memo<Option<Shared<GroupedSeries>>> {
-    let last = CarryOver::new();
-    last.warm_with(
-        warmers,
-        "qs:queued-time",
-        |series, (op, os), (ogrid, og): &(BucketGrid, Shared<Groups>), remap, (np, v)| {
-            let (old, new) = ((op, os, &**og), (np, &v.selection, &v.groups));
-            analysis::queued_time_updated(series, old, new, remap, (ogrid, ogrid))
-        },
-    );
+    let last = CarryOver::new(QUEUED_CARRY);
+    let warm_on = |(g, _): &GridGroups, v: &WarmView| (g.clone(), v.groups.clone());
+    last.warm_with(warmers, "qs:queued-time", warm_on, |_, _| ());
     Memo::new(move |_| {
         let l = prepared.get()?;
-        let (g, s, gr) = (grid.get(), selection.get(), groups.get());
+        let (s, on) = (selection.get(), (grid.get(), groups.get()));
         let series = timed("qs:queued-time", || {
-            last.carry_or(
-                &l,
-                // The same grid, or one slid forward: the core tells.
-                |series, (op, os), (ogrid, og): &(BucketGrid, Shared<Groups>), remap| {
-                    let new = (&l.prepared, &*s, &*gr);
-                    let grids = (ogrid, &*g);
-                    analysis::queued_time_updated(series, (op, os, og), new, remap, grids)
-                },
-                "qs:recount:queued-time",
-                || analysis::queued_time(&l.prepared, &s, &gr, &g, MAX_GROUPS),
-            )
+            last.carry_or(&l, &s, &on, "qs:recount:queued-time", || {
+                analysis::queued_time(&l.prepared, &s, &on.1, &on.0, MAX_GROUPS)
+            })
         });
-        Some(last.keep(l, &s, ((*g).clone(), gr), series))
+        Some(last.keep(l, &s, on, series))
     })
 }
+
+/// The grid and the folded groups queued time reads.
+type GridGroups = (Shared<BucketGrid>, Shared<Groups>);
+
+/// The queued time's carry: the same grid, or one slid forward
+/// (the core tells).
+const QUEUED_CARRY: Carry<GridGroups, GroupedSeries> = |series, old, new, remap| {
+    let ((op, os), (np, ns)) = (old.data(), new.data());
+    let ((og, ogr), (ng, ngr)) = (old.on, new.on);
+    analysis::queued_time_updated(series, (op, os, ogr), (np, ns, ngr), remap, (og, ng))
+};
 
 /// The header's figures: the per-job parts (carried over an incremental
 /// refresh by `summary_parts_updated` when they can be), the runs and the
@@ -284,32 +268,23 @@ fn summary_memo(
     (range, runs): (Memo<TimeRange>, Memo<Shared<RunLayout>>),
     warmers: Warmers,
 ) -> Memo<Option<Summary>> {
-    let last = CarryOver::new();
+    let last = CarryOver::new(SUMMARY_CARRY);
     last.warm_with(
         warmers,
         "qs:summary",
-        move |parts, old, &on, remap, (np, v)| {
-            let new = (np, &v.selection);
-            let p = analysis::summary_parts_updated(parts, old, new, remap, (on, on))?;
-            // Kept opaque: computed as a refresh does, not optimised away.
-            std::hint::black_box(runs.try_with_untracked(|r| analysis::summary_in(&p, r, on)));
-            Some(p)
+        |&on, _| on,
+        // Kept opaque: computed as a refresh does, not optimised away.
+        move |p, &on| {
+            std::hint::black_box(runs.try_with_untracked(|r| analysis::summary_in(p, r, on)));
         },
     );
     let parts = per_sel.memo(move |s| {
         let l = prepared.get()?;
         let range = range.get();
         let parts = timed("qs:summary", || {
-            last.carry_or(
-                &l,
-                // The same range, or one slid forward: the core tells.
-                |parts, old, &on, remap| {
-                    let new = (&l.prepared, s);
-                    analysis::summary_parts_updated(parts, old, new, remap, (on, range))
-                },
-                "qs:recount:summary",
-                || analysis::summary_parts(&l.prepared, s, range),
-            )
+            last.carry_or(&l, s, &range, "qs:recount:summary", || {
+                analysis::summary_parts(&l.prepared, s, range)
+            })
         });
         Some(last.keep(l, s, range, parts))
     });
@@ -320,11 +295,48 @@ fn summary_memo(
     })
 }
 
+/// The header's parts' carry: the same range, or one slid
+/// forward (the core tells).
+const SUMMARY_CARRY: Carry<TimeRange, SummaryParts> = |parts, old, new, remap| {
+    let ranges = (*old.on, *new.on);
+    analysis::summary_parts_updated(parts, old.data(), new.data(), remap, ranges)
+};
+
+/// One side of a carry over a refresh: the data, the view's selection of
+/// it, and `K`, what else the memo read (the grid, the range, the groups).
+pub(crate) struct Side<'a, K> {
+    /// The data.
+    pub prepared: &'a Prepared,
+    /// The view's selection of it.
+    pub selection: &'a Selection,
+    /// What else the memo read.
+    pub on: &'a K,
+}
+
+impl<'a, K> Side<'a, K> {
+    /// The data and the selection, as the core's carries take them.
+    pub fn data(&self) -> (&'a Prepared, &'a Selection) {
+        (self.prepared, self.selection)
+    }
+}
+
+/// A memo's carry: its last value, computed from `old`, carried over to
+/// `new` (data a refresh spliced from `old`'s, where the remap says the
+/// held jobs went), or `None` (compute afresh). ONE function per memo,
+/// which the memo ([`CarryOver::carry_or`]) and the warm-up after a full
+/// read ([`CarryOver::warm_with`]) both run: they differ only in where
+/// the new side comes from.
+pub(crate) type Carry<K, T> = fn(&T, Side<'_, K>, Side<'_, K>, &Remap) -> Option<T>;
+
 /// The last value a memo over the selection computed, and what from: the
 /// data on screen then (held until the next value is computed) and its
 /// selection, and `K`, what else it read (the grid, the range). So a
-/// refresh spliced from that data can carry the value over.
-pub(crate) struct CarryOver<K: 'static, T: 'static>(StoredValue<Option<Base<K, T>>>);
+/// refresh spliced from that data can carry the value over, with the
+/// memo's [`Carry`].
+pub(crate) struct CarryOver<K: 'static, T: 'static> {
+    last: StoredValue<Option<Base<K, T>>>,
+    carry: Carry<K, T>,
+}
 
 thread_local! {
     static RECOUNTS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
@@ -356,51 +368,62 @@ struct Base<K, T> {
 }
 
 impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K, T> {
-    pub(crate) fn new() -> Self {
-        CarryOver(StoredValue::new(None))
+    /// No last value yet; `carry` carries one over a refresh.
+    pub(crate) fn new(carry: Carry<K, T>) -> Self {
+        CarryOver {
+            last: StoredValue::new(None),
+            carry,
+        }
     }
 
-    /// `f(last value, (its data, its selection), what else it read,
-    /// remap)` when `l` was spliced from the last value's data; `None`
-    /// otherwise (or when `f` cannot carry it: `f` and the core it calls
-    /// judge what else it read, e.g. a range that slid forward).
-    fn carry(
-        &self,
-        l: &Shared<Loaded>,
-        f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
-    ) -> Option<T> {
-        self.0
+    /// The memo's carry of the last value to `l` (its selection `s`, what
+    /// else it reads `on`) when `l` was spliced from the last value's data;
+    /// `None` otherwise, or when the carry cannot carry it (it and the core
+    /// it calls judge what else it read, e.g. a range that slid forward).
+    fn carry(&self, l: &Shared<Loaded>, s: &Selection, on: &K) -> Option<T> {
+        self.last
             .try_with_value(|last| {
                 let b = last.as_ref()?;
                 let c = l.remap.as_ref().filter(|c| c.is_base_of(&b.loaded))?;
-                f(
-                    &b.value,
-                    (&b.loaded.prepared, &b.selection),
-                    &b.on,
-                    &c.remap,
-                )
+                let old = Side {
+                    prepared: &b.loaded.prepared,
+                    selection: &b.selection,
+                    on: &b.on,
+                };
+                let new = Side {
+                    prepared: &l.prepared,
+                    selection: s,
+                    on,
+                };
+                (self.carry)(&b.value, old, new, &c.remap)
             })
             .flatten()
     }
 
-    /// Registers with `warmers` a run of `f`, this memo's carry, for the
-    /// warm-up after a full read ([`super::live::warm`]): `f(last value,
-    /// (its data, its selection), what else it read, remap, (the new data,
-    /// its view))`, with what else it reads taken as the last one (the
-    /// warm-up's splice changed nothing). Its result is dropped; a carry
-    /// that refused marks `qs-warm-refused:` and `name`.
+    /// Registers with `warmers` a run of this memo's carry, for the warm-up
+    /// after a full read ([`super::live::warm`]), onto the warm-up's data
+    /// and view, with what else it reads `on(the last one, the view)` (the
+    /// warm-up's splice changed nothing; groups come from its view), then
+    /// `then(carried, on)` (what the memo's readers would compute from it).
+    /// Its result is dropped; a carry that refused marks
+    /// `qs-warm-refused:` and `name`.
     pub(crate) fn warm_with(
         self,
         warmers: Warmers,
         name: &'static str,
-        f: impl Fn(&T, (&Prepared, &Selection), &K, &Remap, (&Prepared, &WarmView)) -> Option<T>
-            + 'static,
+        on: impl Fn(&K, &WarmView) -> K + 'static,
+        then: impl Fn(&T, &K) + 'static,
     ) {
         warmers.add(name, move |w, view| {
-            let new = (&w.prepared, view);
-            let carried = self.carry(w, |v, old, on, remap| f(v, old, on, remap, new));
-            if std::hint::black_box(&carried).is_none() {
-                dom::mark(&format!("qs-warm-refused:{name}"));
+            let on = self
+                .last
+                .try_with_value(|last| last.as_ref().map(|b| on(&b.on, view)));
+            let carried = on
+                .flatten()
+                .and_then(|on| Some((self.carry(w, &view.selection, &on)?, on)));
+            match std::hint::black_box(&carried) {
+                Some((value, on)) => then(value, on),
+                None => dom::mark(&format!("qs-warm-refused:{name}")),
             }
         });
     }
@@ -414,11 +437,12 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     pub(crate) fn carry_or(
         &self,
         l: &Shared<Loaded>,
-        f: impl FnOnce(&T, (&Prepared, &Selection), &K, &Remap) -> Option<T>,
+        s: &Selection,
+        on: &K,
         recount_span: &str,
         recount: impl FnOnce() -> T,
     ) -> T {
-        self.carry(l, f).unwrap_or_else(|| {
+        self.carry(l, s, on).unwrap_or_else(|| {
             if l.remap.is_some() {
                 count_recount(recount_span);
             }
@@ -430,13 +454,13 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     /// with the last `Shared` when it is equal to it: memos compare
     /// `Shared` by pointer, so what reads it is not computed again.
     pub(crate) fn keep(&self, l: Shared<Loaded>, s: &Selection, on: K, value: T) -> Shared<T> {
-        let same = self.0.with_value(|b| {
+        let same = self.last.with_value(|b| {
             b.as_ref()
                 .map(|b| b.value.clone())
                 .filter(|old| **old == value)
         });
         let value = same.unwrap_or_else(|| Shared::new(value));
-        self.0.set_value(Some(Base {
+        self.last.set_value(Some(Base {
             loaded: l,
             selection: s.clone(),
             on,

@@ -18,7 +18,8 @@
 //! ([`Metrics::fetch_means`]): it skips what the usage charts are fetching,
 //! and never aborts them.
 
-use super::analysis::CarryOver;
+use super::analysis::{Carry, CarryOver};
+use super::live::WarmView;
 use super::{Analysis, Loaded, Metrics, Queues, Readiness, Shared, SourceCtx, ViewState};
 use crate::api::LoadError;
 use crate::dom::{self, timed};
@@ -26,7 +27,7 @@ use leptos::prelude::*;
 use queuescope_core::analysis::insights::{
     failure_spikes, idle_windows_in, runs_to_load, under_used_gpus_in, waiting_by_hour,
     waiting_by_hour_updated, who_waits_of, who_waits_parts, who_waits_updated, FailureSpikes,
-    GpuMeans, GroupWait, IdleWindows, JobMeans, RunIds, UnderUsed, WaitingByHour,
+    GpuMeans, GroupWait, IdleWindows, JobMeans, RunIds, UnderUsed, WaitingByHour, WhoParts,
 };
 use queuescope_core::analysis::{Brush, Groups, TimeRange, Zone};
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
@@ -67,27 +68,18 @@ impl Insights {
     ) -> Insights {
         // After an incremental refresh the index of its base is carried
         // over (`RunIds::updated`: only the changed jobs are hashed).
-        let last: StoredValue<Option<(Weak<Loaded>, Shared<RunIds>)>> = StoredValue::new(None);
+        let last: LastIds = StoredValue::new(None);
         let run_ids = Memo::new(move |_| {
             let l = a.prepared.get()?;
             let ids = timed("qs:insight:run-ids", || {
-                let carried = last.with_value(|last| {
-                    let (built_for, ids) = last.as_ref()?;
-                    let c = l.remap.as_ref().filter(|c| c.is_base(built_for))?;
-                    ids.updated(&l.prepared, &c.remap)
-                });
+                let carried = carry_ids(last, &l);
                 Shared::new(carried.unwrap_or_else(|| RunIds::new(&l.prepared)))
             });
             last.set_value(Some((Arc::downgrade(&l.0), ids.clone())));
             Some(ids)
         });
         a.warmers.add("qs:insight:run-ids", move |w, _| {
-            let carried = last.try_with_value(|last| {
-                let (built_for, ids) = last.as_ref()?;
-                let c = w.remap.as_ref().filter(|c| c.is_base(built_for))?;
-                ids.updated(&w.prepared, &c.remap)
-            });
-            std::hint::black_box(carried);
+            std::hint::black_box(carry_ids(last, w));
         });
         // The loaded means by job: once per load and per new means, so a
         // filter or a range costs a pass over the view's runs only.
@@ -145,6 +137,21 @@ impl Insights {
     }
 }
 
+/// The run ids index and the load it was built for.
+type LastIds = StoredValue<Option<(Weak<Loaded>, Shared<RunIds>)>>;
+
+/// The run ids' carry: `last`'s index carried over to `l` when `l` was
+/// spliced from its load (`RunIds::updated`: only the changed jobs are
+/// hashed). The memo and the warm-up after a full read both run it.
+fn carry_ids(last: LastIds, l: &Loaded) -> Option<RunIds> {
+    last.try_with_value(|last| {
+        let (built_for, ids) = last.as_ref()?;
+        let c = l.remap.as_ref().filter(|c| c.is_base(built_for))?;
+        ids.updated(&l.prepared, &c.remap)
+    })
+    .flatten()
+}
+
 type SelectionMemos = (
     Memo<Option<IdleWindows>>,
     Memo<Option<WaitingByHour>>,
@@ -169,35 +176,18 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
     });
     // After an incremental refresh the hours of its base are carried over
     // (`waiting_by_hour_updated`) when they can be.
-    let last = CarryOver::new();
-    last.warm_with(
-        a.warmers,
-        "qs:insight:hours",
-        move |hours, old, (on, zone): &(TimeRange, Zone), remap, (np, v)| {
-            let new = (np, &v.selection);
-            waiting_by_hour_updated(hours, old, new, remap, ((*on, *on), zone))
-        },
-    );
+    let last = CarryOver::new(HOURS_CARRY);
+    last.warm_with(a.warmers, "qs:insight:hours", |on, _| on.clone(), |_, _| ());
     let hours = per_sel.memo(move |s| {
         let l = a.prepared.get()?;
-        let (range, zone) = (a.range.get(), a.zone.get());
+        let on = (a.range.get(), a.zone.get());
         let hours = timed("qs:insight:hours", || {
-            last.carry_or(
-                &l,
-                // The same zone; the same range or one slid forward (the core tells).
-                |hours, old, (on, on_zone): &(TimeRange, Zone), remap| {
-                    if *on_zone != zone {
-                        return None;
-                    }
-                    let new = (&l.prepared, s);
-                    waiting_by_hour_updated(hours, old, new, remap, ((*on, range), &zone))
-                },
-                "qs:recount:hours",
-                || waiting_by_hour(&l.prepared, s, range, &zone),
-            )
+            last.carry_or(&l, s, &on, "qs:recount:hours", || {
+                waiting_by_hour(&l.prepared, s, on.0, &on.1)
+            })
         });
         // 168 cells: the memo compares them by value.
-        Some((*last.keep(l, s, (range, zone), hours)).clone())
+        Some((*last.keep(l, s, on, hours)).clone())
     });
     let who = who_memo(a);
     let spikes = Memo::new(move |_| {
@@ -214,39 +204,46 @@ fn selection_memos(a: Analysis) -> SelectionMemos {
     (idle, hours, who, spikes)
 }
 
+/// Waiting by hour's carry: the same zone; the same range or
+/// one slid forward (the core tells).
+const HOURS_CARRY: Carry<(TimeRange, Zone), WaitingByHour> = |hours, old, new, remap| {
+    let ((on, on_zone), (range, zone)) = (old.on, new.on);
+    if on_zone != zone {
+        return None;
+    }
+    waiting_by_hour_updated(hours, old.data(), new.data(), remap, ((*on, *range), zone))
+};
+
 /// Who waits most. After an incremental refresh the parts of its base
 /// (every group's sums and waits) are carried over (`who_waits_updated`)
 /// when they can be; the items are the top of the parts.
 fn who_memo(a: Analysis) -> Memo<Option<Vec<GroupWait>>> {
-    let last = CarryOver::new();
-    last.warm_with(
-        a.warmers,
-        "qs:insight:who",
-        |parts, (op, os), (on, og): &(TimeRange, Shared<Groups>), remap, (np, v)| {
-            let (old, new) = ((op, os, &**og), (np, &v.selection, &v.all_groups));
-            who_waits_updated(parts, old, new, remap, (*on, *on))
-        },
-    );
+    let last = CarryOver::new(WHO_CARRY);
+    let warm_on = |(on, _): &RangeGroups, v: &WarmView| (*on, v.all_groups.clone());
+    last.warm_with(a.warmers, "qs:insight:who", warm_on, |_, _| ());
     let who_parts = Memo::new(move |_| {
         let l = a.prepared.get()?;
-        let range = a.range.get();
-        let (s, g) = (a.selection.get(), a.all_groups.get());
+        let (s, on) = (a.selection.get(), (a.range.get(), a.all_groups.get()));
         let parts = timed("qs:insight:who", || {
-            last.carry_or(
-                &l,
-                // The same range or one slid forward: the core tells.
-                |parts, (op, os), (on, og): &(TimeRange, Shared<Groups>), remap| {
-                    let new = (&l.prepared, &*s, &*g);
-                    who_waits_updated(parts, (op, os, og), new, remap, (*on, range))
-                },
-                "qs:recount:who",
-                || who_waits_parts(&l.prepared, &s, &g, range),
-            )
+            last.carry_or(&l, &s, &on, "qs:recount:who", || {
+                who_waits_parts(&l.prepared, &s, &on.1, on.0)
+            })
         });
-        Some(last.keep(l, &s, (range, g), parts))
+        Some(last.keep(l, &s, on, parts))
     });
     Memo::new(move |_| who_parts.get().map(|p| who_waits_of(&p)))
 }
+
+/// The range and every group who waits reads.
+type RangeGroups = (TimeRange, Shared<Groups>);
+
+/// Who waits' carry: the same range or one slid forward (the
+/// core tells).
+const WHO_CARRY: Carry<RangeGroups, WhoParts> = |parts, old, new, remap| {
+    let ((op, os), (np, ns)) = (old.data(), new.data());
+    let ((on, og), (range, g)) = (old.on, new.on);
+    who_waits_updated(parts, (op, os, og), (np, ns, g), remap, (*on, *range))
+};
 
 /// How far a batch load got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

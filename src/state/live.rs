@@ -199,9 +199,9 @@ pub struct WarmView {
     /// The jobs that pass the view's filters in its range.
     pub selection: Selection,
     /// Their groups, every one.
-    pub all_groups: Groups,
+    pub all_groups: Shared<Groups>,
     /// Their groups, folded as the panels show them.
-    pub groups: Groups,
+    pub groups: Shared<Groups>,
 }
 
 /// A registered warm-up: its span and its run.

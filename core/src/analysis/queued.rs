@@ -150,7 +150,7 @@ pub(crate) fn waiting_delta(
     if g1 < g0 {
         return None;
     }
-    remap.gone_selected(op, os, ns, slide.base)?;
+    remap.gone_selected(op, os, ns, slide)?;
     let row =
         |of: Option<&[u16]>, k: usize| of.map_or(Some(0), |g| g.get(k).map(|&g| usize::from(g)));
     let (old_rows, new_rows) = (rows.map(|r| r.0), rows.map(|r| r.1));

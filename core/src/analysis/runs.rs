@@ -146,11 +146,12 @@ pub(crate) fn replayed(
 ) -> Option<(RunLayout, usize)> {
     let ((op, os), (np, ns)) = (old, new);
     let (g0, g1) = (op.generated_at(), np.generated_at());
-    let base = Slide::new(old_range, range, g0)?.base;
+    let slide = Slide::new(old_range, range, g0)?;
+    let base = slide.base;
     if g1 < g0 || base <= range.from {
         return None;
     }
-    remap.gone_selected(op, os, ns, base)?;
+    remap.gone_selected(op, os, ns, &slide)?;
     let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
     // The changed jobs' runs shown, in (start, id) order.
     let mut fresh: Vec<(Ms, u32, u32, Ms)> =

@@ -13,6 +13,7 @@
 //! final record set in that order: the property tests check exactly that.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use super::super::column::ValuesWriter;
 use super::super::filter::Selection;
@@ -44,6 +45,62 @@ pub struct Remap {
     pub old: Vec<u32>,
     /// Held jobs kept (the changed ones follow them).
     pub kept: usize,
+    /// What [`Remap::held_selected`] found, per selections and slide.
+    held: HeldMemo,
+}
+
+/// The last few answers of [`Remap::held_selected`], by their question
+/// (a refresh's carries ask the same one: one walk of the selection
+/// instead of six). Keyed by the selections' *values*: an address says
+/// nothing of a slice freed and allocated again, and comparing two
+/// selections reads them in order, far cheaper than the walk's read of
+/// every held job's transitions. Not part of a remap's value: a clone
+/// starts empty, and remaps compare equal whatever they hold.
+#[derive(Default)]
+struct HeldMemo(Mutex<Vec<HeldAnswer>>);
+
+/// One answer of [`Remap::held_selected`] and its question.
+struct HeldAnswer {
+    /// The old selection.
+    os: Vec<u32>,
+    /// The new selection.
+    ns: Vec<u32>,
+    /// [`Slide::base`].
+    base: Ms,
+    /// The new range's start, when it moved ([`Slide::edge`]).
+    edge_from: Option<Ms>,
+    /// The answer.
+    held: Option<Arc<Held>>,
+}
+
+/// Answers [`HeldMemo`] keeps (the view's selection, the unfiltered
+/// population, the warm-up's, with room to spare).
+const HELD_ANSWERS: usize = 4;
+
+impl Clone for HeldMemo {
+    fn clone(&self) -> Self {
+        HeldMemo::default()
+    }
+}
+
+impl PartialEq for HeldMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for HeldMemo {}
+
+impl std::fmt::Debug for HeldMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeldMemo")
+    }
+}
+
+/// `a == b`, read a word at a time (a slice's `==` is a byte loop on
+/// wasm: its `memcmp`).
+fn same(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 impl Remap {
@@ -52,26 +109,78 @@ impl Remap {
     /// same view's selection of `new` (this remap's result): the held
     /// selected jobs are exactly `os`'s kept jobs, in order (no filter or
     /// range edge treats a held job differently now), and none of them
-    /// has a transition at or after `base` (`old`'s `generated_at`, or the
-    /// old range's end when earlier: [`Slide::base`]; such a job's open
-    /// span or run may gain a bucket or a length). `None` otherwise: the
-    /// caller computes afresh. O(selection).
+    /// has a transition at or after `slide`'s base (`old`'s `generated_at`,
+    /// or the old range's end when earlier: [`Slide::base`]; such a job's
+    /// open span or run may gain a bucket or a length). `None` otherwise:
+    /// the caller computes afresh. O(selection), once per question
+    /// ([`Remap::held_selected`]).
     pub(crate) fn gone_selected(
         &self,
         old: &Prepared,
         os: &Selection,
         ns: &Selection,
-        base: Ms,
-    ) -> Option<Vec<u32>> {
-        self.held_selected(old, os, ns, &Slide::still(base))
-            .map(|h| h.gone)
+        slide: &Slide,
+    ) -> Option<Arc<Held>> {
+        // Any answer with this base tells which went, whatever its edge.
+        self.held_answer(old, (os, ns), slide, false)
     }
 
     /// [`Remap::gone_selected`] over a range that may have slid
     /// forward (`slide`): also the held selected jobs whose part a
     /// recount over the new range may see differently ([`Slide::edge`]),
-    /// as (old index, new index) pairs, to be counted again.
+    /// as (old index, new index) pairs, to be counted again. Walked once
+    /// per (selections, slide) and remap: every carry of a refresh asks
+    /// it, and the later ones read the first one's answer.
     pub(crate) fn held_selected(
+        &self,
+        old: &Prepared,
+        os: &Selection,
+        ns: &Selection,
+        slide: &Slide,
+    ) -> Option<Arc<Held>> {
+        self.held_answer(old, (os, ns), slide, true)
+    }
+
+    /// The kept answer to (`os`, `ns`, `slide`'s base and, when `edges`,
+    /// its edge), or else [`Remap::held_walk`]'s, kept. `old` is the data
+    /// this remap is of (its length is checked by the walk).
+    fn held_answer(
+        &self,
+        old: &Prepared,
+        (os, ns): (&Selection, &Selection),
+        slide: &Slide,
+        edges: bool,
+    ) -> Option<Arc<Held>> {
+        let edge_from = (slide.new.from != slide.old.from).then_some(slide.new.from);
+        let fits = |a: &&HeldAnswer| {
+            a.base == slide.base
+                && (!edges || a.edge_from == edge_from)
+                && same(&a.ns, &ns.0)
+                && same(&a.os, &os.0)
+        };
+        if let Ok(answers) = self.held.0.lock() {
+            if let Some(a) = answers.iter().find(fits) {
+                return a.held.clone();
+            }
+        }
+        let held = self.held_walk(old, os, ns, slide).map(Arc::new);
+        if let Ok(mut answers) = self.held.0.lock() {
+            if answers.len() >= HELD_ANSWERS {
+                answers.remove(0);
+            }
+            answers.push(HeldAnswer {
+                os: os.0.clone(),
+                ns: ns.0.clone(),
+                base: slide.base,
+                edge_from,
+                held: held.clone(),
+            });
+        }
+        held
+    }
+
+    /// What [`Remap::held_selected`] answers, walked: O(selection).
+    fn held_walk(
         &self,
         old: &Prepared,
         os: &Selection,
@@ -105,7 +214,7 @@ impl Remap {
 }
 
 /// What [`Remap::held_selected`] found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Held {
     /// Old selected jobs that went (old indices).
     pub gone: Vec<u32>,
@@ -140,15 +249,6 @@ pub(crate) struct Slide {
 }
 
 impl Slide {
-    /// No slide, figures as of `base`: what `gone_selected` assumes.
-    fn still(base: Ms) -> Slide {
-        Slide {
-            old: TimeRange::new(0, 0),
-            new: TimeRange::new(0, 0),
-            base,
-        }
-    }
-
     /// `old` to `new`, for data whose base was read at `g0` (its
     /// `generated_at`): `None` unless the range is the same, or both its
     /// ends moved forward (or stayed).
@@ -448,6 +548,7 @@ impl Prepared {
         let remap = Remap {
             old: map_old,
             kept: keep_old.len(),
+            held: HeldMemo::default(),
         };
         Ok((p, counts, remap))
     }

@@ -15,7 +15,7 @@ use crate::analysis::{
 use crate::demo::{generate, DemoConfig};
 use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
 use proptest::prelude::*;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Demo jobs (one queue, a few hundred), generated once.
 fn base() -> &'static Dataset {
@@ -384,13 +384,58 @@ fn a_slid_range_carries_over() {
         assert_eq!(carried, 6, "moved {moved}: every one of them carries over");
         // Some held jobs were running across the new start: recounted.
         let slide = Slide::new(r0, r1, g0).unwrap();
-        let edge = remap.held_selected(&old, &os, &ns, &slide).unwrap().edge;
+        let held = remap.held_selected(&old, &os, &ns, &slide).unwrap();
+        let edge = &held.edge;
         assert_eq!(
             edge.len(),
             3,
             "moved {moved}, r0 {r0:?}, r1 {r1:?}: {edge:?}"
         );
+        held_is_walked_once(&remap, &old, (&os, &ns), &slide);
     }
+}
+
+/// The six carries asked `remap` for the held jobs (`Remap::held_selected`,
+/// `gone_selected`) over (`os`, `ns`, `slide`): asked again, it answers
+/// with the kept answer, which equals a walk (a clone keeps nothing); other
+/// questions (another slide, another new selection) are walked, not
+/// answered by a kept one.
+fn held_is_walked_once(
+    remap: &Remap,
+    old: &Prepared,
+    (os, ns): (&Selection, &Selection),
+    slide: &Slide,
+) {
+    let kept = remap.held_selected(old, os, ns, slide).unwrap();
+    assert!(Arc::ptr_eq(
+        &kept,
+        &remap.gone_selected(old, os, ns, slide).unwrap()
+    ));
+    assert_eq!(
+        remap.clone().held_selected(old, os, ns, slide).as_deref(),
+        Some(&*kept)
+    );
+    // The gone jobs alone: the kept answer, the edge too.
+    let fresh = remap.clone();
+    let gone = fresh.gone_selected(old, os, ns, slide).unwrap();
+    assert!(Arc::ptr_eq(
+        &gone,
+        &fresh.held_selected(old, os, ns, slide).unwrap()
+    ));
+    // The range not moved: no edge, not the kept answer's.
+    let still = Slide::new(slide.new, slide.new, slide.base).unwrap();
+    let a = remap.held_selected(old, os, ns, &still);
+    assert_eq!(a, remap.clone().held_selected(old, os, ns, &still));
+    assert!(a.is_none_or(|a| a.edge.is_empty()));
+    // One job fewer in the new selection: refused, as walked.
+    let fewer = Selection(ns.0[1..].to_vec());
+    assert_eq!(remap.held_selected(old, os, &fewer, slide), None);
+    assert_eq!(remap.clone().held_selected(old, os, &fewer, slide), None);
+    // Asked again after other questions: still the kept answer.
+    assert!(Arc::ptr_eq(
+        &kept,
+        &remap.held_selected(old, os, ns, slide).unwrap()
+    ));
 }
 
 #[test]
