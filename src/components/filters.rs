@@ -156,6 +156,19 @@ fn shown_options(
         .collect()
 }
 
+/// `fresh` in the order `prev` shows its values, the values `prev` does not
+/// have after them in `fresh`'s order (values that left are gone with
+/// `fresh`).
+fn in_shown_order(prev: &[(String, usize)], fresh: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    let place: HashMap<&str, usize> = prev
+        .iter()
+        .enumerate()
+        .map(|(i, (v, _))| (v.as_str(), i))
+        .collect();
+    let at = |v: &str| place.get(v).copied().unwrap_or(usize::MAX);
+    queuescope_core::sort::sort_vec(fresh, &|a, b| at(&a.0).cmp(&at(&b.0)))
+}
+
 /// A signal per value of a multi-select, made on first use and set only
 /// when that value's own state changes: each row follows its own (its box's
 /// `checked`, its count), so a change writes the rows it concerns. With
@@ -277,8 +290,19 @@ fn MultiSelect(
     // own signal: a toggle sets one `checked`, instead of rebuilding every
     // row (a list of 100 users was 200 DOM writes), the focused box stays,
     // and a count that a refresh moved is one text written.
-    let shown =
-        Memo::new(move |_| selected.with(|sel| shown_options(options.get(), sel, &find.get())));
+    // While the list is open its rows keep their places: a refresh that
+    // moves the counts (most frequent first) would otherwise move rows
+    // under the pointer (a click meant for one value lands on another) and
+    // take the focus off the box the user is on (a moved node loses it).
+    // Values that came are added after the others; closing sorts afresh.
+    let open = RwSignal::new(false);
+    let shown = Memo::new(move |prev: Option<&Vec<(String, usize)>>| {
+        let fresh = selected.with(|sel| shown_options(options.get(), sel, &find.get()));
+        match prev {
+            Some(prev) if open.get() => in_shown_order(prev, fresh),
+            _ => fresh,
+        }
+    });
     let flags = checked_flags(selected);
     let counts = count_signals(shown);
     // `autocomplete="off"`, as on every control of the app: Chromium saves
@@ -304,7 +328,7 @@ fn MultiSelect(
     };
     let rows = view! { <For each=move || shown.get() key=|r| r.0.clone() children=row/> };
     view! {
-        <details class="qs-multi" data-filter=name>
+        <details class="qs-multi" data-filter=name on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
             <div class="qs-multi-body">
                 <Show when=move || { options.with(|o| o.len() > 8) }>
@@ -313,5 +337,30 @@ fn MultiSelect(
                 <ul>{rows}</ul>
             </div>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_shown_order;
+
+    fn rows(v: &[(&str, usize)]) -> Vec<(String, usize)> {
+        v.iter().map(|&(s, n)| (s.to_string(), n)).collect()
+    }
+
+    /// An open list keeps its rows where they were, whatever the counts
+    /// now say; a value that left goes, one that came is added after.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn an_open_list_keeps_its_rows_in_place() {
+        let shown = rows(&[("running", 9), ("queued", 8), ("failed", 2)]);
+        let fresh = rows(&[("queued", 9), ("running", 8), ("killed", 3), ("idle", 1)]);
+        assert_eq!(
+            in_shown_order(&shown, fresh),
+            rows(&[("running", 8), ("queued", 9), ("killed", 3), ("idle", 1)])
+        );
+        assert_eq!(
+            in_shown_order(&[], rows(&[("b", 2), ("a", 1)])),
+            rows(&[("b", 2), ("a", 1)])
+        );
     }
 }
