@@ -297,9 +297,11 @@ fn MultiSelect(
     // Values that came are added after the others; closing sorts afresh.
     let open = RwSignal::new(false);
     let shown = Memo::new(move |prev: Option<&Vec<(String, usize)>>| {
+        // Read on every run, the first included: closing a list re-sorts it.
+        let keep_places = open.get();
         let fresh = selected.with(|sel| shown_options(options.get(), sel, &find.get()));
         match prev {
-            Some(prev) if open.get() => in_shown_order(prev, fresh),
+            Some(prev) if keep_places => in_shown_order(prev, fresh),
             _ => fresh,
         }
     });
