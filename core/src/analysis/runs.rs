@@ -384,7 +384,7 @@ impl Replay {
         self.reach(start);
         self.packed += 1;
         let tree = match self.tree.take() {
-            Some(mut tree) if self.synced && self.stale.len() * 8 < tree.size => {
+            Some(mut tree) if self.synced && self.stale.len() * 32 < tree.size => {
                 for &lane in &self.stale {
                     let k = lane as usize;
                     tree.set(k, self.new.get(k).copied().unwrap_or(Ms::MIN));
@@ -532,7 +532,7 @@ impl LaneTree {
     }
 
     /// The same with its lanes' last ends set to `ends` (`Ms::MIN` after
-    /// them), in place when they fit.
+    /// them), in place when they fit: O(size), a level at a time.
     fn fill(&mut self, ends: &[Ms]) {
         if ends.len() > self.size {
             *self = LaneTree::with_ends(ends, self.size);
@@ -540,12 +540,21 @@ impl LaneTree {
         }
         let size = self.size;
         if let Some(leaves) = self.tree.get_mut(size..) {
-            for (k, leaf) in leaves.iter_mut().enumerate() {
-                *leaf = ends.get(k).copied().unwrap_or(Ms::MIN);
-            }
+            let (set, rest) = leaves.split_at_mut(ends.len().min(leaves.len()));
+            set.copy_from_slice(ends.get(..set.len()).unwrap_or(&[]));
+            rest.fill(Ms::MIN);
         }
-        for i in (1..size).rev() {
-            self.tree[i] = self.tree[2 * i].min(self.tree[2 * i + 1]);
+        // Level by level, parents [h, 2h) from children [2h, 4h).
+        let mut h = size / 2;
+        while h >= 1 {
+            if let Some((parents, children)) =
+                self.tree.get_mut(h..4 * h).map(|l| l.split_at_mut(h))
+            {
+                for (p, c) in parents.iter_mut().zip(children.chunks_exact(2)) {
+                    *p = c[0].min(c[1]);
+                }
+            }
+            h /= 2;
         }
         self.used = ends
             .iter()
