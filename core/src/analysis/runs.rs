@@ -116,15 +116,15 @@ pub fn regroup_runs(
 /// range shows was shown by the old one (it starts before the old end);
 /// those whose run ended at or before a slid start leave like went ones. So
 /// the bars are the held ones (went and left ones out) merged with the
-/// changed jobs' runs in (start, id) order, and the lanes are copied from
-/// the old layout as long as every lane's last end equals the old packing's
-/// at the same point (with went bars' ends counted in the old one); from a
-/// difference (a bar gone, a changed run placed) the runs are packed again
-/// until the two agree again. A refresh whose changed runs kept their spans
-/// (an error added, new jobs queued) over the same range copies every lane:
-/// O(runs), no packing. Over a slid range the bars that left at the start
-/// make their lanes differ only until the runs reach their ends
-/// ([`Replay::reach`]).
+/// changed jobs' runs in (start, id) order, and a held bar keeps its old
+/// lane unless a lane whose last end differs between the two packings (with
+/// went bars' ends counted in the old one) is free in one and busy in the
+/// other at its start ([`Replay`]); such bars and the changed runs are
+/// packed. A refresh whose changed runs kept their spans (an error added,
+/// new jobs queued) or finished since the old read copies every held bar's
+/// lane: O(runs), only the changed runs packed. Over a slid range the bars
+/// that left at the start make their lanes differ only until the runs reach
+/// their ends ([`Replay::reach`]).
 pub fn run_layout_updated(
     layout: &RunLayout,
     old: (&Prepared, &Selection),
