@@ -116,15 +116,15 @@ pub fn regroup_runs(
 /// range shows was shown by the old one (it starts before the old end);
 /// those whose run ended at or before a slid start leave like went ones. So
 /// the bars are the held ones (went and left ones out) merged with the
-/// changed jobs' runs in (start, id) order, and the lanes are copied from
-/// the old layout as long as every lane's last end equals the old packing's
-/// at the same point (with went bars' ends counted in the old one); from a
-/// difference (a bar gone, a changed run placed) the runs are packed again
-/// until the two agree again. A refresh whose changed runs kept their spans
-/// (an error added, new jobs queued) over the same range copies every lane:
-/// O(runs), no packing. Over a slid range the bars that left at the start
-/// make their lanes differ only until the runs reach their ends
-/// ([`Replay::reach`]).
+/// changed jobs' runs in (start, id) order, and a held bar keeps its old
+/// lane unless a lane whose last end differs between the two packings (with
+/// went bars' ends counted in the old one) is free in one and busy in the
+/// other at its start ([`Replay`]); such bars and the changed runs are
+/// packed. A refresh whose changed runs kept their spans (an error added,
+/// new jobs queued) or finished since the old read copies every held bar's
+/// lane: O(runs), only the changed runs packed. Over a slid range the bars
+/// that left at the start make their lanes differ only until the runs reach
+/// their ends ([`Replay::reach`]).
 pub fn run_layout_updated(
     layout: &RunLayout,
     old: (&Prepared, &Selection),
@@ -164,7 +164,10 @@ pub(crate) fn replayed(
             .collect();
     fresh.sort_unstable();
     let mut fresh = fresh.into_iter().peekable();
-    let mut lanes = Replay::default();
+    let mut lanes = Replay {
+        at: Ms::MIN,
+        ..Replay::default()
+    };
     let mut bars = Vec::with_capacity(layout.bars.len() + fresh.len());
     let bar = |job, start, end, lane| RunBar {
         job,
@@ -208,62 +211,133 @@ pub(crate) fn replayed(
 }
 
 /// The lanes' last ends of a packing carried over ([`run_layout_updated`])
-/// and of the old packing at the same point, with how many lanes differ:
-/// while none does, the old lanes are copied; else runs are packed.
+/// and of the old packing at the same point: a held run takes its old lane
+/// unless some lane is *split* at its start, else it is packed.
 ///
-/// Two ends that differ but both lie at or before the next run's start are
-/// the same to every later run (runs come in start order, and a lane is
-/// free when its end is at or before a start): such a lane agrees again
-/// ([`Replay::reach`]). Without that, a bar gone from the start of a slid
-/// range left its lane differing (an unused lane against an old end) until
-/// the end of the packing, and every later bar was packed.
+/// A held run starting at `s` takes the lowest lane free at `s` (its last
+/// end at or before `s`) in both packings: the old packing put it in its
+/// old lane, and the new one puts it there too when every lane is free in
+/// both packings or busy in both. A lane whose two ends differ matters to
+/// it only when exactly one of them is at or before `s`
+/// (`min ≤ s < max`: split); while both are after `s` it is busy in both,
+/// and once both are at or before it, free in both (the lane agrees again
+/// for good, [`Replay::reach`]: runs come in start order). So a run that
+/// was open at the old `generated_at` and has finished since (its old bar
+/// ends at the new `generated_at`, its fresh one at the finish, both after
+/// every held start) is packed back at its start, days back, and every
+/// held run after it is still copied (branch lanes3; before, every run
+/// after a difference was packed until the lanes agreed again).
+///
+/// Differing lanes sit in two min-heaps, by the later of their two ends
+/// (`settle`: the lane agrees again once a start reaches it) and by the
+/// earlier (`split_from`: the lane is split once a start reaches it);
+/// entries are pushed when a lane changes and checked against the lane's
+/// ends when popped (stale ones are skipped). O(log lanes) per change,
+/// nothing per copied run but the lane tree's bookkeeping.
 #[derive(Default)]
 struct Replay {
     /// Each lane's last end in the new packing (`Ms::MIN`: unused).
     new: Vec<Ms>,
     /// The same in the old packing.
     old: Vec<Ms>,
+    /// Per lane: whether it is counted in `split`.
+    is_split: Vec<bool>,
+    /// Per lane: whether it is in `stale`.
+    is_stale: Vec<bool>,
     /// Lanes whose ends differ.
     differ: usize,
-    /// The new packing's lanes, while they differ from the old ones.
+    /// Differing lanes split at the last start reached (`min ≤ s < max`).
+    split: usize,
+    /// The last start reached (runs come in start order).
+    at: Ms,
+    /// The new packing's lanes when `synced`, but for the lanes in `stale`
+    /// (copied runs' new ends), written into it before it is read; else
+    /// filled afresh (in place) before it is read.
     tree: Option<LaneTree>,
+    /// Whether `tree` holds the new ends but for the `stale` lanes.
+    synced: bool,
+    /// Lanes whose new end the tree does not hold yet.
+    stale: Vec<u32>,
     /// Lanes that differed when set, by the later of their two ends then
     /// (earliest first; stale entries are skipped when popped).
     settle: BinaryHeap<Reverse<(Ms, u32)>>,
+    /// The same, by the earlier of their two ends.
+    split_from: BinaryHeap<Reverse<(Ms, u32)>>,
     /// Runs packed so far.
     packed: usize,
 }
 
 impl Replay {
-    /// Sets lane `lane` of `ends` (the new or the old one) to `end`, keeping `differ`.
-    fn set(&mut self, new: bool, lane: u32, end: Ms) {
-        let k = lane as usize;
-        for v in [&mut self.new, &mut self.old] {
-            if v.len() <= k {
-                v.resize(k + 1, Ms::MIN);
+    /// Makes room for lane `k` in the per-lane vectors.
+    fn room(&mut self, k: usize) {
+        if self.new.len() <= k {
+            self.new.resize(k + 1, Ms::MIN);
+            self.old.resize(k + 1, Ms::MIN);
+            self.is_split.resize(k + 1, false);
+            self.is_stale.resize(k + 1, false);
+        }
+    }
+
+    /// Every lane agrees: the heaps are empty, and the tree is left behind
+    /// (while the lanes agree, held runs are copied without it; the next
+    /// pack fills it afresh).
+    fn agree(&mut self) {
+        self.settle.clear();
+        self.split_from.clear();
+        self.synced = false;
+        for &lane in &self.stale {
+            if let Some(f) = self.is_stale.get_mut(lane as usize) {
+                *f = false;
             }
         }
+        self.stale.clear();
+    }
+
+    /// Lane `k` no longer counts as split.
+    fn unsplit(&mut self, k: usize) {
+        if let Some(f) = self.is_split.get_mut(k) {
+            if *f {
+                *f = false;
+                self.split -= 1;
+            }
+        }
+    }
+
+    /// Sets lane `lane` of `ends` (the new or the old one) to `end`,
+    /// keeping `differ` and the heaps.
+    fn set(&mut self, new: bool, lane: u32, end: Ms) {
+        let k = lane as usize;
+        self.room(k);
+        self.unsplit(k);
         let before = self.new[k] != self.old[k];
         if new {
             self.new[k] = end;
         } else {
             self.old[k] = end;
         }
-        let after = self.new[k] != self.old[k];
+        let (n, o) = (self.new[k], self.old[k]);
+        let after = n != o;
         self.differ = self.differ + usize::from(after) - usize::from(before);
         if self.differ == 0 {
-            self.tree = None;
-            self.settle.clear();
+            self.agree();
         } else if after {
-            self.settle
-                .push(Reverse((self.new[k].max(self.old[k]), lane)));
+            self.settle.push(Reverse((n.max(o), lane)));
+            if n.min(o) <= self.at {
+                // Split already (or both ends passed: settled at the next reach).
+                self.is_split[k] = true;
+                self.split += 1;
+            } else {
+                self.split_from.push(Reverse((n.min(o), lane)));
+            }
         }
     }
 
     /// The next run (of either packing) starts at or after `t`: every lane
     /// whose two ends are both at or before `t` agrees again (the old end
-    /// takes the new one; the lane tree holds the new ends already).
+    /// takes the new one; the lane tree holds the new ends already), and
+    /// every differing lane with one end at or before `t` is split.
     fn reach(&mut self, t: Ms) {
+        self.at = t;
         while let Some(&Reverse((key, lane))) = self.settle.peek() {
             if key > t {
                 break;
@@ -274,12 +348,29 @@ impl Replay {
                 if n != *o && n.max(*o) <= t {
                     *o = n;
                     self.differ -= 1;
+                    self.unsplit(k);
                 }
             }
         }
         if self.differ == 0 {
-            self.tree = None;
-            self.settle.clear();
+            self.agree();
+            return;
+        }
+        // Every lane still differing has its later end after `t` now.
+        while let Some(&Reverse((key, lane))) = self.split_from.peek() {
+            if key > t {
+                break;
+            }
+            self.split_from.pop();
+            let k = lane as usize;
+            if let (Some(&n), Some(&o), Some(f)) =
+                (self.new.get(k), self.old.get(k), self.is_split.get_mut(k))
+            {
+                if n != o && n.min(o) <= t && !*f {
+                    *f = true;
+                    self.split += 1;
+                }
+            }
         }
     }
 
@@ -292,38 +383,75 @@ impl Replay {
     fn pack(&mut self, start: Ms, end: Ms) -> u32 {
         self.reach(start);
         self.packed += 1;
-        let new = &self.new;
-        let tree = self
-            .tree
-            .get_or_insert_with(|| LaneTree::with_ends(new, 64));
-        let lane = tree.take(start, end);
+        let tree = match self.tree.take() {
+            Some(mut tree) if self.synced && self.stale.len() * 32 < tree.size => {
+                for &lane in &self.stale {
+                    let k = lane as usize;
+                    tree.set(k, self.new.get(k).copied().unwrap_or(Ms::MIN));
+                }
+                tree
+            }
+            Some(mut tree) => {
+                tree.fill(&self.new);
+                tree
+            }
+            None => LaneTree::with_ends(&self.new, 64),
+        };
+        self.synced = true;
+        for &lane in &self.stale {
+            if let Some(f) = self.is_stale.get_mut(lane as usize) {
+                *f = false;
+            }
+        }
+        self.stale.clear();
+        let lane = self.tree.insert(tree).take(start, end);
         self.set(true, lane, end);
         lane
     }
 
-    /// A held bar, in lane `lane` of the old packing: that lane while the
-    /// packings agree, else packed.
+    /// A held bar, in lane `lane` of the old packing: that lane while no
+    /// lane is split at its start, else packed.
+    #[inline]
     fn held(&mut self, lane: u32, start: Ms, end: Ms) -> u32 {
-        let k = lane as usize;
         if self.differ > 0 {
-            self.reach(start);
+            return self.held_while_differing(lane, start, end);
         }
-        if self.differ == 0 {
-            // Both packings put it in `lane` (the usual case: no lookups).
-            for v in [&mut self.new, &mut self.old] {
-                match v.get_mut(k) {
-                    Some(e) => *e = end,
-                    None => {
-                        v.resize(k, Ms::MIN);
-                        v.push(end);
-                    }
-                }
-            }
-            return lane;
+        // Both packings put it in `lane` (the usual case: no lookups).
+        let k = lane as usize;
+        if let (Some(n), Some(o)) = (self.new.get_mut(k), self.old.get_mut(k)) {
+            *n = end;
+            *o = end;
+        } else {
+            self.room(k);
+            self.new[k] = end;
+            self.old[k] = end;
         }
-        let got = self.pack(start, end);
-        self.old(lane, end);
-        got
+        lane
+    }
+
+    /// [`Replay::held`] while some lanes differ.
+    #[inline(never)]
+    fn held_while_differing(&mut self, lane: u32, start: Ms, end: Ms) -> u32 {
+        self.reach(start);
+        if self.split > 0 {
+            let got = self.pack(start, end);
+            self.old(lane, end);
+            return got;
+        }
+        // Both packings put it in `lane` (free in both, so the two ends
+        // agree: differing ends both at or before `start` were settled).
+        let k = lane as usize;
+        self.room(k);
+        if self.new[k] != self.old[k] {
+            self.differ -= 1;
+        }
+        if self.synced && !self.is_stale[k] {
+            self.is_stale[k] = true;
+            self.stale.push(lane);
+        }
+        self.new[k] = end;
+        self.old[k] = end;
+        lane
     }
 }
 
@@ -399,17 +527,39 @@ impl LaneTree {
     /// At least `size` lanes, whose last runs ended at `ends` (`Ms::MIN`: unused).
     fn with_ends(ends: &[Ms], size: usize) -> Self {
         let mut t = LaneTree::new(ends.len().max(size));
-        for (k, &end) in ends.iter().enumerate() {
-            t.tree[t.size + k] = end;
+        t.fill(ends);
+        t
+    }
+
+    /// The same with its lanes' last ends set to `ends` (`Ms::MIN` after
+    /// them), in place when they fit: O(size), a level at a time.
+    fn fill(&mut self, ends: &[Ms]) {
+        if ends.len() > self.size {
+            *self = LaneTree::with_ends(ends, self.size);
+            return;
         }
-        for i in (1..t.size).rev() {
-            t.tree[i] = t.tree[2 * i].min(t.tree[2 * i + 1]);
+        let size = self.size;
+        if let Some(leaves) = self.tree.get_mut(size..) {
+            let (set, rest) = leaves.split_at_mut(ends.len().min(leaves.len()));
+            set.copy_from_slice(ends.get(..set.len()).unwrap_or(&[]));
+            rest.fill(Ms::MIN);
         }
-        t.used = ends
+        // Level by level, parents [h, 2h) from children [2h, 4h).
+        let mut h = size / 2;
+        while h >= 1 {
+            if let Some((parents, children)) =
+                self.tree.get_mut(h..4 * h).map(|l| l.split_at_mut(h))
+            {
+                for (p, c) in parents.iter_mut().zip(children.chunks_exact(2)) {
+                    *p = c[0].min(c[1]);
+                }
+            }
+            h /= 2;
+        }
+        self.used = ends
             .iter()
             .rposition(|&e| e != Ms::MIN)
             .map_or(0, |k| u32::try_from(k + 1).unwrap_or(u32::MAX));
-        t
     }
 
     /// Puts a run `[start, end)` in the lowest lane free at `start`; returns the lane.
@@ -426,8 +576,21 @@ impl LaneTree {
                 2 * i + 1
             };
         }
-        self.tree[i] = end;
-        let lane = u32::try_from(i - self.size).unwrap_or(u32::MAX);
+        let k = i - self.size;
+        self.set(k, end);
+        u32::try_from(k).unwrap_or(u32::MAX)
+    }
+
+    /// Sets lane `k`'s last end to `end` (growing the tree to hold it).
+    fn set(&mut self, k: usize, end: Ms) {
+        while k >= self.size {
+            self.grow();
+        }
+        let mut i = self.size + k;
+        if let Some(leaf) = self.tree.get_mut(i) {
+            *leaf = end;
+        }
+        // Indices stay inside `1..2 * size` by construction.
         while i > 1 {
             i /= 2;
             let m = self.tree[2 * i].min(self.tree[2 * i + 1]);
@@ -436,8 +599,8 @@ impl LaneTree {
             }
             self.tree[i] = m;
         }
+        let lane = u32::try_from(k).unwrap_or(u32::MAX);
         self.used = self.used.max(lane.saturating_add(1));
-        lane
     }
 
     /// Doubles the lanes, keeping the ends of the used ones.

@@ -10,7 +10,7 @@ use crate::analysis::{
     errors_page, fold_groups, group, job_status, job_status_updated, queued_time,
     queued_time_updated, run_layout, run_layout_updated, select, summary, summary_in,
     summary_parts, summary_parts_updated, table_page_in, BucketGrid, Field, Filters, GroupBy,
-    Groups, TimeRange, Zone,
+    Groups, RunLayout, TimeRange, Zone,
 };
 use crate::demo::{generate, DemoConfig};
 use crate::model::{Dataset, Job, JobError, Transition, DAY, HOUR, MINUTE};
@@ -788,32 +788,13 @@ fn a_lane_freed_at_the_start_agrees_again_once_passed() {
     // copied from there, not packed.
     let f0 = base().generated_at - 7 * DAY;
     let g0 = f0 + 7 * DAY;
-    let run = |id: String, start: Ms, end: Ms| Job {
-        id,
-        job: "x".into(),
-        transitions: vec![
-            Transition {
-                state: JobState::Queued,
-                at: start - 1_000,
-            },
-            Transition {
-                state: JobState::Running,
-                at: start,
-            },
-            Transition {
-                state: JobState::Finished,
-                at: end,
-            },
-        ],
-        ..Default::default()
-    };
     let mut jobs = vec![
-        run("a".into(), f0, f0 + 10_000),
-        run("c".into(), f0 + 5_000, f0 + 500_000),
+        ran("a", f0, Some(f0 + 10_000)),
+        ran("c", f0 + 5_000, Some(f0 + 500_000)),
     ];
     jobs.extend((0..50).map(|k| {
         let s = f0 + 1_000_000 + k * 100_000;
-        run(format!("d{k:02}"), s, s + 50_000)
+        ran(&format!("d{k:02}"), s, Some(s + 50_000))
     }));
     let old = prepared(&jobs, g0);
     let (r0, r1) = (
@@ -936,4 +917,158 @@ fn who_waits_carries_over_groups_that_come_and_go() {
         who_waits_updated(&parts, (&old, &os, &og), (&got, &ns, &ng), &remap, (r, r)),
         None
     );
+}
+
+/// Job `id`: queued a second before `start`, running from `start`, and
+/// finished at `end` (else still running).
+fn ran(id: &str, start: Ms, end: Option<Ms>) -> Job {
+    let mut transitions = vec![
+        Transition {
+            state: JobState::Queued,
+            at: start - 1_000,
+        },
+        Transition {
+            state: JobState::Running,
+            at: start,
+        },
+    ];
+    transitions.extend(end.map(|at| Transition {
+        state: JobState::Finished,
+        at,
+    }));
+    Job {
+        id: id.into(),
+        job: "x".into(),
+        transitions,
+        ..Default::default()
+    }
+}
+
+/// The run lanes of `old` over `r0` carried over to its splice with
+/// `changed` (read at `g1`) over `r1`, with how many runs were packed,
+/// checked against a fresh packing; `None` when the carry refuses.
+fn lanes_carried(
+    old: &Prepared,
+    changed: &[Job],
+    g1: Ms,
+    (r0, r1): (TimeRange, TimeRange),
+) -> Option<(RunLayout, usize)> {
+    let (got, _, remap) = old
+        .updated_remap(&prepared(changed, g1), (r1.from, r1.to))
+        .unwrap();
+    let (none, f) = (Groups::default(), Filters::default());
+    let (os, ns) = (select(old, &f, r0), select(&got, &f, r1));
+    let lanes = run_layout(old, &os, &none, r0);
+    let (carried, packed) =
+        crate::analysis::runs::replayed(&lanes, (old, &os), (&got, &ns), &remap, (r0, r1))?;
+    assert_eq!(carried, run_layout(&got, &ns, &none, r1));
+    Some((carried, packed))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn lanes_carried_past_differences_no_run_can_tell_equal_a_packing(
+        seed in any::<u64>(),
+        n in 1usize..150,
+        ticks in 2i64..40,
+        changes in 0usize..16,
+        later in 0i64..4,
+    ) {
+        // Held runs on a coarse clock (ties on start), some long across
+        // many lanes, some still running at g0; then runs that finish
+        // (at g0 or after), runs that start, errors, and new jobs whose
+        // runs lie anywhere, over the same range or one slid forward.
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let g0 = base().generated_at;
+        let g1 = g0 + later * MINUTE;
+        let t0 = g0 - ticks * MINUTE;
+        let tick = |rng: &mut fastrand::Rng| t0 + rng.i64(0..ticks) * MINUTE;
+        let jobs: Vec<Job> = (0..n)
+            .map(|k| {
+                let id = format!("{:03}-{k}", rng.u16(..1000));
+                let s = tick(&mut rng);
+                match rng.u8(0..5) {
+                    0 => Job {
+                        transitions: vec![Transition { state: JobState::Queued, at: s }],
+                        ..ran(&id, s, None)
+                    },
+                    1 => ran(&id, s, None),
+                    2 => ran(&id, t0 + rng.i64(0..2) * MINUTE, Some(g0 - 1 - rng.i64(0..2) * MINUTE)),
+                    _ => ran(&id, s, Some((s + rng.i64(1..=ticks) * MINUTE).min(g0 - 1))),
+                }
+            })
+            .collect();
+        let after = |rng: &mut fastrand::Rng| g0 + rng.i64(0..=later) * MINUTE;
+        let mut changed: Vec<Job> = Vec::new();
+        for k in 0..changes {
+            let mut j = jobs[rng.usize(..n)].clone();
+            if changed.iter().any(|c| c.id == j.id) {
+                continue;
+            }
+            match (rng.u8(0..4), j.current_state().clone()) {
+                (0 | 1, JobState::Running) => j.transitions.push(Transition { state: JobState::Finished, at: after(&mut rng) }),
+                (0 | 1, JobState::Queued) => {
+                    let s = after(&mut rng);
+                    j.transitions.push(Transition { state: JobState::Running, at: s });
+                    if rng.bool() {
+                        j.transitions.push(Transition { state: JobState::Failed, at: s.max(after(&mut rng)) });
+                    }
+                }
+                (2, _) => {
+                    let s = if rng.bool() { tick(&mut rng) } else { after(&mut rng) };
+                    let end = rng.bool().then(|| (s + rng.i64(0..=ticks) * MINUTE).min(g1));
+                    j = ran(&format!("new-{k}"), s, end);
+                }
+                _ => j.errors.push(JobError { at: after(&mut rng), message: "e".into() }),
+            }
+            changed.push(j);
+        }
+        let old = prepared(&jobs, g0);
+        let r0 = TimeRange::new(t0 - 5 * MINUTE, g0 + HOUR);
+        let slid = TimeRange::new(r0.from + rng.i64(0..=ticks) * MINUTE, g1 + HOUR);
+        for r1 in [TimeRange::new(r0.from, g1 + HOUR), slid] {
+            let carried = lanes_carried(&old, &changed, g1, (r0, r1));
+            prop_assert!(carried.is_some() || r1 == slid, "the same range carries");
+        }
+    }
+}
+
+#[test]
+fn a_long_run_that_finishes_packs_only_the_changed_runs() {
+    // A run open since before every other one finishes: its old bar ends
+    // at the new generated_at, its new one a little earlier, so its lane
+    // differs to the end, but both ends lie after every held start. Only
+    // it and the runs that start now are packed.
+    let g0 = base().generated_at;
+    let t0 = g0 - 7 * DAY;
+    let mut jobs = vec![ran("long", t0, None)];
+    jobs.extend((0..3_000).map(|k| {
+        let s = t0 + MINUTE + k * 3 * MINUTE;
+        ran(
+            &format!("r{k:04}"),
+            s,
+            Some(s + 20 * MINUTE + (k % 7) * MINUTE),
+        )
+    }));
+    jobs.extend((0..4).map(|k| ran(&format!("open{k}"), g0 - HOUR * (k + 1), None)));
+    let old = prepared(&jobs, g0);
+    let g1 = g0 + MINUTE;
+    let mut changed = vec![ran("long", t0, Some(g0 + 30_000))];
+    changed.extend((0..3).map(|k| ran(&format!("new{k}"), g0 + 10_000 * k, None)));
+    let mut err = jobs[1500].clone();
+    err.errors.push(JobError {
+        at: g0 + 5_000,
+        message: "late".into(),
+    });
+    changed.push(err);
+    let r = TimeRange::new(t0 - HOUR, g0 + HOUR);
+    let (carried, packed) = lanes_carried(&old, &changed, g1, (r, r)).unwrap();
+    assert!(carried.lanes > 4, "{} lanes", carried.lanes);
+    assert!(packed <= changed.len() + 1, "{packed} runs packed");
+    // The same over a range slid by a minute (no run leaves at its start).
+    let slid = TimeRange::new(r.from + MINUTE, r.to + MINUTE);
+    let (_, packed) = lanes_carried(&old, &changed, g1, (r, slid)).unwrap();
+    assert!(packed <= changed.len() + 1, "slid: {packed} runs packed");
 }
