@@ -215,27 +215,34 @@ enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    /// Job `j`'s cell of column `col`.
+    /// Job `j`'s cell of column `col` (`None`: no such job). The job's
+    /// texts are looked up only for a column of text.
     fn of(prep: &'a Prepared, j: u32, range: TimeRange, col: Column) -> Option<Cell<'a>> {
         let i = j as usize;
-        let job = prep.get(i)?;
+        if i >= prep.len() {
+            return None;
+        }
+        let job = || prep.get(i);
         Some(match col {
-            Column::JobId => Cell::Text(job.id),
-            Column::Run => Cell::Run(job.run_name, job.run_id),
-            Column::Job => Cell::Text(job.job),
-            Column::Project => Cell::Maybe(job.project),
-            Column::User => Cell::Maybe(job.user),
+            Column::JobId => Cell::Text(job()?.id),
+            Column::Run => {
+                let job = job()?;
+                Cell::Run(job.run_name, job.run_id)
+            }
+            Column::Job => Cell::Text(job()?.job),
+            Column::Project => Cell::Maybe(job()?.project),
+            Column::User => Cell::Maybe(job()?.user),
             Column::State => {
-                let (k, name) = state_order(job.current_state());
+                let (k, name) = state_order(job()?.current_state());
                 Cell::State(k, name)
             }
-            Column::Enqueued => Cell::Time(job.enqueued_at()),
-            Column::Started => Cell::Time(job.run_span().map(|r| r.0)),
+            Column::Enqueued => Cell::Time(job()?.enqueued_at()),
+            Column::Started => Cell::Time(prep.run_span(i).map(|r| r.0)),
             Column::Ended => Cell::Time(prep.ended(i)),
             Column::QueuedSecs => {
                 Cell::Secs(Some(secs(super::summary::waiting_in(prep, i, range))))
             }
-            Column::RunSecs => Cell::Secs(job.run_span().map(|(s, e)| secs(range.overlap(s, e)))),
+            Column::RunSecs => Cell::Secs(prep.run_span(i).map(|(s, e)| secs(range.overlap(s, e)))),
         })
     }
 
