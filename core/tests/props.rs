@@ -286,4 +286,107 @@ proptest! {
             prop_assert!(dv.contains(&Some(peak)));
         }
     }
+
+    /// A page of the selection table (each job's key holds only the sorted
+    /// column's cell) is the window of every row sorted naively: the column
+    /// in the direction asked, empty cells last, ties by job id.
+    #[test]
+    fn table_pages_are_windows_of_the_naively_sorted_rows(
+        jobs in arb_jobs(), r in arb_range(), col in 0usize..11, asc in prop::bool::ANY,
+        offset in 0usize..12, limit in 1usize..12,
+    ) {
+        let (p, sel) = setup(jobs, r);
+        let col = Column::ALL[col];
+        let mut rows = table_rows_in(&p, &sel.0, r, Column::JobId, true);
+        rows.sort_by(|a, b| naive_table_order(a, b, col, asc));
+        let (total, page) = table_page_in(&p, &sel.0, r, col, asc, offset, limit);
+        prop_assert_eq!(total, rows.len());
+        let want: Vec<TableRow> = rows.iter().skip(offset).take(limit).cloned().collect();
+        prop_assert_eq!(page, want);
+        prop_assert_eq!(table_rows_in(&p, &sel.0, r, col, asc), rows);
+    }
+
+    /// The latest runs (of all, or of a brush's) are the first `limit` of
+    /// them sorted by start, latest first, ties by job index; for a brush
+    /// in [`brush_select`]'s order and for the same jobs in any order.
+    #[test]
+    fn latest_runs_are_the_first_of_all_of_them_sorted(
+        jobs in arb_jobs(), r in arb_range(), a in -100i64..700, len in 0i64..400,
+        lanes in prop::option::of((0.0f64..6.0, 0.0f64..6.0)), limit in 0usize..6, shuffle in 0usize..5,
+    ) {
+        let (p, sel) = setup(jobs, r);
+        let l = run_layout(&p, &sel, &Groups::default(), r);
+        let naive = |hits: &[u32]| {
+            let mut v: Vec<&RunBar> = l.bars.iter().filter(|b| hits.contains(&b.job)).collect();
+            v.sort_by(|x, y| y.start.cmp(&x.start).then(x.job.cmp(&y.job)));
+            v.truncate(limit);
+            v
+        };
+        let all: Vec<u32> = l.bars.iter().map(|b| b.job).collect();
+        prop_assert_eq!(latest_runs(&l.bars, None, limit), naive(&all));
+        let brushed = brush_select(&l, &Brush { from: m(a), to: m(a + len), lanes });
+        prop_assert_eq!(latest_runs(&l.bars, Some(&brushed), limit), naive(&brushed));
+        // Out of order (and a job without a bar): looked up whole.
+        let mut odd = brushed.clone();
+        let k = shuffle.min(odd.len());
+        odd.rotate_left(k);
+        prop_assert_eq!(latest_runs(&l.bars, Some(&odd), limit), naive(&odd));
+        odd.push(9999);
+        prop_assert_eq!(latest_runs(&l.bars, Some(&odd), limit), naive(&odd));
+    }
+}
+
+/// The selection table's order, from its definition over whole rows.
+fn naive_table_order(a: &TableRow, b: &TableRow, col: Column, asc: bool) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let state = |s: &JobState| {
+        let k = JobState::KNOWN.iter().position(|k| k == s);
+        (k.unwrap_or(JobState::KNOWN.len()), s.as_str().to_string())
+    };
+    // The cell of each side as a comparable value (`None`: empty).
+    fn both<T: PartialOrd>(x: Option<T>, y: Option<T>) -> Result<Ordering, (bool, bool)> {
+        match (&x, &y) {
+            (Some(x), Some(y)) => x.partial_cmp(y).ok_or((false, false)),
+            _ => Err((x.is_none(), y.is_none())),
+        }
+    }
+    let cell = match col {
+        Column::JobId => both(Some(&a.job_id), Some(&b.job_id)),
+        Column::Run => both(a.run_name.as_ref(), b.run_name.as_ref())
+            .map(|o| o.then_with(|| a.run_id.cmp(&b.run_id))),
+        Column::Job => both(Some(&a.launch_job), Some(&b.launch_job)),
+        Column::Project => both(a.project.as_ref(), b.project.as_ref()),
+        Column::User => both(a.user.as_ref(), b.user.as_ref()),
+        Column::State => both(Some(state(&a.state)), Some(state(&b.state))),
+        Column::Enqueued => both(a.enqueued, b.enqueued),
+        Column::Started => both(a.started, b.started),
+        Column::Ended => both(a.ended, b.ended),
+        Column::QueuedSecs => both(Some(a.queued_secs), Some(b.queued_secs)),
+        Column::RunSecs => both(a.run_secs, b.run_secs),
+    };
+    let primary = match cell {
+        Ok(o) if asc => o,
+        Ok(o) => o.reverse(),
+        Err((x, y)) => x.cmp(&y),
+    };
+    primary.then_with(|| a.job_id.cmp(&b.job_id))
+}
+
+/// Runs that start together at the cut are all candidates: the latest
+/// two of a tie are decided by job index, not by their place in the bars.
+#[test]
+fn latest_runs_decide_a_tie_at_the_cut_by_job_index() {
+    let bar = |job, start| RunBar {
+        job,
+        start,
+        end: start + 5,
+        lane: 0,
+        group: 0,
+    };
+    let bars = [bar(5, 0), bar(0, 10), bar(1, 10), bar(3, 10), bar(4, 20)];
+    let jobs = |v: Vec<&RunBar>| v.iter().map(|b| b.job).collect::<Vec<_>>();
+    assert_eq!(jobs(latest_runs(&bars, None, 2)), [4, 0]);
+    assert_eq!(jobs(latest_runs(&bars, Some(&[5, 0, 3, 4]), 2)), [4, 0]);
+    assert_eq!(jobs(latest_runs(&bars, Some(&[5, 3]), 2)), [3, 5]);
+    assert_eq!(jobs(latest_runs(&bars, None, 0)), Vec::<u32>::new());
 }

@@ -209,6 +209,12 @@ impl Palette {
     pub fn colour(&self, id: usize) -> Colour {
         self.colours.get(id).copied().unwrap_or(self.other)
     }
+
+    /// How many groups have a colour of their own: [`Palette::colour`]
+    /// of this id and above is the `(other)` colour.
+    pub fn own_colours(&self) -> usize {
+        self.colours.len()
+    }
 }
 
 #[cfg(test)]

@@ -64,18 +64,23 @@ pub fn runs_picture(
         y1: lane_of(win.y1, layout.lanes),
         ..*win
     };
+    // Each group's colour and its washed-out one, mixed once (not once a
+    // run: 100k mixes at 100k jobs).
+    let own = palette.own_colours();
+    let shades: Vec<[[u8; 4]; 2]> = (0..=own)
+        .map(|g| {
+            let c = palette.colour(g);
+            [c.rgba(), c.faded(palette.surface)]
+        })
+        .collect();
     let px = raster_runs(
         layout,
         &lanes,
         |t| zone.wall_of(t) as f64,
         |bar| {
-            let c = palette.colour(usize::from(bar.group));
-            match brushed {
-                Some(m) if !m.get(bar.job as usize).copied().unwrap_or(false) => {
-                    c.faded(palette.surface)
-                }
-                _ => c.rgba(),
-            }
+            let out = brushed.is_some_and(|m| !m.get(bar.job as usize).copied().unwrap_or(false));
+            let shade = shades.get(usize::from(bar.group).min(own));
+            shade.map_or([0; 4], |s| s[usize::from(out)])
         },
     );
     let mut p = Picture::of(win);

@@ -34,7 +34,7 @@ use super::{Analysis, DataState, Loaded, Queues, Readiness, Shared, SourceCtx};
 use crate::api::LoadError;
 use leptos::prelude::*;
 use queuescope_core::analysis::insights::{gpu_means, GpuMeans};
-use queuescope_core::analysis::{brush_select, Brush, RunBar};
+use queuescope_core::analysis::{brush_select, latest_runs, Brush, RunBar};
 use queuescope_core::parse::Series;
 use queuescope_core::{Job, Ms, SkipReport};
 use std::collections::{HashMap, HashSet};
@@ -153,26 +153,12 @@ struct Fetches {
 /// [`MAX_BRUSHED_RUNS`] of them (the most recent ones): a brush over a busy
 /// day hits 20k runs, whose metrics would be 200 requests and 80k lines.
 fn runs_in_view(bars: &[RunBar], brushed: Option<&[u32]>) -> Vec<(u32, u16)> {
-    let (mut bars, limit): (Vec<&RunBar>, usize) = match brushed {
-        Some(sel) => {
-            let wanted: HashSet<u32> = sel.iter().copied().collect();
-            let hit = bars.iter().filter(|b| wanted.contains(&b.job));
-            (hit.collect(), MAX_BRUSHED_RUNS)
-        }
-        None => (bars.iter().collect(), RECENT_RUNS),
+    let limit = if brushed.is_some() {
+        MAX_BRUSHED_RUNS
+    } else {
+        RECENT_RUNS
     };
-    // Bars are in start order: the most recent are at the end. Runs that
-    // start with the cut-off one join in, so ties on the start time are
-    // decided by job index as before.
-    let mut cut = bars.len().saturating_sub(limit);
-    while cut > 0 && cut < bars.len() && bars[cut - 1].start == bars[cut].start {
-        cut -= 1;
-    }
-    let recent = bars.split_off(cut);
-    let mut recent = queuescope_core::sort::sort_vec(recent, &|x, y| {
-        y.start.cmp(&x.start).then(x.job.cmp(&y.job))
-    });
-    recent.truncate(limit);
+    let mut recent = latest_runs(bars, brushed, limit);
     if brushed.is_some() {
         // The brushed runs in start order.
         recent.reverse();

@@ -54,8 +54,8 @@ pub use prepared::{
 };
 pub use queued::{queued_time, queued_time_updated, GroupedSeries};
 pub use runs::{
-    brush_select, raster_runs, regroup_runs, run_layout, run_layout_updated, Brush, LaneIndex,
-    RunBar, RunLayout,
+    brush_select, latest_runs, raster_runs, regroup_runs, run_layout, run_layout_updated, Brush,
+    LaneIndex, RunBar, RunLayout,
 };
 pub use skew::{clock_skew, ClockSkew, CLOCK_TOLERANCE};
 pub use status::{job_status, job_status_updated, StatusCounts};

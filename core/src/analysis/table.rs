@@ -121,9 +121,12 @@ pub fn table_rows_in(
 }
 
 /// One page of [`table_rows_in`]: the number of rows, and the rows
-/// `offset..offset + limit`. Sorting compares borrowed cells; only the
-/// page's rows copy their strings (a 20k-run brush sorts in a few ms
-/// instead of copying 120k strings).
+/// `offset..offset + limit`. Each job is sorted by a key of the sorted
+/// column's cell alone, borrowed from the job, and its id rank (ties);
+/// the rows of the page alone are made, with every cell and their own
+/// strings. At 100k jobs a brush of 20k runs made a key of every cell for
+/// each (the queued seconds a walk over its transitions; ~100 bytes a key
+/// in wasm, moved by the sort) where the page shows 50: 4-7 ms a brush.
 ///
 /// `Queued (s)` and `Run (s)` count the seconds inside `range`, as every
 /// sum of SPEC §3 is clipped to the range: the table says what the charts
@@ -139,126 +142,132 @@ pub fn table_page_in(
     offset: usize,
     limit: usize,
 ) -> (usize, Vec<TableRow>) {
-    let keys: Vec<Key<'_>> = jobs
+    let keys: Vec<(u32, u32, Cell<'_>)> = jobs
         .iter()
-        .filter_map(|&j| Key::new(prep, j, range))
+        .filter_map(|&j| {
+            let rank = prep.id_rank.get(j as usize).copied().unwrap_or(0);
+            Some((j, rank, Cell::of(prep, j, range, sort)?))
+        })
         .collect();
-    let keys = crate::sort::sort_vec(keys, &|a, b| {
-        let primary = compare(a, b, sort);
+    let order = crate::sort::sorted_indices(keys.len(), &|x, y| {
+        let (Some((_, ra, a)), Some((_, rb, b))) = (keys.get(x as usize), keys.get(y as usize))
+        else {
+            return Ordering::Equal;
+        };
+        let primary = a.compare(b);
         let primary = if ascending {
             primary
         } else {
             primary.map(Ordering::reverse)
         };
+        // An empty cell on one side: the filled one first; both: equal.
         primary
-            .unwrap_or_else(|| none_last(a, b, sort))
-            .then(a.rank.cmp(&b.rank))
+            .unwrap_or_else(|| a.empty().cmp(&b.empty()))
+            .then(ra.cmp(rb))
     });
-    let rows = keys
+    let rows = order
         .iter()
         .skip(offset)
         .take(limit)
-        .map(Key::to_row)
+        .filter_map(|&k| keys.get(k as usize))
+        .filter_map(|&(j, _, _)| row(prep, j, range))
         .collect();
     (keys.len(), rows)
 }
 
-/// The cells of one row, borrowed from the job: what sorting compares.
-struct Key<'a> {
-    job: u32,
-    /// Rank of the job id (ties).
-    rank: u32,
-    job_id: &'a str,
-    run_id: Option<&'a str>,
-    run_name: Option<&'a str>,
-    launch_job: &'a str,
-    project: Option<&'a str>,
-    user: Option<&'a str>,
-    state: &'a JobState,
-    enqueued: Option<Ms>,
-    started: Option<Ms>,
-    ended: Option<Ms>,
-    queued_secs: f64,
-    run_secs: Option<f64>,
+/// Job `j`'s row.
+fn row(prep: &Prepared, j: u32, range: TimeRange) -> Option<TableRow> {
+    let i = j as usize;
+    let job = prep.get(i)?;
+    let run = job.run_span();
+    Some(TableRow {
+        job: j,
+        job_id: job.id.to_string(),
+        run_id: job.run_id.map(str::to_string),
+        run_name: job.run_name.map(str::to_string),
+        launch_job: job.job.to_string(),
+        project: job.project.map(str::to_string),
+        user: job.user.map(str::to_string),
+        state: job.current_state().clone(),
+        enqueued: job.enqueued_at(),
+        started: run.map(|r| r.0),
+        ended: prep.ended(i),
+        queued_secs: secs(super::summary::waiting_in(prep, i, range)),
+        run_secs: run.map(|(s, e)| secs(range.overlap(s, e))),
+    })
 }
 
-impl<'a> Key<'a> {
-    fn new(prep: &'a Prepared, j: u32, range: TimeRange) -> Option<Key<'a>> {
+/// The cell a column sorts by, borrowed from the job.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    /// Always there: the job id, the launch job.
+    Text(&'a str),
+    /// The project, the user (empty: `None`).
+    Maybe(Option<&'a str>),
+    /// The run name, then the run id (empty: no run name).
+    Run(Option<&'a str>, Option<&'a str>),
+    /// The current state, in display order ([`state_order`]).
+    State(usize, &'a str),
+    /// A time (empty: `None`).
+    Time(Option<Ms>),
+    /// Seconds (empty: `None`; queued seconds are always there).
+    Secs(Option<f64>),
+}
+
+impl<'a> Cell<'a> {
+    /// Job `j`'s cell of column `col` (`None`: no such job). The job's
+    /// texts are looked up only for a column of text.
+    fn of(prep: &'a Prepared, j: u32, range: TimeRange, col: Column) -> Option<Cell<'a>> {
         let i = j as usize;
-        let job = prep.get(i)?;
-        let run = job.run_span();
-        Some(Key {
-            job: j,
-            rank: prep.id_rank.get(i).copied().unwrap_or(0),
-            job_id: job.id,
-            run_id: job.run_id,
-            run_name: job.run_name,
-            launch_job: job.job,
-            project: job.project,
-            user: job.user,
-            state: job.current_state(),
-            enqueued: job.enqueued_at(),
-            started: run.map(|r| r.0),
-            ended: prep.ended(i),
-            queued_secs: secs(super::summary::waiting_in(prep, i, range)),
-            run_secs: run.map(|(s, e)| secs(range.overlap(s, e))),
+        if i >= prep.len() {
+            return None;
+        }
+        let job = || prep.get(i);
+        Some(match col {
+            Column::JobId => Cell::Text(job()?.id),
+            Column::Run => {
+                let job = job()?;
+                Cell::Run(job.run_name, job.run_id)
+            }
+            Column::Job => Cell::Text(job()?.job),
+            Column::Project => Cell::Maybe(job()?.project),
+            Column::User => Cell::Maybe(job()?.user),
+            Column::State => {
+                let (k, name) = state_order(job()?.current_state());
+                Cell::State(k, name)
+            }
+            Column::Enqueued => Cell::Time(job()?.enqueued_at()),
+            Column::Started => Cell::Time(prep.run_span(i).map(|r| r.0)),
+            Column::Ended => Cell::Time(prep.ended(i)),
+            Column::QueuedSecs => {
+                Cell::Secs(Some(secs(super::summary::waiting_in(prep, i, range))))
+            }
+            Column::RunSecs => Cell::Secs(prep.run_span(i).map(|(s, e)| secs(range.overlap(s, e)))),
         })
     }
 
-    fn to_row(&self) -> TableRow {
-        TableRow {
-            job: self.job,
-            job_id: self.job_id.to_string(),
-            run_id: self.run_id.map(str::to_string),
-            run_name: self.run_name.map(str::to_string),
-            launch_job: self.launch_job.to_string(),
-            project: self.project.map(str::to_string),
-            user: self.user.map(str::to_string),
-            state: self.state.clone(),
-            enqueued: self.enqueued,
-            started: self.started,
-            ended: self.ended,
-            queued_secs: self.queued_secs,
-            run_secs: self.run_secs,
+    /// The two cells (of one column) compared, `None` when either is empty.
+    fn compare(&self, other: &Cell<'_>) -> Option<Ordering> {
+        match (self, other) {
+            (Cell::Text(a), Cell::Text(b)) => Some(a.cmp(b)),
+            (Cell::Maybe(a), Cell::Maybe(b)) => Some(a.as_ref()?.cmp(b.as_ref()?)),
+            (Cell::Run(a, x), Cell::Run(b, y)) => {
+                Some(a.as_ref()?.cmp(b.as_ref()?).then_with(|| x.cmp(y)))
+            }
+            (Cell::State(a, x), Cell::State(b, y)) => Some((a, x).cmp(&(b, y))),
+            (Cell::Time(a), Cell::Time(b)) => Some(a.as_ref()?.cmp(b.as_ref()?)),
+            (Cell::Secs(a), Cell::Secs(b)) => a.as_ref()?.partial_cmp(b.as_ref()?),
+            _ => None,
         }
     }
-}
 
-/// The cell compared for a column, `None` when either side is empty.
-fn compare(a: &Key<'_>, b: &Key<'_>, c: Column) -> Option<Ordering> {
-    fn opt<T: PartialOrd>(x: &Option<T>, y: &Option<T>) -> Option<Ordering> {
-        x.as_ref()?.partial_cmp(y.as_ref()?)
+    /// An empty cell (sorted last in either direction).
+    fn empty(&self) -> bool {
+        matches!(
+            self,
+            Cell::Maybe(None) | Cell::Run(None, _) | Cell::Time(None) | Cell::Secs(None)
+        )
     }
-    match c {
-        Column::JobId => Some(a.job_id.cmp(b.job_id)),
-        Column::Run => {
-            opt(&a.run_name, &b.run_name).map(|o| o.then_with(|| a.run_id.cmp(&b.run_id)))
-        }
-        Column::Job => Some(a.launch_job.cmp(b.launch_job)),
-        Column::Project => opt(&a.project, &b.project),
-        Column::User => opt(&a.user, &b.user),
-        Column::State => Some(state_order(a.state).cmp(&state_order(b.state))),
-        Column::Enqueued => opt(&a.enqueued, &b.enqueued),
-        Column::Started => opt(&a.started, &b.started),
-        Column::Ended => opt(&a.ended, &b.ended),
-        Column::QueuedSecs => a.queued_secs.partial_cmp(&b.queued_secs),
-        Column::RunSecs => opt(&a.run_secs, &b.run_secs),
-    }
-}
-
-/// With an empty cell on one side: the filled one first; both empty: equal.
-fn none_last(a: &Key<'_>, b: &Key<'_>, c: Column) -> Ordering {
-    let empty = |r: &Key<'_>| match c {
-        Column::Run => r.run_name.is_none(),
-        Column::Project => r.project.is_none(),
-        Column::User => r.user.is_none(),
-        Column::Enqueued => r.enqueued.is_none(),
-        Column::Started => r.started.is_none(),
-        Column::Ended => r.ended.is_none(),
-        Column::RunSecs => r.run_secs.is_none(),
-        _ => false,
-    };
-    empty(a).cmp(&empty(b))
 }
 
 /// Display order of states: known ones as in [`JobState::KNOWN`], unknown after, by name.

@@ -58,6 +58,18 @@ fn job_runs_frame_is_the_range_across_and_the_lanes_down_with_a_select_drag() {
     }
 }
 
+/// One column an hour of the day `x`, one row.
+fn hour_columns((x0, x1): (Ms, Ms)) -> RasterWindow {
+    RasterWindow {
+        x0: x0 as f64,
+        x1: x1 as f64,
+        y0: 0.0,
+        y1: 1.0,
+        width: 24,
+        height: 1,
+    }
+}
+
 #[test]
 fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
     let (layout, groups, (x0, x1)) = one_run();
@@ -66,14 +78,7 @@ fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
     let palette = Palette::of(&groups, &t);
     // One column an hour from 09:00 local: the run (09:00-11:00 UTC) is
     // 18:00-20:00 local, columns 9 and 10.
-    let win = RasterWindow {
-        x0: x0 as f64,
-        x1: x1 as f64,
-        y0: 0.0,
-        y1: 1.0,
-        width: 24,
-        height: 1,
-    };
+    let win = hour_columns((x0, x1));
     let Paint::Pixels(px) = &runs_picture(&layout, &win, (&zone, &palette), None).paints[0] else {
         panic!("a raster");
     };
@@ -88,6 +93,33 @@ fn the_picture_is_core_raster_in_group_colours_and_faded_outside_a_brush() {
         panic!("a raster");
     };
     assert_eq!(at(px, 9), t.groups[0].faded(t.surface).to_vec());
+}
+
+/// Every group id (own colours and `(other)` past them), brushed or not,
+/// is drawn in the palette's colour for it, washed out outside a brush.
+#[test]
+fn each_group_takes_its_palette_colour_in_and_out_of_a_brush() {
+    let (mut layout, groups, (x0, x1)) = one_run();
+    let t = crate::render::palette::tests::test_tokens();
+    let palette = Palette::of(&groups, &t);
+    let zone = Zone::Local(queuescope_core::analysis::LocalZone::fixed(9 * H));
+    let win = hour_columns((x0, x1));
+    for g in 0..palette.own_colours() as u16 + 3 {
+        layout.bars[0].group = g;
+        let c = palette.colour(usize::from(g));
+        for (brushed, want) in [
+            (None, c.rgba()),
+            (Some(&[true][..]), c.rgba()),
+            (Some(&[false][..]), c.faded(palette.surface)),
+            (Some(&[][..]), c.faded(palette.surface)),
+        ] {
+            let p = runs_picture(&layout, &win, (&zone, &palette), brushed);
+            let Paint::Pixels(px) = &p.paints[0] else {
+                panic!("a raster");
+            };
+            assert_eq!(px[9 * 4..10 * 4], want, "group {g} {brushed:?}");
+        }
+    }
 }
 
 #[test]
