@@ -443,7 +443,9 @@ impl Replay {
         let k = lane as usize;
         self.room(k);
         if self.new[k] != self.old[k] {
+            // Not reached with a valid old layout (see above); kept exact.
             self.differ -= 1;
+            self.unsplit(k);
         }
         if self.synced && !self.is_stale[k] {
             self.is_stale[k] = true;
@@ -451,6 +453,10 @@ impl Replay {
         }
         self.new[k] = end;
         self.old[k] = end;
+        if self.differ == 0 {
+            // The agreeing path copies without the tree: leave it behind.
+            self.agree();
+        }
         lane
     }
 }
