@@ -39,6 +39,19 @@ async fn wait_for_state(state: &str) -> bool {
     false
 }
 
+/// A new `<div>` at the end of the body, to mount a view in.
+pub(crate) fn host() -> web_sys::HtmlElement {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let host = doc.create_element("div").expect("a div");
+    doc.body()
+        .expect("a body")
+        .append_child(&host)
+        .expect("append");
+    host.dyn_into().expect("an HtmlElement")
+}
+
 fn texts(selector: &str, attr: Option<&str>) -> Vec<String> {
     let doc = web_sys::window()
         .and_then(|w| w.document())
@@ -75,15 +88,8 @@ async fn dashboard_on_demo_data_shows_core_figures_and_errors_newest_first() {
         ..Config::default()
     };
     let source = Source::from_config(&config, now);
-    let doc = w.document().expect("a document");
-    let host = doc.create_element("div").expect("a div");
-    doc.body()
-        .expect("a body")
-        .append_child(&host)
-        .expect("append");
-    let host: web_sys::HtmlElement = host.dyn_into().expect("an HtmlElement");
     let _mounted = leptos::mount::mount_to(
-        host,
+        host(),
         move || view! { <Dashboard config=config.clone() source=source.clone()/> },
     );
 

@@ -38,6 +38,7 @@ pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod prefs;
+pub mod slots;
 pub mod sort;
 pub mod text;
 pub mod theme;

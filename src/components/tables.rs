@@ -7,9 +7,11 @@ use crate::config::Config;
 use crate::format;
 use crate::i18n::t;
 use crate::state::{Analysis, Shared, ViewState};
+use leptos::html::Tr;
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
 use queuescope_core::model::Ms;
+use queuescope_core::slots::{follow, moves, SlotPlan};
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
@@ -291,23 +293,18 @@ pub fn ErrorsPanel() -> impl IntoView {
         PanelStatus::Ready if total.get() == 0 => PanelStatus::Empty(t().no_errors.into()),
         s => s,
     });
-    // The page's rows are made once and rewritten in place: a filter
-    // replaces nearly every row of the page, and new rows cost a style
-    // recalculation of their ~250 elements and new layout objects, where
-    // new texts cost neither (docs/design.md, branch contain). A row
-    // writes only what differs from what it shows.
-    let slots = (0..ERROR_ROWS)
-        .map(|i| {
-            let line = Memo::new(move |_| {
-                let zone = a.zone.get();
-                rows.with(|r| {
-                    let (_, page) = &**r.as_ref()?;
-                    page.get(i).map(|e| ErrorLine::of(e, zone.offset_at(e.at)))
-                })
-            });
-            error_slot(line)
+    let lines = Memo::new(move |_| {
+        let zone = a.zone.get();
+        rows.with(|r| {
+            r.as_ref().map_or_else(Vec::new, |r| {
+                let (_, page) = &**r;
+                page.iter()
+                    .map(|e| ErrorLine::of(e, zone.offset_at(e.at)))
+                    .collect()
+            })
         })
-        .collect_view();
+    });
+    let slots = error_rows(lines);
     view! {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
@@ -359,11 +356,91 @@ impl ErrorLine {
             whole: long.then(|| e.message.clone()),
         }
     }
+
+    /// Whether `self` and `other` show the same error (its job and time;
+    /// equal pairs are matched in page order): the error keeps its row.
+    fn same_error(&self, other: &Self) -> bool {
+        self.job_id == other.job_id && self.at == other.at
+    }
+}
+
+/// The errors page's rows: [`ERROR_ROWS`] slots made once, each showing one
+/// error of `page` (or hidden). A new page is written into them in place:
+/// a filter replaces nearly every row of the page, and new rows cost a
+/// style recalculation of their ~250 elements and new layout objects,
+/// where new texts cost neither (docs/design.md, branch contain). And a
+/// slot follows its error (`slots::follow`, branch refresh9): a live
+/// queue's newest errors come on top at every refresh, so with slot `i`
+/// showing the page's error `i` a refresh that brought `k` rewrote every
+/// row and re-broke every wrapped message; now it writes `k` rows, and the
+/// rows are put in page order by moving the fewest `<tr>`s. A row writes
+/// only what differs from what it shows.
+fn error_rows(page: Memo<Vec<ErrorLine>>) -> impl IntoView {
+    let plan = Memo::new(move |old: Option<&SlotPlan<ErrorLine>>| {
+        let empty;
+        let old = match old {
+            Some(old) => old,
+            None => {
+                empty = SlotPlan::empty(ERROR_ROWS);
+                &empty
+            }
+        };
+        follow(old, page.get(), ErrorLine::same_error)
+    });
+    let nodes: Vec<NodeRef<Tr>> = (0..ERROR_ROWS).map(|_| NodeRef::new()).collect();
+    let rows = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &node)| {
+            let line = Memo::new(move |_| plan.with(|p| p.items.get(i).cloned().flatten()));
+            error_slot(line, node)
+        })
+        .collect_view();
+    // The order the rows stand in (the slots are built in index order).
+    let standing = StoredValue::new((0..ERROR_ROWS).collect::<Vec<usize>>());
+    Effect::new(move |_| {
+        let order = plan.with(|p| p.order.clone());
+        standing.update_value(|from| {
+            if place_rows(&nodes, from, &order) {
+                *from = order;
+            }
+        });
+    });
+    rows
+}
+
+/// Moves the row nodes standing in the order `from` (slots) into `to`,
+/// with the fewest moves; false (nothing moved) while the rows are not all
+/// mounted.
+fn place_rows(nodes: &[NodeRef<Tr>], from: &[usize], to: &[usize]) -> bool {
+    let Some(rows) = nodes
+        .iter()
+        .map(|n| n.get_untracked())
+        .collect::<Option<Vec<_>>>()
+    else {
+        return false;
+    };
+    let row = |s: usize| rows.get(s);
+    let Some(parent) = from.first().and_then(|&s| row(s)?.parent_node()) else {
+        return false;
+    };
+    // Whatever follows the rows (a marker, or nothing): "after every other".
+    let end = from.last().and_then(|&s| row(s)?.next_sibling());
+    for (s, before) in moves(from, to) {
+        let before = match before {
+            Some(b) => row(b).map(|r| web_sys::Node::from(r.clone())),
+            None => end.clone(),
+        };
+        if let Some(r) = row(s) {
+            let _ = parent.insert_before(r, before.as_ref());
+        }
+    }
+    true
 }
 
 /// One row of the errors page, showing `line` (hidden, without its
 /// `data-job-id`, while the page has no row there).
-fn error_slot(line: Memo<Option<ErrorLine>>) -> impl IntoView {
+fn error_slot(line: Memo<Option<ErrorLine>>, node: NodeRef<Tr>) -> impl IntoView {
     let long = Memo::new(move |_| line.with(|l| l.as_ref().is_some_and(|l| l.whole.is_some())));
     let message = move || {
         if long.get() {
@@ -378,7 +455,7 @@ fn error_slot(line: Memo<Option<ErrorLine>>) -> impl IntoView {
         }
     };
     view! {
-        <tr hidden=move || line.with(Option::is_none)
+        <tr node_ref=node hidden=move || line.with(Option::is_none)
             data-job-id=move || line.with(|l| l.as_ref().map(|l| l.job_id.clone()))
             data-at=move || line.with(|l| l.as_ref().map(|l| l.at.clone()))>
             <td class="qs-nowrap">{line_text(line, |l| &l.time)}</td>
@@ -409,4 +486,103 @@ fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -
         })
     };
     view! { <span class="qs-cell" title=title>{shown}</span> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Error `id`'s line (older as `id` grows).
+    fn line(id: i64) -> ErrorLine {
+        ErrorLine {
+            job_id: format!("job-{id}"),
+            at: (1_000_000 - id).to_string(),
+            time: format!("t{id}"),
+            job: CellText::of("launch"),
+            run: CellText::of(&format!("run-{id}")),
+            user: CellText::of("alice"),
+            message: format!("message {id}"),
+            whole: None,
+        }
+    }
+
+    /// The body's rows as they stand, with their `data-job-id` and text.
+    fn rows(body: &web_sys::Element) -> Vec<(web_sys::Element, Option<String>, String)> {
+        let list = body.children();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|r| {
+                let id = r.get_attribute("data-job-id");
+                let text = r.text_content().unwrap_or_default();
+                (r, id, text)
+            })
+            .collect()
+    }
+
+    /// Lets the effects of a change run (a zero timeout runs after them).
+    async fn settle() {
+        gloo_timers::future::sleep(Duration::from_millis(0)).await;
+    }
+
+    /// A page shifted by one new error on top writes one row and moves it:
+    /// every other row is the same element with the same text, and the rows
+    /// stand in page order. A page of new errors (a filter) is written into
+    /// the rows in place, the rest hidden and blank.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    async fn a_row_follows_its_error_and_new_ones_take_the_freed_rows() {
+        let host = crate::wasm_tests::host();
+        let page = RwSignal::new((0..25).map(line).collect::<Vec<_>>());
+        let _mounted = leptos::mount::mount_to(host.clone(), move || {
+            let lines = Memo::new(move |_| page.get());
+            view! { <table><tbody>{error_rows(lines)}</tbody></table> }
+        });
+        settle().await;
+        let body = host
+            .query_selector("tbody")
+            .ok()
+            .flatten()
+            .expect("a tbody");
+        let before = rows(&body);
+        let ids = |rs: &[(web_sys::Element, Option<String>, String)]| {
+            rs.iter().map(|r| r.1.clone()).collect::<Vec<_>>()
+        };
+        let want = |page: &[i64]| {
+            page.iter()
+                .map(|i| Some(format!("job-{i}")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&before), want(&(0..25).collect::<Vec<_>>()));
+
+        page.set(std::iter::once(line(-1)).chain((0..24).map(line)).collect());
+        settle().await;
+        let after = rows(&body);
+        assert_eq!(
+            ids(&after),
+            want(&(-1..24).collect::<Vec<_>>()),
+            "rows in page order"
+        );
+        assert!(after[0].2.contains("message -1"), "{}", after[0].2);
+        for j in 1..25 {
+            let (was, now) = (&before[j - 1], &after[j]);
+            assert!(
+                now.0.is_same_node(Some(&was.0)),
+                "row {j} is the same element"
+            );
+            assert_eq!(now.2, was.2, "row {j} kept its text");
+        }
+
+        page.set((100..103).map(line).collect());
+        settle().await;
+        let filtered = rows(&body);
+        for (j, (now, was)) in filtered.iter().zip(&after).enumerate() {
+            assert!(now.0.is_same_node(Some(&was.0)), "row {j} written in place");
+        }
+        let mut shown = want(&[100, 101, 102]);
+        shown.resize(25, None);
+        assert_eq!(ids(&filtered), shown);
+        assert!(filtered[3..]
+            .iter()
+            .all(|r| r.0.has_attribute("hidden") && r.2.is_empty()));
+    }
 }

@@ -109,6 +109,17 @@ test('a job added and a job advanced appear after the next refresh, which transf
     window.__qsRunningRow = li;
   });
 
+  // The errors page's rows as they stand: an error that stays on the page
+  // after the refresh keeps its row (the same element, its text unchanged);
+  // the new error on top takes the row freed at the bottom.
+  await page.evaluate(() => {
+    window.__qsErrorRows = [...document.querySelectorAll('[data-panel="errors"] tbody tr[data-job-id]')].map((tr) => ({
+      key: `${tr.dataset.jobId}@${tr.dataset.at}`,
+      tr,
+      text: tr.innerText,
+    }));
+  });
+
   // One second later on the backend's clock a job arrives and another one
   // fails; 30 s later the new job has waited 30 s.
   await b.call('PUT', '/clock', { advance: '1s' });
@@ -137,6 +148,19 @@ test('a job added and a job advanced appear after the next refresh, which transf
     { same: true, focused: true },
     'the row whose count moved is the same element, its box still focused',
   );
+  const errorRows = await page.evaluate(() => {
+    const shown = [...document.querySelectorAll('[data-panel="errors"] tbody tr[data-job-id]')];
+    const kept = window.__qsErrorRows.filter((r) => shown.some((tr) => `${tr.dataset.jobId}@${tr.dataset.at}` === r.key));
+    return {
+      first: shown[0]?.dataset.jobId,
+      kept: kept.length,
+      moved: kept.filter((r) => !r.tr.isConnected || `${r.tr.dataset.jobId}@${r.tr.dataset.at}` !== r.key).length,
+      rewritten: kept.filter((r) => r.tr.innerText !== r.text).length,
+    };
+  });
+  assert.equal(errorRows.first, running.id, 'the new error is on top');
+  assert.ok(errorRows.kept >= 20, `most of the page stays (${errorRows.kept} errors)`);
+  assert.deepEqual([errorRows.moved, errorRows.rewritten], [0, 0], 'an error that stays keeps its row and text');
 
   // What went over the wire: every jobs request since the edits carried
   // updated_since; the first one's answer held exactly the two changed

@@ -3,7 +3,7 @@
 //
 //   node tests/perf/live.mjs [--jobs 225000] [--reps 5] [--relative | --live]
 //                            [--trace] [--profile [N]] [--mutations] [--init FILE]
-//                            [--memory] [--cpu | --cpu-detail]
+//                            [--memory] [--cpu | --cpu-detail] [--errors K]
 //
 // Needs a RELEASE dist/ (or QUEUESCOPE_DIST) and
 // `cargo build --release -p demo-backend`. Starts `demo-backend --seed 7
@@ -23,7 +23,7 @@
 //             last page -> ready (what every refresh cost before: a
 //             refresh re-read all of it);
 //   refresh   --reps times: the clock moves 1 s, 80 jobs get an error
-//             and 20 new ones arrive (100 changed records, through the
+//             (K with --errors K, and 80 - K more arrive) and 20 new ones arrive (100 changed records, through the
 //             control endpoint); the next refresh's jobs request: bytes
 //             (the backend's log) and its response end -> the next ready
 //             (every panel updated);
@@ -101,6 +101,11 @@ const MEMORY_PROBE = `(() => {
     };
   }
 })();`;
+// `--errors K`: only K of the 80 edited records get an error (all 80 by
+// default), the other 80 - K arrive instead (100 records still change). A
+// live queue's few new errors a refresh: the errors page shifts by K rows
+// instead of being replaced (80 new errors fill a 25-row page).
+const ERRORS = Number(opt('--errors', '80'));
 const QUEUE = 'a100-pool';
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const NOW = RELATIVE ? iso(Date.now()) : '2026-11-28T09:00:00Z';
@@ -265,6 +270,10 @@ try {
     };
     await tick();
     for (let k = 0; k < 80; k++) {
+      if (k >= ERRORS) {
+        await call('POST', `/jobs/${QUEUE}`, { id: `perf-${rep}-e${k}`, job: 'perf-arrival' });
+        continue;
+      }
       // Spread over the view; an error changes a record, ended or not.
       const id = ids[Math.floor((next++ * 7919) % ids.length)];
       await call('POST', `/jobs/${QUEUE}/${id}`, { error: `perf: rep ${rep}` });
