@@ -383,6 +383,7 @@ impl DataState {
             first.then(|| dom::mark_memory("pages-read"));
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
+            first.then(|| dom::mark_memory("prepared"));
             Ok(Loaded::full(queue, (prepared, skipped), (now, range, span)))
         }
     }
