@@ -219,13 +219,6 @@ impl Rest {
         let mut guard = ReadGuard::new(ReadLimits::default());
         let mut url = first.clone();
         let mut body = self.get_text(&url, abort, Some(&mut guard)).await?;
-        // The body buffer of the page before last, read into again: two
-        // bodies (~2.4 MB each at 5,000 jobs) take turns instead of a new
-        // one a page, whose freed blocks the growing columns split so
-        // that the next body rarely fit (the wasm memory grew by a body
-        // every page or two: 36 MB with every page of 101k jobs read,
-        // for ~20 MB in use).
-        let mut spare = Vec::new();
         loop {
             let limit = |url: &str| {
                 let url = url.to_string();
@@ -261,10 +254,8 @@ impl Rest {
                 dom::timed("qs:page-records", || b.push_page(page));
                 partial(b);
             };
-            let next_body =
-                self.get_text_in(&next, abort, Some(&mut guard), std::mem::take(&mut spare));
-            let (next_body, ()) = join(next_body, read).await;
-            spare = std::mem::replace(&mut body, next_body?).into_bytes();
+            let (next_body, ()) = join(self.get_text(&next, abort, Some(&mut guard)), read).await;
+            body = next_body?;
             url = next;
         }
     }
@@ -277,19 +268,7 @@ impl Rest {
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
     ) -> Result<String, LoadError> {
-        self.get_text_in(url, abort, guard, Vec::new()).await
-    }
-
-    /// [`Rest::get_text`], its bytes read into `buf` (its old bytes
-    /// dropped) when it has the room ([`read_into`]).
-    async fn get_text_in(
-        &self,
-        url: &str,
-        abort: Option<&AbortSignal>,
-        guard: Option<&mut ReadGuard>,
-        buf: Vec<u8>,
-    ) -> Result<String, LoadError> {
-        self.get_bytes(url, abort, guard, buf)
+        self.get_bytes(url, abort, guard)
             .await
             .map(parse::body_text)
     }
@@ -303,7 +282,6 @@ impl Rest {
         url: &str,
         abort: Option<&AbortSignal>,
         guard: Option<&mut ReadGuard>,
-        buf: Vec<u8>,
     ) -> Result<Vec<u8>, LoadError> {
         let credentials = match self.credentials {
             Credentials::Omit => RequestCredentials::Omit,
@@ -331,9 +309,9 @@ impl Rest {
                 detail: e.to_string(),
             },
         };
-        let resp = web_sys::Response::from(req.send().await.map_err(network)?);
+        let resp = req.send().await.map_err(network)?;
         let status = resp.status();
-        let body = read_body(&resp, guard, buf).await.map_err(|e| match e {
+        let body = read_body(&resp, guard).await.map_err(|e| match e {
             BodyError::Limit(e) => {
                 // Stops the download of the body nobody will read.
                 deadline.cancel();
@@ -379,23 +357,20 @@ enum BodyError {
 /// into a JS string and encoded back into UTF-8 to cross into the wasm
 /// (two passes over ~2.4 MB a page of jobs), while the parsers read UTF-8.
 async fn read_body(
-    resp: &web_sys::Response,
+    resp: &gloo_net::http::Response,
     guard: Option<&mut ReadGuard>,
-    buf: Vec<u8>,
 ) -> Result<Vec<u8>, BodyError> {
     let Some(guard) = guard else {
-        return read_into(resp, buf).await.map_err(BodyError::Read);
+        return resp.binary().await.map_err(BodyError::Read);
     };
     let declared = resp
         .headers()
         .get("content-length")
-        .ok()
-        .flatten()
         .and_then(|n| n.trim().parse::<u64>().ok());
     guard.check_declared(declared).map_err(BodyError::Limit)?;
     let body = match declared {
-        Some(_) => read_into(resp, buf).await.map_err(BodyError::Read)?,
-        None => bytes_capped(resp, buf, |n| guard.check_arriving(n)).await?,
+        Some(_) => resp.binary().await.map_err(BodyError::Read)?,
+        None => bytes_capped(resp, |n| guard.check_arriving(n)).await?,
     };
     guard
         .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
@@ -403,34 +378,10 @@ async fn read_body(
     Ok(body)
 }
 
-/// The body of `resp` (`arrayBuffer()`, one copy into the wasm memory) in
-/// `buf` when it fits there, else in a new buffer with an eighth more room
-/// (pages of jobs vary a little in length; [`Rest::jobs`] reads every
-/// other page into the same buffer).
-async fn read_into(resp: &web_sys::Response, mut buf: Vec<u8>) -> Result<Vec<u8>, gloo_net::Error> {
-    let promise = resp.array_buffer().map_err(js_error)?;
-    let body = wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(js_error)?;
-    let body = js_sys::Uint8Array::new(&body);
-    let len = body.length() as usize;
-    buf.clear();
-    if buf.capacity() < len {
-        // Replaced, not grown: the old block is free before the new one is asked.
-        buf = Vec::new();
-        buf.reserve_exact(len.saturating_add(len / 8));
-    }
-    buf.resize(len, 0);
-    body.copy_to(&mut buf);
-    Ok(buf)
-}
-
-/// The body of `resp` (in `buf`, see [`read_into`]), read chunk by chunk
-/// and given up (the reader cancelled) as soon as the bytes so far fail
-/// `check`.
+/// The body of `resp`, read chunk by chunk and given up (the reader
+/// cancelled) as soon as the bytes so far fail `check`.
 async fn bytes_capped(
-    resp: &web_sys::Response,
-    buf: Vec<u8>,
+    resp: &gloo_net::http::Response,
     check: impl Fn(u64) -> Result<(), ReadLimitError>,
 ) -> Result<Vec<u8>, BodyError> {
     use wasm_bindgen::JsCast;
@@ -438,8 +389,7 @@ async fn bytes_capped(
         return Ok(Vec::new());
     };
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut bytes = buf;
-    bytes.clear();
+    let mut bytes: Vec<u8> = Vec::new();
     loop {
         let step = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await
