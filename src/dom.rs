@@ -134,6 +134,25 @@ pub fn mark_memory(stage: &str) {
     mark(&format!("qs-mem:{stage}:{bytes}"));
 }
 
+/// [`mark_memory`] the first time `stage` is reached on this page only
+/// (a stage every interaction passes, as the ready).
+pub fn mark_memory_once(stage: &'static str) {
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let first = SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        let first = !s.contains(&stage);
+        if first {
+            s.push(stage);
+        }
+        first
+    });
+    if first {
+        mark_memory(stage);
+    }
+}
+
 thread_local! {
     /// Marks and measures recorded since the timeline was last cleared.
     static ENTRIES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };

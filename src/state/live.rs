@@ -8,7 +8,7 @@ use super::{Cache, Loaded, Shared};
 use crate::api::{LoadError, Progress, Source};
 use crate::dom;
 use leptos::prelude::{
-    GetUntracked, LocalStorage, Memo, SetValue, StoredValue, UpdateValue, WithValue,
+    GetUntracked, GetValue, LocalStorage, Memo, SetValue, StoredValue, UpdateValue, WithValue,
 };
 use queuescope_core::analysis::{Groups, Remap, Selection, UpdateCounts};
 use queuescope_core::view::RangeSpec;
@@ -172,6 +172,7 @@ pub fn warm(l: &Shared<Loaded>, warmers: Warmers) {
         let Ok((prepared, counts, remap)) = spliced else {
             return;
         };
+        dom::mark_memory("warm-spliced");
         let spliced = Shared::new(Loaded {
             queue: l.queue.clone(),
             skipped: SkipReport::default(),
@@ -189,6 +190,7 @@ pub fn warm(l: &Shared<Loaded>, warmers: Warmers) {
         // Apart: two idle tasks of ~40 ms rather than one of ~80.
         dom::when_idle(move || {
             dom::timed("qs:warm-carry", || warmers.run(&spliced));
+            dom::mark_memory("warm-carried");
         });
     });
 }
@@ -220,6 +222,8 @@ type ViewOf = Rc<dyn Fn(&Shared<Loaded>) -> WarmView>;
 pub struct Warmers {
     view: StoredValue<Option<ViewOf>, LocalStorage>,
     steps: StoredValue<Vec<Warmer>, LocalStorage>,
+    /// A refresh timer is set (`refresh_seconds`): see [`Warmers::wanted`].
+    timer: StoredValue<bool>,
 }
 
 impl Default for Warmers {
@@ -227,11 +231,28 @@ impl Default for Warmers {
         Warmers {
             view: StoredValue::new_local(None),
             steps: StoredValue::new_local(Vec::new()),
+            timer: StoredValue::new(false),
         }
     }
 }
 
 impl Warmers {
+    /// Notes whether a refresh timer is set (`refresh_seconds`).
+    pub fn set_timer(&self, on: bool) {
+        self.timer.set_value(on);
+    }
+
+    /// Whether [`warm`] is worth running after a full read: only when a
+    /// refresh timer will build on it. The warm-up holds a second copy of
+    /// the data and a refresh's working set (+20 MB of wasm memory at 101k
+    /// jobs, which never shrinks: the page's high-water mark went from
+    /// 38.6 to 58.8 MB), to make a first refresh faster; without a timer
+    /// an incremental read only comes from Retry after a failed one, rare
+    /// enough to pay its first-time costs itself.
+    pub fn wanted(&self) -> bool {
+        self.timer.try_get_value().unwrap_or(false)
+    }
+
     /// Sets how the view's selection and groups are derived (timed as
     /// `qs:warm:select`).
     pub fn set_view(&self, f: impl Fn(&Shared<Loaded>) -> WarmView + 'static) {

@@ -245,7 +245,8 @@ impl DataState {
                 if let Some(l) = self.finish(done) {
                     // Asked now: the queue list may have come during the read.
                     let incremental = self.incremental.get_untracked() == Some(true);
-                    if incremental && matches!(l.read, ReadKind::Full) {
+                    let full = matches!(l.read, ReadKind::Full);
+                    if incremental && full && self.warmers.wanted() {
                         live::warm(&l, self.warmers);
                     }
                     live::keep(self.cache, source.get(), l);
@@ -350,6 +351,7 @@ impl DataState {
                 }
             }
             dom::mark("qs-fetch-start");
+            dom::mark_memory_once("fetch-start");
             let signal = ctrl.as_ref().map(|c| c.signal());
             let progress = |p: Progress| {
                 if self.generation.get_value() == mine {
@@ -381,6 +383,7 @@ impl DataState {
             first.then(|| dom::mark_memory("pages-read"));
             let (prepared, skipped) = built.finish();
             dom::mark("qs-prepared");
+            first.then(|| dom::mark_memory("prepared"));
             Ok(Loaded::full(queue, (prepared, skipped), (now, range, span)))
         }
     }

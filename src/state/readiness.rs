@@ -51,6 +51,7 @@ impl Readiness {
             AppState::Error
         } else if data.loaded.with_untracked(Option::is_some) {
             dom::mark("qs-ready");
+            dom::mark_memory_once("ready");
             AppState::Ready
         } else {
             AppState::Loading

@@ -47,6 +47,7 @@ impl Refresh {
     /// Starts the timer (with `refresh_seconds`, or only the clock
     /// without) and provides the state.
     pub fn provide(data: DataState, queues: Queues, every: Option<u32>) -> Refresh {
+        data.warmers.set_timer(every.is_some());
         let now = dom::now_ms();
         let r = Refresh {
             every,

@@ -497,3 +497,19 @@ async function slidingRefresh(t, now, [c0, c1]) {
   assert.ok(reloaded.errors.some((r) => r.includes('e2e: slid')), 'the new errors are listed');
   assertSameShown(refreshed, reloaded);
 }
+
+test('the idle warm-up after a full read runs only when a refresh timer is set', async (t) => {
+  const b = await liveBackend(t);
+  /** The app's memory marks of the warm-up's splice (`qs-mem:warm-spliced:<bytes>`). */
+  const spliced = (page) =>
+    page.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('qs-mem:warm-spliced:')).length);
+  for (const [refresh_seconds, want] of [[undefined, 0], [3600, 1]]) {
+    const config = { api_base: b.api, ...(refresh_seconds ? { refresh_seconds } : {}) };
+    const app = await openApp(t, { config, query: b.query });
+    await app.waitForState('ready');
+    // Both wait for the page to be idle: the warm-up's splice was asked
+    // for first, so it has run (or not) once the cache store is done.
+    await waitFor('the cache store', async () => (await stored(app.page)) !== '', 100);
+    assert.equal(await spliced(app.page), want, `refresh_seconds ${refresh_seconds}: warm-up splices`);
+  }
+});
