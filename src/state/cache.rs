@@ -561,6 +561,17 @@ mod tests {
         CacheDb::new(&format!("queuescope-cache-test-{test}"), limits)
     }
 
+    /// Test `test`'s database, deleted first: the next open makes it anew.
+    async fn new_db(test: &str) -> CacheDb {
+        let c = db(test, LIMITS);
+        if let Ok(f) = Factory::new() {
+            if let Ok(del) = f.delete(&c.name) {
+                let _ = del.await;
+            }
+        }
+        c
+    }
+
     fn read(generated_at: i64, jobs: usize) -> CachedRead {
         let raw: Vec<RawJob> = (0..jobs)
             .map(|i| RawJob {
@@ -627,12 +638,7 @@ mod tests {
     /// way waits behind it and finds the database made.
     #[wasm_bindgen_test]
     async fn a_lookup_right_after_warm_finds_the_database_made() {
-        let c = db("warm", LIMITS);
-        if let Ok(f) = Factory::new() {
-            if let Ok(del) = f.delete(&c.name) {
-                let _ = del.await;
-            }
-        }
+        let c = new_db("warm").await;
         c.warm();
         assert_eq!(c.load(B, "q").await, Lookup::Miss);
         let r = read(1_795_856_400_000, 3);
@@ -645,12 +651,7 @@ mod tests {
     /// before it is committed, unless something was stored first.
     #[wasm_bindgen_test]
     async fn a_store_before_the_first_lookup_is_found() {
-        let c = db("made", LIMITS);
-        if let Ok(f) = Factory::new() {
-            if let Ok(del) = f.delete(&c.name) {
-                let _ = del.await;
-            }
-        }
+        let c = new_db("made").await;
         c.warm();
         let r = read(1_795_856_400_000, 3);
         assert_eq!(put(&c, "q", &r).await, Ok(Vec::new()));
