@@ -171,7 +171,15 @@ fn made_empty(name: &str, step: Step) -> Option<js_sys::Promise> {
             let first = !std::mem::replace(&mut made.had, true);
             return first.then(|| made.empty.clone());
         }
-        let made = m.entry(name.to_string()).or_insert_with(|| {
+        if step == Step::Made {
+            // Only an open this page announced (`Asking`) has a promise: an
+            // upgrade no lookup is waiting on leaves nothing to trust later.
+            if let Some(f) = m.get_mut(name).and_then(|made| made.resolve.take()) {
+                let _ = f.call0(&JsValue::NULL);
+            }
+            return None;
+        }
+        m.entry(name.to_string()).or_insert_with(|| {
             let mut resolve = None;
             let empty = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
             Made {
@@ -180,11 +188,6 @@ fn made_empty(name: &str, step: Step) -> Option<js_sys::Promise> {
                 had: false,
             }
         });
-        if step == Step::Made {
-            if let Some(f) = made.resolve.take() {
-                let _ = f.call0(&JsValue::NULL);
-            }
-        }
         None
     })
 }
