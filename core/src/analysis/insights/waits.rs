@@ -181,6 +181,7 @@ pub fn who_waits_updated(
     );
     let grew = range.overlap(slide.base, g1);
     let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
+    let mut waiting = held.waiting.iter().map(|&(_, m)| m).peekable();
     // The held selected jobs are the first of `ns`, in `os`'s order.
     let mut h = 0usize;
     for (&i, &g) in os.0.iter().zip(&og.of_job) {
@@ -201,10 +202,12 @@ pub fn who_waits_updated(
             return None;
         }
         let (mo, a) = (more.get_mut(ng_of)?, add.get_mut(ng_of)?);
+        while waiting.next_if(|&w| w < m).is_some() {}
+        let waits_now = waiting.next_if_eq(&m).is_some();
         if edge.next_if_eq(&m).is_some() {
             l.add(op, i as usize, old_range, o);
             mo.add(np, m as usize, range, a);
-        } else if grew > 0 && np.waiting_now(m as usize) {
+        } else if grew > 0 && waits_now {
             mo.waiting += grew;
             // It waited in the range now; whether it had before, the old data tells.
             if waiting_in(op, i as usize, old_range) == 0 {

@@ -402,6 +402,14 @@ fn a_slid_range_carries_over() {
             3,
             "moved {moved}, r0 {r0:?}, r1 {r1:?}: {edge:?}"
         );
+        // The held jobs waiting now, read once by the walk.
+        let waiting: Vec<(u32, u32)> =
+            os.0.iter()
+                .filter_map(|&i| Some((i, *remap.old.get(i as usize).filter(|&&m| m != u32::MAX)?)))
+                .filter(|&(i, _)| old.waiting_now(i as usize))
+                .collect();
+        assert!(!waiting.is_empty());
+        assert_eq!(held.waiting, waiting, "moved {moved}");
         held_is_walked_once(&remap, &old, (&os, &ns), &slide);
     }
 }
