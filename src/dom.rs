@@ -171,28 +171,61 @@ const MAX_ENTRIES: u32 = 5_000;
 /// The page's `performance`, counting one more entry against [`MAX_ENTRIES`].
 fn performance() -> Option<web_sys::Performance> {
     let p = web_sys::window().and_then(|w| w.performance())?;
-    let n = ENTRIES.with(|e| e.get());
-    if n >= MAX_ENTRIES {
+    if count_entry() {
         p.clear_marks();
         p.clear_measures();
     }
-    ENTRIES.with(|e| e.set(if n >= MAX_ENTRIES { 1 } else { n + 1 }));
     Some(p)
+}
+
+/// Counts one more entry against [`MAX_ENTRIES`]: `true` when the
+/// timeline must be cleared before it is added.
+fn count_entry() -> bool {
+    let n = ENTRIES.with(|e| e.get());
+    let full = n >= MAX_ENTRIES;
+    ENTRIES.with(|e| e.set(if full { 1 } else { n + 1 }));
+    full
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+// The clock of the performance timeline (0 without one).
+export function qs_now() {
+  return typeof performance === 'undefined' ? 0 : performance.now();
+}
+// One measure `name` from `start` (qs_now() when the span began) to now:
+// one call from wasm per span, no start mark to make, find and clear.
+export function qs_measure(name, start) {
+  try {
+    performance.measure(name, { start, end: performance.now() });
+  } catch (e) {
+    // No timeline, or a clock that went back (a test's fake clock).
+  }
+}
+"#)]
+extern "C" {
+    fn qs_now() -> f64;
+    fn qs_measure(name: &str, start: f64);
 }
 
 /// Runs `f` and records its duration as a performance measure `name`
 /// (`performance.getEntriesByName(name)`), for the browser timing script
-/// (tests/perf/browser.mjs). Costs a few microseconds. Never inlined, so
+/// (tests/perf/browser.mjs). Two calls into JS a span (the clock, then
+/// one measure given both ends): the start mark made, measured from and
+/// cleared by name was six calls and four strings encoded, ~60 µs a span,
+/// ~2.7 ms of a live refresh's ~45 spans. Never inlined, so
 /// that a CPU profile of a build that keeps its names tells the samples in
 /// a span from those outside every span (tests/perf/live.mjs `--profile`).
 #[inline(never)]
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let Some(p) = performance() else { return f() };
-    let start = format!("{name}:start");
-    let _ = p.mark(&start);
+    let start = qs_now();
     let out = f();
-    let _ = p.measure_with_start_mark(name, &start);
-    p.clear_marks_with_mark_name(&start);
+    if count_entry() {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            p.clear_marks();
+            p.clear_measures();
+        }
+    }
+    qs_measure(name, start);
     out
 }
 

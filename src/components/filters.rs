@@ -5,33 +5,24 @@
 use crate::dom::timed;
 use crate::format;
 use crate::i18n::t;
-use crate::state::{Analysis, Loaded, Shared, ViewState};
+use crate::state::{Analysis, ViewState};
 use leptos::prelude::*;
-use queuescope_core::analysis::{Field, Selection};
+use queuescope_core::analysis::Field;
 use std::collections::HashMap;
 use std::time::Duration;
 
 /// Text search waits this long after the last keystroke.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// The loaded data and its jobs in the range with no filter: the
-/// population the filter counts are taken from.
-type Population = Option<(Shared<Loaded>, Shared<Selection>)>;
-
-fn population(a: Analysis) -> Memo<Population> {
-    Memo::new(move |_| Some((a.prepared.get()?, a.population.get())))
-}
-
 /// The filter section: clear button, search, one multi-select per field, labels.
 #[component]
 pub fn FilterControls() -> impl IntoView {
     let view = expect_context::<ViewState>();
     let a = expect_context::<Analysis>();
-    let population = population(a);
     let any_filter = move || view.with(|v| !v.filters.is_empty());
     let fields = Field::ALL
         .into_iter()
-        .map(|field| view! { <FieldFilter field=field population=population/> })
+        .map(|field| view! { <FieldFilter field=field a=a/> })
         .collect_view();
     view! {
         <div class="qs-filters">
@@ -41,24 +32,22 @@ pub fn FilterControls() -> impl IntoView {
             </div>
             <SearchBox/>
             {fields}
-            <LabelFilter population=population/>
+            <LabelFilter a=a/>
         </div>
     }
 }
 
 /// The multi-select of one field.
 #[component]
-fn FieldFilter(field: Field, population: Memo<Population>) -> impl IntoView {
+fn FieldFilter(field: Field, a: Analysis) -> impl IntoView {
     let view = expect_context::<ViewState>();
-    // Memos, not derived signals: each list is computed once per range
-    // and redrawn only when its own values or selection change, not on
-    // every change of the view (a regroup, another field's filter).
+    // Memos, not derived signals: each list is redrawn only when its own
+    // values or selection change, not on every change of the view (a
+    // regroup, another field's filter) or of another list.
     let options = Memo::new(move |_| {
-        population.with(|p| {
-            p.as_ref()
-                .map(|(l, sel)| timed("qs:facets", || l.prepared.facet_values(field, sel)))
-                .unwrap_or_default()
-        })
+        a.facets
+            .with(|f| f.as_ref().map(|f| f.field(field).to_vec()))
+            .unwrap_or_default()
     });
     let selected = Memo::new(move |_| {
         view.with(|v| v.filters.values(field).iter().cloned().collect::<Vec<_>>())
@@ -69,18 +58,16 @@ fn FieldFilter(field: Field, population: Memo<Population>) -> impl IntoView {
 
 /// The label multi-select: `KEY:VALUE` for every label of the jobs in range.
 #[component]
-fn LabelFilter(population: Memo<Population>) -> impl IntoView {
+fn LabelFilter(a: Analysis) -> impl IntoView {
     let view = expect_context::<ViewState>();
     let options = Memo::new(move |_| {
-        population.with(|p| {
-            let Some((l, sel)) = p else { return Vec::new() };
-            // A pass over the range's jobs per label key: a span of its own,
-            // so a refresh's breakdown counts it.
+        a.facets.with(|f| {
+            let Some(f) = f else { return Vec::new() };
             timed("qs:facets:labels", || {
                 let mut out = Vec::new();
-                for key in l.prepared.label_keys() {
-                    for (value, n) in l.prepared.label_values(&key, sel) {
-                        out.push((format!("{key}:{value}"), n));
+                for (key, values) in &f.labels {
+                    for (value, n) in values {
+                        out.push((format!("{key}:{value}"), *n));
                     }
                 }
                 out

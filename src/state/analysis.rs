@@ -12,8 +12,8 @@ use crate::dom::{self, timed};
 use crate::render::Palette;
 use leptos::prelude::*;
 use queuescope_core::analysis::{
-    self, auto_width, BucketGrid, Filters, GroupBy, GroupedSeries, Groups, LocalZone, Prepared,
-    Remap, RunLayout, Selection, StatusCounts, Summary, SummaryParts, TimeRange, Zone,
+    self, auto_width, BucketGrid, Facets, Filters, GroupBy, GroupedSeries, Groups, LocalZone,
+    Prepared, Remap, RunLayout, Selection, StatusCounts, Summary, SummaryParts, TimeRange, Zone,
 };
 use queuescope_core::view::{Tz, Width};
 
@@ -36,6 +36,9 @@ pub struct Analysis {
     /// Every job in the range, no filter: the filter lists' counts, and
     /// the selection itself (the same `Shared`) whenever no filter is set.
     pub population: Memo<Shared<Selection>>,
+    /// The filter lists: every field's and label key's values among the
+    /// population, with their counts (`None` before the first load).
+    pub facets: Memo<Option<Shared<Facets>>>,
     /// Jobs that pass the filters in the range (and, for a custom
     /// grouping, the legend's choice of groups).
     pub selection: Memo<Shared<Selection>>,
@@ -78,6 +81,7 @@ impl Analysis {
         let (range, zone, grid) = time_memos(view, prepared);
         let group_by = group_by_memo(view, prefs);
         let population = population_memo(prepared, range);
+        let facets = facets_memo(prepared, population, range, data.warmers);
         let selection = selection_memo(view, (prepared, population), range, group_by);
         let (all_groups, groups) = groups_memos(prepared, selection, group_by);
         let per_sel = PerSelection {
@@ -121,6 +125,7 @@ impl Analysis {
             grid,
             group_by,
             population,
+            facets,
             selection,
             all_groups,
             groups,
@@ -150,15 +155,50 @@ fn set_warm_view(
     warmers.set_view(move |w| {
         let filters = view.get_untracked().filters;
         let selection = analysis::select(&w.prepared, &filters, range.get_untracked());
+        let population = (!filters.is_empty())
+            .then(|| analysis::select(&w.prepared, &Filters::default(), range.get_untracked()));
         let all_groups = analysis::group(&w.prepared, &selection, &group_by.get_untracked());
         let groups = Shared::new(analysis::fold_groups(&all_groups, MAX_GROUPS));
         WarmView {
             selection,
             all_groups: Shared::new(all_groups),
             groups,
+            population,
         }
     });
 }
+
+/// The filter lists' values and counts over every job in the range. After
+/// an incremental refresh the lists of its base are carried over
+/// (`facets_updated`: the changed jobs only) when they can be; a recount
+/// reads every job once per field and label key.
+fn facets_memo(
+    prepared: Memo<Option<Shared<Loaded>>>,
+    population: Memo<Shared<Selection>>,
+    range: Memo<TimeRange>,
+    warmers: Warmers,
+) -> Memo<Option<Shared<Facets>>> {
+    let last = CarryOver::new(FACETS_CARRY);
+    let of = WarmView::population;
+    last.warm_over(warmers, "qs:facets", of, |&on, _| on, |_, _| ());
+    Memo::new(move |_| {
+        let l = prepared.get()?;
+        let (s, range) = (population.get(), range.get());
+        let facets = timed("qs:facets", || {
+            last.carry_or(&l, &s, &range, "qs:recount:facets", || {
+                analysis::facets(&l.prepared, &s)
+            })
+        });
+        Some(last.keep(l, &s, range, facets))
+    })
+}
+
+/// The filter lists' carry: the same range, or one slid forward (the
+/// core tells).
+const FACETS_CARRY: Carry<TimeRange, Facets> = |facets, old, new, remap| {
+    let ranges = (*old.on, *new.on);
+    analysis::facets_updated(facets, old.data(), new.data(), remap, ranges)
+};
 
 /// Jobs per bucket and state. After an incremental refresh the counts of
 /// its base are carried over (`job_status_updated`: the changed jobs only)
@@ -362,7 +402,9 @@ impl<K: 'static, T: 'static> Copy for CarryOver<K, T> {}
 
 struct Base<K, T> {
     loaded: Shared<Loaded>,
-    selection: Selection,
+    /// The memo's own `Shared`: a clone was a copy of ~94k job indices
+    /// per carried memo and refresh (seven of them, ~2.6 MB allocated).
+    selection: Shared<Selection>,
     on: K,
     value: Shared<T>,
 }
@@ -414,13 +456,29 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
         on: impl Fn(&K, &WarmView) -> K + 'static,
         then: impl Fn(&T, &K) + 'static,
     ) {
+        fn filtered(v: &WarmView) -> &Selection {
+            &v.selection
+        }
+        self.warm_over(warmers, name, filtered, on, then);
+    }
+
+    /// [`CarryOver::warm_with`] for a memo over another selection of the
+    /// view than the filtered one: `of(view)` (the population).
+    pub(crate) fn warm_over(
+        self,
+        warmers: Warmers,
+        name: &'static str,
+        of: fn(&WarmView) -> &Selection,
+        on: impl Fn(&K, &WarmView) -> K + 'static,
+        then: impl Fn(&T, &K) + 'static,
+    ) {
         warmers.add(name, move |w, view| {
             let on = self
                 .last
                 .try_with_value(|last| last.as_ref().map(|b| on(&b.on, view)));
             let carried = on
                 .flatten()
-                .and_then(|on| Some((self.carry(w, &view.selection, &on)?, on)));
+                .and_then(|on| Some((self.carry(w, of(view), &on)?, on)));
             match std::hint::black_box(&carried) {
                 Some((value, on)) => then(value, on),
                 None => dom::mark(&format!("qs-warm-refused:{name}")),
@@ -453,7 +511,13 @@ impl<K: Send + Sync + 'static, T: PartialEq + Send + Sync + 'static> CarryOver<K
     /// Keeps `value` (computed from `l`, `s` and `on`) as the last one,
     /// with the last `Shared` when it is equal to it: memos compare
     /// `Shared` by pointer, so what reads it is not computed again.
-    pub(crate) fn keep(&self, l: Shared<Loaded>, s: &Selection, on: K, value: T) -> Shared<T> {
+    pub(crate) fn keep(
+        &self,
+        l: Shared<Loaded>,
+        s: &Shared<Selection>,
+        on: K,
+        value: T,
+    ) -> Shared<T> {
         let same = self.last.with_value(|b| {
             b.as_ref()
                 .map(|b| b.value.clone())
@@ -516,7 +580,7 @@ impl PerSelection {
     pub fn memo<T, F>(self, f: F) -> Memo<T>
     where
         T: Clone + PartialEq + Send + Sync + 'static,
-        F: Fn(&Selection) -> T + Clone + Send + Sync + 'static,
+        F: Fn(&Shared<Selection>) -> T + Clone + Send + Sync + 'static,
     {
         let Self {
             selection,

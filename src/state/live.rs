@@ -204,6 +204,16 @@ pub struct WarmView {
     pub all_groups: Shared<Groups>,
     /// Their groups, folded as the panels show them.
     pub groups: Shared<Groups>,
+    /// Every job in the range, when the view filters (`None`: the
+    /// selection is all of them).
+    pub population: Option<Selection>,
+}
+
+impl WarmView {
+    /// Every job in the range, no filter (the filter lists' counts).
+    pub fn population(&self) -> &Selection {
+        self.population.as_ref().unwrap_or(&self.selection)
+    }
 }
 
 /// A registered warm-up: its span and its run.

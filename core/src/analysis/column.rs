@@ -68,6 +68,14 @@ impl Column {
         }
     }
 
+    /// Job `i`'s value as the filter lists name it: [`NONE_NAME`] when it
+    /// has none (as [`Column::counts`] counts it).
+    pub fn name(&self, i: usize) -> &str {
+        self.value(i)
+            .and_then(|id| self.names.get(id as usize))
+            .map_or(NONE_NAME, String::as_str)
+    }
+
     /// Calls `f(job, value id)` for every job that has a value, jobs ascending.
     pub(crate) fn for_each_value(&self, mut f: impl FnMut(u32, u32)) {
         match &self.values {

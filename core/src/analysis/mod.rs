@@ -21,6 +21,7 @@
 
 mod column;
 pub mod downsample;
+pub mod facets;
 pub mod filter;
 pub mod fold;
 pub mod geometry;
@@ -39,6 +40,7 @@ pub mod table;
 pub mod time;
 
 pub use downsample::downsample;
+pub use facets::{facets, facets_updated, Facet, Facets};
 pub use filter::{select, Field, Filters, Selection};
 pub use fold::fold_groups;
 pub use geometry::{polylines, PixelPoint, PixelRect, RasterWindow, Stacks, MAX_RASTER_SIDE};

@@ -150,39 +150,47 @@ pub(crate) fn waiting_delta(
     if g1 < g0 {
         return None;
     }
-    remap.gone_selected(op, os, ns, slide)?;
+    let held = remap.held_selected(op, os, ns, slide)?;
     let row =
         |of: Option<&[u16]>, k: usize| of.map_or(Some(0), |g| g.get(k).map(|&g| usize::from(g)));
     let (old_rows, new_rows) = (rows.map(|r| r.0), rows.map(|r| r.1));
-    // The held selected jobs are the first of `ns`, in `os`'s order.
-    let mut held = 0usize;
-    for (k, &i) in os.0.iter().enumerate() {
-        let r = row(old_rows, k)?;
-        match remap.old.get(i as usize).copied() {
-            Some(m) if m != u32::MAX => {
-                if ns.0.get(held) != Some(&m) || row(new_rows, held)? != r {
-                    return None;
-                }
-                held += 1;
-                if slide.edge(op, i as usize) {
-                    for (s, e) in op.waiting_spans(i as usize) {
-                        out.put(r, s, e, -1);
-                    }
-                    for (s, e) in np.waiting_spans(m as usize) {
-                        sums.put(r, s, e, 1);
-                    }
-                } else if np.waiting_now(m as usize) {
-                    sums.put(r, slide.base, g1, 1);
-                }
-            }
-            _ => {
-                for (s, e) in op.waiting_spans(i as usize) {
-                    out.put(r, s, e, -1);
-                }
-            }
+    // The held selected jobs are the first of `ns`, in `os`'s order: each
+    // keeps its row.
+    let h = os.len().checked_sub(held.gone.len())?;
+    if let Some((orow, nrow)) = rows {
+        if orow.len() != os.len() || nrow.len() != ns.len() {
+            return None;
+        }
+        let mut gone = held.gone.iter().copied().peekable();
+        let kept =
+            os.0.iter()
+                .zip(orow)
+                .filter(|&(&i, _)| gone.next_if_eq(&i).is_none());
+        if !kept.map(|(_, r)| r).eq(nrow.get(..h)?) {
+            return None;
         }
     }
-    for (k, &j) in ns.0.iter().enumerate().skip(held) {
+    // A held or gone job's row, by its place in `os`.
+    let old_row = |i: u32| row(old_rows, os.0.binary_search(&i).ok()?);
+    for &i in &held.gone {
+        let r = old_row(i)?;
+        for (s, e) in op.waiting_spans(i as usize) {
+            out.put(r, s, e, -1);
+        }
+    }
+    for &(i, m) in &held.edge {
+        let r = old_row(i)?;
+        for (s, e) in op.waiting_spans(i as usize) {
+            out.put(r, s, e, -1);
+        }
+        for (s, e) in np.waiting_spans(m as usize) {
+            sums.put(r, s, e, 1);
+        }
+    }
+    for (i, _) in held.waiting_not_edge() {
+        sums.put(old_row(i)?, slide.base, g1, 1);
+    }
+    for (k, &j) in ns.0.iter().enumerate().skip(h) {
         let r = row(new_rows, k)?;
         for (s, e) in np.waiting_spans(j as usize) {
             sums.put(r, s, e, 1);

@@ -136,16 +136,16 @@ pub fn summary_parts_updated(
             p.ended.1.checked_sub(ended.1)?,
         );
     }
+    // The held jobs still waiting: their open span grew.
     let grew = range.overlap(slide.base, g1);
-    let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
-    for &j in &ns.0 {
-        let again = edge.next_if_eq(&j).is_some();
-        if (j as usize) < remap.kept && !again {
-            if grew > 0 && np.waiting_now(j as usize) {
-                p.queued += grew;
-            }
-            continue;
-        }
+    if grew > 0 {
+        p.queued += grew * Ms::try_from(held.waiting_not_edge().count()).ok()?;
+    }
+    // Those at a moved start and the changed ones (after the held ones):
+    // counted again.
+    let came =
+        ns.0.get(ns.0.partition_point(|&j| (j as usize) < remap.kept)..)?;
+    for &j in held.edge.iter().map(|(_, m)| m).chain(came) {
         let (wait, queued, ended) = job_part(np, j as usize, range);
         add.extend(wait);
         p.queued += queued;

@@ -143,7 +143,8 @@ pub fn who_waits_of(parts: &WhoParts) -> Vec<GroupWait> {
 /// reorder them). `None` (compute it afresh) when
 /// [`Remap::held_selected`] or the slide refuses, the new `generated_at`
 /// is earlier, a held job's group changed, or `parts` is not of `old`.
-/// O(selection + groups).
+/// O(selection + groups), the selection only read for the held jobs'
+/// groups.
 pub fn who_waits_updated(
     parts: &WhoParts,
     (op, os, og): (&Prepared, &Selection, &Groups),
@@ -180,31 +181,40 @@ pub fn who_waits_updated(
         vec![Vec::new(); ng.names.len()],
     );
     let grew = range.overlap(slide.base, g1);
-    let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
-    // The held selected jobs are the first of `ns`, in `os`'s order.
-    let mut h = 0usize;
-    for (&i, &g) in os.0.iter().zip(&og.of_job) {
-        let g = usize::from(g);
-        let (l, o) = (less.get_mut(g)?, out.get_mut(g)?);
-        let Some(m) = remap
-            .old
-            .get(i as usize)
-            .copied()
-            .filter(|&m| m != u32::MAX)
-        else {
-            l.add(op, i as usize, old_range, o);
-            continue;
-        };
-        let ng_of = usize::from(*ng.of_job.get(h)?);
-        h += 1;
-        if to_new.get(g).copied().flatten() != Some(ng_of) {
+    // The held selected jobs are the first of `ns`, in `os`'s order: each
+    // stays in its group (by name).
+    let h = os.len().checked_sub(held.gone.len())?;
+    let mut gone = held.gone.iter().copied().peekable();
+    let kept =
+        os.0.iter()
+            .zip(&og.of_job)
+            .filter(|&(&i, _)| gone.next_if_eq(&i).is_none());
+    for ((_, &g), &n) in kept.zip(ng.of_job.get(..h)?) {
+        if to_new.get(usize::from(g)).copied().flatten() != Some(usize::from(n)) {
             return None;
         }
-        let (mo, a) = (more.get_mut(ng_of)?, add.get_mut(ng_of)?);
-        if edge.next_if_eq(&m).is_some() {
-            l.add(op, i as usize, old_range, o);
-            mo.add(np, m as usize, range, a);
-        } else if grew > 0 && np.waiting_now(m as usize) {
+    }
+    // Only the jobs that went, moved or waited on are read.
+    let old_group = |i: u32| {
+        let k = os.0.binary_search(&i).ok()?;
+        og.of_job.get(k).map(|&g| usize::from(g))
+    };
+    for &i in &held.gone {
+        let g = old_group(i)?;
+        less.get_mut(g)?
+            .add(op, i as usize, old_range, out.get_mut(g)?);
+    }
+    for &(i, m) in &held.edge {
+        let g = old_group(i)?;
+        less.get_mut(g)?
+            .add(op, i as usize, old_range, out.get_mut(g)?);
+        let n = to_new.get(g).copied().flatten()?;
+        more.get_mut(n)?.add(np, m as usize, range, add.get_mut(n)?);
+    }
+    if grew > 0 {
+        for (i, _) in held.waiting_not_edge() {
+            let n = to_new.get(old_group(i)?).copied().flatten()?;
+            let mo = more.get_mut(n)?;
             mo.waiting += grew;
             // It waited in the range now; whether it had before, the old data tells.
             if waiting_in(op, i as usize, old_range) == 0 {

@@ -205,6 +205,9 @@ impl Remap {
                     if slide.edge(old, i as usize) {
                         held.edge.push((i, m));
                     }
+                    if old.waiting_now(i as usize) {
+                        held.waiting.push((i, m));
+                    }
                 }
                 _ => held.gone.push(i),
             }
@@ -220,6 +223,23 @@ pub(crate) struct Held {
     pub gone: Vec<u32>,
     /// Held selected jobs at the range's moved start: (old index, new index).
     pub edge: Vec<(u32, u32)>,
+    /// Held selected jobs waiting now (`idle` or `queued`: a held job's
+    /// state is its record's, the same in both), edge ones included: (old
+    /// index, new index). Read once here, not by every carry per held job.
+    pub waiting: Vec<(u32, u32)>,
+}
+
+impl Held {
+    /// The new indices of [`Held::waiting`] that are not in [`Held::edge`]
+    /// (both in selection order): the held jobs whose open waiting span
+    /// only grew.
+    pub fn waiting_not_edge(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut edge = self.edge.iter().map(|&(_, m)| m).peekable();
+        self.waiting.iter().copied().filter(move |&(_, m)| {
+            while edge.next_if(|&e| e < m).is_some() {}
+            edge.peek() != Some(&m)
+        })
+    }
 }
 
 /// The view's range at a refresh's base (`old`) and now (`new`): the same,

@@ -7,8 +7,8 @@ use crate::analysis::insights::{
     who_waits_of, who_waits_parts, who_waits_updated, RunIds,
 };
 use crate::analysis::{
-    errors_page, fold_groups, group, job_status, job_status_updated, queued_time,
-    queued_time_updated, run_layout, run_layout_updated, select, summary, summary_in,
+    errors_page, facets, facets_updated, fold_groups, group, job_status, job_status_updated,
+    queued_time, queued_time_updated, run_layout, run_layout_updated, select, summary, summary_in,
     summary_parts, summary_parts_updated, table_page_in, BucketGrid, Field, Filters, GroupBy,
     Groups, RunLayout, TimeRange, Zone,
 };
@@ -206,6 +206,11 @@ proptest! {
                     prop_assert_eq!(who_waits_of(&c), who_waits(&got, &ns, &ng, range));
                 }
             }
+            // So do the filter lists' counts.
+            let lists = facets(&old, &os);
+            if let Some(c) = facets_updated(&lists, (&old, &os), (&got, &ns), &remap, (range, range)) {
+                prop_assert_eq!(c, facets(&got, &ns));
+            }
             // So do the run lanes.
             let none = Groups::default();
             let lanes = run_layout(&old, &os, &none, range);
@@ -258,7 +263,8 @@ fn late_errors(held: &[Job], at: Ms) -> Vec<Job> {
 /// Job status, the run lanes, the header's parts, queued time, the
 /// waiting by hour and who waits most of `old` over `r0`,
 /// carried over to `new` over `r1` (the range slid), equal a recount where
-/// they carry; how many of the six carried.
+/// they carry; how many of the seven (with the filter lists' facets)
+/// carried.
 fn slid_equals_recount(
     (op, os, r0): (&Prepared, &Selection, TimeRange),
     (np, ns, r1): (&Prepared, &Selection, TimeRange),
@@ -305,6 +311,11 @@ fn slid_equals_recount(
     let who = who_waits_parts(op, os, &og, r0);
     if let Some(c) = who_waits_updated(&who, (op, os, &og), (np, ns, &ng), remap, (r0, r1)) {
         prop_assert_eq!(c, who_waits_parts(np, ns, &ng, r1));
+        carried += 1;
+    }
+    let before = facets(op, os);
+    if let Some(c) = facets_updated(&before, (op, os), (np, ns), remap, (r0, r1)) {
+        prop_assert_eq!(c, facets(np, ns));
         carried += 1;
     }
     Ok(carried)
@@ -381,7 +392,7 @@ fn a_slid_range_carries_over() {
         let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
         assert!(ns.len() > 100 && os.len() >= ns.len());
         let carried = slid_equals_recount((&old, &os, r0), (&got, &ns, r1), &remap).unwrap();
-        assert_eq!(carried, 6, "moved {moved}: every one of them carries over");
+        assert_eq!(carried, 7, "moved {moved}: every one of them carries over");
         // Some held jobs were running across the new start: recounted.
         let slide = Slide::new(r0, r1, g0).unwrap();
         let held = remap.held_selected(&old, &os, &ns, &slide).unwrap();
@@ -391,6 +402,14 @@ fn a_slid_range_carries_over() {
             3,
             "moved {moved}, r0 {r0:?}, r1 {r1:?}: {edge:?}"
         );
+        // The held jobs waiting now, read once by the walk.
+        let waiting: Vec<(u32, u32)> =
+            os.0.iter()
+                .filter_map(|&i| Some((i, *remap.old.get(i as usize).filter(|&&m| m != u32::MAX)?)))
+                .filter(|&(i, _)| old.waiting_now(i as usize))
+                .collect();
+        assert!(!waiting.is_empty());
+        assert_eq!(held.waiting, waiting, "moved {moved}");
         held_is_walked_once(&remap, &old, (&os, &ns), &slide);
     }
 }
@@ -505,7 +524,7 @@ fn a_splice_of_what_would_be_resent_changes_nothing_and_every_view_carries() {
     let f = Filters::default();
     let (os, ns) = (select(&old, &f, r), select(&got, &f, r));
     let carried = slid_equals_recount((&old, &os, r), (&got, &ns, r), &remap).unwrap();
-    assert_eq!(carried, 6, "every view carries over such a splice");
+    assert_eq!(carried, 7, "every view carries over such a splice");
     let ids_carried = RunIds::new(&old).updated(&got, &remap);
     assert!(ids_carried.is_some());
 }
@@ -1071,4 +1090,75 @@ fn a_long_run_that_finishes_packs_only_the_changed_runs() {
     let slid = TimeRange::new(r.from + MINUTE, r.to + MINUTE);
     let (_, packed) = lanes_carried(&old, &changed, g1, (r, slid)).unwrap();
     assert!(packed <= changed.len() + 1, "slid: {packed} runs packed");
+}
+
+#[test]
+fn the_facets_carry_values_that_come_and_go() {
+    // Held jobs in the range; a refresh that gives a user's only job to a
+    // newcomer, drops the one job of a label key, brings a new key, an
+    // unknown state, a job without a project, and drops a job.
+    let g0 = base().generated_at + 10_000;
+    let g1 = g0 + 2_000;
+    let r1 = TimeRange {
+        from: g1 + 5_000 - 7 * DAY,
+        to: g1 + 5_000,
+    };
+    let mut held: Vec<Job> = held_jobs()
+        .filter(|j| j.lifetime(g0).0 > r1.from + DAY)
+        .take(200)
+        .cloned()
+        .collect();
+    assert_eq!(held.len(), 200);
+    held[0].user = Some("only-one".into());
+    held[1].labels.insert("rare".into(), "x".into());
+    let mut changed: Vec<Job> = held[..6].to_vec();
+    changed[0].user = Some("newcomer".into());
+    changed[1].labels.clear();
+    changed[2].labels.insert("fresh-key".into(), "y".into());
+    changed[3].transitions.push(Transition {
+        state: JobState::Other("preempted".into()),
+        at: g0 + 500,
+    });
+    changed[4].transitions = vec![
+        Transition {
+            state: JobState::Queued,
+            at: g0 - 30 * DAY,
+        },
+        Transition {
+            state: JobState::Killed,
+            at: g0 - 29 * DAY,
+        },
+    ];
+    changed[5].id = "new-1".into();
+    changed[5].project = None;
+    for moved in [0, HOUR] {
+        let r0 = TimeRange {
+            from: r1.from - moved,
+            to: r1.to - moved.min(5_000),
+        };
+        let old = prepared(&held, g0);
+        let (got, counts, remap) = old
+            .updated_remap(&prepared(&changed, g1), (r1.from, r1.to))
+            .unwrap();
+        assert_eq!((counts.added, counts.dropped), (1, 1));
+        let f = Filters::default();
+        let (os, ns) = (select(&old, &f, r0), select(&got, &f, r1));
+        let carried = facets_updated(
+            &facets(&old, &os),
+            (&old, &os),
+            (&got, &ns),
+            &remap,
+            (r0, r1),
+        );
+        let want = facets(&got, &ns);
+        assert_eq!(carried.as_ref(), Some(&want), "moved {moved}");
+        let has = |l: &[(String, usize)], v: &str| l.iter().any(|(n, _)| n == v);
+        let users = want.field(Field::User);
+        assert!(has(users, "newcomer") && !has(users, "only-one"));
+        assert!(has(want.field(Field::State), "preempted"));
+        assert!(has(want.field(Field::Project), crate::analysis::NONE_NAME));
+        let keys: Vec<&str> = want.labels.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(keys.contains(&"fresh-key") && !keys.contains(&"rare"));
+        assert!(facets(&old, &os).labels.iter().any(|(k, _)| k == "rare"));
+    }
 }
