@@ -5,7 +5,6 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
-use crate::hooks::use_near_or_passed;
 use crate::i18n::t;
 use crate::state::{Analysis, Shared, ViewState};
 use leptos::html::Tr;
@@ -16,16 +15,6 @@ use queuescope_core::slots::{follow, moves, SlotPlan};
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
-/// Rows of the selection table's page built at once: the ones a brush
-/// shows at the harness' viewports (the table starts under Job runs, near
-/// the bottom of the screen); the rows after them are built when their
-/// place comes near the screen ([`later_rows`]).
-const HEAD_ROWS: usize = 15;
-/// About a row's height and the header's, in CSS pixels, to place
-/// [`LaterRows::mark`] (it needs not be exact: the observer's margin is
-/// 150 px; the placeholder's height is exact, from CSS).
-const ROW_PX: f64 = 29.3;
-const HEAD_PX: f64 = 27.3;
 /// Rows per page of the errors list.
 const ERROR_ROWS: usize = 25;
 /// Messages longer than this are folded behind "more".
@@ -177,138 +166,34 @@ pub fn SelectionPanel() -> impl IntoView {
     let actions = ViewFn::from(move || {
         view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
-    let (body, mark) = selection_rows(rows, config);
+    let body = move || {
+        let zone = a.zone.get();
+        let loaded = a.prepared.get();
+        rows.with(|r| {
+            let Some(r) = r else { return Vec::new() };
+            let (_, r) = &**r;
+            r.iter()
+                .map(|row| {
+                    let entity = loaded
+                        .as_ref()
+                        .and_then(|l| l.prepared.get(row.job as usize))
+                        .and_then(|j| j.entity);
+                    row_view(row, &zone, &config, entity)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
             subtitle=Signal::derive(move || (t().runs_selected)(&format::count(total.get())))>
             <div class="qs-table-wrap">
                 <table class=move || hidden_classes(&hidden.get())>
                     <thead><tr>{sort_header(sort)}</tr></thead>
-                    {body}
+                    <tbody>{body}</tbody>
                 </table>
             </div>
-            {mark}
             <Pager page=page total=total per_page=PAGE_ROWS/>
         </Panel>
-    }
-}
-
-/// A page of the selection table: the total and the page's rows.
-type Page = Shared<(usize, Vec<TableRow>)>;
-
-/// The selection table's body, the rows of its page (those after
-/// [`HEAD_ROWS`] while their place is near the screen: [`later_rows`]),
-/// and the mark watched for that place (in the panel's body).
-fn selection_rows(rows: Memo<Option<Page>>, config: Config) -> (impl IntoView, impl IntoView) {
-    let a = expect_context::<Analysis>();
-    let config = StoredValue::new(config);
-    let make_rows = move |from: usize, to: usize| {
-        let zone = a.zone.get();
-        let loaded = a.prepared.get();
-        rows.with(|r| {
-            let Some(r) = r else { return Vec::new() };
-            let (_, r) = &**r;
-            r.get(from..to.min(r.len()))
-                .unwrap_or_default()
-                .iter()
-                .map(|row| {
-                    let entity = loaded
-                        .as_ref()
-                        .and_then(|l| l.prepared.get(row.job as usize))
-                        .and_then(|j| j.entity);
-                    config.with_value(|c| row_view(row, &zone, c, entity))
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let later = later_rows(rows);
-    let head = move || make_rows(0, HEAD_ROWS);
-    let tail = move || match later.shown.get() {
-        Later::None => None,
-        Later::Built => Some(make_rows(HEAD_ROWS, PAGE_ROWS).into_any()),
-        Later::Waiting(n) => Some((0..n).map(|_| placeholder_row()).collect_view().into_any()),
-    };
-    let body = view! { <tbody>{head}{tail}</tbody> };
-    let mark = view! { <div class="qs-rows-mark" node_ref=later.mark aria-hidden="true" style=later.mark_style></div> };
-    (body, mark)
-}
-
-/// A row that stands for one of the selection table's rows while their
-/// place is off screen: one cell shaped as the State cell, whose inline
-/// flex box, aligned on the baseline, makes a row 0.09 px taller than a
-/// line of text (e2e monitor holds the heights equal), hidden.
-fn placeholder_row() -> impl IntoView {
-    view! {
-        <tr class="qs-rows-later" aria-hidden="true">
-            <td><span class="qs-state"><span class="qs-cell">"\u{a0}"</span></span></td>
-        </tr>
-    }
-}
-
-/// What stands in the selection table after its first [`HEAD_ROWS`] rows.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Later {
-    /// The page has no more rows.
-    None,
-    /// The rest of the page's rows.
-    Built,
-    /// `n` placeholder rows as tall as the rest's ([`placeholder_row`]):
-    /// their place is off screen.
-    Waiting(usize),
-}
-
-/// The rows of the selection table's page after the first [`HEAD_ROWS`]:
-/// built while their place is near the screen (`mark`, watched like a
-/// chart below the fold) and, once built, kept until the page changes. A
-/// brush builds the 15 rows on screen (or nearly) instead of 50 (a 50-row
-/// page is ~1,460 px tall and starts near the bottom of the screen): ~960
-/// new elements were restyled and laid out (docs/design.md, branch brush4).
-struct LaterRows {
-    shown: Memo<Later>,
-    /// An empty box where the rows after the head stand (absolute in the
-    /// panel's body, not in the table: its scrolling wrapper would clip it).
-    mark: NodeRef<leptos::html::Div>,
-    mark_style: Signal<String>,
-}
-
-fn later_rows(rows: Memo<Option<Page>>) -> LaterRows {
-    let ready = expect_context::<crate::state::Readiness>();
-    let mark = NodeRef::new();
-    // The mark grows downwards from the head's end with a bigger page, so
-    // the observer's answer for the old page holds for the new one, unless
-    // the mark was above the screen: then the rows are built too (the
-    // user is scrolled past the table's head), and `ready` never comes with
-    // rows on screen left unbuilt.
-    let near = use_near_or_passed(mark, ready.on_busy());
-    let count = move || rows.with(|r| r.as_ref().map_or(0, |r| r.1.len()));
-    // The page the rows after the head were built for.
-    let built = StoredValue::new(None::<Page>);
-    let shown = Memo::new(move |_| {
-        let near = near.get();
-        rows.with(|r| {
-            let Some(r) = r.as_ref().filter(|r| r.1.len() > HEAD_ROWS) else {
-                return Later::None;
-            };
-            if near || built.with_value(|b| b.as_ref() == Some(r)) {
-                built.set_value(Some(r.clone()));
-                Later::Built
-            } else {
-                Later::Waiting(r.1.len() - HEAD_ROWS)
-            }
-        })
-    });
-    let mark_style = Signal::derive(move || {
-        let later = count().saturating_sub(HEAD_ROWS);
-        format!(
-            "top: {:.0}px; height: {:.0}px",
-            HEAD_PX + HEAD_ROWS as f64 * ROW_PX,
-            later as f64 * ROW_PX
-        )
-    });
-    LaterRows {
-        shown,
-        mark,
-        mark_style,
     }
 }
 

@@ -1,7 +1,6 @@
 //! Whether an element is on screen (or about to be), from an
 //! `IntersectionObserver`: charts below the fold are computed but drawn
-//! only when they scroll into view, and the selection table's rows below
-//! the fold are built when they do.
+//! only when they scroll into view.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -18,20 +17,6 @@ const MARGIN: &str = "150px 0px";
 /// every chart on screen knows it is on screen and has drawn. Without
 /// `IntersectionObserver` everything counts as in view.
 pub fn use_in_view(node: NodeRef<Div>, on_busy: Callback<bool>) -> Signal<bool> {
-    watch(node, on_busy, false)
-}
-
-/// [`use_in_view`], or scrolled past: true while `node` is near the
-/// viewport or above it. For a box that grows downwards from where it
-/// starts (rows that come with a new page): the box's answer for its old
-/// size holds for its new one unless it started above the viewport, and
-/// then it may reach the screen.
-pub fn use_near_or_passed(node: NodeRef<Div>, on_busy: Callback<bool>) -> Signal<bool> {
-    watch(node, on_busy, true)
-}
-
-/// The observer of [`use_in_view`]; `passed`: above the viewport counts.
-fn watch(node: NodeRef<Div>, on_busy: Callback<bool>, passed: bool) -> Signal<bool> {
     let seen = RwSignal::new(false);
     let answered = StoredValue::new(false);
     type Observer = (
@@ -52,11 +37,7 @@ fn watch(node: NodeRef<Div>, on_busy: Callback<bool>, passed: bool) -> Signal<bo
                 .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
                 .next_back()
             {
-                let above = || {
-                    e.root_bounds()
-                        .is_some_and(|r| e.bounding_client_rect().bottom() < r.top())
-                };
-                let now = e.is_intersecting() || (passed && above());
+                let now = e.is_intersecting();
                 if seen.get_untracked() != now {
                     seen.set(now);
                 }

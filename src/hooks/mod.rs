@@ -5,5 +5,5 @@
 mod in_view;
 mod marks;
 
-pub use in_view::{use_in_view, use_near_or_passed};
+pub use in_view::use_in_view;
 pub use marks::{device_window, use_marks, MarksLayer};

@@ -68,31 +68,11 @@ export async function reload(app, query) {
 }
 
 /**
- * Every row of the selection table's page built: the rows after its first
- * 15 are built only while their place is near the screen, placeholders
- * (`tr.qs-rows-later`) stand for them meanwhile (docs/design.md, branch
- * brush4). When placeholders stand, scrolls their place (`.qs-rows-mark`)
- * into view and waits until the rows replaced them and the page is ready.
- */
-export async function showAllRows(page) {
-  const later = '[data-panel="selection"] tr.qs-rows-later';
-  if ((await page.locator(later).count()) === 0) return;
-  await page.evaluate(() => document.querySelector('[data-panel="selection"] .qs-rows-mark').scrollIntoView({ block: 'center' }));
-  await page.waitForFunction(
-    (later) => !document.querySelector(later) && document.documentElement.dataset.appState === 'ready',
-    later,
-    { timeout: TIMEOUT_MS },
-  );
-}
-
-/**
  * The rows of the table in `[data-panel=PANEL]` on the page shown: every
  * `tr[data-job-id]` as `{ id, at, cells, title }` (`at`: `data-at` as a
- * number or null; `title`: the `title` attribute of each cell). The
- * selection table's rows are all built first ([`showAllRows`]).
+ * number or null; `title`: the `title` attribute of each cell).
  */
 export async function tableRows(page, panel) {
-  if (panel === 'selection') await showAllRows(page);
   return page.$$eval(`[data-panel="${panel}"] tbody tr[data-job-id]`, (trs) =>
     trs.map((tr) => ({
       id: tr.getAttribute('data-job-id'),

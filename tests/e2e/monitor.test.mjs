@@ -31,7 +31,6 @@ import {
   brushBox,
   dragBox,
   durationSecs,
-  showAllRows,
   chartView,
   core,
   FROM,
@@ -426,41 +425,6 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
   await t.test('"Clear selection" also removes the box drawn on Job runs', async () => {
     assert.equal(await brushBox(page, 'job-runs'), null, 'no brush box left on the chart');
-  });
-
-  await t.test('a brush builds the rows below the fold only when they scroll in, with their real values', async () => {
-    assert.ok(brush, 'needs the brush step');
-    // Job runs in the middle of the screen, as a user brushing it sees it:
-    // the selection table starts under it, near the bottom of the screen.
-    await page.evaluate(() => document.querySelector('[data-panel="job-runs"]').scrollIntoView({ block: 'center' }));
-    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.6]));
-    const { brush: taken } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
-    const rowsOf = (sel) => page.locator(`[data-panel="selection"] tbody ${sel}`).count();
-    const { below, bodyHeight } = await page.evaluate(() => ({
-      below: document.querySelector('[data-panel="selection"] .qs-rows-mark').getBoundingClientRect().top - innerHeight,
-      bodyHeight: document.querySelector('[data-panel="selection"] tbody').getBoundingClientRect().height,
-    }));
-    assert.ok(below > 150, `the place of the rows after the first 15 is below the fold (${below} px)`);
-    assert.equal(await rowsOf('tr[data-job-id]'), 15, 'the first 15 rows are built');
-    assert.equal(await rowsOf('tr.qs-rows-later'), 35, 'placeholders for the other 35');
-    assert.equal(await rowsOf('tr.qs-rows-later[data-job-id]'), 0, 'placeholders carry no job id');
-
-    // Scrolled to, the rows replace their placeholders, in the same space.
-    await showAllRows(page);
-    assert.equal(await rowsOf('tr[data-job-id]'), 50, 'every row of the page is built');
-    const builtHeight = await page.evaluate(() => document.querySelector('[data-panel="selection"] tbody').getBoundingClientRect().height);
-    assert.ok(Math.abs(builtHeight - bodyHeight) < 0.01, `the placeholders were as tall as the rows (${bodyHeight} -> ${builtHeight} px)`);
-    const rows = await tableRows(page, 'selection');
-    const expected = await core(
-      'brush', '--group', 'label:team', '--brush', `${Date.parse(taken.from)},${Date.parse(taken.to)}`,
-      '--lanes', taken.lanes.join(','), '--sort', 'run-time', '--order', 'desc',
-    );
-    const first = expected.rows.slice(0, 50);
-    assert.deepEqual(rows.map((r) => r.id), first.map((r) => r.job_id), 'the page, in the table order (run time, descending)');
-    assert.deepEqual(rows.map((r) => r.titles[1]), first.map((r) => r.run_id), 'their run ids');
-    assert.ok(rows.every((r) => r.cells.every((c, i) => c !== '' || [3, 6, 8].includes(i))), 'every shown cell has its text');
-
-    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
   });
 
   await t.test('a drag that starts inside the last box brushes anew; the box follows a zoom; a double-click clears', async () => {
