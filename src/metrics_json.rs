@@ -30,9 +30,30 @@ pub fn read_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), parse::Pars
 // key may be spelled with escapes: a body with any backslash, or whose keys
 // read here are not each exactly once per series, goes to serde (a string
 // value equal to a key's name only sends it there too).
-function qs_count(text, needle) {
-  let c = 0;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) c++;
+// How many string tokens of the text are each of the keys read here
+// (series, run_id, metric, t, v). Called once JSON.parse read the text and
+// it has no backslash: then every quote opens or closes a string, and each
+// occurrence of a quoted key is such a string (after a closing quote comes
+// , : ] } or a space, never a letter), so this equals counting each quoted
+// key with indexOf, in one walk over the quotes instead of five over the
+// whole text (0.6-1 MB: ~1 ms against ~0.1 in V8, branch brush4).
+function qs_keys(text) {
+  const c = { series: 0, run_id: 0, metric: 0, t: 0, v: 0 };
+  for (let i = text.indexOf('"'); i !== -1; ) {
+    const j = text.indexOf('"', i + 1);
+    if (j === -1) break;
+    const len = j - i - 1;
+    if (len === 1) {
+      const ch = text.charCodeAt(i + 1);
+      if (ch === 116) c.t++;
+      else if (ch === 118) c.v++;
+    } else if (len === 6) {
+      if (text.startsWith('run_id', i + 1)) c.run_id++;
+      else if (text.startsWith('metric', i + 1)) c.metric++;
+      else if (text.startsWith('series', i + 1)) c.series++;
+    }
+    i = text.indexOf('"', j + 1);
+  }
   return c;
 }
 export function qs_metrics_columns(text) {
@@ -63,10 +84,8 @@ export function qs_metrics_columns(text) {
     tn += t.length;
     vn += v.length;
   }
-  if (qs_count(text, '"series"') !== 1) return null;
-  for (const key of ['"run_id"', '"metric"', '"t"', '"v"']) {
-    if (qs_count(text, key) !== n) return null;
-  }
+  const keys = qs_keys(text);
+  if (keys.series !== 1 || keys.run_id !== n || keys.metric !== n || keys.t !== n || keys.v !== n) return null;
   const ts = new Float64Array(tn);
   const vs = new Float64Array(vn);
   let ti = 0;
@@ -176,6 +195,15 @@ mod tests {
         assert_eq!(series.len(), 3);
         assert_eq!(series[0].v, vec![Some(90.5), None, Some(80.0)]);
         assert_eq!(skipped.total(), 4);
+        // Strings one or six characters long that are no key, and keys
+        // spelled with spaces around them, are still read by JSON.parse.
+        let short = r#"{ "series" : [{"run_id":"x","metric":"gpu_util","t":[0],"v":[1]},
+            { "run_id" : "abcdef" , "metric" : "cpu_util" , "t" : [ 0 ] , "v" : [ null ] }], "w": "serie"}"#;
+        assert!(metrics_columns(short).is_some(), "read by JSON.parse");
+        assert_eq!(
+            read_metrics(short).unwrap(),
+            parse::parse_metrics(short).unwrap()
+        );
         for bad in [
             r#"{"series": [{"run_id": "r3", "metric": "cpu_util", "t": [0, 30], "v": [1, "x"]}, {"run_id": "r1", "metric": "gpu_util", "t": [0], "v": [1]}]}"#,
             r#"{"series": [{"run_id": "r3", "metric": "cpu_util", "t": [0, 30]}]}"#,
@@ -193,6 +221,10 @@ mod tests {
             // Valid, but a value spells a key's name or an escape: serde reads it.
             r#"{"series": [{"run_id": "t", "metric": "cpu_util", "t": [0], "v": [1]}]}"#,
             r#"{"series": [{"run_id": "r\/1", "metric": "cpu_util", "t": [0], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "r", "metric": "series", "t": [0], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "r", "metric": "v", "t": [0], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "metric", "metric": "cpu_util", "t": [0], "v": [1]}]}"#,
+            r#"{"series": [{"run_id": "r", "metric": "cpu_util", "t": [0], "v": [1]}], "x": ["run_id"]}"#,
             r#"{"series": {}}"#,
             r#"{"nothing": []}"#,
             r#"[1, 2]"#,
