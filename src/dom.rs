@@ -170,21 +170,23 @@ const MAX_ENTRIES: u32 = 5_000;
 
 /// The page's `performance`, counting one more entry against [`MAX_ENTRIES`].
 fn performance() -> Option<web_sys::Performance> {
-    let p = web_sys::window().and_then(|w| w.performance())?;
-    if count_entry() {
-        p.clear_marks();
-        p.clear_measures();
-    }
-    Some(p)
+    make_room();
+    web_sys::window().and_then(|w| w.performance())
 }
 
-/// Counts one more entry against [`MAX_ENTRIES`]: `true` when the
-/// timeline must be cleared before it is added.
-fn count_entry() -> bool {
+/// Counts one more entry against [`MAX_ENTRIES`], and clears the timeline
+/// first when it is full (the only time `performance` is fetched here:
+/// each fetch is a call into JS and an externref table entry).
+fn make_room() {
     let n = ENTRIES.with(|e| e.get());
     let full = n >= MAX_ENTRIES;
     ENTRIES.with(|e| e.set(if full { 1 } else { n + 1 }));
-    full
+    if full {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            p.clear_marks();
+            p.clear_measures();
+        }
+    }
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
@@ -219,12 +221,7 @@ extern "C" {
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let start = qs_now();
     let out = f();
-    if count_entry() {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            p.clear_marks();
-            p.clear_measures();
-        }
-    }
+    make_room();
     qs_measure(name, start);
     out
 }
