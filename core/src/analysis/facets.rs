@@ -82,9 +82,7 @@ pub fn facets_updated(
     let slide = Slide::new(old_range, range, op.generated_at())?;
     let held = remap.gone_selected(op, os, ns, &slide)?;
     let gone = held.gone.as_slice();
-    // The changed jobs stand after the held ones (`kept..`), ascending.
-    let came =
-        ns.0.get(ns.0.partition_point(|&j| (j as usize) < remap.kept)..)?;
+    let (_, came) = remap.split(ns);
     let fields = Field::ALL
         .iter()
         .zip(&facets.fields)

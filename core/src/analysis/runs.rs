@@ -154,14 +154,14 @@ pub(crate) fn replayed(
     remap.gone_selected(op, os, ns, &slide)?;
     let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
     // The changed jobs' runs shown, in (start, id) order.
-    let mut fresh: Vec<(Ms, u32, u32, Ms)> =
-        ns.0.iter()
-            .filter(|&&j| j as usize >= remap.kept)
-            .filter_map(|&j| {
-                let (s, e) = np.run_span(j as usize)?;
-                (e > s && range.overlap(s, e) > 0).then(|| (s, rank(j), j, e))
-            })
-            .collect();
+    let (_, came) = remap.split(ns);
+    let mut fresh: Vec<(Ms, u32, u32, Ms)> = came
+        .iter()
+        .filter_map(|&j| {
+            let (s, e) = np.run_span(j as usize)?;
+            (e > s && range.overlap(s, e) > 0).then(|| (s, rank(j), j, e))
+        })
+        .collect();
     fresh.sort_unstable();
     let mut fresh = fresh.into_iter().peekable();
     let mut lanes = Replay {

@@ -188,7 +188,7 @@ pub fn job_status_updated(
         // state in the buckets after `l0` too. Its other spans end before
         // its last transition, so it was in none of them before.
         let mut edge = held.edge.iter().map(|&(_, m)| m).peekable();
-        for &m in ns.0.iter().filter(|&&j| (j as usize) < remap.kept) {
+        for &m in remap.split(ns).0 {
             if edge.next_if_eq(&m).is_some() || np.ended(m as usize).is_some() {
                 continue;
             }
@@ -209,8 +209,8 @@ pub fn job_status_updated(
         };
         job_runs(op, j, og, (&mut open, &mut touched), &mut seen, &mut sub);
     }
-    let new_jobs = ns.0.iter().filter(|&&j| (j as usize) >= remap.kept);
-    for &j in new_jobs.chain(held.edge.iter().map(|(_, m)| m)) {
+    let (_, came) = remap.split(ns);
+    for &j in came.iter().chain(held.edge.iter().map(|(_, m)| m)) {
         let mut add = |s: usize, r| flush(&mut diff, width, s, r, 1);
         job_runs(np, j, grid, (&mut open, &mut touched), &mut seen, &mut add);
     }

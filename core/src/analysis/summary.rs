@@ -143,8 +143,7 @@ pub fn summary_parts_updated(
     }
     // Those at a moved start and the changed ones (after the held ones):
     // counted again.
-    let came =
-        ns.0.get(ns.0.partition_point(|&j| (j as usize) < remap.kept)..)?;
+    let (_, came) = remap.split(ns);
     for &j in held.edge.iter().map(|(_, m)| m).chain(came) {
         let (wait, queued, ended) = job_part(np, j as usize, range);
         add.extend(wait);

@@ -104,6 +104,13 @@ fn same(a: &[u32], b: &[u32]) -> bool {
 }
 
 impl Remap {
+    /// `ns`, a selection of this remap's result, cut in two: the held
+    /// jobs it keeps (indices below [`Remap::kept`]) and the changed ones
+    /// (they stand after the held ones), each ascending.
+    pub(crate) fn split<'a>(&self, ns: &'a Selection) -> (&'a [u32], &'a [u32]) {
+        ns.0.split_at(ns.0.partition_point(|&j| (j as usize) < self.kept))
+    }
+
     /// The jobs of `old`'s selection `os` that went (replaced or dropped),
     /// when what a view derived from `os` can be carried over to `ns`, the
     /// same view's selection of `new` (this remap's result): the held
