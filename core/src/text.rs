@@ -16,6 +16,17 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// A finite number written as JSON writes one (`12`, `-0.5`, `1e3`; not
+/// `+1`, `.5` or `1.`), surrounding whitespace allowed, or `None`. Read by
+/// serde_json's number reader, which the app has anyway: `str::parse::<f64>`
+/// brought core's float parser and its 10 kB table of powers of five into
+/// the wasm (docs/design.md, "Wasm size, third round").
+pub fn number(s: &str) -> Option<f64> {
+    serde_json::from_str::<f64>(s)
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
 /// `s` cut to at most `max` (≥ 1) characters, the last of them `…` when cut. A
 /// backend may name a group with 4 KB of text: shown whole it squeezes a
 /// chart's legend or a table column to nothing. Counts `char`s, so a cut
@@ -34,6 +45,25 @@ pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_as_json_writes_them() {
+        for (s, want) in [
+            ("12", Some(12.0)),
+            (" -0.5 ", Some(-0.5)),
+            ("1e3", Some(1000.0)),
+            ("2.345", Some(2.345)),
+            ("255", Some(255.0)),
+            ("1e-7", Some(1e-7)),
+        ] {
+            assert_eq!(number(s), want, "{s}");
+        }
+        for s in [
+            "", " ", "+1", ".5", "1.", "1e999", "NaN", "Infinity", "1,5", "0x10", "3 4",
+        ] {
+            assert_eq!(number(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn counts() {
