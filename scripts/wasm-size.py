@@ -116,20 +116,25 @@ def function_names(buf, start, end):
     return names
 
 
-def code_bodies(buf, start):
+def vector(buf, start, skip_head):
+    """The payloads of a code or data section's entries: `skip_head(pos)`
+    steps over what precedes an entry's size (nothing for a function body;
+    flags, memory and offset for a data segment)."""
     count, pos = leb(buf, start)
-    bodies = []
+    out = []
     for _ in range(count):
-        size, p = leb(buf, pos)
-        bodies.append(buf[p : p + size])
-        pos = p + size
-    return bodies
+        size, pos = leb(buf, skip_head(pos))
+        out.append(buf[pos : pos + size])
+        pos += size
+    return out
+
+
+def code_bodies(buf, start):
+    return vector(buf, start, lambda pos: pos)
 
 
 def data_segments(buf, start):
-    count, pos = leb(buf, start)
-    segs = []
-    for _ in range(count):
+    def head(pos):
         flags, pos = leb(buf, pos)
         if flags == 2:
             _, pos = leb(buf, pos)
@@ -137,10 +142,9 @@ def data_segments(buf, start):
             while buf[pos] != 0x0B:
                 pos += 1
             pos += 1
-        size, pos = leb(buf, pos)
-        segs.append(buf[pos : pos + size])
-        pos += size
-    return segs
+        return pos
+
+    return vector(buf, start, head)
 
 
 def strip_hash(name):
