@@ -154,7 +154,7 @@ pub(crate) fn replayed(
     remap.gone_selected(op, os, ns, &slide)?;
     let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
     // The changed jobs' runs shown, in (start, id) order.
-    let mut fresh: Vec<(Ms, u32, u32, Ms)> =
+    let fresh: Vec<(Ms, u32, u32, Ms)> =
         ns.0.iter()
             .filter(|&&j| j as usize >= remap.kept)
             .filter_map(|&j| {
@@ -162,8 +162,10 @@ pub(crate) fn replayed(
                 (e > s && range.overlap(s, e) > 0).then(|| (s, rank(j), j, e))
             })
             .collect();
-    fresh.sort_unstable();
-    let mut fresh = fresh.into_iter().peekable();
+    // The shared sort (job indices are unique: stable or not, one order).
+    let mut fresh = crate::sort::sort_vec(fresh, &|a, b| a.cmp(b))
+        .into_iter()
+        .peekable();
     let mut lanes = Replay {
         at: Ms::MIN,
         ..Replay::default()
