@@ -97,12 +97,13 @@ impl JobState {
         match self {
             JobState::Other(s) => s.clone(),
             known => {
-                let s = known.as_str();
-                let mut c = s.chars();
-                match c.next() {
-                    Some(f) => f.to_uppercase().chain(c).collect(),
-                    None => String::new(),
+                // Known states are ASCII: `char::to_uppercase` would bring
+                // the Unicode case tables into the wasm for them (~12 kB).
+                let mut s = known.as_str().to_string();
+                if let Some(first) = s.get_mut(..1) {
+                    first.make_ascii_uppercase();
                 }
+                s
             }
         }
     }

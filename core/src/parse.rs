@@ -277,11 +277,7 @@ fn relax_numbers(body: &str) -> Option<String> {
                 .take_while(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
                 .count();
             let token = body.get(i..i + len)?;
-            token
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_infinite())
-                .map(|_| len)
+            overflows_f64(token).then_some(len)
         };
         let end = match b {
             b'"' => {
@@ -308,6 +304,56 @@ fn relax_numbers(body: &str) -> Option<String> {
     }
     out.push_str(body.get(copied..).unwrap_or_default());
     Some(out)
+}
+
+/// The decimal digits of 2^1024 - 2^970, half-way between `f64::MAX` and
+/// 2^1024: the smallest magnitude that rounds to infinity.
+const F64_OVERFLOW: &[u8] = b"179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+/// Whether `token` is a number as `str::parse::<f64>` reads it (`[+-]`,
+/// digits with an optional `.`, an optional exponent) that rounds to
+/// infinity. Decided on the digits, exactly: `str::parse::<f64>` brought
+/// core's float parser and its 10 kB table of powers of five into the wasm
+/// for this one question (the test `overflow_is_parse_infinity` holds the
+/// two equal).
+fn overflows_f64(token: &str) -> bool {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let t = token.strip_prefix(['+', '-']).unwrap_or(token);
+    let (mantissa, exp) = match t.find(['e', 'E']) {
+        Some(at) => (&t[..at], Some(&t[at + 1..])),
+        None => (t, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return false;
+    }
+    let exp = match exp {
+        None => 0,
+        Some(e) => {
+            let magnitude = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if magnitude.is_empty() || !digits(magnitude) {
+                return false;
+            }
+            // Anything past a million decimal places decides alone.
+            let m = magnitude
+                .bytes()
+                .fold(0_i64, |m, b| (m * 10 + i64::from(b - b'0')).min(1_000_000));
+            if e.starts_with('-') {
+                -m
+            } else {
+                m
+            }
+        }
+    };
+    // The value is 0.SIG x 10^point, SIG without leading or trailing zeros.
+    let all: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+    let Some(first) = all.iter().position(|&b| b != b'0') else {
+        return false;
+    };
+    let last = all.iter().rposition(|&b| b != b'0').unwrap_or(first);
+    let point = int.len() as i64 - first as i64 + exp;
+    let limit = F64_OVERFLOW.len() as i64;
+    point > limit || (point == limit && &all[first..=last] >= F64_OVERFLOW)
 }
 
 /// A response body's bytes as the text `Response.text()` makes of them: a
@@ -973,6 +1019,36 @@ mod tests {
             .unwrap()
             .series;
         assert_eq!(check_metrics(raws), parse_metrics(body).unwrap());
+    }
+
+    /// The digit reading of [`overflows_f64`] is `str::parse`'s infinity.
+    #[test]
+    fn overflow_is_parse_infinity() {
+        use proptest::prelude::*;
+        let parse = |t: &str| t.parse::<f64>().is_ok_and(f64::is_infinite);
+        let max = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791";
+        let fixed = [
+            "1e999", "-1e999", "1e308", "1.8e308", "1.7976931348623157e308", "1.7976931348623158e308",
+            "1.79769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792e308",
+            max, "0.00001e313", "0.000018e313", "00000.0e999999999999999999999", "1e-999", "", "-", ".", "e5", "1e", "1e+", "1.2.3",
+            "1-2", "--1", "+1e999", ".5e309", "5.e308", "1E309", "0e400", "100e306", "1000e306",
+        ];
+        for t in fixed.iter().copied().chain([
+            format!("{max}0").as_str(),
+            format!("{max}2").as_str(),
+            format!("{max}.5").as_str(),
+        ]) {
+            assert_eq!(overflows_f64(t), parse(t), "{t}");
+        }
+        proptest!(|(sign in "[+-]?", int in "[0-9]{0,4}", dot in "\\.?", frac in "[0-9]{0,4}",
+                    e in "([eE][+-]?[0-9]{1,3})?")| {
+            let t = format!("{sign}{int}{dot}{frac}{e}");
+            prop_assert_eq!(overflows_f64(&t), parse(&t), "{}", t);
+        });
+        proptest!(|(mantissa in "1\\.79769313486231[0-9]{0,6}", e in 300_u32..320)| {
+            let t = format!("{mantissa}e{e}");
+            prop_assert_eq!(overflows_f64(&t), parse(&t), "{}", t);
+        });
     }
 
     /// `NaN` and `Infinity` are not JSON, but some backends (Python's

@@ -16,6 +16,28 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// A finite number written as JSON writes one (`12`, `-0.5`, `1e3`) or, as
+/// HTML's number inputs and CSS also allow, with no digit before its point
+/// (`.5`, `-.5e1`); surrounding whitespace allowed; else `None` (`+1`, `1.`,
+/// `1e999`, `NaN`: a number input turns `+1` and `1.` into ""). Read by
+/// serde_json's number reader, which the app has anyway: `str::parse::<f64>`
+/// brought core's float parser and its 10 kB table of powers of five into
+/// the wasm (docs/design.md, "Wasm size, third round").
+pub fn number(s: &str) -> Option<f64> {
+    let body = s.trim_start_matches([' ', '\t', '\n', '\r']);
+    let (sign, rest) = match body.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", body),
+    };
+    let value = if rest.starts_with('.') {
+        // `.5` read as `0.5`: the same reader, one digit added.
+        serde_json::from_str::<f64>(&format!("{sign}0{rest}"))
+    } else {
+        serde_json::from_str::<f64>(s)
+    };
+    value.ok().filter(|v| v.is_finite())
+}
+
 /// `s` cut to at most `max` (≥ 1) characters, the last of them `…` when cut. A
 /// backend may name a group with 4 KB of text: shown whole it squeezes a
 /// chart's legend or a table column to nothing. Counts `char`s, so a cut
@@ -34,6 +56,30 @@ pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_as_json_writes_them() {
+        for (s, want) in [
+            ("12", Some(12.0)),
+            (" -0.5 ", Some(-0.5)),
+            ("1e3", Some(1000.0)),
+            ("2.345", Some(2.345)),
+            ("255", Some(255.0)),
+            ("1e-7", Some(1e-7)),
+            (".5", Some(0.5)),
+            ("-.5", Some(-0.5)),
+            ("-.5e1", Some(-5.0)),
+            (" .25 ", Some(0.25)),
+        ] {
+            assert_eq!(number(s), want, "{s}");
+        }
+        for s in [
+            "", " ", "+1", "1.", "1e999", "NaN", "Infinity", "1,5", "0x10", "3 4", ".", "-.",
+            "..5", "+.5", "- .5", ".e1",
+        ] {
+            assert_eq!(number(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn counts() {

@@ -102,7 +102,7 @@ impl Rgb {
             .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
             .filter(|p| !p.is_empty());
         let mut channel = || -> Option<u8> {
-            let v: f64 = parts.next()?.parse().ok()?;
+            let v = crate::text::number(parts.next()?)?;
             (0.0..=255.0).contains(&v).then_some(v.round() as u8)
         };
         Some(Rgb([channel()?, channel()?, channel()?]))

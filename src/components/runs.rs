@@ -246,7 +246,7 @@ pub fn JobRunsPanel() -> impl IntoView {
 /// The lanes typed into the span form: both empty is every lane
 /// (`Some(None)`), two numbers a range, anything else `None`.
 fn lanes_of(from: &str, to: &str) -> Option<Option<(f64, f64)>> {
-    let lane = |t: &str| t.trim().parse::<f64>().ok().filter(|l| l.is_finite());
+    let lane = queuescope_core::text::number;
     match (from.trim().is_empty(), to.trim().is_empty()) {
         (true, true) => Some(None),
         _ => {

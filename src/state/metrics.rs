@@ -74,7 +74,7 @@ fn prune<V>(
         seen.insert((*id).to_string(), tick);
     }
     let view: HashSet<&str> = in_view.iter().copied().collect();
-    let mut out: Vec<(u64, &String)> = cache
+    let out: Vec<(u64, &String)> = cache
         .keys()
         .filter(|id| !view.contains(id.as_str()))
         .map(|id| (seen.get(id).copied().unwrap_or(0), id))
@@ -82,8 +82,9 @@ fn prune<V>(
     let Some(excess) = out.len().checked_sub(keep).filter(|&n| n > 0) else {
         return Vec::new();
     };
-    out.sort_unstable();
-    let dropped: Vec<String> = out
+    // The shared sort: `sort_unstable` compiled std's unstable sort for
+    // this one element type.
+    let dropped: Vec<String> = queuescope_core::sort::sort_vec(out, &|a, b| a.cmp(b))
         .into_iter()
         .take(excess)
         .map(|(_, id)| id.clone())

@@ -174,8 +174,8 @@ impl<'a> Delta<'a> {
             moved.push((name.to_string(), moved_count(0, d)?));
         }
         moved.retain(|(_, n)| *n > 0);
-        moved.sort_unstable_by(list_order);
-        Some(merge(stay, moved))
+        // The shared sort (names are unique: stable or not, one order).
+        Some(merge(stay, crate::sort::sort_vec(moved, &list_order)))
     }
 }
 

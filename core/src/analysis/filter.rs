@@ -2,7 +2,7 @@
 //! are OR-ed, fields are AND-ed, the text search is a case-insensitive
 //! substring match on job name, job id, run id and run name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::prepared::{Column, Prepared, EMPTY_COLUMN, NONE_NAME};
 use super::time::TimeRange;
@@ -129,9 +129,16 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
             ColumnTest::new(col, filters.values(f))
         })
         .collect();
-    let mut by_key: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    // `labels` is ordered by key, so each key's values are one run of it
+    // (a map from key to values would be a B-tree type of its own).
+    let mut by_key: Vec<(&str, BTreeSet<String>)> = Vec::new();
     for (k, v) in &filters.labels {
-        by_key.entry(k.as_str()).or_default().insert(v.clone());
+        match by_key.last_mut() {
+            Some((last, values)) if *last == k.as_str() => {
+                values.insert(v.clone());
+            }
+            _ => by_key.push((k.as_str(), crate::sort::into_tree([v.clone()]))),
+        }
     }
     for (k, values) in &by_key {
         let col = prep.labels.get(*k).unwrap_or(&EMPTY_COLUMN);

@@ -155,15 +155,17 @@ pub(crate) fn replayed(
     let rank = |j: u32| np.id_rank.get(j as usize).copied().unwrap_or(0);
     // The changed jobs' runs shown, in (start, id) order.
     let (_, came) = remap.split(ns);
-    let mut fresh: Vec<(Ms, u32, u32, Ms)> = came
+    let fresh: Vec<(Ms, u32, u32, Ms)> = came
         .iter()
         .filter_map(|&j| {
             let (s, e) = np.run_span(j as usize)?;
             (e > s && range.overlap(s, e) > 0).then(|| (s, rank(j), j, e))
         })
         .collect();
-    fresh.sort_unstable();
-    let mut fresh = fresh.into_iter().peekable();
+    // The shared sort (job indices are unique: stable or not, one order).
+    let mut fresh = crate::sort::sort_vec(fresh, &|a, b| a.cmp(b))
+        .into_iter()
+        .peekable();
     let mut lanes = Replay {
         at: Ms::MIN,
         ..Replay::default()

@@ -558,13 +558,19 @@ impl Prepared {
             *out = merge_column([old, new], maps, &runs[0], n)
                 .unwrap_or_else(|| Column::from_pairs(Vec::new(), Vec::new(), Vec::new(), n));
         }
-        let keys: BTreeSet<&String> =
-            crate::sort::into_tree(self.labels.keys().chain(changed.labels.keys()));
+        // `&str`, not `&String`: a set type of its own compiles its own
+        // copy of the B-tree's code.
+        let keys: BTreeSet<&str> = crate::sort::into_tree(
+            self.labels
+                .keys()
+                .chain(changed.labels.keys())
+                .map(String::as_str),
+        );
         for key in keys {
             let old = self.labels.get(key).unwrap_or(&EMPTY_COLUMN);
             let new = changed.labels.get(key).unwrap_or(&EMPTY_COLUMN);
             if let Some(col) = merge_column([old, new], maps, &runs[0], n) {
-                p.labels.insert(key.clone(), col);
+                p.labels.insert(key.to_string(), col);
             }
         }
 
