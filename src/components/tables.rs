@@ -22,20 +22,13 @@ const LONG_MESSAGE: usize = 140;
 /// Names and ids longer than this are clipped in a cell (the whole text is
 /// its tooltip): a backend may send 4 KB of them.
 const LONG_CELL: usize = 48;
-/// Texts up to this many characters show whole in a `.qs-cell`.
+/// Texts up to this many characters show whole in a cell (no title).
 const FITS_CELL: usize = 24;
 
-/// A cell's text, clipped to [`LONG_CELL`] characters, in a span the
-/// stylesheet keeps to a column's width (`.qs-cell`, an ellipsis past it);
-/// the whole text is its tooltip whenever it may not show whole (text
-/// nodes only: strings from the backend are never HTML).
-fn cell_text(text: &str) -> AnyView {
-    let CellText { shown, title } = CellText::of(text);
-    view! { <span class="qs-cell" title=title>{shown}</span> }.into_any()
-}
-
-/// What a `.qs-cell` shows of a text: at most [`LONG_CELL`] characters, and
-/// the whole text as its title when it may not show whole.
+/// What a table cell shows of a name or id from the backend: at most
+/// [`LONG_CELL`] characters, and the whole text as its title when it may
+/// not show whole (text nodes only: strings from the backend are never
+/// HTML).
 #[derive(Debug, Clone, Default, PartialEq)]
 struct CellText {
     shown: String,
@@ -227,6 +220,20 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// A cell of a name or id from the backend: its text (clipped as
+/// [`CellText`] says, the whole as the cell's title) straight in the `<td>`,
+/// which the table's fixed layout keeps to its column with an ellipsis.
+fn text_td(text: &str, class: Option<&'static str>) -> AnyView {
+    let CellText { shown, title } = CellText::of(text);
+    view! { <td class=class title=title>{shown}</td> }.into_any()
+}
+
+/// One row of the selection table. Lean on purpose (a brush builds 50 of
+/// them, and their elements are most of its style and layout work,
+/// docs/design.md branch rows5): a `<td>` per column with its text in it,
+/// one more element only for a run's link (or a long run name's tooltip,
+/// since the cell's title is the run id), the state's dot a pseudo-element
+/// coloured by a class.
 fn row_view(
     row: &TableRow,
     zone: &analysis::Zone,
@@ -242,22 +249,28 @@ fn row_view(
         .run_id
         .as_deref()
         .and_then(|id| config.run_link(entity, row.project.as_deref(), id));
-    let run = match link {
-        Some(href) => {
-            view! { <a href=href target="_blank" rel="noopener noreferrer">{cell_text(&run_label)}</a> }
+    let CellText { shown, title } = CellText::of(&run_label);
+    let run = match (link, title) {
+        (Some(href), title) => {
+            view! { <a href=href target="_blank" rel="noopener noreferrer" title=title>{shown}</a> }
                 .into_any()
         }
-        None => cell_text(&run_label),
+        (None, Some(title)) => view! { <span title=title>{shown}</span> }.into_any(),
+        (None, None) => shown.into_any(),
     };
-    let state = row.state.clone();
+    let state = CellText::of(row.state.as_str());
+    let state_class = format!(
+        "qs-state-cell {}",
+        crate::render::palette::state_class(&row.state)
+    );
     view! {
         <tr data-job-id=row.job_id.clone()>
-            <td class="qs-mono">{cell_text(&row.job_id)}</td>
+            {text_td(&row.job_id, Some("qs-mono"))}
             <td title=row.run_id.clone().unwrap_or_default()>{run}</td>
-            <td>{cell_text(&row.launch_job)}</td>
-            <td>{cell_text(row.project.as_deref().unwrap_or(NONE_NAME))}</td>
-            <td>{cell_text(row.user.as_deref().unwrap_or(NONE_NAME))}</td>
-            <td><span class="qs-state" style:--qs-state-color=format!("var({})", crate::render::palette::state_token(&state))>{cell_text(state.as_str())}</span></td>
+            {text_td(&row.launch_job, None)}
+            {text_td(row.project.as_deref().unwrap_or(NONE_NAME), None)}
+            {text_td(row.user.as_deref().unwrap_or(NONE_NAME), None)}
+            <td class=state_class title=state.title>{state.shown}</td>
             <td>{time_cell(row.enqueued, zone)}</td>
             <td>{time_cell(row.started, zone)}</td>
             <td>{time_cell(row.ended, zone)}</td>
@@ -475,7 +488,8 @@ fn line_text(
     move || line.with(|l| l.as_ref().map(pick).unwrap_or_default().to_string())
 }
 
-/// A `.qs-cell` of a row slot's line, as [`cell_text`] makes it.
+/// A `.qs-cell` of a row slot's line: its [`CellText`] in a span the
+/// stylesheet keeps to a column's width (an ellipsis past it).
 fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -> impl IntoView {
     let title = move || line.with(|l| l.as_ref().and_then(|l| pick(l).title.clone()));
     let shown = move || {
@@ -523,6 +537,118 @@ mod tests {
     /// Lets the effects of a change run (a zero timeout runs after them).
     async fn settle() {
         gloo_timers::future::sleep(Duration::from_millis(0)).await;
+    }
+
+    /// A selection row of `run` (a run id, its name) in `state`, with a
+    /// launch job name of `launch`.
+    fn table_row(run: Option<(&str, &str)>, launch: &str, state: &str) -> TableRow {
+        TableRow {
+            job: 0,
+            job_id: "item-7".into(),
+            run_id: run.map(|r| r.0.into()),
+            run_name: run.map(|r| r.1.into()),
+            launch_job: launch.into(),
+            project: None,
+            user: Some("alice".into()),
+            state: queuescope_core::model::JobState::parse(state),
+            enqueued: Some(0),
+            started: Some(60_000),
+            ended: None,
+            queued_secs: 60.0,
+            run_secs: Some(3_600.0),
+        }
+    }
+
+    /// The `<tr>` that [`row_view`] makes, mounted in a table.
+    fn mounted_row(row: TableRow, config: Config) -> web_sys::HtmlTableRowElement {
+        use wasm_bindgen::JsCast;
+        let host = crate::wasm_tests::host();
+        let mounted = leptos::mount::mount_to(host.clone(), move || {
+            view! { <table><tbody>{row_view(&row, &analysis::Zone::Utc, &config, None)}</tbody></table> }
+        });
+        std::mem::forget(mounted);
+        host.query_selector("tr")
+            .ok()
+            .flatten()
+            .and_then(|r| r.dyn_into().ok())
+            .expect("a row")
+    }
+
+    /// Each cell of a row: (text, title, its child elements' tags).
+    fn cells(tr: &web_sys::HtmlTableRowElement) -> Vec<(String, Option<String>, Vec<String>)> {
+        let list = tr.cells();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|td| {
+                let kids = td.children();
+                let tags = (0..kids.length())
+                    .filter_map(|k| kids.item(k))
+                    .map(|k| k.tag_name())
+                    .collect();
+                (
+                    td.text_content().unwrap_or_default(),
+                    td.get_attribute("title"),
+                    tags,
+                )
+            })
+            .collect()
+    }
+
+    /// A selection row is a `<td>` per column with its text in it (a
+    /// brush builds 50 of them): long names are clipped with the whole as
+    /// the cell's title, the run cell's title is the run id (so a long run
+    /// name's tooltip is a span's, the only element in a cell without a
+    /// link), an unknown state is shown as itself with the neutral dot.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    async fn a_selection_row_is_its_cells_texts() {
+        let long = "w".repeat(60);
+        let tr = mounted_row(
+            table_row(Some(("r1", &long)), &long, "held-by-admin"),
+            Config::default(),
+        );
+        settle().await;
+        assert_eq!(tr.get_attribute("data-job-id").as_deref(), Some("item-7"));
+        let got = cells(&tr);
+        let clipped = queuescope_core::text::clip(&long, LONG_CELL).into_owned();
+        assert_eq!(got.len(), COLUMNS.len());
+        assert_eq!(got[0], ("item-7".into(), None, vec![]));
+        assert_eq!(
+            got[1],
+            (clipped.clone(), Some("r1".into()), vec!["SPAN".into()])
+        );
+        assert_eq!(got[2], (clipped, Some(long.clone()), vec![]));
+        assert_eq!(got[3], (NONE_NAME.into(), None, vec![]));
+        assert_eq!(got[4], ("alice".into(), None, vec![]));
+        assert_eq!(got[5], ("held-by-admin".into(), None, vec![]));
+        assert!(got.iter().skip(6).all(|c| c.2.is_empty() && c.1.is_none()));
+        assert_eq!(got[9].0, format::duration(60.0));
+        let span = tr.query_selector("td span").ok().flatten().expect("a span");
+        assert_eq!(span.get_attribute("title"), Some(long));
+        let state = tr.cells().item(5).expect("a state cell");
+        assert_eq!(state.class_name(), "qs-state-cell qs-dot-other");
+
+        let config = Config {
+            run_url: Some("https://runs.example/{run_id}".into()),
+            ..Config::default()
+        };
+        let tr = mounted_row(table_row(Some(("r2", "short")), "job", "running"), config);
+        settle().await;
+        let got = cells(&tr);
+        assert_eq!(
+            got[1],
+            ("short".into(), Some("r2".into()), vec!["A".into()])
+        );
+        let a = tr.query_selector("td a").ok().flatten().expect("a link");
+        assert_eq!(
+            a.get_attribute("href").as_deref(),
+            Some("https://runs.example/r2")
+        );
+        assert_eq!(a.get_attribute("title"), None);
+        let state = tr.cells().item(5).expect("a state cell");
+        assert_eq!(state.class_name(), "qs-state-cell qs-dot-running");
+        let tr = mounted_row(table_row(None, "job", "queued"), Config::default());
+        settle().await;
+        assert_eq!(cells(&tr)[1], ("—".into(), Some(String::new()), vec![]));
     }
 
     /// A page shifted by one new error on top writes one row and moves it:
