@@ -7,11 +7,14 @@ use crate::config::Config;
 use crate::format;
 use crate::i18n::t;
 use crate::state::{Analysis, Shared, ViewState};
-use leptos::html::Tr;
+use leptos::html::{Tbody, Tr};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
 use queuescope_core::model::Ms;
 use queuescope_core::slots::{follow, moves, SlotPlan};
+
+/// A page of the selection table: every row's count, the page's rows.
+type TablePage = (usize, Vec<TableRow>);
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
@@ -159,30 +162,13 @@ pub fn SelectionPanel() -> impl IntoView {
     let actions = ViewFn::from(move || {
         view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
-    let body = move || {
-        let zone = a.zone.get();
-        let loaded = a.prepared.get();
-        rows.with(|r| {
-            let Some(r) = r else { return Vec::new() };
-            let (_, r) = &**r;
-            r.iter()
-                .map(|row| {
-                    let entity = loaded
-                        .as_ref()
-                        .and_then(|l| l.prepared.get(row.job as usize))
-                        .and_then(|j| j.entity);
-                    row_view(row, &zone, &config, entity)
-                })
-                .collect::<Vec<_>>()
-        })
-    };
     view! {
         <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
             subtitle=Signal::derive(move || (t().runs_selected)(&format::count(total.get())))>
             <div class="qs-table-wrap">
                 <table class=move || hidden_classes(&hidden.get())>
                     <thead><tr>{sort_header(sort)}</tr></thead>
-                    <tbody>{body}</tbody>
+                    {selection_rows(rows, config)}
                 </table>
             </div>
             <Pager page=page total=total per_page=PAGE_ROWS/>
@@ -220,65 +206,136 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// A cell of a name or id from the backend: its text (clipped as
-/// [`CellText`] says, the whole as the cell's title) straight in the `<td>`,
-/// which the table's fixed layout keeps to its column with an ellipsis.
-fn text_td(text: &str, class: Option<&'static str>) -> AnyView {
-    let CellText { shown, title } = CellText::of(text);
-    view! { <td class=class title=title>{shown}</td> }.into_any()
+/// The selection table's body: the page's rows, written by
+/// [`write_rows`] whenever the page, the zone or the data change.
+fn selection_rows(rows: Memo<Option<Shared<TablePage>>>, config: Config) -> impl IntoView {
+    let a = expect_context::<Analysis>();
+    let body = NodeRef::<Tbody>::new();
+    Effect::new(move |_| {
+        let Some(el) = body.get() else { return };
+        let zone = a.zone.get();
+        let loaded = a.prepared.get();
+        rows.with(|r| {
+            let page = r.as_deref().map_or(&[][..], |(_, page)| page.as_slice());
+            let entity = |row: &TableRow| {
+                loaded
+                    .as_ref()
+                    .and_then(|l| l.prepared.get(row.job as usize))
+                    .and_then(|j| j.entity)
+                    .map(str::to_string)
+            };
+            if let Err(e) = write_rows(&el, page, &zone, &config, entity) {
+                web_sys::console::error_2(&"the selection table's rows".into(), &e);
+            }
+        });
+    });
+    view! { <tbody node_ref=body></tbody> }
 }
 
-/// One row of the selection table. Lean on purpose (a brush builds 50 of
-/// them, and their elements are most of its style and layout work,
-/// docs/design.md branch rows5): a `<td>` per column with its text in it,
-/// one more element only for a run's link (or a long run name's tooltip,
-/// since the cell's title is the run id), the state's dot a pseudo-element
-/// coloured by a class.
-fn row_view(
-    row: &TableRow,
+/// Replaces the rows of `body` by one row per `page` row (`entity`: a
+/// row's entity, for its run link). Each row is a clone of one skeleton
+/// `<tr>` (a `<td>` per column, with its class) whose cells get their text
+/// and title: a brush writes 50 rows, and an element per node built,
+/// inserted and attributed one call at a time was most of its script
+/// (docs/design.md, branch rows5). All rows go in with one call. Only a run
+/// link (or a long run name's tooltip: the cell's title is the run id)
+/// adds an element. Texts are text nodes, never HTML.
+fn write_rows(
+    body: &web_sys::HtmlElement,
+    page: &[TableRow],
     zone: &analysis::Zone,
     config: &Config,
-    entity: Option<&str>,
-) -> AnyView {
-    let run_label = row
-        .run_name
-        .clone()
-        .or_else(|| row.run_id.clone())
-        .unwrap_or_else(|| "—".into());
-    let link = row
-        .run_id
-        .as_deref()
-        .and_then(|id| config.run_link(entity, row.project.as_deref(), id));
-    let CellText { shown, title } = CellText::of(&run_label);
-    let run = match (link, title) {
-        (Some(href), title) => {
-            view! { <a href=href target="_blank" rel="noopener noreferrer" title=title>{shown}</a> }
-                .into_any()
+    entity: impl Fn(&TableRow) -> Option<String>,
+) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let doc = body
+        .owner_document()
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let skeleton = doc.create_element("tr")?;
+    for (_, key, numeric) in COLUMNS {
+        let td = doc.create_element("td")?;
+        if numeric {
+            td.set_class_name("qs-num");
+        } else if key == "Job id" {
+            td.set_class_name("qs-mono");
         }
-        (None, Some(title)) => view! { <span title=title>{shown}</span> }.into_any(),
-        (None, None) => shown.into_any(),
-    };
-    let state = CellText::of(row.state.as_str());
-    let state_class = format!(
-        "qs-state-cell {}",
-        crate::render::palette::state_class(&row.state)
-    );
-    view! {
-        <tr data-job-id=row.job_id.clone()>
-            {text_td(&row.job_id, Some("qs-mono"))}
-            <td title=row.run_id.clone().unwrap_or_default()>{run}</td>
-            {text_td(&row.launch_job, None)}
-            {text_td(row.project.as_deref().unwrap_or(NONE_NAME), None)}
-            {text_td(row.user.as_deref().unwrap_or(NONE_NAME), None)}
-            <td class=state_class title=state.title>{state.shown}</td>
-            <td>{time_cell(row.enqueued, zone)}</td>
-            <td>{time_cell(row.started, zone)}</td>
-            <td>{time_cell(row.ended, zone)}</td>
-            <td class="qs-num">{format::duration(row.queued_secs)}</td>
-            <td class="qs-num">{row.run_secs.map(format::duration).unwrap_or_else(|| "—".into())}</td>
-        </tr>
+        skeleton.append_child(&td)?;
     }
-    .into_any()
+    let rows = js_sys::Array::new();
+    for row in page {
+        let tr: web_sys::Element = skeleton.clone_node_with_deep(true)?.unchecked_into();
+        tr.set_attribute("data-job-id", &row.job_id)?;
+        let link = row
+            .run_id
+            .as_deref()
+            .and_then(|id| config.run_link(entity(row).as_deref(), row.project.as_deref(), id));
+        let mut cells =
+            std::iter::successors(tr.first_element_child(), |td| td.next_element_sibling());
+        let mut next = || {
+            cells
+                .next()
+                .ok_or_else(|| wasm_bindgen::JsValue::from_str("a cell short"))
+        };
+        put_text(&next()?, row.job_id.as_str())?;
+        let run = next()?;
+        run.set_attribute("title", row.run_id.as_deref().unwrap_or_default())?;
+        let label = row
+            .run_name
+            .as_deref()
+            .or(row.run_id.as_deref())
+            .unwrap_or("—");
+        match (link, CellText::of(label)) {
+            (Some(href), text) => {
+                let a = doc.create_element("a")?;
+                a.set_attribute("href", &href)?;
+                a.set_attribute("target", "_blank")?;
+                a.set_attribute("rel", "noopener noreferrer")?;
+                put_cell(&a, &text)?;
+                run.append_child(&a)?;
+            }
+            (None, text @ CellText { title: Some(_), .. }) => {
+                let span = doc.create_element("span")?;
+                put_cell(&span, &text)?;
+                run.append_child(&span)?;
+            }
+            (None, text) => run.set_text_content(Some(&text.shown)),
+        }
+        put_text(&next()?, &row.launch_job)?;
+        put_text(&next()?, row.project.as_deref().unwrap_or(NONE_NAME))?;
+        put_text(&next()?, row.user.as_deref().unwrap_or(NONE_NAME))?;
+        let state = next()?;
+        state.set_class_name(&format!(
+            "qs-state-cell {}",
+            crate::render::palette::state_class(&row.state)
+        ));
+        put_text(&state, row.state.as_str())?;
+        for t in [row.enqueued, row.started, row.ended] {
+            next()?.set_text_content(Some(&time_cell(t, zone)));
+        }
+        next()?.set_text_content(Some(&format::duration(row.queued_secs)));
+        let run_secs = row.run_secs.map(format::duration);
+        next()?.set_text_content(Some(run_secs.as_deref().unwrap_or("—")));
+        rows.push(&tr);
+    }
+    body.replace_children_with_node(&rows);
+    Ok(())
+}
+
+/// Writes a name or id from the backend into `el` as [`CellText`] says
+/// (clipped; the whole as its title when it may not show whole). A cell's
+/// text sits in the `<td>` itself, which the table's fixed layout keeps to
+/// its column with an ellipsis.
+fn put_text(el: &web_sys::Element, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    put_cell(el, &CellText::of(text))
+}
+
+/// [`put_text`] of a [`CellText`] already made.
+fn put_cell(el: &web_sys::Element, text: &CellText) -> Result<(), wasm_bindgen::JsValue> {
+    el.set_text_content(Some(&text.shown));
+    match &text.title {
+        Some(title) => el.set_attribute("title", title),
+        None => Ok(()),
+    }
 }
 
 /// The errors panel: every error in the range, newest first.
@@ -559,14 +616,19 @@ mod tests {
         }
     }
 
-    /// The `<tr>` that [`row_view`] makes, mounted in a table.
+    /// The `<tr>` that [`write_rows`] makes of `row`, in a table.
     fn mounted_row(row: TableRow, config: Config) -> web_sys::HtmlTableRowElement {
         use wasm_bindgen::JsCast;
         let host = crate::wasm_tests::host();
-        let mounted = leptos::mount::mount_to(host.clone(), move || {
-            view! { <table><tbody>{row_view(&row, &analysis::Zone::Utc, &config, None)}</tbody></table> }
-        });
-        std::mem::forget(mounted);
+        host.set_inner_html("<table><tbody><tr><td>an old row</td></tr></tbody></table>");
+        let body: web_sys::HtmlElement = host
+            .query_selector("tbody")
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into().ok())
+            .expect("a tbody");
+        write_rows(&body, &[row], &analysis::Zone::Utc, &config, |_| None).expect("written");
+        assert_eq!(body.children().length(), 1, "the old row replaced");
         host.query_selector("tr")
             .ok()
             .flatten()
