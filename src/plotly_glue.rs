@@ -653,6 +653,11 @@ fn draw_on_change(
         g.started.set(draw);
         if was_visible == Some(true) && g.is_react(&spec) && !crate::dom::page_hidden() {
             // After every effect of the change (see [`Graph::react_later`]).
+            // The axes are about to change: the marks wait for the new ones
+            // (a graph moved out of view paints none until it comes back).
+            if let Some(cb) = g.hooks.on_view {
+                cb.run(None);
+            }
             busy(g.hooks.on_busy, true);
             let g = g.clone();
             set_timeout(
