@@ -624,51 +624,143 @@ fn draw_on_change(
     hooks: Hooks,
     error: RwSignal<Option<String>>,
 ) -> Rc<RefCell<Option<Bound>>> {
-    // The frame on screen, once drawn.
-    let drawn: Rc<RefCell<Option<Chart>>> = Rc::new(RefCell::new(None));
-    let bound: Rc<RefCell<Option<Bound>>> = Rc::new(RefCell::new(None));
-    let bound2 = bound.clone();
-    Effect::new(move |_| {
+    let g = Graph {
+        drawn: Rc::new(RefCell::new(None)),
+        bound: Rc::new(RefCell::new(None)),
+        started: Rc::new(Cell::new(0)),
+        hooks,
+        error,
+    };
+    let bound = g.bound.clone();
+    // Returns whether the graph was in view: a graph that just came into
+    // view is drawn at once (no frame of new marks on old axes).
+    Effect::new(move |was_visible: Option<bool>| {
+        let shown = visible.get();
         // Nothing to draw now: no wait for plotly.js either.
-        let Some((spec, el)) = chart.get().filter(|_| visible.get()).zip(node.get()) else {
-            hooks.release_wait();
-            return;
+        let Some((spec, el)) = chart.get().filter(|_| shown).zip(node.get()) else {
+            g.hooks.release_wait();
+            return shown;
         };
-        if !hooks.plotly_settled() {
-            return;
+        if !g.hooks.plotly_settled() {
+            return shown;
         }
         let el: HtmlElement = el.into();
-        let first = drawn.borrow().is_none();
-        if drawn.borrow().as_ref() == Some(&spec) {
-            hooks.release_wait();
-            return;
+        if g.drawn.borrow().as_ref() == Some(&spec) {
+            g.hooks.release_wait();
+            return shown;
         }
+        let draw = g.started.get() + 1;
+        g.started.set(draw);
+        if was_visible == Some(true) && g.is_react(&spec) && !crate::dom::page_hidden() {
+            // After every effect of the change (see [`Graph::react_later`]).
+            // The axes are about to change: the marks wait for the new ones
+            // (a graph moved out of view paints none until it comes back).
+            if let Some(cb) = g.hooks.on_view {
+                cb.run(None);
+            }
+            busy(g.hooks.on_busy, true);
+            let g = g.clone();
+            set_timeout(
+                move || g.react_later(&el, spec, draw),
+                std::time::Duration::ZERO,
+            );
+        } else {
+            g.draw(&el, spec);
+        }
+        g.hooks.release_wait();
+        shown
+    });
+    bound
+}
+
+/// A graph's draws: the frame on screen and the events bound after the
+/// first one.
+#[derive(Clone)]
+struct Graph {
+    /// The frame on screen, once drawn.
+    drawn: Rc<RefCell<Option<Chart>>>,
+    bound: Rc<RefCell<Option<Bound>>>,
+    /// Draws started so far: a `react` put off by [`Graph::react_later`]
+    /// is dropped when another draw started after it.
+    started: Rc<Cell<u64>>,
+    hooks: Hooks,
+    error: RwSignal<Option<String>>,
+}
+
+impl Graph {
+    /// Whether drawing `spec` is a `Plotly.react` (neither the first draw
+    /// nor a relayout: see [`start_draw`]).
+    fn is_react(&self, spec: &Chart) -> bool {
+        match (&spec.relayout, self.drawn.borrow().as_ref()) {
+            (_, None) => false,
+            (Some(_), Some(old)) => old.base != spec.base,
+            (None, Some(_)) => true,
+        }
+    }
+
+    /// Draws `spec` now.
+    fn draw(&self, el: &HtmlElement, spec: Chart) {
+        let first = self.drawn.borrow().is_none();
         // The axes are about to change: nothing is painted for the old ones.
-        if let Some(cb) = hooks.on_view {
+        if let Some(cb) = self.hooks.on_view {
             cb.run(None);
         }
-        let started = start_draw(&el, &spec, drawn.borrow().as_ref());
+        let started = start_draw(el, &spec, self.drawn.borrow().as_ref());
         match started {
             Ok(promise) => {
-                *drawn.borrow_mut() = Some(spec);
+                *self.drawn.borrow_mut() = Some(spec);
                 if first {
-                    *bound2.borrow_mut() = Some(bind(&el, hooks.clone()));
+                    *self.bound.borrow_mut() = Some(bind(el, self.hooks.clone()));
                 }
-                finish_draw(el, promise, hooks.clone(), error);
+                finish_draw(el.clone(), promise, self.hooks.clone(), self.error);
             }
-            Err(DrawError::Encoding) => {
-                error.set(Some(crate::i18n::t().chart_encode_failed.into()))
-            }
+            Err(DrawError::Encoding) => self
+                .error
+                .set(Some(crate::i18n::t().chart_encode_failed.into())),
             Err(DrawError::Plotly(e)) => {
                 web_sys::console::error_2(&"Plotly is not available".into(), &e);
-                error.set(Some(
+                self.error.set(Some(
                     "Plotly.js did not load: charts cannot be drawn".into(),
                 ));
             }
         }
-        hooks.release_wait();
-    });
-    bound
+    }
+
+    /// The `react` of draw number `draw`, put off to a task after the
+    /// change's effects: by then every DOM write of the change is made, so
+    /// the style and layout Plotly forces are the frame's own, and where
+    /// the graph stands is known. A graph the change moved far out of view
+    /// is not drawn: a brush released over usage already fetched (a drag
+    /// that rested) drew the two usage charts under the empty selection
+    /// table (20-70 ms of `react`s in the release task at 10k jobs) just
+    /// before the table's 50 new rows pushed them 1,400 px down. Its
+    /// observer then reports it out of view (it was in, by more than the
+    /// margin), and coming back into view draws it, as any chart below the
+    /// fold. Dropped when another draw started meanwhile (it drew the
+    /// latest frame).
+    fn react_later(&self, el: &HtmlElement, spec: Chart, draw: u64) {
+        if self.started.get() == draw && el.is_connected() && !far_out_of_view(el) {
+            self.draw(el, spec);
+        }
+        busy(self.hooks.on_busy, false);
+    }
+}
+
+/// Whether `el` lies farther than the in-view margin (and as much again)
+/// outside the viewport, so its `IntersectionObserver` (which was seeing
+/// it in view) is sure to report it out. False where there is no observer
+/// (every chart counts as in view there).
+fn far_out_of_view(el: &HtmlElement) -> bool {
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let observed = js_sys::Reflect::has(&w, &"IntersectionObserver".into()).unwrap_or(false);
+    let Some(height) = w.inner_height().ok().and_then(|h| h.as_f64()) else {
+        return false;
+    };
+    let far = 2.0 * crate::hooks::IN_VIEW_MARGIN_PX;
+    let r = el.get_bounding_client_rect();
+    observed && (r.top() > height + far || r.bottom() < -far)
 }
 
 /// Frees the graph and unbinds its events: the graph no longer calls the

@@ -7,11 +7,14 @@ use crate::config::Config;
 use crate::format;
 use crate::i18n::t;
 use crate::state::{Analysis, Shared, ViewState};
-use leptos::html::Tr;
+use leptos::html::{Tbody, Tr};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
 use queuescope_core::model::Ms;
 use queuescope_core::slots::{follow, moves, SlotPlan};
+
+/// A page of the selection table: every row's count, the page's rows.
+type TablePage = (usize, Vec<TableRow>);
 
 /// Rows per page of the selection table.
 const PAGE_ROWS: usize = 50;
@@ -22,20 +25,13 @@ const LONG_MESSAGE: usize = 140;
 /// Names and ids longer than this are clipped in a cell (the whole text is
 /// its tooltip): a backend may send 4 KB of them.
 const LONG_CELL: usize = 48;
-/// Texts up to this many characters show whole in a `.qs-cell`.
+/// Texts up to this many characters show whole in a cell (no title).
 const FITS_CELL: usize = 24;
 
-/// A cell's text, clipped to [`LONG_CELL`] characters, in a span the
-/// stylesheet keeps to a column's width (`.qs-cell`, an ellipsis past it);
-/// the whole text is its tooltip whenever it may not show whole (text
-/// nodes only: strings from the backend are never HTML).
-fn cell_text(text: &str) -> AnyView {
-    let CellText { shown, title } = CellText::of(text);
-    view! { <span class="qs-cell" title=title>{shown}</span> }.into_any()
-}
-
-/// What a `.qs-cell` shows of a text: at most [`LONG_CELL`] characters, and
-/// the whole text as its title when it may not show whole.
+/// What a table cell shows of a name or id from the backend: at most
+/// [`LONG_CELL`] characters, and the whole text as its title when it may
+/// not show whole (text nodes only: strings from the backend are never
+/// HTML).
 #[derive(Debug, Clone, Default, PartialEq)]
 struct CellText {
     shown: String,
@@ -166,30 +162,13 @@ pub fn SelectionPanel() -> impl IntoView {
     let actions = ViewFn::from(move || {
         view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
-    let body = move || {
-        let zone = a.zone.get();
-        let loaded = a.prepared.get();
-        rows.with(|r| {
-            let Some(r) = r else { return Vec::new() };
-            let (_, r) = &**r;
-            r.iter()
-                .map(|row| {
-                    let entity = loaded
-                        .as_ref()
-                        .and_then(|l| l.prepared.get(row.job as usize))
-                        .and_then(|j| j.entity);
-                    row_view(row, &zone, &config, entity)
-                })
-                .collect::<Vec<_>>()
-        })
-    };
     view! {
         <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
             subtitle=Signal::derive(move || (t().runs_selected)(&format::count(total.get())))>
             <div class="qs-table-wrap">
                 <table class=move || hidden_classes(&hidden.get())>
                     <thead><tr>{sort_header(sort)}</tr></thead>
-                    <tbody>{body}</tbody>
+                    {selection_rows(rows, config)}
                 </table>
             </div>
             <Pager page=page total=total per_page=PAGE_ROWS/>
@@ -227,45 +206,136 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn row_view(
-    row: &TableRow,
+/// The selection table's body: the page's rows, written by
+/// [`write_rows`] whenever the page, the zone or the data change.
+fn selection_rows(rows: Memo<Option<Shared<TablePage>>>, config: Config) -> impl IntoView {
+    let a = expect_context::<Analysis>();
+    let body = NodeRef::<Tbody>::new();
+    Effect::new(move |_| {
+        let Some(el) = body.get() else { return };
+        let zone = a.zone.get();
+        let loaded = a.prepared.get();
+        rows.with(|r| {
+            let page = r.as_deref().map_or(&[][..], |(_, page)| page.as_slice());
+            let entity = |row: &TableRow| {
+                loaded
+                    .as_ref()
+                    .and_then(|l| l.prepared.get(row.job as usize))
+                    .and_then(|j| j.entity)
+                    .map(str::to_string)
+            };
+            if let Err(e) = write_rows(&el, page, &zone, &config, entity) {
+                web_sys::console::error_2(&"the selection table's rows".into(), &e);
+            }
+        });
+    });
+    view! { <tbody node_ref=body></tbody> }
+}
+
+/// Replaces the rows of `body` by one row per `page` row (`entity`: a
+/// row's entity, for its run link). Each row is a clone of one skeleton
+/// `<tr>` (a `<td>` per column, with its class) whose cells get their text
+/// and title: a brush writes 50 rows, and an element per node built,
+/// inserted and attributed one call at a time was most of its script
+/// (docs/design.md, branch rows5). All rows go in with one call. Only a run
+/// link (or a long run name's tooltip: the cell's title is the run id)
+/// adds an element. Texts are text nodes, never HTML.
+fn write_rows(
+    body: &web_sys::HtmlElement,
+    page: &[TableRow],
     zone: &analysis::Zone,
     config: &Config,
-    entity: Option<&str>,
-) -> AnyView {
-    let run_label = row
-        .run_name
-        .clone()
-        .or_else(|| row.run_id.clone())
-        .unwrap_or_else(|| "—".into());
-    let link = row
-        .run_id
-        .as_deref()
-        .and_then(|id| config.run_link(entity, row.project.as_deref(), id));
-    let run = match link {
-        Some(href) => {
-            view! { <a href=href target="_blank" rel="noopener noreferrer">{cell_text(&run_label)}</a> }
-                .into_any()
+    entity: impl Fn(&TableRow) -> Option<String>,
+) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let doc = body
+        .owner_document()
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let skeleton = doc.create_element("tr")?;
+    for (_, key, numeric) in COLUMNS {
+        let td = doc.create_element("td")?;
+        if numeric {
+            td.set_class_name("qs-num");
+        } else if key == "Job id" {
+            td.set_class_name("qs-mono");
         }
-        None => cell_text(&run_label),
-    };
-    let state = row.state.clone();
-    view! {
-        <tr data-job-id=row.job_id.clone()>
-            <td class="qs-mono">{cell_text(&row.job_id)}</td>
-            <td title=row.run_id.clone().unwrap_or_default()>{run}</td>
-            <td>{cell_text(&row.launch_job)}</td>
-            <td>{cell_text(row.project.as_deref().unwrap_or(NONE_NAME))}</td>
-            <td>{cell_text(row.user.as_deref().unwrap_or(NONE_NAME))}</td>
-            <td><span class="qs-state" style:--qs-state-color=format!("var({})", crate::render::palette::state_token(&state))>{cell_text(state.as_str())}</span></td>
-            <td>{time_cell(row.enqueued, zone)}</td>
-            <td>{time_cell(row.started, zone)}</td>
-            <td>{time_cell(row.ended, zone)}</td>
-            <td class="qs-num">{format::duration(row.queued_secs)}</td>
-            <td class="qs-num">{row.run_secs.map(format::duration).unwrap_or_else(|| "—".into())}</td>
-        </tr>
+        skeleton.append_child(&td)?;
     }
-    .into_any()
+    let rows = js_sys::Array::new();
+    for row in page {
+        let tr: web_sys::Element = skeleton.clone_node_with_deep(true)?.unchecked_into();
+        tr.set_attribute("data-job-id", &row.job_id)?;
+        let link = row
+            .run_id
+            .as_deref()
+            .and_then(|id| config.run_link(entity(row).as_deref(), row.project.as_deref(), id));
+        let mut cells =
+            std::iter::successors(tr.first_element_child(), |td| td.next_element_sibling());
+        let mut next = || {
+            cells
+                .next()
+                .ok_or_else(|| wasm_bindgen::JsValue::from_str("a cell short"))
+        };
+        put_text(&next()?, row.job_id.as_str())?;
+        let run = next()?;
+        run.set_attribute("title", row.run_id.as_deref().unwrap_or_default())?;
+        let label = row
+            .run_name
+            .as_deref()
+            .or(row.run_id.as_deref())
+            .unwrap_or("—");
+        match (link, CellText::of(label)) {
+            (Some(href), text) => {
+                let a = doc.create_element("a")?;
+                a.set_attribute("href", &href)?;
+                a.set_attribute("target", "_blank")?;
+                a.set_attribute("rel", "noopener noreferrer")?;
+                put_cell(&a, &text)?;
+                run.append_child(&a)?;
+            }
+            (None, text @ CellText { title: Some(_), .. }) => {
+                let span = doc.create_element("span")?;
+                put_cell(&span, &text)?;
+                run.append_child(&span)?;
+            }
+            (None, text) => run.set_text_content(Some(&text.shown)),
+        }
+        put_text(&next()?, &row.launch_job)?;
+        put_text(&next()?, row.project.as_deref().unwrap_or(NONE_NAME))?;
+        put_text(&next()?, row.user.as_deref().unwrap_or(NONE_NAME))?;
+        let state = next()?;
+        state.set_class_name(&format!(
+            "qs-state-cell {}",
+            crate::render::palette::state_class(&row.state)
+        ));
+        put_text(&state, row.state.as_str())?;
+        for t in [row.enqueued, row.started, row.ended] {
+            next()?.set_text_content(Some(&time_cell(t, zone)));
+        }
+        next()?.set_text_content(Some(&format::duration(row.queued_secs)));
+        let run_secs = row.run_secs.map(format::duration);
+        next()?.set_text_content(Some(run_secs.as_deref().unwrap_or("—")));
+        rows.push(&tr);
+    }
+    body.replace_children_with_node(&rows);
+    Ok(())
+}
+
+/// Writes a name or id from the backend into `el` as [`CellText`] says
+/// (clipped; the whole as its title when it may not show whole). A cell's
+/// text sits in the `<td>` itself, which the table's fixed layout keeps to
+/// its column with an ellipsis.
+fn put_text(el: &web_sys::Element, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    put_cell(el, &CellText::of(text))
+}
+
+/// [`put_text`] of a [`CellText`] already made.
+fn put_cell(el: &web_sys::Element, text: &CellText) -> Result<(), wasm_bindgen::JsValue> {
+    el.set_text_content(Some(&text.shown));
+    match &text.title {
+        Some(title) => el.set_attribute("title", title),
+        None => Ok(()),
+    }
 }
 
 /// The errors panel: every error in the range, newest first.
@@ -475,7 +545,8 @@ fn line_text(
     move || line.with(|l| l.as_ref().map(pick).unwrap_or_default().to_string())
 }
 
-/// A `.qs-cell` of a row slot's line, as [`cell_text`] makes it.
+/// A `.qs-cell` of a row slot's line: its [`CellText`] in a span the
+/// stylesheet keeps to a column's width (an ellipsis past it).
 fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -> impl IntoView {
     let title = move || line.with(|l| l.as_ref().and_then(|l| pick(l).title.clone()));
     let shown = move || {
@@ -523,6 +594,123 @@ mod tests {
     /// Lets the effects of a change run (a zero timeout runs after them).
     async fn settle() {
         gloo_timers::future::sleep(Duration::from_millis(0)).await;
+    }
+
+    /// A selection row of `run` (a run id, its name) in `state`, with a
+    /// launch job name of `launch`.
+    fn table_row(run: Option<(&str, &str)>, launch: &str, state: &str) -> TableRow {
+        TableRow {
+            job: 0,
+            job_id: "item-7".into(),
+            run_id: run.map(|r| r.0.into()),
+            run_name: run.map(|r| r.1.into()),
+            launch_job: launch.into(),
+            project: None,
+            user: Some("alice".into()),
+            state: queuescope_core::model::JobState::parse(state),
+            enqueued: Some(0),
+            started: Some(60_000),
+            ended: None,
+            queued_secs: 60.0,
+            run_secs: Some(3_600.0),
+        }
+    }
+
+    /// The `<tr>` that [`write_rows`] makes of `row`, in a table.
+    fn mounted_row(row: TableRow, config: Config) -> web_sys::HtmlTableRowElement {
+        use wasm_bindgen::JsCast;
+        let host = crate::wasm_tests::host();
+        host.set_inner_html("<table><tbody><tr><td>an old row</td></tr></tbody></table>");
+        let body: web_sys::HtmlElement = host
+            .query_selector("tbody")
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into().ok())
+            .expect("a tbody");
+        write_rows(&body, &[row], &analysis::Zone::Utc, &config, |_| None).expect("written");
+        assert_eq!(body.children().length(), 1, "the old row replaced");
+        host.query_selector("tr")
+            .ok()
+            .flatten()
+            .and_then(|r| r.dyn_into().ok())
+            .expect("a row")
+    }
+
+    /// Each cell of a row: (text, title, its child elements' tags).
+    fn cells(tr: &web_sys::HtmlTableRowElement) -> Vec<(String, Option<String>, Vec<String>)> {
+        let list = tr.cells();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|td| {
+                let kids = td.children();
+                let tags = (0..kids.length())
+                    .filter_map(|k| kids.item(k))
+                    .map(|k| k.tag_name())
+                    .collect();
+                (
+                    td.text_content().unwrap_or_default(),
+                    td.get_attribute("title"),
+                    tags,
+                )
+            })
+            .collect()
+    }
+
+    /// A selection row is a `<td>` per column with its text in it (a
+    /// brush builds 50 of them): long names are clipped with the whole as
+    /// the cell's title, the run cell's title is the run id (so a long run
+    /// name's tooltip is a span's, the only element in a cell without a
+    /// link), an unknown state is shown as itself with the neutral dot.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    async fn a_selection_row_is_its_cells_texts() {
+        let long = "w".repeat(60);
+        let tr = mounted_row(
+            table_row(Some(("r1", &long)), &long, "held-by-admin"),
+            Config::default(),
+        );
+        settle().await;
+        assert_eq!(tr.get_attribute("data-job-id").as_deref(), Some("item-7"));
+        let got = cells(&tr);
+        let clipped = queuescope_core::text::clip(&long, LONG_CELL).into_owned();
+        assert_eq!(got.len(), COLUMNS.len());
+        assert_eq!(got[0], ("item-7".into(), None, vec![]));
+        assert_eq!(
+            got[1],
+            (clipped.clone(), Some("r1".into()), vec!["SPAN".into()])
+        );
+        assert_eq!(got[2], (clipped, Some(long.clone()), vec![]));
+        assert_eq!(got[3], (NONE_NAME.into(), None, vec![]));
+        assert_eq!(got[4], ("alice".into(), None, vec![]));
+        assert_eq!(got[5], ("held-by-admin".into(), None, vec![]));
+        assert!(got.iter().skip(6).all(|c| c.2.is_empty() && c.1.is_none()));
+        assert_eq!(got[9].0, format::duration(60.0));
+        let span = tr.query_selector("td span").ok().flatten().expect("a span");
+        assert_eq!(span.get_attribute("title"), Some(long));
+        let state = tr.cells().item(5).expect("a state cell");
+        assert_eq!(state.class_name(), "qs-state-cell qs-dot-other");
+
+        let config = Config {
+            run_url: Some("https://runs.example/{run_id}".into()),
+            ..Config::default()
+        };
+        let tr = mounted_row(table_row(Some(("r2", "short")), "job", "running"), config);
+        settle().await;
+        let got = cells(&tr);
+        assert_eq!(
+            got[1],
+            ("short".into(), Some("r2".into()), vec!["A".into()])
+        );
+        let a = tr.query_selector("td a").ok().flatten().expect("a link");
+        assert_eq!(
+            a.get_attribute("href").as_deref(),
+            Some("https://runs.example/r2")
+        );
+        assert_eq!(a.get_attribute("title"), None);
+        let state = tr.cells().item(5).expect("a state cell");
+        assert_eq!(state.class_name(), "qs-state-cell qs-dot-running");
+        let tr = mounted_row(table_row(None, "job", "queued"), Config::default());
+        settle().await;
+        assert_eq!(cells(&tr)[1], ("—".into(), Some(String::new()), vec![]));
     }
 
     /// A page shifted by one new error on top writes one row and moves it:

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// How far outside the viewport an element already counts as in view, so
-/// a chart is drawn just before it scrolls in.
-const MARGIN: &str = "150px 0px";
+/// How far (px) above or below the viewport an element already counts as
+/// in view, so a chart is drawn just before it scrolls in.
+pub const IN_VIEW_MARGIN_PX: f64 = 150.0;
 
-/// True while `node` is within [`MARGIN`] of the viewport. Until the
+/// True while `node` is within [`IN_VIEW_MARGIN_PX`] of the viewport. Until the
 /// observer's first answer (it comes asynchronously) the page is kept
 /// busy through `on_busy`, so `data-app-state="ready"` never comes before
 /// every chart on screen knows it is on screen and has drawn. Without
@@ -48,7 +48,7 @@ pub fn use_in_view(node: NodeRef<Div>, on_busy: Callback<bool>) -> Signal<bool> 
             }
         });
         let init = web_sys::IntersectionObserverInit::new();
-        init.set_root_margin(MARGIN);
+        init.set_root_margin(&format!("{IN_VIEW_MARGIN_PX}px 0px"));
         match web_sys::IntersectionObserver::new_with_options(
             callback.as_ref().unchecked_ref(),
             &init,

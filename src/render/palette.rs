@@ -74,13 +74,27 @@ pub struct Tokens {
     pub heat: (Colour, Colour),
 }
 
+/// A state's name in its colour's token and class: a known state's own
+/// (`queued`), `other` for every unknown one.
+fn state_key(s: &JobState) -> &str {
+    match s {
+        JobState::Other(_) => "other",
+        known => known.as_str(),
+    }
+}
+
 /// The custom property of a known state's colour (`--qs-state-queued`),
 /// or of the unknown states' (`--qs-state-other`).
 pub fn state_token(s: &JobState) -> String {
-    match s {
-        JobState::Other(_) => "--qs-state-other".into(),
-        known => format!("--qs-state-{}", known.as_str()),
-    }
+    format!("--qs-state-{}", state_key(s))
+}
+
+/// The class that gives an element its state's colour as
+/// `--qs-state-color` (`qs-dot-queued`, `qs-dot-other`; the stylesheet has
+/// one rule per token): a class, not an inline style, so rows of one state
+/// share their computed style.
+pub fn state_class(s: &JobState) -> String {
+    format!("qs-dot-{}", state_key(s))
 }
 
 impl Tokens {
@@ -241,6 +255,25 @@ pub(crate) mod tests {
             "--qs-surface" => Some("#ffffff".into()),
             other => lookup(other),
         })
+    }
+
+    /// Each state's class sets `--qs-state-color` to that state's token in
+    /// the stylesheet (a state whose rule is missing would show the
+    /// unknown states' grey dot in the selection table).
+    #[test]
+    fn every_state_class_has_its_rule() {
+        let css = include_str!("../../style/main.css");
+        let other = JobState::parse("held-by-admin");
+        for s in JobState::KNOWN.iter().chain([&other]) {
+            let rule = format!(
+                ".{} {{ --qs-state-color: var({}); }}",
+                state_class(s),
+                state_token(s)
+            );
+            assert!(css.contains(&rule), "missing: {rule}");
+        }
+        assert_eq!(state_class(&other), "qs-dot-other");
+        assert_eq!(state_class(&JobState::Running), "qs-dot-running");
     }
 
     #[test]

@@ -37,6 +37,22 @@ test('a drag prefetches the usage of the runs under its box', async (t) => {
   const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
   const seen = await page.evaluate(() => window.__qsMetrics.length);
 
+  // Plotly's draws, by panel: the release must not draw the usage charts
+  // the selection table's new rows push far below the fold (branch rows5).
+  await page.evaluate(() => {
+    window.__qsDraws = [];
+    for (const name of ['newPlot', 'react', 'relayout']) {
+      const f = window.Plotly[name];
+      window.Plotly[name] = function (gd, ...rest) {
+        window.__qsDraws.push(gd.closest('[data-panel]')?.getAttribute('data-panel'));
+        return f.call(this, gd, ...rest);
+      };
+    }
+  });
+  const top = (panel) =>
+    page.evaluate((p) => document.querySelector(`[data-panel="${p}"]`).getBoundingClientRect().top - innerHeight, panel);
+  assert.ok((await top('gpu-util')) < 150, 'GPU use is in view (within the margin) before the release');
+
   await page.mouse.move(...at(0.3, 0.1));
   await page.mouse.down();
   await page.mouse.move(...at(0.5, 0.6), { steps: 12 });
@@ -51,6 +67,14 @@ test('a drag prefetches the usage of the runs under its box', async (t) => {
   await afterAction(app, () => page.mouse.up());
   const after = await page.evaluate((n) => window.__qsMetrics.slice(n), seen + during.length);
   assert.deepEqual(after, [], 'the release asks for nothing: the runs under the box were prefetched');
+  assert.ok((await top('gpu-util')) > 300, 'the selection rows pushed GPU use far below the fold');
+  const drawn = await page.evaluate(() => window.__qsDraws.splice(0));
+  assert.ok(!drawn.some((p) => p in USAGE), `the release drew no usage chart: ${drawn}`);
+  // Scrolled to, the chart draws the new runs' frame (its observer answers
+  // after a frame: wait for the draw, then for the page to settle).
+  await showChart(app, 'gpu-util');
+  await page.waitForFunction(() => window.__qsDraws.includes('gpu-util'), null, { timeout: 5000 });
+  await showChart(app, 'gpu-util');
 
   // The usage charts show the selected runs (the core's for the app's
   // brush, as the selection table lists them), every one with the metric.
