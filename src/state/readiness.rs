@@ -14,14 +14,27 @@ use std::time::Duration;
 #[derive(Clone, Copy)]
 pub struct Readiness {
     pending: RwSignal<i32>,
+    /// [`Readiness::busy`] as a callback, made once with the tracker: owned
+    /// by the app's root like the count, so a draw that ends in a promise
+    /// or a timeout after its chart's owner is gone still finds it (a
+    /// callback made by the chart would be disposed with it, and running a
+    /// disposed callback panics).
+    on_busy: Callback<bool>,
+}
+
+/// Counts work started (`true`) or ended (`false`) in `pending`.
+fn count(pending: RwSignal<i32>, started: bool) {
+    if started {
+        pending.update(|n| *n += 1);
+    } else {
+        pending.update(|n| *n = (*n - 1).max(0));
+    }
 }
 
 impl Readiness {
     /// Starts deciding `data-app-state` and provides the tracker.
     pub fn provide(view: ViewState, data: DataState, queues: Queues) -> Readiness {
-        let r = Readiness {
-            pending: RwSignal::new(0),
-        };
+        let r = Readiness::new();
         Effect::new(move |_| {
             data.loading.track();
             data.error.track();
@@ -39,6 +52,15 @@ impl Readiness {
         });
         provide_context(r);
         r
+    }
+
+    /// A count at 0 and its callback, owned by the current owner.
+    fn new() -> Readiness {
+        let pending = RwSignal::new(0);
+        Readiness {
+            pending,
+            on_busy: Callback::new(move |started| count(pending, started)),
+        }
     }
 
     /// The state once the effects of a change have run.
@@ -60,16 +82,34 @@ impl Readiness {
 
     /// Work started (`true`) or ended (`false`, well or not).
     pub fn busy(&self, started: bool) {
-        if started {
-            self.pending.update(|n| *n += 1);
-        } else {
-            self.pending.update(|n| *n = (*n - 1).max(0));
-        }
+        count(self.pending, started);
     }
 
     /// [`Readiness::busy`] as a callback, for the Plotly glue.
     pub fn on_busy(&self) -> Callback<bool> {
-        let r = *self;
-        Callback::new(move |started| r.busy(started))
+        self.on_busy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chart takes the busy callback in its own owner and may end its
+    /// draw (a promise, a timeout) after that owner is gone: the callback
+    /// still counts, it does not panic as a disposed one would.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn the_busy_callback_outlives_the_chart_that_took_it() {
+        let root = Owner::new();
+        root.with(|| {
+            let r = Readiness::new();
+            let chart = root.child();
+            let on_busy = chart.with(|| r.on_busy());
+            on_busy.run(true);
+            assert_eq!(r.pending.get_untracked(), 1);
+            chart.unset_with_forced_cleanup();
+            on_busy.run(false);
+            assert_eq!(r.pending.get_untracked(), 0);
+        });
     }
 }
