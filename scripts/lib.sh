@@ -24,10 +24,12 @@ export CARGO_TERM_PROGRESS_WHEN=never
 # The served build (docs/design.md "Wasm size: std built for size"): the
 # wasm that dist/ gets, from `trunk build`/`trunk serve` run through
 # `served`. Rust's std is built from source (the rust-src component) with
-# the app, so LTO and opt-level "z" reach it; std's size-optimised
-# algorithms (`optimize_for_size`); a panic aborts at once, with no message
-# and no file:line strings in the wasm. These are unstable cargo/rustc
-# settings, accepted by the pinned stable 1.95 through RUSTC_BOOTSTRAP=1.
+# the app, so LTO and opt-level "z" reach it; a panic aborts at once, with
+# no message and no file:line strings in the wasm. (std's
+# `optimize_for_size` feature was measured and left out: it slowed the
+# 100k load's sort-heavy spans 2-3 times for 7 kB.) These are unstable
+# cargo/rustc settings, accepted by the pinned stable 1.95 through
+# RUSTC_BOOTSTRAP=1.
 #   - Only `served` commands see them: clippy, the native tests and
 #     wasm-bindgen-test keep the precompiled std and its panic messages.
 #   - Its own target dir: RUSTC_BOOTSTRAP=1 also reaches build scripts, and
@@ -39,7 +41,6 @@ export CARGO_TERM_PROGRESS_WHEN=never
 #     larger wasm with panic messages.
 SERVED_TARGET_DIR="$TARGET_DIR/served"
 SERVED_BUILD_STD="std,panic_abort"
-SERVED_STD_FEATURES="optimize_for_size"
 SERVED_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 
 # served CMD...: runs CMD (trunk build or serve, or the cargo fetch of
@@ -47,7 +48,6 @@ SERVED_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=n
 served() {
   RUSTC_BOOTSTRAP=1 \
     CARGO_UNSTABLE_BUILD_STD="$SERVED_BUILD_STD" \
-    CARGO_UNSTABLE_BUILD_STD_FEATURES="$SERVED_STD_FEATURES" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SERVED_RUSTFLAGS" \
     CARGO_TARGET_DIR="$SERVED_TARGET_DIR" \
     "$@"
