@@ -38,7 +38,9 @@ export CARGO_TERM_PROGRESS_WHEN=never
 #     rebuilds every crate (measured: 2.5 min). The rustflags are the
 #     wasm32 target's only (build scripts and proc macros get none).
 #   - A plain `trunk build --release` still works: the precompiled std, a
-#     larger wasm with panic messages.
+#     larger wasm with panic messages. QUEUESCOPE_PLAIN_STD=1 (any
+#     non-empty value) makes `served` run its command plainly, e.g.
+#     `QUEUESCOPE_PLAIN_STD=1 scripts/run.sh` to read a panic's message.
 SERVED_TARGET_DIR="$TARGET_DIR/served"
 SERVED_BUILD_STD="std,panic_abort"
 SERVED_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
@@ -46,6 +48,10 @@ SERVED_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=n
 # served CMD...: runs CMD (trunk build or serve, or the cargo fetch of
 # std's crates in setup.sh) with the served build's settings.
 served() {
+  if [ -n "${QUEUESCOPE_PLAIN_STD:-}" ]; then
+    "$@"
+    return
+  fi
   RUSTC_BOOTSTRAP=1 \
     CARGO_UNSTABLE_BUILD_STD="$SERVED_BUILD_STD" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SERVED_RUSTFLAGS" \
