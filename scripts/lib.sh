@@ -21,6 +21,44 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export DEBIAN_FRONTEND=noninteractive
 export CARGO_TERM_PROGRESS_WHEN=never
 
+# The served build (docs/design.md "Wasm size: std built for size"): the
+# wasm that dist/ gets, from `trunk build`/`trunk serve` run through
+# `served`. Rust's std is built from source (the rust-src component) with
+# the app, so LTO and opt-level "z" reach it; a panic aborts at once, with
+# no message and no file:line strings in the wasm. (std's
+# `optimize_for_size` feature was measured and left out: it slowed the
+# 100k load's sort-heavy spans 2-3 times for 7 kB.) These are unstable
+# cargo/rustc settings, accepted by the pinned stable 1.95 through
+# RUSTC_BOOTSTRAP=1.
+#   - Only `served` commands see them: clippy, the native tests and
+#     wasm-bindgen-test keep the precompiled std and its panic messages.
+#   - Its own target dir: RUSTC_BOOTSTRAP=1 also reaches build scripts, and
+#     proc-macro2's turns on its nightly code when it sees it, so in one
+#     target dir a plain release build after a served one (or the reverse)
+#     rebuilds every crate (measured: 2.5 min). The rustflags are the
+#     wasm32 target's only (build scripts and proc macros get none).
+#   - A plain `trunk build --release` still works: the precompiled std, a
+#     larger wasm with panic messages. QUEUESCOPE_PLAIN_STD=1 (any
+#     non-empty value) makes `served` run its command plainly, e.g.
+#     `QUEUESCOPE_PLAIN_STD=1 scripts/run.sh` to read a panic's message.
+SERVED_TARGET_DIR="$TARGET_DIR/served"
+SERVED_BUILD_STD="std,panic_abort"
+SERVED_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+
+# served CMD...: runs CMD (trunk build or serve, or the cargo fetch of
+# std's crates in setup.sh) with the served build's settings.
+served() {
+  if [ -n "${QUEUESCOPE_PLAIN_STD:-}" ]; then
+    "$@"
+    return
+  fi
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_UNSTABLE_BUILD_STD="$SERVED_BUILD_STD" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SERVED_RUSTFLAGS" \
+    CARGO_TARGET_DIR="$SERVED_TARGET_DIR" \
+    "$@"
+}
+
 # The trunk version this project is proven with (TOOLCHAIN.md): newer ones
 # need a newer rustc than the machines have.
 TRUNK_VERSION="0.21.14"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Queuescope and serves it at http://127.0.0.1:8080/ (trunk serve,
-# release build, rebuilds on change). Installs what is missing first.
+# the served release build of scripts/lib.sh, rebuilds on change). Installs
+# what is missing first.
 #
 #   scripts/run.sh                 demo mode: built-in demo data, no backend
 #   scripts/run.sh --backend       also starts demo-backend (the reference
@@ -119,4 +120,4 @@ else
   log "no config.json: the app shows its built-in demo data"
 fi
 log "Queuescope: http://127.0.0.1:$port/  (Ctrl-C stops it)"
-trunk serve --release --port "$port"
+served trunk serve --release --port "$port"

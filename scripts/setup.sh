@@ -4,7 +4,8 @@
 # call it first). Works as root without a terminal (CI=true).
 #
 # What it makes sure of, in order:
-#   1. rustfmt, clippy and the wasm32-unknown-unknown target (rustup);
+#   1. rustfmt, clippy, rust-src (std's source, built for the served wasm)
+#      and the wasm32-unknown-unknown target (rustup);
 #   2. trunk 0.21.14 (cargo install --locked);
 #   3. wasm-bindgen-cli in exactly the wasm-bindgen version of Cargo.lock
 #      (cargo install without --locked: its own lock file pins a crate
@@ -14,7 +15,9 @@
 #   5. npm ci from package-lock.json (plotly.js, playwright-core, and
 #      binaryen, whose wasm-opt trunk uses), when node_modules is stale;
 #   6. the tool versions Trunk.toml pins equal the installed ones;
-#   7. cargo fetch, so builds (trunk runs cargo --offline) need no network.
+#   7. cargo fetch, so builds (trunk runs cargo --offline) need no network:
+#      the project's crates, and std's own (compiler_builtins, dlmalloc ...)
+#      for the served build, which builds std from source.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,7 +38,7 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: the e2e tests need 20 or newer"
 
 # 1. Rust components and the wasm target.
-for component in rustfmt clippy; do
+for component in rustfmt clippy rust-src; do
   if rustup component list --installed 2>/dev/null | grep -q "^$component"; then
     done_steps+=("$component: present")
   else
@@ -124,7 +127,9 @@ done_steps+=("tool pins: wasm-bindgen $bindgen_version, wasm-opt $have_wasm_opt"
 
 # 7. Crates, for every target (trunk builds with cargo --offline).
 cargo fetch --locked --quiet
-done_steps+=("cargo fetch: done")
+# std's crates, as the served build resolves them (scripts/lib.sh `served`).
+served cargo fetch --locked --quiet --target wasm32-unknown-unknown
+done_steps+=("cargo fetch: done (with std's crates for the served build)")
 
 log "setup complete:"
 for step in "${done_steps[@]}"; do

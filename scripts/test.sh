@@ -13,8 +13,10 @@
 #   clippy-wasm  clippy -D warnings, the app for wasm32, all targets
 #   test         cargo test --workspace (native: core, app logic, backend)
 #   test-wasm    wasm-bindgen-test in headless Chromium (chromedriver)
-#   build        trunk build --release (dist/), demo-backend, queuescope-bridge
-#                and the e2e helper (core/examples/expected.rs), release
+#   build        trunk build --release (dist/, the served build: std built
+#                for size, scripts/lib.sh `served`), demo-backend,
+#                queuescope-bridge and the e2e helper
+#                (core/examples/expected.rs), release
 #   e2e          node --test tests/e2e/*.test.mjs (Playwright, Chromium)
 #   bridge-slurm the bridge on a REAL single-node Slurm, in Chromium
 #                (scripts/bridge-slurm.sh; installs Slurm's Debian packages)
@@ -107,10 +109,11 @@ fmt_and_structure() {
   cargo fmt --all --check && python3 scripts/check-structure.py
 }
 
-# build: what the e2e tests load: dist/, the demo backend, the helper that
-# prints the native core's expected numbers.
+# build: what the e2e tests load: dist/ (the served build, as users get
+# it), the demo backend, the helper that prints the native core's expected
+# numbers.
 build() {
-  trunk build --release &&
+  served trunk build --release &&
     cargo build --locked --release -p demo-backend -p queuescope-core -p queuescope-bridge \
       --bin demo-backend --bin queuescope-bridge --example expected &&
     report_sizes

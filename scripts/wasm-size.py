@@ -4,9 +4,10 @@
     scripts/wasm-size.py --build [--out DIR]      build a named wasm, then report
     scripts/wasm-size.py NAMED.wasm [--top N] [--strings N] [--csv FILE]
 
-`--build` runs wasm-bindgen on cargo's own release wasm
-(target/wasm32-unknown-unknown/release/queuescope.wasm, which keeps the
-name section: build it first with `scripts/test.sh build`) and wasm-opt
+`--build` runs wasm-bindgen on cargo's own release wasm of the served
+build (target/served/wasm32-unknown-unknown/release/queuescope.wasm,
+which keeps the name section: build it first with `scripts/test.sh
+build`) and wasm-opt
 with the served flags plus `-g` (names kept; ~1 min), into DIR
 (default /tmp/wasm-size). The served wasm is the same code without names.
 
@@ -210,7 +211,8 @@ def table(rows, total_raw, title):
 
 def build(out):
     os.makedirs(out, exist_ok=True)
-    cargo_wasm = os.path.join(REPO, "target/wasm32-unknown-unknown/release/queuescope.wasm")
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+    cargo_wasm = os.path.join(target, "served/wasm32-unknown-unknown/release/queuescope.wasm")
     subprocess.run(["wasm-bindgen", "--target", "web", "--out-dir", out, cargo_wasm], check=True)
     named = os.path.join(out, "named.wasm")
     wasm_opt = os.path.join(REPO, "node_modules/.bin/wasm-opt")

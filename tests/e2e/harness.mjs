@@ -35,7 +35,7 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const TARGET = process.env.CARGO_TARGET_DIR
   ? path.resolve(process.env.CARGO_TARGET_DIR)
   : path.join(REPO, 'target');
-/** The built app (`trunk build --release`). */
+/** The built app as served (`scripts/build.sh` or `scripts/test.sh build`). */
 export const DIST = process.env.QUEUESCOPE_DIST ?? path.join(REPO, 'dist');
 /** The reference backend, built with `cargo build --release -p demo-backend`. */
 export const DEMO_BACKEND = path.join(TARGET, 'release', 'demo-backend');
@@ -136,7 +136,7 @@ function closeServer(server) {
  */
 export async function serveDist(t, config, dist = DIST) {
   if (!existsSync(path.join(dist, 'index.html'))) {
-    throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
+    throw new Error(`${dist}/index.html is missing: run \`scripts/build.sh\` (or \`scripts/test.sh build\`) first`);
   }
   return listen(t, async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');

@@ -7,9 +7,8 @@
 //                               [--running-browser]
 //                               [--dists NAME=DIR,NAME=DIR]
 //
-// Needs RELEASE builds of the app (debug wasm is 10-50x slower):
-//   PATH=$PWD/node_modules/.bin:$PATH TRUNK_SKIP_VERSION_CHECK=true \
-//     trunk build --release --dist /tmp/dist-perf
+// Needs RELEASE builds of the app as served (debug wasm is 10-50x slower):
+//   scripts/build.sh --dist /tmp/dist-perf
 //   QUEUESCOPE_DIST=/tmp/dist-perf node tests/perf/browser.mjs
 // and `cargo build --release -p demo-backend`. `--dists before=DIR,after=DIR`
 // measures several builds in one run, against the same backend, one after
