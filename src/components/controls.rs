@@ -105,7 +105,7 @@ fn CustomRange() -> impl IntoView {
     let from_text = RwSignal::new(String::new());
     let to_text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let (r, zone) = (a.range.get(), a.zone.get());
         from_text.set(format::input_value(r.from, zone.offset_at(r.from)));
         to_text.set(format::input_value(r.to, zone.offset_at(r.to)));

@@ -99,7 +99,7 @@ fn SearchBox() -> impl IntoView {
     let q = Memo::new(move |_| view.with(|v| v.filters.text.clone()));
     let text = RwSignal::new(q.get_untracked());
     // Follow the view when it changes elsewhere (Back, clear filters).
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let q = q.get();
         if q != text.get_untracked() {
             text.set(q);
@@ -226,7 +226,7 @@ fn checked_flags(selected: Signal<Vec<String>>) -> CheckedFlags {
         flags: PerValue::new(),
         selected,
     };
-    Effect::new(move |before: Option<Vec<String>>| {
+    crate::reactive::effect_with(move |before: Option<Vec<String>>| {
         let now = selected.get();
         let before = before.unwrap_or_default();
         for v in before.iter().chain(&now) {
@@ -240,7 +240,7 @@ fn checked_flags(selected: Signal<Vec<String>>) -> CheckedFlags {
 /// Each shown value's count (see [`PerValue`]), following `shown`.
 fn count_signals(shown: Memo<Vec<(String, usize)>>) -> PerValue<usize> {
     let counts = PerValue::new();
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         shown.with(|rows| {
             for (v, n) in rows {
                 counts.set(v, *n);

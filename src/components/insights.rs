@@ -317,7 +317,7 @@ fn heat_cell(k: usize, cells: Cells, hovered: RwSignal<Option<usize>>) -> impl I
     let node = NodeRef::<leptos::html::Td>::new();
     let now = move || cells.with(|c| c.as_ref().and_then(|c| c.0.get(k)).cloned());
     // The effect's value: what the cell was written with (`None`: not yet).
-    Effect::new(move |written: Option<Option<Option<HeatCell>>>| {
+    crate::reactive::effect_with(move |written: Option<Option<Option<HeatCell>>>| {
         let written = written.flatten();
         let cell = now();
         let Some(td) = node.get() else {

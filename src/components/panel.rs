@@ -120,7 +120,7 @@ pub fn Pager(page: RwSignal<usize>, total: Signal<usize>, per_page: usize) -> im
 /// again (a new selection, another order).
 pub fn page_signal(reset: impl Fn() + 'static) -> RwSignal<usize> {
     let page = RwSignal::new(0usize);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         reset();
         // Setting a signal notifies even when the value is equal.
         if page.get_untracked() != 0 {

@@ -269,7 +269,7 @@ fn SpanForm() -> impl IntoView {
     let lane_from = RwSignal::new(String::new());
     let lane_to = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let zone = a.zone.get();
         let (span, lanes) = match view.brush() {
             Some(b) => ((b.from, b.to), b.lanes),

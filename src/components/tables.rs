@@ -211,7 +211,7 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
 fn selection_rows(rows: Memo<Option<Shared<TablePage>>>, config: Config) -> impl IntoView {
     let a = expect_context::<Analysis>();
     let body = NodeRef::<Tbody>::new();
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let Some(el) = body.get() else { return };
         let zone = a.zone.get();
         let loaded = a.prepared.get();
@@ -468,7 +468,7 @@ fn error_rows(page: Memo<Vec<ErrorLine>>) -> impl IntoView {
         .collect_view();
     // The order the rows stand in (the slots are built in index order).
     let standing = StoredValue::new((0..ERROR_ROWS).collect::<Vec<usize>>());
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let order = plan.with(|p| p.order.clone());
         standing.update_value(|from| {
             if place_rows(&nodes, from, &order) {

@@ -68,7 +68,7 @@ where
     let timing = format!("qs:marks:{name}");
     // What the canvas shows: the marks and the axes they were painted for.
     let painted = StoredValue::new(None::<(M, PlotView)>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let now = marks.get().zip(axes.get());
         let current = painted.with_value(|p| now.is_some() && *p == now);
         let (Some((m, view)), true, false) = (now, visible.get(), current) else {
