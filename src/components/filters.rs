@@ -302,15 +302,14 @@ fn MultiSelect(
     let row = move |(value, n): (String, usize)| {
         let v2 = value.clone();
         let flag = flags.flag(&value);
-        let checked = move || flag.get();
         let count = counts.signal(&value, n);
         let count = move || format::count(count.get());
         view! {
             <li>
                 <label>
-                    <input autocomplete="off" type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
+                    <input autocomplete="off" type="checkbox" name=name value=value.clone() prop:checked=move || flag.get() on:change=move |_| on_toggle.run(v2.clone())/>
                     <span class="qs-multi-name">{value}</span>
-                    <span class="qs-count">{count}</span>
+                    <span class="qs-count">{move || count()}</span>
                 </label>
             </li>
         }
@@ -318,7 +317,7 @@ fn MultiSelect(
     let rows = view! { <For each=move || shown.get() key=|r| r.0.clone() children=row/> };
     view! {
         <details class="qs-multi" data-filter=name on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
-            <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
+            <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{move || summary()}</span></summary>
             <div class="qs-multi-body">
                 <Show when=move || { options.with(|o| o.len() > 8) }>
                     <input autocomplete="off" type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>

@@ -58,7 +58,7 @@ pub fn InspectButton(panel: &'static str, title: &'static str) -> impl IntoView 
             <header class="qs-dialog-head">
                 <div>
                     <h3 id=heading_id>{(t().inspect_heading)(title)}</h3>
-                    <p class="qs-dialog-sub">{size}</p>
+                    <p class="qs-dialog-sub">{move || size()}</p>
                 </div>
                 <div class="qs-panel-actions">
                     <button class="qs-btn" data-inspect-csv on:click=download>{t().download_csv}</button>

@@ -37,17 +37,11 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
             .into_iter()
             .map(|(i, name, colour)| {
                 let (what, hide, key) = (name.clone(), (t().hide_group)(&name), name.clone());
-                let title = move || {
-                    if isolated.get() {
-                        t().show_every_group.to_string()
-                    } else {
-                        (t().show_only)(&what)
-                    }
-                };
                 view! {
                     <li class="qs-legend-entry" data-legend-group=key data-color=colour.clone()>
                         <button class="qs-legend-item" aria-pressed=move || isolated.get().to_string()
-                            title=title on:click=move |_| legend.act(i, GroupAction::Isolate)>
+                            title=move || if isolated.get() { t().show_every_group.to_string() } else { (t().show_only)(&what) }
+                            on:click=move |_| legend.act(i, GroupAction::Isolate)>
                             <span class="qs-swatch" style=format!("background: {colour}")></span>
                             <span class="qs-legend-name">{name}</span>
                         </button>
