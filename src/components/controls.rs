@@ -3,6 +3,7 @@
 //! writer; every panel follows.
 
 use super::filters::FilterControls;
+use super::panel::ShowIf;
 use super::saved_views::SavedViews;
 use crate::format;
 use crate::i18n::t;
@@ -89,9 +90,9 @@ fn RangeControl() -> impl IntoView {
                 <button class="qs-seg-btn" class:qs-active=move || view.with(|v| matches!(v.range_spec(), RangeSpec::Absolute { .. })) data-range="custom"
                     on:click=move |_| custom_open.update(|o| *o = !*o)>{t().custom}</button>
             </div>
-            <Show when=move || custom_open.get()>
+            <ShowIf when=move || custom_open.get()>
                 <CustomRange/>
-            </Show>
+            </ShowIf>
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! table and for labels, each value with its number of jobs in the range,
 //! and the text search.
 
+use super::panel::ShowIf;
 use crate::dom::timed;
 use crate::format;
 use crate::i18n::t;
@@ -319,9 +320,9 @@ fn MultiSelect(
         <details class="qs-multi" data-filter=name on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
             <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{move || summary()}</span></summary>
             <div class="qs-multi-body">
-                <Show when=move || { options.with(|o| o.len() > 8) }>
+                <ShowIf when=move || { options.with(|o| o.len() > 8) }>
                     <input autocomplete="off" type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
-                </Show>
+                </ShowIf>
                 <ul>{rows}</ul>
             </div>
         </details>
