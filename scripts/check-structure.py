@@ -6,6 +6,11 @@
    cycle means a piece of state sits in a component instead of src/state/.
 2. No function in src/ longer than MAX_LINES lines (signature to closing
    brace), so a component reads like its picture.
+3. The wasm size's two mechanical rules (docs/design.md, "Wasm size, fourth
+   round"): no `Effect::new(` in src/ outside src/reactive.rs (effects go
+   through `crate::reactive::effect`), and no `<Show` in src/ (`ShowIf`):
+   each `Effect::new` closure and each `Show` use is its own copy of
+   Leptos' code in the wasm.
 
 Exit status 1 with one line per problem, 0 when the tree is clean.
 Run by `scripts/test.sh fmt`.
@@ -117,6 +122,27 @@ def long_functions(path):
     return found
 
 
+SIZE_RULES = (
+    (re.compile(r"\bEffect::new\("), {"src/reactive.rs"},
+     "Effect::new outside src/reactive.rs: use crate::reactive::effect (one copy of the effect's task "
+     "in the wasm; docs/design.md, \"Wasm size, fourth round\")"),
+    (re.compile(r"<Show\b"), set(),
+     "<Show> in src/: use components::panel::ShowIf (Show is a copy per use in the wasm; "
+     "docs/design.md, \"Wasm size, fourth round\")"),
+)
+
+
+def size_rule_breaks(path):
+    """(line, message) for each line of code that breaks a wasm size rule."""
+    found, in_str = [], False
+    for n, raw in enumerate(path.read_text().splitlines(), 1):
+        code, in_str = code_only(raw, in_str)
+        for pattern, allowed, message in SIZE_RULES:
+            if str(path.relative_to(ROOT)) not in allowed and pattern.search(code):
+                found.append((n, message))
+    return found
+
+
 def main():
     problems = []
     cycle = find_cycle(component_edges())
@@ -126,10 +152,13 @@ def main():
         for name, start, length in long_functions(path):
             rel = path.relative_to(ROOT)
             problems.append(f"{rel}:{start}: fn {name} is {length} lines (at most {MAX_LINES})")
+        for n, message in size_rule_breaks(path):
+            problems.append(f"{path.relative_to(ROOT)}:{n}: {message}")
     for p in problems:
         print(p)
     if not problems:
-        print("structure: no use cycle among src/components, no fn in src/ over", MAX_LINES, "lines")
+        print("structure: no use cycle among src/components, no fn in src/ over", MAX_LINES,
+              "lines, no Effect::new outside src/reactive.rs, no <Show>")
     return 1 if problems else 0
 
 

@@ -87,7 +87,7 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
         attempt.track();
         load_config(host.clone())
     });
-    move || match config.get() {
+    let content = move || match config.get() {
         None => view! { <div class="qs-splash" role="status">{i18n::t().loading_config}</div> }
             .into_any(),
         Some(ConfigLoad::Failed(e)) => {
@@ -109,7 +109,8 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
             dom::mark("qs-source");
             view! { <Dashboard config=cfg source=source/> }.into_any()
         }
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// Trunk's entry: mounts into `#queuescope` if the page has one, else the

@@ -37,6 +37,8 @@ mod plotly_glue;
 #[cfg(target_arch = "wasm32")]
 mod plotly_script;
 #[cfg(target_arch = "wasm32")]
+mod reactive;
+#[cfg(target_arch = "wasm32")]
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

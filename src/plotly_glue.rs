@@ -634,7 +634,7 @@ fn draw_on_change(
     let bound = g.bound.clone();
     // Returns whether the graph was in view: a graph that just came into
     // view is drawn at once (no frame of new marks on old axes).
-    Effect::new(move |was_visible: Option<bool>| {
+    crate::reactive::effect_with(move |was_visible: Option<bool>| {
         let shown = visible.get();
         // Nothing to draw now: no wait for plotly.js either.
         let Some((spec, el)) = chart.get().filter(|_| shown).zip(node.get()) else {
@@ -823,7 +823,7 @@ pub fn PlotlyChart(
     let node = NodeRef::<Div>::new();
     let brush = on_select.and_then(BrushLayer::new);
     if let (Some(layer), Some(selection)) = (brush.clone(), selection) {
-        Effect::new(move |_| layer.show(selection.get()));
+        crate::reactive::effect(move || layer.show(selection.get()));
     }
     let hooks = Hooks {
         on_view,

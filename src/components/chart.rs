@@ -172,7 +172,7 @@ pub fn MarkedChart(
 /// the chart's box, inside its panel.
 #[component]
 fn TipCard(tip: RwSignal<Option<Tip>>, node: NodeRef<Div>) -> impl IntoView {
-    move || {
+    let content = move || {
         tip.get().map(|t| {
             let wide = web_sys::window()
                 .and_then(|w| w.inner_width().ok())
@@ -199,7 +199,8 @@ fn TipCard(tip: RwSignal<Option<Tip>>, node: NodeRef<Div>) -> impl IntoView {
                 </div>
             }
         })
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// Where the hover card is placed from: the chart's box (its containing

@@ -3,6 +3,7 @@
 //! writer; every panel follows.
 
 use super::filters::FilterControls;
+use super::panel::ShowIf;
 use super::saved_views::SavedViews;
 use crate::format;
 use crate::i18n::t;
@@ -60,7 +61,7 @@ fn QueuePicker() -> impl IntoView {
                     <option value=q.id.clone() selected=move || queues.current.get().as_deref() == Some(q.id.as_str())>{q.display_name().to_string()}</option>
                 </For>
             </select>
-            <span class="qs-hint">{description}</span>
+            <span class="qs-hint">{move || description()}</span>
         </label>
     }
 }
@@ -81,18 +82,17 @@ fn RangeControl() -> impl IntoView {
                 on:click=move |_| view.set_range(spec)>{p}</button>
         })
         .collect_view();
-    let is_custom = move || view.with(|v| matches!(v.range_spec(), RangeSpec::Absolute { .. }));
     view! {
         <div class="qs-field">
             <span class="qs-label">{t().time_range}</span>
             <div class="qs-seg" role="group" aria-label=t().time_range>
                 {presets}
-                <button class="qs-seg-btn" class:qs-active=is_custom data-range="custom"
+                <button class="qs-seg-btn" class:qs-active=move || view.with(|v| matches!(v.range_spec(), RangeSpec::Absolute { .. })) data-range="custom"
                     on:click=move |_| custom_open.update(|o| *o = !*o)>{t().custom}</button>
             </div>
-            <Show when=move || custom_open.get()>
+            <ShowIf when=move || custom_open.get()>
                 <CustomRange/>
-            </Show>
+            </ShowIf>
         </div>
     }
 }
@@ -105,7 +105,7 @@ fn CustomRange() -> impl IntoView {
     let from_text = RwSignal::new(String::new());
     let to_text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let (r, zone) = (a.range.get(), a.zone.get());
         from_text.set(format::input_value(r.from, zone.offset_at(r.from)));
         to_text.set(format::input_value(r.to, zone.offset_at(r.to)));
@@ -148,7 +148,7 @@ fn BucketControl() -> impl IntoView {
             // so a saved view or Back left the select on the old width.
             <select autocomplete="off" name="bucket" on:change=move |ev| view.set_bucket(Width::parse(&event_target_value(&ev)))
                 prop:value=move || current.get().unwrap_or_else(|| AUTO.into())>
-                <option value=AUTO selected=move || current.with(Option::is_none)>{auto_label}</option>
+                <option value=AUTO selected=move || current.with(Option::is_none)>{move || auto_label()}</option>
                 {WIDTHS.into_iter().map(|w| view! {
                     <option value=w selected=move || current.with(|c| c.as_deref() == Some(w))>{w}</option>
                 }).collect_view()}

@@ -2,6 +2,7 @@
 //! table and for labels, each value with its number of jobs in the range,
 //! and the text search.
 
+use super::panel::ShowIf;
 use crate::dom::timed;
 use crate::format;
 use crate::i18n::t;
@@ -99,7 +100,7 @@ fn SearchBox() -> impl IntoView {
     let q = Memo::new(move |_| view.with(|v| v.filters.text.clone()));
     let text = RwSignal::new(q.get_untracked());
     // Follow the view when it changes elsewhere (Back, clear filters).
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let q = q.get();
         if q != text.get_untracked() {
             text.set(q);
@@ -226,7 +227,7 @@ fn checked_flags(selected: Signal<Vec<String>>) -> CheckedFlags {
         flags: PerValue::new(),
         selected,
     };
-    Effect::new(move |before: Option<Vec<String>>| {
+    crate::reactive::effect_with(move |before: Option<Vec<String>>| {
         let now = selected.get();
         let before = before.unwrap_or_default();
         for v in before.iter().chain(&now) {
@@ -240,7 +241,7 @@ fn checked_flags(selected: Signal<Vec<String>>) -> CheckedFlags {
 /// Each shown value's count (see [`PerValue`]), following `shown`.
 fn count_signals(shown: Memo<Vec<(String, usize)>>) -> PerValue<usize> {
     let counts = PerValue::new();
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         shown.with(|rows| {
             for (v, n) in rows {
                 counts.set(v, *n);
@@ -302,15 +303,14 @@ fn MultiSelect(
     let row = move |(value, n): (String, usize)| {
         let v2 = value.clone();
         let flag = flags.flag(&value);
-        let checked = move || flag.get();
         let count = counts.signal(&value, n);
         let count = move || format::count(count.get());
         view! {
             <li>
                 <label>
-                    <input autocomplete="off" type="checkbox" name=name value=value.clone() prop:checked=checked on:change=move |_| on_toggle.run(v2.clone())/>
+                    <input autocomplete="off" type="checkbox" name=name value=value.clone() prop:checked=move || flag.get() on:change=move |_| on_toggle.run(v2.clone())/>
                     <span class="qs-multi-name">{value}</span>
-                    <span class="qs-count">{count}</span>
+                    <span class="qs-count">{move || count()}</span>
                 </label>
             </li>
         }
@@ -318,11 +318,11 @@ fn MultiSelect(
     let rows = view! { <For each=move || shown.get() key=|r| r.0.clone() children=row/> };
     view! {
         <details class="qs-multi" data-filter=name on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
-            <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{summary}</span></summary>
+            <summary><span class="qs-multi-label">{label}</span><span class="qs-multi-value">{move || summary()}</span></summary>
             <div class="qs-multi-body">
-                <Show when=move || { options.with(|o| o.len() > 8) }>
+                <ShowIf when=move || { options.with(|o| o.len() > 8) }>
                     <input autocomplete="off" type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
-                </Show>
+                </ShowIf>
                 <ul>{rows}</ul>
             </div>
         </details>

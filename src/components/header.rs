@@ -52,7 +52,7 @@ pub fn Header(is_demo: bool) -> impl IntoView {
                 move || summary.with(|s| s.as_ref().map(text).unwrap_or_else(|| "—".into()));
             view! {
                 <div class="qs-figure">
-                    <span class="qs-figure-value">{value}</span>
+                    <span class="qs-figure-value">{move || value()}</span>
                     <span class="qs-figure-label">{label}</span>
                 </div>
             }
@@ -212,7 +212,7 @@ fn CachedBadge() -> impl IntoView {
             view! { <span class="qs-badge qs-badge-cached" data-cached-from=g.to_string() role="status">{text}</span> },
         )
     };
-    view! { {label} }
+    view! { {move || label()} }
 }
 
 /// Notices: load errors (with Retry), skipped records, what the data made
@@ -232,7 +232,7 @@ pub fn NoticeBar() -> impl IntoView {
 fn LoadProgress() -> impl IntoView {
     let data = expect_context::<DataState>();
     let view = expect_context::<ViewState>();
-    move || {
+    let content = move || {
         if !data.loading.get() {
             return None;
         }
@@ -260,7 +260,8 @@ fn LoadProgress() -> impl IntoView {
                 <button class="qs-btn" on:click=move |_| data.cancel()>{t().cancel}</button>
             </div>
         })
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// A failed load, with Retry.
@@ -270,7 +271,7 @@ fn LoadError() -> impl IntoView {
     let queues = expect_context::<Queues>();
     let refresh = expect_context::<Refresh>();
     let refreshes = refresh.every.is_some();
-    move || {
+    let content = move || {
         let e = data.error.get().or_else(|| queues.error.get())?;
         let kept = data.loaded.with(|l| l.is_some());
         let paused = refreshes && e.needs_user();
@@ -297,7 +298,8 @@ fn LoadError() -> impl IntoView {
                 </button>
             </div>
         })
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// Records the backend sent that broke the contract: jobs, queues, usage
@@ -307,7 +309,7 @@ fn Skipped() -> impl IntoView {
     let data = expect_context::<DataState>();
     let queues = expect_context::<Queues>();
     let metrics = expect_context::<Metrics>();
-    move || {
+    let content = move || {
         let skipped = t().skipped;
         let jobs = data
             .loaded
@@ -337,7 +339,8 @@ fn Skipped() -> impl IntoView {
                 </div>
             }
         })
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// What the loaded data made the app do that the user should know: unknown
@@ -356,20 +359,21 @@ fn DataNotes() -> impl IntoView {
             (fold, skew)
         })
     });
-    move || {
+    let content = move || {
         let (fold, skew) = notes.get();
         view! {
             {fold.map(|f| view! { <div class="qs-notice qs-notice-warn" data-state-fold-notice><p>{f}</p></div> })}
             {skew.map(|s| view! { <div class="qs-notice qs-notice-warn" data-clock-notice><p>{s}</p></div> })}
         }
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// Ignored URL parameters and other one-off messages, until dismissed.
 #[component]
 fn Messages() -> impl IntoView {
     let notices = expect_context::<Notices>();
-    move || {
+    let content = move || {
         let n = notices.get();
         (!n.is_empty()).then(|| view! {
             <div class="qs-notice qs-notice-info" data-url-notice>
@@ -377,5 +381,6 @@ fn Messages() -> impl IntoView {
                 <button class="qs-btn qs-btn-quiet" on:click=move |_| notices.dismiss()>{t().dismiss}</button>
             </div>
         })
-    }
+    };
+    view! { {move || content()} }
 }

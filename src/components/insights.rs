@@ -113,7 +113,7 @@ fn ItemList(#[prop(into)] items: Signal<Option<Vec<Item>>>) -> impl IntoView {
     let i = expect_context::<Insights>();
     let view = expect_context::<ViewState>();
     let items = Memo::new(move |_| items.get().unwrap_or_default());
-    move || {
+    let content = move || {
         let items = items.get();
         (!items.is_empty()).then(|| {
             let rows = items
@@ -122,7 +122,8 @@ fn ItemList(#[prop(into)] items: Signal<Option<Vec<Item>>>) -> impl IntoView {
                 .collect_view();
             view! { <ol class="qs-insight-items">{rows}</ol> }
         })
-    }
+    };
+    view! { {move || content()} }
 }
 
 /// An item: a link to the view it shows (the address of that view, so it
@@ -200,8 +201,8 @@ fn UsageLoader() -> impl IntoView {
     view! {
         <div class="qs-usage-loader">
             {move || b.progress.get().map(|p| progress_view(p, b))}
-            {load}
-            {error}
+            {move || load()}
+            {move || error()}
         </div>
     }
 }
@@ -264,7 +265,7 @@ fn HourMap() -> impl IntoView {
     view! {
         <section class="qs-insight qs-insight-hours" data-insight-list="hours">
             <h3>{t().waiting_by_hour}</h3>
-            <p class="qs-insight-sum">{summary}</p>
+            <p class="qs-insight-sum">{move || summary()}</p>
             <div class="qs-heat-wrap">
                 <table class="qs-heatmap" aria-label=t().heat_map_name>
                     <thead><tr><th></th>{hours}</tr></thead>
@@ -272,7 +273,7 @@ fn HourMap() -> impl IntoView {
                 </table>
             </div>
             <div class="qs-heat-foot">
-                <p class="qs-heat-readout" aria-live="polite" data-heat-readout>{readout}</p>
+                <p class="qs-heat-readout" aria-live="polite" data-heat-readout>{move || readout()}</p>
                 <span class="qs-heat-scale">
                     <span class="qs-heat-swatch qs-heat-empty"></span>{t().heat_scale_outside}
                     <span class="qs-heat-ramp"></span>{move || format!(" {}", crate::insight_items::mean_text(max()))}
@@ -317,7 +318,7 @@ fn heat_cell(k: usize, cells: Cells, hovered: RwSignal<Option<usize>>) -> impl I
     let node = NodeRef::<leptos::html::Td>::new();
     let now = move || cells.with(|c| c.as_ref().and_then(|c| c.0.get(k)).cloned());
     // The effect's value: what the cell was written with (`None`: not yet).
-    Effect::new(move |written: Option<Option<Option<HeatCell>>>| {
+    crate::reactive::effect_with(move |written: Option<Option<Option<HeatCell>>>| {
         let written = written.flatten();
         let cell = now();
         let Some(td) = node.get() else {

@@ -5,7 +5,7 @@
 //! download through core's formula-safe CSV writer. The data is taken
 //! when the dialog opens. Its words are the catalogue's (`crate::i18n`).
 
-use super::panel::Pager;
+use super::panel::{Pager, ShowIf};
 use crate::dom;
 use crate::i18n::t;
 use crate::inspect;
@@ -58,7 +58,7 @@ pub fn InspectButton(panel: &'static str, title: &'static str) -> impl IntoView 
             <header class="qs-dialog-head">
                 <div>
                     <h3 id=heading_id>{(t().inspect_heading)(title)}</h3>
-                    <p class="qs-dialog-sub">{size}</p>
+                    <p class="qs-dialog-sub">{move || size()}</p>
                 </div>
                 <div class="qs-panel-actions">
                     <button class="qs-btn" data-inspect-csv on:click=download>{t().download_csv}</button>
@@ -104,13 +104,13 @@ fn InspectRows(table: RwSignal<Shared<InspectTable>>, page: RwSignal<usize>) -> 
     };
     view! {
         <div class="qs-dialog-body">
-            <Show when=move || table.with(|t| !t.rows.is_empty())
+            <ShowIf when=move || table.with(|t| !t.rows.is_empty())
                 fallback=|| view! { <p class="qs-muted">{t().inspect_empty}</p> }>
                 <table class="qs-table" data-inspect-table>
                     <thead><tr>{head}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </Show>
+            </ShowIf>
         </div>
     }
 }

@@ -8,6 +8,7 @@
 //! what the legend limited. See [`crate::state::Legend`] for how that
 //! becomes a filter.
 
+use super::panel::ShowIf;
 use crate::i18n::t;
 use crate::state::{Analysis, Legend};
 use leptos::prelude::*;
@@ -37,24 +38,18 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
             .into_iter()
             .map(|(i, name, colour)| {
                 let (what, hide, key) = (name.clone(), (t().hide_group)(&name), name.clone());
-                let title = move || {
-                    if isolated.get() {
-                        t().show_every_group.to_string()
-                    } else {
-                        (t().show_only)(&what)
-                    }
-                };
                 view! {
                     <li class="qs-legend-entry" data-legend-group=key data-color=colour.clone()>
                         <button class="qs-legend-item" aria-pressed=move || isolated.get().to_string()
-                            title=title on:click=move |_| legend.act(i, GroupAction::Isolate)>
+                            title=move || if isolated.get() { t().show_every_group.to_string() } else { (t().show_only)(&what) }
+                            on:click=move |_| legend.act(i, GroupAction::Isolate)>
                             <span class="qs-swatch" style=format!("background: {colour}")></span>
                             <span class="qs-legend-name">{name}</span>
                         </button>
-                        <Show when=several>
+                        <ShowIf when=several>
                             <button class="qs-legend-hide" aria-label=hide.clone() title=hide.clone()
                                 on:click=move |_| legend.act(i, GroupAction::Hide)>"×"</button>
-                        </Show>
+                        </ShowIf>
                     </li>
                 }
             })
@@ -63,10 +58,10 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
     view! {
         <div class="qs-legend" class:qs-legend-row=row role="group" aria-label=t().groups data-legend="groups">
             <ul>{items}</ul>
-            <Show when=move || legend.limited()>
+            <ShowIf when=move || legend.limited()>
                 <button class="qs-link-btn qs-legend-all" data-legend-show-all
                     on:click=move |_| legend.show_all()>{t().show_all}</button>
-            </Show>
+            </ShowIf>
         </div>
     }
 }

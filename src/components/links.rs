@@ -1,7 +1,7 @@
 //! The *External links* panel: the deployment's default links and the
 //! user's own per queue, with the *Manage links* editor.
 
-use super::panel::{Panel, PanelStatus};
+use super::panel::{Panel, PanelStatus, ShowIf};
 use crate::config::Config;
 use crate::i18n::t;
 use crate::state::{Prefs, Queues};
@@ -54,9 +54,9 @@ pub fn ExternalLinks() -> impl IntoView {
                     <li class="qs-muted">{t().no_links}</li>
                 })}
             </ul>
-            <Show when=move || managing.get()>
+            <ShowIf when=move || managing.get()>
                 <LinkEditor/>
-            </Show>
+            </ShowIf>
         </Panel>
     }
 }
@@ -103,9 +103,9 @@ fn LinkEditor() -> impl IntoView {
                 <input autocomplete="off" name="label" aria-label=t().link_label placeholder=t().link_label_hint maxlength="60" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev))/>
                 <input autocomplete="off" name="url" type="text" aria-label=t().link_url placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
                 <button class="qs-btn qs-btn-primary" type="submit">{move || if editing.get().is_some() { t().save } else { t().add }}</button>
-                <Show when=move || editing.get().is_some()>
+                <ShowIf when=move || editing.get().is_some()>
                     <button class="qs-btn qs-btn-quiet" type="button" on:click=move |_| clear()>{t().cancel}</button>
-                </Show>
+                </ShowIf>
             </form>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert" data-link-error>{e}</p> })}
         </div>

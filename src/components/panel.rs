@@ -120,7 +120,7 @@ pub fn Pager(page: RwSignal<usize>, total: Signal<usize>, per_page: usize) -> im
 /// again (a new selection, another order).
 pub fn page_signal(reset: impl Fn() + 'static) -> RwSignal<usize> {
     let page = RwSignal::new(0usize);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         reset();
         // Setting a signal notifies even when the value is equal.
         if page.get_untracked() != 0 {
@@ -128,4 +128,24 @@ pub fn page_signal(reset: impl Fn() + 'static) -> RwSignal<usize> {
         }
     });
     page
+}
+
+/// Leptos' `Show` compiled once for every use: its condition is a
+/// `Signal<bool>` and its children an `AnyView`, where `Show` is generic
+/// over both (a copy of it per use; docs/design.md, branch types5). The
+/// condition is memoized, as `Show`'s is: the children are built again only
+/// when it turns true.
+#[component]
+pub fn ShowIf(
+    /// Whether the children show.
+    #[prop(into)]
+    when: Signal<bool>,
+    /// Shown while `when` is false.
+    #[prop(optional, into)]
+    fallback: ViewFn,
+    /// Shown while `when` is true.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let shown = Memo::new(move |_| when.get());
+    view! { {move || if shown.get() { children() } else { fallback.run() }} }
 }

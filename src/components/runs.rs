@@ -5,7 +5,7 @@
 use super::chart::{chart_place, MarkedChart, TipKey};
 use super::inspect_dialog::InspectButton;
 use super::legend::GroupLegend;
-use super::panel::{data_status, Panel};
+use super::panel::{data_status, Panel, ShowIf};
 use crate::dom::timed;
 use crate::format;
 use crate::hooks::use_marks;
@@ -231,9 +231,9 @@ pub fn JobRunsPanel() -> impl IntoView {
     });
     view! {
         <Panel name="job-runs" title=t().job_runs subtitle=runs_subtitle(a) status=data_status(t().no_jobs) class="qs-wide qs-tall" actions=actions>
-            <Show when=move || span_open.get()>
+            <ShowIf when=move || span_open.get()>
                 <SpanForm/>
-            </Show>
+            </ShowIf>
             <div class="qs-chart-row">
                 <MarkedChart frame=frame place=place layer=layer tip=tip on_select=on_select
                     selection=selection/>
@@ -269,7 +269,7 @@ fn SpanForm() -> impl IntoView {
     let lane_from = RwSignal::new(String::new());
     let lane_to = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let zone = a.zone.get();
         let (span, lanes) = match view.brush() {
             Some(b) => ((b.from, b.to), b.lanes),

@@ -4,6 +4,7 @@
 //! lives in the same section.
 
 use super::grouping_editor::GroupingEditor;
+use super::panel::ShowIf;
 use crate::dom;
 use crate::i18n::t;
 use crate::notice::PrefsError;
@@ -56,9 +57,9 @@ pub fn SavedViews() -> impl IntoView {
                 <button class="qs-btn qs-btn-quiet" on:click=export>{t().export}</button>
                 <button class="qs-btn qs-btn-quiet" on:click=move |_| importing.update(|i| *i = !*i)>{t().import_more}</button>
             </div>
-            <Show when=move || importing.get()>
+            <ShowIf when=move || importing.get()>
                 <ImportBox importing=importing message=message/>
-            </Show>
+            </ShowIf>
             {move || message.get().map(|(ok, m)| view! { <p class=if ok { "qs-field-ok" } else { "qs-field-error" } role="status" data-saved-message>{m}</p> })}
             <GroupingEditor/>
         </details>
@@ -103,7 +104,7 @@ fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
     let (old, key) = (name.clone(), name.clone());
     view! {
         <li data-saved-view=key>
-            <Show when=move || renaming.get() fallback=move || view! {
+            <ShowIf when=move || renaming.get() fallback=move || view! {
                 <button class="qs-link-btn" title=t().apply_view on:click=apply.clone()>{name.clone()}</button>
                 <span class="qs-saved-actions">
                     <button class="qs-btn qs-btn-quiet" on:click=move |_| renaming.set(true)>{t().rename}</button>
@@ -111,7 +112,7 @@ fn SavedViewRow(saved: SavedView, message: Message) -> impl IntoView {
                 </span>
             }>
                 <RenameBox old=old.clone() on_done=on_done/>
-            </Show>
+            </ShowIf>
         </li>
     }
 }

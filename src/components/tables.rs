@@ -211,7 +211,7 @@ fn time_cell(t: Option<i64>, zone: &analysis::Zone) -> String {
 fn selection_rows(rows: Memo<Option<Shared<TablePage>>>, config: Config) -> impl IntoView {
     let a = expect_context::<Analysis>();
     let body = NodeRef::<Tbody>::new();
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let Some(el) = body.get() else { return };
         let zone = a.zone.get();
         let loaded = a.prepared.get();
@@ -468,7 +468,7 @@ fn error_rows(page: Memo<Vec<ErrorLine>>) -> impl IntoView {
         .collect_view();
     // The order the rows stand in (the slots are built in index order).
     let standing = StoredValue::new((0..ERROR_ROWS).collect::<Vec<usize>>());
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let order = plan.with(|p| p.order.clone());
         standing.update_value(|from| {
             if place_rows(&nodes, from, &order) {
@@ -515,11 +515,7 @@ fn error_slot(line: Memo<Option<ErrorLine>>, node: NodeRef<Tr>) -> impl IntoView
     let message = move || {
         if long.get() {
             // Folded again whenever the row shows another error.
-            let open = move || {
-                line.track();
-                false
-            };
-            view! { <details class="qs-long" prop:open=open><summary>{line_text(line, |l| &l.message)}"…"</summary><pre>{line_text(line, |l| l.whole.as_deref().unwrap_or_default())}</pre></details> }.into_any()
+            view! { <details class="qs-long" prop:open=move || { line.track(); false }><summary>{line_text(line, |l| &l.message)}"…"</summary><pre>{line_text(line, |l| l.whole.as_deref().unwrap_or_default())}</pre></details> }.into_any()
         } else {
             view! { <span>{line_text(line, |l| &l.message)}</span> }.into_any()
         }
@@ -532,7 +528,7 @@ fn error_slot(line: Memo<Option<ErrorLine>>, node: NodeRef<Tr>) -> impl IntoView
             <td>{line_cell(line, |l| &l.job)}</td>
             <td class="qs-mono">{line_cell(line, |l| &l.run)}</td>
             <td>{line_cell(line, |l| &l.user)}</td>
-            <td class="qs-msg">{message}</td>
+            <td class="qs-msg">{move || message()}</td>
         </tr>
     }
 }
@@ -548,7 +544,6 @@ fn line_text(
 /// A `.qs-cell` of a row slot's line: its [`CellText`] in a span the
 /// stylesheet keeps to a column's width (an ellipsis past it).
 fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -> impl IntoView {
-    let title = move || line.with(|l| l.as_ref().and_then(|l| pick(l).title.clone()));
     let shown = move || {
         line.with(|l| {
             l.as_ref()
@@ -556,7 +551,7 @@ fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -
                 .unwrap_or_default()
         })
     };
-    view! { <span class="qs-cell" title=title>{shown}</span> }
+    view! { <span class="qs-cell" title=move || line.with(|l| l.as_ref().and_then(|l| pick(l).title.clone()))>{move || shown()}</span> }
 }
 
 #[cfg(test)]

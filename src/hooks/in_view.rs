@@ -24,7 +24,7 @@ pub fn use_in_view(node: NodeRef<Div>, on_busy: Callback<bool>) -> Signal<bool> 
         Closure<dyn FnMut(js_sys::Array)>,
     );
     let observer = StoredValue::new_local(None::<Observer>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let Some(el) = node.get() else { return };
         if observer.with_value(Option::is_some) {
             return;

@@ -62,16 +62,60 @@ pub fn use_marks<M>(
 where
     M: Clone + PartialEq + Send + Sync + 'static,
 {
+    // The marks last painted. Only these two closures depend on the marks'
+    // type: the painting effect below is compiled once for every chart
+    // (one copy per type was ~3.3 kB of wasm each; docs/design.md, types5).
+    let last = StoredValue::new(None::<M>);
+    let source = MarksSource {
+        current: Box::new(move || {
+            marks.with(|m| {
+                let m = m.as_ref()?;
+                Some(last.with_value(|l| l.as_ref() == Some(m)))
+            })
+        }),
+        paint: Box::new(move |win, scale| {
+            marks.with_untracked(|m| {
+                let m = m.as_ref()?;
+                let picture = paint(m, win, scale);
+                last.set_value(Some(m.clone()));
+                Some(picture)
+            })
+        }),
+    };
+    paint_marks((name, on_busy), source, axes, visible)
+}
+
+/// What [`paint_marks`] asks of a chart's marks, whatever their type.
+struct MarksSource {
+    /// Tracks the marks: `None` without marks, else whether they are the
+    /// ones painted last.
+    current: Box<dyn Fn() -> Option<bool>>,
+    /// The picture of the marks for a window and scale (`None` without
+    /// marks); they become the ones painted last.
+    paint: Box<PaintFn>,
+}
+
+/// The picture of a chart's marks for a window and scale.
+type PaintFn = dyn Fn(&RasterWindow, f64) -> Option<Picture>;
+
+/// [`use_marks`]' canvas and its painting effect, for marks of any type.
+fn paint_marks(
+    (name, on_busy): (&'static str, Callback<bool>),
+    source: MarksSource,
+    axes: Signal<Option<PlotView>>,
+    visible: Signal<bool>,
+) -> MarksLayer {
     let canvas = new_canvas();
     let drawn = RwSignal::new(false);
     let target = canvas.clone();
     let timing = format!("qs:marks:{name}");
-    // What the canvas shows: the marks and the axes they were painted for.
-    let painted = StoredValue::new(None::<(M, PlotView)>);
-    Effect::new(move |_| {
-        let now = marks.get().zip(axes.get());
-        let current = painted.with_value(|p| now.is_some() && *p == now);
-        let (Some((m, view)), true, false) = (now, visible.get(), current) else {
+    // The axes the canvas was painted for.
+    let painted = StoredValue::new(None::<PlotView>);
+    crate::reactive::effect(move || {
+        let marks = (source.current)();
+        let axes = axes.get();
+        let current = marks == Some(true) && axes.is_some() && painted.with_value(|p| *p == axes);
+        let (Some(_), Some(view), true, false) = (marks, axes, visible.get(), current) else {
             // Out of view (or waiting for its axes): whether the canvas
             // still shows what is current.
             drawn.set(current);
@@ -81,9 +125,11 @@ where
         on_busy.run(true);
         crate::dom::timed(&timing, || {
             let (win, scale) = device_window(&view);
-            replay(c, &paint(&m, &win, scale));
+            if let Some(picture) = (source.paint)(&win, scale) {
+                replay(c, &picture);
+            }
         });
-        painted.set_value(Some((m, view)));
+        painted.set_value(Some(view));
         drawn.set(true);
         on_busy.run(false);
     });

@@ -296,7 +296,7 @@ impl UsageBatches {
             ready,
         };
         // Another queue: its cache starts empty, and so does the progress.
-        Effect::new(move |prev: Option<Option<String>>| {
+        crate::reactive::effect_with(move |prev: Option<Option<String>>| {
             let q = queues.current.get();
             if prev.is_some_and(|p| p != q) {
                 b.cancel();

@@ -50,7 +50,7 @@ impl LangState {
                 .or(config)
                 .unwrap_or_else(browser)
         });
-        Effect::new(move |_| dom::set_html_lang(lang.get()));
+        crate::reactive::effect(move || dom::set_html_lang(lang.get()));
         let s = LangState { lang, view, stored };
         provide_context(s);
         s

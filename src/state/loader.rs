@@ -194,7 +194,7 @@ impl DataState {
             refreshed: StoredValue::new_local(Vec::new()),
         };
         let key = Memo::new(move |_| (queues.current.get(), view.with(|v| v.range_spec())));
-        Effect::new(move |prev: Option<LoadKey>| {
+        crate::reactive::effect_with(move |prev: Option<LoadKey>| {
             queues.reload.track();
             let (queue, range) = key.get();
             // A new queue or range drops the brush; a refresh keeps it.

@@ -237,7 +237,7 @@ impl Metrics {
         };
         // Runs in view answered by a prefetch still in flight: no fetch of
         // the view holds the page, so this does.
-        Effect::new(move |held: Option<bool>| {
+        crate::reactive::effect_with(move |held: Option<bool>| {
             let wait = prefetch_pending.get();
             if held.unwrap_or(false) != wait {
                 ready.busy(wait);
@@ -246,7 +246,7 @@ impl Metrics {
         });
         // Another queue: what was fetched, failed or skipped was the old
         // queue's, and so is any fetch in flight.
-        Effect::new(move |shown: Option<Option<String>>| {
+        crate::reactive::effect_with(move |shown: Option<Option<String>>| {
             let q = queues.current.get();
             if shown.as_ref() != Some(&q) {
                 if let Some(c) = m.abort.get_value() {
@@ -261,7 +261,7 @@ impl Metrics {
             }
             q
         });
-        Effect::new(move |_| {
+        crate::reactive::effect(move || {
             a.prepared.track();
             queues.current.track();
             in_view.track();

@@ -73,7 +73,7 @@ impl Queues {
         });
         let list: Memo<Vec<QueueInfo>> =
             Memo::new(move |_| entries.with(|e| e.iter().map(|e| e.info.clone()).collect()));
-        Effect::new(move |_| match res.get() {
+        crate::reactive::effect(move || match res.get() {
             Some(Ok((_, s))) => {
                 skipped.set(s);
                 error.set(None);
@@ -90,7 +90,7 @@ impl Queues {
             })
         });
         // An unknown queue in the URL: say so (once the list is known).
-        Effect::new(move |_| {
+        crate::reactive::effect(move || {
             let list = list.get();
             if let Some(q) = wanted.get() {
                 if !list.is_empty() && !list.iter().any(|x| x.id == q) {

@@ -35,7 +35,7 @@ impl Readiness {
     /// Starts deciding `data-app-state` and provides the tracker.
     pub fn provide(view: ViewState, data: DataState, queues: Queues) -> Readiness {
         let r = Readiness::new();
-        Effect::new(move |_| {
+        crate::reactive::effect(move || {
             data.loading.track();
             data.error.track();
             data.loaded.track();

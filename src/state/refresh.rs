@@ -59,7 +59,7 @@ impl Refresh {
             now: RwSignal::new(now),
         };
         // Each read that ends sets when the next one is due.
-        Effect::new(move |was_loading: Option<bool>| {
+        crate::reactive::effect_with(move |was_loading: Option<bool>| {
             let loading = data.loading.get();
             if was_loading == Some(true) && !loading {
                 r.settled(data.error.with_untracked(Option::is_some));

@@ -83,7 +83,7 @@ impl ThemeState {
     /// tokens it computes, now and on every change of the scheme.
     pub fn bind(&self, root: NodeRef<Div>) {
         let (scheme, tokens) = (self.scheme, self.tokens);
-        Effect::new(move |_| {
+        crate::reactive::effect(move || {
             let s = scheme.get();
             let Some(el) = root.get() else { return };
             let el: web_sys::HtmlElement = el.into();

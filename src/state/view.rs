@@ -48,7 +48,7 @@ impl ViewState {
     /// The address bar follows the view; Back and Forward set the view.
     fn sync_url(self) {
         let last_url = StoredValue::new(self.view.get_untracked());
-        Effect::new(move |_| {
+        crate::reactive::effect(move || {
             let v = self.view.get();
             let prev = last_url.get_value();
             if v != prev {
@@ -70,7 +70,7 @@ impl ViewState {
     /// A custom grouping deleted (here or in another tab) while the view
     /// groups by it: back to the default grouping, with a notice.
     fn follow_groupings(self) {
-        Effect::new(move |_| {
+        crate::reactive::effect(move || {
             self.prefs.groupings.track();
             if self
                 .view
