@@ -66,8 +66,23 @@ const COLUMNS: [(Column, &str, bool); 11] = [
 /// Columns (indexes into [`COLUMNS`]) the table starts without: what
 /// matters is who ran what, its state, when it started and how long it
 /// waited and ran; the project, enqueue and end times are a click away in
-/// the column chooser, so the table fits its panel at 1024 px.
+/// the column chooser.
 const DEFAULT_HIDDEN: [usize; 3] = [3, 6, 8];
+/// Below this window width (the stylesheet's narrow layout) the table also
+/// starts without Launch job: next to the sidebar, eight columns leave each
+/// name ~70 px at 1024 px, and the ids went to two lines.
+const NARROW_WINDOW_PX: f64 = 1200.0;
+/// Launch job's index in [`COLUMNS`].
+const LAUNCH_JOB: usize = 2;
+
+/// The columns the table starts without in a window `width` px wide.
+fn default_hidden(width: f64) -> Vec<usize> {
+    let mut hidden = DEFAULT_HIDDEN.to_vec();
+    if width <= NARROW_WINDOW_PX {
+        hidden.push(LAUNCH_JOB);
+    }
+    hidden
+}
 
 /// The table's classes: `qs-hide-N` hides column N (the stylesheet's
 /// `nth-child` rules), so the rows carry no per-cell state.
@@ -158,7 +173,13 @@ pub fn SelectionPanel() -> impl IntoView {
             &analysis::rows_to_csv(&all),
         );
     };
-    let hidden = RwSignal::new(DEFAULT_HIDDEN.to_vec());
+    // The window's width when the table is made: a narrow window starts
+    // with fewer columns (the chooser adds them back).
+    let width = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .unwrap_or(f64::INFINITY);
+    let hidden = RwSignal::new(default_hidden(width));
     let actions = ViewFn::from(move || {
         view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
@@ -558,6 +579,18 @@ fn line_cell(line: Memo<Option<ErrorLine>>, pick: fn(&ErrorLine) -> &CellText) -
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// A narrow window starts without Launch job, a wide one with it; both
+    /// without Project, Enqueued and Ended.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn a_narrow_window_starts_without_launch_job() {
+        assert_eq!(COLUMNS[LAUNCH_JOB].1, "Launch job");
+        assert_eq!(default_hidden(1440.0), vec![3, 6, 8]);
+        assert_eq!(default_hidden(1201.0), vec![3, 6, 8]);
+        assert_eq!(default_hidden(1200.0), vec![3, 6, 8, LAUNCH_JOB]);
+        assert_eq!(default_hidden(1024.0), vec![3, 6, 8, LAUNCH_JOB]);
+        assert_eq!(default_hidden(f64::INFINITY), vec![3, 6, 8]);
+    }
 
     /// Error `id`'s line (older as `id` grows).
     fn line(id: i64) -> ErrorLine {

@@ -13,8 +13,10 @@
 //     in English and in Korean;
 //   - at 1024 and 1440 px, in both languages, the header is one row (the
 //     refresh line and tools beside the figures), no panel is wider than its
-//     place, the selection table does not scroll sideways, and the custom
-//     grouping's pattern field is wide enough to type into.
+//     place, the selection table does not scroll sideways, no header, id,
+//     name or time in the selection and errors tables is cut off (a narrow
+//     window starts without Launch job), and the custom grouping's pattern
+//     field is wide enough to type into.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -225,6 +227,10 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         for (const col of ['Job id', 'Run', 'User', 'State', 'Started', 'Queued', 'Run time']) {
           assert.ok(visible.includes(col), `${width} px, ${lang}: column ${col} shows`);
         }
+        // A narrow window starts without Launch job (the chooser has it), a wide one with it.
+        assert.equal(visible.includes('Launch job'), width > 1200, `${width} px, ${lang}: Launch job shows`);
+        // Every header, id, name, time and duration shows whole in both tables (long names wrap).
+        assert.deepEqual(await clippedCells(page), [], `${width} px, ${lang}: cells cut off`);
         // The custom grouping's pattern field takes the editor's width.
         await page.locator('[data-saved-views] > summary').click();
         const field = await page.locator('input[name="rule-match"]').first().boundingBox();
@@ -233,6 +239,24 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     }
   });
 });
+
+/** The table headers and cells (and the name spans in them) whose text is cut off, as "panel column: text". */
+async function clippedCells(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const table of document.querySelectorAll('[data-panel="selection"] table, [data-panel="errors"] table')) {
+      const panel = table.closest('[data-panel]').dataset.panel;
+      const heads = [...table.querySelectorAll('thead th')].map((th) => th.innerText.trim());
+      for (const cell of table.querySelectorAll('th, td')) {
+        if (cell.offsetParent === null) continue;
+        for (const el of [cell, ...cell.querySelectorAll('.qs-cell')]) {
+          if (el.scrollWidth > el.clientWidth + 1) out.push(`${panel} ${heads[cell.cellIndex]}: ${el.textContent}`);
+        }
+      }
+    }
+    return out.slice(0, 8);
+  });
+}
 
 /** Asserts the header is one row: the refresh line and the tools beside the figures, not under them. */
 async function headerIsOneRow(page, what) {

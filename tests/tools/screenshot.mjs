@@ -12,10 +12,14 @@
 // `[data-panel=NAME]` alone (panel-NAME-WxH.png); with
 // SCREENSHOT_CLICK=SELECTOR it clicks that element first and waits for the
 // app to be ready again (e.g. '[data-usage-load-rest]' to show the
-// insights over every run's usage). SCREENSHOT_THEME=dark (or light)
-// emulates that system colour scheme, which the app follows.
+// insights over every run's usage). SCREENSHOT_BRUSH=F0,F1 brushes Job
+// runs with a real mouse drag from fraction F0 to F1 of its plot width
+// (e.g. 0.3,0.5: the selection table and the runs' usage charts fill).
+// SCREENSHOT_THEME=dark (or light) emulates that system colour scheme,
+// which the app follows.
 import path from 'node:path';
 import { openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { afterAction, dragBox } from '../e2e/monitor-helpers.mjs';
 
 const [outDir = 'tests/e2e/out', query = '', ...sizes] = process.argv.slice(2);
 const viewports = (sizes.length ? sizes : ['1440x900', '1024x768']).map((s) => s.split('x').map(Number));
@@ -29,7 +33,10 @@ try {
     const api = await startDemoBackend(t, process.env.DEMO_BACKEND_ARGS.split(' '));
     config = { api_base: api };
   }
-  const app = await openApp(t, { config, query });
+  // Opened at the first size: what the app lays out once (the selection
+  // table's first columns) follows the window it starts in.
+  const [width0, height0] = viewports[0];
+  const app = await openApp(t, { config, query, viewport: { width: width0, height: height0 } });
   await app.waitForState('ready');
   if (process.env.SCREENSHOT_THEME) {
     // The system's colour scheme, which the app follows under theme auto.
@@ -49,6 +56,11 @@ try {
         !document.querySelector('[data-usage-progress="running"]'),
     );
     // The pointer off the page: no hover state in the pictures.
+    await app.page.mouse.move(0, 0);
+  }
+  if (process.env.SCREENSHOT_BRUSH) {
+    const [f0, f1] = process.env.SCREENSHOT_BRUSH.split(',').map(Number);
+    await afterAction(app, () => dragBox(app, 'job-runs', [f0, 0.02], [f1, 0.98]));
     await app.page.mouse.move(0, 0);
   }
   for (const [width, height] of viewports) {
