@@ -8,9 +8,9 @@
 //! change of the data that keeps the extent does not touch it at all.
 
 use super::{Chart, FrameColours};
-use plotly::common::{HoverInfo, Line, Mode, Title};
+use plotly::common::{Font, HoverInfo, Line, Mode, PlotType, Title};
 use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
-use plotly::{Configuration, Layout, Scatter};
+use plotly::Configuration;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -50,37 +50,58 @@ pub struct Frame<'a> {
     pub small: bool,
 }
 
-/// The frame every figure shares: transparent background, the app's font,
-/// tight margins (`left` leaves room for the y tick labels, `top` for the
-/// mode bar).
-fn base_layout(left: usize, top: usize, font_size: usize) -> Layout {
-    Layout::new()
-        .margin(Margin::new().left(left).right(8).top(top).bottom(36))
-        .auto_size(true)
-        .font(
-            plotly::common::Font::new()
-                .family("Inter, system-ui, sans-serif")
-                .size(font_size),
-        )
-        .paper_background_color("rgba(0,0,0,0)")
-        .plot_background_color("rgba(0,0,0,0)")
-        .show_legend(false)
-        .hover_mode(HoverMode::False)
+/// The frame's layout: the keys of plotly.rs's `Layout` that a frame sets,
+/// in `Layout`'s order, of the crate's own types. Serialising `Layout`
+/// compiles its every field's serialiser (scenes, maps, sliders, menus ...),
+/// 20-odd kB of wasm for ten keys (docs/design.md, "Wasm size, fifth
+/// round"); the test `same_as_plot` holds the JSON to `Plot::to_json` of
+/// the `Layout` the builders make, byte for byte.
+#[derive(Serialize)]
+struct FrameLayout {
+    showlegend: bool,
+    margin: Margin,
+    autosize: bool,
+    font: Font,
+    paper_bgcolor: &'static str,
+    plot_bgcolor: &'static str,
+    hovermode: HoverMode,
+    dragmode: DragMode,
+    xaxis: Axis,
+    yaxis: Axis,
+}
+
+/// The one invisible trace: the corners of the axes as two lone points (a
+/// line needs two neighbours, so nothing is drawn). The keys plotly.rs's
+/// `Scatter` writes for it, in its order (see [`FrameLayout`] for why not
+/// `Scatter` itself).
+#[derive(Serialize)]
+struct Corners {
+    r#type: PlotType,
+    showlegend: bool,
+    mode: Mode,
+    x: [f64; 3],
+    y: [f64; 3],
+    hoverinfo: HoverInfo,
+    line: Line,
+}
+
+impl Corners {
+    fn new(x: (f64, f64), y: (f64, f64)) -> Self {
+        Corners {
+            r#type: PlotType::Scatter,
+            showlegend: false,
+            mode: Mode::Lines,
+            x: [x.0, f64::NAN, x.1],
+            y: [y.0, f64::NAN, y.1],
+            hoverinfo: HoverInfo::Skip,
+            line: Line::new().width(0.0),
+        }
+    }
 }
 
 /// Plotly's config for every chart.
 fn config() -> Configuration {
     Configuration::new().responsive(true).display_logo(false)
-}
-
-/// The corners of the axes as two lone points (a line needs two
-/// neighbours, so nothing is drawn).
-fn corners(x: (f64, f64), y: (f64, f64)) -> Box<Scatter<f64, f64>> {
-    Scatter::new(vec![x.0, f64::NAN, x.1], vec![y.0, f64::NAN, y.1])
-        .mode(Mode::Lines)
-        .line(Line::new().width(0.0))
-        .hover_info(HoverInfo::Skip)
-        .show_legend(false)
 }
 
 /// The figure of a frame, with `uirevision` (zoom survives redraws of the
@@ -145,7 +166,7 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
 }
 
 /// The figure's trace, layout and config.
-fn parts(f: &Frame<'_>) -> (Box<Scatter<f64, f64>>, Layout, Configuration) {
+fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, Configuration) {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
     let x_axis = match f.x_axis {
         XAxis::Time => Axis::new().type_(AxisType::Date),
@@ -160,20 +181,33 @@ fn parts(f: &Frame<'_>) -> (Box<Scatter<f64, f64>>, Layout, Configuration) {
         .show_tick_labels(f.y_ticks)
         .show_grid(f.y_ticks)
         .zero_line(false);
-    let drag = if f.select {
-        DragMode::Select
-    } else {
-        DragMode::Zoom
-    };
     // Where y is the app's alone, the corners need not span it (autoscale
     // leaves a fixed axis be): constant, so a new y range is no new data.
     let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
-    let layout = base_layout(left, top, font)
-        .drag_mode(drag)
-        .x_axis(x_axis)
-        .y_axis(y_axis);
-    (corners(f.x, corner_y), layout, config())
+    // Transparent background, the app's font, tight margins (`left` leaves
+    // room for the y tick labels, `top` for the mode bar).
+    let layout = FrameLayout {
+        showlegend: false,
+        margin: Margin::new().left(left).right(8).top(top).bottom(36),
+        autosize: true,
+        font: Font::new()
+            .family("Inter, system-ui, sans-serif")
+            .size(font),
+        paper_bgcolor: TRANSPARENT,
+        plot_bgcolor: TRANSPARENT,
+        hovermode: HoverMode::False,
+        dragmode: if f.select {
+            DragMode::Select
+        } else {
+            DragMode::Zoom
+        },
+        xaxis: x_axis,
+        yaxis: y_axis,
+    };
+    (Corners::new(f.x, corner_y), layout, config())
 }
+
+const TRANSPARENT: &str = "rgba(0,0,0,0)";
 
 /// The figure in the theme's colours (text, axis lines, grid, mode bar):
 /// the frames are built without colours and coloured here, where the
@@ -235,8 +269,8 @@ pub fn value_top(max: f64) -> f64 {
 /// without `Plot`"). The test `same_as_plot` holds it to `Plot::to_json`.
 #[derive(Serialize)]
 struct Figure<'a> {
-    data: [&'a Scatter<f64, f64>; 1],
-    layout: &'a Layout,
+    data: [&'a Corners; 1],
+    layout: &'a FrameLayout,
     config: &'a Configuration,
 }
 
@@ -369,9 +403,45 @@ mod tests {
         assert_ne!(a.base, axes_frame(&f, "s").base, "another revision too");
     }
 
-    /// The figure is what `plotly::Plot` serialises for the same trace,
-    /// layout and config (but for `Plot`'s `"frames": null`), for every
-    /// kind of frame.
+    /// The frame as plotly.rs's builders make it: the `Layout` and `Scatter`
+    /// that [`FrameLayout`] and [`Corners`] stand for.
+    fn plotly_parts(f: &Frame<'_>) -> (Box<plotly::Scatter<f64, f64>>, plotly::Layout) {
+        let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
+        let (_, ours, _) = parts(f);
+        let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
+        let trace = plotly::Scatter::new(
+            vec![f.x.0, f64::NAN, f.x.1],
+            vec![corner_y.0, f64::NAN, corner_y.1],
+        )
+        .mode(Mode::Lines)
+        .line(Line::new().width(0.0))
+        .hover_info(HoverInfo::Skip)
+        .show_legend(false);
+        let layout = plotly::Layout::new()
+            .margin(Margin::new().left(left).right(8).top(top).bottom(36))
+            .auto_size(true)
+            .font(
+                Font::new()
+                    .family("Inter, system-ui, sans-serif")
+                    .size(font),
+            )
+            .paper_background_color("rgba(0,0,0,0)")
+            .plot_background_color("rgba(0,0,0,0)")
+            .show_legend(false)
+            .hover_mode(HoverMode::False)
+            .drag_mode(if f.select {
+                DragMode::Select
+            } else {
+                DragMode::Zoom
+            })
+            .x_axis(ours.xaxis)
+            .y_axis(ours.yaxis);
+        (trace, layout)
+    }
+
+    /// The figure is what `plotly::Plot` serialises for plotly.rs's own
+    /// `Scatter` and `Layout` of the frame and the same config (but for
+    /// `Plot`'s `"frames": null`), byte for byte, for every kind of frame.
     #[test]
     fn same_as_plot() {
         let mut n = 0;
@@ -396,18 +466,30 @@ mod tests {
                     .remove("modeBarButtons");
                 let brush_bar: Value = serde_json::from_str(BRUSH_MODE_BAR).unwrap();
                 assert_eq!(added, f.select.then_some(brush_bar), "{f:?}");
-                let (trace, layout, config) = parts(&f);
+                let (trace, layout) = plotly_parts(&f);
                 let mut plot = plotly::Plot::new();
                 plot.add_trace(trace);
                 plot.set_layout(layout);
-                plot.set_configuration(config);
+                plot.set_configuration(config());
                 let rev = serde_json::to_string("r|\"x\"").unwrap();
-                let mut theirs: Value =
-                    serde_json::from_str(&splice_layout(&plot.to_json(), "uirevision", &rev))
-                        .unwrap();
+                let theirs_text = splice_layout(&plot.to_json(), "uirevision", &rev);
+                let mut theirs: Value = serde_json::from_str(&theirs_text).unwrap();
                 let frames = theirs.as_object_mut().unwrap().remove("frames");
                 assert_eq!(frames, Some(Value::Null));
                 assert_eq!(ours, theirs, "{f:?}");
+                // The same text, key order included.
+                let (corners, layout, config) = parts(&f);
+                let figure = Figure {
+                    data: [&corners],
+                    layout: &layout,
+                    config: &config,
+                };
+                let text = finish(&figure, "r|\"x\"");
+                assert_eq!(
+                    *text,
+                    theirs_text.replace(",\"frames\":null}", "}"),
+                    "{f:?}"
+                );
                 n += 1;
             }
         }
