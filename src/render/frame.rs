@@ -9,8 +9,7 @@
 
 use super::{Chart, FrameColours};
 use plotly::common::{Font, HoverInfo, Line, Mode, PlotType, Title};
-use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
-use plotly::Configuration;
+use plotly::layout::{AxisType, DragMode, HoverMode, Margin};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -66,8 +65,34 @@ struct FrameLayout {
     plot_bgcolor: &'static str,
     hovermode: HoverMode,
     dragmode: DragMode,
-    xaxis: Axis,
-    yaxis: Axis,
+    xaxis: FrameAxis,
+    yaxis: FrameAxis,
+}
+
+/// An axis: the keys of plotly.rs's `Axis` that a frame sets, in its order
+/// (see [`FrameLayout`]; `Axis`'s serialiser alone was 12 kB of wasm).
+#[derive(Serialize)]
+struct FrameAxis {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<Title>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<AxisType>,
+    range: [f64; 2],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixedrange: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    showticklabels: Option<bool>,
+    showgrid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zeroline: Option<bool>,
+}
+
+/// Plotly's config for every chart: the keys of plotly.rs's
+/// `Configuration` it sets, in its order (see [`FrameLayout`]).
+#[derive(Serialize)]
+struct FrameConfig {
+    displaylogo: bool,
+    responsive: bool,
 }
 
 /// The one invisible trace: the corners of the axes as two lone points (a
@@ -97,11 +122,6 @@ impl Corners {
             line: Line::new().width(0.0),
         }
     }
-}
-
-/// Plotly's config for every chart.
-fn config() -> Configuration {
-    Configuration::new().responsive(true).display_logo(false)
 }
 
 /// The figure of a frame, with `uirevision` (zoom survives redraws of the
@@ -166,21 +186,30 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
 }
 
 /// The figure's trace, layout and config.
-fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, Configuration) {
+fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, FrameConfig) {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
-    let x_axis = match f.x_axis {
-        XAxis::Time => Axis::new().type_(AxisType::Date),
-        XAxis::Seconds => Axis::new().title(Title::with_text(crate::i18n::t().axis_since_start)),
-    }
-    .show_grid(false)
-    .range(vec![f.x.0, f.x.1]);
-    let y_axis = Axis::new()
-        .title(Title::with_text(f.y_title))
-        .range(vec![f.y.0, f.y.1])
-        .fixed_range(!f.y_zoom)
-        .show_tick_labels(f.y_ticks)
-        .show_grid(f.y_ticks)
-        .zero_line(false);
+    let (title, kind) = match f.x_axis {
+        XAxis::Time => (None, Some(AxisType::Date)),
+        XAxis::Seconds => (Some(crate::i18n::t().axis_since_start), None),
+    };
+    let x_axis = FrameAxis {
+        title: title.map(Title::with_text),
+        kind,
+        range: [f.x.0, f.x.1],
+        fixedrange: None,
+        showticklabels: None,
+        showgrid: false,
+        zeroline: None,
+    };
+    let y_axis = FrameAxis {
+        title: Some(Title::with_text(f.y_title)),
+        kind: None,
+        range: [f.y.0, f.y.1],
+        fixedrange: Some(!f.y_zoom),
+        showticklabels: Some(f.y_ticks),
+        showgrid: f.y_ticks,
+        zeroline: Some(false),
+    };
     // Where y is the app's alone, the corners need not span it (autoscale
     // leaves a fixed axis be): constant, so a new y range is no new data.
     let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
@@ -204,7 +233,11 @@ fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, Configuration) {
         xaxis: x_axis,
         yaxis: y_axis,
     };
-    (Corners::new(f.x, corner_y), layout, config())
+    let config = FrameConfig {
+        displaylogo: false,
+        responsive: true,
+    };
+    (Corners::new(f.x, corner_y), layout, config)
 }
 
 const TRANSPARENT: &str = "rgba(0,0,0,0)";
@@ -271,7 +304,7 @@ pub fn value_top(max: f64) -> f64 {
 struct Figure<'a> {
     data: [&'a Corners; 1],
     layout: &'a FrameLayout,
-    config: &'a Configuration,
+    config: &'a FrameConfig,
 }
 
 /// Serialises a figure and sets `layout.uirevision`, which plotly.rs's
@@ -403,11 +436,33 @@ mod tests {
         assert_ne!(a.base, axes_frame(&f, "s").base, "another revision too");
     }
 
-    /// The frame as plotly.rs's builders make it: the `Layout` and `Scatter`
-    /// that [`FrameLayout`] and [`Corners`] stand for.
-    fn plotly_parts(f: &Frame<'_>) -> (Box<plotly::Scatter<f64, f64>>, plotly::Layout) {
+    /// The frame as plotly.rs's builders make it: the `Scatter`, `Layout`
+    /// (with its `Axis`es) and `Configuration` that [`Corners`],
+    /// [`FrameLayout`] and [`FrameConfig`] stand for.
+    fn plotly_parts(
+        f: &Frame<'_>,
+    ) -> (
+        Box<plotly::Scatter<f64, f64>>,
+        plotly::Layout,
+        plotly::Configuration,
+    ) {
+        use plotly::layout::Axis;
         let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
-        let (_, ours, _) = parts(f);
+        let x_axis = match f.x_axis {
+            XAxis::Time => Axis::new().type_(AxisType::Date),
+            XAxis::Seconds => {
+                Axis::new().title(Title::with_text(crate::i18n::t().axis_since_start))
+            }
+        }
+        .show_grid(false)
+        .range(vec![f.x.0, f.x.1]);
+        let y_axis = Axis::new()
+            .title(Title::with_text(f.y_title))
+            .range(vec![f.y.0, f.y.1])
+            .fixed_range(!f.y_zoom)
+            .show_tick_labels(f.y_ticks)
+            .show_grid(f.y_ticks)
+            .zero_line(false);
         let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
         let trace = plotly::Scatter::new(
             vec![f.x.0, f64::NAN, f.x.1],
@@ -434,9 +489,12 @@ mod tests {
             } else {
                 DragMode::Zoom
             })
-            .x_axis(ours.xaxis)
-            .y_axis(ours.yaxis);
-        (trace, layout)
+            .x_axis(x_axis)
+            .y_axis(y_axis);
+        let config = plotly::Configuration::new()
+            .responsive(true)
+            .display_logo(false);
+        (trace, layout, config)
     }
 
     /// The figure is what `plotly::Plot` serialises for plotly.rs's own
@@ -466,11 +524,11 @@ mod tests {
                     .remove("modeBarButtons");
                 let brush_bar: Value = serde_json::from_str(BRUSH_MODE_BAR).unwrap();
                 assert_eq!(added, f.select.then_some(brush_bar), "{f:?}");
-                let (trace, layout) = plotly_parts(&f);
+                let (trace, layout, config) = plotly_parts(&f);
                 let mut plot = plotly::Plot::new();
                 plot.add_trace(trace);
                 plot.set_layout(layout);
-                plot.set_configuration(config());
+                plot.set_configuration(config);
                 let rev = serde_json::to_string("r|\"x\"").unwrap();
                 let theirs_text = splice_layout(&plot.to_json(), "uirevision", &rev);
                 let mut theirs: Value = serde_json::from_str(&theirs_text).unwrap();
