@@ -8,7 +8,7 @@
 //! change of the data that keeps the extent does not touch it at all.
 
 use super::{Chart, FrameColours};
-use plotly::common::{Font, HoverInfo, Line, Mode, PlotType, Title};
+use plotly::common::{HoverInfo, Mode, PlotType};
 use plotly::layout::{AxisType, DragMode, HoverMode, Margin};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
@@ -50,31 +50,31 @@ pub struct Frame<'a> {
 }
 
 /// The frame's layout: the keys of plotly.rs's `Layout` that a frame sets,
-/// in `Layout`'s order, of the crate's own types. Serialising `Layout`
-/// compiles its every field's serialiser (scenes, maps, sliders, menus ...),
-/// 20-odd kB of wasm for ten keys (docs/design.md, "Wasm size, fifth
-/// round"); the test `same_as_plot` holds the JSON to `Plot::to_json` of
-/// the `Layout` the builders make, byte for byte.
+/// in `Layout`'s order, with the crate's `Margin` and enums as values.
+/// Serialising `Layout` compiles its every field's serialiser (scenes, maps,
+/// sliders, menus ...), 20-odd kB of wasm for ten keys (docs/design.md,
+/// "Wasm size, fifth round"); the test `same_as_plot` holds the JSON to
+/// `Plot::to_json` of the `Layout` the builders make, byte for byte.
 #[derive(Serialize)]
-struct FrameLayout {
+struct FrameLayout<'a> {
     showlegend: bool,
     margin: Margin,
     autosize: bool,
-    font: Font,
+    font: FrameFont,
     paper_bgcolor: &'static str,
     plot_bgcolor: &'static str,
     hovermode: HoverMode,
     dragmode: DragMode,
-    xaxis: FrameAxis,
-    yaxis: FrameAxis,
+    xaxis: FrameAxis<'a>,
+    yaxis: FrameAxis<'a>,
 }
 
 /// An axis: the keys of plotly.rs's `Axis` that a frame sets, in its order
 /// (see [`FrameLayout`]; `Axis`'s serialiser alone was 12 kB of wasm).
 #[derive(Serialize)]
-struct FrameAxis {
+struct FrameAxis<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<Title>,
+    title: Option<Text<'a>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     kind: Option<AxisType>,
     range: [f64; 2],
@@ -85,6 +85,27 @@ struct FrameAxis {
     showgrid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     zeroline: Option<bool>,
+}
+
+/// A title: plotly.rs's `Title` with a text alone. `Title`, `Font` and
+/// `Line` have colour fields (`Box<dyn Color>`), whose serialiser is
+/// `erased_serde`'s (6 kB of wasm), so the frame's are its own too.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+/// The frame's font: plotly.rs's `Font` with a family and a size.
+#[derive(Serialize)]
+struct FrameFont {
+    family: &'static str,
+    size: usize,
+}
+
+/// The corners' line: plotly.rs's `Line` with a width alone.
+#[derive(Serialize)]
+struct Width {
+    width: f64,
 }
 
 /// Plotly's config for every chart: the keys of plotly.rs's
@@ -107,7 +128,7 @@ struct Corners {
     x: [f64; 3],
     y: [f64; 3],
     hoverinfo: HoverInfo,
-    line: Line,
+    line: Width,
 }
 
 impl Corners {
@@ -119,7 +140,7 @@ impl Corners {
             x: [x.0, f64::NAN, x.1],
             y: [y.0, f64::NAN, y.1],
             hoverinfo: HoverInfo::Skip,
-            line: Line::new().width(0.0),
+            line: Width { width: 0.0 },
         }
     }
 }
@@ -186,14 +207,14 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
 }
 
 /// The figure's trace, layout and config.
-fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, FrameConfig) {
+fn parts<'a>(f: &Frame<'a>) -> (Corners, FrameLayout<'a>, FrameConfig) {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
     let (title, kind) = match f.x_axis {
         XAxis::Time => (None, Some(AxisType::Date)),
         XAxis::Seconds => (Some(crate::i18n::t().axis_since_start), None),
     };
     let x_axis = FrameAxis {
-        title: title.map(Title::with_text),
+        title: title.map(|text| Text { text }),
         kind,
         range: [f.x.0, f.x.1],
         fixedrange: None,
@@ -202,7 +223,7 @@ fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, FrameConfig) {
         zeroline: None,
     };
     let y_axis = FrameAxis {
-        title: Some(Title::with_text(f.y_title)),
+        title: Some(Text { text: f.y_title }),
         kind: None,
         range: [f.y.0, f.y.1],
         fixedrange: Some(!f.y_zoom),
@@ -219,9 +240,10 @@ fn parts(f: &Frame<'_>) -> (Corners, FrameLayout, FrameConfig) {
         showlegend: false,
         margin: Margin::new().left(left).right(8).top(top).bottom(36),
         autosize: true,
-        font: Font::new()
-            .family("Inter, system-ui, sans-serif")
-            .size(font),
+        font: FrameFont {
+            family: "Inter, system-ui, sans-serif",
+            size: font,
+        },
         paper_bgcolor: TRANSPARENT,
         plot_bgcolor: TRANSPARENT,
         hovermode: HoverMode::False,
@@ -303,7 +325,7 @@ pub fn value_top(max: f64) -> f64 {
 #[derive(Serialize)]
 struct Figure<'a> {
     data: [&'a Corners; 1],
-    layout: &'a FrameLayout,
+    layout: &'a FrameLayout<'a>,
     config: &'a FrameConfig,
 }
 
@@ -446,6 +468,7 @@ mod tests {
         plotly::Layout,
         plotly::Configuration,
     ) {
+        use plotly::common::{Font, Line, Title};
         use plotly::layout::Axis;
         let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
         let x_axis = match f.x_axis {
