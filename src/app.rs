@@ -49,8 +49,7 @@ fn from_host(obj: &JsValue) -> ConfigLoad {
 /// [`host_object`]), else `config.json` beside `index.html` when it
 /// answers; what is shown stays until then. A read that a later one
 /// overtook (a second click on Retry) is dropped. (A `LocalResource` did
-/// this before; its async machinery is a few kB of wasm per value type, and
-/// the app keeps one, the queue list's.)
+/// this before: see [`crate::reactive::run_now`].)
 fn read_config(host: Option<JsValue>, config: RwSignal<Option<ConfigLoad>>, reads: RwSignal<u32>) {
     reads.update_untracked(|n| *n += 1);
     if let Some(obj) = host_object(host) {
@@ -58,8 +57,7 @@ fn read_config(host: Option<JsValue>, config: RwSignal<Option<ConfigLoad>>, read
         return;
     }
     let this = reads.get_untracked();
-    leptos::task::spawn_local(async move {
-        let read = fetch_config().await;
+    crate::reactive::run_now(fetch_config(), move |read| {
         if reads.try_get_untracked() == Some(this) {
             config.set(Some(read));
         }
