@@ -10,7 +10,10 @@
    round"): no `Effect::new(` in src/ outside src/reactive.rs (effects go
    through `crate::reactive::effect`), and no `<Show` in src/ (`ShowIf`):
    each `Effect::new` closure and each `Show` use is its own copy of
-   Leptos' code in the wasm.
+   Leptos' code in the wasm. And ("Wasm size, fifth round") no
+   `LocalResource`/`Resource`/`AsyncDerived` in src/: async reads go
+   through `crate::reactive::run_now` into a signal, since the first
+   resource brings Leptos' async derived machinery (~17 kB raw) back.
 
 Exit status 1 with one line per problem, 0 when the tree is clean.
 Run by `scripts/test.sh fmt`.
@@ -129,6 +132,10 @@ SIZE_RULES = (
     (re.compile(r"<Show\b"), set(),
      "<Show> in src/: use components::panel::ShowIf (Show is a copy per use in the wasm; "
      "docs/design.md, \"Wasm size, fourth round\")"),
+    (re.compile(r"\b(LocalResource|Resource|ArcLocalResource|ArcResource|AsyncDerived|ArcAsyncDerived)\b"),
+     set(),
+     "a resource or async derived value in src/: read through crate::reactive::run_now into a signal "
+     "(the first one brings Leptos' async machinery back; docs/design.md, \"Wasm size, fifth round\")"),
 )
 
 
@@ -158,7 +165,7 @@ def main():
         print(p)
     if not problems:
         print("structure: no use cycle among src/components, no fn in src/ over", MAX_LINES,
-              "lines, no Effect::new outside src/reactive.rs, no <Show>")
+              "lines, no Effect::new outside src/reactive.rs, no <Show>, no resource")
     return 1 if problems else 0
 
 

@@ -16,32 +16,57 @@ enum ConfigLoad {
     Failed(ConfigError),
 }
 
-/// Reads `window.queuescopeConfig` if a host page set it, else
-/// `config.json` beside `index.html`. A missing file (404, or the
-/// index.html page a host's fallback serves instead) means demo mode.
-async fn load_config(host: Option<JsValue>) -> ConfigLoad {
-    let host = host.or_else(|| {
+/// The host page's config object: the mount's argument, else
+/// `window.queuescopeConfig` if the page set it.
+fn host_object(host: Option<JsValue>) -> Option<JsValue> {
+    host.or_else(|| {
         let w = web_sys::window()?;
         let v = js_sys::Reflect::get(&w, &JsValue::from_str("queuescopeConfig")).ok()?;
         (!v.is_undefined() && !v.is_null()).then_some(v)
-    });
-    if let Some(obj) = host {
-        let text = js_sys::JSON::stringify(&obj)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
-        return match Config::from_json(&text) {
-            Ok(mut c) => {
-                // A host may hand over a bearer token at runtime; it never
-                // travels in config.json.
-                c.bearer_token = js_sys::Reflect::get(&obj, &JsValue::from_str("bearer_token"))
-                    .ok()
-                    .and_then(|v| v.as_string());
-                ConfigLoad::Ready(c)
-            }
-            Err(e) => ConfigLoad::Failed(e),
-        };
+    })
+}
+
+/// Reads a host page's config object.
+fn from_host(obj: &JsValue) -> ConfigLoad {
+    let text = js_sys::JSON::stringify(obj)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    match Config::from_json(&text) {
+        Ok(mut c) => {
+            // A host may hand over a bearer token at runtime; it never
+            // travels in config.json.
+            c.bearer_token = js_sys::Reflect::get(obj, &JsValue::from_str("bearer_token"))
+                .ok()
+                .and_then(|v| v.as_string());
+            ConfigLoad::Ready(c)
+        }
+        Err(e) => ConfigLoad::Failed(e),
     }
+}
+
+/// Reads the config into `config`: a host page's object at once (see
+/// [`host_object`]), else `config.json` beside `index.html` when it
+/// answers; what is shown stays until then. A read that a later one
+/// overtook (a second click on Retry) is dropped. (A `LocalResource` did
+/// this before: see [`crate::reactive::run_now`].)
+fn read_config(host: Option<JsValue>, config: RwSignal<Option<ConfigLoad>>, reads: RwSignal<u32>) {
+    reads.update_untracked(|n| *n += 1);
+    if let Some(obj) = host_object(host) {
+        config.set(Some(from_host(&obj)));
+        return;
+    }
+    let this = reads.get_untracked();
+    crate::reactive::run_now(fetch_config(), move |read| {
+        if reads.try_get_untracked() == Some(this) {
+            config.set(Some(read));
+        }
+    });
+}
+
+/// Reads `config.json` beside `index.html`. A missing file (404, or the
+/// index.html page a host's fallback serves instead) means demo mode.
+async fn fetch_config() -> ConfigLoad {
     let resp = match gloo_net::http::Request::get("config.json").send().await {
         Ok(r) => r,
         Err(e) => return ConfigLoad::Failed(ConfigError::Unreadable(e.to_string())),
@@ -81,21 +106,20 @@ fn App(host_config: Option<SendWrapper<JsValue>>) -> impl IntoView {
     i18n::set_current(lang);
     // The splash and the config-failure page are in that language too.
     dom::set_html_lang(lang);
-    let attempt = RwSignal::new(0u32);
+    let reads = RwSignal::new(0u32);
     let host = host_config.map(|h| h.take());
-    let config = LocalResource::new(move || {
-        attempt.track();
-        load_config(host.clone())
-    });
+    let config = RwSignal::new(None::<ConfigLoad>);
+    read_config(host.clone(), config, reads);
     let content = move || match config.get() {
         None => view! { <div class="qs-splash" role="status">{i18n::t().loading_config}</div> }
             .into_any(),
         Some(ConfigLoad::Failed(e)) => {
             dom::set_app_state(dom::AppState::Error);
+            let host = host.clone();
             view! {
                 <div class="qs-splash qs-error" role="alert" data-config-error>
                     <p>{(i18n::t().config_error)(&e)}</p>
-                    <button class="qs-btn" on:click=move |_| attempt.update(|n| *n += 1)>{i18n::t().retry}</button>
+                    <button class="qs-btn" on:click=move |_| read_config(host.clone(), config, reads)>{i18n::t().retry}</button>
                 </div>
             }
             .into_any()

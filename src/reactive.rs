@@ -20,3 +20,24 @@ pub fn effect_with<T: 'static>(mut f: impl FnMut(Option<T>) -> T + 'static) {
     let mut last = None;
     effect(move || last = Some(f(last.take())));
 }
+
+/// Runs `fut` up to its first wait at once and the rest as a local task,
+/// then hands its output to `done`, as a `LocalResource` runs its fetcher's
+/// future: a future that is ready at once (the demo's) is done before this
+/// returns. The app reads its data this way rather than through
+/// `LocalResource`, whose async machinery (an async derived value, its
+/// locks and channels) is ~15 kB of wasm (docs/design.md, "Wasm size, fifth
+/// round").
+pub fn run_now<T: 'static>(
+    fut: impl std::future::Future<Output = T> + 'static,
+    done: impl FnOnce(T) + 'static,
+) {
+    use std::task::{Context, Poll, Waker};
+    let mut fut = Box::pin(fut);
+    // The waker of a later poll is the one that counts (the Future
+    // contract), and the task below polls again at once.
+    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => done(v),
+        Poll::Pending => leptos::task::spawn_local(async move { done(fut.await) }),
+    }
+}

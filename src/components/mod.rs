@@ -28,8 +28,12 @@
 //!   `view! { {move || content()} }` with `let content = move || ..;`
 //!   rather than the closure itself.
 //!
+//! - Async reads go through [`crate::reactive::run_now`] into a signal,
+//!   never a `LocalResource`/`Resource` (the first one brings Leptos' async
+//!   derived machinery back: docs/design.md, "Wasm size, fifth round").
+//!
 //! `scripts/check-structure.py` (the fmt layer) refuses `Effect::new`
-//! outside `src/reactive.rs` and `<Show` anywhere in `src/`.
+//! outside `src/reactive.rs`, and `<Show` and resources anywhere in `src/`.
 
 mod chart;
 mod chart_panels;

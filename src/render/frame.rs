@@ -8,9 +8,8 @@
 //! change of the data that keeps the extent does not touch it at all.
 
 use super::{Chart, FrameColours};
-use plotly::common::{HoverInfo, Line, Mode, Title};
-use plotly::layout::{Axis, AxisType, DragMode, HoverMode, Margin};
-use plotly::{Configuration, Layout, Scatter};
+use plotly::common::{HoverInfo, Mode, PlotType};
+use plotly::layout::{AxisType, DragMode, HoverMode, Margin};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -50,37 +49,100 @@ pub struct Frame<'a> {
     pub small: bool,
 }
 
-/// The frame every figure shares: transparent background, the app's font,
-/// tight margins (`left` leaves room for the y tick labels, `top` for the
-/// mode bar).
-fn base_layout(left: usize, top: usize, font_size: usize) -> Layout {
-    Layout::new()
-        .margin(Margin::new().left(left).right(8).top(top).bottom(36))
-        .auto_size(true)
-        .font(
-            plotly::common::Font::new()
-                .family("Inter, system-ui, sans-serif")
-                .size(font_size),
-        )
-        .paper_background_color("rgba(0,0,0,0)")
-        .plot_background_color("rgba(0,0,0,0)")
-        .show_legend(false)
-        .hover_mode(HoverMode::False)
+/// The frame's layout: the keys of plotly.rs's `Layout` that a frame sets,
+/// in `Layout`'s order, with the crate's `Margin` and enums as values.
+/// Serialising `Layout` compiles its every field's serialiser (scenes, maps,
+/// sliders, menus ...), 20-odd kB of wasm for ten keys (docs/design.md,
+/// "Wasm size, fifth round"); the test `same_as_plot` holds the JSON to
+/// `Plot::to_json` of the `Layout` the builders make, byte for byte.
+#[derive(Serialize)]
+struct FrameLayout<'a> {
+    showlegend: bool,
+    margin: Margin,
+    autosize: bool,
+    font: FrameFont,
+    paper_bgcolor: &'static str,
+    plot_bgcolor: &'static str,
+    hovermode: HoverMode,
+    dragmode: DragMode,
+    xaxis: FrameAxis<'a>,
+    yaxis: FrameAxis<'a>,
 }
 
-/// Plotly's config for every chart.
-fn config() -> Configuration {
-    Configuration::new().responsive(true).display_logo(false)
+/// An axis: the keys of plotly.rs's `Axis` that a frame sets, in its order
+/// (see [`FrameLayout`]; `Axis`'s serialiser alone was 12 kB of wasm).
+#[derive(Serialize)]
+struct FrameAxis<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<Text<'a>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<AxisType>,
+    range: [f64; 2],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixedrange: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    showticklabels: Option<bool>,
+    showgrid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zeroline: Option<bool>,
 }
 
-/// The corners of the axes as two lone points (a line needs two
-/// neighbours, so nothing is drawn).
-fn corners(x: (f64, f64), y: (f64, f64)) -> Box<Scatter<f64, f64>> {
-    Scatter::new(vec![x.0, f64::NAN, x.1], vec![y.0, f64::NAN, y.1])
-        .mode(Mode::Lines)
-        .line(Line::new().width(0.0))
-        .hover_info(HoverInfo::Skip)
-        .show_legend(false)
+/// A title: plotly.rs's `Title` with a text alone. `Title`, `Font` and
+/// `Line` have colour fields (`Box<dyn Color>`), whose serialiser is
+/// `erased_serde`'s (6 kB of wasm), so the frame's are its own too.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+/// The frame's font: plotly.rs's `Font` with a family and a size.
+#[derive(Serialize)]
+struct FrameFont {
+    family: &'static str,
+    size: usize,
+}
+
+/// The corners' line: plotly.rs's `Line` with a width alone.
+#[derive(Serialize)]
+struct Width {
+    width: f64,
+}
+
+/// Plotly's config for every chart: the keys of plotly.rs's
+/// `Configuration` it sets, in its order (see [`FrameLayout`]).
+#[derive(Serialize)]
+struct FrameConfig {
+    displaylogo: bool,
+    responsive: bool,
+}
+
+/// The one invisible trace: the corners of the axes as two lone points (a
+/// line needs two neighbours, so nothing is drawn). The keys plotly.rs's
+/// `Scatter` writes for it, in its order (see [`FrameLayout`] for why not
+/// `Scatter` itself).
+#[derive(Serialize)]
+struct Corners {
+    r#type: PlotType,
+    showlegend: bool,
+    mode: Mode,
+    x: [f64; 3],
+    y: [f64; 3],
+    hoverinfo: HoverInfo,
+    line: Width,
+}
+
+impl Corners {
+    fn new(x: (f64, f64), y: (f64, f64)) -> Self {
+        Corners {
+            r#type: PlotType::Scatter,
+            showlegend: false,
+            mode: Mode::Lines,
+            x: [x.0, f64::NAN, x.1],
+            y: [y.0, f64::NAN, y.1],
+            hoverinfo: HoverInfo::Skip,
+            line: Width { width: 0.0 },
+        }
+    }
 }
 
 /// The figure of a frame, with `uirevision` (zoom survives redraws of the
@@ -145,35 +207,62 @@ fn figure(f: &Frame<'_>, uirevision: &str) -> Arc<str> {
 }
 
 /// The figure's trace, layout and config.
-fn parts(f: &Frame<'_>) -> (Box<Scatter<f64, f64>>, Layout, Configuration) {
+fn parts<'a>(f: &Frame<'a>) -> (Corners, FrameLayout<'a>, FrameConfig) {
     let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
-    let x_axis = match f.x_axis {
-        XAxis::Time => Axis::new().type_(AxisType::Date),
-        XAxis::Seconds => Axis::new().title(Title::with_text(crate::i18n::t().axis_since_start)),
-    }
-    .show_grid(false)
-    .range(vec![f.x.0, f.x.1]);
-    let y_axis = Axis::new()
-        .title(Title::with_text(f.y_title))
-        .range(vec![f.y.0, f.y.1])
-        .fixed_range(!f.y_zoom)
-        .show_tick_labels(f.y_ticks)
-        .show_grid(f.y_ticks)
-        .zero_line(false);
-    let drag = if f.select {
-        DragMode::Select
-    } else {
-        DragMode::Zoom
+    let (title, kind) = match f.x_axis {
+        XAxis::Time => (None, Some(AxisType::Date)),
+        XAxis::Seconds => (Some(crate::i18n::t().axis_since_start), None),
+    };
+    let x_axis = FrameAxis {
+        title: title.map(|text| Text { text }),
+        kind,
+        range: [f.x.0, f.x.1],
+        fixedrange: None,
+        showticklabels: None,
+        showgrid: false,
+        zeroline: None,
+    };
+    let y_axis = FrameAxis {
+        title: Some(Text { text: f.y_title }),
+        kind: None,
+        range: [f.y.0, f.y.1],
+        fixedrange: Some(!f.y_zoom),
+        showticklabels: Some(f.y_ticks),
+        showgrid: f.y_ticks,
+        zeroline: Some(false),
     };
     // Where y is the app's alone, the corners need not span it (autoscale
     // leaves a fixed axis be): constant, so a new y range is no new data.
     let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
-    let layout = base_layout(left, top, font)
-        .drag_mode(drag)
-        .x_axis(x_axis)
-        .y_axis(y_axis);
-    (corners(f.x, corner_y), layout, config())
+    // Transparent background, the app's font, tight margins (`left` leaves
+    // room for the y tick labels, `top` for the mode bar).
+    let layout = FrameLayout {
+        showlegend: false,
+        margin: Margin::new().left(left).right(8).top(top).bottom(36),
+        autosize: true,
+        font: FrameFont {
+            family: "Inter, system-ui, sans-serif",
+            size: font,
+        },
+        paper_bgcolor: TRANSPARENT,
+        plot_bgcolor: TRANSPARENT,
+        hovermode: HoverMode::False,
+        dragmode: if f.select {
+            DragMode::Select
+        } else {
+            DragMode::Zoom
+        },
+        xaxis: x_axis,
+        yaxis: y_axis,
+    };
+    let config = FrameConfig {
+        displaylogo: false,
+        responsive: true,
+    };
+    (Corners::new(f.x, corner_y), layout, config)
 }
+
+const TRANSPARENT: &str = "rgba(0,0,0,0)";
 
 /// The figure in the theme's colours (text, axis lines, grid, mode bar):
 /// the frames are built without colours and coloured here, where the
@@ -235,9 +324,9 @@ pub fn value_top(max: f64) -> f64 {
 /// without `Plot`"). The test `same_as_plot` holds it to `Plot::to_json`.
 #[derive(Serialize)]
 struct Figure<'a> {
-    data: [&'a Scatter<f64, f64>; 1],
-    layout: &'a Layout,
-    config: &'a Configuration,
+    data: [&'a Corners; 1],
+    layout: &'a FrameLayout<'a>,
+    config: &'a FrameConfig,
 }
 
 /// Serialises a figure and sets `layout.uirevision`, which plotly.rs's
@@ -369,9 +458,71 @@ mod tests {
         assert_ne!(a.base, axes_frame(&f, "s").base, "another revision too");
     }
 
-    /// The figure is what `plotly::Plot` serialises for the same trace,
-    /// layout and config (but for `Plot`'s `"frames": null`), for every
-    /// kind of frame.
+    /// The frame as plotly.rs's builders make it: the `Scatter`, `Layout`
+    /// (with its `Axis`es) and `Configuration` that [`Corners`],
+    /// [`FrameLayout`] and [`FrameConfig`] stand for.
+    fn plotly_parts(
+        f: &Frame<'_>,
+    ) -> (
+        Box<plotly::Scatter<f64, f64>>,
+        plotly::Layout,
+        plotly::Configuration,
+    ) {
+        use plotly::common::{Font, Line, Title};
+        use plotly::layout::Axis;
+        let (left, top, font) = if f.small { (44, 8, 11) } else { (56, 30, 12) };
+        let x_axis = match f.x_axis {
+            XAxis::Time => Axis::new().type_(AxisType::Date),
+            XAxis::Seconds => {
+                Axis::new().title(Title::with_text(crate::i18n::t().axis_since_start))
+            }
+        }
+        .show_grid(false)
+        .range(vec![f.x.0, f.x.1]);
+        let y_axis = Axis::new()
+            .title(Title::with_text(f.y_title))
+            .range(vec![f.y.0, f.y.1])
+            .fixed_range(!f.y_zoom)
+            .show_tick_labels(f.y_ticks)
+            .show_grid(f.y_ticks)
+            .zero_line(false);
+        let corner_y = if f.y_zoom { f.y } else { (0.0, 1.0) };
+        let trace = plotly::Scatter::new(
+            vec![f.x.0, f64::NAN, f.x.1],
+            vec![corner_y.0, f64::NAN, corner_y.1],
+        )
+        .mode(Mode::Lines)
+        .line(Line::new().width(0.0))
+        .hover_info(HoverInfo::Skip)
+        .show_legend(false);
+        let layout = plotly::Layout::new()
+            .margin(Margin::new().left(left).right(8).top(top).bottom(36))
+            .auto_size(true)
+            .font(
+                Font::new()
+                    .family("Inter, system-ui, sans-serif")
+                    .size(font),
+            )
+            .paper_background_color("rgba(0,0,0,0)")
+            .plot_background_color("rgba(0,0,0,0)")
+            .show_legend(false)
+            .hover_mode(HoverMode::False)
+            .drag_mode(if f.select {
+                DragMode::Select
+            } else {
+                DragMode::Zoom
+            })
+            .x_axis(x_axis)
+            .y_axis(y_axis);
+        let config = plotly::Configuration::new()
+            .responsive(true)
+            .display_logo(false);
+        (trace, layout, config)
+    }
+
+    /// The figure is what `plotly::Plot` serialises for plotly.rs's own
+    /// `Scatter` and `Layout` of the frame and the same config (but for
+    /// `Plot`'s `"frames": null`), byte for byte, for every kind of frame.
     #[test]
     fn same_as_plot() {
         let mut n = 0;
@@ -396,18 +547,30 @@ mod tests {
                     .remove("modeBarButtons");
                 let brush_bar: Value = serde_json::from_str(BRUSH_MODE_BAR).unwrap();
                 assert_eq!(added, f.select.then_some(brush_bar), "{f:?}");
-                let (trace, layout, config) = parts(&f);
+                let (trace, layout, config) = plotly_parts(&f);
                 let mut plot = plotly::Plot::new();
                 plot.add_trace(trace);
                 plot.set_layout(layout);
                 plot.set_configuration(config);
                 let rev = serde_json::to_string("r|\"x\"").unwrap();
-                let mut theirs: Value =
-                    serde_json::from_str(&splice_layout(&plot.to_json(), "uirevision", &rev))
-                        .unwrap();
+                let theirs_text = splice_layout(&plot.to_json(), "uirevision", &rev);
+                let mut theirs: Value = serde_json::from_str(&theirs_text).unwrap();
                 let frames = theirs.as_object_mut().unwrap().remove("frames");
                 assert_eq!(frames, Some(Value::Null));
                 assert_eq!(ours, theirs, "{f:?}");
+                // The same text, key order included.
+                let (corners, layout, config) = parts(&f);
+                let figure = Figure {
+                    data: [&corners],
+                    layout: &layout,
+                    config: &config,
+                };
+                let text = finish(&figure, "r|\"x\"");
+                assert_eq!(
+                    *text,
+                    theirs_text.replace(",\"frames\":null}", "}"),
+                    "{f:?}"
+                );
                 n += 1;
             }
         }

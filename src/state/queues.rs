@@ -48,21 +48,7 @@ impl Queues {
     /// Loads the queue list (again on every reload) and provides it.
     pub fn provide(source: SourceCtx, view: ViewState, notices: Notices) -> Queues {
         let reload = RwSignal::new(0u32);
-        // A newer reload aborts the request of the one before.
-        let abort = StoredValue::new_local(None::<web_sys::AbortController>);
-        let res = LocalResource::new(move || {
-            reload.track();
-            let s = source.get();
-            if let Some(c) = abort.get_value() {
-                c.abort();
-            }
-            let ctrl = web_sys::AbortController::new().ok();
-            abort.set_value(ctrl.clone());
-            async move {
-                let signal = ctrl.as_ref().map(|c| c.signal());
-                s.queues(signal.as_ref()).await
-            }
-        });
+        let res = read_queues(source, reload);
         let skipped = RwSignal::new(SkipReport::default());
         let error = RwSignal::new(None);
         // A failed reload (a refresh while the backend is down) keeps the
@@ -125,3 +111,43 @@ impl Queues {
         self.reload.update(|n| *n += 1);
     }
 }
+
+/// The queue list's answer: none until the first one; a reload's replaces
+/// it when it comes (an overtaken one is dropped, and a newer reload aborts
+/// the request of the one before).
+fn read_queues(source: SourceCtx, reload: RwSignal<u32>) -> RwSignal<Option<QueueAnswer>> {
+    // A newer reload aborts the request of the one before.
+    let abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    let res = RwSignal::new(None::<QueueAnswer>);
+    let load = move |this: u32| {
+        let s = source.get();
+        if let Some(c) = abort.get_value() {
+            c.abort();
+        }
+        let ctrl = web_sys::AbortController::new().ok();
+        abort.set_value(ctrl.clone());
+        let read = async move {
+            let signal = ctrl.as_ref().map(|c| c.signal());
+            s.queues(signal.as_ref()).await
+        };
+        crate::reactive::run_now(read, move |answer| {
+            if reload.try_get_untracked() == Some(this) {
+                res.set(Some(answer));
+            }
+        });
+    };
+    // The first read at once (the demo's list is there for the first
+    // render), then one on every reload.
+    load(0);
+    crate::reactive::effect_with(move |last: Option<u32>| {
+        let this = reload.get();
+        if this != last.unwrap_or(0) {
+            load(this);
+        }
+        this
+    });
+    res
+}
+
+/// What a read of the queue list answers.
+type QueueAnswer = Result<(Vec<QueueEntry>, SkipReport), LoadError>;
