@@ -1,16 +1,14 @@
 //! `data-app-state` (SPEC §6): `loading`, then `ready` once every panel
 //! shows the current data, or `error`. Draws and fetches in flight register
 //! here ([`Readiness::busy`]); the state is decided after every effect of a
-//! change has run ([`dom::after_effects`]: in the same task, once Leptos'
-//! queue is idle), so a test never sees `ready` before the charts got the
-//! new figures. A zero timeout decided it a task later, and a frame often
-//! came in between (10-20 ms at 10k jobs after a brush's usage answer):
-//! now `ready` may come before the frame that paints the change, as it
-//! already did for a change with no Plotly call.
+//! change has run (a zero timeout runs after the microtasks that run
+//! effects), so a test never sees `ready` before the charts got the new
+//! figures.
 
 use super::{DataState, Queues, ViewState};
 use crate::dom::{self, AppState};
 use leptos::prelude::*;
+use std::time::Duration;
 
 /// Work in flight that the page must wait for (draws, usage fetches).
 #[derive(Clone, Copy)]
@@ -47,7 +45,10 @@ impl Readiness {
             // Every change goes through `loading`, so each settled view is a
             // new `ready` (and a new data-render-seq) even when no chart redraws.
             dom::set_app_state(AppState::Loading);
-            dom::after_effects(move || dom::set_app_state(r.decide(data, queues)));
+            set_timeout(
+                move || dom::set_app_state(r.decide(data, queues)),
+                Duration::ZERO,
+            );
         });
         provide_context(r);
         r
