@@ -102,13 +102,34 @@ pub fn local_offset_ms(utc: Ms) -> Ms {
 /// frame's work, drawing included), or after a zero timeout in a browser
 /// without it.
 pub fn when_idle(f: impl FnOnce() + 'static) {
+    idle_callback(f, None);
+}
+
+/// [`when_idle`], but at the latest `deadline_ms` from now: a page kept
+/// busy (a live refresh every few seconds at 100k jobs, a long drag) may
+/// have no idle period for seconds.
+pub fn when_idle_within(deadline_ms: u32, f: impl FnOnce() + 'static) {
+    idle_callback(f, Some(deadline_ms));
+}
+
+/// `requestIdleCallback(f, {timeout})`, or a zero timeout without it.
+fn idle_callback(f: impl FnOnce() + 'static, deadline_ms: Option<u32>) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(w) = web_sys::window() else { return };
     let cb = Closure::once_into_js(f);
     let cb: &js_sys::Function = cb.unchecked_ref();
     let has_idle =
         js_sys::Reflect::has(&w, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
-    if !has_idle || w.request_idle_callback(cb).is_err() {
+    let asked = has_idle
+        && match deadline_ms {
+            Some(ms) => {
+                let opts = web_sys::IdleRequestOptions::new();
+                opts.set_timeout(ms);
+                w.request_idle_callback_with_options(cb, &opts).is_ok()
+            }
+            None => w.request_idle_callback(cb).is_ok(),
+        };
+    if !asked {
         let _ = w.set_timeout_with_callback(cb);
     }
 }
@@ -240,15 +261,21 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// How long after the frame the address waits for the page to be idle
+/// at most (ms).
+const URL_DEADLINE_MS: u32 = 250;
+
 /// Writes the query string into the address bar once the next frame is
 /// drawn and the page is idle, off the path from an input to `ready`:
 /// `history.replaceState` recalculates the page's style when the DOM has
 /// just changed (20-60 ms on the dashboard after a filter), and after the
 /// frame that style is clean. Not in the task right after that frame: a
 /// filter's usage answer then waited behind it (5-8 ms at 10k, under
-/// load). Writes asked for before then fold into one (a new history entry
-/// if any of them was one). `<html data-url-pending>` is set in between,
-/// so a test that reads the address waits for it to go.
+/// load). At the latest [`URL_DEADLINE_MS`] after the frame, so a page
+/// kept busy still shows the view's address soon (a user copies it).
+/// Writes asked for before then fold into one (a new history entry if any
+/// of them was one). `<html data-url-pending>` is set in between, so a
+/// test that reads the address waits for it to go.
 pub fn set_location_search_soon(query: String, push: bool) {
     let first = PENDING_URL.with(|p| {
         let mut p = p.borrow_mut();
@@ -261,7 +288,7 @@ pub fn set_location_search_soon(query: String, push: bool) {
         set_html_attribute("data-url-pending", "");
         after_next_frame(|| match page_hidden() {
             true => flush_location(),
-            false => when_idle(flush_location),
+            false => when_idle_within(URL_DEADLINE_MS, flush_location),
         });
     }
 }
