@@ -102,13 +102,34 @@ pub fn local_offset_ms(utc: Ms) -> Ms {
 /// frame's work, drawing included), or after a zero timeout in a browser
 /// without it.
 pub fn when_idle(f: impl FnOnce() + 'static) {
+    idle_callback(f, None);
+}
+
+/// [`when_idle`], but at the latest `deadline_ms` from now: a page kept
+/// busy (a live refresh every few seconds at 100k jobs, a long drag) may
+/// have no idle period for seconds.
+pub fn when_idle_within(deadline_ms: u32, f: impl FnOnce() + 'static) {
+    idle_callback(f, Some(deadline_ms));
+}
+
+/// `requestIdleCallback(f, {timeout})`, or a zero timeout without it.
+fn idle_callback(f: impl FnOnce() + 'static, deadline_ms: Option<u32>) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(w) = web_sys::window() else { return };
     let cb = Closure::once_into_js(f);
     let cb: &js_sys::Function = cb.unchecked_ref();
     let has_idle =
         js_sys::Reflect::has(&w, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
-    if !has_idle || w.request_idle_callback(cb).is_err() {
+    let asked = has_idle
+        && match deadline_ms {
+            Some(ms) => {
+                let opts = web_sys::IdleRequestOptions::new();
+                opts.set_timeout(ms);
+                w.request_idle_callback_with_options(cb, &opts).is_ok()
+            }
+            None => w.request_idle_callback(cb).is_ok(),
+        };
+    if !asked {
         let _ = w.set_timeout_with_callback(cb);
     }
 }
@@ -240,13 +261,21 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// Writes the query string into the address bar right after the next frame
-/// is drawn, off the path from an input to `ready`: `history.replaceState`
-/// recalculates the page's style when the DOM has just changed (20-60 ms on
-/// the dashboard after a filter), and after the frame that style is clean.
+/// How long after the frame the address waits for the page to be idle
+/// at most (ms).
+const URL_DEADLINE_MS: u32 = 250;
+
+/// Writes the query string into the address bar once the next frame is
+/// drawn and the page is idle, off the path from an input to `ready`:
+/// `history.replaceState` recalculates the page's style when the DOM has
+/// just changed (20-60 ms on the dashboard after a filter), and after the
+/// frame that style is clean. Not in the task right after that frame: a
+/// filter's usage answer then waited behind it (5-8 ms at 10k, under
+/// load). At the latest [`URL_DEADLINE_MS`] after the frame, so a page
+/// kept busy still shows the view's address soon (a user copies it).
 /// Writes asked for before then fold into one (a new history entry if any
-/// of them was one). `<html data-url-pending>` is set in between, so a test
-/// that reads the address waits for it to go.
+/// of them was one). `<html data-url-pending>` is set in between, so a
+/// test that reads the address waits for it to go.
 pub fn set_location_search_soon(query: String, push: bool) {
     let first = PENDING_URL.with(|p| {
         let mut p = p.borrow_mut();
@@ -257,7 +286,10 @@ pub fn set_location_search_soon(query: String, push: bool) {
     });
     if first {
         set_html_attribute("data-url-pending", "");
-        after_next_frame(flush_location);
+        after_next_frame(|| match page_hidden() {
+            true => flush_location(),
+            false => when_idle_within(URL_DEADLINE_MS, flush_location),
+        });
     }
 }
 
@@ -280,6 +312,55 @@ fn take_pending_location() -> Option<(String, bool)> {
         let _ = el.remove_attribute("data-url-pending");
     }
     pending
+}
+
+/// Most microtask turns [`after_effects`] waits for the effects to settle
+/// before it falls back to a zero timeout (an effect chain is a few turns;
+/// a queue that never empties must not starve the page).
+const EFFECT_TURNS: u32 = 64;
+
+/// Runs `f` once every effect the current change woke has run, in the same
+/// task: before the browser may render a frame, where a zero timeout is a
+/// task later (and often a frame later). Leptos' effects run in
+/// wasm-bindgen-futures' queue, one microtask a turn, and an effect woken
+/// during a turn runs in the next one, so a microtask queued from an effect
+/// may run before effects the change wakes later. So `f` waits in
+/// microtasks until a turn finds the queue idle: a microtask queued before
+/// a marker task is spawned runs after that marker only if a turn of the
+/// queue was already pending (the marker joined it); finding the marker
+/// not run, the queue was empty. Effects woken after that (by a promise
+/// settling) belong to async work that holds `ready` itself.
+pub fn after_effects(f: impl FnOnce() + 'static) {
+    queue_microtask(move || settle_effects(f, EFFECT_TURNS));
+}
+
+/// [`after_effects`]' wait: probes the queue, `turns` more at most.
+fn settle_effects(f: impl FnOnce() + 'static, turns: u32) {
+    if turns == 0 {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
+        return;
+    }
+    let ran = std::rc::Rc::new(std::cell::Cell::new(false));
+    let marker = ran.clone();
+    queue_microtask(move || match ran.get() {
+        true => settle_effects(f, turns - 1),
+        false => f(),
+    });
+    wasm_bindgen_futures::spawn_local(async move { marker.set(true) });
+}
+
+/// `queueMicrotask(f)`, or a zero timeout where it is missing.
+fn queue_microtask(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let cb = wasm_bindgen::closure::Closure::once_into_js(f);
+    let has = js_sys::Reflect::has(&w, &JsValue::from_str("queueMicrotask")).unwrap_or(false);
+    match has {
+        true => w.queue_microtask(cb.unchecked_ref()),
+        false => {
+            let _ = w.set_timeout_with_callback(cb.unchecked_ref());
+        }
+    }
 }
 
 /// Runs `f` in a task after the next frame is drawn (a zero timeout from a
@@ -388,4 +469,71 @@ pub fn download(filename: &str, mime: &str, text: &str) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos::prelude::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::Duration;
+    use wasm_bindgen_test::*;
+
+    type Log = Rc<RefCell<Vec<String>>>;
+
+    /// Six signals, each copied into the next by its own effect (each woken
+    /// in a later turn of the queue), and a first effect on the input that
+    /// queues the three waits when it turns 1, each logging the last value.
+    fn chain(log: Log) -> RwSignal<u32> {
+        let chain: Vec<RwSignal<u32>> = (0..6).map(|_| RwSignal::new(0)).collect();
+        let (first, last) = (chain[0], chain[5]);
+        let say = move |log: &Log, what: &str| {
+            log.borrow_mut()
+                .push(format!("{what} {}", last.get_untracked()))
+        };
+        crate::reactive::effect(move || {
+            if first.get() == 1 {
+                let (a, b, c) = (log.clone(), log.clone(), log.clone());
+                super::after_effects(move || say(&a, "after"));
+                super::queue_microtask(move || say(&b, "microtask"));
+                set_timeout(move || say(&c, "timeout"), Duration::ZERO);
+            }
+        });
+        for k in 0..5 {
+            let (from, to) = (chain[k], chain[k + 1]);
+            crate::reactive::effect(move || to.set(from.get()));
+        }
+        first
+    }
+
+    /// A change whose effects wake one another: `after_effects` queued by
+    /// the first effect sees the last one's write, a plain microtask queued
+    /// with it does not (why the wait exists), and both run before a zero
+    /// timeout queued with them: in the same task.
+    #[wasm_bindgen_test]
+    async fn after_effects_waits_for_the_whole_chain_in_the_same_task() {
+        let log: Log = Rc::default();
+        let input = Rc::new(RefCell::new(None));
+        let (l, i) = (log.clone(), input.clone());
+        let _mounted = leptos::mount::mount_to(crate::wasm_tests::host(), move || {
+            *i.borrow_mut() = Some(chain(l.clone()));
+            view! { <p></p> }
+        });
+        // The effects' first runs, then the change.
+        gloo_timers::future::sleep(Duration::from_millis(20)).await;
+        if let Some(first) = *input.borrow() {
+            first.set(1);
+        }
+        for _ in 0..100 {
+            if log.borrow().len() == 3 {
+                break;
+            }
+            gloo_timers::future::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            *log.borrow(),
+            ["microtask 0", "after 1", "timeout 1"],
+            "a plain microtask runs before the chain ends; after_effects after it, before the timeout"
+        );
+    }
 }

@@ -660,10 +660,7 @@ fn draw_on_change(
             }
             busy(g.hooks.on_busy, true);
             let g = g.clone();
-            set_timeout(
-                move || g.react_later(&el, spec, draw),
-                std::time::Duration::ZERO,
-            );
+            crate::dom::after_effects(move || g.react_later(&el, spec, draw));
         } else {
             g.draw(&el, spec);
         }
@@ -726,9 +723,11 @@ impl Graph {
         }
     }
 
-    /// The `react` of draw number `draw`, put off to a task after the
-    /// change's effects: by then every DOM write of the change is made, so
-    /// the style and layout Plotly forces are the frame's own, and where
+    /// The `react` of draw number `draw`, put off until the change's
+    /// effects have run ([`crate::dom::after_effects`], in the same task:
+    /// a zero timeout was a task later, often after a frame that painted
+    /// the cleared marks): by then every DOM write of the change is made,
+    /// so the style and layout Plotly forces are the frame's own, and where
     /// the graph stands is known. A graph the change moved far out of view
     /// is not drawn: a brush released over usage already fetched (a drag
     /// that rested) drew the two usage charts under the empty selection

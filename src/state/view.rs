@@ -21,6 +21,8 @@ pub struct ViewState {
     /// The groups of a custom grouping the legend shows (`None`: all): a
     /// view setting, since a custom grouping is no filterable field.
     custom_groups: RwSignal<Option<BTreeSet<String>>>,
+    /// Run before a filter changes ([`ViewState::before_filter`]).
+    before_filter: StoredValue<Option<Callback<()>>>,
     notices: Notices,
     prefs: Prefs,
 }
@@ -33,6 +35,7 @@ impl ViewState {
             view: RwSignal::new(View::default()),
             brush: RwSignal::new(None),
             custom_groups: RwSignal::new(None),
+            before_filter: StoredValue::new(None),
             notices,
             prefs,
         };
@@ -115,6 +118,23 @@ impl ViewState {
         }
     }
 
+    /// Changes the filters: `before_filter` runs first, ahead of the
+    /// effects the change wakes.
+    fn update_filters(&self, f: impl FnOnce(&mut Filters)) {
+        if let Some(cb) = self.before_filter.get_value() {
+            cb.run(());
+        }
+        self.update(|v| f(&mut v.filters));
+    }
+
+    /// Sets what runs right before every filter change (the usage of the
+    /// runs the new selection shows is asked for ahead of the memo graph's
+    /// effects: [`super::Metrics`]). A filter never starts a read, so the
+    /// data the hook sees is the data the effects will.
+    pub fn before_filter(&self, f: Callback<()>) {
+        self.before_filter.set_value(Some(f));
+    }
+
     /// Shows a whole view (a saved one): an unknown custom grouping in it
     /// falls back to the default, with a notice.
     pub fn apply(&self, v: View) {
@@ -157,28 +177,28 @@ impl ViewState {
     /// grouping's groups are no filter, so nothing changes for them.
     pub fn only_group(&self, name: &str) {
         if let Some(v) = self.view.with_untracked(|v| v.only_group(name)) {
-            self.update(|old| *old = v);
+            self.update_filters(|old| *old = v.filters);
         }
     }
 
     /// Adds or removes one value of a field's filter.
     pub fn toggle_filter(&self, field: Field, value: &str) {
-        self.update(|v| v.filters.toggle(field, value));
+        self.update_filters(|f| f.toggle(field, value));
     }
 
     /// Adds or removes one label filter.
     pub fn toggle_label(&self, key: &str, value: &str) {
-        self.update(|v| v.filters.toggle_label(key, value));
+        self.update_filters(|f| f.toggle_label(key, value));
     }
 
     /// Sets the text search (trimmed; empty: none).
     pub fn set_text(&self, text: &str) {
-        self.update(|v| v.filters.text = text.trim().to_string());
+        self.update_filters(|f| f.text = text.trim().to_string());
     }
 
     /// Sets every filter at once (the legend's isolate and hide).
     pub fn set_filters(&self, filters: Filters) {
-        self.update(|v| v.filters = filters);
+        self.update_filters(|f| *f = filters);
     }
 
     /// The groups of a custom grouping the legend shows (tracked; `None`:
@@ -194,7 +214,7 @@ impl ViewState {
 
     /// Drops every filter and the text search.
     pub fn clear_filters(&self) {
-        self.update(|v| v.filters = Default::default());
+        self.update_filters(|f| *f = Default::default());
     }
 
     /// The brush on Job runs (tracked; not part of the URL).

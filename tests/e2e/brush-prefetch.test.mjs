@@ -9,21 +9,30 @@ import assert from 'node:assert/strict';
 import { openApp, startDemoBackend } from './harness.mjs';
 import { JOBS, QUERY, SEED, afterAction, allRows, core, showChart } from './monitor-helpers.mjs';
 
-// Every usage metrics request of the page: its run ids, and whether it
-// has been answered.
+// Every usage metrics request of the page: its run ids, whether it has
+// been answered, and the page as it stood when it was sent (the app's
+// state and the header's figures).
 const WATCH = () => {
   window.__qsMetrics = [];
   const fetch0 = window.fetch;
   window.fetch = function (input, init) {
     const url = String(input?.url ?? input);
     if (!url.includes('/metrics?')) return fetch0.call(this, input, init);
-    const rec = { runs: decodeURIComponent(url.split('run_ids=')[1] ?? '').split(','), done: false };
+    const rec = {
+      runs: decodeURIComponent(url.split('run_ids=')[1] ?? '').split(','),
+      done: false,
+      state: document.documentElement.dataset.appState,
+      figures: document.querySelector('[data-summary]')?.textContent,
+    };
     window.__qsMetrics.push(rec);
     return fetch0.call(this, input, init).finally(() => {
       rec.done = true;
     });
   };
 };
+
+/** The page's usage metrics requests from the `n`-th on, as recorded. */
+const requests = (page, n) => page.evaluate((n) => window.__qsMetrics.slice(n), n);
 
 const USAGE = { 'gpu-util': 'gpu_util', 'cpu-util': 'cpu_util', 'gpu-mem': 'gpu_mem', 'sys-mem': 'sys_mem' };
 
@@ -93,4 +102,42 @@ test('a drag prefetches the usage of the runs under its box', async (t) => {
   }
   const prefetched = new Set(during.flatMap((r) => r.runs));
   assert.ok(selected.every((id) => prefetched.has(id)), 'every selected run was asked for during the drag');
+});
+
+// The first toggle of a filter brings runs into view whose usage is not
+// loaded (issue #14: filter on at 10k within 50 ms; its round trip was the
+// p95). Their request is sent from a task queued ahead of the change's
+// effects, so it leaves before any panel is touched, not behind the
+// selection's DOM writes.
+test("a filter's usage request leaves before the change's effects", async (t) => {
+  const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: WATCH });
+  await app.waitForState('ready');
+  const { page } = app;
+  const seen = await page.evaluate(() => window.__qsMetrics.length);
+  const figures = await page.locator('[data-summary]').textContent();
+  const user = await page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').value);
+  await afterAction(app, () => page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click()));
+
+  const sent = await requests(page, seen);
+  assert.equal(sent.length, 1, `one request for the runs the filter brings into view: ${JSON.stringify(sent)}`);
+  assert.notEqual(await page.locator('[data-summary]').textContent(), figures, 'the filter changes the figures');
+  assert.equal(sent[0].figures, figures, 'sent before the header was rewritten');
+  assert.equal(sent[0].state, 'ready', 'sent before the page went to loading');
+
+  // It asked for runs the charts show (the user's most recent) that no
+  // earlier request had, and the charts draw every one with the metric.
+  const { runs } = await core('recent-runs', '--user', user);
+  assert.ok(runs.length > 5, `${runs.length} runs of ${user} in view`);
+  const inView = new Set(runs.map((r) => r.run_id));
+  assert.ok(sent[0].runs.length > 0 && sent[0].runs.every((id) => inView.has(id)), 'only runs in view were asked for');
+  const before = new Set((await requests(page, 0)).slice(0, seen).flatMap((r) => r.runs));
+  assert.ok(sent[0].runs.every((id) => !before.has(id)), 'none asked before');
+  const asked = new Set([...before, ...sent[0].runs]);
+  assert.ok(runs.every((r) => asked.has(r.run_id)), 'every run in view is asked for');
+  for (const [panel, metric] of Object.entries(USAGE)) {
+    const names = (await app.inspect(panel)).map((tr) => tr.name).sort();
+    const want = runs.filter((r) => r.metrics.includes(metric)).map((r) => r.run_id).sort();
+    assert.deepEqual(names, want, `${panel}: ${user}'s runs with ${metric}`);
+  }
 });

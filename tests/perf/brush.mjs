@@ -3,7 +3,13 @@
 // the next ready, with a timeline of what ran in between. Not a test: it
 // prints figures for docs/benchmarks.md.
 //
-//   node tests/perf/brush.mjs [--jobs 25000] [--reps 8] [--rest MS] [--dists NAME=DIR,...]
+//   node tests/perf/brush.mjs [--jobs 25000] [--reps 8] [--rest MS] [--filter] [--dists NAME=DIR,...]
+//
+// `--filter`: instead of a brush, the first toggle of a user filter (the
+// i-th user's checkbox on, timed from its `change`, then off again, not
+// timed): each repetition a user not filtered on before, so each one asks
+// for the usage of the runs newly in view, as the first toggle of a run of
+// tests/perf/browser.mjs does.
 //
 // `--rest MS`: the mouse rests MS ms at the end of the drag before the
 // release (a user who stops on the span before letting go; browser.mjs's
@@ -30,6 +36,7 @@ import { armNextReady } from './ready.mjs';
 const JOBS = opt('--jobs', '25000').split(',').map(Number);
 const REPS = Number(opt('--reps', '8'));
 const REST = Number(opt('--rest', '0'));
+const FILTER = process.argv.includes('--filter');
 const DISTS = dists();
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 
@@ -69,6 +76,29 @@ const PROBE = () => {
   }
 };
 
+/** The i-th user's first filter on, measured as a brush's release. */
+async function filterOnce(page, i) {
+  await page.waitForSelector('html[data-app-state="ready"]');
+  await arm(page, 'change');
+  await armNextReady(page);
+  await toggleUser(page, i);
+  return measured(page);
+}
+
+/** A click on the i-th user's checkbox (in a list that may be folded, as ready.mjs's filter). */
+const toggleUser = (page, i) => page.evaluate((i) => document.querySelectorAll('input[type=checkbox][name=user]')[i].click(), i);
+
+/** Clears the probe's records; `event` (capture, once) is the input. */
+function arm(page, event) {
+  return page.evaluate((event) => {
+    window.__qsNet.length = 0;
+    window.__qsLoaf.length = 0;
+    window.__qsT0 = undefined;
+    window.__qsDown = performance.now();
+    window.addEventListener(event, (e) => (window.__qsT0 = e.timeStamp), { capture: true, once: true });
+  }, event);
+}
+
 async function brushOnce(page, f0, f1) {
   await page.locator('[data-panel="job-runs"]').scrollIntoViewIfNeeded();
   const area = page.locator('[data-panel="job-runs"] .nsewdrag').first();
@@ -95,6 +125,11 @@ async function brushOnce(page, f0, f1) {
   await page.mouse.move(x1, y1, { steps: 4 });
   if (REST > 0) await page.waitForTimeout(REST);
   await page.mouse.up();
+  return measured(page);
+}
+
+/** What happened from the input (`__qsT0`) to the next ready. */
+function measured(page) {
   return page.evaluate(async () => {
     const t1 = await window.__qsNext;
     // The frame after the ready ends its LoAF entry: wait for it.
@@ -145,11 +180,13 @@ for (const jobs of JOBS) {
       await app.waitForState('ready');
       const rows = [];
       for (let i = 0; i < REPS; i++) {
-        const r = await brushOnce(app.page, 0.4 + 0.02 * i, 0.4 + 0.02 * i + 1 / 7);
+        const r = FILTER ? await filterOnce(app.page, i) : await brushOnce(app.page, 0.4 + 0.02 * i, 0.4 + 0.02 * i + 1 / 7);
         rows.push(r);
-        await app.page.click('button[data-clear-brush]');
-        await app.page.waitForSelector('html[data-app-state="ready"]');
-        console.log(`\n--- ${dist.name} ${jobs} brush #${i + 1}: ${r.total.toFixed(1)} ms (mousedown at ${r.down})`);
+        const old = await app.page.evaluate(() => document.documentElement.dataset.renderSeq);
+        if (FILTER) await toggleUser(app.page, i);
+        else await app.page.click('button[data-clear-brush]');
+        await app.page.waitForFunction((old) => document.documentElement.dataset.appState === 'ready' && document.documentElement.dataset.renderSeq !== old, old);
+        console.log(`\n--- ${dist.name} ${jobs} ${FILTER ? 'filter' : 'brush'} #${i + 1}: ${r.total.toFixed(1)} ms (mousedown at ${r.down})`);
         for (const n of r.net) console.log(`  metrics fetch: ${n.runs} runs, ${n.bytes} bytes (chars if read as text): sent ${n.sent}, headers ${n.headers}, body ${n.body}`);
         for (const x of r.res) console.log(`  resource: start ${x.start}, requestStart ${x.requestStart}, responseStart ${x.responseStart}, end ${x.end}`);
         for (const f of r.frames) {

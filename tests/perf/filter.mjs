@@ -40,7 +40,11 @@ const JOBS = Number(opt('--jobs', '25000'));
 const REPS = Number(opt('--reps', '20'));
 const PROFILED = Number(opt('--profile', '4'));
 const ACTION = opt('--action', 'filter');
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8'];
+// --blink: Blink's own trace events too (names a `RunTask`'s self time:
+// a canvas flush is `CanvasRenderingContext2D::FinalizeFrame`), and the
+// app's spans listed by their start.
+const BLINK = process.argv.includes('--blink');
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', ...(BLINK ? ['blink'] : [])];
 
 // --action brush: a real drag over Job runs (~1 day, a little further
 // each time, as tests/perf/browser.mjs) on even repetitions and the Clear
@@ -83,9 +87,13 @@ function summarise(events, type) {
   const self = selfTimes(events, [t0, t1]);
   const gc = [...self].filter(([k]) => /GC|Scavenge|MarkCompact|Sweep/i.test(k)).reduce((n, [, v]) => n + v, 0);
   const spans = new Map();
+  const starts = [];
   for (const e of mine.filter((e) => e.cat?.includes('blink.user_timing') && e.name.startsWith('qs:') && e.ph === 'b')) {
     const end = mine.find((f) => f.ph === 'e' && f.name === e.name && f.id2?.local === e.id2?.local && f.ts >= e.ts);
-    if (end && e.ts >= t0 && e.ts <= t1) spans.set(e.name, (spans.get(e.name) ?? 0) + (end.ts - e.ts) / 1000);
+    if (end && e.ts >= t0 && e.ts <= t1) {
+      spans.set(e.name, (spans.get(e.name) ?? 0) + (end.ts - e.ts) / 1000);
+      starts.push(`${e.name.slice(3)}@${((e.ts - t0) / 1000).toFixed(1)}`);
+    }
   }
   const frames = mine.filter((e) => e.name === 'FireAnimationFrame' && e.ts >= t0 && e.ts <= t1).length;
   // The task of the input, and the first frame committed after it.
@@ -122,7 +130,7 @@ function summarise(events, type) {
     paint: ms(phase('Paint')),
     layerize: ms(phase('Layerize')),
   };
-  return { ms: (t1 - t0) / 1000, painted, cpu, render, tasks, self, gc, spans, frames };
+  return { ms: (t1 - t0) / 1000, painted, cpu, render, tasks, self, gc, spans, starts, frames };
 }
 
 /** A repetition's rendering phases in one line. */
@@ -168,6 +176,7 @@ try {
       );
       console.log(`  cpu ${s.cpu.toFixed(1)} ms; ${phases(s.render)}`);
       console.log(`  spans: ${fmt(s.spans, 0.3)}`);
+      if (BLINK) console.log(`  span starts: ${s.starts.join(' ')}`);
       for (const task of s.tasks) {
         console.log(`  task +${task.at.toFixed(1)} ${task.ms.toFixed(1)} ms: ${task.top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
       }
