@@ -49,19 +49,14 @@ fn from_host(obj: &JsValue) -> ConfigLoad {
 /// [`host_object`]), else `config.json` beside `index.html` when it
 /// answers; what is shown stays until then. A read that a later one
 /// overtook (a second click on Retry) is dropped. (A `LocalResource` did
-/// this before: see [`crate::reactive::run_now`].)
+/// this before: see [`crate::reactive::run_latest`].)
 fn read_config(host: Option<JsValue>, config: RwSignal<Option<ConfigLoad>>, reads: RwSignal<u32>) {
     reads.update_untracked(|n| *n += 1);
     if let Some(obj) = host_object(host) {
         config.set(Some(from_host(&obj)));
         return;
     }
-    let this = reads.get_untracked();
-    crate::reactive::run_now(fetch_config(), move |read| {
-        if reads.try_get_untracked() == Some(this) {
-            config.set(Some(read));
-        }
-    });
+    crate::reactive::run_latest(reads, fetch_config(), move |read| config.set(Some(read)));
 }
 
 /// Reads `config.json` beside `index.html`. A missing file (404, or the

@@ -41,3 +41,19 @@ pub fn run_now<T: 'static>(
         Poll::Pending => leptos::task::spawn_local(async move { done(fut.await) }),
     }
 }
+
+/// [`run_now`] for a read that a later one may overtake (a reload, a
+/// retry): `reads` counts the reads, and `done` gets this one's output only
+/// if no read was started after it; an overtaken answer is dropped.
+pub fn run_latest<T: 'static>(
+    reads: RwSignal<u32>,
+    fut: impl std::future::Future<Output = T> + 'static,
+    done: impl FnOnce(T) + 'static,
+) {
+    let this = reads.get_untracked();
+    run_now(fut, move |v| {
+        if reads.try_get_untracked() == Some(this) {
+            done(v);
+        }
+    });
+}

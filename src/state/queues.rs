@@ -119,7 +119,7 @@ fn read_queues(source: SourceCtx, reload: RwSignal<u32>) -> RwSignal<Option<Queu
     // A newer reload aborts the request of the one before.
     let abort = StoredValue::new_local(None::<web_sys::AbortController>);
     let res = RwSignal::new(None::<QueueAnswer>);
-    let load = move |this: u32| {
+    let load = move || {
         let s = source.get();
         if let Some(c) = abort.get_value() {
             c.abort();
@@ -130,19 +130,15 @@ fn read_queues(source: SourceCtx, reload: RwSignal<u32>) -> RwSignal<Option<Queu
             let signal = ctrl.as_ref().map(|c| c.signal());
             s.queues(signal.as_ref()).await
         };
-        crate::reactive::run_now(read, move |answer| {
-            if reload.try_get_untracked() == Some(this) {
-                res.set(Some(answer));
-            }
-        });
+        crate::reactive::run_latest(reload, read, move |answer| res.set(Some(answer)));
     };
     // The first read at once (the demo's list is there for the first
     // render), then one on every reload.
-    load(0);
+    load();
     crate::reactive::effect_with(move |last: Option<u32>| {
         let this = reload.get();
         if this != last.unwrap_or(0) {
-            load(this);
+            load();
         }
         this
     });
