@@ -5,9 +5,10 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
+use crate::hooks::use_in_view;
 use crate::i18n::t;
-use crate::state::{Analysis, Shared, ViewState};
-use leptos::html::{Tbody, Tr};
+use crate::state::{Analysis, Readiness, Shared, ViewState};
+use leptos::html::{Div, Tbody, Tr};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
 use queuescope_core::model::Ms;
@@ -396,10 +397,14 @@ pub fn ErrorsPanel() -> impl IntoView {
         })
     });
     let slots = error_rows(lines);
+    // Off screen, the table is laid out once the page is ready, not in the
+    // frame of the change (style/main.css, `.qs-errors-wrap`).
+    let wrap = NodeRef::<Div>::new();
+    let near = use_in_view(wrap, expect_context::<Readiness>().on_busy());
     view! {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
-            <div class="qs-table-wrap">
+            <div class="qs-table-wrap qs-errors-wrap" node_ref=wrap data-off-screen=move || (!near.get()).then_some("")>
                 <table class="qs-table qs-fit qs-errors-table">
                     <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
                     <tbody>{slots}</tbody>
