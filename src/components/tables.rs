@@ -397,10 +397,7 @@ pub fn ErrorsPanel() -> impl IntoView {
         })
     });
     let slots = error_rows(lines);
-    // Off screen, the table is laid out once the page is ready, not in the
-    // frame of the change (style/main.css, `.qs-errors-wrap`).
-    let wrap = NodeRef::<Div>::new();
-    let near = use_in_view(wrap, expect_context::<Readiness>().on_busy());
+    let (wrap, near) = settling_wrap(lines);
     view! {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
@@ -413,6 +410,27 @@ pub fn ErrorsPanel() -> impl IntoView {
             <Pager page=page total=total per_page=ERROR_ROWS/>
         </Panel>
     }
+}
+
+/// The errors table's wrapper and whether it is near the viewport. Off
+/// screen, a change of the rows is laid out after the frame that paints the
+/// change, not in it (style/main.css, `.qs-errors-wrap`): the wrapper is
+/// `data-settling` from the change of `lines` until a task after the next
+/// frame. Only when the rows change: skipped and shown again, an unchanged
+/// table would be laid out anew in the frame.
+fn settling_wrap(lines: Memo<Vec<ErrorLine>>) -> (NodeRef<Div>, Signal<bool>) {
+    let wrap = NodeRef::<Div>::new();
+    let near = use_in_view(wrap, expect_context::<Readiness>().on_busy());
+    crate::reactive::effect_with(move |first: Option<()>| {
+        lines.track();
+        if let (Some(()), Some(el)) = (first, wrap.get_untracked()) {
+            let _ = el.set_attribute("data-settling", "");
+            crate::dom::after_next_frame(move || {
+                let _ = el.remove_attribute("data-settling");
+            });
+        }
+    });
+    (wrap, near)
 }
 
 /// Everything one row of the errors page shows.
