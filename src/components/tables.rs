@@ -5,7 +5,7 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
-use crate::hooks::use_in_view;
+use crate::hooks::use_settling;
 use crate::i18n::t;
 use crate::state::{Analysis, Readiness, Shared, ViewState};
 use leptos::html::{Div, Tbody, Tr};
@@ -397,11 +397,15 @@ pub fn ErrorsPanel() -> impl IntoView {
         })
     });
     let slots = error_rows(lines);
-    let (wrap, near) = settling_wrap(lines);
+    // Off screen, new rows are laid out after the frame of the change.
+    let wrap = NodeRef::<Div>::new();
+    use_settling(wrap, expect_context::<Readiness>().on_busy(), move || {
+        lines.track()
+    });
     view! {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
-            <div class="qs-table-wrap qs-errors-wrap" node_ref=wrap data-off-screen=move || (!near.get()).then_some("")>
+            <div class="qs-table-wrap qs-settle" node_ref=wrap>
                 <table class="qs-table qs-fit qs-errors-table">
                     <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
                     <tbody>{slots}</tbody>
@@ -410,27 +414,6 @@ pub fn ErrorsPanel() -> impl IntoView {
             <Pager page=page total=total per_page=ERROR_ROWS/>
         </Panel>
     }
-}
-
-/// The errors table's wrapper and whether it is near the viewport. Off
-/// screen, a change of the rows is laid out after the frame that paints the
-/// change, not in it (style/main.css, `.qs-errors-wrap`): the wrapper is
-/// `data-settling` from the change of `lines` until a task after the next
-/// frame. Only when the rows change: skipped and shown again, an unchanged
-/// table would be laid out anew in the frame.
-fn settling_wrap(lines: Memo<Vec<ErrorLine>>) -> (NodeRef<Div>, Signal<bool>) {
-    let wrap = NodeRef::<Div>::new();
-    let near = use_in_view(wrap, expect_context::<Readiness>().on_busy());
-    crate::reactive::effect_with(move |first: Option<()>| {
-        lines.track();
-        if let (Some(()), Some(el)) = (first, wrap.get_untracked()) {
-            let _ = el.set_attribute("data-settling", "");
-            crate::dom::after_next_frame(move || {
-                let _ = el.remove_attribute("data-settling");
-            });
-        }
-    });
-    (wrap, near)
 }
 
 /// Everything one row of the errors page shows.

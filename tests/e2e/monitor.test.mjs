@@ -253,12 +253,12 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
   });
 
   // Off screen, a change of the errors rows is laid out after the frame
-  // that paints the change (style/main.css `.qs-errors-wrap`): skipped
+  // that paints the change (style/main.css `.qs-settle`): skipped
   // (`content-visibility: hidden`) from the change, at its last size, and
   // never at ready, when its rows' text is there. A change that leaves the
   // rows alone (a regroup) does not skip it; on screen it is never skipped.
   await t.test('the errors table off screen is skipped in the frame of a filter, whole at ready; on screen never', async () => {
-    const wrap = '[data-panel="errors"] .qs-errors-wrap';
+    const wrap = '[data-panel="errors"] .qs-settle';
     const toggle = () => page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click());
     // [data-app-state, the wrapper's content-visibility, its height] at each state change.
     const watched = async (action) => {
