@@ -282,7 +282,9 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     const height = await page.$eval(wrap, (el) => el.getBoundingClientRect().height);
     const before = await tableRows(page, 'errors');
     const seen = await watched(toggle);
-    assert.deepEqual(seen[0], ['loading', 'hidden', height], `skipped at its last size in the change: ${JSON.stringify(seen)}`);
+    const skipped = seen.filter(([, shown]) => shown === 'hidden');
+    assert.ok(skipped.length > 0, `skipped in the change: ${JSON.stringify(seen)}`);
+    for (const s of skipped) assert.deepEqual(s, ['loading', 'hidden', height], `skipped only while loading, at its last size: ${JSON.stringify(seen)}`);
     assert.deepEqual(seen.at(-1).slice(0, 2), ['ready', 'visible'], 'laid out at ready');
     const filtered = await tableRows(page, 'errors');
     assert.ok(filtered.length > 0 && filtered.every((r) => r.cells.every((c) => c !== '')), 'every cell has its text at ready');
