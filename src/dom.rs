@@ -50,6 +50,14 @@ pub fn set_app_state(state: AppState) {
     }
 }
 
+/// True while `<html data-app-state>` is `loading`.
+pub fn app_loading() -> bool {
+    html()
+        .and_then(|el| el.get_attribute("data-app-state"))
+        .as_deref()
+        == Some(AppState::Loading.as_str())
+}
+
 /// Counts a tick of the refresh timer in `<html data-refresh-ticks>`, for
 /// tests that check what a tick did (or did not) ask for.
 pub fn count_refresh_tick() {

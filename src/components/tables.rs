@@ -5,9 +5,10 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
+use crate::hooks::use_settling;
 use crate::i18n::t;
-use crate::state::{Analysis, Shared, ViewState};
-use leptos::html::{Tbody, Tr};
+use crate::state::{Analysis, Readiness, Shared, ViewState};
+use leptos::html::{Div, Tbody, Tr};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Column, ErrorRow, Field, TableRow, NONE_NAME};
 use queuescope_core::model::Ms;
@@ -396,10 +397,15 @@ pub fn ErrorsPanel() -> impl IntoView {
         })
     });
     let slots = error_rows(lines);
+    // Off screen, new rows are laid out after the frame of the change.
+    let wrap = NodeRef::<Div>::new();
+    use_settling(wrap, expect_context::<Readiness>().on_busy(), move || {
+        lines.track()
+    });
     view! {
         <Panel name="errors" title=t().errors status=status class="qs-wide"
             subtitle=Signal::derive(move || (t().errors_note)(&format::count(total.get())))>
-            <div class="qs-table-wrap">
+            <div class="qs-table-wrap qs-settle" node_ref=wrap>
                 <table class="qs-table qs-fit qs-errors-table">
                     <thead><tr><th>{t().time}</th><th>{t().field(Field::Job)}</th><th>{t().columns[1]}</th><th>{t().field(Field::User)}</th><th>{t().message}</th></tr></thead>
                     <tbody>{slots}</tbody>

@@ -71,3 +71,43 @@ pub fn use_in_view(node: NodeRef<Div>, on_busy: Callback<bool>) -> Signal<bool> 
     });
     seen.into()
 }
+
+/// Marks `node` `data-settling` from each change that `track` sees (not
+/// the first run) until the page is no longer `loading` (checked after
+/// each frame), and `data-off-screen` while it is not within
+/// [`IN_VIEW_MARGIN_PX`] of the viewport. The stylesheet skips such a box's
+/// rendering (`.qs-settle`: its style, layout and paint) while the page is
+/// `loading`: off screen, a change of its content is laid out after `ready`,
+/// not in the frames before it (a first filter toggle's usage answer
+/// waited behind that layout when it came in the frame after the change's),
+/// and never at `ready`. Only when its content changed: skipped and shown
+/// again, an unchanged box would be laid out anew in the frame.
+pub fn use_settling(node: NodeRef<Div>, on_busy: Callback<bool>, track: impl Fn() + 'static) {
+    let near = use_in_view(node, on_busy);
+    crate::reactive::effect_with(move |first: Option<()>| {
+        track();
+        if let (Some(()), Some(el)) = (first, node.get_untracked()) {
+            let _ = el.set_attribute("data-settling", "");
+            settled_when_ready(el.into());
+        }
+    });
+    crate::reactive::effect(move || {
+        let off = !near.get();
+        if let Some(el) = node.get() {
+            let _ = el.toggle_attribute_with_force("data-off-screen", off);
+        }
+    });
+}
+
+/// Drops `data-settling` from `el` after the first frame at which the page
+/// is no longer `loading` (at once after a frame of a hidden page, which
+/// draws none).
+fn settled_when_ready(el: web_sys::Element) {
+    crate::dom::after_next_frame(move || {
+        if crate::dom::app_loading() && !crate::dom::page_hidden() {
+            settled_when_ready(el);
+        } else {
+            let _ = el.remove_attribute("data-settling");
+        }
+    });
+}

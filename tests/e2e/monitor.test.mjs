@@ -252,6 +252,65 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     assert.deepEqual(await tableRows(page, 'errors'), before, 'the filter off: the first page again');
   });
 
+  // Off screen, a change of the errors rows is laid out after the frame
+  // that paints the change (style/main.css `.qs-settle`): skipped
+  // (`content-visibility: hidden`) from the change, at its last size, and
+  // never at ready, when its rows' text is there. A change that leaves the
+  // rows alone (a regroup) does not skip it; on screen it is never skipped.
+  await t.test('the errors table off screen is skipped in the frame of a filter, whole at ready; on screen never', async () => {
+    const wrap = '[data-panel="errors"] .qs-settle';
+    const toggle = () => page.evaluate(() => document.querySelector('input[type=checkbox][name=user]').click());
+    // [data-app-state, the wrapper's content-visibility, its height] at each state change.
+    const watched = async (action) => {
+      await page.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        const html = document.documentElement;
+        window.__qsSeen = [];
+        window.__qsObs = new MutationObserver(() =>
+          window.__qsSeen.push([html.dataset.appState, getComputedStyle(el).contentVisibility, el.getBoundingClientRect().height]),
+        );
+        window.__qsObs.observe(html, { attributes: true, attributeFilter: ['data-app-state'] });
+      }, wrap);
+      await afterAction(app, action);
+      return page.evaluate(() => {
+        window.__qsObs.disconnect();
+        return window.__qsSeen;
+      });
+    };
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForSelector(`${wrap}[data-off-screen]`, { state: 'attached' });
+    const height = await page.$eval(wrap, (el) => el.getBoundingClientRect().height);
+    const before = await tableRows(page, 'errors');
+    const seen = await watched(toggle);
+    const skipped = seen.filter(([, shown]) => shown === 'hidden');
+    assert.ok(skipped.length > 0, `skipped in the change: ${JSON.stringify(seen)}`);
+    for (const s of skipped) assert.deepEqual(s, ['loading', 'hidden', height], `skipped only while loading, at its last size: ${JSON.stringify(seen)}`);
+    assert.deepEqual(seen.at(-1).slice(0, 2), ['ready', 'visible'], 'laid out at ready');
+    const filtered = await tableRows(page, 'errors');
+    assert.ok(filtered.length > 0 && filtered.every((r) => r.cells.every((c) => c !== '')), 'every cell has its text at ready');
+    assert.notDeepEqual(filtered, before, 'the filter changed the rows');
+    await afterAction(app, toggle);
+    assert.deepEqual(await tableRows(page, 'errors'), before, 'the filter off: the first page again');
+
+    const regroup = (value) => () =>
+      page.evaluate((value) => {
+        const sel = document.querySelector('select[name=group]');
+        sel.value = value;
+        sel.dispatchEvent(new Event('change', { bubbles: true }));
+      }, value);
+    const group = await page.$eval('select[name=group]', (sel) => sel.value);
+    const regrouped = await watched(regroup(group === 'project' ? 'user' : 'project'));
+    assert.ok(regrouped.length > 0 && regrouped.every(([, shown]) => shown === 'visible'), `a regroup leaves it: ${JSON.stringify(regrouped)}`);
+    await afterAction(app, regroup(group));
+
+    await page.locator('[data-panel="errors"]').scrollIntoViewIfNeeded();
+    await page.waitForFunction((sel) => !document.querySelector(sel).hasAttribute('data-off-screen'), wrap);
+    const onScreen = await watched(toggle);
+    assert.ok(onScreen.length > 0 && onScreen.every(([, shown]) => shown === 'visible'), `on screen, never skipped: ${JSON.stringify(onScreen)}`);
+    await afterAction(app, toggle);
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
   await t.test('grouping by project, then by label:team, regroups queued time as the core does', async () => {
     const before = await app.inspect('queued-time');
     const byUser = await core('queued-time', '--group', 'user');

@@ -22,7 +22,7 @@
 // dirty), which a loaded machine does not change at all.
 //
 //   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
-//                              [--action filter|regroup|brush] [--dists NAME=DIR,...] [--ab FILE.css]
+//                              [--action filter|first-filter|regroup|brush] [--dists NAME=DIR,...] [--ab FILE.css]
 //
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
 // `cargo build --release -p demo-backend`; opens the same view as
@@ -51,6 +51,13 @@ const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'
 // button on odd ones; the input is the drag's `pointerup` or the click.
 const INPUT = { brush: (i) => (i % 2 ? 'click' : 'pointerup') }[ACTION] ?? (() => 'change');
 let act = actions[ACTION];
+// --action first-filter: on even repetitions the next user not filtered
+// before is turned on (a first toggle: it fetches the usage of the runs
+// newly in view), on odd ones the same user off again.
+if (ACTION === 'first-filter') {
+  act = (page, i) =>
+    page.evaluate((k) => document.querySelectorAll('input[type=checkbox][name=user]')[k].click(), 1 + (i >> 1));
+}
 // --ab FILE: CSS (its rules scoped to `html[data-qs-ab]`) added to each
 // page; pairs of repetitions alternate with and without the attribute
 // (off, off, on, on, ...: each side gets as many filters on as off), and
@@ -189,6 +196,7 @@ try {
     let sides = AB ? [[dist.name, reps.filter((r) => !r.ab)], [`${dist.name}+ab`, reps.filter((r) => r.ab)]] : [[dist.name, reps]];
     // A brush and its clearing are two interactions.
     if (ACTION === 'brush') sides = sides.flatMap(([n, xs]) => [[`${n} (brush)`, xs.filter((r) => r.i % 2 === 0)], [`${n} (clear)`, xs.filter((r) => r.i % 2)]]);
+    if (ACTION === 'first-filter') sides = sides.flatMap(([n, xs]) => [[`${n} (first on)`, xs.filter((r) => r.i % 2 === 0)], [`${n} (off)`, xs.filter((r) => r.i % 2)]]);
     for (const [name, side] of sides) {
       console.log(
         `\n${name} ${ACTION}: input -> ready ${stat(side.map((r) => r.ms))}; input -> painted ${stat(side.map((r) => r.painted))}; main thread CPU to painted ${stat(side.map((r) => r.cpu))}`,

@@ -36,7 +36,10 @@ export function byFunction(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
+  // Rust's v0 names carry each crate's hash (`queuescope[32c3f3cfcd99bc41]::`): dropped, so
+  // names compare across builds and the app's own are found by their path.
+  const name = (n) =>
+    n.callFrame.functionName.replace(/\[[0-9a-f]{8,16}\]/g, '') || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
   const self = new Map();
   const incl = new Map();
   // Each sample under the innermost of the app's own functions in its stack
