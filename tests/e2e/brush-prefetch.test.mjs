@@ -6,28 +6,40 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, startDemoBackend } from './harness.mjs';
+import { WATCH_USAGE_WORKER, openApp, startDemoBackend } from './harness.mjs';
 import { JOBS, QUERY, SEED, afterAction, allRows, core, showChart } from './monitor-helpers.mjs';
 
 // Every usage metrics request of the page: its run ids, whether it has
 // been answered, and the page as it stood when it was sent (the app's
-// state and the header's figures).
+// state and the header's figures). The app sends them through its usage
+// worker (`src/api/usage-worker.js`: the request is handed to it with a
+// message, answered with one) or, without a worker, with the page's own
+// `fetch`: both are watched.
 const WATCH = () => {
   window.__qsMetrics = [];
-  const fetch0 = window.fetch;
-  window.fetch = function (input, init) {
-    const url = String(input?.url ?? input);
-    if (!url.includes('/metrics?')) return fetch0.call(this, input, init);
+  const record = (url, via) => {
     const rec = {
+      via,
       runs: decodeURIComponent(url.split('run_ids=')[1] ?? '').split(','),
       done: false,
       state: document.documentElement.dataset.appState,
       figures: document.querySelector('[data-summary]')?.textContent,
     };
     window.__qsMetrics.push(rec);
+    return rec;
+  };
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    const url = String(input?.url ?? input);
+    if (!url.includes('/metrics?')) return fetch0.call(this, input, init);
+    const rec = record(url, 'page');
     return fetch0.call(this, input, init).finally(() => {
       rec.done = true;
     });
+  };
+  window.__qsUsageSent = (url) => record(url, 'worker');
+  window.__qsUsageAnswered = (rec) => {
+    rec.done = true;
   };
 };
 
@@ -38,7 +50,7 @@ const USAGE = { 'gpu-util': 'gpu_util', 'cpu-util': 'cpu_util', 'gpu-mem': 'gpu_
 
 test('a drag prefetches the usage of the runs under its box', async (t) => {
   const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
-  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: WATCH });
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [WATCH_USAGE_WORKER, WATCH] });
   await app.waitForState('ready');
   const { page } = app;
   await showChart(app, 'job-runs');
@@ -111,7 +123,7 @@ test('a drag prefetches the usage of the runs under its box', async (t) => {
 // selection's DOM writes.
 test("a filter's usage request leaves before the change's effects", async (t) => {
   const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
-  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: WATCH });
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [WATCH_USAGE_WORKER, WATCH] });
   await app.waitForState('ready');
   const { page } = app;
   const seen = await page.evaluate(() => window.__qsMetrics.length);
@@ -140,4 +152,28 @@ test("a filter's usage request leaves before the change's effects", async (t) =>
     const want = runs.filter((r) => r.metrics.includes(metric)).map((r) => r.run_id).sort();
     assert.deepEqual(names, want, `${panel}: ${user}'s runs with ${metric}`);
   }
+});
+
+// The usage answers are read off the main thread (branch brush7): the
+// request goes to the usage worker, which fetches it and reads the answer
+// into columns; a page where no worker can run fetches and reads it itself,
+// and shows the same usage.
+test('usage answers come through the usage worker, and through the page without one', async (t) => {
+  const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
+  const shown = {};
+  for (const [name, noWorker] of [['worker', null], ['page', () => delete window.Worker]]) {
+    const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [noWorker, WATCH_USAGE_WORKER, WATCH] });
+    await app.waitForState('ready');
+    const { page } = app;
+    const asked = await requests(page, 0);
+    assert.ok(asked.length > 0, `${name}: the recent runs' usage was asked for`);
+    assert.deepEqual([...new Set(asked.map((r) => r.via))], [name], `${name}: every usage request went through the ${name}`);
+    assert.ok(asked.every((r) => r.done), `${name}: and was answered`);
+    const flag = await page.evaluate(() => document.documentElement.dataset.usageWorker);
+    assert.equal(flag, name === 'worker' ? 'on' : 'off', `${name}: <html data-usage-worker>`);
+    shown[name] = {};
+    for (const panel of Object.keys(USAGE)) shown[name][panel] = await app.inspect(panel);
+    assert.ok(shown[name]['gpu-util'].length > 0, `${name}: GPU use shows runs`);
+  }
+  assert.deepEqual(shown.worker, shown.page, 'the same usage either way');
 });
