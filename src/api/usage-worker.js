@@ -9,11 +9,12 @@
 // `qs_usage_get` hands it one usage metrics request. In the worker it
 // fetches, reads the body, decodes it and reads it with `JSON.parse` into
 // flat columns (`qs_metrics_columns`, below), and transfers the columns'
-// typed arrays back (no copy). So the answer is read on another thread
-// while the page's main thread is still drawing the change that asked for
-// it (a brush's 50 new rows): the main thread gets the columns in one
-// message, where it ran the response's headers, its body and the parse
-// (~10-20 ms at 10k jobs) after that frame.
+// typed arrays back (no copy). So the answer is read on another thread,
+// beside the frame of the change that asked for it (a brush's 50 new rows)
+// where a core is free, right after that frame on two cores (`afterFrame`):
+// the main thread gets the columns in one message, where it ran the
+// response's headers, its body and the parse (~10-20 ms at 10k jobs) after
+// that frame.
 //
 // SPEC §2 across the message boundary: the page keeps the request's signal
 // (the caller's abort, `request_timeout_seconds`) and tells the worker to
