@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { WATCH_USAGE_WORKER, openApp, startDemoBackend } from './harness.mjs';
-import { JOBS, QUERY, SEED, afterAction, allRows, core, showChart } from './monitor-helpers.mjs';
+import { JOBS, QUERY, SEED, afterAction, allRows, core, dragBox, showChart } from './monitor-helpers.mjs';
 
 // Every usage metrics request of the page: its run ids, whether it has
 // been answered, and the page as it stood when it was sent (the app's
@@ -37,7 +37,10 @@ const WATCH = () => {
       rec.done = true;
     });
   };
-  window.__qsUsageSent = (url) => record(url, 'worker');
+  window.__qsUsageSent = (url, m) => Object.assign(record(url, 'worker'), { wait: m.wait, go: false });
+  window.__qsUsageGo = (rec) => {
+    if (rec) rec.go = true;
+  };
   window.__qsUsageAnswered = (rec) => {
     rec.done = true;
   };
@@ -156,24 +159,40 @@ test("a filter's usage request leaves before the change's effects", async (t) =>
 
 // The usage answers are read off the main thread (branch brush7): the
 // request goes to the usage worker, which fetches it and reads the answer
-// into columns; a page where no worker can run fetches and reads it itself,
-// and shows the same usage.
-test('usage answers come through the usage worker, and through the page without one', async (t) => {
+// into columns, on two cores once the page has drawn its next frame (the
+// page tells it `go`), with more cores at once (this machine has two: the
+// at-once mode is shown by a page that reports eight); a page where no
+// worker can run fetches and reads it itself. A brush's usage is the same
+// in all three.
+test('usage answers come through the usage worker, at once or after the frame, and through the page without one', async (t) => {
   const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
+  const eight = () => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 8 });
+  const noWorker = () => delete window.Worker;
   const shown = {};
-  for (const [name, noWorker] of [['worker', null], ['page', () => delete window.Worker]]) {
-    const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [noWorker, WATCH_USAGE_WORKER, WATCH] });
+  for (const [name, via, init] of [['after the frame', 'worker', null], ['at once', 'worker', eight], ['page', 'page', noWorker]]) {
+    const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [init, WATCH_USAGE_WORKER, WATCH] });
     await app.waitForState('ready');
     const { page } = app;
-    const asked = await requests(page, 0);
-    assert.ok(asked.length > 0, `${name}: the recent runs' usage was asked for`);
-    assert.deepEqual([...new Set(asked.map((r) => r.via))], [name], `${name}: every usage request went through the ${name}`);
-    assert.ok(asked.every((r) => r.done), `${name}: and was answered`);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const seen = (await requests(page, 0)).length;
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.9]));
+    const all = await requests(page, 0);
+    const asked = all.slice(seen);
+    assert.ok(seen > 0 && asked.length > 0, `${name}: the recent runs' usage, then the brushed runs', was asked for`);
+    assert.deepEqual([...new Set(all.map((r) => r.via))], [via], `${name}: every usage request went through the ${via}`);
+    assert.ok(all.every((r) => r.done), `${name}: and was answered`);
     const flag = await page.evaluate(() => document.documentElement.dataset.usageWorker);
-    assert.equal(flag, name === 'worker' ? 'on' : 'off', `${name}: <html data-usage-worker>`);
+    assert.equal(flag, via === 'worker' ? 'on' : 'off', `${name}: <html data-usage-worker>`);
+    if (via === 'worker') {
+      const wait = cores <= 2;
+      assert.equal(name === 'at once', !wait, `${name}: ${cores} cores`);
+      assert.ok(all.every((r) => r.wait === wait), `${name}: every request ${wait ? 'waits for the frame' : 'is read at once'}`);
+      assert.ok(all.every((r) => r.go === wait), `${name}: the page ${wait ? 'said go to each' : 'never said go'}`);
+    }
     shown[name] = {};
     for (const panel of Object.keys(USAGE)) shown[name][panel] = await app.inspect(panel);
-    assert.ok(shown[name]['gpu-util'].length > 0, `${name}: GPU use shows runs`);
+    assert.ok(shown[name]['gpu-util'].length > 0, `${name}: GPU use shows the brushed runs`);
   }
-  assert.deepEqual(shown.worker, shown.page, 'the same usage either way');
+  assert.deepEqual(shown['at once'], shown['after the frame'], 'the same usage read at once or after the frame');
+  assert.deepEqual(shown.page, shown['after the frame'], 'the same usage read in the page');
 });

@@ -217,9 +217,11 @@ const DEMO_API_PATH = '/api/v1';
  * sends its usage metrics requests through its usage worker
  * (src/api/usage-worker.js: a request handed over in a message, answered in
  * one), which the page's `fetch` never sees. For each one it calls
- * `window.__qsUsageSent(url)` when it is handed over and
- * `window.__qsUsageAnswered(sent)` (with what the first call returned) when
- * the answer comes back, where the test's script defines them.
+ * `window.__qsUsageSent(url, message)` when it is handed over,
+ * `window.__qsUsageGo(sent)` (with what the first call returned) when the
+ * page tells the worker to read the answer (on two cores, after a frame),
+ * and `window.__qsUsageAnswered(sent)` when the answer comes back, where the
+ * test's script defines them.
  */
 export const WATCH_USAGE_WORKER = () => {
   const Worker0 = window.Worker;
@@ -235,7 +237,8 @@ export const WATCH_USAGE_WORKER = () => {
       });
     }
     postMessage(m, ...rest) {
-      if (typeof m?.url === 'string' && m.url.includes('/metrics?')) this.watched.set(m.id, window.__qsUsageSent?.(m.url));
+      if (typeof m?.url === 'string' && m.url.includes('/metrics?')) this.watched.set(m.id, window.__qsUsageSent?.(m.url, m));
+      if (m?.go !== undefined) window.__qsUsageGo?.(this.watched.get(m.go));
       return super.postMessage(m, ...rest);
     }
   };
