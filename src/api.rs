@@ -19,6 +19,8 @@ use web_sys::RequestCredentials;
 
 pub use crate::load_error::LoadError;
 
+mod usage_worker;
+
 /// The backend of this deployment.
 #[derive(Clone)]
 pub enum Source {
@@ -42,11 +44,15 @@ impl Source {
     /// Builds the source for a config; demo data is generated here (once).
     pub fn from_config(config: &Config, now: Ms) -> Source {
         match &config.api_base {
-            Some(base) => Source::Rest(Rest {
-                base: base.clone(),
-                credentials: config.credentials,
-                token: config.bearer_token.clone(),
-                timeout_seconds: config.request_timeout(),
+            Some(base) => Source::Rest({
+                // Running by the first usage request.
+                usage_worker::start();
+                Rest {
+                    base: base.clone(),
+                    credentials: config.credentials,
+                    token: config.bearer_token.clone(),
+                    timeout_seconds: config.request_timeout(),
+                }
             }),
             None => {
                 let cfg = DemoConfig {
@@ -164,10 +170,7 @@ impl Source {
                         encode_component(queue),
                         list.join(",")
                     );
-                    let body = r.get_text(&url, abort, None).await?;
-                    let (s, k) =
-                        dom::timed("qs:metrics-parse", || metrics_json::read_metrics(&body))
-                            .map_err(|source| LoadError::Parse { url, source })?;
+                    let (s, k) = r.get_metrics(&url, abort).await?;
                     series.extend(s);
                     skipped.merge(k);
                 }
@@ -300,15 +303,7 @@ impl Rest {
             url: url.to_string(),
             source,
         };
-        let network = |e: gloo_net::Error| match deadline.timed_out() {
-            true => limit(ReadLimitError::TimedOut {
-                seconds: self.timeout_seconds,
-            }),
-            false => LoadError::Network {
-                url: url.to_string(),
-                detail: e.to_string(),
-            },
-        };
+        let network = |e: gloo_net::Error| self.network(&deadline, url, e);
         let resp = req.send().await.map_err(network)?;
         let status = resp.status();
         let body = read_body(&resp, guard).await.map_err(|e| match e {
@@ -319,25 +314,84 @@ impl Rest {
             }
             BodyError::Read(e) => network(e),
         })?;
-        if !(200..300).contains(&status) {
-            let message = serde_json::from_str::<queuescope_core::contract::ErrorBody>(
-                &parse::body_text(body),
-            )
+        answered(url, status, body)
+    }
+
+    /// A request of `deadline` that the browser could not make or read:
+    /// timed out (SPEC §2's limit), or a network error (or an abort).
+    fn network(&self, deadline: &Deadline, url: &str, e: gloo_net::Error) -> LoadError {
+        match deadline.timed_out() {
+            true => LoadError::Limit {
+                url: url.to_string(),
+                source: ReadLimitError::TimedOut {
+                    seconds: self.timeout_seconds,
+                },
+            },
+            false => LoadError::Network {
+                url: url.to_string(),
+                detail: e.to_string(),
+            },
+        }
+    }
+
+    /// One usage metrics request (SPEC §2), read: through the usage worker
+    /// (fetched, and a well-formed answer read into columns, off the main
+    /// thread: `usage_worker`), or in the page when no worker runs.
+    async fn get_metrics(
+        &self,
+        url: &str,
+        abort: Option<&AbortSignal>,
+    ) -> Result<(Vec<Series>, SkipReport), LoadError> {
+        let parsed = |read: Result<(Vec<Series>, SkipReport), parse::ParseError>| {
+            read.map_err(|source| LoadError::Parse {
+                url: url.to_string(),
+                source,
+            })
+        };
+        let deadline = Deadline::new(abort, self.timeout_seconds);
+        let who = (self.credentials, self.token.as_deref());
+        let body = match usage_worker::get(url, who, &deadline.signal).await {
+            Some(usage_worker::Answer::Columns(cols)) => {
+                return parsed(dom::timed("qs:metrics-parse", || {
+                    metrics_json::read_columns(&cols)
+                }));
+            }
+            Some(usage_worker::Answer::Failed(detail)) => {
+                return Err(self.network(&deadline, url, gloo_net::Error::GlooError(detail)));
+            }
+            Some(usage_worker::Answer::Body(status, body)) => answered(url, status, body)?,
+            None => {
+                drop(deadline);
+                self.get_bytes(url, abort, None).await?
+            }
+        };
+        let body = parse::body_text(body);
+        parsed(dom::timed("qs:metrics-parse", || {
+            metrics_json::read_metrics(&body)
+        }))
+    }
+}
+
+/// The body of an answer of `status` to `url`; an error status as the
+/// error it is (with the body's `{"error": ...}` message, SPEC §2).
+fn answered(url: &str, status: u16, body: Vec<u8>) -> Result<Vec<u8>, LoadError> {
+    if (200..300).contains(&status) {
+        return Ok(body);
+    }
+    let message =
+        serde_json::from_str::<queuescope_core::contract::ErrorBody>(&parse::body_text(body))
             .ok()
             .map(|b| b.error);
-            let url = url.to_string();
-            return Err(match status {
-                401 => LoadError::SignIn { url, message },
-                403 => LoadError::NoAccess { url, message },
-                _ => LoadError::Http {
-                    url,
-                    status,
-                    message,
-                },
-            });
-        }
-        Ok(body)
-    }
+    let url = url.to_string();
+    Err(match status {
+        401 => LoadError::SignIn { url, message },
+        403 => LoadError::NoAccess { url, message },
+        _ => LoadError::Http {
+            url,
+            status,
+            message,
+        },
+    })
 }
 
 /// Why a body was not read.

@@ -19,108 +19,39 @@ pub fn read_metrics(body: &str) -> Result<(Vec<Series>, SkipReport), parse::Pars
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-// A metrics answer as columns, or null when it is not exactly
-// {"series": [{"run_id": string, "metric": string, "t": [finite number],
-// "v": [finite number | null]}, ...]} (the caller then reads it with serde).
-// Every t, then every v (null as NaN), in one array each; lens holds each
-// series' t and v lengths.
-// JSON.parse keeps the last of two equal keys where serde refuses them (a
-// series skipped for its duplicate field, a body with two "series"), and a
-// key may be spelled with escapes: a body with any backslash, or whose keys
-// read here are not each exactly once per series, goes to serde (a string
-// value equal to a key's name only sends it there too).
-// How many string tokens of the text are each of the keys read here
-// (series, run_id, metric, t, v). Called once JSON.parse read the text and
-// it has no backslash: then every quote opens or closes a string, and each
-// occurrence of a quoted key is such a string (after a closing quote comes
-// , : ] } or a space, never a letter), so this equals counting each quoted
-// key with indexOf, in one walk over the quotes instead of five over the
-// whole text (0.6-1 MB: ~1 ms against ~0.1 in V8, branch brush4).
-function qs_keys(text) {
-  const c = { series: 0, run_id: 0, metric: 0, t: 0, v: 0 };
-  for (let i = text.indexOf('"'); i !== -1; ) {
-    const j = text.indexOf('"', i + 1);
-    if (j === -1) break;
-    const len = j - i - 1;
-    if (len === 1) {
-      const ch = text.charCodeAt(i + 1);
-      if (ch === 116) c.t++;
-      else if (ch === 118) c.v++;
-    } else if (len === 6) {
-      if (text.startsWith('run_id', i + 1)) c.run_id++;
-      else if (text.startsWith('metric', i + 1)) c.metric++;
-      else if (text.startsWith('series', i + 1)) c.series++;
-    }
-    i = text.indexOf('"', j + 1);
-  }
-  return c;
-}
-export function qs_metrics_columns(text) {
-  if (text.indexOf('\\') !== -1) return null;
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch (e) {
-    return null;
-  }
-  const list = body !== null && typeof body === 'object' ? body.series : undefined;
-  if (!Array.isArray(list)) return null;
-  const n = list.length;
-  const ids = new Array(n);
-  const metrics = new Array(n);
-  const lens = new Uint32Array(2 * n);
-  let tn = 0;
-  let vn = 0;
-  for (let i = 0; i < n; i++) {
-    const s = list[i];
-    if (s === null || typeof s !== 'object') return null;
-    const { run_id, metric, t, v } = s;
-    if (typeof run_id !== 'string' || typeof metric !== 'string' || !Array.isArray(t) || !Array.isArray(v)) return null;
-    ids[i] = run_id;
-    metrics[i] = metric;
-    lens[2 * i] = t.length;
-    lens[2 * i + 1] = v.length;
-    tn += t.length;
-    vn += v.length;
-  }
-  const keys = qs_keys(text);
-  if (keys.series !== 1 || keys.run_id !== n || keys.metric !== n || keys.t !== n || keys.v !== n) return null;
-  const ts = new Float64Array(tn);
-  const vs = new Float64Array(vn);
-  let ti = 0;
-  let vi = 0;
-  for (let i = 0; i < n; i++) {
-    const { t, v } = list[i];
-    for (let k = 0; k < t.length; k++) {
-      const x = t[k];
-      if (typeof x !== 'number' || !Number.isFinite(x)) return null;
-      ts[ti++] = x;
-    }
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
-      if (x === null) vs[vi++] = NaN;
-      else if (typeof x === 'number' && Number.isFinite(x)) vs[vi++] = x;
-      else return null;
-    }
-  }
-  return { ids, metrics, lens, ts, vs };
-}
-"#)]
+/// `qs_metrics_columns` lives in the usage worker's file, which reads
+/// answers with it off the main thread (`api::usage_worker`); the page
+/// reads with it the answers it fetches itself.
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/api/usage-worker.js")]
 extern "C" {
     fn qs_metrics_columns(text: &str) -> wasm_bindgen::JsValue;
 }
 
 /// The series of a well-formed metrics answer, read by `JSON.parse`
 /// (`qs_metrics_columns`), unchecked; `None` sends the body to serde.
-/// `JSON.parse` never yields NaN, so NaN in `v` is a JSON `null`: a gap.
 fn metrics_columns(body: &str) -> Option<Vec<queuescope_core::contract::RawSeries>> {
+    raw_series(&qs_metrics_columns(body))
+}
+
+/// Checks the columns the usage worker read from a well-formed answer
+/// (what [`read_metrics`] does with the page's own): the same series and
+/// skip reasons.
+pub fn read_columns(
+    cols: &wasm_bindgen::JsValue,
+) -> Result<(Vec<Series>, SkipReport), parse::ParseError> {
+    raw_series(cols)
+        .map(parse::check_metrics)
+        .ok_or_else(|| parse::ParseError::Shape("the usage worker's columns".into()))
+}
+
+/// The series in `qs_metrics_columns`' columns (`None` for its `null`).
+/// `JSON.parse` never yields NaN, so NaN in `v` is a JSON `null`: a gap.
+fn raw_series(cols: &wasm_bindgen::JsValue) -> Option<Vec<queuescope_core::contract::RawSeries>> {
     use wasm_bindgen::JsCast;
-    let cols = qs_metrics_columns(body);
     if cols.is_null() || cols.is_undefined() {
         return None;
     }
-    let field = |k: &str| js_sys::Reflect::get(&cols, &wasm_bindgen::JsValue::from_str(k)).ok();
+    let field = |k: &str| js_sys::Reflect::get(cols, &wasm_bindgen::JsValue::from_str(k)).ok();
     let strings = |k: &str| -> Option<Vec<String>> {
         js_sys::Array::from(&field(k)?)
             .iter()

@@ -6,28 +6,43 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, startDemoBackend } from './harness.mjs';
-import { JOBS, QUERY, SEED, afterAction, allRows, core, showChart } from './monitor-helpers.mjs';
+import { WATCH_USAGE_WORKER, openApp, startDemoBackend } from './harness.mjs';
+import { JOBS, QUERY, SEED, afterAction, allRows, core, dragBox, showChart } from './monitor-helpers.mjs';
 
 // Every usage metrics request of the page: its run ids, whether it has
 // been answered, and the page as it stood when it was sent (the app's
-// state and the header's figures).
+// state and the header's figures). The app sends them through its usage
+// worker (`src/api/usage-worker.js`: the request is handed to it with a
+// message, answered with one) or, without a worker, with the page's own
+// `fetch`: both are watched.
 const WATCH = () => {
   window.__qsMetrics = [];
-  const fetch0 = window.fetch;
-  window.fetch = function (input, init) {
-    const url = String(input?.url ?? input);
-    if (!url.includes('/metrics?')) return fetch0.call(this, input, init);
+  const record = (url, via) => {
     const rec = {
+      via,
       runs: decodeURIComponent(url.split('run_ids=')[1] ?? '').split(','),
       done: false,
       state: document.documentElement.dataset.appState,
       figures: document.querySelector('[data-summary]')?.textContent,
     };
     window.__qsMetrics.push(rec);
+    return rec;
+  };
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    const url = String(input?.url ?? input);
+    if (!url.includes('/metrics?')) return fetch0.call(this, input, init);
+    const rec = record(url, 'page');
     return fetch0.call(this, input, init).finally(() => {
       rec.done = true;
     });
+  };
+  window.__qsUsageSent = (url, m) => Object.assign(record(url, 'worker'), { wait: m.wait, go: false });
+  window.__qsUsageGo = (rec) => {
+    if (rec) rec.go = true;
+  };
+  window.__qsUsageAnswered = (rec) => {
+    rec.done = true;
   };
 };
 
@@ -38,7 +53,7 @@ const USAGE = { 'gpu-util': 'gpu_util', 'cpu-util': 'cpu_util', 'gpu-mem': 'gpu_
 
 test('a drag prefetches the usage of the runs under its box', async (t) => {
   const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
-  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: WATCH });
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [WATCH_USAGE_WORKER, WATCH] });
   await app.waitForState('ready');
   const { page } = app;
   await showChart(app, 'job-runs');
@@ -111,7 +126,7 @@ test('a drag prefetches the usage of the runs under its box', async (t) => {
 // selection's DOM writes.
 test("a filter's usage request leaves before the change's effects", async (t) => {
   const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
-  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: WATCH });
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [WATCH_USAGE_WORKER, WATCH] });
   await app.waitForState('ready');
   const { page } = app;
   const seen = await page.evaluate(() => window.__qsMetrics.length);
@@ -140,4 +155,44 @@ test("a filter's usage request leaves before the change's effects", async (t) =>
     const want = runs.filter((r) => r.metrics.includes(metric)).map((r) => r.run_id).sort();
     assert.deepEqual(names, want, `${panel}: ${user}'s runs with ${metric}`);
   }
+});
+
+// The usage answers are read off the main thread (branch brush7): the
+// request goes to the usage worker, which fetches it and reads the answer
+// into columns, on two cores once the page has drawn its next frame (the
+// page tells it `go`), with more cores at once (this machine has two: the
+// at-once mode is shown by a page that reports eight); a page where no
+// worker can run fetches and reads it itself. A brush's usage is the same
+// in all three.
+test('usage answers come through the usage worker, at once or after the frame, and through the page without one', async (t) => {
+  const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
+  const eight = () => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 8 });
+  const noWorker = () => delete window.Worker;
+  const shown = {};
+  for (const [name, via, init] of [['after the frame', 'worker', null], ['at once', 'worker', eight], ['page', 'page', noWorker]]) {
+    const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [init, WATCH_USAGE_WORKER, WATCH] });
+    await app.waitForState('ready');
+    const { page } = app;
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const seen = (await requests(page, 0)).length;
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.3, 0.1], [0.5, 0.9]));
+    const all = await requests(page, 0);
+    const asked = all.slice(seen);
+    assert.ok(seen > 0 && asked.length > 0, `${name}: the recent runs' usage, then the brushed runs', was asked for`);
+    assert.deepEqual([...new Set(all.map((r) => r.via))], [via], `${name}: every usage request went through the ${via}`);
+    assert.ok(all.every((r) => r.done), `${name}: and was answered`);
+    const flag = await page.evaluate(() => document.documentElement.dataset.usageWorker);
+    assert.equal(flag, via === 'worker' ? 'on' : 'off', `${name}: <html data-usage-worker>`);
+    if (via === 'worker') {
+      const wait = cores <= 2;
+      assert.equal(name === 'at once', !wait, `${name}: ${cores} cores`);
+      assert.ok(all.every((r) => r.wait === wait), `${name}: every request ${wait ? 'waits for the frame' : 'is read at once'}`);
+      assert.ok(all.every((r) => r.go === wait), `${name}: the page ${wait ? 'said go to each' : 'never said go'}`);
+    }
+    shown[name] = {};
+    for (const panel of Object.keys(USAGE)) shown[name][panel] = await app.inspect(panel);
+    assert.ok(shown[name]['gpu-util'].length > 0, `${name}: GPU use shows the brushed runs`);
+  }
+  assert.deepEqual(shown['at once'], shown['after the frame'], 'the same usage read at once or after the frame');
+  assert.deepEqual(shown.page, shown['after the frame'], 'the same usage read in the page');
 });

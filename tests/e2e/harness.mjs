@@ -212,6 +212,38 @@ const DEMO_API_PATH = '/api/v1';
  * `api_base`: the URL of its first stdout line (`listening on URL`) plus
  * `/api/v1`. Stopped by `t.after`.
  */
+/**
+ * An init script (openApp's `initScript`, before the test's own): the app
+ * sends its usage metrics requests through its usage worker
+ * (src/api/usage-worker.js: a request handed over in a message, answered in
+ * one), which the page's `fetch` never sees. For each one it calls
+ * `window.__qsUsageSent(url, message)` when it is handed over,
+ * `window.__qsUsageGo(sent)` (with what the first call returned) when the
+ * page tells the worker to read the answer (on two cores, after a frame),
+ * and `window.__qsUsageAnswered(sent)` when the answer comes back, where the
+ * test's script defines them.
+ */
+export const WATCH_USAGE_WORKER = () => {
+  const Worker0 = window.Worker;
+  if (!Worker0) return;
+  window.Worker = class extends Worker0 {
+    constructor(...args) {
+      super(...args);
+      this.watched = new Map();
+      // Registered before the app's `onmessage`: runs first.
+      this.addEventListener('message', ({ data }) => {
+        const sent = this.watched.get(data?.id);
+        if (sent !== undefined) window.__qsUsageAnswered?.(sent);
+      });
+    }
+    postMessage(m, ...rest) {
+      if (typeof m?.url === 'string' && m.url.includes('/metrics?')) this.watched.set(m.id, window.__qsUsageSent?.(m.url, m));
+      if (m?.go !== undefined) window.__qsUsageGo?.(this.watched.get(m.go));
+      return super.postMessage(m, ...rest);
+    }
+  };
+};
+
 export async function startDemoBackend(t, args) {
   if (!existsSync(DEMO_BACKEND)) {
     throw new Error(`${DEMO_BACKEND} is missing: run \`cargo build --release -p demo-backend\` first`);
@@ -489,8 +521,9 @@ export async function openApp(
   });
   app.waitForState = (state) => waitForState(t, app, state);
   app.inspect = (panel) => inspectSeries(page, panel);
-  // A script to run in the page before its own (the perf script's hooks).
-  if (initScript) await context.addInitScript(initScript);
+  // Scripts to run in the page before its own (the perf script's hooks):
+  // one, or a list run in order.
+  for (const script of [initScript].flat()) if (script) await context.addInitScript(script);
   // `clock`: the page's Date.now fixed at this time (ms) from the start,
   // timers still running (a relative range resolves against it).
   if (clock !== null) await page.clock.setFixedTime(clock);

@@ -29,7 +29,7 @@
 //     where the build has that span).
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and demo-backend.
 
-import { openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { WATCH_USAGE_WORKER, openApp, startDemoBackend } from '../e2e/harness.mjs';
 import { dists, opt } from './args.mjs';
 import { armNextReady } from './ready.mjs';
 
@@ -64,6 +64,16 @@ const PROBE = () => {
       }
       return resp;
     });
+  };
+  // Builds with the usage worker (branch brush7) hand the request to it
+  // and get the answer read (`body`: the answer's message; no headers).
+  window.__qsUsageSent = (url) => {
+    const rec = { url, sent: performance.now(), runs: (url.split('run_ids=')[1] ?? '').split(',').length, worker: true };
+    window.__qsNet.push(rec);
+    return rec;
+  };
+  window.__qsUsageAnswered = (rec) => {
+    rec.body = performance.now();
   };
   window.__qsLoaf = [];
   try {
@@ -176,7 +186,7 @@ for (const jobs of JOBS) {
   try {
     const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(jobs), '--page-size', '5000']);
     for (const dist of DISTS) {
-      const app = await openApp(t, { config: { api_base: api }, query: QUERY, dist: dist.dir, initScript: PROBE });
+      const app = await openApp(t, { config: { api_base: api }, query: QUERY, dist: dist.dir, initScript: [WATCH_USAGE_WORKER, PROBE] });
       await app.waitForState('ready');
       const rows = [];
       for (let i = 0; i < REPS; i++) {
