@@ -86,9 +86,14 @@ pub fn use_settling(node: NodeRef<Div>, on_busy: Callback<bool>, track: impl Fn(
     let near = use_in_view(node, on_busy);
     crate::reactive::effect_with(move |first: Option<()>| {
         track();
-        if let (Some(()), Some(el)) = (first, node.get_untracked()) {
-            let _ = el.set_attribute("data-settling", "");
-            settled_when_ready(el.into());
+        // One check runs until the page is ready: a change while it runs
+        // is covered by it.
+        match (first, node.get_untracked()) {
+            (Some(()), Some(el)) if !el.has_attribute("data-settling") => {
+                let _ = el.set_attribute("data-settling", "");
+                settled_when_ready(el.into());
+            }
+            _ => {}
         }
     });
     crate::reactive::effect(move || {
