@@ -146,7 +146,7 @@ async function armNextReady(page, event) {
  * `spans[name]`, summed per span name.
  */
 async function elapsed(page) {
-  const { dt, spans } = await page.evaluate(async () => {
+  const { t0, t1, spans } = await page.evaluate(async () => {
     const t1 = await window.__qsNext;
     const t0 = window.__qsT0;
     const spans = {};
@@ -155,18 +155,41 @@ async function elapsed(page) {
         spans[m.name] = (spans[m.name] ?? 0) + m.duration;
       }
     }
-    // The usage metrics the interaction had to fetch (runs not cached
-    // yet): request to response end, and when the last answer came.
-    for (const r of performance.getEntriesByType('resource')) {
-      if (r.name.includes('/metrics?') && r.startTime >= t0 && r.startTime <= t1) {
-        spans['qs:net:metrics'] = (spans['qs:net:metrics'] ?? 0) + (r.responseEnd - r.startTime);
-        spans['qs:net:metrics-done-at'] = Math.max(spans['qs:net:metrics-done-at'] ?? 0, r.responseEnd - t0);
-      }
-    }
-    return { dt: t1 - t0, spans };
+    return { t0, t1, spans };
   });
   lastSpans = spans;
-  return dt;
+  lastWindow = { t0, t1 };
+  return t1 - t0;
+}
+/** The page-clock window (`t0`, `t1`) of the last timed interaction. */
+let lastWindow = { t0: 0, t1: 0 };
+
+/**
+ * Files the usage metrics the last interaction had to fetch (runs not
+ * cached yet) with its spans: request to response end, and when the last
+ * answer came. They go through the usage worker (src/api/usage-worker.js)
+ * where it runs, so the page's and its workers' timings are read, on the
+ * page's clock.
+ */
+async function netSpans(page) {
+  const { t0, t1 } = lastWindow;
+  for (const r of await metricsTimings(page)) {
+    if (r.startTime >= t0 && r.startTime <= t1) {
+      lastSpans['qs:net:metrics'] = (lastSpans['qs:net:metrics'] ?? 0) + (r.responseEnd - r.startTime);
+      lastSpans['qs:net:metrics-done-at'] = Math.max(lastSpans['qs:net:metrics-done-at'] ?? 0, r.responseEnd - t0);
+    }
+  }
+}
+
+/**
+ * The usage metrics requests' resource timings, the page's and its
+ * workers' (`harness.resourceTimings`), with every buffer made large
+ * enough for a whole run first (the default holds 250 entries).
+ */
+async function metricsTimings(page) {
+  const grow = () => performance.setResourceTimingBufferSize(10_000);
+  await Promise.all([page.evaluate(grow), ...page.workers().map((w) => w.evaluate(grow).catch(() => {}))]);
+  return (await resourceTimings(page)).filter((r) => r.name.includes('/metrics?'));
 }
 /** The spans of the last timed interaction. */
 let lastSpans = {};
@@ -210,6 +233,7 @@ async function timed(page, event, act) {
   await act();
   const dt = await elapsed(page);
   Object.assign(lastSpans, rendererSpans(before, await rendererMetrics(page)));
+  await netSpans(page);
   return dt;
 }
 
@@ -399,17 +423,14 @@ async function scenario(jobs, api, dist, browser = null) {
     out.memory.afterAll = await wasmMemory(page);
     if (USAGE && !stopped && (await page.locator('[data-usage-load-rest]').count()) > 0) {
       // Once: loading every run's usage for the under-used GPUs.
-      const before = await page.evaluate(() => {
-        performance.setResourceTimingBufferSize(10_000);
-        return performance.getEntriesByType('resource').length;
-      });
+      const before = (await metricsTimings(page)).length;
       try {
         rep.usage = [await timed(page, 'click', () => page.click('[data-usage-load-rest]'))];
         (out.spans.usage ??= []).push(lastSpans);
-        out.usage = await page.evaluate((before) => ({
-          progress: document.querySelector('[data-usage-progress]')?.innerText,
-          requests: performance.getEntriesByType('resource').slice(before).filter((r) => r.name.includes('/metrics?')).length,
-        }), before);
+        out.usage = {
+          progress: await page.evaluate(() => document.querySelector('[data-usage-progress]')?.innerText),
+          requests: (await metricsTimings(page)).length - before,
+        };
         log(`${jobs}: usage ${Math.round(rep.usage[0])} ms, ${out.usage.requests} requests`);
       } catch (e) {
         out.stopped = `usage: ${e.message}`;
