@@ -636,8 +636,11 @@ fn draw_on_change(
     // view is drawn at once (no frame of new marks on old axes).
     crate::reactive::effect_with(move |was_visible: Option<bool>| {
         let shown = visible.get();
-        // Nothing to draw now: no wait for plotly.js either.
-        let Some((spec, el)) = chart.get().filter(|_| shown).zip(node.get()) else {
+        // Nothing to draw now: no wait for plotly.js either. Out of view
+        // the frame is not read, so its memos (the theme's colours put in
+        // by serialising it again) are not computed for a chart nobody
+        // sees; coming into view reads it.
+        let Some((spec, el)) = shown.then(|| chart.get()).flatten().zip(node.get()) else {
             g.hooks.release_wait();
             return shown;
         };
