@@ -361,30 +361,44 @@ fn write_heat_cell(
             None => td.remove_attribute(name),
         };
     }
-    // Whether `f` of the cell changed (or nothing was written yet).
-    let differs =
-        |f: &dyn Fn(Option<&HeatCell>) -> Option<String>| was.is_none_or(|was| f(was) != f(now));
-    let empty = |c: Option<&HeatCell>| c.is_none_or(|c| c.mean.is_none());
-    if was.is_none_or(|was| empty(was) != empty(now)) {
+    // Whether a part of the cell changed (`was`: `None` when nothing was
+    // written yet), compared as it is held: a filter rewrites most cells,
+    // and formatting each cell's mean twice to compare it was most of
+    // their effects' time.
+    fn changed<T: PartialEq>(was: Option<T>, now: T) -> bool {
+        was.is_none_or(|was| was != now)
+    }
+    fn empty(c: Option<&HeatCell>) -> bool {
+        c.is_none_or(|c| c.mean.is_none())
+    }
+    fn colour(c: Option<&HeatCell>) -> Option<&str> {
+        c.and_then(|c| c.colour.as_deref())
+    }
+    // By its bits: the text written is the number's, so equal bits, equal text.
+    fn mean(c: Option<&HeatCell>) -> Option<u64> {
+        c.and_then(|c| c.mean).map(f64::to_bits)
+    }
+    fn label(c: Option<&HeatCell>) -> Option<&str> {
+        c.map(|c| c.label.as_str())
+    }
+    if changed(was.map(empty), empty(now)) {
         let _ = td
             .class_list()
             .toggle_with_force("qs-heat-empty", empty(now));
     }
-    let colour = |c: Option<&HeatCell>| c.and_then(|c| c.colour.clone());
-    if differs(&colour) {
+    if changed(was.map(colour), colour(now)) {
         let style = td.style();
         let _ = match colour(now) {
-            Some(c) => style.set_property("background-color", &c),
+            Some(c) => style.set_property("background-color", c),
             None => style.remove_property("background-color").map(|_| ()),
         };
     }
-    let mean = |c: Option<&HeatCell>| c.and_then(|c| c.mean.map(|m| m.to_string()));
-    if differs(&mean) {
-        put(td, "data-mean", mean(now).as_deref());
+    if changed(was.map(mean), mean(now)) {
+        let text = now.and_then(|c| c.mean).map(|m| m.to_string());
+        put(td, "data-mean", text.as_deref());
     }
-    let label = |c: Option<&HeatCell>| c.map(|c| c.label.clone());
-    if differs(&label) {
-        put(td, "aria-label", label(now).as_deref());
+    if changed(was.map(label), label(now)) {
+        put(td, "aria-label", label(now));
     }
 }
 
