@@ -236,6 +236,36 @@ mod tests {
         assert_eq!(v["series"][1]["color"], "#040506");
     }
 
+    /// A series is downsampled once, when stored; a chart built from it
+    /// shares its points (a change of the runs in view copies none), and a
+    /// chart built again from the same series equals the one shown (its
+    /// memo keeps it) without comparing the points one by one.
+    #[test]
+    fn charts_share_the_stored_series_points() {
+        let long = Series {
+            run_id: "r".into(),
+            metric: Metric::GpuUtil,
+            t: (0..1000).map(f64::from).collect(),
+            v: (0..1000).map(|i| Some(f64::from(i % 100))).collect(),
+        };
+        let stored = UsageSeries::of(&long);
+        let (t, v) = downsample(&long.t, &long.v, MAX_POINTS);
+        assert_eq!((&stored.t[..], &stored.v[..]), (&t[..], &v[..]));
+        assert!(stored.t.len() <= MAX_POINTS);
+        let line = || UsageLine {
+            run_id: "r",
+            project: "p",
+            launch_job: "j",
+            colour: Colour([1, 2, 3]),
+            t: stored.t.clone(),
+            v: stored.v.clone(),
+        };
+        let (a, b) = (usage(&[line()], "u"), usage(&[line()], "u"));
+        assert!(Arc::ptr_eq(&a.marks.lines[0].t, &stored.t));
+        assert!(Arc::ptr_eq(&a.marks.lines[0].v, &stored.v));
+        assert_eq!(a, b);
+    }
+
     #[test]
     fn the_frame_spans_the_longest_run_and_0_to_100_percent() {
         let c = chart();

@@ -602,10 +602,12 @@ impl Metrics {
         // view.
         let shown = self.shows_any(&by_run);
         if self.store_means_so(queue, gpu_means(&by_run), shown) {
-            let by_run: Cache = by_run
-                .into_iter()
-                .map(|(id, series)| (id, series.iter().map(UsageSeries::of).collect()))
-                .collect();
+            let by_run: Cache = crate::dom::timed("qs:usage-downsample", || {
+                by_run
+                    .into_iter()
+                    .map(|(id, series)| (id, series.iter().map(UsageSeries::of).collect()))
+                    .collect()
+            });
             // Whole runs replace what was there: a run fetched twice never
             // doubles its lines.
             match shown {
