@@ -252,10 +252,7 @@ fn clicked_item(ev: &leptos::ev::MouseEvent, ol: &web_sys::Element) -> Option<us
     use wasm_bindgen::JsCast;
     let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
     let li = el.closest("a.qs-insight-item").ok()??.parent_element()?;
-    let nodes = ol.child_nodes();
-    (0..nodes.length())
-        .find(|&k| nodes.item(k).is_some_and(|n| n.is_same_node(Some(&li))))
-        .map(|k| k as usize)
+    crate::dom::child_index(ol, &li)
 }
 
 /// Sets attribute `name` of `el` to `value`, or removes it (`None`).
