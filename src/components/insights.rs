@@ -581,7 +581,7 @@ mod tests {
                 let once = ol();
                 write_items(&once, &[], to);
                 assert_eq!(described(&stepped), described(&once), "{from:?} -> {to:?}");
-                if from.first().is_some() && from.first() == to.first() {
+                if !from.is_empty() && from.first() == to.first() {
                     let now = stepped.first_child().and_then(|li| li.first_child());
                     assert!(now.is_some_and(|n| first.is_some_and(|f| f.is_same_node(Some(&n)))));
                     let now_text = stepped

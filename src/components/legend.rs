@@ -307,7 +307,7 @@ mod tests {
                 let once = ul();
                 write_entries(&once, &Entries::default(), to);
                 assert_eq!(described(&stepped), described(&once), "{from:?} -> {to:?}");
-                if from.groups.first().is_some() && from.groups.first() == to.groups.first() {
+                if !from.groups.is_empty() && from.groups.first() == to.groups.first() {
                     let after = name(&stepped);
                     assert!(
                         after.is_some_and(|a| before.is_some_and(|b| b.is_same_node(Some(&a)))),
