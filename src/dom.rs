@@ -479,6 +479,15 @@ pub fn download(filename: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// The position of `child` among `parent`'s child nodes (a list written
+/// in place finds the item a click landed on so).
+pub fn child_index(parent: &web_sys::Element, child: &web_sys::Element) -> Option<usize> {
+    let nodes = parent.child_nodes();
+    (0..nodes.length())
+        .find(|&k| nodes.item(k).is_some_and(|n| n.is_same_node(Some(child))))
+        .map(|k| k as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use leptos::prelude::*;

@@ -636,8 +636,11 @@ fn draw_on_change(
     // view is drawn at once (no frame of new marks on old axes).
     crate::reactive::effect_with(move |was_visible: Option<bool>| {
         let shown = visible.get();
-        // Nothing to draw now: no wait for plotly.js either.
-        let Some((spec, el)) = chart.get().filter(|_| shown).zip(node.get()) else {
+        // Nothing to draw now: no wait for plotly.js either. Out of view
+        // the frame is not read, so its memos (the theme's colours put in
+        // by serialising it again) are not computed for a chart nobody
+        // sees; coming into view reads it.
+        let Some((spec, el)) = shown.then(|| chart.get()).flatten().zip(node.get()) else {
             g.hooks.release_wait();
             return shown;
         };
@@ -848,5 +851,78 @@ pub fn PlotlyChart(
             <div class="qs-chart" node_ref=node></div>
             {move || error.get().map(|e| view! { <p class="qs-chart-error" role="alert">{e}</p> })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// A chart out of view does not read its frame, so the frame's memos
+    /// (the theme's colours put in by serialising it again) are not
+    /// computed for it however often it changes; coming into view reads it.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    async fn a_chart_out_of_view_does_not_compute_its_frame() {
+        let computed = Arc::new(AtomicUsize::new(0));
+        let signals = Rc::new(RefCell::new(None));
+        let (c, s) = (computed.clone(), signals.clone());
+        let _mounted = leptos::mount::mount_to(crate::wasm_tests::host(), move || {
+            let source = RwSignal::new(0);
+            let visible = RwSignal::new(false);
+            let frame = Memo::new(move |_| {
+                c.fetch_add(1, Ordering::Relaxed);
+                source.track();
+                None::<Chart>
+            });
+            let hooks = Hooks {
+                on_view: None,
+                on_pointer: None,
+                on_busy: None,
+                overlay: None,
+                brush: None,
+                waiting: Rc::default(),
+            };
+            let _ = draw_on_change(
+                frame.into(),
+                visible.into(),
+                NodeRef::new(),
+                hooks,
+                RwSignal::new(None),
+            );
+            *s.borrow_mut() = Some((source, visible));
+            view! { <p></p> }
+        });
+        let settle = || gloo_timers::future::sleep(Duration::from_millis(20));
+        settle().await;
+        let Some((source, visible)) = *signals.borrow() else {
+            panic!("mounted");
+        };
+        for n in 1..4 {
+            source.set(n);
+            settle().await;
+        }
+        assert_eq!(
+            computed.load(Ordering::Relaxed),
+            0,
+            "out of view: the frame is never computed"
+        );
+        visible.set(true);
+        settle().await;
+        assert_eq!(
+            computed.load(Ordering::Relaxed),
+            1,
+            "in view: the frame is computed"
+        );
+        source.set(9);
+        settle().await;
+        assert_eq!(
+            computed.load(Ordering::Relaxed),
+            2,
+            "in view: a change computes it again"
+        );
     }
 }

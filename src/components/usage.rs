@@ -18,9 +18,6 @@ use leptos::prelude::*;
 use queuescope_core::analysis;
 use queuescope_core::parse::Metric;
 
-/// Points per run and chart after downsampling.
-pub const MAX_POINTS: usize = 300;
-
 /// A panel title in the catalogue.
 type TitleOf = fn(&Words) -> &'static str;
 
@@ -32,40 +29,27 @@ const CHARTS: [(Metric, &str, TitleOf); 4] = [
     (Metric::SysMem, "sys-mem", |w| w.sys_mem),
 ];
 
-/// A run's series after downsampling: (job, group, t, v).
-type Downsampled = (usize, u16, Vec<f64>, Vec<Option<f64>>);
-
-/// The chart of one metric for the runs in view.
+/// The chart of one metric for the runs in view (their series are
+/// downsampled in the cache already: the lines share them).
 fn usage_chart(
     (l, cache, in_view): (&Loaded, &Cache, &[(u32, u16)]),
     metric: Metric,
     palette: &render::Palette,
     rev: &str,
 ) -> UsageChart {
-    let mut down: Vec<Downsampled> = Vec::new();
-    for &(j, g) in in_view {
-        let Some(job) = l.prepared.get(j as usize) else {
-            continue;
-        };
-        let Some(series) = job.run_id.and_then(|id| cache.get(id)) else {
-            continue;
-        };
-        if let Some(s) = series.iter().find(|s| s.metric == metric) {
-            let (t, y) = analysis::downsample(&s.t, &s.v, MAX_POINTS);
-            down.push((j as usize, g, t, y));
-        }
-    }
-    let lines: Vec<UsageLine<'_>> = down
+    let lines: Vec<UsageLine<'_>> = in_view
         .iter()
-        .filter_map(|(j, g, t, y)| {
-            let job = l.prepared.get(*j)?;
+        .filter_map(|&(j, g)| {
+            let job = l.prepared.get(j as usize)?;
+            let series = job.run_id.and_then(|id| cache.get(id))?;
+            let s = series.iter().find(|s| s.metric == metric)?;
             Some(UsageLine {
                 run_id: job.run_id.unwrap_or(job.id),
                 project: job.project.unwrap_or(analysis::NONE_NAME),
                 launch_job: job.job,
-                colour: palette.colour(usize::from(*g)),
-                t,
-                v: y,
+                colour: palette.colour(usize::from(g)),
+                t: s.t.clone(),
+                v: s.v.clone(),
             })
         })
         .collect();

@@ -7,6 +7,7 @@
 
 use super::Colour;
 use queuescope_core::analysis::{polylines, PixelPoint, PixelRect, RasterWindow, Stacks};
+use std::sync::Arc;
 
 /// The width of a usage line, in CSS pixels.
 pub const LINE_WIDTH: f64 = 1.5;
@@ -72,15 +73,26 @@ impl BarMarks {
     }
 }
 
-/// One line of a usage chart.
-#[derive(Debug, Clone, PartialEq)]
+/// One line of a usage chart. Its points are shared with the usage cache
+/// ([`crate::render::UsageSeries`]): a chart built anew for other runs in
+/// view copies none of them.
+#[derive(Debug, Clone)]
 pub struct LineMark {
     /// The run's group colour.
     pub colour: Colour,
     /// Seconds since the run started, ascending.
-    pub t: Vec<f64>,
+    pub t: Arc<[f64]>,
     /// Percent; `None` is a gap.
-    pub v: Vec<Option<f64>>,
+    pub v: Arc<[Option<f64>]>,
+}
+
+impl PartialEq for LineMark {
+    /// The same points: the same shared ones (most often) or equal ones.
+    fn eq(&self, o: &Self) -> bool {
+        self.colour == o.colour
+            && (Arc::ptr_eq(&self.t, &o.t) || self.t == o.t)
+            && (Arc::ptr_eq(&self.v, &o.v) || self.v == o.v)
+    }
 }
 
 /// The lines of a usage chart, drawn in order (the last on top).
@@ -152,13 +164,13 @@ mod tests {
             lines: vec![
                 LineMark {
                     colour: Colour([9, 9, 9]),
-                    t: vec![0.0, 50.0],
-                    v: vec![Some(0.0), Some(100.0)],
+                    t: vec![0.0, 50.0].into(),
+                    v: vec![Some(0.0), Some(100.0)].into(),
                 },
                 LineMark {
                     colour: Colour([8, 8, 8]),
-                    t: vec![500.0, 600.0],
-                    v: vec![Some(1.0), Some(2.0)],
+                    t: vec![500.0, 600.0].into(),
+                    v: vec![Some(1.0), Some(2.0)].into(),
                 },
             ],
         };

@@ -27,7 +27,7 @@ pub use palette::{Colour, FrameColours, Palette, Tokens};
 pub use queued::queued_time;
 pub use runs::{job_runs, run_tip, runs_inspect, runs_picture};
 pub use status::job_status;
-pub use usage::{usage, UsageChart, UsageLine};
+pub use usage::{usage, UsageChart, UsageLine, UsageSeries};
 
 use std::sync::Arc;
 

@@ -32,10 +32,10 @@
 use super::live::ReadKind;
 use super::{Analysis, DataState, Loaded, Queues, Readiness, Shared, SourceCtx, ViewState};
 use crate::api::LoadError;
+use crate::render::UsageSeries;
 use leptos::prelude::*;
-use queuescope_core::analysis::insights::{gpu_means, GpuMeans};
+use queuescope_core::analysis::insights::{gpu_means, GpuMeans, UsageByRun};
 use queuescope_core::analysis::{brush_select, latest_runs, Brush, RunBar};
-use queuescope_core::parse::Series;
 use queuescope_core::{Job, Ms, SkipReport};
 use std::collections::{HashMap, HashSet};
 use web_sys::{AbortController, AbortSignal};
@@ -45,8 +45,9 @@ pub const RECENT_RUNS: usize = 50;
 /// Most brushed runs shown (one metrics request's worth).
 pub const MAX_BRUSHED_RUNS: usize = queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
 
-/// Cached series: run id → its series (all metrics).
-pub type Cache = HashMap<String, Vec<Series>>;
+/// Cached series: run id → its series (all metrics), as the charts draw
+/// them (downsampled once, on arrival, and shared by the charts).
+pub type Cache = HashMap<String, Vec<UsageSeries>>;
 
 /// How long a drag's box must rest before its runs' usage is prefetched
 /// (ms). A box moves at every mouse move and each new box can bring 100
@@ -601,6 +602,12 @@ impl Metrics {
         // view.
         let shown = self.shows_any(&by_run);
         if self.store_means_so(queue, gpu_means(&by_run), shown) {
+            let by_run: Cache = crate::dom::timed("qs:usage-downsample", || {
+                by_run
+                    .into_iter()
+                    .map(|(id, series)| (id, series.iter().map(UsageSeries::of).collect()))
+                    .collect()
+            });
             // Whole runs replace what was there: a run fetched twice never
             // doubles its lines.
             match shown {
@@ -612,7 +619,7 @@ impl Metrics {
     }
 
     /// Whether a run of `by_run` is in view now (untracked).
-    fn shows_any(&self, by_run: &Cache) -> bool {
+    fn shows_any(&self, by_run: &UsageByRun) -> bool {
         let Some(l) = self.a.prepared.get_untracked() else {
             return false;
         };
@@ -666,8 +673,8 @@ async fn series_of(
     queue: &str,
     runs: &[Job],
     abort: Option<&AbortSignal>,
-) -> Result<(Cache, SkipReport), LoadError> {
-    let mut by_run: Cache = runs
+) -> Result<(UsageByRun, SkipReport), LoadError> {
+    let mut by_run: UsageByRun = runs
         .iter()
         .filter_map(|j| Some((j.run_id.clone()?, Vec::new())))
         .collect();

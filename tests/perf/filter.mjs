@@ -30,7 +30,7 @@
 // whose wasm has a name section (wasm-bindgen of cargo's own wasm, no
 // wasm-opt) names the Rust functions in the profile.
 
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { dists, opt } from './args.mjs';
 import { byFunction, selfTimes, withTrace } from './profile.mjs';
 import { actions, nextSettled, readyPages, renderSeq, runsDrag } from './ready.mjs';
@@ -229,9 +229,13 @@ try {
       for (let i = 0; i < PROFILED; i++) {
         const old = await renderSeq(page);
         await cdp.send('Profiler.start');
-        await act(page, i);
+        // A first filter's profiled toggles go on past the traced ones' users (each on a
+        // user not filtered before); the other actions repeat theirs.
+        await act(page, ACTION === 'first-filter' ? REPS + i : i);
         await nextSettled(page, old);
         const { profile } = await cdp.send('Profiler.stop');
+        // QS_PROFILE_DUMP=FILE: each raw profile appended to FILE (one JSON a line).
+        if (process.env.QS_PROFILE_DUMP) await appendFile(process.env.QS_PROFILE_DUMP, JSON.stringify(profile) + '\n');
         const f = byFunction(profile);
         add(self, f.self, 1 / PROFILED);
         add(incl, f.incl, 1 / PROFILED);
