@@ -13,6 +13,9 @@
 //     draws, which is where the mouse went); the box follows a zoom, a
 //     double-click clears it, and the mode bar's Zoom hands the drag to
 //     Plotly;
+//   - a brush skips the selection rows below the screen while the page
+//     loads (never one on screen), and at ready every row has its text,
+//     the core's, its columns where the header's are;
 //   - sorting by Run time and the CSV download;
 //   - usage charts after a brush: only the selected runs;
 //   - a filter from the URL and the same filter set with the checkboxes.
@@ -484,6 +487,96 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
   await t.test('"Clear selection" also removes the box drawn on Job runs', async () => {
     assert.equal(await brushBox(page, 'job-runs'), null, 'no brush box left on the chart');
+  });
+
+  // The selection rows are grid rows (style/main.css, branch rows8): the
+  // rows a brush writes below the screen are skipped (`content-visibility:
+  // hidden`) while the page loads, and laid out at ready, when every row
+  // has its text. Main's table rows are never skipped (containment does not
+  // apply to table rows).
+  await t.test('a brush skips the selection rows below the screen while loading; at ready every row has its text, in line', async () => {
+    // At each state change and after the frame that follows it: the state,
+    // and per row whether it is skipped, on screen, its cells' text.
+    await page.evaluate(() => {
+      const html = document.documentElement;
+      const look = (when) => {
+        const rows = [...document.querySelectorAll('[data-panel="selection"] tbody tr[data-job-id]')];
+        window.__qsRows.push({
+          when,
+          state: html.dataset.appState,
+          rows: rows.map((tr) => {
+            const r = tr.getBoundingClientRect();
+            return {
+              skipped: getComputedStyle(tr).contentVisibility === 'hidden',
+              onScreen: r.top < innerHeight && r.bottom > 0,
+              height: r.height,
+              text: tr.cells[0].innerText,
+            };
+          }),
+        });
+      };
+      window.__qsRows = [];
+      window.__qsRowsObs = new MutationObserver(() => {
+        look('change');
+        requestAnimationFrame(() => setTimeout(() => look('frame'), 0));
+      });
+      window.__qsRowsObs.observe(html, { attributes: true, attributeFilter: ['data-app-state'] });
+    });
+    // A span whose runs' usage no earlier step loaded: the page loads it.
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.55, 0.1], [0.75, 0.6]));
+    const seen = await page.evaluate(() => {
+      window.__qsRowsObs.disconnect();
+      return window.__qsRows;
+    });
+    const full = seen.filter((s) => s.rows.length === 50);
+    const skipping = full.filter((s) => s.rows.some((r) => r.skipped));
+    assert.ok(skipping.length > 0, `rows skipped while loading: ${JSON.stringify(seen.map((s) => [s.when, s.state, s.rows.filter((r) => r.skipped).length]))}`);
+    for (const s of skipping) {
+      assert.equal(s.state, 'loading', 'skipped only while loading');
+      const skipped = s.rows.filter((r) => r.skipped);
+      assert.ok(skipped.every((r) => !r.onScreen && r.text === ''), 'a skipped row is below the screen (and has no text yet)');
+      assert.ok(s.rows.filter((r) => r.onScreen).every((r) => !r.skipped && r.text !== ''), 'every row on screen is shown with its text');
+      assert.ok(skipped.length >= 20, `most of the page is skipped: ${skipped.length} of 50`);
+      const line = Math.min(...s.rows.filter((r) => !r.skipped).map((r) => r.height));
+      assert.ok(skipped.every((r) => Math.abs(r.height - line) < 0.05), `a skipped row stands at a one-line row's height (${line})`);
+    }
+    assert.equal(seen.at(-1).state, 'ready');
+    assert.ok(seen.at(-1).rows.every((r) => !r.skipped && r.text !== ''), 'at ready no row is skipped');
+
+    // At ready: every row with its cells' text, the core's rows, and every
+    // row's columns where the header's are.
+    // In the order the sort step left: by run time, descending.
+    assert.equal(await page.locator('[data-panel="selection"] th[aria-sort="descending"] button').getAttribute('data-sort'), 'Run time');
+    const { brush: taken } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    const expected = await core(
+      'brush',
+      ...['--group', 'label:team', '--brush', `${Date.parse(taken.from)},${Date.parse(taken.to)}`],
+      ...['--lanes', taken.lanes.join(','), '--sort', 'run-time', '--order', 'desc'],
+    );
+    assert.ok(expected.rows.length > 50, 'more than a page selected');
+    const rows = await tableRows(page, 'selection');
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.cells[0], r.titles[1]]),
+      expected.rows.slice(0, 50).map((r) => [r.job_id, r.job_id, r.run_id]),
+      'the page of the core, with its text',
+    );
+    const shown = await page.$$eval('[data-panel="selection"] thead th', (ths) => ths.map((th) => getComputedStyle(th).display !== 'none'));
+    assert.ok(rows.every((r) => r.cells.every((c, i) => !shown[i] || c !== '')), 'every shown cell has its text');
+    const columns = await page.$$eval('[data-panel="selection"] tr', (trs) =>
+      trs.map((tr) =>
+        [...tr.cells]
+          .filter((c) => getComputedStyle(c).display !== 'none')
+          .map((c) => {
+            const r = c.getBoundingClientRect();
+            return `${r.left.toFixed(2)}-${r.right.toFixed(2)}`;
+          })
+          .join(' '),
+      ),
+    );
+    assert.equal(columns.length, 51, 'the header and 50 rows');
+    assert.equal(columns[0].split(' ').length, shown.filter(Boolean).length, 'a header cell per shown column');
+    assert.deepEqual(new Set(columns).size, 1, `every row's columns are the header's: ${[...new Set(columns)].join(' | ')}`);
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
   });
 
   await t.test('a drag that starts inside the last box brushes anew; the box follows a zoom; a double-click clears', async () => {
