@@ -15,7 +15,8 @@
 //     Plotly;
 //   - a brush skips the selection rows below the screen while the page
 //     loads (never one on screen), and at ready every row has its text,
-//     the core's, its columns where the header's are;
+//     the core's, its columns where the header's are; rows scrolled to
+//     while the brush loads are shown before ready;
 //   - sorting by Run time and the CSV download;
 //   - usage charts after a brush: only the selected runs;
 //   - a filter from the URL and the same filter set with the checkboxes.
@@ -576,6 +577,46 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     assert.equal(columns.length, 51, 'the header and 50 rows');
     assert.equal(columns[0].split(' ').length, shown.filter(Boolean).length, 'a header cell per shown column');
     assert.deepEqual(new Set(columns).size, 1, `every row's columns are the header's: ${[...new Set(columns)].join(' | ')}`);
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
+  });
+
+  // A user who scrolls to the rows while the brush loads sees them: the
+  // skip ends once a skipped row comes near the screen (checked after each
+  // frame), not at ready.
+  await t.test('selection rows skipped while a brush loads are shown when scrolled to before ready', async () => {
+    const held = [];
+    const hold = (route) => {
+      held.push(route);
+    };
+    await page.route(/\/metrics\?/, hold);
+    try {
+      await dragBox(app, 'job-runs', [0.6, 0.1], [0.8, 0.6]);
+      await page.waitForFunction(() => document.querySelectorAll('[data-panel="selection"] tbody tr[data-off-screen]').length > 0);
+      const rows = '[data-panel="selection"] tbody tr[data-job-id]';
+      const skipped = () => page.$$eval(rows, (trs) => trs.filter((tr) => getComputedStyle(tr).contentVisibility === 'hidden').length);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.appState), 'loading', 'the usage answer is held');
+      assert.ok((await skipped()) > 0, 'rows below the screen are skipped');
+      await page.$eval(`${rows}:last-child`, (tr) => tr.scrollIntoView({ block: 'end' }));
+      // Two frames: the after-frame check, then the frame that lays them out.
+      await page.waitForFunction(() => document.documentElement.dataset.appState !== 'loading' || !document.querySelector('[data-panel="selection"] tbody[data-settling]'));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const seen = await page.$$eval(rows, (trs) =>
+        trs
+          .filter((tr) => {
+            const r = tr.getBoundingClientRect();
+            return r.top < innerHeight && r.bottom > 0;
+          })
+          .map((tr) => [getComputedStyle(tr).contentVisibility, tr.cells[0].innerText]),
+      );
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.appState), 'loading', 'still loading');
+      assert.ok(seen.length > 5, `rows on screen: ${seen.length}`);
+      assert.ok(seen.every(([cv, text]) => cv !== 'hidden' && text !== ''), `every row on screen is shown: ${JSON.stringify(seen)}`);
+    } finally {
+      await page.unroute(/\/metrics\?/, hold);
+      // Unrouting lets the held requests go on (Playwright continues them).
+      for (const route of held) await route.continue().catch(() => {});
+    }
+    await page.waitForSelector('html[data-app-state="ready"]');
     await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
   });
 
