@@ -5,7 +5,7 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
-use crate::hooks::use_settling;
+use crate::hooks::{mark_settling, use_settling, IN_VIEW_MARGIN_PX};
 use crate::i18n::t;
 use crate::state::{Analysis, Readiness, Shared, ViewState};
 use leptos::html::{Div, Tbody, Tr};
@@ -188,8 +188,10 @@ pub fn SelectionPanel() -> impl IntoView {
         <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
             subtitle=Signal::derive(move || (t().runs_selected)(&format::count(total.get())))>
             <div class="qs-table-wrap">
-                <table class=move || hidden_classes(&hidden.get())>
-                    <thead><tr>{sort_header(sort)}</tr></thead>
+                // Laid out as grid rows (the stylesheet): the roles keep
+                // the table's semantics, which a non-table display drops.
+                <table role="table" class=move || hidden_classes(&hidden.get())>
+                    <thead role="rowgroup"><tr role="row">{sort_header(sort)}</tr></thead>
                     {selection_rows(rows, config)}
                 </table>
             </div>
@@ -215,7 +217,7 @@ fn sort_header(sort: RwSignal<(Column, bool)>) -> impl IntoView {
                 _ => "none",
             };
             view! {
-                <th class:qs-num=numeric aria-sort=aria>
+                <th role="columnheader" class:qs-num=numeric aria-sort=aria>
                     <button class="qs-th-btn" data-sort=name on:click=move |_| sort.update(|s| *s = if s.0 == col { (col, !s.1) } else { (col, true) })>{t().columns[i]}{arrow}</button>
                 </th>
             }
@@ -246,27 +248,70 @@ fn selection_rows(rows: Memo<Option<Shared<TablePage>>>, config: Config) -> impl
                     .and_then(|j| j.entity)
                     .map(str::to_string)
             };
-            if let Err(e) = write_rows(&el, page, &zone, &config, entity) {
+            let near = rows_near_screen(&el);
+            if let Err(e) = write_rows(&el, page, &zone, &config, near, entity) {
                 web_sys::console::error_2(&"the selection table's rows".into(), &e);
             }
         });
+        // New rows off screen are laid out after `ready`, not in the frames
+        // of the change (the stylesheet's `tbody[data-settling]`), or once
+        // a user scrolls them near.
+        let body: web_sys::Element = el.clone().into();
+        mark_settling(&el, move || skipped_row_near(&body));
     });
-    view! { <tbody node_ref=body></tbody> }
+    view! { <tbody role="rowgroup" node_ref=body></tbody> }
+}
+
+/// The least height of a selection row (px): one line of 13 px text, its
+/// padding and border (29.2 px in English; a little under, to be sure).
+const MIN_ROW_PX: f64 = 26.0;
+
+/// How many rows from the top of `body` may stand within
+/// [`IN_VIEW_MARGIN_PX`] of the viewport or above it: the rows after them
+/// are surely below it, as no row is less than [`MIN_ROW_PX`] tall. Reads
+/// the body's place before its new rows are written (its top does not move
+/// with them).
+fn rows_near_screen(body: &web_sys::Element) -> usize {
+    let Some(height) = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+    else {
+        return usize::MAX;
+    };
+    let room = height + IN_VIEW_MARGIN_PX - body.get_bounding_client_rect().top();
+    // Saturating: a room of 0 or less is 0 rows.
+    (room / MIN_ROW_PX).ceil().max(0.0) as usize
+}
+
+/// Whether the first row of `body` written as off screen is now within
+/// [`IN_VIEW_MARGIN_PX`] of the viewport (a user scrolled to it).
+fn skipped_row_near(body: &web_sys::Element) -> bool {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::INFINITY);
+    body.query_selector(":scope > tr[data-off-screen]")
+        .ok()
+        .flatten()
+        .is_some_and(|tr| tr.get_bounding_client_rect().top() < height + IN_VIEW_MARGIN_PX)
 }
 
 /// Replaces the rows of `body` by one row per `page` row (`entity`: a
 /// row's entity, for its run link). Each row is a clone of one skeleton
-/// `<tr>` (a `<td>` per column, with its class) whose cells get their text
+/// `<tr>` (a `<td>` per column, with its class; ARIA roles, as the rows are
+/// laid out as grid rows) whose cells get their text
 /// and title: a brush writes 50 rows, and an element per node built,
 /// inserted and attributed one call at a time was most of its script
 /// (docs/design.md, branch rows5). All rows go in with one call. Only a run
 /// link (or a long run name's tooltip: the cell's title is the run id)
-/// adds an element. Texts are text nodes, never HTML.
+/// adds an element. Texts are text nodes, never HTML. Rows from the
+/// `near`-th on are marked `data-off-screen` (skipped while the page loads).
 fn write_rows(
     body: &web_sys::HtmlElement,
     page: &[TableRow],
     zone: &analysis::Zone,
     config: &Config,
+    near: usize,
     entity: impl Fn(&TableRow) -> Option<String>,
 ) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
@@ -274,8 +319,10 @@ fn write_rows(
         .owner_document()
         .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
     let skeleton = doc.create_element("tr")?;
+    skeleton.set_attribute("role", "row")?;
     for (_, key, numeric) in COLUMNS {
         let td = doc.create_element("td")?;
+        td.set_attribute("role", "cell")?;
         if numeric {
             td.set_class_name("qs-num");
         } else if key == "Job id" {
@@ -284,9 +331,12 @@ fn write_rows(
         skeleton.append_child(&td)?;
     }
     let rows = js_sys::Array::new();
-    for row in page {
+    for (i, row) in page.iter().enumerate() {
         let tr: web_sys::Element = skeleton.clone_node_with_deep(true)?.unchecked_into();
         tr.set_attribute("data-job-id", &row.job_id)?;
+        if i >= near {
+            tr.set_attribute("data-off-screen", "")?;
+        }
         let link = row
             .run_id
             .as_deref()
@@ -299,29 +349,7 @@ fn write_rows(
                 .ok_or_else(|| wasm_bindgen::JsValue::from_str("a cell short"))
         };
         put_text(&next()?, row.job_id.as_str())?;
-        let run = next()?;
-        run.set_attribute("title", row.run_id.as_deref().unwrap_or_default())?;
-        let label = row
-            .run_name
-            .as_deref()
-            .or(row.run_id.as_deref())
-            .unwrap_or("—");
-        match (link, CellText::of(label)) {
-            (Some(href), text) => {
-                let a = doc.create_element("a")?;
-                a.set_attribute("href", &href)?;
-                a.set_attribute("target", "_blank")?;
-                a.set_attribute("rel", "noopener noreferrer")?;
-                put_cell(&a, &text)?;
-                run.append_child(&a)?;
-            }
-            (None, text @ CellText { title: Some(_), .. }) => {
-                let span = doc.create_element("span")?;
-                put_cell(&span, &text)?;
-                run.append_child(&span)?;
-            }
-            (None, text) => run.set_text_content(Some(&text.shown)),
-        }
+        put_run(&doc, &next()?, row, link)?;
         put_text(&next()?, &row.launch_job)?;
         put_text(&next()?, row.project.as_deref().unwrap_or(NONE_NAME))?;
         put_text(&next()?, row.user.as_deref().unwrap_or(NONE_NAME))?;
@@ -340,6 +368,40 @@ fn write_rows(
         rows.push(&tr);
     }
     body.replace_children_with_node(&rows);
+    Ok(())
+}
+
+/// Writes `row`'s run into its cell `run`: the run id as the cell's title,
+/// its name (or id) as a link to `link`, or in a span with the whole name
+/// as its tooltip when it is clipped, or as the cell's text.
+fn put_run(
+    doc: &web_sys::Document,
+    run: &web_sys::Element,
+    row: &TableRow,
+    link: Option<String>,
+) -> Result<(), wasm_bindgen::JsValue> {
+    run.set_attribute("title", row.run_id.as_deref().unwrap_or_default())?;
+    let label = row
+        .run_name
+        .as_deref()
+        .or(row.run_id.as_deref())
+        .unwrap_or("—");
+    match (link, CellText::of(label)) {
+        (Some(href), text) => {
+            let a = doc.create_element("a")?;
+            a.set_attribute("href", &href)?;
+            a.set_attribute("target", "_blank")?;
+            a.set_attribute("rel", "noopener noreferrer")?;
+            put_cell(&a, &text)?;
+            run.append_child(&a)?;
+        }
+        (None, text @ CellText { title: Some(_), .. }) => {
+            let span = doc.create_element("span")?;
+            put_cell(&span, &text)?;
+            run.append_child(&span)?;
+        }
+        (None, text) => run.set_text_content(Some(&text.shown)),
+    }
     Ok(())
 }
 
@@ -650,18 +712,26 @@ mod tests {
         }
     }
 
-    /// The `<tr>` that [`write_rows`] makes of `row`, in a table.
-    fn mounted_row(row: TableRow, config: Config) -> web_sys::HtmlTableRowElement {
+    /// A table body in the test host, made of `html`.
+    fn mounted_body(html: &str) -> (web_sys::HtmlElement, web_sys::HtmlElement) {
         use wasm_bindgen::JsCast;
         let host = crate::wasm_tests::host();
-        host.set_inner_html("<table><tbody><tr><td>an old row</td></tr></tbody></table>");
-        let body: web_sys::HtmlElement = host
+        host.set_inner_html(html);
+        let body = host
             .query_selector("tbody")
             .ok()
             .flatten()
             .and_then(|b| b.dyn_into().ok())
             .expect("a tbody");
-        write_rows(&body, &[row], &analysis::Zone::Utc, &config, |_| None).expect("written");
+        (host, body)
+    }
+
+    /// The `<tr>` that [`write_rows`] makes of `row`, in a table.
+    fn mounted_row(row: TableRow, config: Config) -> web_sys::HtmlTableRowElement {
+        use wasm_bindgen::JsCast;
+        let (host, body) =
+            mounted_body("<table><tbody><tr><td>an old row</td></tr></tbody></table>");
+        write_rows(&body, &[row], &analysis::Zone::Utc, &config, 1, |_| None).expect("written");
         assert_eq!(body.children().length(), 1, "the old row replaced");
         host.query_selector("tr")
             .ok()
@@ -745,6 +815,58 @@ mod tests {
         let tr = mounted_row(table_row(None, "job", "queued"), Config::default());
         settle().await;
         assert_eq!(cells(&tr)[1], ("—".into(), Some(String::new()), vec![]));
+        assert_eq!(tr.get_attribute("role").as_deref(), Some("row"));
+        assert_eq!(
+            tr.cells().item(0).and_then(|c| c.get_attribute("role")),
+            Some("cell".into())
+        );
+    }
+
+    /// The rows from the `near`-th on are marked off screen (the stylesheet
+    /// skips them while the page loads), the ones before are not; every
+    /// row has its id and text either way.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn rows_past_the_screen_are_marked_off_screen() {
+        let (_, body) = mounted_body("<table><tbody></tbody></table>");
+        let page: Vec<TableRow> = (0..4)
+            .map(|i| TableRow {
+                job_id: format!("item-{i}"),
+                ..table_row(None, "job", "running")
+            })
+            .collect();
+        let config = Config::default();
+        write_rows(&body, &page, &analysis::Zone::Utc, &config, 2, |_| None).expect("written");
+        let got: Vec<(Option<String>, bool, String)> = rows(&body)
+            .into_iter()
+            .map(|(tr, id, _)| {
+                let first = tr.first_element_child().and_then(|c| c.text_content());
+                (
+                    id,
+                    tr.has_attribute("data-off-screen"),
+                    first.unwrap_or_default(),
+                )
+            })
+            .collect();
+        let want: Vec<(Option<String>, bool, String)> = (0..4)
+            .map(|i| (Some(format!("item-{i}")), i >= 2, format!("item-{i}")))
+            .collect();
+        assert_eq!(got, want);
+        write_rows(&body, &page, &analysis::Zone::Utc, &config, 0, |_| None).expect("written");
+        assert!(rows(&body)
+            .iter()
+            .all(|r| r.0.has_attribute("data-off-screen")));
+        write_rows(
+            &body,
+            &page,
+            &analysis::Zone::Utc,
+            &config,
+            usize::MAX,
+            |_| None,
+        )
+        .expect("written");
+        assert!(rows(&body)
+            .iter()
+            .all(|r| !r.0.has_attribute("data-off-screen")));
     }
 
     /// A page shifted by one new error on top writes one row and moves it:

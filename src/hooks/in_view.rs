@@ -86,14 +86,8 @@ pub fn use_settling(node: NodeRef<Div>, on_busy: Callback<bool>, track: impl Fn(
     let near = use_in_view(node, on_busy);
     crate::reactive::effect_with(move |first: Option<()>| {
         track();
-        // One check runs until the page is ready: a change while it runs
-        // is covered by it.
-        match (first, node.get_untracked()) {
-            (Some(()), Some(el)) if !el.has_attribute("data-settling") => {
-                let _ = el.set_attribute("data-settling", "");
-                settled_when_ready(el.into());
-            }
-            _ => {}
+        if let (Some(()), Some(el)) = (first, node.get_untracked()) {
+            mark_settling(&el, || false);
         }
     });
     crate::reactive::effect(move || {
@@ -104,13 +98,28 @@ pub fn use_settling(node: NodeRef<Div>, on_busy: Callback<bool>, track: impl Fn(
     });
 }
 
+/// Marks `el` `data-settling` (its content has just changed) until the
+/// first frame at which the page is no longer `loading`, or at which
+/// `near` says that content it holds skipped has come near the screen (a
+/// user scrolled while the page loads). The stylesheet skips such content
+/// off screen while the page is `loading` (the errors table through
+/// [`use_settling`], the selection table's rows). One check runs until the
+/// page is ready: a change while it runs is covered by it (`near` reads
+/// the content as it is then).
+pub fn mark_settling(el: &web_sys::Element, near: impl Fn() -> bool + 'static) {
+    if !el.has_attribute("data-settling") {
+        let _ = el.set_attribute("data-settling", "");
+        settled_when_ready(el.clone(), std::rc::Rc::new(near));
+    }
+}
+
 /// Drops `data-settling` from `el` after the first frame at which the page
-/// is no longer `loading` (at once after a frame of a hidden page, which
-/// draws none).
-fn settled_when_ready(el: web_sys::Element) {
+/// is no longer `loading` or `near()` holds (at once after a frame of a
+/// hidden page, which draws none).
+fn settled_when_ready(el: web_sys::Element, near: std::rc::Rc<dyn Fn() -> bool>) {
     crate::dom::after_next_frame(move || {
-        if crate::dom::app_loading() && !crate::dom::page_hidden() {
-            settled_when_ready(el);
+        if crate::dom::app_loading() && !crate::dom::page_hidden() && !near() {
+            settled_when_ready(el, near);
         } else {
             let _ = el.remove_attribute("data-settling");
         }

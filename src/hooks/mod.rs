@@ -5,5 +5,5 @@
 mod in_view;
 mod marks;
 
-pub use in_view::{use_in_view, use_settling, IN_VIEW_MARGIN_PX};
+pub use in_view::{mark_settling, use_in_view, use_settling, IN_VIEW_MARGIN_PX};
 pub use marks::{device_window, use_marks, MarksLayer};

@@ -13,6 +13,10 @@
 //     draws, which is where the mouse went); the box follows a zoom, a
 //     double-click clears it, and the mode bar's Zoom hands the drag to
 //     Plotly;
+//   - a brush skips the selection rows below the screen while the page
+//     loads (never one on screen), and at ready every row has its text,
+//     the core's, its columns where the header's are; rows scrolled to
+//     while the brush loads are shown before ready;
 //   - sorting by Run time and the CSV download;
 //   - usage charts after a brush: only the selected runs;
 //   - a filter from the URL and the same filter set with the checkboxes.
@@ -484,6 +488,136 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
 
   await t.test('"Clear selection" also removes the box drawn on Job runs', async () => {
     assert.equal(await brushBox(page, 'job-runs'), null, 'no brush box left on the chart');
+  });
+
+  // The selection rows are grid rows (style/main.css, branch rows8): the
+  // rows a brush writes below the screen are skipped (`content-visibility:
+  // hidden`) while the page loads, and laid out at ready, when every row
+  // has its text. Main's table rows are never skipped (containment does not
+  // apply to table rows).
+  await t.test('a brush skips the selection rows below the screen while loading; at ready every row has its text, in line', async () => {
+    // At each state change and after the frame that follows it: the state,
+    // and per row whether it is skipped, on screen, its cells' text.
+    await page.evaluate(() => {
+      const html = document.documentElement;
+      const look = (when) => {
+        const rows = [...document.querySelectorAll('[data-panel="selection"] tbody tr[data-job-id]')];
+        window.__qsRows.push({
+          when,
+          state: html.dataset.appState,
+          rows: rows.map((tr) => {
+            const r = tr.getBoundingClientRect();
+            return {
+              skipped: getComputedStyle(tr).contentVisibility === 'hidden',
+              onScreen: r.top < innerHeight && r.bottom > 0,
+              height: r.height,
+              text: tr.cells[0].innerText,
+            };
+          }),
+        });
+      };
+      window.__qsRows = [];
+      window.__qsRowsObs = new MutationObserver(() => {
+        look('change');
+        requestAnimationFrame(() => setTimeout(() => look('frame'), 0));
+      });
+      window.__qsRowsObs.observe(html, { attributes: true, attributeFilter: ['data-app-state'] });
+    });
+    // A span whose runs' usage no earlier step loaded: the page loads it.
+    await afterAction(app, () => dragBox(app, 'job-runs', [0.55, 0.1], [0.75, 0.6]));
+    const seen = await page.evaluate(() => {
+      window.__qsRowsObs.disconnect();
+      return window.__qsRows;
+    });
+    const full = seen.filter((s) => s.rows.length === 50);
+    const skipping = full.filter((s) => s.rows.some((r) => r.skipped));
+    assert.ok(skipping.length > 0, `rows skipped while loading: ${JSON.stringify(seen.map((s) => [s.when, s.state, s.rows.filter((r) => r.skipped).length]))}`);
+    for (const s of skipping) {
+      assert.equal(s.state, 'loading', 'skipped only while loading');
+      const skipped = s.rows.filter((r) => r.skipped);
+      assert.ok(skipped.every((r) => !r.onScreen && r.text === ''), 'a skipped row is below the screen (and has no text yet)');
+      assert.ok(s.rows.filter((r) => r.onScreen).every((r) => !r.skipped && r.text !== ''), 'every row on screen is shown with its text');
+      assert.ok(skipped.length >= 20, `most of the page is skipped: ${skipped.length} of 50`);
+      const line = Math.min(...s.rows.filter((r) => !r.skipped).map((r) => r.height));
+      assert.ok(skipped.every((r) => Math.abs(r.height - line) < 0.05), `a skipped row stands at a one-line row's height (${line})`);
+    }
+    assert.equal(seen.at(-1).state, 'ready');
+    assert.ok(seen.at(-1).rows.every((r) => !r.skipped && r.text !== ''), 'at ready no row is skipped');
+
+    // At ready: every row with its cells' text, the core's rows, and every
+    // row's columns where the header's are.
+    // In the order the sort step left: by run time, descending.
+    assert.equal(await page.locator('[data-panel="selection"] th[aria-sort="descending"] button').getAttribute('data-sort'), 'Run time');
+    const { brush: taken } = await page.evaluate(() => window.queuescope.inspect('job-runs'));
+    const expected = await core(
+      'brush',
+      ...['--group', 'label:team', '--brush', `${Date.parse(taken.from)},${Date.parse(taken.to)}`],
+      ...['--lanes', taken.lanes.join(','), '--sort', 'run-time', '--order', 'desc'],
+    );
+    assert.ok(expected.rows.length > 50, 'more than a page selected');
+    const rows = await tableRows(page, 'selection');
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.cells[0], r.titles[1]]),
+      expected.rows.slice(0, 50).map((r) => [r.job_id, r.job_id, r.run_id]),
+      'the page of the core, with its text',
+    );
+    const shown = await page.$$eval('[data-panel="selection"] thead th', (ths) => ths.map((th) => getComputedStyle(th).display !== 'none'));
+    assert.ok(rows.every((r) => r.cells.every((c, i) => !shown[i] || c !== '')), 'every shown cell has its text');
+    const columns = await page.$$eval('[data-panel="selection"] tr', (trs) =>
+      trs.map((tr) =>
+        [...tr.cells]
+          .filter((c) => getComputedStyle(c).display !== 'none')
+          .map((c) => {
+            const r = c.getBoundingClientRect();
+            return `${r.left.toFixed(2)}-${r.right.toFixed(2)}`;
+          })
+          .join(' '),
+      ),
+    );
+    assert.equal(columns.length, 51, 'the header and 50 rows');
+    assert.equal(columns[0].split(' ').length, shown.filter(Boolean).length, 'a header cell per shown column');
+    assert.deepEqual(new Set(columns).size, 1, `every row's columns are the header's: ${[...new Set(columns)].join(' | ')}`);
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
+  });
+
+  // A user who scrolls to the rows while the brush loads sees them: the
+  // skip ends once a skipped row comes near the screen (checked after each
+  // frame), not at ready.
+  await t.test('selection rows skipped while a brush loads are shown when scrolled to before ready', async () => {
+    const held = [];
+    const hold = (route) => {
+      held.push(route);
+    };
+    await page.route(/\/metrics\?/, hold);
+    try {
+      await dragBox(app, 'job-runs', [0.6, 0.1], [0.8, 0.6]);
+      await page.waitForFunction(() => document.querySelectorAll('[data-panel="selection"] tbody tr[data-off-screen]').length > 0);
+      const rows = '[data-panel="selection"] tbody tr[data-job-id]';
+      const skipped = () => page.$$eval(rows, (trs) => trs.filter((tr) => getComputedStyle(tr).contentVisibility === 'hidden').length);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.appState), 'loading', 'the usage answer is held');
+      assert.ok((await skipped()) > 0, 'rows below the screen are skipped');
+      await page.$eval(`${rows}:last-child`, (tr) => tr.scrollIntoView({ block: 'end' }));
+      // Two frames: the after-frame check, then the frame that lays them out.
+      await page.waitForFunction(() => document.documentElement.dataset.appState !== 'loading' || !document.querySelector('[data-panel="selection"] tbody[data-settling]'));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const seen = await page.$$eval(rows, (trs) =>
+        trs
+          .filter((tr) => {
+            const r = tr.getBoundingClientRect();
+            return r.top < innerHeight && r.bottom > 0;
+          })
+          .map((tr) => [getComputedStyle(tr).contentVisibility, tr.cells[0].innerText]),
+      );
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.appState), 'loading', 'still loading');
+      assert.ok(seen.length > 5, `rows on screen: ${seen.length}`);
+      assert.ok(seen.every(([cv, text]) => cv !== 'hidden' && text !== ''), `every row on screen is shown: ${JSON.stringify(seen)}`);
+    } finally {
+      await page.unroute(/\/metrics\?/, hold);
+      // Unrouting lets the held requests go on (Playwright continues them).
+      for (const route of held) await route.continue().catch(() => {});
+    }
+    await page.waitForSelector('html[data-app-state="ready"]');
+    await afterAction(app, () => page.locator('[data-panel="job-runs"] button[data-clear-brush]').click());
   });
 
   await t.test('a drag that starts inside the last box brushes anew; the box follows a zoom; a double-click clears', async () => {
