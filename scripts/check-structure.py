@@ -103,24 +103,27 @@ FN = re.compile(r"^\s*(pub(\([^)]*\))?\s+)?(async\s+)?(const\s+)?fn\s+(\w+)")
 
 def long_functions(path):
     lines = path.read_text().splitlines()
+    # stack: [name, first line, depth at the `fn`, whether its body opened]
     found, in_str, stack, depth = [], False, [], 0
     for n, raw in enumerate(lines, 1):
         m = FN.match(raw) if not in_str else None
         code, in_str = code_only(raw, in_str)
         if m:
-            stack.append((m.group(5), n, depth))
+            stack.append([m.group(5), n, depth, False])
         for c in code:
             if c == "{":
+                if stack and not stack[-1][3] and depth == stack[-1][2]:
+                    stack[-1][3] = True
                 depth += 1
             elif c == "}":
                 depth -= 1
-                while stack and depth == stack[-1][2] and c == "}":
-                    name, start, _ = stack.pop()
+                if stack and stack[-1][3] and depth == stack[-1][2]:
+                    name, start, _, _ = stack.pop()
                     if n - start + 1 > MAX_LINES:
                         found.append((name, start, n - start + 1))
-                    break
-        # A declaration without a body (trait item, extern) ends with `;`.
-        if stack and stack[-1][1] == n and code.rstrip().endswith(";") and "{" not in code:
+        # A declaration without a body (trait item, extern; its signature
+        # may span lines) ends with `;` before any `{` of its own.
+        if stack and not stack[-1][3] and code.rstrip().endswith(";") and "{" not in code:
             stack.pop()
     return found
 
