@@ -5,7 +5,7 @@
 use super::panel::{data_status, page_signal, Pager, Panel, PanelStatus};
 use crate::config::Config;
 use crate::format;
-use crate::hooks::{mark_settling, use_settling, IN_VIEW_MARGIN_PX};
+use crate::hooks::{mark_settling, use_media, use_settling, IN_VIEW_MARGIN_PX};
 use crate::i18n::t;
 use crate::state::{Analysis, Readiness, Shared, ViewState};
 use leptos::html::{Div, Tbody, Tr};
@@ -69,18 +69,29 @@ const COLUMNS: [(Column, &str, bool); 11] = [
 /// waited and ran; the project, enqueue and end times are a click away in
 /// the column chooser.
 const DEFAULT_HIDDEN: [usize; 3] = [3, 6, 8];
-/// Below this window width (the stylesheet's narrow layout) the table also
-/// starts without Launch job: next to the sidebar, eight columns leave each
-/// name ~70 px at 1024 px, and the ids went to two lines.
-const NARROW_WINDOW_PX: f64 = 1200.0;
+/// A window this narrow (the stylesheet's narrow layout) also hides Launch
+/// job until the user picks columns: next to the sidebar, eight columns
+/// leave each name ~70 px at 1024 px, and the ids went to two lines.
+const NARROW_WINDOW: &str = "(max-width: 1200px)";
 /// Launch job's index in [`COLUMNS`].
 const LAUNCH_JOB: usize = 2;
 
-/// The columns the table starts without in a window `width` px wide.
-fn default_hidden(width: f64) -> Vec<usize> {
+/// The columns the table shows without, in a `narrow` window or not.
+fn default_hidden(narrow: bool) -> Vec<usize> {
     let mut hidden = DEFAULT_HIDDEN.to_vec();
-    if width <= NARROW_WINDOW_PX {
+    if narrow {
         hidden.push(LAUNCH_JOB);
+    }
+    hidden
+}
+
+/// `hidden` with column `i` shown if it was hidden, hidden if it was shown.
+fn toggled(mut hidden: Vec<usize>, i: usize) -> Vec<usize> {
+    match hidden.iter().position(|&x| x == i) {
+        Some(p) => {
+            hidden.remove(p);
+        }
+        None => hidden.push(i),
     }
     hidden
 }
@@ -97,22 +108,19 @@ fn hidden_classes(hidden: &[usize]) -> String {
     )
 }
 
-/// The column chooser: a checkbox per column of the selection table.
+/// The column chooser: a checkbox per column of the selection table
+/// (`hidden` now; a click makes the user's own choice, `chosen`).
 #[component]
-fn ColumnChooser(hidden: RwSignal<Vec<usize>>) -> impl IntoView {
+fn ColumnChooser(
+    hidden: Signal<Vec<usize>>,
+    chosen: RwSignal<Option<Vec<usize>>>,
+) -> impl IntoView {
     let boxes = COLUMNS
         .iter()
         .enumerate()
         .map(|(i, (_, key, _))| {
             let shown = move || hidden.with(|h| !h.contains(&i));
-            let toggle = move |_| {
-                hidden.update(|h| match h.iter().position(|&x| x == i) {
-                    Some(p) => {
-                        h.remove(p);
-                    }
-                    None => h.push(i),
-                })
-            };
+            let toggle = move |_| chosen.set(Some(toggled(hidden.get_untracked(), i)));
             view! {
                 <label class="qs-check">
                     <input autocomplete="off" type="checkbox" data-column=*key prop:checked=shown on:change=toggle/>
@@ -174,15 +182,15 @@ pub fn SelectionPanel() -> impl IntoView {
             &analysis::rows_to_csv(&all),
         );
     };
-    // The window's width when the table is made: a narrow window starts
-    // with fewer columns (the chooser adds them back).
-    let width = web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|w| w.as_f64())
-        .unwrap_or(f64::INFINITY);
-    let hidden = RwSignal::new(default_hidden(width));
+    // A narrow window shows fewer columns, following the window's width
+    // until the user picks columns in the chooser (a window made narrow
+    // after the load kept Launch job, and every name wrapped).
+    let narrow = use_media(NARROW_WINDOW);
+    let chosen = RwSignal::new(None::<Vec<usize>>);
+    let hidden =
+        Signal::derive(move || chosen.get().unwrap_or_else(|| default_hidden(narrow.get())));
     let actions = ViewFn::from(move || {
-        view! { <ColumnChooser hidden=hidden/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
+        view! { <ColumnChooser hidden=hidden chosen=chosen/> <button class="qs-btn qs-btn-quiet" data-download-csv disabled=move || total.get() == 0 on:click=download>{t().download_csv}</button> }
     });
     view! {
         <Panel name="selection" title=t().selected_runs status=status class="qs-wide" actions=actions
@@ -648,16 +656,15 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// A narrow window starts without Launch job, a wide one with it; both
-    /// without Project, Enqueued and Ended.
+    /// A narrow window shows no Launch job, a wide one does; both hide
+    /// Project, Enqueued and Ended. The chooser toggles one column.
     #[wasm_bindgen_test::wasm_bindgen_test]
-    fn a_narrow_window_starts_without_launch_job() {
+    fn a_narrow_window_hides_launch_job() {
         assert_eq!(COLUMNS[LAUNCH_JOB].1, "Launch job");
-        assert_eq!(default_hidden(1440.0), vec![3, 6, 8]);
-        assert_eq!(default_hidden(1201.0), vec![3, 6, 8]);
-        assert_eq!(default_hidden(1200.0), vec![3, 6, 8, LAUNCH_JOB]);
-        assert_eq!(default_hidden(1024.0), vec![3, 6, 8, LAUNCH_JOB]);
-        assert_eq!(default_hidden(f64::INFINITY), vec![3, 6, 8]);
+        assert_eq!(default_hidden(false), vec![3, 6, 8]);
+        assert_eq!(default_hidden(true), vec![3, 6, 8, LAUNCH_JOB]);
+        assert_eq!(toggled(vec![3, 6, 8], 6), vec![3, 8]);
+        assert_eq!(toggled(vec![3, 8], 6), vec![3, 8, 6]);
     }
 
     /// Error `id`'s line (older as `id` grows).

@@ -13,8 +13,6 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use queuescope_core::prefs::{self, Appearance, APPEARANCE_KEY};
 use queuescope_core::theme::{Scheme, Theme};
-use send_wrapper::SendWrapper;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The theme context.
@@ -40,21 +38,7 @@ impl ThemeState {
         let (stored, notice) = prefs::load_appearance(dom::storage_get(APPEARANCE_KEY).as_deref());
         notices.extend(notice);
         let choice = RwSignal::new(stored.theme);
-        let media = web_sys::window().and_then(|w| w.match_media(DARK_QUERY).ok().flatten());
-        let system_dark = RwSignal::new(media.as_ref().is_some_and(|m| m.matches()));
-        if let Some(m) = media {
-            let changed = Closure::<dyn FnMut(web_sys::MediaQueryListEvent)>::new(
-                move |e: web_sys::MediaQueryListEvent| {
-                    let _ = system_dark.try_set(e.matches());
-                },
-            );
-            let _ = m.add_event_listener_with_callback("change", changed.as_ref().unchecked_ref());
-            let bound = SendWrapper::new((m, changed));
-            on_cleanup(move || {
-                let (m, f) = &*bound;
-                let _ = m.remove_event_listener_with_callback("change", f.as_ref().unchecked_ref());
-            });
-        }
+        let system_dark = crate::hooks::use_media(DARK_QUERY);
         let scheme = Memo::new(move |_| Theme::resolve(choice.get(), config, system_dark.get()));
         let t = ThemeState {
             choice,
