@@ -479,6 +479,24 @@ pub fn download(filename: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Removes `parent`'s child nodes past the first `keep` (a list written in
+/// place drops the items it no longer shows).
+pub fn keep_children(parent: &web_sys::Element, keep: usize) {
+    while parent.child_nodes().length() as usize > keep {
+        match parent.last_child() {
+            Some(last) => {
+                let _ = parent.remove_child(&last);
+            }
+            None => break,
+        }
+    }
+}
+
+/// The viewport's height in CSS pixels (`None` without a window).
+pub fn viewport_height() -> Option<f64> {
+    web_sys::window()?.inner_height().ok()?.as_f64()
+}
+
 /// The position of `child` among `parent`'s child nodes (a list written
 /// in place finds the item a click landed on so).
 pub fn child_index(parent: &web_sys::Element, child: &web_sys::Element) -> Option<usize> {

@@ -757,7 +757,7 @@ fn far_out_of_view(el: &HtmlElement) -> bool {
         return false;
     };
     let observed = js_sys::Reflect::has(&w, &"IntersectionObserver".into()).unwrap_or(false);
-    let Some(height) = w.inner_height().ok().and_then(|h| h.as_f64()) else {
+    let Some(height) = crate::dom::viewport_height() else {
         return false;
     };
     let far = 2.0 * crate::hooks::IN_VIEW_MARGIN_PX;

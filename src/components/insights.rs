@@ -234,14 +234,7 @@ fn write_items(ol: &web_sys::Element, was: &[Shown], now: &[Shown]) {
             }
         }
     }
-    while nodes.length() as usize > now.len() {
-        match ol.last_child() {
-            Some(li) => {
-                let _ = ol.remove_child(&li);
-            }
-            None => break,
-        }
-    }
+    crate::dom::keep_children(ol, now.len());
     if was.is_empty() != now.is_empty() {
         let _ = ol.toggle_attribute_with_force("hidden", now.is_empty());
     }

@@ -152,14 +152,7 @@ fn write_entries(ul: &web_sys::Element, was: &Entries, now: &Entries) {
             _ => {}
         }
     }
-    while nodes.length() as usize > now.groups.len() {
-        match ul.last_child() {
-            Some(li) => {
-                let _ = ul.remove_child(&li);
-            }
-            None => break,
-        }
-    }
+    crate::dom::keep_children(ul, now.groups.len());
 }
 
 /// A new entry, empty: `li.qs-legend-entry` > `button.qs-legend-item` >

@@ -280,10 +280,7 @@ const MIN_ROW_PX: f64 = 26.0;
 /// the body's place before its new rows are written (its top does not move
 /// with them).
 fn rows_near_screen(body: &web_sys::Element) -> usize {
-    let Some(height) = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-    else {
+    let Some(height) = crate::dom::viewport_height() else {
         return usize::MAX;
     };
     let room = height + IN_VIEW_MARGIN_PX - body.get_bounding_client_rect().top();
@@ -294,10 +291,7 @@ fn rows_near_screen(body: &web_sys::Element) -> usize {
 /// Whether the first row of `body` written as off screen is now within
 /// [`IN_VIEW_MARGIN_PX`] of the viewport (a user scrolled to it).
 fn skipped_row_near(body: &web_sys::Element) -> bool {
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(f64::INFINITY);
+    let height = crate::dom::viewport_height().unwrap_or(f64::INFINITY);
     body.query_selector(":scope > tr[data-off-screen]")
         .ok()
         .flatten()
