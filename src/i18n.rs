@@ -451,6 +451,9 @@ pub struct Words {
     pub states_key: &'static str,
     /// The name of the waiting-by-hour heat map (for screen readers).
     pub heat_map_name: &'static str,
+    /// The heat map's top-left header cell, over the weekdays and left of
+    /// the hours (visually hidden: for screen readers).
+    pub heat_corner: &'static str,
     /// The heat map's scale: the swatch of hours outside the range and 0.
     pub heat_scale_outside: &'static str,
 }
@@ -706,6 +709,7 @@ pub static EN: Words = Words {
     import_replace: "replace",
     states_key: "States",
     heat_map_name: "Mean jobs waiting by weekday and hour",
+    heat_corner: "Weekday / hour",
     heat_scale_outside: "outside the range · 0 ",
 };
 
@@ -966,6 +970,7 @@ pub static KO: Words = Words {
     import_replace: "바꾸기",
     states_key: "상태",
     heat_map_name: "요일·시간별 평균 대기 작업 수",
+    heat_corner: "요일 / 시간",
     heat_scale_outside: "기간 밖 · 0 ",
 };
 

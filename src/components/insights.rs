@@ -347,7 +347,7 @@ fn HourMap() -> impl IntoView {
             <p class="qs-insight-sum">{move || summary()}</p>
             <div class="qs-heat-wrap">
                 <table class="qs-heatmap" aria-label=t().heat_map_name>
-                    <thead><tr><th></th>{hours}</tr></thead>
+                    <thead><tr><th scope="col"><span class="qs-sr">{t().heat_corner}</span></th>{hours}</tr></thead>
                     <tbody>{move || shown.get().then(|| heat_rows(cells, hovered))}</tbody>
                 </table>
             </div>

@@ -9,7 +9,7 @@
 //     visit without `lang` keeps the choice; a Korean browser gets Korean;
 //   - the "Select span" form, used from the keyboard, brushes Job runs
 //     exactly as the mouse box did (the whole `inspect` answer is equal);
-//   - axe-core finds no serious or critical violation on the Monitor page
+//   - axe-core finds no violation of any impact on the Monitor page
 //     in English and in Korean;
 //   - at 1024 and 1440 px, in both languages, the header is one row (the
 //     refresh line and tools beside the figures), no panel is wider than its
@@ -79,7 +79,7 @@ async function firstErrorTime(page) {
   return page.locator('[data-panel="errors"] tbody tr').first().locator('td').first().innerText();
 }
 
-/** Runs axe-core on the page; returns the violations of serious or critical impact and a summary by impact. */
+/** Runs axe-core on the page; returns its violations and a summary by impact. */
 async function axe(page) {
   const source = await readFile(path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(source);
@@ -90,7 +90,7 @@ async function axe(page) {
   );
   const summary = {};
   for (const v of result) summary[v.impact] = (summary[v.impact] ?? 0) + v.nodes.length;
-  return { bad: result.filter((v) => v.impact === 'serious' || v.impact === 'critical'), all: result, summary };
+  return { all: result, summary };
 }
 
 /** Elements wider than their place: panels past their column, tables scrolling sideways, a page wider than the window. */
@@ -194,16 +194,19 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     assert.equal(await page.locator('[data-panel="selection"] .qs-sub').innerText(), selected);
   });
 
-  await t.test('axe: no serious or critical violation, in English and in Korean, light and dark', async () => {
+  await t.test('axe: no violation, in English and in Korean, light and dark', async () => {
     for (const scheme of ['light', 'dark']) {
       // The theme follows the (emulated) system scheme.
       await page.emulateMedia({ colorScheme: scheme });
       for (const lang of ['en', 'ko']) {
         await reload(app, `${QUERY}&lang=${lang}`);
         assert.equal(await page.getAttribute('.qs-app', 'data-theme'), scheme);
-        const { bad, all, summary } = await axe(page);
+        const { all, summary } = await axe(page);
         t.diagnostic(`axe ${scheme} ${lang}: ${all.length} rules violated, nodes by impact ${JSON.stringify(summary)}`);
-        assert.deepEqual(bad, [], `${scheme}, ${lang}: serious or critical violations`);
+        // Minor ones too: the heat map's empty corner header (axe's
+        // empty-table-header) went unseen for sessions behind a
+        // serious-only check.
+        assert.deepEqual(all, [], `${scheme}, ${lang}: axe violations`);
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });
