@@ -427,6 +427,10 @@ pub struct Words {
     pub axis_since_start: &'static str,
     /// Axis title of Queued time.
     pub axis_seconds_waiting: &'static str,
+    /// Axis title of Job status.
+    pub axis_jobs: &'static str,
+    /// Axis title of Job runs (its lanes of concurrent runs).
+    pub axis_lanes: &'static str,
     /// A chart Plotly could not draw.
     pub chart_failed: &'static str,
     /// A chart whose data could not be encoded.
@@ -698,6 +702,8 @@ pub static EN: Words = Words {
     unnamed_run: "(unnamed run)",
     axis_since_start: "seconds since run start",
     axis_seconds_waiting: "seconds waiting",
+    axis_jobs: "jobs",
+    axis_lanes: "lanes",
     chart_failed: "the chart could not be drawn",
     chart_encode_failed: "chart data could not be encoded",
     grouping_saved: |n| format!("Saved grouping “{n}”; pick custom: {n} under Group by."),
@@ -953,6 +959,8 @@ pub static KO: Words = Words {
     unnamed_run: "(이름 없는 실행)",
     axis_since_start: "실행 시작 후 경과(초)",
     axis_seconds_waiting: "대기(초)",
+    axis_jobs: "작업 수",
+    axis_lanes: "레인",
     chart_failed: "차트를 그리지 못했습니다",
     chart_encode_failed: "차트 데이터를 변환하지 못했습니다",
     grouping_saved: |n| format!("묶음 “{n}”을(를) 저장했습니다. 묶음 기준에서 custom: {n}을(를) 고르세요."),

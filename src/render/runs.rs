@@ -40,7 +40,7 @@ pub fn job_runs(x_range: (Ms, Ms), uirevision: &str) -> Chart {
             x_axis: XAxis::Time,
             x: (x_range.0 as f64, x_range.1 as f64),
             y: (1.0, 0.0),
-            y_title: "lanes",
+            y_title: crate::i18n::t().axis_lanes,
             y_ticks: false,
             y_zoom: true,
             select: true,

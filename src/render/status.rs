@@ -25,7 +25,12 @@ pub fn job_status(
             values: ys.iter().map(|&n| f64::from(n)).collect(),
         })
         .collect();
-    bar_chart(series, (grid, zone), (Unit::Jobs, "jobs"), uirevision)
+    bar_chart(
+        series,
+        (grid, zone),
+        (Unit::Jobs, crate::i18n::t().axis_jobs),
+        uirevision,
+    )
 }
 
 #[cfg(test)]

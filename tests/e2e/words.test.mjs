@@ -2,7 +2,7 @@
 // items 2, 3 and 6), in real Chromium against demo-backend (seed 7, 3000
 // jobs, the Monitor test's data):
 //
-//   - `lang=ko`: `<html lang="ko">`, Korean panel titles, a duration and a
+//   - `lang=ko`: `<html lang="ko">`, Korean panel and axis titles, a duration and a
 //     date of the page formatted the Korean way (the same figures as in
 //     English);
 //   - the language picker switches the page, the URL says so, and a later
@@ -23,7 +23,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openApp, REPO, startDemoBackend } from './harness.mjs';
-import { afterAction, dragBox, JOBS, QUERY, reload, SEED } from './monitor-helpers.mjs';
+import { afterAction, dragBox, JOBS, QUERY, reload, SEED, showChart } from './monitor-helpers.mjs';
 
 /** Korean panel titles, by `data-panel`. */
 const KO_TITLES = {
@@ -61,6 +61,16 @@ function koDuration(en) {
 }
 
 /** Panel titles on screen, by `data-panel`. */
+/** The y axis titles of the charts, by `data-panel` (each scrolled into view and drawn). */
+async function axisTitles(app) {
+  const out = {};
+  for (const panel of ['job-status', 'queued-time', 'job-runs', 'gpu-util']) {
+    await showChart(app, panel);
+    out[panel] = await app.page.locator(`[data-panel="${panel}"] .js-plotly-plot .ytitle`).textContent();
+  }
+  return out;
+}
+
 async function titles(page) {
   return page.$$eval('[data-panel]', (els) =>
     Object.fromEntries(els.map((el) => [el.dataset.panel, el.querySelector('h2')?.textContent ?? ''])),
@@ -129,10 +139,15 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     const english = await titles(page);
     for (const [panel, title] of Object.entries(EN_TITLES)) assert.equal(english[panel], title, panel);
+    const enAxes = { 'job-status': 'jobs', 'queued-time': 'seconds waiting', 'job-runs': 'lanes', 'gpu-util': '%' };
+    assert.deepEqual(await axisTitles(app), enAxes);
     await reload(app, `${QUERY}&lang=ko`);
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
     const shown = await titles(page);
     for (const [panel, title] of Object.entries(KO_TITLES)) assert.equal(shown[panel], title, panel);
+    // The axes' titles too (Job status' and Job runs' were English on a Korean page).
+    const koAxes = { 'job-status': '작업 수', 'queued-time': '대기(초)', 'job-runs': '레인', 'gpu-util': '%' };
+    assert.deepEqual(await axisTitles(app), koAxes);
     const koFigures = await figures(page);
     // The same figures: jobs and runs as numbers, the median wait as a Korean duration.
     assert.equal(koFigures[0][1], enFigures[0][1], 'jobs');
