@@ -12,6 +12,7 @@
 //! sentence its own way.
 
 pub mod notices;
+pub mod plotly;
 pub mod prefs;
 
 use crate::config::ConfigError;
@@ -460,6 +461,9 @@ pub struct Words {
     pub heat_corner: &'static str,
     /// The heat map's scale: the swatch of hours outside the range and 0.
     pub heat_scale_outside: &'static str,
+    /// Plotly's locale for this language (its date ticks and mode bar),
+    /// `None` where Plotly's own English serves.
+    pub plotly: Option<&'static plotly::PlotlyLocale>,
 }
 
 /// English.
@@ -717,6 +721,7 @@ pub static EN: Words = Words {
     heat_map_name: "Mean jobs waiting by weekday and hour",
     heat_corner: "Weekday / hour",
     heat_scale_outside: "outside the range · 0 ",
+    plotly: None,
 };
 
 /// Korean.
@@ -980,6 +985,7 @@ pub static KO: Words = Words {
     heat_map_name: "요일·시간별 평균 대기 작업 수",
     heat_corner: "요일 / 시간",
     heat_scale_outside: "기간 밖 · 0 ",
+    plotly: Some(&plotly::KO),
 };
 
 impl Words {

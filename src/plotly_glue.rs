@@ -45,6 +45,33 @@ extern "C" {
     fn plotly_relayout(el: &HtmlElement, update: &JsValue) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Plotly, js_name = purge)]
     fn plotly_purge(el: &HtmlElement) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Plotly, js_name = register)]
+    fn plotly_register(module: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    /// The Plotly locales registered on this page.
+    static LOCALES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Registers the page language's Plotly locale (its date ticks' names and
+/// formats, the mode bar's tooltips) once, before a chart's first draw
+/// names it in its config. If Plotly refuses it, the charts speak English.
+fn register_locale() {
+    let Some(locale) = crate::i18n::t().plotly else {
+        return;
+    };
+    if LOCALES.with(|l| l.borrow().contains(&locale.name)) {
+        return;
+    }
+    let Ok(json) = serde_json::to_string(locale) else {
+        return;
+    };
+    if let Ok(module) = js_sys::JSON::parse(&json) {
+        if plotly_register(&module).is_ok() {
+            LOCALES.with(|l| l.borrow_mut().push(locale.name));
+        }
+    }
 }
 
 type MouseListener = Closure<dyn FnMut(web_sys::MouseEvent)>;
@@ -481,6 +508,7 @@ fn start_draw(
     let (data, layout, config) = (get(&v, "data"), get(&v, "layout"), get(&v, "config"));
     crate::dom::timed(&timed, || {
         if drawn.is_none() {
+            register_locale();
             plotly_new_plot(el, &data, &layout, &config)
         } else {
             plotly_react(el, &data, &layout, &config)

@@ -114,6 +114,10 @@ struct Width {
 struct FrameConfig {
     displaylogo: bool,
     responsive: bool,
+    /// The page language's Plotly locale (registered by the glue before the
+    /// first draw); none in English, Plotly's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locale: Option<&'static str>,
 }
 
 /// The one invisible trace: the corners of the axes as two lone points (a
@@ -258,6 +262,7 @@ fn parts<'a>(f: &Frame<'a>) -> (Corners, FrameLayout<'a>, FrameConfig) {
     let config = FrameConfig {
         displaylogo: false,
         responsive: true,
+        locale: crate::i18n::t().plotly.map(|l| l.name),
     };
     (Corners::new(f.x, corner_y), layout, config)
 }

@@ -2,9 +2,9 @@
 // items 2, 3 and 6), in real Chromium against demo-backend (seed 7, 3000
 // jobs, the Monitor test's data):
 //
-//   - `lang=ko`: `<html lang="ko">`, Korean panel and axis titles, a duration and a
-//     date of the page formatted the Korean way (the same figures as in
-//     English);
+//   - `lang=ko`: `<html lang="ko">`, Korean panel and axis titles, date
+//     ticks and mode bar tooltips, a duration and a date of the page
+//     formatted the Korean way (the same figures as in English);
 //   - the language picker switches the page, the URL says so, and a later
 //     visit without `lang` keeps the choice; a Korean browser gets Korean;
 //   - the "Select span" form, used from the keyboard, brushes Job runs
@@ -24,6 +24,35 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openApp, REPO, startDemoBackend } from './harness.mjs';
 import { afterAction, dragBox, JOBS, QUERY, reload, SEED, showChart } from './monitor-helpers.mjs';
+
+/** Job runs' mode bar tooltips in Korean, by Plotly's English. */
+const KO_MODE_BAR = {
+  'Download plot as a PNG': '차트를 PNG로 내려받기',
+  Zoom: '영역 확대',
+  Pan: '이동',
+  'Box Select': '상자로 선택',
+  'Zoom in': '확대',
+  'Zoom out': '축소',
+  Autoscale: '자동 맞춤',
+  'Reset axes': '축 초기화',
+};
+
+/**
+ * Plotly's English date tick (its lines joined: "06:00", "00:00Nov 26, 2026",
+ * "Nov 26", "Nov 262026") as the Korean locale writes it, or null.
+ */
+function koTick(en) {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const hours = en.match(/^(\d\d:\d\d)(?:([A-Z][a-z]{2}) (\d{1,2}), (\d{4}))?$/);
+  if (hours) {
+    const [, hm, mon, day, year] = hours;
+    return mon ? `${hm}${year}. ${months.indexOf(mon) + 1}. ${day}.` : hm;
+  }
+  const days = en.match(/^([A-Z][a-z]{2}) (\d{1,2})(\d{4})?$/);
+  if (!days) return null;
+  const [, mon, day, year] = days;
+  return `${months.indexOf(mon) + 1}월 ${day}일${year ?? ''}`;
+}
 
 /** Korean panel titles, by `data-panel`. */
 const KO_TITLES = {
@@ -61,14 +90,20 @@ function koDuration(en) {
 }
 
 /** Panel titles on screen, by `data-panel`. */
-/** The y axis titles of the charts, by `data-panel` (each scrolled into view and drawn). */
-async function axisTitles(app) {
-  const out = {};
+/**
+ * The charts' words Plotly writes, each chart scrolled into view and
+ * drawn: every y axis title by `data-panel`, Job status' x tick labels, and
+ * Job runs' mode bar tooltips.
+ */
+async function axisWords(app) {
+  const titles = {};
   for (const panel of ['job-status', 'queued-time', 'job-runs', 'gpu-util']) {
     await showChart(app, panel);
-    out[panel] = await app.page.locator(`[data-panel="${panel}"] .js-plotly-plot .ytitle`).textContent();
+    titles[panel] = await app.page.locator(`[data-panel="${panel}"] .js-plotly-plot .ytitle`).textContent();
   }
-  return out;
+  const ticks = await app.page.$$eval('[data-panel="job-status"] .xtick text', (els) => els.map((e) => e.textContent));
+  const modeBar = await app.page.$$eval('[data-panel="job-runs"] .modebar-btn', (els) => els.map((e) => e.getAttribute('data-title')));
+  return { titles, ticks, modeBar };
 }
 
 async function titles(page) {
@@ -139,15 +174,27 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     const english = await titles(page);
     for (const [panel, title] of Object.entries(EN_TITLES)) assert.equal(english[panel], title, panel);
-    const enAxes = { 'job-status': 'jobs', 'queued-time': 'seconds waiting', 'job-runs': 'lanes', 'gpu-util': '%' };
-    assert.deepEqual(await axisTitles(app), enAxes);
+    const en = await axisWords(app);
+    assert.deepEqual(en.titles, { 'job-status': 'jobs', 'queued-time': 'seconds waiting', 'job-runs': 'lanes', 'gpu-util': '%' });
+    // Plotly's date ticks: "06:00", with "Nov 26, 2026" under a day's first.
+    assert.ok(en.ticks.length >= 3, `ticks: ${en.ticks}`);
+    assert.ok(en.ticks.every((t) => koTick(t) !== null), `English ticks: ${en.ticks}`);
+    assert.ok(en.modeBar.includes('Reset axes') && en.modeBar.includes('Box Select'), `${en.modeBar}`);
     await reload(app, `${QUERY}&lang=ko`);
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
     const shown = await titles(page);
     for (const [panel, title] of Object.entries(KO_TITLES)) assert.equal(shown[panel], title, panel);
-    // The axes' titles too (Job status' and Job runs' were English on a Korean page).
-    const koAxes = { 'job-status': '작업 수', 'queued-time': '대기(초)', 'job-runs': '레인', 'gpu-util': '%' };
-    assert.deepEqual(await axisTitles(app), koAxes);
+    // The charts' words too: Job status' and Job runs' axis titles, the
+    // date ticks and the mode bar were English on a Korean page.
+    const ko = await axisWords(app);
+    assert.deepEqual(ko.titles, { 'job-status': '작업 수', 'queued-time': '대기(초)', 'job-runs': '레인', 'gpu-util': '%' });
+    // The same ticks, "06:00" over "2026. 11. 26." (a tick's lines are one text's tspans).
+    assert.deepEqual(ko.ticks, en.ticks.map(koTick));
+    assert.deepEqual(
+      ko.modeBar,
+      en.modeBar.map((e) => KO_MODE_BAR[e]),
+      'the mode bar in Korean',
+    );
     const koFigures = await figures(page);
     // The same figures: jobs and runs as numbers, the median wait as a Korean duration.
     assert.equal(koFigures[0][1], enFigures[0][1], 'jobs');
