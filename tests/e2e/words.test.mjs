@@ -138,6 +138,37 @@ async function axe(page) {
   return { all: result, summary };
 }
 
+/**
+ * Lines of the insights, the panels' subtitles and the usage notes that
+ * break inside a Korean word (between two Hangul syllables or a figure and
+ * a syllable, with no space): each as "before|after".
+ */
+async function brokenWords(page) {
+  return page.$$eval('.qs-insight li, .qs-insight-sum, .qs-sub', (els) => {
+    const word = /[\p{Script=Hangul}0-9]/u;
+    const out = [];
+    for (const el of els) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let prev = null;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < n.data.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = r.getClientRects()[0];
+          if (!rect) continue;
+          const ch = n.data[i];
+          if (prev && rect.top > prev.top + 2 && word.test(prev.ch) && word.test(ch)) {
+            out.push(`${n.data.slice(Math.max(0, i - 6), i)}|${n.data.slice(i, i + 6)}`);
+          }
+          prev = { top: rect.top, ch };
+        }
+      }
+    }
+    return out;
+  });
+}
+
 /** Elements wider than their place: panels past their column, tables scrolling sideways, a page wider than the window. */
 async function overflows(page) {
   return page.evaluate(() => {
@@ -296,6 +327,8 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         assert.equal(visible.includes('Launch job'), width > 1200, `${width} px, ${lang}: Launch job shows`);
         // Every header, id, name, time and duration shows whole in both tables (long names wrap).
         assert.deepEqual(await clippedCells(page), [], `${width} px, ${lang}: cells cut off`);
+        // Korean lines break between words: "1시간" and "100개" never across lines.
+        assert.deepEqual(await brokenWords(page), [], `${width} px, ${lang}: words broken across lines`);
         // The custom grouping's pattern field takes the editor's width.
         await page.locator('[data-saved-views] > summary').click();
         const field = await page.locator('input[name="rule-match"]').first().boundingBox();
