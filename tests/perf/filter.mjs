@@ -23,7 +23,7 @@
 //
 //   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
 //                              [--action filter|first-filter|regroup|brush] [--dists NAME=DIR,...] [--ab FILE.css]
-//                              [--v8] [--revisit]
+//                              [--v8] [--revisit] [--press MS]
 //
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
 // `cargo build --release -p demo-backend`; opens the same view as
@@ -63,9 +63,25 @@ let act = actions[ACTION];
 // --action first-filter: on even repetitions the next user not filtered
 // before is turned on (a first toggle: it fetches the usage of the runs
 // newly in view), on odd ones the same user off again.
+// --press MS: as a mouse does it (the user list opened, the row pressed
+// and held MS ms, then released); the time still starts at the `change`.
+const PRESS = Number(opt('--press', '0'));
 if (ACTION === 'first-filter') {
   act = (page, i) =>
     page.evaluate((k) => document.querySelectorAll('input[type=checkbox][name=user]')[k].click(), 1 + (i >> 1));
+  if (PRESS) {
+    act = async (page, i) => {
+      const list = page.locator('details[data-filter=user]');
+      if (!(await list.evaluate((d) => d.open))) await list.locator('summary').click();
+      const row = list.locator('li .qs-multi-name').nth(1 + (i >> 1));
+      await row.scrollIntoViewIfNeeded();
+      const box = await row.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.waitForTimeout(PRESS);
+      await page.mouse.up();
+    };
+  }
 }
 // --ab FILE: CSS (its rules scoped to `html[data-qs-ab]`) added to each
 // page; pairs of repetitions alternate with and without the attribute
