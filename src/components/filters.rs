@@ -353,10 +353,11 @@ fn press_row(on_press: Option<Callback<String>>, ev: &leptos::ev::PointerEvent) 
 }
 
 /// The value of the unchecked box of the row `ev` landed on, for a
-/// primary-button press.
+/// primary-button press of a mouse or pen (a touch that lands on a row
+/// may be the start of a scroll through the list).
 fn pressed_value(ev: &leptos::ev::PointerEvent) -> Option<String> {
     use wasm_bindgen::JsCast;
-    if ev.button() != 0 {
+    if ev.button() != 0 || ev.pointer_type() == "touch" {
         return None;
     }
     let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
