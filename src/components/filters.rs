@@ -337,38 +337,48 @@ fn MultiSelect(
                 <ShowIf when=move || { options.with(|o| o.len() > 8) }>
                     <input autocomplete="off" type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
                 </ShowIf>
-                <ul on:pointerdown=move |ev| press_row(on_press, &ev)>{rows}</ul>
+                <ul on:pointerdown=move |ev| press_row(on_press, &ev) on:keydown=move |ev| key_row(on_press, &ev)>{rows}</ul>
             </div>
         </details>
     }
 }
 
 /// Runs `on_press` with the value of the unchecked box whose row a
-/// primary-button press landed on (one listener for the list, not one a
-/// row).
+/// primary-button press of a mouse or pen landed on (a touch on a row may
+/// be the start of a scroll through the list). One listener for the list,
+/// not one a row.
 fn press_row(on_press: Option<Callback<String>>, ev: &leptos::ev::PointerEvent) {
-    if let Some((press, value)) = on_press.zip(pressed_value(ev)) {
-        press.run(value);
+    if ev.button() == 0 && ev.pointer_type() != "touch" {
+        run_unchecked(on_press, ev.target());
     }
 }
 
-/// The value of the unchecked box of the row `ev` landed on, for a
-/// primary-button press of a mouse or pen (a touch that lands on a row
-/// may be the start of a scroll through the list).
-fn pressed_value(ev: &leptos::ev::PointerEvent) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    if ev.button() != 0 || ev.pointer_type() == "touch" {
-        return None;
+/// As [`press_row`] for Space pressed on a box, which toggles it when the
+/// key is released.
+fn key_row(on_press: Option<Callback<String>>, ev: &leptos::ev::KeyboardEvent) {
+    if ev.key() == " " && !ev.repeat() {
+        run_unchecked(on_press, ev.target());
     }
-    let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
-    let input: web_sys::HtmlInputElement = el
-        .closest("li")
-        .ok()??
-        .query_selector("input[type=checkbox]")
-        .ok()??
-        .dyn_into()
-        .ok()?;
-    (!input.checked()).then(|| input.value())
+}
+
+/// Runs `on_press` with the value of the unchecked box of the row `target`
+/// is in.
+fn run_unchecked(on_press: Option<Callback<String>>, target: Option<web_sys::EventTarget>) {
+    use wasm_bindgen::JsCast;
+    let value = || -> Option<String> {
+        let el: web_sys::Element = target?.dyn_into().ok()?;
+        let input: web_sys::HtmlInputElement = el
+            .closest("li")
+            .ok()??
+            .query_selector("input[type=checkbox]")
+            .ok()??
+            .dyn_into()
+            .ok()?;
+        (!input.checked()).then(|| input.value())
+    };
+    if let Some((press, value)) = on_press.zip(value()) {
+        press.run(value);
+    }
 }
 
 #[cfg(test)]

@@ -163,8 +163,9 @@ test("a filter's usage request leaves before the change's effects", async (t) =>
 // most recent of those shown now whose job has the value, and their usage
 // is asked for at the press. The click then asks for nothing more, and the
 // usage charts show the user's runs. The press alone changes nothing: the
-// page stays ready with the same figures. A right-button press, a press on
-// a value already set, or one with a value of the field set asks nothing.
+// page stays ready with the same figures. Space on a box asks as a press
+// does. A right-button press, a press on a value already set, or one with
+// a value of the field set asks nothing.
 test('a press on a filter value asks for the usage its click will bring into view', async (t) => {
   const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
   const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [WATCH_USAGE_WORKER, WATCH] });
@@ -182,14 +183,31 @@ test('a press on a filter value asks for the usage its click will bring into vie
   // A right-button press asks nothing (and a press is not a click: released
   // off the row, it changes nothing).
   const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
-  const seen = (await requests(page, 0)).length;
+  const first = (await requests(page, 0)).length;
   await press(users[0], 'right');
   await settled();
-  assert.equal((await requests(page, 0)).length, seen, 'no request at a right-button press');
+  assert.equal((await requests(page, 0)).length, first, 'no request at a right-button press');
   await page.mouse.up({ button: 'right' });
   await page.keyboard.press('Escape');
 
+  // Space on a box (it toggles when the key is released) asks too: one
+  // request for the key and the change together. Space again (the value
+  // is set: its release removes it) asks nothing.
+  const box1 = `details[data-filter=user] input[type=checkbox][value="${users[1]}"]`;
+  const k0 = (await requests(page, 0)).length;
+  await page.focus(box1);
+  await page.keyboard.down('Space');
+  await page
+    .waitForFunction((n) => window.__qsMetrics.length > n, k0, { timeout: 5000 })
+    .catch(() => assert.fail('no usage request at Space'));
+  await afterAction(app, () => page.keyboard.up('Space'));
+  assert.ok(await page.isChecked(box1), 'the key set the filter');
+  await afterAction(app, () => page.keyboard.press('Space'));
+  assert.ok(!(await page.isChecked(box1)), 'and took it off again');
+  assert.equal((await requests(page, 0)).length, k0 + 1, 'one request for both');
+
   const figures = await page.locator('[data-summary]').textContent();
+  const seen = (await requests(page, 0)).length;
   await press(users[0]);
   await page
     .waitForFunction((n) => window.__qsMetrics.length > n, seen, { timeout: 5000 })
