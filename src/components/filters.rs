@@ -6,7 +6,7 @@ use super::panel::ShowIf;
 use crate::dom::timed;
 use crate::format;
 use crate::i18n::t;
-use crate::state::{Analysis, ViewState};
+use crate::state::{Analysis, Metrics, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::Field;
 use std::collections::HashMap;
@@ -54,7 +54,17 @@ fn FieldFilter(field: Field, a: Analysis) -> impl IntoView {
         view.with(|v| v.filters.values(field).iter().cloned().collect::<Vec<_>>())
     });
     let on_toggle = Callback::new(move |value: String| view.toggle_filter(field, &value));
-    view! { <MultiSelect name=field.as_str() label=t().field(field) options=options.into() selected=selected.into() on_toggle=on_toggle/> }
+    // A press on a value of a field with none set: the click that follows
+    // narrows the view, whose runs' usage can be asked for now.
+    let metrics = use_context::<Metrics>();
+    let on_press = Callback::new(move |value: String| {
+        if let Some(m) =
+            metrics.filter(|_| view.with_untracked(|v| v.filters.values(field).is_empty()))
+        {
+            m.prefetch_narrowed(field, &value);
+        }
+    });
+    view! { <MultiSelect name=field.as_str() label=t().field(field) options=options.into() selected=selected.into() on_toggle=on_toggle on_press=on_press/> }
 }
 
 /// The label multi-select: `KEY:VALUE` for every label of the jobs in range.
@@ -265,6 +275,10 @@ fn MultiSelect(
     selected: Signal<Vec<String>>,
     /// Toggles one value.
     on_toggle: Callback<String>,
+    /// A primary-button press on a value not selected (the click that adds
+    /// it comes when the button is released).
+    #[prop(optional)]
+    on_press: Option<Callback<String>>,
 ) -> impl IntoView {
     let find = RwSignal::new(String::new());
     let summary = move || {
@@ -323,9 +337,47 @@ fn MultiSelect(
                 <ShowIf when=move || { options.with(|o| o.len() > 8) }>
                     <input autocomplete="off" type="search" class="qs-multi-find" aria-label=(t().find_in)(label) placeholder=t().find prop:value=move || find.get() on:input=move |ev| find.set(event_target_value(&ev))/>
                 </ShowIf>
-                <ul>{rows}</ul>
+                <ul on:pointerdown=move |ev| press_row(on_press, &ev) on:keydown=move |ev| key_row(on_press, &ev)>{rows}</ul>
             </div>
         </details>
+    }
+}
+
+/// Runs `on_press` with the value of the unchecked box whose row a
+/// primary-button press of a mouse or pen landed on (a touch on a row may
+/// be the start of a scroll through the list). One listener for the list,
+/// not one a row.
+fn press_row(on_press: Option<Callback<String>>, ev: &leptos::ev::PointerEvent) {
+    if ev.button() == 0 && ev.pointer_type() != "touch" {
+        run_unchecked(on_press, ev.target());
+    }
+}
+
+/// As [`press_row`] for Space pressed on a box, which toggles it when the
+/// key is released.
+fn key_row(on_press: Option<Callback<String>>, ev: &leptos::ev::KeyboardEvent) {
+    if ev.key() == " " && !ev.repeat() {
+        run_unchecked(on_press, ev.target());
+    }
+}
+
+/// Runs `on_press` with the value of the unchecked box of the row `target`
+/// is in.
+fn run_unchecked(on_press: Option<Callback<String>>, target: Option<web_sys::EventTarget>) {
+    use wasm_bindgen::JsCast;
+    let value = || -> Option<String> {
+        let el: web_sys::Element = target?.dyn_into().ok()?;
+        let input: web_sys::HtmlInputElement = el
+            .closest("li")
+            .ok()??
+            .query_selector("input[type=checkbox]")
+            .ok()??
+            .dyn_into()
+            .ok()?;
+        (!input.checked()).then(|| input.value())
+    };
+    if let Some((press, value)) = on_press.zip(value()) {
+        press.run(value);
     }
 }
 

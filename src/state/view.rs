@@ -100,6 +100,11 @@ impl ViewState {
         self.view.with(f)
     }
 
+    /// Reads the view (untracked).
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&View) -> R) -> R {
+        self.view.with_untracked(f)
+    }
+
     /// The view now (untracked), e.g. to save it.
     pub fn get_untracked(&self) -> View {
         self.view.get_untracked()

@@ -157,6 +157,97 @@ test("a filter's usage request leaves before the change's effects", async (t) =>
   }
 });
 
+// A press on a filter value, before its click lands (issue #14: the first
+// toggle's round trip was the p95 of filter on): a first value on a field
+// only narrows the view, so the runs the click will bring into view are the
+// most recent of those shown now whose job has the value, and their usage
+// is asked for at the press. The click then asks for nothing more, and the
+// usage charts show the user's runs. The press alone changes nothing: the
+// page stays ready with the same figures. Space on a box asks as a press
+// does. A right-button press, a press on a value already set, or one with
+// a value of the field set asks nothing.
+test('a press on a filter value asks for the usage its click will bring into view', async (t) => {
+  const api = await startDemoBackend(t, ['--seed', SEED, '--jobs', JOBS]);
+  const app = await openApp(t, { config: { api_base: api }, query: QUERY, initScript: [WATCH_USAGE_WORKER, WATCH] });
+  await app.waitForState('ready');
+  const { page } = app;
+  await page.click('details[data-filter=user] > summary');
+  const users = await page.evaluate(() => [...document.querySelectorAll('input[type=checkbox][name=user]')].map((c) => c.value));
+  const row = (u) => page.locator(`details[data-filter=user] li:has(input[value="${u}"]) .qs-multi-name`);
+  const press = async (u, button = 'left') => {
+    await row(u).scrollIntoViewIfNeeded();
+    const box = await row(u).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down({ button });
+  };
+  // A right-button press asks nothing (and a press is not a click: released
+  // off the row, it changes nothing).
+  const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+  const first = (await requests(page, 0)).length;
+  await press(users[0], 'right');
+  await settled();
+  assert.equal((await requests(page, 0)).length, first, 'no request at a right-button press');
+  await page.mouse.up({ button: 'right' });
+  await page.keyboard.press('Escape');
+
+  // Space on a box (it toggles when the key is released) asks too: one
+  // request for the key and the change together. Space again (the value
+  // is set: its release removes it) asks nothing.
+  const box1 = `details[data-filter=user] input[type=checkbox][value="${users[1]}"]`;
+  const k0 = (await requests(page, 0)).length;
+  await page.focus(box1);
+  await page.keyboard.down('Space');
+  await page
+    .waitForFunction((n) => window.__qsMetrics.length > n, k0, { timeout: 5000 })
+    .catch(() => assert.fail('no usage request at Space'));
+  await afterAction(app, () => page.keyboard.up('Space'));
+  assert.ok(await page.isChecked(box1), 'the key set the filter');
+  await afterAction(app, () => page.keyboard.press('Space'));
+  assert.ok(!(await page.isChecked(box1)), 'and took it off again');
+  assert.equal((await requests(page, 0)).length, k0 + 1, 'one request for both');
+
+  const figures = await page.locator('[data-summary]').textContent();
+  const seen = (await requests(page, 0)).length;
+  await press(users[0]);
+  await page
+    .waitForFunction((n) => window.__qsMetrics.length > n, seen, { timeout: 5000 })
+    .catch(() => assert.fail('no usage request at the press'));
+  const [asked] = await requests(page, seen);
+  assert.equal(asked.state, 'ready', 'asked while the page is ready');
+  assert.equal(asked.figures, figures, 'asked before any figure changed');
+  // The answer is in before the click lands, as a slow press would let it be.
+  await page.waitForFunction((n) => window.__qsMetrics[n].done, seen);
+  assert.equal(await page.locator('[data-summary]').textContent(), figures, 'the press alone changes no figure');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.appState), 'ready', 'nor the state');
+  await afterAction(app, () => page.mouse.up());
+
+  const sent = await requests(page, seen);
+  assert.equal(sent.length, 1, `the click asks for nothing more: ${JSON.stringify(sent.map((r) => r.runs.length))}`);
+  assert.ok(await page.isChecked(`input[type=checkbox][name=user][value="${users[0]}"]`), 'the click set the filter');
+  const { runs } = await core('recent-runs', '--user', users[0]);
+  assert.ok(runs.length > 5, `${runs.length} runs of ${users[0]} in view`);
+  const inView = new Set(runs.map((r) => r.run_id));
+  assert.ok(sent[0].runs.every((id) => inView.has(id)), 'only runs the click brought into view were asked for');
+  const before = new Set((await requests(page, 0)).slice(0, seen).flatMap((r) => r.runs));
+  assert.ok(runs.every((r) => before.has(r.run_id) || sent[0].runs.includes(r.run_id)), 'every run in view was asked for');
+  for (const [panel, metric] of Object.entries(USAGE)) {
+    const names = (await app.inspect(panel)).map((tr) => tr.name).sort();
+    const want = runs.filter((r) => r.metrics.includes(metric)).map((r) => r.run_id).sort();
+    assert.deepEqual(names, want, `${panel}: ${users[0]}'s runs with ${metric}`);
+  }
+
+  // With a value of the field set, a press asks for nothing: on another
+  // value (its click widens the view; the click's own fetch asks) or on the
+  // value set (its click removes it).
+  for (const u of [users[1], users[0]]) {
+    const n = (await requests(page, 0)).length;
+    await press(u);
+    await settled();
+    assert.equal((await requests(page, 0)).length, n, `no request at a press on ${u}`);
+    await afterAction(app, () => page.mouse.up());
+  }
+});
+
 // The usage answers are read off the main thread (branch brush7): the
 // request goes to the usage worker, which fetches it and reads the answer
 // into columns, on two cores once the page has drawn its next frame (the

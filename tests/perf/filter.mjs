@@ -23,6 +23,7 @@
 //
 //   node tests/perf/filter.mjs [--jobs 25000] [--reps 20] [--profile 4]
 //                              [--action filter|first-filter|regroup|brush] [--dists NAME=DIR,...] [--ab FILE.css]
+//                              [--v8] [--revisit] [--press MS]
 //
 // Needs a release dist/ (QUEUESCOPE_DIST or --dists) and
 // `cargo build --release -p demo-backend`; opens the same view as
@@ -44,7 +45,15 @@ const ACTION = opt('--action', 'filter');
 // a canvas flush is `CanvasRenderingContext2D::FinalizeFrame`), and the
 // app's spans listed by their start.
 const BLINK = process.argv.includes('--blink');
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', ...(BLINK ? ['blink'] : [])];
+// --v8: V8's compile events too (JS functions compiled lazily at their first
+// call, wasm functions compiled lazily and tiered up), per repetition: on the
+// main thread (its self time by event) and on the others (their time
+// within the repetition: background compiles compete for the cores).
+const V8 = process.argv.includes('--v8');
+const V8_CATEGORIES = ['v8.compile', 'disabled-by-default-v8.compile', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'disabled-by-default-v8.wasm.turbofan'];
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', ...(BLINK ? ['blink'] : []), ...(V8 ? V8_CATEGORIES : [])];
+/** A compile event's name (V8's lazy JS compiles, wasm's lazy compiles and tier-ups). */
+const COMPILE = /compil|lazy|tier|wasm\./i;
 
 // --action brush: a real drag over Job runs (~1 day, a little further
 // each time, as tests/perf/browser.mjs) on even repetitions and the Clear
@@ -54,9 +63,25 @@ let act = actions[ACTION];
 // --action first-filter: on even repetitions the next user not filtered
 // before is turned on (a first toggle: it fetches the usage of the runs
 // newly in view), on odd ones the same user off again.
+// --press MS: as a mouse does it (the user list opened, the row pressed
+// and held MS ms, then released); the time still starts at the `change`.
+const PRESS = Number(opt('--press', '0'));
 if (ACTION === 'first-filter') {
   act = (page, i) =>
     page.evaluate((k) => document.querySelectorAll('input[type=checkbox][name=user]')[k].click(), 1 + (i >> 1));
+  if (PRESS) {
+    act = async (page, i) => {
+      const list = page.locator('details[data-filter=user]');
+      if (!(await list.evaluate((d) => d.open))) await list.locator('summary').click();
+      const row = list.locator('li .qs-multi-name').nth(1 + (i >> 1));
+      await row.scrollIntoViewIfNeeded();
+      const box = await row.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.waitForTimeout(PRESS);
+      await page.mouse.up();
+    };
+  }
 }
 // --ab FILE: CSS (its rules scoped to `html[data-qs-ab]`) added to each
 // page; pairs of repetitions alternate with and without the attribute
@@ -65,6 +90,14 @@ if (ACTION === 'first-filter') {
 // for both: what a loaded machine's drift cannot tell apart between two
 // dists measured one after the other.
 const AB = opt('--ab', null);
+// --revisit: each dist is measured on a returning user's visit (ready.mjs
+// `readyPages`): a first visit in the same browser profile does the
+// repetitions untraced, waits REVISIT_WAIT_MS (V8 writes its code cache
+// for the wasm a while after its last top-tier compile), and the page is
+// opened again. The first repetitions of a fresh browser pay V8's
+// compiles (--v8 names them); a returning user's pay what the cache lacks.
+const REVISIT = process.argv.includes('--revisit');
+const REVISIT_WAIT_MS = 8000;
 
 const fmt = (m, min = 0.5) =>
   [...m]
@@ -137,7 +170,17 @@ function summarise(events, type) {
     paint: ms(phase('Paint')),
     layerize: ms(phase('Layerize')),
   };
-  return { ms: (t1 - t0) / 1000, painted, cpu, render, tasks, self, gc, spans, starts, frames };
+  // --v8: compile time on the main thread (self, by event name) and on
+  // the other threads of the renderer (by name, whole events in the window).
+  const compile = new Map([...self].filter(([k, v]) => COMPILE.test(k) && v > 0));
+  const others = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined || !COMPILE.test(e.name) || (main && e.tid === main.tid)) continue;
+    if (!main || e.pid !== main.pid || e.ts + e.dur < t0 || e.ts > t1) continue;
+    const k = `${e.name} (other threads)`;
+    others.set(k, (others.get(k) ?? 0) + (Math.min(e.ts + e.dur, t1) - Math.max(e.ts, t0)) / 1000);
+  }
+  return { ms: (t1 - t0) / 1000, painted, cpu, render, tasks, self, gc, spans, starts, frames, compile, others };
 }
 
 /** A repetition's rendering phases in one line. */
@@ -151,7 +194,16 @@ const add = (into, from, k = 1) => {
 
 const t = scope('filter-probe');
 try {
-  for await (const { dist, page } of readyPages(t, JOBS, dists())) {
+  const revisit = async (page) => {
+    const warm = ACTION === 'brush' ? (p, i) => (i % 2 ? p.click('button[data-clear-brush]') : runsDrag(p, 0.4, 0.4 + 1 / 7).then((d) => d())) : act;
+    for (let i = 0; i < REPS; i++) {
+      const old = await renderSeq(page);
+      await warm(page, i);
+      await nextSettled(page, old);
+    }
+    await page.waitForTimeout(REVISIT_WAIT_MS);
+  };
+  for await (const { dist, page } of readyPages(t, JOBS, dists(), { revisit: REVISIT ? revisit : null })) {
     const reps = [];
     if (AB) await page.addStyleTag({ content: await readFile(AB, 'utf8') });
     if (ACTION === 'brush') {
@@ -184,6 +236,7 @@ try {
       console.log(`  cpu ${s.cpu.toFixed(1)} ms; ${phases(s.render)}`);
       console.log(`  spans: ${fmt(s.spans, 0.3)}`);
       if (BLINK) console.log(`  span starts: ${s.starts.join(' ')}`);
+      if (V8) console.log(`  compile, main thread: ${fmt(s.compile, 0.1) || 'none'}; other threads: ${fmt(s.others, 0.1) || 'none'}`);
       for (const task of s.tasks) {
         console.log(`  task +${task.at.toFixed(1)} ${task.ms.toFixed(1)} ms: ${task.top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
       }

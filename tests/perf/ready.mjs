@@ -1,7 +1,7 @@
 // The next `ready` of the page, on the page's own clock (live.mjs, brush.mjs), and
 // what the traced scripts (trace.mjs, style.mjs, filter.mjs) wait on and do.
 
-import { openApp, startDemoBackend } from '../e2e/harness.mjs';
+import { openApp, serveHosted, startDemoBackend } from '../e2e/harness.mjs';
 
 /** Resolves (in the page) to performance.now() at the next ready after the current render. */
 export function armNextReady(page) {
@@ -60,10 +60,25 @@ export const BENCH_QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-1
  * Starts `demo-backend --seed 7 --jobs N` and yields, for each dist in
  * turn, `{ dist, page }` with the benchmark view open and ready.
  */
-export async function* readyPages(t, jobs, dists) {
+export async function* readyPages(t, jobs, dists, { revisit = null } = {}) {
   const api = await startDemoBackend(t, ['--seed', '7', '--jobs', String(jobs), '--page-size', '5000']);
   for (const dist of dists) {
-    const app = await openApp(t, { config: { api_base: api }, query: BENCH_QUERY, dist: dist.dir });
+    if (!revisit) {
+      const app = await openApp(t, { config: { api_base: api }, query: BENCH_QUERY, dist: dist.dir });
+      await app.waitForState('ready');
+      yield { dist, page: app.page };
+      continue;
+    }
+    // A returning user: dist/ served as a host serves it (hashed files
+    // cached for good, serveHosted), a first visit in the browser's own
+    // profile that `revisit(page)` uses, then the same address opened again
+    // in that profile: the wasm from the HTTP cache with the code V8 cached
+    // for it (the functions it had compiled with its top tier by then).
+    const origin = await serveHosted(t, { config: { api_base: api }, dist: dist.dir });
+    const app = await openApp(t, { url: `${origin}/tools/queues/${BENCH_QUERY}` });
+    await app.waitForState('ready');
+    await revisit(app.page);
+    await app.page.goto(app.url);
     await app.waitForState('ready');
     yield { dist, page: app.page };
   }

@@ -176,6 +176,32 @@ pub fn select(prep: &Prepared, filters: &Filters, range: TimeRange) -> Selection
     Selection(out)
 }
 
+/// Whether job `i` passes a filter of `value` alone on `field`, tested as
+/// [`select`] tests that field. Values of one field are OR-ed and fields
+/// AND-ed, so for filters with no value on `field` the selection with
+/// `value` added is exactly the jobs of their selection that pass this: a
+/// first value on a field only narrows. (Used to foresee the runs a click
+/// on a filter value will bring into view, before it lands.)
+pub fn value_test<'a>(
+    prep: &'a Prepared,
+    field: Field,
+    value: &str,
+) -> impl Fn(usize) -> bool + 'a {
+    let values = crate::sort::into_tree([value.to_string()]);
+    let column = prep
+        .field_column(field)
+        .and_then(|c| ColumnTest::new(c, &values));
+    let states: Option<Vec<bool>> =
+        (field == Field::State).then(|| prep.states.iter().map(|s| s.as_str() == value).collect());
+    move |i| match &states {
+        Some(allowed) => allowed
+            .get(usize::from(prep.current(i)))
+            .copied()
+            .unwrap_or(false),
+        None => column.as_ref().is_none_or(|t| t.pass(i)),
+    }
+}
+
 /// The free-text filter: a case-insensitive substring of the job name, job
 /// id, run id or run name (each on its own: a match never spans two).
 /// Launch job names are interned, so they are tested once per distinct

@@ -41,7 +41,7 @@ pub mod time;
 
 pub use downsample::downsample;
 pub use facets::{facets, facets_updated, Facet, Facets};
-pub use filter::{select, Field, Filters, Selection};
+pub use filter::{select, value_test, Field, Filters, Selection};
 pub use fold::fold_groups;
 pub use geometry::{polylines, PixelPoint, PixelRect, RasterWindow, Stacks, MAX_RASTER_SIDE};
 pub use group::{group, CustomGrouping, GroupBy, Groups, Matcher, Rule, RuleField, OTHER_NAME};
