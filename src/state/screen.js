@@ -19,7 +19,8 @@
 // `data-app-state`, `data-render-seq`, flags). A canvas painted in view says
 // so itself (`qs_screen_drawn`: no DOM write). The first animation frame
 // callback after an on-screen write clears it: what was written before
-// the frame began is drawn by that frame. Hidden pages draw no frames, so
+// the frame began is drawn by that frame; until then the DOM is not
+// watched at all (no records made for a release's ~1,000 writes). Hidden pages draw no frames, so
 // there a write stays "on screen" and `ready` waits for the timeout as
 // before. Without either observer nothing is ever quiet.
 
@@ -37,8 +38,8 @@ function start() {
     },
     { rootMargin: '150px 0px' },
   );
-  const w = { dirty: true, frame: false, io, shown, mo: null };
-  const note = (records) => {
+  const w = { dirty: false, io, shown, mo: null, note: null, watch: null };
+  w.note = (records) => {
     if (w.dirty) return;
     for (const r of records) {
       const t = r.target;
@@ -51,25 +52,27 @@ function start() {
       return;
     }
   };
-  w.mo = new MutationObserver(note);
-  w.mo.observe(html, { subtree: true, childList: true, attributes: true, characterData: true });
-  w.note = note;
+  w.mo = new MutationObserver(w.note);
+  w.watch = () => w.mo.observe(html, { subtree: true, childList: true, attributes: true, characterData: true });
   // Every panel there now is watched from the start.
   for (const p of document.querySelectorAll('[data-panel]')) io.observe(p);
   dirty(w);
   return w;
 }
 
-/** An on-screen write: until the next frame begins. */
+/**
+ * An on-screen write: "on screen" until the next frame begins. The DOM is
+ * not watched meanwhile (nothing a write could change): a brush's release
+ * writes ~1,000 nodes, whose records would cost the task for nothing.
+ */
 function dirty(w) {
+  if (w.dirty) return;
   w.dirty = true;
-  if (w.frame) return;
-  w.frame = true;
+  w.mo.disconnect();
   requestAnimationFrame(() => {
-    w.frame = false;
     // Written before this frame's rendering: drawn by it.
-    w.mo.takeRecords();
     w.dirty = false;
+    w.watch();
   });
 }
 
@@ -84,7 +87,7 @@ export function qs_screen_quiet() {
     return false;
   }
   if (watch === false) return false;
-  watch.note(watch.mo.takeRecords());
+  if (!watch.dirty) watch.note(watch.mo.takeRecords());
   return !watch.dirty;
 }
 

@@ -81,6 +81,8 @@ function split(events) {
   // Builds of branch answer9 mark a `ready` decided at once (nothing on screen awaited a frame).
   const quiet = mine.some((e) => e.name === 'qs-ready-quiet' && e.ts <= t1 && e.ts >= t1 - 2000);
   const cpu = tasks.filter((e) => e.tdur !== undefined && e.ts + e.dur >= t0 && e.ts <= t1).reduce((n, e) => n + e.tdur, 0) / 1000;
+  // What ran on the main thread between the release's frame and the answer's task.
+  const waiting = answer && paint ? tasks.filter((e) => e.ts >= paint.ts + paint.dur && e.ts < answer.ts && e.dur >= 300).map((e) => `${rel(e.ts).toFixed(1)}+${(e.dur / 1000).toFixed(1)}`) : [];
   // What ran on the main thread between the answer's task and ready.
   const between = answer ? tasks.filter((e) => e.ts >= answer.ts + answer.dur && e.ts < t1 && e.dur >= 300).map((e) => `${rel(e.ts).toFixed(1)}+${(e.dur / 1000).toFixed(1)}`) : [];
   return {
@@ -99,6 +101,7 @@ function split(events) {
     frame1: frame && rel(frame.ts + frame.dur),
     cpu,
     quiet,
+    waiting,
     between,
   };
 }
@@ -144,7 +147,7 @@ try {
       }
       if (r) {
         rows.push(r);
-        console.log(`${dist.name} #${i}: ${line(r)}${r.quiet ? ' (quiet)' : ''}; tasks after the answer: ${r.between.join(' ')}`);
+        console.log(`${dist.name} #${i}: ${line(r)}${r.quiet ? ' (quiet)' : ''}; tasks before the answer: ${r.waiting.join(' ')}; after it: ${r.between.join(' ')}`);
       }
       const cleared = await renderSeq(page);
       await page.click('button[data-clear-brush]');
