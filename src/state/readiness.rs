@@ -52,6 +52,9 @@ impl Readiness {
     /// Starts deciding `data-app-state` and provides the tracker.
     pub fn provide(view: ViewState, data: DataState, queues: Queues) -> Readiness {
         let r = Readiness::new();
+        // A check after the effects is due (the effect runs at every change
+        // of the busy count: one check after them all sees what each would).
+        let due = StoredValue::new(false);
         crate::reactive::effect(move || {
             data.loading.track();
             data.error.track();
@@ -62,15 +65,24 @@ impl Readiness {
             // Every change goes through `loading`, so each settled view is a
             // new `ready` (and a new data-render-seq) even when no chart redraws.
             dom::set_app_state(AppState::Loading);
+            set_timeout(
+                move || dom::set_app_state(r.decide(data, queues)),
+                Duration::ZERO,
+            );
+            // Queued first, as before: deciding only after the effects put
+            // the timeout behind the zero timeouts they queue (a clear
+            // brush's ready 2-4 ms later). The timeout decides again: the
+            // same state, or `loading` if work started meanwhile.
+            if due.try_update_value(|d| std::mem::replace(d, true)) != Some(false) {
+                return;
+            }
             dom::after_effects(move || {
-                let decide = move || dom::set_app_state(r.decide(data, queues));
+                due.try_set_value(false);
                 if qs_screen_quiet() {
                     // Nothing on screen awaits a frame: the screen already
                     // shows this state.
                     dom::mark("qs-ready-quiet");
-                    decide();
-                } else {
-                    set_timeout(decide, Duration::ZERO);
+                    dom::set_app_state(r.decide(data, queues));
                 }
             });
         });

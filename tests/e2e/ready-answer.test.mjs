@@ -30,8 +30,12 @@ const WATCH = () => {
     }, 0);
   };
   // Before <html> exists: the document is watched, for <html>'s attribute.
+  // Each turn to `ready` (a state written again unchanged is no turn).
+  let last = null;
   new MutationObserver(() => {
-    if (document.documentElement.dataset.appState === 'ready') window.__qsReadyIn.push(window.__qsInAnswer);
+    const now = document.documentElement.dataset.appState;
+    if (now === 'ready' && last !== 'ready') window.__qsReadyIn.push(window.__qsInAnswer);
+    last = now;
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-app-state'] });
 };
 
