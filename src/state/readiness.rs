@@ -2,11 +2,12 @@
 //! shows the current data, or `error`. Draws and fetches in flight register
 //! here ([`Readiness::busy`]); the state is decided after every effect of a
 //! change has run, so a test never sees `ready` before the charts got the
-//! new figures: at once when the change wrote nothing on screen since the
-//! last frame began (`screen.js`: a brush's usage answer writes only the
-//! usage panels below the fold and the insights above Job runs), else in a
-//! zero timeout, which most changes' frames come before (ready is not
-//! announced ahead of the pixels it stands for).
+//! new figures: in a zero timeout queued by the change, which most changes'
+//! frames come before (ready is not announced ahead of the pixels it stands
+//! for), and already after the change's effects when nothing was written on
+//! screen since the last frame began (`screen.js`: a brush's usage answer
+//! writes only the usage panels below the fold and the insights above Job
+//! runs; docs/design.md, branch answer9).
 
 use super::{DataState, Queues, ViewState};
 use crate::dom::{self, AppState};
