@@ -129,6 +129,8 @@ fn paint_marks(
                 replay(c, &picture);
             }
         });
+        // In view: a frame must show it before `ready`.
+        crate::state::readiness::drawn_on_screen();
         painted.set_value(Some(view));
         drawn.set(true);
         on_busy.run(false);

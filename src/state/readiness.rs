@@ -1,14 +1,32 @@
 //! `data-app-state` (SPEC §6): `loading`, then `ready` once every panel
 //! shows the current data, or `error`. Draws and fetches in flight register
 //! here ([`Readiness::busy`]); the state is decided after every effect of a
-//! change has run (a zero timeout runs after the microtasks that run
-//! effects), so a test never sees `ready` before the charts got the new
-//! figures.
+//! change has run, so a test never sees `ready` before the charts got the
+//! new figures: in a zero timeout queued by the change, which most changes'
+//! frames come before (ready is not announced ahead of the pixels it stands
+//! for), and already after the change's effects when nothing was written on
+//! screen since the last frame began (`screen.js`: a brush's usage answer
+//! writes only the usage panels below the fold and the insights above Job
+//! runs; docs/design.md, branch answer9).
 
 use super::{DataState, Queues, ViewState};
 use crate::dom::{self, AppState};
 use leptos::prelude::*;
 use std::time::Duration;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(module = "/src/state/screen.js")]
+extern "C" {
+    fn qs_screen_quiet() -> bool;
+    fn qs_screen_drawn();
+}
+
+/// A canvas was painted on screen (a chart's marks drawn in view): a
+/// write the page's DOM watch cannot see, which a frame must show before
+/// `ready`.
+pub fn drawn_on_screen() {
+    qs_screen_drawn();
+}
 
 /// Work in flight that the page must wait for (draws, usage fetches).
 #[derive(Clone, Copy)]
@@ -35,6 +53,9 @@ impl Readiness {
     /// Starts deciding `data-app-state` and provides the tracker.
     pub fn provide(view: ViewState, data: DataState, queues: Queues) -> Readiness {
         let r = Readiness::new();
+        // A check after the effects is due (the effect runs at every change
+        // of the busy count: one check after them all sees what each would).
+        let due = StoredValue::new(false);
         crate::reactive::effect(move || {
             data.loading.track();
             data.error.track();
@@ -49,6 +70,22 @@ impl Readiness {
                 move || dom::set_app_state(r.decide(data, queues)),
                 Duration::ZERO,
             );
+            // Queued first, as before: deciding only after the effects put
+            // the timeout behind the zero timeouts they queue (a clear
+            // brush's ready 2-4 ms later). The timeout decides again: the
+            // same state, or `loading` if work started meanwhile.
+            if due.try_update_value(|d| std::mem::replace(d, true)) != Some(false) {
+                return;
+            }
+            dom::after_effects(move || {
+                due.try_set_value(false);
+                if qs_screen_quiet() {
+                    // Nothing on screen awaits a frame: the screen already
+                    // shows this state.
+                    dom::mark("qs-ready-quiet");
+                    dom::set_app_state(r.decide(data, queues));
+                }
+            });
         });
         provide_context(r);
         r
@@ -94,6 +131,99 @@ impl Readiness {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen::JsCast;
+
+    /// Resolves at the next animation frame's callbacks.
+    async fn next_frame() {
+        let frame = js_sys::Promise::new(&mut |done, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(&done);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    }
+
+    /// Waits for frames until nothing on screen awaits one (the page's
+    /// other writes settle), at most 60, and one frame more (the
+    /// intersection observer answers after a frame's layout).
+    async fn settled() -> bool {
+        for _ in 0..60 {
+            next_frame().await;
+            if qs_screen_quiet() {
+                next_frame().await;
+                return qs_screen_quiet();
+            }
+        }
+        false
+    }
+
+    /// Resolves at the first answer of a new intersection observer of `els`.
+    async fn observed(els: &[&web_sys::Element]) {
+        let answered = js_sys::Promise::new(&mut |done, _| {
+            let obs = web_sys::IntersectionObserver::new(&done).expect("an observer");
+            for el in els {
+                obs.observe(el);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(answered).await;
+    }
+
+    /// A panel box at `top` px (absolute) in the body.
+    fn panel(doc: &web_sys::Document, top: u32) -> web_sys::Element {
+        let el = doc.create_element("section").expect("a section");
+        let style = format!("position: absolute; left: 0; top: {top}px; width: 40px; height: 40px");
+        el.set_attribute("style", &style).expect("style");
+        el.set_attribute("data-panel", "probe").expect("data-panel");
+        doc.body()
+            .expect("a body")
+            .append_child(&el)
+            .expect("append");
+        el
+    }
+
+    /// What `ready` waits a frame for: a write in a panel within the
+    /// viewport's margin, outside every panel, or a canvas painted in view,
+    /// until the next frame begins; a write in a panel far below the fold
+    /// or to `<html>`'s own attributes is not on screen.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    async fn only_what_is_written_on_screen_waits_for_a_frame() {
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("a document");
+        let (near, far) = (panel(&doc, 0), panel(&doc, 40_000));
+        qs_screen_quiet();
+        // Each panel written once, so the watch observes it; an observer
+        // made after the watch's answers after it in the same rendering
+        // step: then the watch knows where both panels are.
+        near.set_text_content(Some("a"));
+        far.set_text_content(Some("a"));
+        observed(&[&near, &far]).await;
+        assert!(settled().await, "quiet once the frames drew the writes");
+        far.set_text_content(Some("b"));
+        assert!(qs_screen_quiet(), "a panel far below the fold");
+        let html = doc.document_element().expect("<html>");
+        html.set_attribute("data-probe", "1").expect("attribute");
+        assert!(qs_screen_quiet(), "<html>'s own attributes");
+        near.set_text_content(Some("b"));
+        assert!(!qs_screen_quiet(), "a panel on screen");
+        assert!(settled().await, "drawn by the next frame");
+        let loose = doc.create_element("p").expect("a p");
+        far.append_child(&loose).expect("append");
+        assert!(qs_screen_quiet(), "a child added far below");
+        doc.body()
+            .expect("a body")
+            .append_child(&loose)
+            .expect("move");
+        assert!(!qs_screen_quiet(), "outside every panel");
+        assert!(settled().await);
+        drawn_on_screen();
+        assert!(!qs_screen_quiet(), "a canvas painted in view");
+        assert!(settled().await);
+        for el in [near, far, loose.unchecked_into()] {
+            el.remove();
+        }
+        html.remove_attribute("data-probe").expect("attribute");
+    }
 
     /// A chart takes the busy callback in its own owner and may end its
     /// draw (a promise, a timeout) after that owner is gone: the callback
