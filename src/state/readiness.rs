@@ -191,13 +191,19 @@ mod tests {
             .and_then(|w| w.document())
             .expect("a document");
         let (near, far) = (panel(&doc, 0), panel(&doc, 40_000));
+        // The watch may have started in an earlier test, before these
+        // panels were made. It learns a panel at the first write it sees
+        // there, and it does not watch while a write awaits its frame (a
+        // batch's first on-screen write ends the batch's reading), so each
+        // panel is written once, apart, while the watch is quiet. An
+        // observer made after the watch's answers after it in the same
+        // rendering step: then the watch knows where the panel is.
         qs_screen_quiet();
-        // Each panel written once, so the watch observes it; an observer
-        // made after the watch's answers after it in the same rendering
-        // step: then the watch knows where both panels are.
-        near.set_text_content(Some("a"));
-        far.set_text_content(Some("a"));
-        observed(&[&near, &far]).await;
+        for el in [&near, &far] {
+            assert!(settled().await, "quiet before the panel's first write");
+            el.set_text_content(Some("a"));
+            observed(&[el]).await;
+        }
         assert!(settled().await, "quiet once the frames drew the writes");
         far.set_text_content(Some("b"));
         assert!(qs_screen_quiet(), "a panel far below the fold");
