@@ -31,7 +31,7 @@ use queuescope_core::analysis::insights::{
 };
 use queuescope_core::analysis::{Brush, Groups, TimeRange, Zone};
 use queuescope_core::contract::MAX_RUN_IDS_PER_REQUEST;
-use queuescope_core::{Job, Ms};
+use queuescope_core::Ms;
 use std::sync::{Arc, Weak};
 
 /// Loaded means reach the insight at most this often during a batch load:
@@ -353,10 +353,7 @@ impl UsageBatches {
         let mut fetched = GpuMeans::new();
         let mut published = dom::now_ms();
         for batch in todo.chunks(MAX_RUN_IDS_PER_REQUEST) {
-            let jobs: Vec<Job> = batch
-                .iter()
-                .filter_map(|&j| l.prepared.get(j as usize).map(|job| job.to_job()))
-                .collect();
+            let jobs = l.prepared.jobs_at(batch.iter().map(|&j| j as usize));
             let want = self.metrics.without_mean(&queue, jobs);
             let got = self
                 .metrics

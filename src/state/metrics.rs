@@ -304,12 +304,9 @@ impl Metrics {
     /// done now; the request is sent at the future's first poll.
     fn fetch_of_view(self, bound: bool) -> Option<impl std::future::Future<Output = ()>> {
         let (l, queue) = self.fetchable()?;
-        let runs: Vec<Job> = self.in_view.with_untracked(|v| {
-            v.iter()
-                .filter_map(|(j, _)| l.prepared.get(*j as usize))
-                .map(|job| job.to_job())
-                .collect()
-        });
+        let runs = self
+            .in_view
+            .with_untracked(|v| l.prepared.jobs_at(v.iter().map(|&(j, _)| j as usize)));
         if bound {
             self.bound(&runs);
         }
@@ -374,11 +371,9 @@ impl Metrics {
         };
         let runs: Vec<Job> = self.a.runs.with_untracked(|r| {
             let sel = crate::dom::timed("qs:brush-prefetch", || brush_select(r, brush));
-            runs_in_view(&r.bars, Some(sel.as_slice()))
-                .into_iter()
-                .filter_map(|(j, _)| l.prepared.get(j as usize))
-                .map(|job| job.to_job())
-                .collect()
+            let in_view = runs_in_view(&r.bars, Some(sel.as_slice()));
+            l.prepared
+                .jobs_at(in_view.into_iter().map(|(j, _)| j as usize))
         });
         self.prefetch_runs(queue, runs);
     }
@@ -410,11 +405,9 @@ impl Metrics {
                     .map(|b| b.job)
                     .filter(|&j| pass(j as usize))
                     .collect();
-                latest_runs(&r.bars, Some(&passing), RECENT_RUNS)
-                    .into_iter()
-                    .filter_map(|b| l.prepared.get(b.job as usize))
-                    .map(|job| job.to_job())
-                    .collect()
+                let latest = latest_runs(&r.bars, Some(&passing), RECENT_RUNS);
+                l.prepared
+                    .jobs_at(latest.into_iter().map(|b| b.job as usize))
             })
         });
         self.prefetch_runs(queue, runs);
@@ -456,11 +449,9 @@ impl Metrics {
         }
         // The shared sort (a new `sort_by` compiles another copy of std's).
         let began = queuescope_core::sort::sort_vec(began, &|a, b| b.cmp(a));
-        let runs = began
-            .into_iter()
-            .take(RECENT_RUNS)
-            .filter_map(|(_, j)| l.prepared.get(j).map(|job| job.to_job()))
-            .collect();
+        let runs = l
+            .prepared
+            .jobs_at(began.into_iter().take(RECENT_RUNS).map(|(_, j)| j));
         crate::dom::mark("qs-usage-early");
         self.prefetch_runs(l.queue.clone(), runs);
     }

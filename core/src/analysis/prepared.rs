@@ -247,6 +247,15 @@ impl Prepared {
         }
     }
 
+    /// The jobs at the indices `at`, as owned records (what a usage request
+    /// is made of); an index from another load is skipped.
+    pub fn jobs_at(&self, at: impl IntoIterator<Item = usize>) -> Vec<Job> {
+        at.into_iter()
+            .filter_map(|i| self.get(i))
+            .map(|job| job.to_job())
+            .collect()
+    }
+
     /// Job `i`, or `None` for an index from another load.
     pub fn get(&self, i: usize) -> Option<JobRef<'_>> {
         if i >= self.len() {

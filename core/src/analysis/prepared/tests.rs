@@ -292,3 +292,14 @@ fn no_snapshot_past_its_bound() {
     small.push_dataset(&demo());
     assert!(small.snapshot().is_some());
 }
+
+#[test]
+fn jobs_at_are_the_records_in_order_without_foreign_indices() {
+    let data = demo();
+    let p = Prepared::new(&data);
+    let got = p.jobs_at([5, 0, p.len(), 2]);
+    let ids: Vec<&str> = got.iter().map(|j| j.id.as_str()).collect();
+    let want: Vec<&str> = [5, 0, 2].iter().map(|&i| p.job(i).id).collect();
+    assert_eq!(ids, want);
+    assert_eq!(got[0], p.job(5).to_job());
+}
