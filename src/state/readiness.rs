@@ -19,6 +19,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 extern "C" {
     fn qs_screen_quiet() -> bool;
     fn qs_screen_drawn();
+    #[cfg(test)]
+    fn qs_screen_watched() -> u32;
 }
 
 /// A canvas was painted on screen (a chart's marks drawn in view): a
@@ -225,9 +227,18 @@ mod tests {
         drawn_on_screen();
         assert!(!qs_screen_quiet(), "a canvas painted in view");
         assert!(settled().await);
+        // Panels taken out of the page are let go at the next frame.
+        let watched = qs_screen_watched();
         for el in [near, far, loose.unchecked_into()] {
             el.remove();
         }
+        assert!(!qs_screen_quiet(), "panels taken out of the page");
+        assert!(settled().await);
+        assert_eq!(
+            qs_screen_watched(),
+            watched - 2,
+            "the removed panels' observations"
+        );
         html.remove_attribute("data-probe").expect("attribute");
     }
 

@@ -22,7 +22,10 @@
 // the frame began is drawn by that frame; until then the DOM is not
 // watched at all (no records made for a release's ~1,000 writes). Hidden pages draw no frames, so
 // there a write stays "on screen" and `ready` waits for the timeout as
-// before. Without either observer nothing is ever quiet.
+// before. Without either observer nothing is ever quiet. A panel taken
+// out of the page (a language switch or a queue change remounts panels) is
+// no longer observed from the next frame on: the observer would otherwise
+// keep every detached panel's subtree for the page's lifetime.
 
 /** The watch: null before the first call, false when it cannot run. */
 let watch = null;
@@ -38,7 +41,13 @@ function start() {
     },
     { rootMargin: '150px 0px' },
   );
-  const w = { dirty: false, io, shown, mo: null, note: null, watch: null };
+  /** The panels observed, to let go of those taken out of the page. */
+  const observed = new Set();
+  const w = { dirty: false, io, shown, observed, mo: null, note: null, watch: null };
+  w.observe = (panel) => {
+    observed.add(panel);
+    io.observe(panel);
+  };
   w.note = (records) => {
     if (w.dirty) return;
     for (const r of records) {
@@ -47,7 +56,7 @@ function start() {
       const el = t.nodeType === 1 ? t : t.parentElement;
       const panel = el ? el.closest('[data-panel]') : null;
       if (panel !== null && shown.get(panel) === false) continue;
-      if (panel !== null && !shown.has(panel)) io.observe(panel);
+      if (panel !== null && !observed.has(panel)) w.observe(panel);
       dirty(w);
       return;
     }
@@ -55,7 +64,7 @@ function start() {
   w.mo = new MutationObserver(w.note);
   w.watch = () => w.mo.observe(html, { subtree: true, childList: true, attributes: true, characterData: true });
   // Every panel there now is watched from the start.
-  for (const p of document.querySelectorAll('[data-panel]')) io.observe(p);
+  for (const p of document.querySelectorAll('[data-panel]')) w.observe(p);
   dirty(w);
   return w;
 }
@@ -72,6 +81,13 @@ function dirty(w) {
   requestAnimationFrame(() => {
     // Written before this frame's rendering: drawn by it.
     w.dirty = false;
+    for (const p of w.observed) {
+      if (!p.isConnected) {
+        w.observed.delete(p);
+        w.shown.delete(p);
+        w.io.unobserve(p);
+      }
+    }
     w.watch();
   });
 }
@@ -94,4 +110,9 @@ export function qs_screen_quiet() {
 /** A canvas painted on screen (marks drawn in view: no DOM write). */
 export function qs_screen_drawn() {
   if (watch) dirty(watch);
+}
+
+/** How many panels the watch observes (a test's reading). */
+export function qs_screen_watched() {
+  return watch ? watch.observed.size : 0;
 }
