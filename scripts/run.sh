@@ -120,4 +120,4 @@ else
   log "no config.json: the app shows its built-in demo data"
 fi
 log "Queuescope: http://127.0.0.1:$port/  (Ctrl-C stops it)"
-served trunk serve --release --port "$port"
+QUEUESCOPE_PRECOMPRESS=0 served trunk serve --release --port "$port"

@@ -172,16 +172,54 @@ export const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 export const LONG_CACHE = 'public, max-age=31536000, immutable';
 
 /**
+ * The encodings an `Accept-Encoding` header accepts (a q of 0 refuses).
+ */
+export function acceptedEncodings(header = '') {
+  const out = new Set();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && !(q && Number(q.slice(2)) === 0)) out.add(name);
+  }
+  return out;
+}
+
+/**
+ * What a host with precompressed copies sends for `file` (nginx
+ * `brotli_static` and `gzip_static`, scripts/precompress.mjs): the `.br`
+ * copy when the request accepts br and there is one, else the `.gz` one
+ * for gzip, else the file. `{ file, encoding }` (encoding undefined for
+ * the file itself), and whether any copy exists (the answer then varies).
+ */
+export function precompressed(file, acceptEncoding, encodings = ['br', 'gzip']) {
+  const accepted = acceptedEncodings(acceptEncoding);
+  const copies = [
+    ['br', `${file}.br`],
+    ['gzip', `${file}.gz`],
+  ].filter(([encoding, f]) => encodings.includes(encoding) && existsSync(f));
+  const pick = copies.find(([encoding]) => accepted.has(encoding));
+  return { file: pick?.[1] ?? file, encoding: pick?.[0], varies: copies.length > 0 };
+}
+
+/**
  * Serves `dist/` the way a portal or CDN hosts it: under the sub-path
  * `prefix` (`/tools/queues/`), hashed files with `LONG_CACHE`,
  * `index.html`, `config.json` and every unhashed file with `no-cache`,
- * nothing outside `prefix` but the host's own `pages` (path → `{type,
- * body}`), every answer under the CSP. No SPA fallback: a missing file is
- * a 404. Returns the origin (`http://127.0.0.1:PORT`).
+ * the build's brotli or gzip copy of a file when the browser accepts it
+ * (`precompressed`), nothing outside `prefix` but the host's own `pages`
+ * (path → `{type, body}`), every answer under the CSP. No SPA fallback: a
+ * missing file is a 404. `encodings`: the copies the host sends (`['gzip']`
+ * is nginx without ngx_brotli, `[]` a host that sends files as they are).
+ * Returns the origin (`http://127.0.0.1:PORT`).
  */
-export async function serveHosted(t, { config = null, prefix = '/tools/queues/', pages = {}, dist = DIST } = {}) {
-  const send = (res, status, type, cache, body) =>
-    res.writeHead(status, { 'content-type': type, 'cache-control': cache, 'content-security-policy': CSP }).end(body);
+export async function serveHosted(
+  t,
+  { config = null, prefix = '/tools/queues/', pages = {}, dist = DIST, encodings = ['br', 'gzip'] } = {},
+) {
+  const send = (res, status, type, cache, body, more = {}) =>
+    res
+      .writeHead(status, { 'content-type': type, 'cache-control': cache, 'content-security-policy': CSP, ...more })
+      .end(body);
   return listen(t, async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const page = pages[url.pathname];
@@ -196,7 +234,12 @@ export async function serveHosted(t, { config = null, prefix = '/tools/queues/',
     const file = path.join(dist, path.normalize(`/${rel}`));
     if (!existsSync(file)) return send(res, 404, 'text/plain', 'no-cache', 'missing');
     const type = MIME[path.extname(file)] ?? 'application/octet-stream';
-    send(res, 200, type, HASHED.test(file) ? LONG_CACHE : 'no-cache', await readFile(file));
+    const sent = precompressed(file, req.headers['accept-encoding'], encodings);
+    const more = {
+      ...(sent.encoding ? { 'content-encoding': sent.encoding } : {}),
+      ...(sent.varies ? { vary: 'Accept-Encoding' } : {}),
+    };
+    send(res, 200, type, HASHED.test(file) ? LONG_CACHE : 'no-cache', await readFile(sent.file), more);
   });
 }
 

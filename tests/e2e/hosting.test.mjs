@@ -8,14 +8,28 @@
 //     config and a bearer token, which reaches the backend as
 //     `Authorization` (demo-backend's request log); the host's element
 //     styles do not leak into the app, nor the app's out;
-//   - the app in an <iframe> of a host page.
+//   - the app in an <iframe> of a host page;
+//   - the build's brotli and gzip copies (scripts/precompress.mjs), sent
+//     the way nginx's brotli_static / gzip_static send them: the browser
+//     downloads the wasm and plotly.js brotli-compressed and runs them.
 // Every answer carries the CSP of SPEC §6 (a violation fails the test).
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
-import { DIST, HASHED, LONG_CACHE, openApp, serveHosted, startDemoBackend } from './harness.mjs';
+import zlib from 'node:zlib';
+import {
+  DIST,
+  HASHED,
+  LONG_CACHE,
+  openApp,
+  precompressed,
+  resourceTimings,
+  serveHosted,
+  startDemoBackend,
+} from './harness.mjs';
 
 const PREFIX = '/tools/queues/';
 const TOKEN = 'tok-embed-1';
@@ -160,4 +174,78 @@ test('the app in an <iframe> of a host page', async (t) => {
   assert.ok(series.some((s) => s.y.some((v) => v > 0)), 'Job status has jobs');
   assert.equal(await frame.evaluate(() => getComputedStyle(document.querySelector('[data-panel="job-status"] h2')).color), 'rgb(31, 35, 41)');
   assert.equal(await app.page.evaluate(() => getComputedStyle(document.querySelector('#host-title')).color), 'rgb(200, 0, 0)');
+});
+
+/** GET `url` with `Accept-Encoding: accept`: the encoding and the body as sent. */
+function getRaw(url, accept) {
+  return new Promise((resolve, reject) => {
+    const headers = accept === null ? {} : { 'accept-encoding': accept };
+    http
+      .get(url, { headers }, (res) => {
+        const parts = [];
+        res.on('data', (c) => parts.push(c));
+        res.on('end', () =>
+          resolve({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(parts) }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+test("the build's brotli and gzip copies: the browser downloads them and runs them", async (t) => {
+  // The copies are this build's: each one decodes to its file, and every
+  // compressible file of 1 kB or more has both (the Trunk hook ran).
+  const files = (await readdir(DIST, { recursive: true })).filter((f) => /\.(wasm|js|css|html)$/.test(f));
+  const decode = { br: zlib.brotliDecompressSync, gz: zlib.gunzipSync };
+  for (const f of files) {
+    const body = await readFile(path.join(DIST, f));
+    if (body.length < 1024) continue;
+    for (const ext of ['br', 'gz']) {
+      const copy = await readFile(path.join(DIST, `${f}.${ext}`)).catch(() => null);
+      assert.ok(copy, `${f}.${ext} is missing: the build did not precompress`);
+      assert.ok(copy.length < body.length, `${f}.${ext} is smaller`);
+      assert.ok(decode[ext](copy).equals(body), `${f}.${ext} decodes to ${f} (a copy of another build?)`);
+    }
+  }
+
+  const api = await startDemoBackend(t, ['--seed', '7', '--jobs', '400']);
+  const origin = await serveHosted(t, { config: { api_base: api } });
+  const app = await openApp(t, { url: `${origin}/blank` });
+  const encodings = new Map();
+  app.page.on('response', (r) => {
+    const u = new URL(r.url());
+    if (u.origin === origin) encodings.set(u.pathname.slice(PREFIX.length), r.headers()['content-encoding']);
+  });
+  await app.page.goto(`${origin}${PREFIX}?range=7d`);
+  await app.waitForState('ready');
+  assert.ok((await app.inspect('job-status')).length > 0, 'the app ran');
+
+  // What went over the wire, per file: the brotli copy's bytes, decoded to the file's.
+  const timings = await resourceTimings(app.page);
+  const heavy = files.filter((f) => /(_bg\.wasm|^plotly.*\.js|^main-.*\.css)$/.test(f));
+  assert.equal(heavy.length, 3, `the wasm, plotly.js and the stylesheet among ${files}`);
+  for (const f of heavy) {
+    assert.equal(encodings.get(f), 'br', `${f} sent brotli-compressed`);
+    const sizes = timings
+      .filter((e) => new URL(e.name).pathname === `${PREFIX}${f}` && e.encodedBodySize > 0)
+      .map((e) => [e.encodedBodySize, e.decodedBodySize]);
+    const [br, raw] = [(await readFile(path.join(DIST, `${f}.br`))).length, (await readFile(path.join(DIST, f))).length];
+    assert.ok(sizes.length > 0, `${f} in the resource timings`);
+    for (const s of sizes) assert.deepEqual(s, [br, raw], `${f}: downloaded its ${br} B copy for ${raw} B`);
+  }
+
+  // A client without brotli gets the gzip copy; one that accepts nothing, the file.
+  const wasm = heavy.find((f) => f.endsWith('.wasm'));
+  const raw = await readFile(path.join(DIST, wasm));
+  const url = `${origin}${PREFIX}${wasm}`;
+  const gz = await getRaw(url, 'gzip, deflate');
+  assert.equal(gz.encoding, 'gzip');
+  assert.equal(gz.vary, 'Accept-Encoding');
+  assert.ok(zlib.gunzipSync(gz.body).equals(raw));
+  for (const accept of [null, 'identity', 'br;q=0, gzip;q=0']) {
+    const plain = await getRaw(url, accept);
+    assert.equal(plain.encoding, undefined, `Accept-Encoding: ${accept}`);
+    assert.ok(plain.body.equals(raw));
+  }
+  assert.equal(precompressed(path.join(DIST, wasm), 'gzip;q=1, br;q=0.5').encoding, 'br', 'brotli first when both go');
 });

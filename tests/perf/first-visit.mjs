@@ -7,6 +7,16 @@
 //
 //   node tests/perf/first-visit.mjs [--jobs 250000] [--reps 5] [--fresh] [--trace]
 //                                   [--dists before=/work/dist-main,after=dist]
+//                                   [--hosted NAME[:ENC+ENC],...] [--net MBPS,RTT_MS]
+//
+// A dist is served as a plain static host serves it (serveDist: every file
+// as it is), or, when its name is in --hosted, as a CDN or nginx with the
+// build's precompressed copies does (serveHosted: brotli to Chromium;
+// `NAME:gzip` sends only the gzip copies, as nginx without ngx_brotli). The
+// same folder may be given under several names (`--dists plain=dist,
+// gz=dist,br=dist --hosted gz:gzip,br`). --net emulates the browser's link (CDP
+// Network.emulateNetworkConditions: MBPS megabits a second each way and
+// RTT_MS of latency) for every request, the jobs pages too.
 //
 // Per load, ms from navigation start (the page's clock): plotly.js's
 // response end and, with --trace, when its script ran (start+duration on
@@ -17,7 +27,7 @@
 // per build. Needs a release dist/ and target/release/demo-backend.
 
 import os from 'node:os';
-import { launchBrowser, serveDist, startDemoBackend } from '../e2e/harness.mjs';
+import { launchBrowser, serveDist, serveHosted, startDemoBackend } from '../e2e/harness.mjs';
 import { args, dists, opt } from './args.mjs';
 import { selfTimes } from './profile.mjs';
 import { scope } from './scope.mjs';
@@ -27,6 +37,17 @@ const REPS = Number(opt('--reps', '5'));
 const FRESH = args.includes('--fresh');
 const TRACE = args.includes('--trace');
 const DISTS = dists();
+/** Dist name -> the encodings its host sends (br and gzip unless named). */
+const HOSTED = new Map(
+  (opt('--hosted', '') || '')
+    .split(',')
+    .filter(Boolean)
+    .map((h) => {
+      const [name, encs] = h.split(':');
+      return [name, encs ? encs.split('+') : ['br', 'gzip']];
+    }),
+);
+const NET = opt('--net', null)?.split(',').map(Number) ?? null;
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 const STAGES = ['qs-config', 'qs-fetch-start', 'qs-data', 'qs-ready'];
 const CATEGORIES = [
@@ -64,6 +85,8 @@ async function pageTimings(page) {
     out.plotlyLoaded = end((n) => n.includes('plotly'));
     out.wasmLoaded = end((n) => n.endsWith('.wasm'));
     out.firstJobs = res.find((r) => r.name.includes('/jobs?'))?.startTime;
+    // The app's own files as they came over the wire (the page's origin).
+    out.appKB = res.filter((r) => r.name.startsWith(location.origin)).reduce((n, r) => n + r.encodedBodySize, 0) / 1000;
     return out;
   }, STAGES);
 }
@@ -117,6 +140,17 @@ async function oneLoad(browser, base) {
     s.after(() => context.close());
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
+    if (NET) {
+      const net = await context.newCDPSession(page);
+      const bytes = (NET[0] * 1e6) / 8;
+      await net.send('Network.enable');
+      await net.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: NET[1] ?? 0,
+        downloadThroughput: bytes,
+        uploadThroughput: bytes,
+      });
+    }
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     let cdp = null;
@@ -148,7 +182,14 @@ const top = scope('first-visit');
 try {
   const api = await startDemoBackend(top, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000']);
   const bases = [];
-  for (const d of DISTS) bases.push(await serveDist(top, { api_base: api }, d.dir));
+  for (const d of DISTS) {
+    const config = { api_base: api };
+    bases.push(
+      HOSTED.has(d.name)
+        ? `${await serveHosted(top, { config, dist: d.dir, encodings: HOSTED.get(d.name) })}/tools/queues`
+        : await serveDist(top, config, d.dir),
+    );
+  }
   let browser = null;
   if (!FRESH) {
     // A Chromium already running, used for a page that is not the app.
@@ -159,6 +200,8 @@ try {
   }
   console.log(
     `dists ${DISTS.map((d) => `${d.name}=${d.dir}`).join(', ')}; ${FRESH ? 'a freshly started browser' : 'a new context of a running browser'} per load; ` +
+      `${HOSTED.size ? `served with the build's copies: ${[...HOSTED].map(([n, e]) => `${n} (${e.join(', ')})`).join(', ')}; ` : ''}` +
+      `${NET ? `link ${NET[0]} Mbit/s, ${NET[1] ?? 0} ms latency; ` : ''}` +
       `${JOBS} jobs; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
   );
   const all = Object.fromEntries(DISTS.map((d) => [d.name, []]));
@@ -182,6 +225,7 @@ try {
   }
   console.log(`\nmedians of ${REPS} (ms from navigation; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   const rows = [
+    ['app files, kB sent', (t) => t.appKB],
     ['plotly.js loaded', (t) => t.plotlyLoaded],
     ['wasm loaded', (t) => t.wasmLoaded],
     ['qs-config', (t) => t['qs-config']],
