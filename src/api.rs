@@ -404,12 +404,16 @@ enum BodyError {
 
 /// The body of `resp` as bytes, counted against `guard` (SPEC §2's byte
 /// limits): one whose declared `Content-Length` breaks a limit is refused
-/// unread; one that declares no length (chunked, or compressed on the way)
-/// is counted while it arrives and given up at the limit; any other is
-/// read whole (`arrayBuffer()`, one copy into the wasm memory), then
-/// counted. Bytes, not `Response.text()`: text would be decoded from UTF-8
-/// into a JS string and encoded back into UTF-8 to cross into the wasm
-/// (two passes over ~2.4 MB a page of jobs), while the parsers read UTF-8.
+/// unread; every other is counted while it arrives and given up at the
+/// limit. A declared length is not the body's: an answer compressed on the
+/// way (`Content-Encoding: gzip`) declares its compressed size, which the
+/// page cannot tell (the header is not exposed across origins), and 5 MB of
+/// gzip can be 1 GB of JSON, which read whole would kill the page before
+/// any count. Each chunk is copied once into the wasm memory, into room
+/// made for the declared length. Bytes, not `Response.text()`: text would
+/// be decoded from UTF-8 into a JS string and encoded back into UTF-8 to
+/// cross into the wasm (two passes over ~2.4 MB a page of jobs), while the
+/// parsers read UTF-8.
 async fn read_body(
     resp: &gloo_net::http::Response,
     guard: Option<&mut ReadGuard>,
@@ -422,20 +426,20 @@ async fn read_body(
         .get("content-length")
         .and_then(|n| n.trim().parse::<u64>().ok());
     guard.check_declared(declared).map_err(BodyError::Limit)?;
-    let body = match declared {
-        Some(_) => resp.binary().await.map_err(BodyError::Read)?,
-        None => bytes_capped(resp, |n| guard.check_arriving(n)).await?,
-    };
+    let room = declared.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+    let body = bytes_capped(resp, room, |n| guard.check_arriving(n)).await?;
     guard
         .body(u64::try_from(body.len()).unwrap_or(u64::MAX))
         .map_err(BodyError::Limit)?;
     Ok(body)
 }
 
-/// The body of `resp`, read chunk by chunk and given up (the reader
-/// cancelled) as soon as the bytes so far fail `check`.
+/// The body of `resp`, read chunk by chunk into a buffer made with room
+/// for `room` bytes, and given up (the reader cancelled) as soon as the
+/// bytes so far fail `check`.
 async fn bytes_capped(
     resp: &gloo_net::http::Response,
+    room: usize,
     check: impl Fn(u64) -> Result<(), ReadLimitError>,
 ) -> Result<Vec<u8>, BodyError> {
     use wasm_bindgen::JsCast;
@@ -443,7 +447,7 @@ async fn bytes_capped(
         return Ok(Vec::new());
     };
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut bytes: Vec<u8> = Vec::new();
+    let mut bytes: Vec<u8> = Vec::with_capacity(room);
     loop {
         let step = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await

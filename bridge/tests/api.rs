@@ -140,6 +140,26 @@ async fn serves_the_contract_from_slurm_with_paging_and_no_secret_in_the_log() {
     );
     assert_eq!(failed["labels"]["exit_code"], "3");
 
+    // Gzip for a client that accepts it: the same page, compressed.
+    let url = bridge.at(&format!("/api/v1/queues/cpu/jobs?{RANGE}"));
+    let (_, plain) = get(&url, None).await;
+    let resp = reqwest::Client::new()
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&resp.bytes().await.unwrap()[..]),
+        &mut text,
+    )
+    .unwrap();
+    let unzipped: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(unzipped["jobs"], plain["jobs"]);
+    assert!(!plain["jobs"].as_array().unwrap().is_empty());
+
     let (gpu, _, _) = all_jobs(&bridge, "gpu", RANGE, None).await;
     assert_eq!(by_id(&gpu).keys().collect::<Vec<_>>(), ["4", "5", "6"]);
     // A range before everything: nothing; errors are JSON.

@@ -93,10 +93,11 @@ pub enum ReadLimitError {
         /// The limit.
         limit: u64,
     },
-    /// A page sent without its length (no `Content-Length`: chunked, or
-    /// compressed on the way) that grew past [`ReadLimits::max_page_bytes`]
-    /// while it arrived; its download was stopped there.
-    #[error("one page of the answer, sent without its length, grew past the {} a page may have, so its download was stopped; choose a shorter range, or ask the backend's owners for smaller pages", megabytes(*.limit))]
+    /// A page that grew past [`ReadLimits::max_page_bytes`] while it
+    /// arrived, its declared length (if any) within it: sent without its
+    /// length (chunked), or compressed on the way (`Content-Length` is then
+    /// the compressed size); its download was stopped there.
+    #[error("one page of the answer grew past the {} a page may have while it arrived, so its download was stopped; choose a shorter range, or ask the backend's owners for smaller pages", megabytes(*.limit))]
     PageGrewTooLarge {
         /// The limit.
         limit: u64,
@@ -137,6 +138,7 @@ fn in_seconds(s: u32) -> String {
 ///
 /// ```text
 /// guard.check_declared(content_length)?;   // before downloading the body, if declared
+/// guard.check_arriving(so_far)?;           // at each chunk of it
 /// guard.body(body.len())?;                 // before parsing it
 /// let next = guard.page(page.jobs.len(), page.next_cursor.as_deref())?;
 /// // next: Some(cursor) to ask for, None when the read is complete
@@ -186,9 +188,9 @@ impl ReadGuard {
         }
     }
 
-    /// While a page that declared no length arrives: refuses it as soon as
-    /// the `so_far` bytes received break a byte limit, so its download can
-    /// be stopped there instead of read whole.
+    /// While a page arrives: refuses it as soon as the `so_far` bytes
+    /// received break a byte limit, so its download can be stopped there
+    /// instead of read whole (a declared length may be a compressed one).
     pub fn check_arriving(&self, so_far: u64) -> Result<(), ReadLimitError> {
         self.check_bytes(so_far).map_err(|e| match e {
             ReadLimitError::PageTooLarge { limit, .. } => {

@@ -5,7 +5,7 @@
 
 use crate::faults::{
     hostile, hostile_queues, pad, strip_hostile, synthetic_job, truncate, Effects, Endpoint, Fault,
-    HTML_PAGE,
+    Wire, HTML_PAGE,
 };
 use crate::store::{Query, QueueData, Store};
 use queuescope_core::contract::{RawSeries, MAX_RUN_IDS_PER_REQUEST};
@@ -61,8 +61,8 @@ pub enum Outcome {
         reply: Reply,
         /// How long to wait first (the `slow` faults).
         delay: Duration,
-        /// Without `Content-Length` (the `chunked` fault).
-        chunked: bool,
+        /// How it goes on the wire (the `chunked` and `gzip` faults).
+        wire: Wire,
     },
 }
 
@@ -148,7 +148,7 @@ pub fn answer(
     Outcome::Send {
         reply,
         delay: fx.delay,
-        chunked: fx.chunked,
+        wire: fx.wire,
     }
 }
 

@@ -57,6 +57,11 @@ pub enum Mode {
     /// chunked transfer encoding), so a client learns its size only by
     /// reading it.
     Chunked,
+    /// Sends the answer gzip-compressed (`Content-Encoding: gzip`) to a
+    /// client that accepts gzip, its `Content-Length` the compressed size
+    /// (as compressing proxies do): the declared length is then not the
+    /// body's.
+    Gzip,
     /// Pads the answer to at least this many MB (jobs: with extra valid
     /// jobs; queues and metrics: with a `padding` member).
     Huge(u32),
@@ -113,6 +118,12 @@ pub const MODES: &[(&str, &str, &str, &str)] = &[
         "",
         "all",
         "send the answer without Content-Length (chunked transfer encoding)",
+    ),
+    (
+        "gzip",
+        "",
+        "all",
+        "send the answer gzip-compressed, Content-Length the compressed size",
     ),
     (
         "huge",
@@ -180,6 +191,7 @@ impl Mode {
             Mode::Html => "html",
             Mode::Truncated => "truncated",
             Mode::Chunked => "chunked",
+            Mode::Gzip => "gzip",
             Mode::Huge(_) => "huge",
             Mode::LoopCursor => "loop-cursor",
             Mode::Endless => "endless",
@@ -246,6 +258,7 @@ impl Mode {
             "html" => plain(Mode::Html)?,
             "truncated" => plain(Mode::Truncated)?,
             "chunked" => plain(Mode::Chunked)?,
+            "gzip" => plain(Mode::Gzip)?,
             "huge" => Mode::Huge(small(number(1, 1024, Some(40))?)),
             "loop-cursor" => plain(Mode::LoopCursor)?,
             "endless" => plain(Mode::Endless)?,
@@ -398,6 +411,15 @@ fn format_duration(ms: Ms) -> String {
     format!("{sign}{}{unit}", abs / per.unsigned_abs())
 }
 
+/// How an answer goes on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wire {
+    /// Without `Content-Length`, chunked ([`Mode::Chunked`]).
+    pub chunked: bool,
+    /// Gzip-compressed for a client that accepts it ([`Mode::Gzip`]).
+    pub gzip: bool,
+}
+
 /// What the active faults of one request do to its answer, gathered once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effects {
@@ -411,8 +433,8 @@ pub struct Effects {
     pub html: bool,
     /// Cut the body in half.
     pub truncated: bool,
-    /// See [`Mode::Chunked`].
-    pub chunked: bool,
+    /// How the answer goes on the wire ([`Mode::Chunked`], [`Mode::Gzip`]).
+    pub wire: Wire,
     /// Pad the body to at least this many bytes.
     pub huge_bytes: Option<usize>,
     /// See [`Mode::LoopCursor`].
@@ -446,7 +468,8 @@ impl Effects {
                 Mode::Status(c) => e.status = e.status.or(Some(c)),
                 Mode::Html => e.html = true,
                 Mode::Truncated => e.truncated = true,
-                Mode::Chunked => e.chunked = true,
+                Mode::Chunked => e.wire.chunked = true,
+                Mode::Gzip => e.wire.gzip = true,
                 Mode::Huge(mb) => e.huge_bytes = Some(mb as usize * 1_000_000),
                 Mode::LoopCursor => e.loop_cursor = true,
                 Mode::Endless => e.endless = true,

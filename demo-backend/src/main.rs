@@ -16,7 +16,7 @@ mod store;
 use api::{Outcome, Reply};
 use clap::Parser;
 use control::Control;
-use faults::{Fault, MODES};
+use faults::{Fault, Wire, MODES};
 use live::Clock;
 use queuescope_core::demo::{DemoConfig, DEFAULT_NOW};
 use queuescope_core::model::{Ms, DAY, HOUR};
@@ -309,23 +309,19 @@ fn serve(shared: &Arc<Shared>, mut request: Request) {
             }
             held.push(request);
         }
-        Outcome::Send {
-            reply,
-            delay,
-            chunked,
-        } => {
+        Outcome::Send { reply, delay, wire } => {
             shared
                 .control
                 .record(seen, Some((reply.status, reply.body.len())));
             let delay = delay + shared.delay;
             if delay.is_zero() {
-                send_as(request, &method, reply, true, chunked);
+                send_as(request, &method, reply, true, wire);
             } else {
                 // A slow answer waits on its own thread, so the workers
                 // (and the control endpoint) stay free.
                 std::thread::spawn(move || {
                     std::thread::sleep(delay);
-                    send_as(request, &method, reply, true, chunked);
+                    send_as(request, &method, reply, true, wire);
                 });
             }
         }
@@ -347,18 +343,28 @@ fn release_held(shared: &Shared) {
 
 /// Sends `reply`, with CORS headers for the API (`cors`), not for control.
 fn send(request: Request, method: &str, reply: Reply, cors: bool) {
-    send_as(request, method, reply, cors, false);
+    send_as(request, method, reply, cors, Wire::default());
 }
 
 /// [`send`], with `Content-Length` (whatever the size: tiny_http would
 /// switch answers of 32 kB or more to chunked transfer encoding), or
-/// without it and chunked when `chunked` (the `chunked` fault).
-fn send_as(request: Request, method: &str, reply: Reply, cors: bool, chunked: bool) {
-    let asked_headers = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Access-Control-Request-Headers"))
-        .map(|h| h.value.as_str().to_string());
+/// without it and chunked when `wire.chunked` (the `chunked` fault);
+/// gzip-compressed when `wire.gzip` and the request accepts gzip (the
+/// `gzip` fault), `Content-Length` then the compressed size.
+fn send_as(request: Request, method: &str, reply: Reply, cors: bool, wire: Wire) {
+    let header = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    let asked_headers = header("Access-Control-Request-Headers");
+    let gzip = wire.gzip
+        && header("Accept-Encoding").is_some_and(|a| {
+            a.split(',')
+                .any(|e| e.split(';').next().unwrap_or("").trim() == "gzip")
+        });
     let mut headers = vec![
         ("Content-Type", reply.content_type.to_string()),
         ("Cache-Control", "no-store".to_string()),
@@ -374,8 +380,14 @@ fn send_as(request: Request, method: &str, reply: Reply, cors: bool, chunked: bo
         ));
         headers.push(("Access-Control-Max-Age", "86400".into()));
     }
-    let body = std::io::Cursor::new(reply.body.into_bytes());
-    let length = (!chunked).then(|| body.get_ref().len());
+    let mut bytes = reply.body.into_bytes();
+    if gzip {
+        bytes = gzipped(&bytes);
+        headers.push(("Content-Encoding", "gzip".into()));
+        headers.push(("Vary", "Accept-Encoding".into()));
+    }
+    let body = std::io::Cursor::new(bytes);
+    let length = (!wire.chunked).then(|| body.get_ref().len());
     let mut response = Response::new(reply.status.into(), Vec::new(), body, length, None)
         .with_chunked_threshold(usize::MAX);
     for (name, value) in headers {
@@ -384,6 +396,14 @@ fn send_as(request: Request, method: &str, reply: Reply, cors: bool, chunked: bo
         }
     }
     let _ = request.respond(response);
+}
+
+/// `bytes` gzip-compressed (fast: a `huge` answer is 100 MB).
+fn gzipped(bytes: &[u8]) -> Vec<u8> {
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing into a Vec cannot fail.
+    let _ = out.write_all(bytes);
+    out.finish().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -269,6 +269,34 @@ fn chunked_answers_declare_no_length() {
 }
 
 #[test]
+fn gzip_answers_declare_their_compressed_length() {
+    let b = Backend::start(&["--jobs", "300", "--page-size", "50", "--fault", "gzip@jobs"]);
+    let plain = b.get(&jobs("a100-pool"));
+    assert_eq!(plain.header("content-encoding"), None, "not asked for gzip");
+    let r = b.request(
+        "GET",
+        &jobs("a100-pool"),
+        &[("Accept-Encoding", "br, gzip;q=0.8")],
+    );
+    assert_eq!(r.header("content-encoding"), Some("gzip"));
+    assert_eq!(r.header("vary"), Some("Accept-Encoding"));
+    let declared: usize = r.header("content-length").unwrap().parse().unwrap();
+    assert_eq!(declared, r.bytes.len(), "the compressed size");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.bytes[..]), &mut text)
+        .unwrap();
+    assert!(
+        text.len() > 2 * declared,
+        "{} B of JSON in {declared} B",
+        text.len()
+    );
+    assert_eq!(text, plain.body, "the same answer, only compressed");
+    // Other endpoints are not hit.
+    let q = b.request("GET", "/api/v1/queues", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(q.header("content-encoding"), None);
+}
+
+#[test]
 fn cursor_faults_loop_or_never_end() {
     let b = Backend::start(&[
         "--jobs",
@@ -512,6 +540,7 @@ fn help_lists_the_faults_and_the_control_endpoint() {
         "html",
         "truncated",
         "chunked",
+        "gzip",
         "huge:[MB]",
         "loop-cursor",
         "endless",

@@ -159,7 +159,7 @@ pub fn read_limit_ko(e: &ReadLimitError) -> String {
             megabytes(*limit)
         ),
         ReadLimitError::PageGrewTooLarge { limit } => format!(
-            "응답의 한 페이지가 길이를 밝히지 않고 오다가 페이지 한도 {}를 넘어서 내려받기를 멈췄습니다. 더 짧은 기간을 고르거나 백엔드 담당자에게 더 작은 페이지를 요청하세요",
+            "응답의 한 페이지가 내려받는 중에 페이지 한도 {}를 넘어서 내려받기를 멈췄습니다. 더 짧은 기간을 고르거나 백엔드 담당자에게 더 작은 페이지를 요청하세요",
             megabytes(*limit)
         ),
         ReadLimitError::TooManyBytes { limit } => format!(

@@ -8,6 +8,7 @@
 //   node tests/perf/first-visit.mjs [--jobs 250000] [--reps 5] [--fresh] [--trace]
 //                                   [--dists before=/work/dist-main,after=dist]
 //                                   [--hosted NAME[:ENC+ENC],...] [--net MBPS,RTT_MS]
+//                                   [--gzip-jobs]
 //
 // A dist is served as a plain static host serves it (serveDist: every file
 // as it is), or, when its name is in --hosted, as a CDN or nginx with the
@@ -16,7 +17,9 @@
 // same folder may be given under several names (`--dists plain=dist,
 // gz=dist,br=dist --hosted gz:gzip,br`). --net emulates the browser's link (CDP
 // Network.emulateNetworkConditions: MBPS megabits a second each way and
-// RTT_MS of latency) for every request, the jobs pages too.
+// RTT_MS of latency) for every request, the jobs pages too. --gzip-jobs
+// has demo-backend send the jobs pages gzip-compressed (its `gzip` fault:
+// as queuescope-bridge and compressing proxies send them).
 //
 // Per load, ms from navigation start (the page's clock): plotly.js's
 // response end and, with --trace, when its script ran (start+duration on
@@ -48,6 +51,7 @@ const HOSTED = new Map(
     }),
 );
 const NET = opt('--net', null)?.split(',').map(Number) ?? null;
+const GZIP_JOBS = args.includes('--gzip-jobs');
 const QUERY = '?queue=a100-pool&from=2026-11-21T09:00:00Z&to=2026-11-28T09:00:00Z&tz=utc';
 const STAGES = ['qs-config', 'qs-fetch-start', 'qs-data', 'qs-ready'];
 const CATEGORIES = [
@@ -180,7 +184,10 @@ async function oneLoad(browser, base) {
 
 const top = scope('first-visit');
 try {
-  const api = await startDemoBackend(top, ['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000']);
+  const api = await startDemoBackend(top, [
+    ...['--seed', '7', '--jobs', String(JOBS), '--page-size', '5000'],
+    ...(GZIP_JOBS ? ['--fault', 'gzip@jobs'] : []),
+  ]);
   const bases = [];
   for (const d of DISTS) {
     const config = { api_base: api };
@@ -202,6 +209,7 @@ try {
     `dists ${DISTS.map((d) => `${d.name}=${d.dir}`).join(', ')}; ${FRESH ? 'a freshly started browser' : 'a new context of a running browser'} per load; ` +
       `${HOSTED.size ? `served with the build's copies: ${[...HOSTED].map(([n, e]) => `${n} (${e.join(', ')})`).join(', ')}; ` : ''}` +
       `${NET ? `link ${NET[0]} Mbit/s, ${NET[1] ?? 0} ms latency; ` : ''}` +
+      `${GZIP_JOBS ? 'jobs pages in gzip; ' : ''}` +
       `${JOBS} jobs; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
   );
   const all = Object.fromEntries(DISTS.map((d) => [d.name, []]));

@@ -173,10 +173,17 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body's bytes as sent, when not chunked (`body` is them as text).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
     fn parse(raw: &[u8]) -> Reply {
+        let bytes = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|at| raw[at + 4..].to_vec())
+            .unwrap_or_default();
         let text = String::from_utf8_lossy(raw);
         let (head, body) = text.split_once("\r\n\r\n").expect("a head");
         let mut lines = head.lines();
@@ -201,6 +208,7 @@ impl Reply {
             status,
             headers,
             body,
+            bytes,
         }
     }
 
