@@ -360,9 +360,17 @@ impl Rest {
                 return Err(self.network(&deadline, url, gloo_net::Error::GlooError(detail)));
             }
             Some(usage_worker::Answer::Body(status, body)) => answered(url, status, body)?,
+            Some(usage_worker::Answer::Limit(source)) => {
+                return Err(LoadError::Limit {
+                    url: url.to_string(),
+                    source,
+                });
+            }
             None => {
                 drop(deadline);
-                self.get_bytes(url, abort, None).await?
+                // The page's byte limit per answer, as the worker's.
+                let mut guard = ReadGuard::new(ReadLimits::default());
+                self.get_bytes(url, abort, Some(&mut guard)).await?
             }
         };
         let body = parse::body_text(body);

@@ -24,6 +24,9 @@
 //   {status, body}      any other answer, or one the columns cannot carry
 //                       (the page reads it as before: its error body, serde)
 //   {error: "TypeError: ..."}   the fetch failed (network, abort, timeout)
+//   {limit, declared?}  the body broke the page's byte limit (`limit`, as
+//                       decoded; `declared` when its Content-Length did):
+//                       its download was stopped
 //   {fallback: true}    no worker: the caller fetches in the page
 // No worker (module workers unsupported, the file missing or blocked by a
 // content security policy): every request falls back, and
@@ -129,7 +132,16 @@ async function get(m, ctrl, go) {
   let body;
   try {
     resp = await fetch(m.url, { credentials: m.credentials, headers: m.headers, signal: ctrl.signal });
-    body = await resp.arrayBuffer();
+    const declared = Number(resp.headers.get('content-length') ?? NaN);
+    if (declared > m.limit) {
+      ctrl.abort();
+      return [{ limit: m.limit, declared }, []];
+    }
+    body = await capped(resp, m.limit);
+    if (body === null) {
+      ctrl.abort();
+      return [{ limit: m.limit }, []];
+    }
   } catch (e) {
     // What gloo's error says for the page's own fetch: `TypeError: Failed to fetch`.
     return [{ error: String(e) }, []];
@@ -143,6 +155,37 @@ async function get(m, ctrl, go) {
     if (cols) return [{ status, cols }, [cols.lens.buffer, cols.ts.buffer, cols.vs.buffer]];
   }
   return [{ status, body }, [body]];
+}
+
+/**
+ * The body of `resp`, counted as it is decoded (a compressed answer
+ * declares its compressed length), or null once past `limit` bytes (the
+ * read is cancelled there): as the page's own reads (src/api.rs
+ * `read_body`), so a hostile answer cannot fill the worker's memory.
+ */
+async function capped(resp, limit) {
+  if (!resp.body) return new ArrayBuffer(0);
+  const reader = resp.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0].buffer.slice(chunks[0].byteOffset, chunks[0].byteOffset + total);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out.buffer;
 }
 
 function serve() {
@@ -227,9 +270,10 @@ export function qs_usage_start() {
  * One usage request through the worker: `url` (resolved against the page,
  * as the page's own fetch would), `credentials` (omit, same-origin,
  * include), `token` (the bearer token or undefined), `signal` (aborting it
- * aborts the request). A promise of one of the answers above.
+ * aborts the request), `limit` (the most bytes its body may have). A
+ * promise of one of the answers above.
  */
-export function qs_usage_get(url, credentials, token, signal) {
+export function qs_usage_get(url, credentials, token, signal, limit) {
   const u = usage;
   if (!u || u.dead) return Promise.resolve({ fallback: true });
   if (signal.aborted) return Promise.resolve({ error: String(signal.reason) });
@@ -249,7 +293,7 @@ export function qs_usage_get(url, credentials, token, signal) {
     u.pending.set(id, settle);
     signal.addEventListener('abort', onAbort);
     const wait = (navigator.hardwareConcurrency ?? 4) <= 2;
-    u.worker.postMessage({ id, url: new URL(url, document.baseURI).href, credentials, headers, wait });
+    u.worker.postMessage({ id, url: new URL(url, document.baseURI).href, credentials, headers, wait, limit });
     if (wait) afterFrame(() => u.pending.has(id) && !u.dead && u.worker.postMessage({ go: id }));
   });
 }

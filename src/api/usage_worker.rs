@@ -13,6 +13,7 @@
 //! caller fetches in the page as before.
 
 use crate::config::Credentials;
+use queuescope_core::limits::{ReadLimitError, MAX_PAGE_BYTES};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -25,6 +26,7 @@ extern "C" {
         credentials: &str,
         token: Option<String>,
         signal: &AbortSignal,
+        limit: f64,
     ) -> js_sys::Promise;
 
     /// One answer of the worker (the shapes are listed in the JS file).
@@ -39,6 +41,10 @@ extern "C" {
     fn cols(this: &Reply) -> JsValue;
     #[wasm_bindgen(method, getter)]
     fn body(this: &Reply) -> Option<js_sys::ArrayBuffer>;
+    #[wasm_bindgen(method, getter)]
+    fn limit(this: &Reply) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn declared(this: &Reply) -> Option<f64>;
 }
 
 /// What the worker made of one request.
@@ -50,6 +56,9 @@ pub(super) enum Answer {
     /// Any other answer (an error status, or a body the columns cannot
     /// carry): its status and body as sent.
     Body(u16, Vec<u8>),
+    /// The body broke the page's byte limit (SPEC §2's limits, as the jobs
+    /// pages): its download was stopped.
+    Limit(ReadLimitError),
 }
 
 /// Starts the page's usage worker (once; later calls keep it), so that it
@@ -71,7 +80,14 @@ pub(super) async fn get(
         Credentials::SameOrigin => "same-origin",
         Credentials::Include => "include",
     };
-    let promise = qs_usage_get(url, credentials, token.map(String::from), signal);
+    let promise = qs_usage_get(
+        url,
+        credentials,
+        token.map(String::from),
+        signal,
+        // Exact: 64 MB is far below 2^53.
+        MAX_PAGE_BYTES as f64,
+    );
     let reply: Reply = match wasm_bindgen_futures::JsFuture::from(promise).await {
         Ok(r) => r.unchecked_into(),
         Err(e) => return Some(Answer::Failed(format!("{e:?}"))),
@@ -81,6 +97,17 @@ pub(super) async fn get(
     }
     if let Some(error) = reply.error() {
         return Some(Answer::Failed(error));
+    }
+    if reply.limit().is_some() {
+        let limit = MAX_PAGE_BYTES;
+        return Some(Answer::Limit(match reply.declared() {
+            // A whole number of bytes the header said, at most 2^53.
+            Some(bytes) => ReadLimitError::PageTooLarge {
+                bytes: bytes as u64,
+                limit,
+            },
+            None => ReadLimitError::PageGrewTooLarge { limit },
+        }));
     }
     let Some(status) = reply.status() else {
         return Some(Answer::Failed("the answer could not be read".into()));

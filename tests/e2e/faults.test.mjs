@@ -210,6 +210,39 @@ test('row 3: a page sent without its length is stopped once past 64 MB, not read
 test('row 3: a gzip page that declares its compressed length is stopped once past 64 MB, not read whole', (t) =>
   refusesHugePage(t, ['huge:100@jobs', 'gzip@jobs'], GREW));
 
+// A usage answer holds 100 runs at most, but a hostile or broken backend's
+// is not bounded: it is held to the same 64 MB a page, counted as it is
+// decoded, in the usage worker and in the page alike (no `Worker`).
+for (const [via, initScript] of [
+  ['the usage worker', null],
+  ['the page', () => delete window.Worker],
+]) {
+  for (const [how, faults, message] of [
+    ['declared', ['huge:100@metrics'], /one page of the answer is 10\d MB, more than the 64 MB a page may have/],
+    ['a gzip bomb', ['huge:100@metrics', 'gzip@metrics'], GREW],
+  ]) {
+    test(`row 3: a usage answer past 64 MB (${how}) is stopped in ${via}; the charts say so, the page lives`, async (t) => {
+      const b = await faultyBackend(t, faults);
+      const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A), initScript });
+      const { page } = app;
+      await app.waitForState('ready');
+      assert.equal(
+        await page.evaluate(() => document.documentElement.dataset.usageWorker ?? 'off'),
+        initScript ? 'off' : 'on',
+      );
+      for (const panel of ['gpu-util', 'cpu-util']) {
+        const overlay = page.locator(`[data-panel="${panel}"] .qs-overlay`);
+        await overlay.filter({ hasText: 'Usage could not be loaded' }).waitFor();
+        const text = await overlay.innerText();
+        assert.match(text, message, panel);
+        assert.match(text, /\/queues\/a100-pool\/metrics\?run_ids=/, panel);
+      }
+      // The rest of the page is there: every job of the range.
+      await showsEveryJob(page, b);
+    });
+  }
+}
+
 // ------------------------------------------------------------------ row 4
 
 test('row 4: while the new queue loads, and after it fails, the old queue\'s data is not shown', async (t) => {
