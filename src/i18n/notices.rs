@@ -8,7 +8,7 @@
 //! messages, cursors, names) is inserted as a value, never translated.
 
 use crate::format::count;
-use crate::load_error::{detail, LoadError};
+use crate::load_error::{detail, shown, LoadError};
 use crate::notice::{CacheTrouble, Notice};
 use queuescope_core::analysis::skew::SkewSpan;
 use queuescope_core::analysis::{ClockSkew, StateFold, CLOCK_TOLERANCE, OTHER_STATES_NAME};
@@ -184,27 +184,30 @@ fn parse_ko(e: &ParseError) -> String {
 pub fn load_error_ko(e: &LoadError) -> String {
     match e {
         LoadError::Network { url, detail } => {
-            format!("{url}의 큐 API에 연결할 수 없습니다: {detail}")
+            format!("{}의 큐 API에 연결할 수 없습니다: {detail}", shown(url))
         }
         LoadError::SignIn { url, message } => format!(
-            "큐 API가 로그인을 요구합니다({url}: 401{}). 큐 API를 제공하는 사이트에 로그인하거나, 이 대시보드가 포털에 들어 있다면 포털 페이지를 새로 고쳐 새 토큰을 받은 뒤 다시 시도를 누르세요",
+            "큐 API가 로그인을 요구합니다({}: 401{}). 큐 API를 제공하는 사이트에 로그인하거나, 이 대시보드가 포털에 들어 있다면 포털 페이지를 새로 고쳐 새 토큰을 받은 뒤 다시 시도를 누르세요",
+            shown(url),
             detail(message)
         ),
         LoadError::NoAccess { url, message } => format!(
-            "이 큐의 데이터를 볼 권한이 없습니다({url}: 403{}). 큐 담당자에게 권한을 요청하거나, 포털이라면 포털이 이 큐를 읽을 수 있는 토큰을 넘기는지 확인한 뒤 다시 시도를 누르세요",
+            "이 큐의 데이터를 볼 권한이 없습니다({}: 403{}). 큐 담당자에게 권한을 요청하거나, 포털이라면 포털이 이 큐를 읽을 수 있는 토큰을 넘기는지 확인한 뒤 다시 시도를 누르세요",
+            shown(url),
             detail(message)
         ),
         LoadError::Http { url, status, message } => format!(
-            "큐 API가 {url}에 {status}(으)로 응답했습니다{}",
+            "큐 API가 {}에 {status}(으)로 응답했습니다{}",
+            shown(url),
             detail(message)
         ),
-        LoadError::Parse { url, source } => format!("{} ({url})", parse_ko(source)),
+        LoadError::Parse { url, source } => format!("{} ({})", parse_ko(source), shown(url)),
         LoadError::Cancelled { queue, pages, jobs } => format!(
             "{queue} 읽기를 {}페이지(작업 {}개)에서 취소했습니다. 다시 불러오려면 다시 시도를 누르세요",
             count(*pages),
             count(*jobs)
         ),
-        LoadError::Limit { url, source } => format!("{} ({url})", read_limit_ko(source)),
+        LoadError::Limit { url, source } => format!("{} ({})", read_limit_ko(source), shown(url)),
     }
 }
 

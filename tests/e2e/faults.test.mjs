@@ -235,7 +235,11 @@ for (const [via, initScript] of [
         await overlay.filter({ hasText: 'Usage could not be loaded' }).waitFor();
         const text = await overlay.innerText();
         assert.match(text, message, panel);
-        assert.match(text, /\/queues\/a100-pool\/metrics\?run_ids=/, panel);
+        // The URL names 100 run ids: cut to 200 characters, and the text
+        // wraps within the panel (unbroken, it ran out of both sides).
+        assert.match(text, /\/queues\/a100-pool\/metrics\?run_ids=[\w,]+…\)$/, panel);
+        const [inner, needed] = await overlay.evaluate((o) => [o.clientWidth, o.scrollWidth]);
+        assert.ok(needed <= inner, `${panel}: the message needs ${needed} px of its ${inner}`);
       }
       // The rest of the page is there: every job of the range.
       await showsEveryJob(page, b);
