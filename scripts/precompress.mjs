@@ -50,7 +50,7 @@ async function files(dir, rel = '') {
 }
 
 /** The brotli and gzip copies of `body` (the encodings a browser accepts). */
-export async function compressed(body) {
+async function compressed(body) {
   const [br, gz] = await Promise.all([
     brotli(body, {
       params: {

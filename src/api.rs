@@ -278,8 +278,9 @@ impl Rest {
 
     /// One GET, as the body's bytes. It is aborted by `abort` (a newer
     /// load) and by `request_timeout_seconds` (SPEC §2), whichever comes
-    /// first; a body is counted against `guard` (refused unread when its
-    /// declared length breaks a byte limit).
+    /// first; a body is counted against `guard`, or one page's limits
+    /// without one (refused unread when its declared length breaks a byte
+    /// limit, stopped once it grows past one).
     async fn get_bytes(
         &self,
         url: &str,
@@ -368,9 +369,7 @@ impl Rest {
             }
             None => {
                 drop(deadline);
-                // The page's byte limit per answer, as the worker's.
-                let mut guard = ReadGuard::new(ReadLimits::default());
-                self.get_bytes(url, abort, Some(&mut guard)).await?
+                self.get_bytes(url, abort, None).await?
             }
         };
         let body = parse::body_text(body);
@@ -411,7 +410,7 @@ enum BodyError {
 }
 
 /// The body of `resp` as bytes, counted against `guard` (SPEC §2's byte
-/// limits): one whose declared `Content-Length` breaks a limit is refused
+/// limits; without one, against one page's limits): one whose declared `Content-Length` breaks a limit is refused
 /// unread; every other is counted while it arrives and given up at the
 /// limit. A declared length is not the body's: an answer compressed on the
 /// way (`Content-Encoding: gzip`) declares its compressed size, which the
@@ -426,9 +425,10 @@ async fn read_body(
     resp: &gloo_net::http::Response,
     guard: Option<&mut ReadGuard>,
 ) -> Result<Vec<u8>, BodyError> {
-    let Some(guard) = guard else {
-        return resp.binary().await.map_err(BodyError::Read);
-    };
+    // An answer outside a jobs read (the queue list, a usage answer read in
+    // the page) is held to one page's limits on its own.
+    let mut own = ReadGuard::new(ReadLimits::default());
+    let guard = guard.unwrap_or(&mut own);
     let declared = resp
         .headers()
         .get("content-length")

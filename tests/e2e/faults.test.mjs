@@ -210,6 +210,20 @@ test('row 3: a page sent without its length is stopped once past 64 MB, not read
 test('row 3: a gzip page that declares its compressed length is stopped once past 64 MB, not read whole', (t) =>
   refusesHugePage(t, ['huge:100@jobs', 'gzip@jobs'], GREW));
 
+// Every answer is held to one page's limits, the queue list's too.
+test('row 3: a queue list past 64 MB is refused unread, the limit named', async (t) => {
+  const b = await faultyBackend(t, ['huge:100@queues']);
+  const app = await openApp(t, { config: { api_base: b.api }, query: b.query(QUEUE_A) });
+  await app.waitForState('error');
+  const e = await loadError(app.page);
+  assert.match(
+    e.text,
+    /one page of the answer is 10\d MB, more than the 64 MB a page may have; .*\(at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\)/,
+  );
+  await b.setFaults([]);
+  await showsEveryJob(app.page, b);
+});
+
 // A usage answer holds 100 runs at most, but a hostile or broken backend's
 // is not bounded: it is held to the same 64 MB a page, counted as it is
 // decoded, in the usage worker and in the page alike (no `Worker`).
