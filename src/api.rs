@@ -9,7 +9,7 @@ use gloo_net::http::Request;
 use queuescope_core::analysis::PreparedBuilder;
 use queuescope_core::contract::{QueueEntry, MAX_RUN_IDS_PER_REQUEST};
 use queuescope_core::demo::{self, DemoConfig, DemoData};
-use queuescope_core::limits::{ReadGuard, ReadLimitError, ReadLimits};
+use queuescope_core::limits::{Asked, ReadGuard, ReadLimitError, ReadLimits};
 use queuescope_core::parse::{self, Metric, Series};
 use queuescope_core::time::format_rfc3339;
 use queuescope_core::{Job, Ms, SkipReport};
@@ -92,7 +92,7 @@ impl Source {
             }
             Source::Rest(r) => {
                 let url = format!("{}/queues", r.base);
-                let body = r.get_text(&url, abort, None).await?;
+                let body = r.get_text(&url, abort, Read::One(Asked::Queues)).await?;
                 parse::parse_queue_entries(&body).map_err(|source| LoadError::Parse { url, source })
             }
         }
@@ -221,11 +221,15 @@ impl Rest {
         }
         let mut guard = ReadGuard::new(ReadLimits::default());
         let mut url = first.clone();
-        let mut body = self.get_text(&url, abort, Some(&mut guard)).await?;
+        let mut body = self.get_text(&url, abort, Read::Jobs(&mut guard)).await?;
         loop {
             let limit = |url: &str| {
                 let url = url.to_string();
-                move |source| LoadError::Limit { url, source }
+                move |source| LoadError::Limit {
+                    url,
+                    asked: Asked::Jobs,
+                    source,
+                }
             };
             let (text, mut relaxed) = (&body, None);
             let relaxed = &mut relaxed;
@@ -257,7 +261,8 @@ impl Rest {
                 dom::timed("qs:page-records", || b.push_page(page));
                 partial(b);
             };
-            let (next_body, ()) = join(self.get_text(&next, abort, Some(&mut guard)), read).await;
+            let (next_body, ()) =
+                join(self.get_text(&next, abort, Read::Jobs(&mut guard)), read).await;
             body = next_body?;
             url = next;
         }
@@ -269,24 +274,23 @@ impl Rest {
         &self,
         url: &str,
         abort: Option<&AbortSignal>,
-        guard: Option<&mut ReadGuard>,
+        read: Read<'_>,
     ) -> Result<String, LoadError> {
-        self.get_bytes(url, abort, guard)
-            .await
-            .map(parse::body_text)
+        self.get_bytes(url, abort, read).await.map(parse::body_text)
     }
 
     /// One GET, as the body's bytes. It is aborted by `abort` (a newer
     /// load) and by `request_timeout_seconds` (SPEC §2), whichever comes
-    /// first; a body is counted against `guard`, or one page's limits
-    /// without one (refused unread when its declared length breaks a byte
-    /// limit, stopped once it grows past one).
+    /// first; a body is counted against its jobs read's guard, or one
+    /// page's limits on its own (refused unread when its declared length
+    /// breaks a byte limit, stopped once it grows past one).
     async fn get_bytes(
         &self,
         url: &str,
         abort: Option<&AbortSignal>,
-        guard: Option<&mut ReadGuard>,
+        mut read: Read<'_>,
     ) -> Result<Vec<u8>, LoadError> {
+        let asked = read.asked();
         let credentials = match self.credentials {
             Credentials::Omit => RequestCredentials::Omit,
             Credentials::SameOrigin => RequestCredentials::SameOrigin,
@@ -302,12 +306,13 @@ impl Rest {
         }
         let limit = |source| LoadError::Limit {
             url: url.to_string(),
+            asked,
             source,
         };
-        let network = |e: gloo_net::Error| self.network(&deadline, url, e);
+        let network = |e: gloo_net::Error| self.network(&deadline, (url, asked), e);
         let resp = req.send().await.map_err(network)?;
         let status = resp.status();
-        let body = read_body(&resp, guard).await.map_err(|e| match e {
+        let body = read_body(&resp, &mut read).await.map_err(|e| match e {
             BodyError::Limit(e) => {
                 // Stops the download of the body nobody will read.
                 deadline.cancel();
@@ -320,10 +325,16 @@ impl Rest {
 
     /// A request of `deadline` that the browser could not make or read:
     /// timed out (SPEC §2's limit), or a network error (or an abort).
-    fn network(&self, deadline: &Deadline, url: &str, e: gloo_net::Error) -> LoadError {
+    fn network(
+        &self,
+        deadline: &Deadline,
+        (url, asked): (&str, Asked),
+        e: gloo_net::Error,
+    ) -> LoadError {
         match deadline.timed_out() {
             true => LoadError::Limit {
                 url: url.to_string(),
+                asked,
                 source: ReadLimitError::TimedOut {
                     seconds: self.timeout_seconds,
                 },
@@ -358,18 +369,20 @@ impl Rest {
                 }));
             }
             Some(usage_worker::Answer::Failed(detail)) => {
-                return Err(self.network(&deadline, url, gloo_net::Error::GlooError(detail)));
+                let e = gloo_net::Error::GlooError(detail);
+                return Err(self.network(&deadline, (url, Asked::Usage), e));
             }
             Some(usage_worker::Answer::Body(status, body)) => answered(url, status, body)?,
             Some(usage_worker::Answer::Limit(source)) => {
                 return Err(LoadError::Limit {
                     url: url.to_string(),
+                    asked: Asked::Usage,
                     source,
                 });
             }
             None => {
                 drop(deadline);
-                self.get_bytes(url, abort, None).await?
+                self.get_bytes(url, abort, Read::One(Asked::Usage)).await?
             }
         };
         let body = parse::body_text(body);
@@ -401,6 +414,23 @@ fn answered(url: &str, status: u16, body: Vec<u8>) -> Result<Vec<u8>, LoadError>
     })
 }
 
+/// What one GET reads: a page of a jobs read, counted against the read's
+/// guard, or one answer on its own (the queue list, a usage answer), held
+/// to one page's limits.
+enum Read<'g> {
+    Jobs(&'g mut ReadGuard),
+    One(Asked),
+}
+
+impl Read<'_> {
+    fn asked(&self) -> Asked {
+        match self {
+            Read::Jobs(_) => Asked::Jobs,
+            Read::One(asked) => *asked,
+        }
+    }
+}
+
 /// Why a body was not read.
 enum BodyError {
     /// It broke a byte limit (SPEC §2).
@@ -409,8 +439,8 @@ enum BodyError {
     Read(gloo_net::Error),
 }
 
-/// The body of `resp` as bytes, counted against `guard` (SPEC §2's byte
-/// limits; without one, against one page's limits): one whose declared `Content-Length` breaks a limit is refused
+/// The body of `resp` as bytes, counted against `read`'s guard (SPEC §2's
+/// byte limits; an answer on its own, against one page's limits): one whose declared `Content-Length` breaks a limit is refused
 /// unread; every other is counted while it arrives and given up at the
 /// limit. A declared length is not the body's: an answer compressed on the
 /// way (`Content-Encoding: gzip`) declares its compressed size, which the
@@ -423,12 +453,13 @@ enum BodyError {
 /// parsers read UTF-8.
 async fn read_body(
     resp: &gloo_net::http::Response,
-    guard: Option<&mut ReadGuard>,
+    read: &mut Read<'_>,
 ) -> Result<Vec<u8>, BodyError> {
-    // An answer outside a jobs read (the queue list, a usage answer read in
-    // the page) is held to one page's limits on its own.
     let mut own = ReadGuard::new(ReadLimits::default());
-    let guard = guard.unwrap_or(&mut own);
+    let guard = match read {
+        Read::Jobs(guard) => guard,
+        Read::One(_) => &mut own,
+    };
     let declared = resp
         .headers()
         .get("content-length")

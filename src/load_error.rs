@@ -3,7 +3,7 @@
 //! the page shows; `i18n::notices` words it in Korean. Outside `api.rs` so
 //! the catalogue compiles (and is tested) natively.
 
-use queuescope_core::limits::ReadLimitError;
+use queuescope_core::limits::{Asked, ReadLimitError};
 use queuescope_core::parse::ParseError;
 
 /// Why a load failed, in words a user can act on.
@@ -46,9 +46,14 @@ pub enum LoadError {
         jobs: usize,
     },
     /// A limit of SPEC §2 stopped the read (a timeout, a looping cursor,
-    /// too many pages, jobs or bytes); the message names it.
-    #[error("{source} (at {})", shown(url))]
-    Limit { url: String, source: ReadLimitError },
+    /// too many pages, jobs or bytes); the message names it and what helps
+    /// a read of what was `asked`.
+    #[error("{source}; {} (at {})", source.remedy(*asked), shown(url))]
+    Limit {
+        url: String,
+        asked: Asked,
+        source: ReadLimitError,
+    },
 }
 
 /// A URL as a message shows it: clipped to 200 characters (a usage

@@ -61,12 +61,12 @@ impl Default for ReadLimits {
     }
 }
 
-/// Why a read stopped, in words a user can act on: each names the limit
-/// and what to do (most often: a shorter range).
+/// Why a read stopped: each names the limit it reached. What a user can do
+/// about it depends on what was asked ([`ReadLimitError::remedy`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadLimitError {
     /// `next_cursor` repeated one this read already followed.
-    #[error("the backend's paging loops: it sent the cursor {cursor} a second time (after {} pages), so nothing more was asked; its owners need to fix its paging", count(*.pages))]
+    #[error("the backend's paging loops: it sent the cursor {cursor} a second time (after {} pages), so nothing more was asked", count(*.pages))]
     PagingLoops {
         /// The repeated cursor, quoted and clipped for display.
         cursor: String,
@@ -74,19 +74,19 @@ pub enum ReadLimitError {
         pages: usize,
     },
     /// More pages than [`ReadLimits::max_pages`].
-    #[error("the answer has more than {} pages, the most one read follows; choose a shorter range", count(*.limit))]
+    #[error("the answer has more than {} pages, the most one read follows", count(*.limit))]
     TooManyPages {
         /// The limit.
         limit: usize,
     },
     /// More jobs than [`ReadLimits::max_jobs`].
-    #[error("the range holds more than {} jobs, the most one read keeps; choose a shorter range", count(*.limit))]
+    #[error("the range holds more than {} jobs, the most one read keeps", count(*.limit))]
     TooManyJobs {
         /// The limit.
         limit: usize,
     },
     /// One page larger than [`ReadLimits::max_page_bytes`].
-    #[error("one page of the answer is {}, more than the {} a page may have; choose a shorter range, or ask the backend's owners for smaller pages", megabytes(*.bytes), megabytes(*.limit))]
+    #[error("one page of the answer is {}, more than the {} a page may have", megabytes(*.bytes), megabytes(*.limit))]
     PageTooLarge {
         /// The page's size (as declared, or as received).
         bytes: u64,
@@ -97,23 +97,88 @@ pub enum ReadLimitError {
     /// arrived, its declared length (if any) within it: sent without its
     /// length (chunked), or compressed on the way (`Content-Length` is then
     /// the compressed size); its download was stopped there.
-    #[error("one page of the answer grew past the {} a page may have while it arrived, so its download was stopped; choose a shorter range, or ask the backend's owners for smaller pages", megabytes(*.limit))]
+    #[error("one page of the answer grew past the {} a page may have while it arrived, so its download was stopped", megabytes(*.limit))]
     PageGrewTooLarge {
         /// The limit.
         limit: u64,
     },
     /// The pages together larger than [`ReadLimits::max_read_bytes`].
-    #[error("the answer is larger than {}, the most one read downloads; choose a shorter range", megabytes(*.limit))]
+    #[error("the answer is larger than {}, the most one read downloads", megabytes(*.limit))]
     TooManyBytes {
         /// The limit.
         limit: u64,
     },
     /// A request took longer than `request_timeout_seconds`.
-    #[error("the queue API did not answer within {} (request_timeout_seconds); retry, or choose a shorter range", in_seconds(*.seconds))]
+    #[error("the queue API did not answer within {} (request_timeout_seconds)", in_seconds(*.seconds))]
     TimedOut {
         /// The timeout in force.
         seconds: u32,
     },
+}
+
+/// What a read asked the backend for. One limit calls for different
+/// advice: a shorter range makes a jobs read smaller, not the queue list or
+/// a usage answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// A queue's jobs over the range (all pages).
+    Jobs,
+    /// The queue list.
+    Queues,
+    /// The usage series of the runs the usage charts show.
+    Usage,
+}
+
+/// What a user can do once a limit stopped a read ([`ReadLimitError::remedy`]);
+/// its `Display` is the English the messages end in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Remedy {
+    /// A range's pages, jobs or bytes: a shorter range has fewer.
+    #[error("choose a shorter range")]
+    ShorterRange,
+    /// One page of jobs too large: a shorter range may have smaller pages;
+    /// the backend's page size surely does.
+    #[error("choose a shorter range, or ask the backend's owners for smaller pages")]
+    ShorterRangeOrSmallerPages,
+    /// A jobs request too slow: a shorter range asks for less.
+    #[error("retry, or choose a shorter range")]
+    RetryOrShorterRange,
+    /// A queue list or usage request too slow: nothing in the view asks
+    /// for less.
+    #[error("retry")]
+    Retry,
+    /// A usage answer too large: fewer runs ask for less.
+    #[error("select fewer runs on Job runs, or ask the backend's owners for smaller answers")]
+    FewerRuns,
+    /// The queue list too large: only its backend can change it.
+    #[error("ask the backend's owners to check its queue list")]
+    CheckQueueList,
+    /// A paging loop: only the backend can fix it.
+    #[error("its owners need to fix its paging")]
+    FixPaging,
+}
+
+impl ReadLimitError {
+    /// What a user can do about this limit, reached by a read of `asked`.
+    pub fn remedy(&self, asked: Asked) -> Remedy {
+        use ReadLimitError as E;
+        match (self, asked) {
+            (E::PagingLoops { .. }, _) => Remedy::FixPaging,
+            (E::TimedOut { .. }, Asked::Jobs) => Remedy::RetryOrShorterRange,
+            (E::TimedOut { .. }, Asked::Queues | Asked::Usage) => Remedy::Retry,
+            (E::PageTooLarge { .. } | E::PageGrewTooLarge { .. }, Asked::Jobs) => {
+                Remedy::ShorterRangeOrSmallerPages
+            }
+            (
+                E::TooManyPages { .. } | E::TooManyJobs { .. } | E::TooManyBytes { .. },
+                Asked::Jobs,
+            ) => Remedy::ShorterRange,
+            // Only a jobs read has pages, jobs and a read's bytes to count;
+            // the others are one answer held to one page's limits.
+            (_, Asked::Queues) => Remedy::CheckQueueList,
+            (_, Asked::Usage) => Remedy::FewerRuns,
+        }
+    }
 }
 
 /// `64 MB` (decimal megabytes, rounded down).
@@ -425,7 +490,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "the backend's paging loops: it sent the cursor \"loop\" a second time (after 2 pages), so nothing more was asked; its owners need to fix its paging"
+            "the backend's paging loops: it sent the cursor \"loop\" a second time (after 2 pages), so nothing more was asked"
         );
         // An earlier cursor, not only the last one.
         let mut g = ReadGuard::new(ReadLimits::default());
@@ -472,7 +537,7 @@ mod tests {
         let spec = ReadLimitError::TooManyPages { limit: MAX_PAGES };
         assert_eq!(
             spec.to_string(),
-            "the answer has more than 2,000 pages, the most one read follows; choose a shorter range"
+            "the answer has more than 2,000 pages, the most one read follows"
         );
     }
 
@@ -488,7 +553,7 @@ mod tests {
         );
         assert_eq!(
             ReadLimitError::TooManyJobs { limit: MAX_JOBS }.to_string(),
-            "the range holds more than 1,000,000 jobs, the most one read keeps; choose a shorter range"
+            "the range holds more than 1,000,000 jobs, the most one read keeps"
         );
     }
 
@@ -529,14 +594,14 @@ mod tests {
                 limit: MAX_PAGE_BYTES
             }
             .to_string(),
-            "one page of the answer is 80 MB, more than the 64 MB a page may have; choose a shorter range, or ask the backend's owners for smaller pages"
+            "one page of the answer is 80 MB, more than the 64 MB a page may have"
         );
         assert_eq!(
             ReadLimitError::TooManyBytes {
                 limit: MAX_READ_BYTES
             }
             .to_string(),
-            "the answer is larger than 1,000 MB, the most one read downloads; choose a shorter range"
+            "the answer is larger than 1,000 MB, the most one read downloads"
         );
     }
 
@@ -544,8 +609,81 @@ mod tests {
     fn timeout_message() {
         assert_eq!(
             ReadLimitError::TimedOut { seconds: 30 }.to_string(),
-            "the queue API did not answer within 30 seconds (request_timeout_seconds); retry, or choose a shorter range"
+            "the queue API did not answer within 30 seconds (request_timeout_seconds)"
         );
+    }
+
+    /// A shorter range is advised only where it asks for less: a jobs
+    /// read. The queue list and a usage answer get what helps them.
+    #[test]
+    fn the_remedy_depends_on_what_was_asked() {
+        use Asked::*;
+        let timeout = ReadLimitError::TimedOut { seconds: 30 };
+        let page = ReadLimitError::PageTooLarge {
+            bytes: 80_500_000,
+            limit: MAX_PAGE_BYTES,
+        };
+        let grew = ReadLimitError::PageGrewTooLarge {
+            limit: MAX_PAGE_BYTES,
+        };
+        let looping = ReadLimitError::PagingLoops {
+            cursor: "\"c\"".into(),
+            pages: 2,
+        };
+        let cases = [
+            (&timeout, Jobs, "retry, or choose a shorter range"),
+            (&timeout, Queues, "retry"),
+            (&timeout, Usage, "retry"),
+            (
+                &page,
+                Jobs,
+                "choose a shorter range, or ask the backend's owners for smaller pages",
+            ),
+            (
+                &grew,
+                Jobs,
+                "choose a shorter range, or ask the backend's owners for smaller pages",
+            ),
+            (
+                &page,
+                Queues,
+                "ask the backend's owners to check its queue list",
+            ),
+            (
+                &grew,
+                Queues,
+                "ask the backend's owners to check its queue list",
+            ),
+            (
+                &page,
+                Usage,
+                "select fewer runs on Job runs, or ask the backend's owners for smaller answers",
+            ),
+            (
+                &grew,
+                Usage,
+                "select fewer runs on Job runs, or ask the backend's owners for smaller answers",
+            ),
+            (
+                &ReadLimitError::TooManyPages { limit: 1 },
+                Jobs,
+                "choose a shorter range",
+            ),
+            (
+                &ReadLimitError::TooManyJobs { limit: 1 },
+                Jobs,
+                "choose a shorter range",
+            ),
+            (
+                &ReadLimitError::TooManyBytes { limit: 1 },
+                Jobs,
+                "choose a shorter range",
+            ),
+            (&looping, Jobs, "its owners need to fix its paging"),
+        ];
+        for (e, asked, words) in cases {
+            assert_eq!(e.remedy(asked).to_string(), words, "{e:?} of {asked:?}");
+        }
     }
 
     #[test]

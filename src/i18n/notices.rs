@@ -13,7 +13,7 @@ use crate::notice::{CacheTrouble, Notice};
 use queuescope_core::analysis::skew::SkewSpan;
 use queuescope_core::analysis::{ClockSkew, StateFold, CLOCK_TOLERANCE, OTHER_STATES_NAME};
 use queuescope_core::limits::{
-    ConfigNotice, ReadLimitError, DEFAULT_REQUEST_TIMEOUT_SECONDS, REFRESH_SECONDS,
+    ConfigNotice, ReadLimitError, Remedy, DEFAULT_REQUEST_TIMEOUT_SECONDS, REFRESH_SECONDS,
     REQUEST_TIMEOUT_SECONDS,
 };
 use queuescope_core::parse::{ParseError, RecordKind, SkipExample, SkipReport};
@@ -142,33 +142,50 @@ fn megabytes(bytes: u64) -> String {
 pub fn read_limit_ko(e: &ReadLimitError) -> String {
     match e {
         ReadLimitError::PagingLoops { cursor, pages } => format!(
-            "백엔드의 페이지 넘김이 되풀이됩니다: 커서 {cursor}를 ({}페이지 뒤에) 다시 보내서 더 요청하지 않았습니다. 백엔드 담당자가 페이지 넘김을 고쳐야 합니다",
+            "백엔드의 페이지 넘김이 되풀이됩니다: 커서 {cursor}를 ({}페이지 뒤에) 다시 보내서 더 요청하지 않았습니다",
             count(*pages)
         ),
         ReadLimitError::TooManyPages { limit } => format!(
-            "응답이 {}페이지를 넘습니다. 한 번의 읽기는 그 이상 따라가지 않으니 더 짧은 기간을 고르세요",
+            "응답이 {}페이지를 넘습니다. 한 번의 읽기는 그 이상 따라가지 않습니다",
             count(*limit)
         ),
         ReadLimitError::TooManyJobs { limit } => format!(
-            "이 기간의 작업이 {}개를 넘습니다. 한 번의 읽기는 그 이상 담지 않으니 더 짧은 기간을 고르세요",
+            "이 기간의 작업이 {}개를 넘습니다. 한 번의 읽기는 그 이상 담지 않습니다",
             count(*limit)
         ),
         ReadLimitError::PageTooLarge { bytes, limit } => format!(
-            "응답의 한 페이지가 {}로, 페이지 한도 {}보다 큽니다. 더 짧은 기간을 고르거나 백엔드 담당자에게 더 작은 페이지를 요청하세요",
+            "응답의 한 페이지가 {}로, 페이지 한도 {}보다 큽니다",
             megabytes(*bytes),
             megabytes(*limit)
         ),
         ReadLimitError::PageGrewTooLarge { limit } => format!(
-            "응답의 한 페이지가 내려받는 중에 페이지 한도 {}를 넘어서 내려받기를 멈췄습니다. 더 짧은 기간을 고르거나 백엔드 담당자에게 더 작은 페이지를 요청하세요",
+            "응답의 한 페이지가 내려받는 중에 페이지 한도 {}를 넘어서 내려받기를 멈췄습니다",
             megabytes(*limit)
         ),
         ReadLimitError::TooManyBytes { limit } => format!(
-            "응답이 {}보다 큽니다. 한 번의 읽기는 그 이상 내려받지 않으니 더 짧은 기간을 고르세요",
+            "응답이 {}보다 큽니다. 한 번의 읽기는 그 이상 내려받지 않습니다",
             megabytes(*limit)
         ),
         ReadLimitError::TimedOut { seconds } => format!(
-            "큐 API가 {seconds}초 안에 응답하지 않았습니다(request_timeout_seconds). 다시 시도하거나 더 짧은 기간을 고르세요"
+            "큐 API가 {seconds}초 안에 응답하지 않았습니다(request_timeout_seconds)"
         ),
+    }
+}
+
+/// What helps after a limit, in Korean.
+fn remedy_ko(r: Remedy) -> &'static str {
+    match r {
+        Remedy::ShorterRange => "더 짧은 기간을 고르세요",
+        Remedy::ShorterRangeOrSmallerPages => {
+            "더 짧은 기간을 고르거나 백엔드 담당자에게 더 작은 페이지를 요청하세요"
+        }
+        Remedy::RetryOrShorterRange => "다시 시도하거나 더 짧은 기간을 고르세요",
+        Remedy::Retry => "다시 시도하세요",
+        Remedy::FewerRuns => {
+            "작업 실행에서 더 적은 실행을 선택하거나 백엔드 담당자에게 더 작은 응답을 요청하세요"
+        }
+        Remedy::CheckQueueList => "백엔드 담당자에게 큐 목록을 확인해 달라고 요청하세요",
+        Remedy::FixPaging => "백엔드 담당자가 페이지 넘김을 고쳐야 합니다",
     }
 }
 
@@ -207,7 +224,12 @@ pub fn load_error_ko(e: &LoadError) -> String {
             count(*pages),
             count(*jobs)
         ),
-        LoadError::Limit { url, source } => format!("{} ({})", read_limit_ko(source), shown(url)),
+        LoadError::Limit { url, asked, source } => format!(
+            "{}. {} ({})",
+            read_limit_ko(source),
+            remedy_ko(source.remedy(*asked)),
+            shown(url)
+        ),
     }
 }
 
@@ -314,6 +336,7 @@ pub fn notice_ko(n: &Notice) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use queuescope_core::limits::Asked;
     use queuescope_core::model::DAY;
 
     #[test]
@@ -321,11 +344,27 @@ mod tests {
         let url = "http://127.0.0.1:9/api/v1/queues/q/jobs".to_string();
         let timeout = LoadError::Limit {
             url: url.clone(),
+            asked: Asked::Jobs,
             source: ReadLimitError::TimedOut { seconds: 2 },
         };
         assert_eq!(
             load_error_ko(&timeout),
             format!("큐 API가 2초 안에 응답하지 않았습니다(request_timeout_seconds). 다시 시도하거나 더 짧은 기간을 고르세요 ({url})")
+        );
+        // The queue list has no range to shorten.
+        let queues = "http://127.0.0.1:9/api/v1/queues".to_string();
+        let slow_list = LoadError::Limit {
+            url: queues.clone(),
+            asked: Asked::Queues,
+            source: ReadLimitError::TimedOut { seconds: 2 },
+        };
+        assert_eq!(
+            load_error_ko(&slow_list),
+            format!("큐 API가 2초 안에 응답하지 않았습니다(request_timeout_seconds). 다시 시도하세요 ({queues})")
+        );
+        assert_eq!(
+            slow_list.to_string(),
+            format!("the queue API did not answer within 2 seconds (request_timeout_seconds); retry (at {queues})")
         );
         let http = LoadError::Http {
             url: url.clone(),
