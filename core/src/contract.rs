@@ -36,6 +36,18 @@ pub struct QueueInfo {
 }
 
 impl QueueInfo {
+    /// A queue known by its id alone (the URL's, while the list is not
+    /// known).
+    pub fn from_id(id: String) -> QueueInfo {
+        QueueInfo {
+            id,
+            name: None,
+            entity: None,
+            resource: None,
+            description: None,
+        }
+    }
+
     /// The name to show: `name`, or `id` when there is none.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)

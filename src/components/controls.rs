@@ -10,6 +10,7 @@ use crate::i18n::t;
 use crate::state::{Analysis, Prefs, Queues, ViewState};
 use leptos::prelude::*;
 use queuescope_core::analysis::{self, Field};
+use queuescope_core::contract::QueueInfo;
 use queuescope_core::view::{GroupKey, RangeSpec, Tz, Width};
 
 /// Range presets (SPEC §1).
@@ -57,12 +58,25 @@ fn QueuePicker() -> impl IntoView {
             <span class="qs-label">{t().queue}</span>
             <select autocomplete="off" name="queue" on:change=move |ev| view.set_queue(event_target_value(&ev))
                 prop:value=move || queues.current.get().unwrap_or_default()>
-                <For each=move || queues.list.get() key=|q| q.id.clone() let:q>
+                // Keyed by the name too: a row is built once, and a queue's
+                // name may come later (its id stood in) or change.
+                <For each=move || options(queues) key=|q| (q.id.clone(), q.name.clone()) let:q>
                     <option value=q.id.clone() selected=move || queues.current.get().as_deref() == Some(q.id.as_str())>{q.display_name().to_string()}</option>
                 </For>
             </select>
             <span class="qs-hint">{move || description()}</span>
         </label>
+    }
+}
+
+/// The picker's queues: the list; while it is not known (loading, or it
+/// could not be read) the queue shown, by its id, so the picker names what
+/// is on screen.
+fn options(queues: Queues) -> Vec<QueueInfo> {
+    let list = queues.list.get();
+    match queues.current.get() {
+        Some(id) if list.is_empty() => vec![QueueInfo::from_id(id)],
+        _ => list,
     }
 }
 

@@ -108,6 +108,10 @@ test('row 1: a hung /queues and hung usage requests time out too', async (t) => 
   const e = await loadError(page);
   // The queue list has no range: a shorter one is not advised.
   assert.match(e.text, /did not answer within 1 second \(request_timeout_seconds\); retry \(at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/queues\)/);
+  // Without the list the picker still names the queue on screen, by its id.
+  const picker = () =>
+    page.$$eval('select[name=queue]', ([s]) => [s.value, [...s.options].map((o) => `${o.value}=${o.textContent}`)]);
+  assert.deepEqual(await picker(), [QUEUE_A, [`${QUEUE_A}=${QUEUE_A}`]]);
   // The queue named in the URL is read meanwhile: its data is on screen,
   // and its usage requests time out in the usage panels.
   for (const panel of ['gpu-util', 'cpu-util']) {
@@ -121,6 +125,12 @@ test('row 1: a hung /queues and hung usage requests time out too', async (t) => 
   }
   await b.setFaults([]);
   await showsEveryJob(page, b);
+  // Retry reads the list: every queue, named.
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await app.waitForState('ready');
+  const [value, names] = await picker();
+  assert.equal(value, QUEUE_A);
+  assert.ok(names.includes(`${QUEUE_A}=A100 pool`) && names.length > 1, names.join(' '));
 });
 
 // ------------------------------------------------------------------ row 2
