@@ -207,6 +207,8 @@ pub struct Words {
     pub cached_from: fn(&str, &str, bool) -> String,
     /// Could not load the queue data.
     pub load_failed: &'static str,
+    /// Could not load the queue list (the data shown is current).
+    pub queues_failed: &'static str,
     /// Details
     pub details: &'static str,
     /// Idle windows
@@ -559,6 +561,7 @@ pub static EN: Words = Words {
         format!("Cached, from {from} — {age} old{tail}")
     },
     load_failed: "Could not load the queue data. ",
+    queues_failed: "Could not load the queue list. ",
     details: "Details",
     idle_windows: "Idle windows",
     who_waits: "Who waits most",
@@ -817,6 +820,7 @@ pub static KO: Words = Words {
         format!("캐시: {from} 기준 — {age} 전{tail}")
     },
     load_failed: "큐 데이터를 불러오지 못했습니다. ",
+    queues_failed: "큐 목록을 불러오지 못했습니다. ",
     details: "자세히",
     idle_windows: "유휴 구간",
     who_waits: "가장 오래 기다린 쪽",

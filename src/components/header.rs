@@ -272,8 +272,13 @@ fn LoadError() -> impl IntoView {
     let refresh = expect_context::<Refresh>();
     let refreshes = refresh.every.is_some();
     let content = move || {
-        let e = data.error.get().or_else(|| queues.error.get())?;
-        let kept = data.loaded.with(|l| l.is_some());
+        // The data's error first; the queue list's alone leaves the data
+        // current, not kept from before.
+        let (e, list) = match data.error.get() {
+            Some(e) => (e, false),
+            None => (queues.error.get()?, true),
+        };
+        let kept = !list && data.loaded.with(|l| l.is_some());
         let paused = refreshes && e.needs_user();
         // The refresh tries again by itself: say when.
         let retrying_label = refreshes && !paused && refresh.failures.get() > 0;
@@ -286,6 +291,7 @@ fn LoadError() -> impl IntoView {
                 <div>
                     <strong>{match e {
                         crate::api::LoadError::Cancelled { .. } => t().load_cancelled,
+                        _ if list => t().queues_failed,
                         _ => t().load_failed,
                     }}</strong>
                     <span>{(t().load_error)(&e)}</span>
