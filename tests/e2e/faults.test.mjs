@@ -271,6 +271,13 @@ for (const [via, initScript] of [
         assert.match(text, /\/queues\/a100-pool\/metrics\?run_ids=[\w,]+…\)$/, panel);
         const [inner, needed] = await overlay.evaluate((o) => [o.clientWidth, o.scrollWidth]);
         assert.ok(needed <= inner, `${panel}: the message needs ${needed} px of its ${inner}`);
+        // On the panel's own colour: the empty chart's axis labels do not
+        // run through its lines.
+        const [under, own] = await overlay.evaluate((o) => [
+          getComputedStyle(o).backgroundColor,
+          getComputedStyle(o.closest('[data-panel]')).backgroundColor,
+        ]);
+        assert.equal(under, own, panel);
       }
       // The rest of the page is there: every job of the range.
       await showsEveryJob(page, b);
