@@ -247,6 +247,9 @@ pub struct Words {
     pub usage_selected: fn(&str) -> String,
     /// Text: usage recent.
     pub usage_recent: fn(&str) -> String,
+    /// The usage caption with no run in view, and with none selected.
+    pub usage_none_in_view: &'static str,
+    pub usage_none_selected: &'static str,
     /// Text: no runs in view.
     pub no_runs_in_view: &'static str,
     /// Text: runs selected.
@@ -581,6 +584,8 @@ pub static EN: Words = Words {
     usage_some_selected: |n, total| format!("the {n} most recent of the {total} runs selected on Job runs"),
     usage_selected: |n| format!("the {n} runs selected on Job runs"),
     usage_recent: |n| format!("the {n} most recent runs in view (select on Job runs to choose)"),
+    usage_none_in_view: "no runs in view",
+    usage_none_selected: "no runs selected on Job runs",
     no_runs_in_view: "No runs in view.",
     runs_selected: |n| format!("{n} runs selected"),
     errors_note: |n| format!("{n} errors in the range, newest first"),
@@ -840,6 +845,8 @@ pub static KO: Words = Words {
     usage_some_selected: |n, total| format!("작업 실행에서 선택한 {total}개 중 최근 {n}개"),
     usage_selected: |n| format!("작업 실행에서 선택한 실행 {n}개"),
     usage_recent: |n| format!("보이는 실행 중 최근 {n}개 (작업 실행에서 골라 보기)"),
+    usage_none_in_view: "보이는 실행 없음",
+    usage_none_selected: "작업 실행에서 선택한 실행 없음",
     no_runs_in_view: "보이는 실행이 없습니다.",
     runs_selected: |n| format!("실행 {n}개 선택됨"),
     errors_note: |n| format!("이 기간의 오류 {n}개, 최신순"),

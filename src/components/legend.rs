@@ -59,8 +59,11 @@ pub fn GroupLegend(#[prop(optional)] row: bool) -> impl IntoView {
             legend.act(k, action);
         }
     };
+    // A row is a card of its own: with nothing to list (no jobs in the
+    // range) and nothing to undo, it would be an empty box.
+    let empty = move || row && groups.with(Vec::is_empty) && !legend.limited();
     view! {
-        <div class="qs-legend" class:qs-legend-row=row role="group" aria-label=t().groups data-legend="groups">
+        <div class="qs-legend" class:qs-legend-row=row hidden=empty role="group" aria-label=t().groups data-legend="groups">
             <ul node_ref=list on:click=click></ul>
             <ShowIf when=move || legend.limited()>
                 <button class="qs-link-btn qs-legend-all" data-legend-show-all

@@ -61,7 +61,12 @@ fn usage_note(a: Analysis, m: Metrics) -> Signal<String> {
     Signal::derive(move || {
         let n = m.in_view.with(|v| v.len());
         let brushed = a.brushed.with(|b| b.as_ref().map(|b| b.len()));
-        if let Some(total) = brushed.filter(|&t| t > n) {
+        if n == 0 {
+            match brushed {
+                Some(_) => t().usage_none_selected.into(),
+                None => t().usage_none_in_view.into(),
+            }
+        } else if let Some(total) = brushed.filter(|&t| t > n) {
             (t().usage_some_selected)(&format::count(n), &format::count(total))
         } else if brushed.is_some() {
             (t().usage_selected)(&format::count(n))

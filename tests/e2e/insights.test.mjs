@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { openApp, startDemoBackend, FIXTURES, HOUR, TIMEOUT_MS } from './harness.mjs';
-import { afterAction, chartView, reload, tableRows } from './monitor-helpers.mjs';
+import { afterAction, chartView, dragBox, reload, tableRows } from './monitor-helpers.mjs';
 
 const FROM = '2026-11-21T00:00:00Z';
 const TO = '2026-11-22T00:00:00Z';
@@ -284,6 +284,31 @@ test('empty answers say so', async (t) => {
     (await items(page, 'under-used')).map((u) => u.runId),
     ['run-a1', 'run-e1'],
   );
+});
+
+test('a range without jobs: every chart says so, the usage captions say no runs, no empty legend card', async (t) => {
+  const app = await openFixture(t, '?queue=insights&from=2026-11-19T00:00:00Z&to=2026-11-20T00:00:00Z&tz=utc&bucket=1h&group=user');
+  const { page } = app;
+  for (const panel of ['job-status', 'queued-time', 'job-runs', 'gpu-util', 'sys-mem']) {
+    assert.equal(await page.locator(`[data-panel="${panel}"] .qs-overlay`).innerText(), 'No jobs in this range', panel);
+  }
+  for (const panel of ['gpu-util', 'cpu-util', 'gpu-mem', 'sys-mem']) {
+    assert.equal(await page.locator(`[data-panel="${panel}"] .qs-sub`).innerText(), 'no runs in view', panel);
+  }
+  // The legend above the usage charts is a card of its own: with no group
+  // to list it is not drawn (an empty box before).
+  const legend = page.locator('.qs-usage [data-legend="groups"]');
+  assert.equal(await legend.count(), 1);
+  assert.equal(await legend.isVisible(), false);
+
+  // A day with runs: the legend is back; a box where no run ran selects none.
+  await reload(app, VIEW);
+  assert.equal(await legend.isVisible(), true);
+  assert.match(await page.locator('[data-panel="gpu-util"] .qs-sub').innerText(), /^the \d+ most recent runs in view/);
+  // 13:30-15:40 is idle (no run held the queue): a box over 14:00-15:20.
+  await afterAction(app, () => dragBox(app, 'job-runs', [14 / 24, 0.05], [15.33 / 24, 0.95]));
+  assert.deepEqual(await tableRows(page, 'selection'), []);
+  assert.equal(await page.locator('[data-panel="gpu-util"] .qs-sub').innerText(), 'no runs selected on Job runs');
 });
 
 // --- loading the usage of the other runs, on a generated queue ------------
