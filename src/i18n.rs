@@ -352,6 +352,8 @@ pub struct Words {
     pub under_used_item: fn((&str, &str, &str), &str, &str, f64) -> String,
     /// Insights: under used summary.
     pub under_used_summary: fn((f64, i64), &str, &str, usize) -> String,
+    /// The under-used GPUs' line with no run in view.
+    pub under_used_no_runs: &'static str,
     /// Insights: heat label.
     pub heat_label: fn(&str, &str, &str, &str) -> String,
     /// Insights: heat outside.
@@ -651,6 +653,7 @@ pub static EN: Words = Words {
         }
     },
     under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {pct} % GPU use over {len}, {unused:.1} GPU-hours unused"),
+    under_used_no_runs: "No run in view, so no GPU to judge",
     under_used_summary: |(max, mins), loaded, in_view, n| {
         let rule = format!("mean GPU use under {max} % over a run of {mins} minutes or more");
         let judged = format!("judged on the {loaded} of {in_view} runs in view whose usage is loaded");
@@ -912,6 +915,7 @@ pub static KO: Words = Words {
         }
     },
     under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {len} 동안 GPU 사용률 {pct} %, 쓰지 않은 GPU 시간 {unused:.1}"),
+    under_used_no_runs: "보이는 실행이 없어 판단할 GPU가 없습니다",
     under_used_summary: |(max, mins), loaded, in_view, n| {
         let rule = format!("{mins}분 이상 실행하며 평균 GPU 사용률 {max} % 미만");
         let judged = format!("보이는 실행 {in_view}개 중 사용량을 불러온 {loaded}개 기준");

@@ -248,8 +248,13 @@ pub fn under_used_items(u: &UnderUsed) -> Vec<Item> {
         .collect()
 }
 
-/// The line above the under-used GPUs: the rule, and the runs judged.
+/// The line above the under-used GPUs: the rule, and the runs judged (or
+/// that no run is in view: a range without runs, a queue where every job
+/// waits).
 pub fn under_used_summary(u: &UnderUsed) -> String {
+    if u.in_view == 0 {
+        return t().under_used_no_runs.into();
+    }
     (t().under_used_summary)(
         (UNDER_USED_MAX_MEAN, UNDER_USED_MIN_RUN / 60_000),
         &format::count(u.loaded),

@@ -255,6 +255,18 @@ fn under_used_runs_link_to_the_run() {
         under_used_summary(&u),
         "1 run with mean GPU use under 20 % over a run of 30 minutes or more, judged on the 11 of 11 runs in view whose usage is loaded"
     );
+    // No run in view (every job waits, or none is in the range): not "the
+    // 0 of 0 runs".
+    let none = UnderUsed {
+        runs: Vec::new(),
+        count: 0,
+        loaded: 0,
+        in_view: 0,
+    };
+    assert_eq!(
+        under_used_summary(&none),
+        "No run in view, so no GPU to judge"
+    );
 }
 
 #[test]

@@ -233,6 +233,10 @@ test('clicking an idle window shows it: the URL range, the charts, the insights 
     [[sat(9, 40), sat(12), String(140 * 60)]],
   );
   assert.equal(await summary(page, 'idle'), '100.0% of the range idle, in 1 window of 30 minutes or more');
+  // a2 waits through it, so there are jobs but no run: nothing to judge
+  // (not "the 0 of 0 runs"), and the usage charts show none.
+  assert.equal(await summary(page, 'gpus'), 'No run in view, so no GPU to judge');
+  assert.equal(await page.locator('[data-panel="gpu-util"] .qs-sub').innerText(), 'no runs in view');
 
   // A spike's bucket is a range too.
   await afterAction(app, () => page.goBack());
