@@ -347,7 +347,9 @@ pub struct Words {
     /// Insights: spike item.
     pub spike_item: fn(u32, &str, Most<'_>, Most<'_>) -> String,
     /// Insights: spike summary.
-    pub spike_summary: fn(&str, u32, &str, usize) -> String,
+    /// (bucket, threshold, median, whether the floor of 3 set the
+    /// threshold, spikes).
+    pub spike_summary: fn(&str, u32, &str, bool, usize) -> String,
     /// Insights: under used item.
     pub under_used_item: fn((&str, &str, &str), &str, &str, f64) -> String,
     /// Insights: under used summary.
@@ -645,17 +647,21 @@ pub static EN: Words = Words {
         format!("{group}: {len} waiting over {}, {p95}", counted(n, "job"))
     },
     spike_item: |n, when, (user, uf), (job, jf)| format!("{n} failures on {when}: most by {user} ({uf}), launch job {job} ({jf})"),
-    spike_summary: |bucket, at_least, median, n| {
-        let rule = format!("a {bucket} bucket with at least {at_least} failures (3 × the median of {median})");
+    spike_summary: |bucket, at_least, median, floor, n| {
+        let why = match floor {
+            true => format!("the minimum, as the median is {median}"),
+            false => format!("3 × the median of {median}"),
+        };
+        let rule = format!("a {bucket} bucket with at least {at_least} failures ({why})");
         match n {
             0 => format!("No failure spike in this range: none is {rule}"),
             n => format!("{}: each {rule}", counted(n, "spike")),
         }
     },
-    under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {pct} % GPU use over {len}, {unused:.1} GPU-hours unused"),
+    under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {pct}% GPU use over {len}, {unused:.1} GPU-hours unused"),
     under_used_no_runs: "No run in view, so no GPU to judge",
     under_used_summary: |(max, mins), loaded, in_view, n| {
-        let rule = format!("mean GPU use under {max} % over a run of {mins} minutes or more");
+        let rule = format!("mean GPU use under {max}% over a run of {mins} minutes or more");
         let judged = format!("judged on the {loaded} of {in_view} runs in view whose usage is loaded");
         match n {
             0 => format!("No under-used GPU ({rule}), {judged}"),
@@ -907,17 +913,21 @@ pub static KO: Words = Words {
         format!("{group}: 작업 {}개가 {len} 대기, {p95}", count(n))
     },
     spike_item: |n, when, (user, uf), (job, jf)| format!("{when}에 실패 {n}건: 가장 많은 사용자 {user} ({uf}), 실행 작업 {job} ({jf})"),
-    spike_summary: |bucket, at_least, median, n| {
-        let rule = format!("실패가 {at_least}건 이상인 {bucket} 구간(중앙값 {median}의 3배)");
+    spike_summary: |bucket, at_least, median, floor, n| {
+        let why = match floor {
+            true => format!("최소 기준, 중앙값 {median}"),
+            false => format!("중앙값 {median}의 3배"),
+        };
+        let rule = format!("실패가 {at_least}건 이상인 {bucket} 구간({why})");
         match n {
             0 => format!("이 기간에 실패 급증이 없습니다: {rule}이 없습니다"),
             n => format!("급증 {}건: 각각 {rule}", count(n)),
         }
     },
-    under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {len} 동안 GPU 사용률 {pct} %, 쓰지 않은 GPU 시간 {unused:.1}"),
+    under_used_item: |(run, job, user), pct, len, unused| format!("{run} ({job}, {user}): {len} 동안 GPU 사용률 {pct}%, 쓰지 않은 GPU 시간 {unused:.1}"),
     under_used_no_runs: "보이는 실행이 없어 판단할 GPU가 없습니다",
     under_used_summary: |(max, mins), loaded, in_view, n| {
-        let rule = format!("{mins}분 이상 실행하며 평균 GPU 사용률 {max} % 미만");
+        let rule = format!("{mins}분 이상 실행하며 평균 GPU 사용률 {max}% 미만");
         let judged = format!("보이는 실행 {in_view}개 중 사용량을 불러온 {loaded}개 기준");
         match n {
             0 => format!("덜 쓰인 GPU가 없습니다({rule}), {judged}"),

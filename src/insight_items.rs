@@ -220,7 +220,13 @@ pub fn spike_items(s: &FailureSpikes, zone: &Zone) -> Vec<Item> {
 
 /// The line above the failure spikes: the rule in this view's figures.
 pub fn spike_summary(s: &FailureSpikes, bucket: &str) -> String {
-    (t().spike_summary)(bucket, s.threshold, &mean_text(s.median), s.count)
+    (t().spike_summary)(
+        bucket,
+        s.threshold,
+        &mean_text(s.median),
+        s.at_floor(),
+        s.count,
+    )
 }
 
 /// Under-used GPUs, most unused GPU-hours first: "run-g1 (train-llm:v7,

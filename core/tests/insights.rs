@@ -550,6 +550,23 @@ fn a_half_median_rounds_the_threshold_up() {
     let s = spikes_of(&p, range(0, 60 * counts.len() as i64));
     assert_eq!((s.median, s.threshold, s.count), (1.5, 5, 1));
     assert_eq!(s.spikes[0].bucket, 5);
+    assert!(!s.at_floor());
+}
+
+#[test]
+fn a_quiet_range_is_held_to_the_floor() {
+    // (median, threshold, whether the floor of 3 set it): 3 x 0 and
+    // 3 x 0.5 are under 3; 3 x 1 is 3 itself, which the median explains.
+    for (counts, want) in [
+        (&[0, 0, 0, 3, 4][..], (0.0, 3, true)),
+        (&[0, 0, 0, 1, 3, 4][..], (0.5, 3, true)),
+        (&[1, 1, 1, 3, 4][..], (1.0, 3, false)),
+        (&[2, 2, 2, 7][..], (2.0, 6, false)),
+    ] {
+        let p = failures(counts);
+        let s = spikes_of(&p, range(0, 60 * counts.len() as i64));
+        assert_eq!((s.median, s.threshold, s.at_floor()), want, "{counts:?}");
+    }
 }
 
 #[test]

@@ -210,13 +210,49 @@ fn failure_spikes_name_who_failed() {
         items[0].attrs.start.as_deref(),
         Some("2026-11-21T14:00:00Z")
     );
+    // The median is 0: the floor of 3 is the rule, not 3 × 0.
     assert_eq!(
         spike_summary(&s, "1h"),
-        "1 spike: each a 1h bucket with at least 3 failures (3 × the median of 0)"
+        "1 spike: each a 1h bucket with at least 3 failures (the minimum, as the median is 0)"
+    );
+}
+
+#[test]
+fn the_spike_rule_says_which_bound_set_it() {
+    let rule = |median: f64, threshold: u32, count: usize| {
+        spike_summary(
+            &FailureSpikes {
+                spikes: Vec::new(),
+                count,
+                median,
+                threshold,
+            },
+            "1h",
+        )
+    };
+    assert_eq!(
+        rule(0.5, 3, 0),
+        "No failure spike in this range: none is a 1h bucket with at least 3 failures (the minimum, as the median is 0.5)"
+    );
+    // 3 × 1 is the floor itself: either reading is true, the product is said.
+    assert_eq!(
+        rule(1.0, 3, 2),
+        "2 spikes: each a 1h bucket with at least 3 failures (3 × the median of 1)"
     );
     assert_eq!(
-        spike_summary(&FailureSpikes::default(), "1h"),
-        "No failure spike in this range: none is a 1h bucket with at least 0 failures (3 × the median of 0)"
+        rule(1.5, 5, 1),
+        "1 spike: each a 1h bucket with at least 5 failures (3 × the median of 1.5)"
+    );
+    crate::i18n::set_current(queuescope_core::view::Lang::Ko);
+    let (floor, product) = (rule(0.0, 3, 1), rule(2.0, 6, 0));
+    crate::i18n::set_current(queuescope_core::view::Lang::En);
+    assert_eq!(
+        floor,
+        "급증 1건: 각각 실패가 3건 이상인 1h 구간(최소 기준, 중앙값 0)"
+    );
+    assert_eq!(
+        product,
+        "이 기간에 실패 급증이 없습니다: 실패가 6건 이상인 1h 구간(중앙값 2의 3배)이 없습니다"
     );
 }
 
@@ -239,7 +275,7 @@ fn under_used_runs_link_to_the_run() {
     let items = under_used_items(&u);
     assert_eq!(
         texts(&items)[0],
-        "run-g1 (train-llm:v7, grace): 3 % GPU use over 6 h 30 m, 6.3 GPU-hours unused"
+        "run-g1 (train-llm:v7, grace): 3% GPU use over 6 h 30 m, 6.3 GPU-hours unused"
     );
     assert_eq!(
         items[0].attrs,
@@ -253,7 +289,7 @@ fn under_used_runs_link_to_the_run() {
     assert_eq!(items[0].target, Some(Target::Run(19)));
     assert_eq!(
         under_used_summary(&u),
-        "1 run with mean GPU use under 20 % over a run of 30 minutes or more, judged on the 11 of 11 runs in view whose usage is loaded"
+        "1 run with mean GPU use under 20% over a run of 30 minutes or more, judged on the 11 of 11 runs in view whose usage is loaded"
     );
     // No run in view (every job waits, or none is in the range): not "the
     // 0 of 0 runs".

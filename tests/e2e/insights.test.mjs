@@ -68,7 +68,7 @@ const SPIKES = [
   { start: sat(20), end: sat(21), count: 3, text: '3 failures on Sat 21 Nov 20:00–21:00: most by erin (2), launch job eval-nightly:v2 (1)' },
   { start: sat(14), end: sat(15), count: 4, text: '4 failures on Sat 21 Nov 14:00–15:00: most by dave (2), launch job train-llm:v7 (3)' },
 ];
-const SPIKE_SUMMARY = '2 spikes: each a 1h bucket with at least 3 failures (3 × the median of 0)';
+const SPIKE_SUMMARY = '2 spikes: each a 1h bucket with at least 3 failures (the minimum, as the median is 0)';
 
 // 5. Under-used GPUs over the 11 runs in view (all loaded by the usage
 //    charts, which fetch the 50 most recent): mean gpu_util < 20 %, run
@@ -76,14 +76,14 @@ const SPIKE_SUMMARY = '2 spikes: each a 1h bucket with at least 3 failures (3 ×
 //    a1 0.88 x 170/60 = 2.493, c1 0.805 x 160/60 = 2.147, b2 0.9 x 140/60
 //    = 2.1, e1 0.95 x 0.5 = 0.475. (a2 is exactly 20 %, f1 ran 29 min.)
 const UNDER = [
-  { run: 'run-g1', minutes: 390, mean: 3, text: 'run-g1 (train-llm:v7, grace): 3 % GPU use over 6 h 30 m, 6.3 GPU-hours unused' },
-  { run: 'run-a1', minutes: 170, mean: 12, text: 'run-a1 (train-resnet:v3, alice): 12 % GPU use over 2 h 50 m, 2.5 GPU-hours unused' },
-  { run: 'run-c1', minutes: 160, mean: 19.5, text: 'run-c1 (sweep-lr:v1, carol): 19.5 % GPU use over 2 h 40 m, 2.1 GPU-hours unused' },
-  { run: 'run-b2', minutes: 140, mean: 10, text: 'run-b2 (train-llm:v7, bob): 10 % GPU use over 2 h 20 m, 2.1 GPU-hours unused' },
-  { run: 'run-e1', minutes: 30, mean: 5, text: 'run-e1 (eval-nightly:v2, erin): 5 % GPU use over 30 m, 0.5 GPU-hours unused' },
+  { run: 'run-g1', minutes: 390, mean: 3, text: 'run-g1 (train-llm:v7, grace): 3% GPU use over 6 h 30 m, 6.3 GPU-hours unused' },
+  { run: 'run-a1', minutes: 170, mean: 12, text: 'run-a1 (train-resnet:v3, alice): 12% GPU use over 2 h 50 m, 2.5 GPU-hours unused' },
+  { run: 'run-c1', minutes: 160, mean: 19.5, text: 'run-c1 (sweep-lr:v1, carol): 19.5% GPU use over 2 h 40 m, 2.1 GPU-hours unused' },
+  { run: 'run-b2', minutes: 140, mean: 10, text: 'run-b2 (train-llm:v7, bob): 10% GPU use over 2 h 20 m, 2.1 GPU-hours unused' },
+  { run: 'run-e1', minutes: 30, mean: 5, text: 'run-e1 (eval-nightly:v2, erin): 5% GPU use over 30 m, 0.5 GPU-hours unused' },
 ];
 const UNDER_SUMMARY =
-  '5 runs with mean GPU use under 20 % over a run of 30 minutes or more, judged on the 11 of 11 runs in view whose usage is loaded';
+  '5 runs with mean GPU use under 20% over a run of 30 minutes or more, judged on the 11 of 11 runs in view whose usage is loaded';
 
 /** Every item of the panel, in page order, with its data attributes. */
 async function items(page, kind) {

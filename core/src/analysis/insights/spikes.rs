@@ -46,6 +46,16 @@ pub struct FailureSpikes {
     pub threshold: u32,
 }
 
+impl FailureSpikes {
+    /// The floor of [`SPIKE_MIN_FAILURES`] set the threshold: 3 × the
+    /// median is fewer (a quiet range, whose median bucket has no or one
+    /// failure), so "3 × the median" does not explain it.
+    pub fn at_floor(&self) -> bool {
+        self.threshold == SPIKE_MIN_FAILURES
+            && (SPIKE_FACTOR as f64) * self.median < f64::from(SPIKE_MIN_FAILURES)
+    }
+}
+
 /// SPEC §3.1 failure spikes: the buckets whose count of transitions into
 /// `failed` or `crashed` is at least max(3, 3 × the median of that count
 /// over all buckets of the range), newest first, with the user and launch
