@@ -314,6 +314,17 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         assert.deepEqual(await hintOverlaps(page, 'selection'), [], `${width} px, ${lang}: the empty table's hint`);
         // Every run of the view selected (the span form starts at the view's range), so the table is full.
         await page.locator('[data-panel="job-runs"] button[data-select-span]').click();
+        // The span form's fields: one height and frame for the times and the lanes (the lanes' were
+        // the browser's bare number inputs), and times wide enough for their milliseconds and the
+        // calendar button ("11/25/2026, 10:58:11.523 AM" was cut at "10:58:11.5").
+        const fields = await page.$$eval('[data-span-form] input', (inputs) =>
+          inputs.map((i) => ({ type: i.type, height: i.offsetHeight, width: i.offsetWidth, radius: getComputedStyle(i).borderRadius })),
+        );
+        assert.equal(new Set(fields.map((f) => `${f.height} ${f.radius}`)).size, 1, `${width} px, ${lang}: ${JSON.stringify(fields)}`);
+        const rem = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+        for (const f of fields.filter((f) => f.type === 'datetime-local')) {
+          assert.ok(f.width >= 16 * rem, `${width} px, ${lang}: a time field is ${f.width} px wide`);
+        }
         await afterAction(app, () => page.locator('[data-span-form] button[type="submit"]').click());
         assert.notEqual(await page.locator('[data-panel="selection"] tbody tr').count(), 0, 'rows in the table');
         assert.deepEqual(await overflows(page), [], `${width} px, ${lang}`);
