@@ -2,8 +2,9 @@
 //! the app reads `config.json` beside `index.html`, or takes the config a
 //! host page hands over when it embeds the app.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use queuescope_core::limits::{self, ConfigNotice};
+pub use queuescope_core::template::encode_component;
+use queuescope_core::template::fill;
 use queuescope_core::theme::Theme;
 use queuescope_core::view::Lang;
 use serde::Deserialize;
@@ -192,18 +193,12 @@ impl Config {
         project: Option<&str>,
         run_id: &str,
     ) -> Option<String> {
-        let template = self.run_url.as_deref()?;
-        let mut out = template.to_string();
-        for (key, value) in [
+        let values = [
             ("{entity}", entity),
             ("{project}", project),
             ("{run_id}", Some(run_id)),
-        ] {
-            if out.contains(key) {
-                out = out.replace(key, &encode_component(value?));
-            }
-        }
-        Some(out)
+        ];
+        fill(self.run_url.as_deref()?, &values)
     }
 }
 
@@ -218,19 +213,6 @@ fn seconds(v: Option<Value>, field: &str) -> Result<Option<f64>, ConfigError> {
             value: other.to_string(),
         }),
     }
-}
-
-/// What stays as it is in a URL component: RFC 3986's unreserved characters.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes a URL path or query component (RFC 3986 unreserved
-/// characters stay).
-pub fn encode_component(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 #[cfg(test)]
@@ -267,7 +249,6 @@ mod tests {
             Some("https://wandb.ai/ml%20team/vision/runs/8f2k1x")
         );
         assert_eq!(c.run_link(None, Some("vision"), "8f2k1x"), None);
-        assert_eq!(encode_component("a/b c~é"), "a%2Fb%20c~%C3%A9");
         assert!(!c.is_demo());
     }
 

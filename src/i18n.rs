@@ -145,6 +145,9 @@ pub struct Words {
     pub link_label_hint: &'static str,
     /// Link address (URL)
     pub link_url: &'static str,
+    /// Under the links editor: the placeholders a URL may hold (their list
+    /// is core's `LINK_PLACEHOLDERS`).
+    pub link_placeholders: &'static str,
     /// Save
     pub save: &'static str,
     /// Add
@@ -534,6 +537,7 @@ pub static EN: Words = Words {
     link_label: "Link label",
     link_label_hint: "Label, e.g. Grafana",
     link_url: "Link address (URL)",
+    link_placeholders: "In an address, {queue} is this queue’s id, {from} and {to} are this view’s range in RFC 3339 (UTC), {from_ms} and {to_ms} the same in milliseconds (as Grafana and Datadog links take it): they follow the view.",
     save: "Save",
     add: "Add",
     cancel: "Cancel",
@@ -800,6 +804,7 @@ pub static KO: Words = Words {
     link_label: "링크 이름",
     link_label_hint: "이름, 예: Grafana",
     link_url: "링크 주소(URL)",
+    link_placeholders: "주소 안의 {queue}는 이 큐의 ID, {from}와 {to}는 이 보기의 기간(RFC 3339, UTC), {from_ms}와 {to_ms}는 같은 기간의 밀리초(Grafana와 Datadog 링크 형식)로 바뀌며, 보기를 따라갑니다.",
     save: "저장",
     add: "추가",
     cancel: "취소",
@@ -1067,6 +1072,15 @@ mod tests {
         assert_eq!(from_browser("en-US"), Lang::En);
         assert_eq!(from_browser("de"), Lang::En);
         assert_eq!(from_browser(""), Lang::En);
+    }
+
+    #[test]
+    fn the_links_hint_names_every_placeholder() {
+        for words in [&EN, &KO] {
+            for key in queuescope_core::template::LINK_PLACEHOLDERS {
+                assert!(words.link_placeholders.contains(key), "{key}");
+            }
+        }
     }
 
     #[test]

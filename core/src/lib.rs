@@ -40,6 +40,7 @@ pub mod parse;
 pub mod prefs;
 pub mod slots;
 pub mod sort;
+pub mod template;
 pub mod text;
 pub mod theme;
 pub mod time;

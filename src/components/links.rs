@@ -4,9 +4,10 @@
 use super::panel::{Panel, PanelStatus, ShowIf};
 use crate::config::Config;
 use crate::i18n::t;
-use crate::state::{Prefs, Queues};
+use crate::state::{Analysis, Prefs, Queues};
 use leptos::prelude::*;
 use queuescope_core::prefs::{self, LinkStore};
+use queuescope_core::template::{link_href, LinkView};
 
 /// An edit of one queue's links.
 type LinkAction = Box<dyn FnOnce(&mut LinkStore, &str) -> Result<(), prefs::LinkError>>;
@@ -22,17 +23,33 @@ pub fn ExternalLinks() -> impl IntoView {
     let p = expect_context::<Prefs>();
     let config = expect_context::<Config>();
     let queues = expect_context::<Queues>();
+    let range = expect_context::<Analysis>().range;
     let managing = RwSignal::new(false);
     let mine = move || {
         let q = current_queue(queues);
         p.links.with(|l| l.links(&q).to_vec())
     };
+    // A link's address for the view on screen: its placeholders filled in.
+    let href = move |url: &str| {
+        let (queue, r) = (current_queue(queues), range.get());
+        link_href(
+            url,
+            &LinkView {
+                queue: &queue,
+                from: r.from,
+                to: r.to,
+            },
+        )
+    };
     let no_defaults = config.default_links.is_empty();
-    let defaults = config.default_links.iter().map(|d| view! {
-        <li class="qs-link qs-link-default">
-            <a href=d.url.clone() target="_blank" rel="noopener noreferrer">{d.label.clone()}</a>
-            <span class="qs-tag" title=t().default_link_tip>{t().default_link}</span>
-        </li>
+    let defaults = config.default_links.iter().map(|d| {
+        let url = d.url.clone();
+        view! {
+            <li class="qs-link qs-link-default">
+                <a href=move || href(&url) target="_blank" rel="noopener noreferrer">{d.label.clone()}</a>
+                <span class="qs-tag" title=t().default_link_tip>{t().default_link}</span>
+            </li>
+        }
     }).collect_view();
     let actions = ViewFn::from(move || {
         view! {
@@ -48,7 +65,7 @@ pub fn ExternalLinks() -> impl IntoView {
             <ul class="qs-links">
                 {defaults}
                 {move || mine().into_iter().map(|l| view! {
-                    <li class="qs-link"><a href=l.url.clone() target="_blank" rel="noopener noreferrer">{l.label.clone()}</a></li>
+                    <li class="qs-link"><a href=move || href(&l.url) target="_blank" rel="noopener noreferrer">{l.label.clone()}</a></li>
                 }).collect_view()}
                 {move || (no_defaults && mine().is_empty()).then(|| view! {
                     <li class="qs-muted">{t().no_links}</li>
@@ -108,6 +125,7 @@ fn LinkEditor() -> impl IntoView {
                 </ShowIf>
             </form>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert" data-link-error>{e}</p> })}
+            <p class="qs-hint" data-link-placeholders>{t().link_placeholders}</p>
         </div>
     }
 }

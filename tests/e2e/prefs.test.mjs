@@ -262,6 +262,47 @@ test('links belong to their queue', async (t) => {
   });
 });
 
+test('a link\'s {queue}, {from}, {to}, {from_ms} and {to_ms} are the view on screen, and follow it', async (t) => {
+  const board = 'https://board.example.com/q/{queue}?from={from}&to={to}';
+  const app = await openApp(t, {
+    config: { ...DEMO, default_links: [{ label: 'Queue board', url: board }] },
+    query: `?queue=${QUEUE_A}&from=2026-11-26T00:00:00Z&to=2026-11-28T00:00:00Z`,
+  });
+  await app.waitForState('ready');
+  const { page } = app;
+  const grafana = 'https://grafana.example.com/d/gpu?var-queue={queue}&from={from_ms}&to={to_ms}&x={other}';
+  await addLink(page, 'Grafana', grafana);
+  // The editor says what the braces become.
+  const hint = await page.locator('[data-link-editor] [data-link-placeholders]').innerText();
+  for (const key of ['{queue}', '{from}', '{to}', '{from_ms}', '{to_ms}']) assert.ok(hint.includes(key), `the hint names ${key}`);
+  const hrefs = async () => Object.fromEntries((await shownLinks(page)).map((l) => [l.label, l.href]));
+  assert.deepEqual(await hrefs(), {
+    'Queue board': `https://board.example.com/q/${QUEUE_A}?from=2026-11-26T00%3A00%3A00Z&to=2026-11-28T00%3A00%3A00Z`,
+    // 2026-11-26T00:00:00Z and 2026-11-28T00:00:00Z in ms; a brace that is no placeholder stays.
+    Grafana: 'https://grafana.example.com/d/gpu?var-queue=a100-pool&from=1795651200000&to=1795824000000&x={other}',
+  });
+  // What is stored is the template, not one view's address.
+  assert.deepEqual((await stored(page, LINKS_KEY)).per_queue[QUEUE_A], [{ label: 'Grafana', url: grafana }]);
+
+  // Another range: the links follow it (24 h ending at the page's now).
+  await settle(page, () => page.click('button[data-range="24h"]'), () => location.search.includes('range=24h'));
+  const ms = new URL((await hrefs()).Grafana).searchParams;
+  const [from, to] = [Number(ms.get('from')), Number(ms.get('to'))];
+  assert.equal(to - from, DAY, `24 h: ${from} to ${to}`);
+  assert.ok(Math.abs(to - Date.now()) < 5 * 60_000, `ending now: ${to}`);
+  const b = new URL((await hrefs())['Queue board']).searchParams;
+  assert.deepEqual([Date.parse(b.get('from')), Date.parse(b.get('to'))], [from, to], 'both links name the same range');
+
+  // Another queue: the deployment's link names it.
+  await settle(
+    page,
+    () => page.selectOption('select[name=queue]', QUEUE_B),
+    (q) => new URLSearchParams(location.search).get('queue') === q,
+    QUEUE_B,
+  );
+  assert.ok((await hrefs())['Queue board'].startsWith(`https://board.example.com/q/${QUEUE_B}?from=`), 'the queue followed');
+});
+
 test('edit, reorder and remove links: the list follows, in the DOM and in storage', async (t) => {
   const app = await openApp(t, { config: DEMO });
   await app.waitForState('ready');
