@@ -640,7 +640,9 @@ pub static EN: Words = Words {
     no_idle: |m| format!("No idle window of {m} minutes or more in this range"),
     idle_summary: |share, n, m, top| {
         let longest = top.map(|k| format!(" (the {k} longest)")).unwrap_or_default();
-        format!("{share} of the range idle, in {} of {m} minutes or more{longest}", counted(n, "window"))
+        // The windows' share, not the header's idle share (every idle
+        // instant, short gaps too): said as the windows' own figure.
+        format!("{} of {m} minutes or more: {share} of the range{longest}", counted(n, "idle window"))
     },
     peak_item: |hour, jobs| format!("{hour}: {jobs} waiting on average"),
     who_item: |group, len, n, p95| {
@@ -686,9 +688,12 @@ pub static EN: Words = Words {
         let what = match state {
             "running" => "Loading",
             "cancelled" => "Stopped: loaded",
+            _ if done == total => return format!("Loaded the usage of the other {total} runs"),
             _ => "Loaded",
         };
-        format!("{what} usage of {done} of {total} runs")
+        // Of the runs the button named ("the other 2,081 runs"), not of
+        // every run in view, which the summary above counts.
+        format!("{what} the usage of {done} of the other {total} runs")
     },
     figures: [
         "jobs",
@@ -907,7 +912,7 @@ pub static KO: Words = Words {
     no_idle: |m| format!("이 기간에 {m}분 이상의 유휴 구간이 없습니다"),
     idle_summary: |share, n, m, top| {
         let longest = top.map(|k| format!(" (가장 긴 {k}개)")).unwrap_or_default();
-        format!("기간의 {share} 유휴, {m}분 이상의 구간 {}개{longest}", count(n))
+        format!("{m}분 이상의 유휴 구간 {}개: 기간의 {share}{longest}", count(n))
     },
     peak_item: |hour, jobs| format!("{hour}: 평균 {jobs} 대기"),
     who_item: |group, len, n, p95| {
@@ -953,9 +958,10 @@ pub static KO: Words = Words {
         let what = match state {
             "running" => "불러오는 중",
             "cancelled" => "멈춤",
+            _ if done == total => return format!("사용량 완료: 나머지 실행 {total}개"),
             _ => "완료",
         };
-        format!("사용량 {what}: 실행 {total}개 중 {done}개")
+        format!("사용량 {what}: 나머지 실행 {total}개 중 {done}개")
     },
     figures: [
         "작업",
@@ -1081,6 +1087,31 @@ mod tests {
                 assert!(words.link_placeholders.contains(key), "{key}");
             }
         }
+    }
+
+    #[test]
+    fn the_usage_progress_counts_the_other_runs() {
+        let p = EN.usage_progress;
+        assert_eq!(
+            p("running", "100", "2,081"),
+            "Loading the usage of 100 of the other 2,081 runs"
+        );
+        assert_eq!(
+            p("cancelled", "100", "2,081"),
+            "Stopped: loaded the usage of 100 of the other 2,081 runs"
+        );
+        assert_eq!(
+            p("done", "2,081", "2,081"),
+            "Loaded the usage of the other 2,081 runs"
+        );
+        assert_eq!(
+            (KO.usage_progress)("done", "2,081", "2,081"),
+            "사용량 완료: 나머지 실행 2,081개"
+        );
+        assert_eq!(
+            (KO.usage_progress)("running", "100", "2,081"),
+            "사용량 불러오는 중: 나머지 실행 2,081개 중 100개"
+        );
     }
 
     #[test]

@@ -70,7 +70,7 @@ fn idle_windows_say_length_and_window_and_link_to_it() {
     );
     assert_eq!(
         idle_summary(&w),
-        "12.8% of the range idle, in 2 windows of 30 minutes or more"
+        "2 idle windows of 30 minutes or more: 12.8% of the range"
     );
     assert_eq!(
         idle_summary(&IdleWindows::default()),

@@ -32,7 +32,7 @@ const IDLE = [
   { start: sat(18), end: sat(18, 45), minutes: 45, text: 'Idle 45 m on Sat 21 Nov 18:00–18:45: no run held the queue' },
 ];
 // 445 idle minutes of 1,440: 30.9 %.
-const IDLE_SUMMARY = '30.9% of the range idle, in 4 windows of 30 minutes or more';
+const IDLE_SUMMARY = '4 idle windows of 30 minutes or more: 30.9% of the range';
 
 // 2. Waiting by hour of week: only Saturday's 24 hours are in the range,
 //    each covered 60 minutes once. Waiting minutes per hour (idle or queued):
@@ -232,7 +232,7 @@ test('clicking an idle window shows it: the URL range, the charts, the insights 
     (await items(page, 'idle-window')).map((w) => [w.start, w.end, w.seconds]),
     [[sat(9, 40), sat(12), String(140 * 60)]],
   );
-  assert.equal(await summary(page, 'idle'), '100.0% of the range idle, in 1 window of 30 minutes or more');
+  assert.equal(await summary(page, 'idle'), '1 idle window of 30 minutes or more: 100.0% of the range');
   // a2 waits through it, so there are jobs but no run: nothing to judge
   // (not "the 0 of 0 runs"), and the usage charts show none.
   assert.equal(await summary(page, 'gpus'), 'No run in view, so no GPU to judge');
@@ -399,6 +399,11 @@ test('under-used GPUs: load the usage of the other runs in batches of at most 10
   assert.equal(Number(await progress.getAttribute('data-total')), rest);
   assert.equal(Number(await progress.getAttribute('data-done')), rest);
   assert.equal(Number(await page.locator('[data-usage-progress] progress').getAttribute('value')), rest);
+  // The count is of the runs the button named, not of every run in view (the summary's).
+  assert.equal(
+    (await progress.innerText()).trim(),
+    `Loaded the usage of the other ${rest.toLocaleString('en-US')} runs`,
+  );
   assert.deepEqual(await judged(page), [total, total]);
   assert.equal(await button.count(), 0, 'nothing left to load');
   // One request a batch, none over 100 run ids, every run asked once.
@@ -436,7 +441,7 @@ test('under-used GPUs: cancel stops the batches after the one in flight; the res
   const progress = page.locator('[data-usage-progress]');
   assert.equal(await progress.getAttribute('data-usage-progress'), 'cancelled');
   assert.equal(Number(await progress.getAttribute('data-done')), 100);
-  assert.match(await progress.innerText(), new RegExp(`Stopped: loaded usage of 100 of ${rest.toLocaleString('en-US')} runs`));
+  assert.match(await progress.innerText(), new RegExp(`Stopped: loaded the usage of 100 of the other ${rest.toLocaleString('en-US')} runs`));
   assert.deepEqual(await judged(page), [loaded + 100, total]);
   const left = rest - 100;
   assert.equal(
