@@ -54,6 +54,9 @@ pub fn GroupingEditor() -> impl IntoView {
         rules: rules.get(),
     };
     let groups = Memo::new(move |_| preview(a, &def()));
+    // The rows are rebuilt when a rule is added or removed, not at each edit
+    // of one: a group name is read as it is typed, in its own field.
+    let rule_count = Memo::new(move |_| rules.with(Vec::len));
     let save = move |_| {
         let d = def();
         let n = d.name.clone();
@@ -81,7 +84,7 @@ pub fn GroupingEditor() -> impl IntoView {
             <SavedGroupings name=name rules=rules message=message/>
             <input autocomplete="off" name="grouping-name" aria-label=t().grouping_name placeholder=t().grouping_name_hint prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
             <ol class="qs-rules">
-                {move || (0..rules.with(Vec::len)).map(|i| view! { <RuleRow rules=rules index=i/> }).collect_view()}
+                {move || (0..rule_count.get()).map(|i| view! { <RuleRow rules=rules index=i/> }).collect_view()}
             </ol>
             <div class="qs-saved-io">
                 <button class="qs-btn qs-btn-quiet" on:click=move |_| rules.update(|r| r.push(empty_rule()))>{t().add_rule}</button>
@@ -192,8 +195,12 @@ fn RuleRow(rules: RwSignal<Vec<RuleDef>>, index: usize) -> impl IntoView {
             <input autocomplete="off" name="rule-match" aria-label=(t().rule_match)(index + 1) placeholder=t().rule_match_hint prop:value=matcher_text
                 on:change=move |ev| { let t = event_target_value(&ev); set(Box::new(move |r| set_matcher(r, &t))); }/>
             <span class="qs-rule-arrow" aria-hidden="true">"→"</span>
+            // Read as typed: the preview and the problem line follow each key
+            // ("give the group a name" stood beside a typed name until the
+            // field lost focus). The values field commits on change: it is
+            // rewritten from what it parses to ("alice, " is "alice").
             <input autocomplete="off" name="rule-group" aria-label=(t().rule_group)(index + 1) placeholder=t().rule_group_hint prop:value=move || get().group
-                on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.group = v)); }/>
+                on:input=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.group = v)); }/>
             <button class="qs-btn qs-btn-quiet" aria-label=(t().remove_rule)(index + 1) on:click=move |_| rules.update(|r| { if index < r.len() { r.remove(index); } })>"×"</button>
         </li>
     }

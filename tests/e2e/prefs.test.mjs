@@ -665,12 +665,17 @@ test('a custom grouping from the editor groups queued time by its rules', async 
   await editor.locator('input[name=grouping-name]').fill('teams');
   const rule = editor.locator('.qs-rule').first();
   await rule.locator('select[name=rule-field]').selectOption('user');
-  // These inputs commit on change (blur).
+  // The values commit on change (blur): they are rewritten as parsed.
   await rule.locator('input[name=rule-match]').fill('alice, bob');
   await rule.locator('input[name=rule-match]').blur();
-  await rule.locator('input[name=rule-group]').fill('team-a');
-  await rule.locator('input[name=rule-group]').blur();
+  // The rule has no group yet: the editor says so.
+  assert.match(await editor.locator('[data-grouping-problem]').innerText(), /rule 1: give the group a name/);
+  // The group is read as typed: the preview shows it and the problem is gone
+  // while the field still has the focus (it stood until the field lost it).
+  await rule.locator('input[name=rule-group]').pressSequentially('team-a');
   await editor.locator('[data-grouping-preview] li', { hasText: 'team-a' }).waitFor();
+  assert.equal(await editor.locator('[data-grouping-problem]').count(), 0, 'no problem once the group is named');
+  assert.equal(await page.evaluate(() => document.activeElement?.name), 'rule-group', 'the field kept the focus');
   await settle(
     page,
     () => editor.getByRole('button', { name: 'Save grouping' }).click(),
