@@ -322,8 +322,11 @@ fn SpanForm() -> impl IntoView {
         <form id="qs-span-form" class="qs-span-form" data-span-form on:submit=submit aria-label=t().select_span>
             {input("span-from", t().from, "datetime-local", from)}
             {input("span-to", t().to, "datetime-local", to)}
-            {input("span-lane-from", t().lane_from, "number", lane_from)}
-            {input("span-lane-to", t().lane_to, "number", lane_to)}
+            // The lanes wrap as a pair (at 800 px "to" went to a row of its own).
+            <div class="qs-span-lanes">
+                {input("span-lane-from", t().lane_from, "number", lane_from)}
+                {input("span-lane-to", t().lane_to, "number", lane_to)}
+            </div>
             <button class="qs-btn qs-btn-primary" type="submit">{t().select_span_apply}</button>
             {move || error.get().map(|e| view! { <p class="qs-field-error" role="alert">{e}</p> })}
         </form>

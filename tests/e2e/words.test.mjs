@@ -325,6 +325,7 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         for (const f of fields.filter((f) => f.type === 'datetime-local')) {
           assert.ok(f.width >= 16 * rem, `${width} px, ${lang}: a time field is ${f.width} px wide`);
         }
+        assert.equal(await laneRows(page), 1, `${width} px, ${lang}: the lane fields share a row`);
         await afterAction(app, () => page.locator('[data-span-form] button[type="submit"]').click());
         assert.notEqual(await page.locator('[data-panel="selection"] tbody tr').count(), 0, 'rows in the table');
         assert.deepEqual(await overflows(page), [], `${width} px, ${lang}`);
@@ -348,6 +349,15 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
         assert.ok(field.width >= 200, `${width} px, ${lang}: the pattern field is ${field.width} px wide`);
       }
     }
+  });
+
+  await t.test('the Select span form keeps its lane fields together at 800 px', async () => {
+    // At 800 px the form wraps; "Lanes to" went to a row of its own, away from "Lanes from".
+    await page.setViewportSize({ width: 800, height: 900 });
+    await reload(app, `${QUERY}&lang=en`);
+    await page.locator('[data-panel="job-runs"] button[data-select-span]').click();
+    assert.equal(await laneRows(page), 1);
+    await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
   await t.test('Launch job follows the window\'s width until the user picks columns', async () => {
@@ -385,6 +395,13 @@ test('Korean and English, keyboard, axe, layouts (seed 7, 3000 jobs)', async (t)
     assert.ok((await shown()).includes('Launch job'), 'ticked: it shows in a narrow window too');
   });
 });
+
+/** How many rows the Select span form's two lane fields take. */
+async function laneRows(page) {
+  const tops = await page.$$eval('[data-span-form] input[type=number]', (is) => is.map((i) => Math.round(i.getBoundingClientRect().top)));
+  assert.equal(tops.length, 2, 'two lane fields');
+  return new Set(tops).size;
+}
 
 /** What the empty-table hint of `panel` runs over: its head row or its pager (their names), or that it has no hint. */
 async function hintOverlaps(page, panel) {
