@@ -385,6 +385,8 @@ pub struct Words {
     pub figures: [&'static str; 7],
     /// Pager: `1–50 of 312` from the formatted first, last and total.
     pub rows_of: fn(&str, &str, &str) -> String,
+    /// An error message unfolded: its summary line, above the whole text.
+    pub whole_message: &'static str,
     /// Pager: `page 2 of 7`.
     pub page_of: fn(usize, usize) -> String,
     /// Pager with nothing in it.
@@ -705,6 +707,7 @@ pub static EN: Words = Words {
         "idle share",
     ],
     rows_of: |a, b, n| format!("{a}–{b} of {n}"),
+    whole_message: "Whole message",
     page_of: |p, n| format!("page {p} of {n}"),
     no_rows: "0 rows",
     prev_page: "Previous page",
@@ -973,6 +976,7 @@ pub static KO: Words = Words {
         "유휴 비율",
     ],
     rows_of: |a, b, n| format!("{n}개 중 {a}–{b}"),
+    whole_message: "전체 메시지",
     page_of: |p, n| format!("{n}쪽 중 {p}쪽"),
     no_rows: "0개",
     prev_page: "이전 쪽",

@@ -606,7 +606,9 @@ fn error_slot(line: Memo<Option<ErrorLine>>, node: NodeRef<Tr>) -> impl IntoView
     let message = move || {
         if long.get() {
             // Folded again whenever the row shows another error.
-            view! { <details class="qs-long" prop:open=move || { line.track(); false }><summary>{line_text(line, |l| &l.message)}"…"</summary><pre>{line_text(line, |l| l.whole.as_deref().unwrap_or_default())}</pre></details> }.into_any()
+            // Open, the summary says what is below instead of repeating its
+            // first 140 characters above it.
+            view! { <details class="qs-long" prop:open=move || { line.track(); false }><summary><span class="qs-long-clip">{line_text(line, |l| &l.message)}"…"</span><span class="qs-long-open">{t().whole_message}</span></summary><pre>{line_text(line, |l| l.whole.as_deref().unwrap_or_default())}</pre></details> }.into_any()
         } else {
             view! { <span>{line_text(line, |l| &l.message)}</span> }.into_any()
         }

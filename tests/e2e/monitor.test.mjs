@@ -229,6 +229,15 @@ test('Monitor interactions equal the native core (seed 7, 3000 jobs)', async (t)
     );
     const subtitle = await page.locator('[data-panel="errors"] .qs-sub').innerText();
     assert.match(subtitle, new RegExp(`^${expected.total} errors in the range, newest first`));
+    // A long message unfolds to its whole text once: the summary then names it, not its first 140
+    // characters again above it.
+    const k = expected.rows.slice(0, 25).findIndex((r) => r.message.length > 140);
+    assert.ok(k >= 0, 'a long message on the first page');
+    const cell = page.locator('[data-panel="errors"] tbody tr[data-job-id]').nth(k).locator('td').nth(4);
+    await cell.locator('summary').click();
+    assert.equal(await cell.innerText(), `Whole message\n${expected.rows[k].message}`);
+    await cell.locator('summary').click();
+    assert.equal(await cell.innerText(), first[k].cells[4], 'folded again');
   });
 
   // The errors page's rows are made once and rewritten in place: what a
