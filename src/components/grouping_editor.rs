@@ -70,8 +70,11 @@ pub fn GroupingEditor() -> impl IntoView {
     };
     let problem = move || {
         let d = def();
+        // Said once a rule is being written: a name typed first is no
+        // mistake yet ("rule 1: list values" stood before rule 1 was touched).
+        let started = d.rules.iter().any(|r| *r != empty_rule());
         match d.validate() {
-            Err(e) if !d.name.is_empty() => {
+            Err(e) if !d.name.is_empty() && started => {
                 let words = (t().prefs_error)(&PrefsError::Grouping(e));
                 Some(view! { <p class="qs-field-error" data-grouping-problem>{words}</p> })
             }

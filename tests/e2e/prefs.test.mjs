@@ -663,6 +663,8 @@ test('a custom grouping from the editor groups queued time by its rules', async 
   await openSavedViews(page);
   const editor = page.locator('[data-grouping-editor]');
   await editor.locator('input[name=grouping-name]').fill('teams');
+  // A name typed first is no mistake yet: nothing is said of the untouched rule.
+  assert.equal(await editor.locator('[data-grouping-problem]').count(), 0, 'no problem before a rule is written');
   const rule = editor.locator('.qs-rule').first();
   await rule.locator('select[name=rule-field]').selectOption('user');
   // The values commit on change (blur): they are rewritten as parsed.
