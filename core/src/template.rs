@@ -60,16 +60,14 @@ pub fn link_href(url: &str, view: &LinkView) -> String {
     }
     let (from, to) = (format_rfc3339(view.from), format_rfc3339(view.to));
     let (from_ms, to_ms) = (view.from.to_string(), view.to.to_string());
-    let values = [
-        ("{queue}", Some(view.queue)),
-        // `{from_ms}` before `{from}` would not matter (neither contains the
-        // other's braces), but the list follows the editor's order.
-        ("{from}", Some(from.as_str())),
-        ("{to}", Some(to.as_str())),
-        ("{from_ms}", Some(from_ms.as_str())),
-        ("{to_ms}", Some(to_ms.as_str())),
-    ];
-    fill(url, &values).unwrap_or_else(|| url.to_string())
+    // In `LINK_PLACEHOLDERS`' order, so the editor's list and what is filled
+    // are one list (no placeholder holds another's braces: order is free).
+    let values = [view.queue, &from, &to, &from_ms, &to_ms];
+    let pairs: Vec<(&str, Option<&str>)> = LINK_PLACEHOLDERS
+        .into_iter()
+        .zip(values.map(Some))
+        .collect();
+    fill(url, &pairs).unwrap_or_else(|| url.to_string())
 }
 
 #[cfg(test)]
